@@ -1,0 +1,25 @@
+// Small text forms shared by dissectors (custom labels) and printers. No fmt here:
+// dissectors build labels only when a display tree is wanted.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace tlsdissect {
+
+// Wireshark's bit-field picture: the bits of `mask` within a `bits`-wide integer,
+// others as dots, grouped by four: bit_pattern(0x45, 0xf0, 8) == "0100 ....".
+std::string bit_pattern(std::uint64_t value, std::uint64_t mask, unsigned bits);
+// Lowercase hexadecimal, zero-padded to `digits`.
+std::string hex_digits(std::uint64_t value, unsigned digits);
+inline std::string hex_u8(std::uint64_t v) { return hex_digits(v, 2); }
+inline std::string hex_u16(std::uint64_t v) { return hex_digits(v, 4); }
+inline std::string hex_u32(std::uint64_t v) { return hex_digits(v, 8); }
+// Seconds with nine decimals from nanoseconds: "0.036663000".
+std::string seconds_ns(std::int64_t ns);
+// "Jan  4, 2013 19:47:28.512314000 UTC"
+std::string utc_time_ns(std::int64_t ns);
+// "1357328848.512314000"
+std::string epoch_time_ns(std::int64_t ns);
+
+}  // namespace tlsdissect

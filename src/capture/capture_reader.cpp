@@ -1,0 +1,258 @@
+// Opening a capture: find out by content whether it is gzip, pcap or pcapng, and
+// hand it to the matching reader. Classic pcap goes through libpcap. pcapng has its
+// own block reader (pcapng_reader.cpp) because libpcap refuses files whose interfaces
+// have different link types and does not expose Decryption Secrets Blocks.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+#include <zlib.h>
+
+#include "capture_internal.hpp"
+
+namespace tlsdissect {
+
+namespace {
+
+constexpr std::size_t kStdioBufferSize = 1 << 20;
+
+// A FILE* over a gzip stream (zlib reads plain data through unchanged), with the
+// first bytes, already read to sniff the format, served again first.
+struct GzCookie {
+    gzFile gz = nullptr;
+    unsigned char prefix[4]{};
+    std::size_t prefix_len = 0;
+    std::size_t prefix_pos = 0;
+};
+
+ssize_t gz_cookie_read(void* cookie, char* buf, size_t size) {
+    auto* c = static_cast<GzCookie*>(cookie);
+    std::size_t done = 0;
+    while (done < size && c->prefix_pos < c->prefix_len) buf[done++] = static_cast<char>(c->prefix[c->prefix_pos++]);
+    if (done == size) return static_cast<ssize_t>(done);
+    int n = gzread(c->gz, buf + done, static_cast<unsigned>(size - done));
+    if (n < 0) return done ? static_cast<ssize_t>(done) : -1;
+    return static_cast<ssize_t>(done + static_cast<std::size_t>(n));
+}
+
+int gz_cookie_close(void* cookie) {
+    auto* c = static_cast<GzCookie*>(cookie);
+    int rc = gzclose(c->gz);
+    delete c;
+    return rc == Z_OK ? 0 : EOF;
+}
+
+FILE* open_through_zlib(int fd, unsigned char magic[4], std::size_t& magic_len) {
+    gzFile gz = gzdopen(fd, "rb");
+    if (!gz) return nullptr;
+    gzbuffer(gz, kStdioBufferSize);
+    auto* cookie = new GzCookie{};
+    cookie->gz = gz;
+    int n = gzread(gz, cookie->prefix, sizeof cookie->prefix);
+    magic_len = n > 0 ? static_cast<std::size_t>(n) : 0;
+    cookie->prefix_len = magic_len;
+    std::memcpy(magic, cookie->prefix, magic_len);
+    cookie_io_functions_t io{gz_cookie_read, nullptr, nullptr, gz_cookie_close};
+    FILE* f = fopencookie(cookie, "r", io);
+    if (!f) {
+        gzclose(gz);
+        delete cookie;
+        return nullptr;
+    }
+    setvbuf(f, nullptr, _IOFBF, kStdioBufferSize);
+    return f;
+}
+
+std::uint32_t dlt_to_link_type(int dlt) {
+    // libpcap reports DLT_ values; they equal LINKTYPE_ values except for a few
+    // platform-dependent ones.
+    if (dlt == DLT_RAW) return kLinkRaw;
+#ifdef DLT_LOOP
+    if (dlt == DLT_LOOP) return kLinkLoop;
+#endif
+    return static_cast<std::uint32_t>(dlt);
+}
+
+class PcapFileReader final : public CaptureReader {
+public:
+    PcapFileReader(pcap_t* pcap, bool nanosecond) : pcap_(pcap), nanosecond_(nanosecond) {
+        CaptureInterface iface;
+        iface.link_type = dlt_to_link_type(pcap_datalink(pcap));
+        iface.snap_length = static_cast<std::uint32_t>(pcap_snapshot(pcap));
+        interfaces_.push_back(iface);
+    }
+    ~PcapFileReader() override { pcap_close(pcap_); }
+
+    ReadStatus next(CapturedPacket& packet) override {
+        pcap_pkthdr* header = nullptr;
+        const u_char* data = nullptr;
+        int rc = pcap_next_ex(pcap_, &header, &data);
+        if (rc == 1) {
+            // Opened with nanosecond precision: tv_usec holds nanoseconds.
+            packet.ts_ns = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 +
+                           static_cast<std::int64_t>(header->ts.tv_usec);
+            packet.captured_length = header->caplen;
+            packet.original_length = header->len;
+            packet.interface_id = 0;
+            packet.link_type = interfaces_[0].link_type;
+            packet.data = Bytes(data, header->caplen);
+            return ReadStatus::Packet;
+        }
+        if (rc == PCAP_ERROR_BREAK) return ReadStatus::End;
+        error_message_ = pcap_geterr(pcap_);
+        return ReadStatus::Error;
+    }
+    CaptureFormat format() const override { return CaptureFormat::Pcap; }
+    std::uint32_t link_type() const override { return interfaces_[0].link_type; }
+    const std::vector<CaptureInterface>& interfaces() const override { return interfaces_; }
+    bool nanosecond_resolution() const override { return nanosecond_; }
+    const std::vector<DecryptionSecrets>& secrets() const override { return secrets_; }
+
+private:
+    pcap_t* pcap_;
+    bool nanosecond_;
+    std::vector<CaptureInterface> interfaces_;
+    std::vector<DecryptionSecrets> secrets_;
+};
+
+bool is_pcap_magic(const unsigned char m[4]) {
+    static const unsigned char kMagics[4][4] = {
+        {0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4},  // microseconds
+        {0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d},  // nanoseconds
+    };
+    for (const auto& k : kMagics)
+        if (std::memcmp(m, k, 4) == 0) return true;
+    return false;
+}
+
+bool is_nanosecond_pcap(const unsigned char m[4]) {
+    return (m[0] == 0x4d && m[1] == 0x3c) || (m[2] == 0x3c && m[3] == 0x4d);
+}
+
+bool is_pcapng_magic(const unsigned char m[4]) {
+    return m[0] == 0x0a && m[1] == 0x0d && m[2] == 0x0d && m[3] == 0x0a;
+}
+
+}  // namespace
+
+std::unique_ptr<CaptureReader> CaptureReader::open(const std::string& path, CaptureError& error,
+                                                   std::string& message) {
+    error = CaptureError::None;
+    FILE* file = nullptr;
+    unsigned char magic[4]{};
+    std::size_t magic_len = 0;
+
+    if (path == "-") {
+        file = open_through_zlib(dup(fileno(stdin)), magic, magic_len);
+    } else {
+        struct stat st {};
+        if (stat(path.c_str(), &st) != 0) {
+            error = CaptureError::CannotOpen;
+            message = std::strerror(errno);
+            return nullptr;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            error = CaptureError::CannotOpen;
+            message = "is a directory";
+            return nullptr;
+        }
+        file = std::fopen(path.c_str(), "rb");
+        if (!file) {
+            error = CaptureError::CannotOpen;
+            message = std::strerror(errno);
+            return nullptr;
+        }
+        magic_len = std::fread(magic, 1, 4, file);
+        if (magic_len >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+            // gzip: reopen the descriptor through zlib.
+            int fd = dup(fileno(file));
+            std::fclose(file);
+            lseek(fd, 0, SEEK_SET);
+            file = open_through_zlib(fd, magic, magic_len);
+        } else {
+            std::rewind(file);
+            setvbuf(file, nullptr, _IOFBF, kStdioBufferSize);
+        }
+    }
+    if (!file) {
+        error = CaptureError::CannotOpen;
+        message = "cannot read the file";
+        return nullptr;
+    }
+    if (magic_len < 4) {
+        std::fclose(file);
+        error = CaptureError::NotACapture;
+        message = magic_len == 0 ? "the file is empty" : "the file is too short to be a capture";
+        return nullptr;
+    }
+    if (is_pcapng_magic(magic)) {
+        auto reader = make_pcapng_reader(file, error, message);  // takes the FILE*
+        if (!reader) return nullptr;
+        return reader;
+    }
+    if (!is_pcap_magic(magic)) {
+        std::fclose(file);
+        error = CaptureError::NotACapture;
+        message = "not a pcap or pcapng capture (unknown file signature " + hex_string(Bytes(magic, 4)) + ")";
+        return nullptr;
+    }
+    char errbuf[PCAP_ERRBUF_SIZE] = {};
+    pcap_t* pcap = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (!pcap) {
+        std::fclose(file);
+        error = CaptureError::NotACapture;
+        message = errbuf;
+        return nullptr;
+    }
+    auto reader = std::make_unique<PcapFileReader>(pcap, is_nanosecond_pcap(magic));
+    if (!link_type_supported(reader->link_type())) {
+        error = CaptureError::UnsupportedLink;
+        message = "unsupported link type " + link_type_name(reader->link_type()) + " (" +
+                  std::to_string(reader->link_type()) + ")";
+        return nullptr;
+    }
+    return reader;
+}
+
+bool link_type_supported(std::uint32_t link_type) {
+    switch (link_type) {
+        case kLinkNull: case kLinkEthernet: case kLinkRaw: case kLinkLoop:
+        case kLinkLinuxSll: case kLinkIpv4: case kLinkIpv6: case kLinkLinuxSll2:
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::string link_type_name(std::uint32_t link_type) {
+    switch (link_type) {
+        case kLinkNull: return "NULL";
+        case kLinkEthernet: return "EN10MB";
+        case kLinkRaw: return "RAW";
+        case kLinkLoop: return "LOOP";
+        case kLinkLinuxSll: return "LINUX_SLL";
+        case kLinkIpv4: return "IPV4";
+        case kLinkIpv6: return "IPV6";
+        case kLinkLinuxSll2: return "LINUX_SLL2";
+        default: return "LINKTYPE_" + std::to_string(link_type);
+    }
+}
+
+std::string link_type_description(std::uint32_t link_type) {
+    switch (link_type) {
+        case kLinkNull: return "NULL/Loopback";
+        case kLinkEthernet: return "Ethernet";
+        case kLinkRaw: return "Raw IP";
+        case kLinkLoop: return "OpenBSD loopback";
+        case kLinkLinuxSll: return "Linux cooked-mode capture v1";
+        case kLinkIpv4: return "Raw IPv4";
+        case kLinkIpv6: return "Raw IPv6";
+        case kLinkLinuxSll2: return "Linux cooked-mode capture v2";
+        default: return "Unknown";
+    }
+}
+
+}  // namespace tlsdissect

@@ -1,0 +1,143 @@
+// tlsdissect: the command line. It builds the CLI11 app, opens each capture, runs
+// the dissection engine and hands every packet to the chosen printer.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "output/printers.hpp"
+#include "tlsdissect/capture.hpp"
+#include "tlsdissect/dissect.hpp"
+#include "tlsdissect/version.hpp"
+
+namespace {
+
+using namespace tlsdissect;
+
+// Exit codes (docs/user-guide.md): 0 success, 2 bad command line, and the
+// CaptureError values 3-6 for the first file that failed.
+constexpr int kExitUsage = 2;
+
+constexpr const char* kDescription = R"(tlsdissect - show what happened in a packet capture, the way Wireshark's
+packet-details pane does, for DNS and TLS handshakes.
+
+Reads pcap and pcapng files (also gzip-compressed, or '-' for standard input) and
+prints every packet as a tree of protocol fields named like Wireshark's display
+filters (ip.src, tcp.stream, ...).)";
+
+constexpr const char* kFooter = R"(
+Examples:
+  tlsdissect capture.pcap                 every packet as a field tree
+  tlsdissect -s capture.pcapng            one line per packet
+  tlsdissect -x -c 3 capture.pcap         the first three packets with their bytes
+  tlsdissect -e frame.number -e ip.src -e tcp.stream capture.pcap
+                                          chosen fields, tab-separated, as tshark -T fields
+
+Exit status:
+  0  all files were read
+  2  the command line is wrong
+  3  a file cannot be opened (missing, unreadable, a directory)
+  4  a file is not a pcap or pcapng capture
+  5  a file uses a link type tlsdissect does not dissect
+  6  a file is damaged or ends in the middle of a packet (the packets before
+     the damage are still shown)
+With several files, the status is that of the first file that failed.)";
+
+struct Options {
+    std::vector<std::string> files;
+    bool summary = false;
+    bool hex = false;
+    std::string color = "auto";
+    std::vector<std::string> fields;
+    bool field_header = false;
+    std::int64_t count = -1;
+};
+
+bool use_color(const std::string& mode) {
+    if (mode == "always") return true;
+    if (mode == "never") return false;
+    if (std::getenv("NO_COLOR")) return false;
+    const char* term = std::getenv("TERM");
+    return isatty(fileno(stdout)) && term && std::string(term) != "dumb";
+}
+
+std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
+    const bool color = use_color(o.color);
+    if (!o.fields.empty()) return make_fields_printer(stdout, o.fields, o.field_header);
+    if (o.summary) return make_summary_printer(stdout, color, o.hex);
+    return make_tree_printer(stdout, TreeOptions{color, o.hex});
+}
+
+// Dissects one file; returns its exit status.
+int run_file(const std::string& path, PacketPrinter& printer, const Options& o) {
+    CaptureError error = CaptureError::None;
+    std::string message;
+    auto reader = CaptureReader::open(path, error, message);
+    const std::string name = path == "-" ? "standard input" : path;
+    if (!reader) {
+        std::fprintf(stderr, "tlsdissect: %s: %s\n", name.c_str(), message.c_str());
+        return static_cast<int>(error);
+    }
+    FrameDissector dissector;
+    dissector.set_interfaces(reader->interfaces());
+    printer.begin_file(CaptureFileInfo{path, reader->nanosecond_resolution()});
+    Tree tree;
+    PacketColumns columns;
+    FrameInfo info;
+    CapturedPacket packet;
+    int status = 0;
+    for (std::int64_t n = 0; o.count < 0 || n < o.count; ++n) {
+        ReadStatus rs = reader->next(packet);
+        if (rs == ReadStatus::End) break;
+        if (rs == ReadStatus::Error) {
+            std::fflush(stdout);
+            std::fprintf(stderr, "tlsdissect: %s: after frame %llu: %s\n", name.c_str(),
+                         static_cast<unsigned long long>(dissector.frames()), reader->error_message().c_str());
+            status = static_cast<int>(CaptureError::Damaged);
+            break;
+        }
+        dissector.dissect(packet, printer.wants_tree() ? &tree : nullptr,
+                          printer.wants_columns() ? &columns : nullptr, &info);
+        printer.packet(info, &tree, &columns);
+    }
+    printer.end_file();
+    return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{kDescription, "tlsdissect"};
+    app.footer(kFooter);
+    app.set_version_flag("-v,--version", std::string("tlsdissect ") + kVersion);
+    Options o;
+    app.add_option("files", o.files, "Capture files (pcap, pcapng, gzip of either; '-' is standard input)")
+        ->required();
+    app.add_flag("-s,--summary", o.summary, "One line per packet: No., Time, Source, Destination, Protocol, Length, Info");
+    app.add_flag("-x,--hex", o.hex, "Also print each packet's bytes as a hex and ASCII dump");
+    app.add_option("--color", o.color, "Colour: auto (on a terminal), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->capture_default_str();
+    app.add_option("-e,--field", o.fields,
+                   "Print this field's value (a Wireshark display-filter name such as ip.src); repeat for more. "
+                   "Output is tab-separated like tshark -T fields");
+    app.add_flag("--field-header", o.field_header, "With -e: print the field names as a first line");
+    app.add_option("-c,--count", o.count, "Stop after this many packets of each file")->check(CLI::NonNegativeNumber);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int rc = app.exit(e);
+        return rc == 0 ? 0 : kExitUsage;
+    }
+    auto printer = make_printer(o);
+    int status = 0;
+    for (const auto& path : o.files) {
+        int rc = run_file(path, *printer, o);
+        if (status == 0) status = rc;
+    }
+    std::fflush(stdout);
+    return status;
+}

@@ -1,0 +1,141 @@
+// The frame layer ("Frame 16: 255 bytes on wire ...") and the engine that carries
+// state from packet to packet.
+#include <string>
+
+#include "core/packet_context.hpp"
+#include "net/ip_fragments.hpp"
+#include "tlsdissect/dissect.hpp"
+#include "tlsdissect/text.hpp"
+#include "transport/conversations.hpp"
+
+namespace tlsdissect {
+
+namespace {
+
+constexpr ValueName kEncapNames[] = {
+    {kLinkNull, "NULL/Loopback"}, {kLinkEthernet, "Ethernet"}, {kLinkRaw, "Raw IP"},
+    {kLinkLoop, "OpenBSD loopback"}, {kLinkLinuxSll, "Linux cooked-mode capture v1"},
+    {kLinkIpv4, "Raw IPv4"}, {kLinkIpv6, "Raw IPv6"}, {kLinkLinuxSll2, "Linux cooked-mode capture v2"},
+};
+
+constexpr FieldDef kFrame{"frame", "Frame", FieldType::Protocol};
+constexpr FieldDef kInterfaceId{"frame.interface_id", "Interface id", FieldType::UInt};
+constexpr FieldDef kInterfaceName{"frame.interface_name", "Interface name", FieldType::String};
+constexpr FieldDef kEncap{"frame.linktype", "Link type", FieldType::UInt, Base::Dec, kEncapNames};
+constexpr FieldDef kTime{"frame.time", "Arrival Time", FieldType::AbsTime};
+constexpr FieldDef kTimeEpoch{"frame.time_epoch", "Epoch Time", FieldType::RelTime, Base::None, {}, 0, 0, " seconds"};
+constexpr FieldDef kTimeDelta{"frame.time_delta", "Time delta from previous captured frame", FieldType::RelTime, Base::None, {}, 0, 0, " seconds"};
+constexpr FieldDef kTimeRelative{"frame.time_relative", "Time since reference or first frame", FieldType::RelTime, Base::None, {}, 0, 0, " seconds"};
+constexpr FieldDef kNumber{"frame.number", "Frame Number", FieldType::UInt};
+constexpr FieldDef kLen{"frame.len", "Frame Length", FieldType::UInt};
+constexpr FieldDef kCapLen{"frame.cap_len", "Capture Length", FieldType::UInt};
+constexpr FieldDef kProtocols{"frame.protocols", "Protocols in frame", FieldType::String};
+
+std::string bytes_and_bits(std::uint32_t n) {
+    return std::to_string(n) + " bytes (" + std::to_string(std::uint64_t(n) * 8) + " bits)";
+}
+
+}  // namespace
+
+std::string NetAddress::to_string() const {
+    if (family == 4) {
+        Ipv4Address a;
+        std::copy(bytes.begin(), bytes.begin() + 4, a.b.begin());
+        return tlsdissect::to_string(a);
+    }
+    if (family == 6) {
+        Ipv6Address a;
+        a.b = bytes;
+        return tlsdissect::to_string(a);
+    }
+    return {};
+}
+
+class EngineState {
+public:
+    TcpConversationTable tcp;
+    UdpConversationTable udp;
+    IpFragmentReassembler fragments;
+    std::vector<CaptureInterface> interfaces;
+    std::uint64_t frames = 0;
+    std::int64_t first_ts = 0;
+    std::int64_t previous_ts = 0;
+};
+
+FrameDissector::FrameDissector() : state_(std::make_unique<EngineState>()) {}
+FrameDissector::~FrameDissector() = default;
+
+void FrameDissector::set_interfaces(const std::vector<CaptureInterface>& interfaces) {
+    state_->interfaces = interfaces;
+}
+
+std::uint64_t FrameDissector::frames() const { return state_->frames; }
+
+void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketColumns* columns,
+                             FrameInfo* info_out) {
+    EngineState& s = *state_;
+    FrameInfo info;
+    info.number = ++s.frames;
+    info.ts_ns = packet.ts_ns;
+    if (info.number == 1) s.first_ts = s.previous_ts = packet.ts_ns;
+    info.since_first_ns = packet.ts_ns - s.first_ts;
+    info.since_previous_ns = packet.ts_ns - s.previous_ts;
+    s.previous_ts = packet.ts_ns;
+    info.captured_length = packet.captured_length;
+    info.original_length = packet.original_length;
+    info.interface_id = packet.interface_id;
+    info.link_type = packet.link_type;
+    if (info_out) *info_out = info;
+
+    NodeRef root;
+    if (tree) {
+        tree->clear();
+        tree->frame_bytes = packet.data;
+        root = tree->root();
+    }
+    if (columns) columns->clear();
+
+    PacketContext ctx{info, root, columns, s.tcp, s.udp, s.fragments, {}, {}, {}, 0};
+    NodeRef frame = root.add(kFrame, std::monostate{}, 0, packet.captured_length);
+    NodeRef protocols;
+    if (frame) {
+        std::string line = "Frame " + std::to_string(info.number) + ": " + std::to_string(packet.original_length) +
+                           " bytes on wire (" + std::to_string(std::uint64_t(packet.original_length) * 8) + " bits), " +
+                           std::to_string(packet.captured_length) + " bytes captured (" +
+                           std::to_string(std::uint64_t(packet.captured_length) * 8) + " bits)";
+        const bool pcapng = !s.interfaces.empty() && !s.interfaces[0].name.empty();
+        if (pcapng && packet.interface_id < s.interfaces.size()) {
+            const std::string& name = s.interfaces[packet.interface_id].name;
+            line += " on interface " + name + ", id " + std::to_string(packet.interface_id);
+        }
+        frame.set_text(std::move(line));
+        if (s.interfaces.size() > 1 || pcapng) {
+            NodeRef id = frame.add_generated(kInterfaceId, std::uint64_t(packet.interface_id));
+            if (packet.interface_id < s.interfaces.size() && !s.interfaces[packet.interface_id].name.empty())
+                id.add_generated(kInterfaceName, s.interfaces[packet.interface_id].name);
+        }
+        frame.add(kEncap, std::uint64_t(packet.link_type), 0, 0)
+            .set_text("Encapsulation type: " + link_type_description(packet.link_type) + " (" +
+                      std::to_string(packet.link_type) + ")");
+        frame.add(kTime, std::int64_t(packet.ts_ns), 0, 0);
+        frame.add(kTimeEpoch, std::int64_t(packet.ts_ns), 0, 0);
+        frame.add_generated(kTimeDelta, std::int64_t(info.since_previous_ns));
+        frame.add_generated(kTimeRelative, std::int64_t(info.since_first_ns));
+        frame.add(kNumber, std::uint64_t(info.number), 0, 0);
+        frame.add(kLen, std::uint64_t(packet.original_length), 0, 0)
+            .set_text("Frame Length: " + bytes_and_bits(packet.original_length));
+        frame.add(kCapLen, std::uint64_t(packet.captured_length), 0, 0)
+            .set_text("Capture Length: " + bytes_and_bits(packet.captured_length));
+        protocols = frame.add_generated(kProtocols, std::string());
+    }
+    ByteReader reader(packet.data, packet.original_length, 0);
+    dissect_link(packet.link_type, reader, ctx);
+    if (packet.captured_length < packet.original_length && frame)
+        frame.add_text(kTruncatedField,
+                       "Truncated: packet size limited during capture (" + std::to_string(packet.captured_length) +
+                           " of " + std::to_string(packet.original_length) + " bytes)",
+                       0, 0);
+    if (protocols) protocols.get()->value = ctx.protocols;
+}
+
+}  // namespace tlsdissect

@@ -1,0 +1,44 @@
+// Printers: each walks the field tree (or the summary columns) of one packet at a
+// time and writes one output format. Dissectors know nothing about them.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tlsdissect/dissect.hpp"
+#include "tlsdissect/field.hpp"
+
+namespace tlsdissect {
+
+struct CaptureFileInfo {
+    std::string path;
+    bool nanosecond = false;
+};
+
+class PacketPrinter {
+public:
+    virtual ~PacketPrinter() = default;
+    virtual bool wants_tree() const = 0;
+    virtual bool wants_columns() const = 0;
+    virtual void begin_file(const CaptureFileInfo&) {}
+    virtual void packet(const FrameInfo& frame, const Tree* tree, const PacketColumns* columns) = 0;
+    virtual void end_file() {}
+};
+
+struct TreeOptions {
+    bool color = false;
+    bool hex = false;  // packet bytes under the tree
+};
+
+std::unique_ptr<PacketPrinter> make_tree_printer(std::FILE* out, TreeOptions options);
+std::unique_ptr<PacketPrinter> make_summary_printer(std::FILE* out, bool color, bool hex);
+// tshark -T fields: one line per packet, the named fields' values separated by tabs,
+// several occurrences of one field joined by commas.
+std::unique_ptr<PacketPrinter> make_fields_printer(std::FILE* out, std::vector<std::string> fields, bool header);
+
+// The packet bytes as tshark -x shows them, for the frame and each extra data source.
+void append_hex_dump(std::string& out, const Tree& tree);
+
+}  // namespace tlsdissect

@@ -1,0 +1,106 @@
+// -s/--summary: Wireshark's packet list, one line per packet.
+#include <string>
+
+#include "output/field_format.hpp"
+#include "output/printers.hpp"
+#include "tlsdissect/text.hpp"
+
+namespace tlsdissect {
+
+namespace {
+
+class SummaryPrinter final : public PacketPrinter {
+public:
+    SummaryPrinter(std::FILE* out, bool color, bool hex) : out_(out), color_(color), hex_(hex) {}
+    bool wants_tree() const override { return hex_; }
+    bool wants_columns() const override { return true; }
+    void begin_file(const CaptureFileInfo& info) override { nanosecond_ = info.nanosecond; }
+
+    void packet(const FrameInfo& frame, const Tree* tree, const PacketColumns* c) override {
+        std::string line;
+        std::string num = std::to_string(frame.number);
+        line.append(num.size() < 5 ? 5 - num.size() : 0, ' ');
+        line += num;
+        std::string t = seconds_ns(frame.since_first_ns);
+        if (!nanosecond_) t.resize(t.size() - 3);  // microsecond captures: 6 decimals
+        line.append(t.size() < 12 ? 12 - t.size() : 0, ' ');
+        line += t + " ";
+        line += c->source;
+        line += " \xe2\x86\x92 ";
+        line += c->destination;
+        line += " ";
+        if (color_) line += "\x1b[1m";
+        line += c->protocol;
+        if (color_) line += "\x1b[0m";
+        line += " " + std::to_string(frame.original_length) + " ";
+        line += c->info;
+        line.push_back('\n');
+        if (hex_ && tree) {
+            append_hex_dump(line, *tree);
+            line.push_back('\n');
+        }
+        std::fwrite(line.data(), 1, line.size(), out_);
+    }
+
+private:
+    std::FILE* out_;
+    bool color_;
+    bool hex_;
+    bool nanosecond_ = false;
+};
+
+class FieldsPrinter final : public PacketPrinter {
+public:
+    FieldsPrinter(std::FILE* out, std::vector<std::string> fields, bool header)
+        : out_(out), fields_(std::move(fields)), header_(header) {}
+    bool wants_tree() const override { return true; }
+    bool wants_columns() const override { return false; }
+
+    void begin_file(const CaptureFileInfo&) override {
+        if (!header_ || header_done_) return;
+        header_done_ = true;
+        std::string line;
+        for (std::size_t i = 0; i < fields_.size(); ++i) line += (i ? "\t" : "") + fields_[i];
+        line.push_back('\n');
+        std::fwrite(line.data(), 1, line.size(), out_);
+    }
+
+    void packet(const FrameInfo&, const Tree* tree, const PacketColumns*) override {
+        values_.assign(fields_.size(), std::string());
+        seen_.assign(fields_.size(), false);
+        for (std::size_t id = 1; id < tree->size(); ++id) {
+            const Node& n = tree->node(static_cast<std::int32_t>(id));
+            if (!n.def || n.def->type == FieldType::Protocol) continue;
+            for (std::size_t f = 0; f < fields_.size(); ++f) {
+                if (n.def->filter != fields_[f]) continue;
+                if (seen_[f]) values_[f].push_back(',');
+                seen_[f] = true;
+                values_[f] += field_value(n);
+            }
+        }
+        std::string line;
+        for (std::size_t i = 0; i < values_.size(); ++i) line += (i ? "\t" : "") + values_[i];
+        line.push_back('\n');
+        std::fwrite(line.data(), 1, line.size(), out_);
+    }
+
+private:
+    std::FILE* out_;
+    std::vector<std::string> fields_;
+    bool header_;
+    bool header_done_ = false;
+    std::vector<std::string> values_;
+    std::vector<bool> seen_;
+};
+
+}  // namespace
+
+std::unique_ptr<PacketPrinter> make_summary_printer(std::FILE* out, bool color, bool hex) {
+    return std::make_unique<SummaryPrinter>(out, color, hex);
+}
+
+std::unique_ptr<PacketPrinter> make_fields_printer(std::FILE* out, std::vector<std::string> fields, bool header) {
+    return std::make_unique<FieldsPrinter>(out, std::move(fields), header);
+}
+
+}  // namespace tlsdissect

@@ -1,0 +1,104 @@
+// The default output: Wireshark's packet-details pane as indented text.
+#include <string>
+
+#include "output/field_format.hpp"
+#include "output/printers.hpp"
+
+namespace tlsdissect {
+
+namespace {
+
+constexpr const char* kBold = "\x1b[1m";
+constexpr const char* kRed = "\x1b[31m";
+constexpr const char* kYellow = "\x1b[33m";
+constexpr const char* kDim = "\x1b[2m";
+constexpr const char* kReset = "\x1b[0m";
+
+class TreePrinter final : public PacketPrinter {
+public:
+    TreePrinter(std::FILE* out, TreeOptions options) : out_(out), options_(options) {}
+    bool wants_tree() const override { return true; }
+    bool wants_columns() const override { return false; }
+
+    void packet(const FrameInfo&, const Tree* tree, const PacketColumns*) override {
+        buffer_.clear();
+        if (printed_) buffer_.push_back('\n');
+        printed_ = true;
+        for (std::int32_t id = tree->node(0).first_child; id != kNoNode; id = tree->node(id).next_sibling)
+            print_node(*tree, id, 0);
+        if (options_.hex) {
+            buffer_.push_back('\n');
+            append_hex_dump(buffer_, *tree);
+        }
+        std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
+    }
+
+private:
+    void print_node(const Tree& tree, std::int32_t id, int depth) {
+        const Node& n = tree.node(id);
+        if (n.hidden) return;
+        buffer_.append(static_cast<std::size_t>(depth) * 4, ' ');
+        const char* colour = nullptr;
+        if (options_.color) {
+            if (n.def && n.def->type == FieldType::Expert)
+                colour = n.def->severity == Severity::Error ? kRed : kYellow;
+            else if (depth == 0)
+                colour = kBold;
+            else if (n.generated)
+                colour = kDim;
+        }
+        if (colour) buffer_ += colour;
+        buffer_ += display_line(n);
+        if (colour) buffer_ += kReset;
+        buffer_.push_back('\n');
+        for (std::int32_t c = n.first_child; c != kNoNode; c = tree.node(c).next_sibling)
+            print_node(tree, c, depth + 1);
+    }
+
+    std::FILE* out_;
+    TreeOptions options_;
+    std::string buffer_;
+    bool printed_ = false;
+};
+
+void dump_bytes(std::string& out, Bytes bytes) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (std::size_t line = 0; line < bytes.size(); line += 16) {
+        char offset[8];
+        for (int i = 0; i < 4; ++i) offset[i] = kHex[(line >> (12 - 4 * i)) & 15];
+        out.append(offset, 4);
+        out += "  ";
+        std::string ascii;
+        for (std::size_t i = 0; i < 16; ++i) {
+            if (line + i < bytes.size()) {
+                const std::uint8_t b = bytes[line + i];
+                out.push_back(kHex[b >> 4]);
+                out.push_back(kHex[b & 15]);
+                out.push_back(' ');
+                ascii.push_back(b >= 0x20 && b < 0x7f ? static_cast<char>(b) : '.');
+            } else {
+                out += "   ";
+            }
+            if (i == 7) out.push_back(' ');
+        }
+        out += "  ";
+        out += ascii;
+        out.push_back('\n');
+    }
+}
+
+}  // namespace
+
+void append_hex_dump(std::string& out, const Tree& tree) {
+    dump_bytes(out, tree.frame_bytes);
+    for (const auto& source : tree.extra_sources) {
+        out += "\n" + source.name + ":\n";
+        dump_bytes(out, source.bytes);
+    }
+}
+
+std::unique_ptr<PacketPrinter> make_tree_printer(std::FILE* out, TreeOptions options) {
+    return std::make_unique<TreePrinter>(out, options);
+}
+
+}  // namespace tlsdissect

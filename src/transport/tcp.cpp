@@ -1,0 +1,378 @@
+// Transmission Control Protocol (RFC 9293; options: MSS, window scale RFC 7323,
+// SACK RFC 2018, timestamps RFC 7323, TCP Fast Open RFC 7413). Sequence numbers are
+// shown relative to the connection's initial sequence number, as Wireshark does.
+#include <string>
+
+#include "core/packet_context.hpp"
+#include "tlsdissect/text.hpp"
+#include "transport/conversations.hpp"
+
+namespace tlsdissect {
+
+namespace {
+
+constexpr FieldDef kTcp{"tcp", "Transmission Control Protocol", FieldType::Protocol};
+constexpr FieldDef kSrcPort{"tcp.srcport", "Source Port", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kDstPort{"tcp.dstport", "Destination Port", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kPort{"tcp.port", "Source or Destination Port", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kStream{"tcp.stream", "Stream index", FieldType::UInt};
+constexpr FieldDef kSegLen{"tcp.len", "TCP Segment Len", FieldType::UInt};
+constexpr FieldDef kSeq{"tcp.seq", "Sequence Number", FieldType::UInt};
+constexpr FieldDef kSeqRaw{"tcp.seq_raw", "Sequence Number (raw)", FieldType::UInt};
+constexpr FieldDef kNextSeq{"tcp.nxtseq", "Next Sequence Number", FieldType::UInt};
+constexpr FieldDef kAck{"tcp.ack", "Acknowledgment Number", FieldType::UInt};
+constexpr FieldDef kAckRaw{"tcp.ack_raw", "Acknowledgment number (raw)", FieldType::UInt};
+constexpr FieldDef kHdrLen{"tcp.hdr_len", "Header Length", FieldType::UInt, Base::Dec, {}, 0xf0, 8};
+constexpr FieldDef kFlags{"tcp.flags", "Flags", FieldType::UInt, Base::Hex, {}, 0x0fff, 16};
+constexpr FieldDef kFlagRes{"tcp.flags.res", "Reserved", FieldType::Bool, Base::None, {}, 0x0e00, 12};
+constexpr FieldDef kFlagAe{"tcp.flags.ae", "Accurate ECN", FieldType::Bool, Base::None, {}, 0x0100, 12};
+constexpr FieldDef kFlagCwr{"tcp.flags.cwr", "Congestion Window Reduced", FieldType::Bool, Base::None, {}, 0x0080, 12};
+constexpr FieldDef kFlagEce{"tcp.flags.ece", "ECN-Echo", FieldType::Bool, Base::None, {}, 0x0040, 12};
+constexpr FieldDef kFlagUrg{"tcp.flags.urg", "Urgent", FieldType::Bool, Base::None, {}, 0x0020, 12};
+constexpr FieldDef kFlagAck{"tcp.flags.ack", "Acknowledgment", FieldType::Bool, Base::None, {}, 0x0010, 12};
+constexpr FieldDef kFlagPush{"tcp.flags.push", "Push", FieldType::Bool, Base::None, {}, 0x0008, 12};
+constexpr FieldDef kFlagReset{"tcp.flags.reset", "Reset", FieldType::Bool, Base::None, {}, 0x0004, 12};
+constexpr FieldDef kFlagSyn{"tcp.flags.syn", "Syn", FieldType::Bool, Base::None, {}, 0x0002, 12};
+constexpr FieldDef kFlagFin{"tcp.flags.fin", "Fin", FieldType::Bool, Base::None, {}, 0x0001, 12};
+constexpr FieldDef kFlagStr{"tcp.flags.str", "TCP Flags", FieldType::String};
+constexpr FieldDef kWindow{"tcp.window_size_value", "Window", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kWindowCalc{"tcp.window_size", "Calculated window size", FieldType::UInt};
+constexpr FieldDef kWindowScale{"tcp.window_size_scalefactor", "Window size scaling factor", FieldType::Int};
+constexpr FieldDef kChecksum{"tcp.checksum", "Checksum", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kUrgent{"tcp.urgent_pointer", "Urgent Pointer", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kOptions{"tcp.options", "Options", FieldType::Bytes};
+constexpr ValueName kOptionKinds[] = {
+    {0, "End of Option List (EOL)"}, {1, "No-Operation (NOP)"}, {2, "Maximum Segment Size"},
+    {3, "Window Scale"}, {4, "SACK Permitted"}, {5, "SACK"}, {8, "Time Stamp Option"},
+    {19, "MD5 signature"}, {28, "User Timeout"}, {29, "TCP Authentication Option"},
+    {30, "Multipath TCP"}, {34, "TCP Fast Open Cookie"},
+};
+constexpr FieldDef kOption{"tcp.option", "TCP Option", FieldType::None};
+constexpr FieldDef kOptionKind{"tcp.option_kind", "Kind", FieldType::UInt, Base::Dec, kOptionKinds, 0, 8};
+constexpr FieldDef kOptionLen{"tcp.option_len", "Length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kMss{"tcp.options.mss_val", "MSS Value", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kWsShift{"tcp.options.wscale.shift", "Shift count", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kWsMultiplier{"tcp.options.wscale.multiplier", "Multiplier", FieldType::UInt};
+constexpr FieldDef kSackLe{"tcp.options.sack_le", "left edge", FieldType::UInt};
+constexpr FieldDef kSackRe{"tcp.options.sack_re", "right edge", FieldType::UInt};
+constexpr FieldDef kTsVal{"tcp.options.timestamp.tsval", "Timestamp value", FieldType::UInt, Base::Dec, {}, 0, 32};
+constexpr FieldDef kTsEcr{"tcp.options.timestamp.tsecr", "Timestamp echo reply", FieldType::UInt, Base::Dec, {}, 0, 32};
+constexpr FieldDef kTfoCookie{"tcp.options.tfo.cookie", "Fast Open Cookie", FieldType::Bytes};
+constexpr FieldDef kOptionData{"tcp.options.data", "Data", FieldType::Bytes};
+constexpr FieldDef kTimestamps{"tcp.timestamps", "Timestamps", FieldType::None};
+constexpr FieldDef kTimeRelative{"tcp.time_relative", "Time since first frame in this TCP stream", FieldType::RelTime, Base::None, {}, 0, 0, " seconds"};
+constexpr FieldDef kPayload{"tcp.payload", "TCP payload", FieldType::Bytes};
+
+constexpr std::uint16_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAckFlag = 0x10,
+                        kUrg = 0x20, kEce = 0x40, kCwr = 0x80, kAe = 0x100;
+
+std::string flag_names(std::uint16_t flags) {
+    static constexpr std::pair<std::uint16_t, const char*> kNames[] = {
+        {kFin, "FIN"}, {kSyn, "SYN"}, {kRst, "RST"}, {kPsh, "PSH"}, {kAckFlag, "ACK"},
+        {kUrg, "URG"}, {kEce, "ECE"}, {kCwr, "CWR"}, {kAe, "AE"}, {0xe00, "Reserved"},
+    };
+    std::string out;
+    for (const auto& [bit, name] : kNames) {
+        if (!(flags & bit)) continue;
+        if (!out.empty()) out += ", ";
+        out += name;
+    }
+    return out;
+}
+
+// Wireshark's one-glance picture: "··········S·" with a letter per set flag.
+std::string flag_picture(std::uint16_t flags) {
+    static constexpr char kLetters[] = "RRRACEUAPRSF";
+    std::string out;
+    for (int i = 11; i >= 0; --i) {
+        if (flags & (1u << i))
+            out.push_back(kLetters[11 - i]);
+        else
+            out += "\xc2\xb7";  // U+00B7 MIDDLE DOT
+    }
+    return out;
+}
+
+struct OptionSummary {
+    std::string info;   // " MSS=1460 SACK_PERM TSval=... TSecr=... WS=128"
+    int window_shift = -1;
+};
+
+OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_ack, bool relative) {
+    OptionSummary summary;
+    NodeRef list;
+    if (tcp)
+        list = tcp.add_text(kOptions, "Options: (" + std::to_string(opts.reported_remaining()) + " bytes)",
+                            opts.offset(), opts.reported_remaining());
+    std::string names;
+    while (!opts.empty()) {
+        const std::size_t at = opts.offset();
+        auto kind = opts.u8();
+        if (!kind) {
+            list.short_read(opts, "TCP option");
+            break;
+        }
+        std::string kind_name(name_of(kOptionKinds, *kind));
+        if (kind_name.empty()) kind_name = "Unknown (" + std::to_string(*kind) + ")";
+        if (!names.empty()) names += ", ";
+        names += kind_name;
+        if (*kind == 0 || *kind == 1) {
+            NodeRef o = list.add_text(kOption, "TCP Option - " + kind_name, at, 1);
+            o.add(kOptionKind, std::uint64_t(*kind), at, 1);
+            if (*kind == 0) {
+                // Whatever follows EOL is padding.
+                while (!opts.empty() && opts.u8()) {}
+                break;
+            }
+            continue;
+        }
+        auto len = opts.u8();
+        if (!len) {
+            list.short_read(opts, "TCP option length");
+            break;
+        }
+        if (*len < 2) {
+            list.malformed("TCP option " + kind_name + " with length " + std::to_string(*len), at, 2);
+            break;
+        }
+        auto body = opts.child(*len - 2u);
+        if (!body) {
+            list.malformed("TCP option " + kind_name + " runs past the header", at, opts.remaining() + 2);
+            break;
+        }
+        NodeRef o = list.add_text(kOption, "TCP Option - " + kind_name, at, *len);
+        o.add(kOptionKind, std::uint64_t(*kind), at, 1);
+        o.add(kOptionLen, std::uint64_t(*len), at + 1, 1);
+        ByteReader b = *body;
+        const std::size_t body_at = b.offset();
+        switch (*kind) {
+            case 2:
+                if (auto mss = b.u16(); mss && *len == 4) {
+                    o.add(kMss, std::uint64_t(*mss), body_at, 2);
+                    o.set_text("TCP Option - Maximum segment size: " + std::to_string(*mss) + " bytes");
+                    summary.info += " MSS=" + std::to_string(*mss);
+                } else {
+                    o.malformed("MSS option length must be 4", at, *len);
+                }
+                break;
+            case 3:
+                if (auto shift = b.u8(); shift && *len == 3) {
+                    const unsigned s = *shift > 14 ? 14 : *shift;
+                    o.add(kWsShift, std::uint64_t(*shift), body_at, 1);
+                    o.add(kWsMultiplier, std::uint64_t(1) << s, body_at, 1).set_generated();
+                    o.set_text("TCP Option - Window scale: " + std::to_string(*shift) + " (multiply by " +
+                               std::to_string(1u << s) + ")");
+                    summary.window_shift = static_cast<int>(s);
+                    summary.info += " WS=" + std::to_string(1u << s);
+                } else {
+                    o.malformed("window scale option length must be 3", at, *len);
+                }
+                break;
+            case 4:
+                summary.info += " SACK_PERM";
+                break;
+            case 5: {
+                std::string edges;
+                while (b.reported_remaining() >= 8) {
+                    const std::size_t e = b.offset();
+                    auto le = b.u32();
+                    auto re = b.u32();
+                    if (!re) break;
+                    std::uint32_t l = relative ? *le - base_ack : *le, r = relative ? *re - base_ack : *re;
+                    o.add(kSackLe, std::uint64_t(l), e, 4);
+                    o.add(kSackRe, std::uint64_t(r), e + 4, 4);
+                    edges += " SLE=" + std::to_string(l) + " SRE=" + std::to_string(r);
+                }
+                summary.info += edges;
+                o.set_text("TCP Option - SACK" + edges);
+                break;
+            }
+            case 8: {
+                auto tsval = b.u32();
+                auto tsecr = b.u32();
+                if (tsecr && *len == 10) {
+                    o.add(kTsVal, std::uint64_t(*tsval), body_at, 4);
+                    o.add(kTsEcr, std::uint64_t(*tsecr), body_at + 4, 4);
+                    o.set_text("TCP Option - Timestamps: TSval " + std::to_string(*tsval) + ", TSecr " +
+                               std::to_string(*tsecr));
+                    summary.info += " TSval=" + std::to_string(*tsval) + " TSecr=" + std::to_string(*tsecr);
+                } else {
+                    o.malformed("timestamps option length must be 10", at, *len);
+                }
+                break;
+            }
+            case 34:
+                if (auto cookie = b.bytes(b.remaining()); cookie && !cookie->empty())
+                    o.add(kTfoCookie, ByteString{{cookie->begin(), cookie->end()}}, body_at, cookie->size());
+                break;
+            default:
+                if (auto data = b.bytes(b.remaining()); data && !data->empty())
+                    o.add(kOptionData, ByteString{{data->begin(), data->end()}}, body_at, data->size());
+                break;
+        }
+    }
+    if (list && !names.empty()) list.get()->text += ", " + names;
+    return summary;
+}
+
+}  // namespace
+
+// RFC 9293 section 3.1:
+//   Source Port (16) | Destination Port (16) | Sequence Number (32)
+//   Acknowledgment Number (32) | Data Offset (4) | Reserved (3) | AE | CWR | ECE |
+//   URG | ACK | PSH | RST | SYN | FIN | Window (16) | Checksum (16) |
+//   Urgent Pointer (16) | Options (Data Offset*4-20)
+void dissect_tcp(ByteReader r, PacketContext& ctx) {
+    ctx.add_protocol("tcp");
+    const std::size_t start = r.offset();
+    const std::size_t segment_len = r.reported_remaining();
+    NodeRef tcp = ctx.add_layer(kTcp, start, 20);
+    tcp.set_text("Transmission Control Protocol");
+    if (ctx.columns) ctx.columns->protocol = "TCP";
+    auto sport = r.u16();
+    auto dport = r.u16();
+    auto seq = r.u32();
+    auto ack = r.u32();
+    auto off_flags = r.u16();
+    auto window = r.u16();
+    auto checksum = r.u16();
+    auto urgent = r.u16();
+    if (!urgent) {
+        if (sport && dport && tcp) {
+            tcp.set_text("Transmission Control Protocol, Src Port: " + std::to_string(*sport) +
+                         ", Dst Port: " + std::to_string(*dport));
+            tcp.add(kSrcPort, std::uint64_t(*sport), start, 2);
+            tcp.add(kDstPort, std::uint64_t(*dport), start + 2, 2);
+        }
+        tcp.short_read(r, "TCP header");
+        if (ctx.columns && sport && dport)
+            ctx.columns->info = std::to_string(*sport) + " \xe2\x86\x92 " + std::to_string(*dport) + " [TCP header cut short]";
+        return;
+    }
+    const std::size_t header_len = (*off_flags >> 12) * 4u;
+    const std::uint16_t flags = *off_flags & 0x0fff;
+    const bool syn_only = (flags & (kSyn | kAckFlag)) == kSyn;
+
+    int side = 0;
+    TcpConversation& conv = ctx.tcp.find(ctx.src, *sport, ctx.dst, *dport, syn_only, *seq, side);
+    if (conv.first_ts_ns == 0 && conv.last_ts_ns == 0) conv.first_ts_ns = ctx.frame.ts_ns;
+    conv.last_ts_ns = ctx.frame.ts_ns;
+    TcpDirection& fwd = conv.side[side];
+    TcpDirection& rev = conv.side[1 - side];
+    if (!fwd.base_set) {
+        // Relative numbering starts at 0 on a SYN and at 1 when the SYN was not captured.
+        fwd.base_seq = (flags & kSyn) ? *seq : *seq - 1;
+        fwd.base_set = true;
+    }
+    if (!rev.base_set && (flags & kAckFlag)) {
+        rev.base_seq = *ack - 1;
+        rev.base_set = true;
+    }
+
+    const bool header_ok = header_len >= 20 && header_len <= segment_len;
+    const std::size_t payload_len = header_ok ? segment_len - header_len : 0;
+    const std::uint32_t rel_seq = *seq - fwd.base_seq;
+    const std::uint32_t rel_ack = (flags & kAckFlag) ? *ack - rev.base_seq : *ack;
+    const std::uint32_t next_seq = rel_seq + static_cast<std::uint32_t>(payload_len) +
+                                   ((flags & kSyn) ? 1u : 0u) + ((flags & kFin) ? 1u : 0u);
+
+    OptionSummary options;
+    ByteReader option_reader;
+    if (header_ok && header_len > 20) {
+        option_reader = *r.child(header_len - 20);
+    }
+    if (tcp) {
+        tcp.set_length(header_ok ? header_len : 20);
+        tcp.set_text("Transmission Control Protocol, Src Port: " + std::to_string(*sport) + ", Dst Port: " +
+                     std::to_string(*dport) + ", Seq: " + std::to_string(rel_seq) +
+                     ((flags & kAckFlag) ? ", Ack: " + std::to_string(rel_ack) : std::string()) +
+                     ", Len: " + std::to_string(payload_len));
+        tcp.add(kSrcPort, std::uint64_t(*sport), start, 2);
+        tcp.add(kDstPort, std::uint64_t(*dport), start + 2, 2);
+        tcp.add(kPort, std::uint64_t(*sport), start, 2).set_hidden();
+        tcp.add(kPort, std::uint64_t(*dport), start + 2, 2).set_hidden();
+        tcp.add_generated(kStream, std::uint64_t(conv.stream));
+        tcp.add_generated(kSegLen, std::uint64_t(payload_len));
+        tcp.add(kSeq, std::uint64_t(rel_seq), start + 4, 4)
+            .set_text("Sequence Number: " + std::to_string(rel_seq) + "    (relative sequence number)");
+        tcp.add(kSeqRaw, std::uint64_t(*seq), start + 4, 4);
+        tcp.add_generated(kNextSeq, std::uint64_t(next_seq))
+            .set_text("Next Sequence Number: " + std::to_string(next_seq) + "    (relative sequence number)");
+        NodeRef a = tcp.add(kAck, std::uint64_t(rel_ack), start + 8, 4);
+        if (flags & kAckFlag) a.set_text("Acknowledgment Number: " + std::to_string(rel_ack) + "    (relative ack number)");
+        tcp.add(kAckRaw, std::uint64_t(*ack), start + 8, 4);
+        tcp.add(kHdrLen, std::uint64_t(header_len), start + 12, 1)
+            .set_text(bit_pattern(*off_flags >> 8, 0xf0, 8) + " = Header Length: " + std::to_string(header_len) +
+                      " bytes (" + std::to_string(header_len / 4) + ")");
+        std::string names = flag_names(flags);
+        NodeRef f = tcp.add(kFlags, std::uint64_t(flags), start + 12, 2);
+        f.set_text("Flags: 0x" + hex_digits(flags, 3) + " (" + names + ")");
+        for (const FieldDef* def : {&kFlagRes, &kFlagAe, &kFlagCwr, &kFlagEce, &kFlagUrg, &kFlagAck, &kFlagPush,
+                                    &kFlagReset, &kFlagSyn, &kFlagFin}) {
+            std::uint64_t v = flags & def->mask;
+            f.add(*def, v != 0, start + 12, 2);
+        }
+        f.add_generated(kFlagStr, flag_picture(flags));
+        if (!header_ok)
+            tcp.malformed("header length " + std::to_string(header_len) +
+                              (header_len < 20 ? " is below the minimum of 20 bytes"
+                                               : " exceeds the segment (" + std::to_string(segment_len) + " bytes)"),
+                          start + 12, 1);
+    }
+    std::int64_t calc_window = *window;
+    int scale = -1;
+    if (!(flags & kSyn)) {
+        scale = fwd.window_scale;
+        if (scale >= 0) calc_window = static_cast<std::int64_t>(*window) << scale;
+    }
+    if (tcp) {
+        tcp.add(kWindow, std::uint64_t(*window), start + 14, 2);
+        tcp.add_generated(kWindowCalc, std::uint64_t(calc_window));
+        if (!(flags & kSyn)) {
+            NodeRef s = tcp.add_generated(kWindowScale, std::int64_t(scale == -2 ? -2 : scale >= 0 ? (1 << scale) : -1));
+            if (scale == -1) s.set_text("Window size scaling factor: -1 (unknown)");
+            if (scale == -2) s.set_text("Window size scaling factor: -2 (no window scaling used)");
+        }
+        tcp.add(kChecksum, std::uint64_t(*checksum), start + 16, 2)
+            .set_text("Checksum: 0x" + hex_u16(*checksum) + " [unverified]");
+        tcp.add(kUrgent, std::uint64_t(*urgent), start + 18, 2);
+    }
+    // SYNs are never scaled, so the window above does not depend on these options.
+    if (header_ok && header_len > 20) options = dissect_options(tcp, option_reader, rev.base_seq, true);
+    if (flags & kSyn) {
+        fwd.window_scale = options.window_shift >= 0 ? options.window_shift : -2;
+        if (flags & kAckFlag) {
+            // The SYN-ACK settles it: scaling is used only when both sides offered it.
+            if (fwd.window_scale == -2 || rev.window_scale == -2) fwd.window_scale = rev.window_scale = -2;
+        }
+    }
+    if (tcp) {
+        NodeRef times = tcp.add_text(kTimestamps, "Timestamps", 0, 0);
+        times.set_generated();
+        times.add_generated(kTimeRelative, std::int64_t(ctx.frame.ts_ns - conv.first_ts_ns));
+    }
+    if (ctx.columns) {
+        std::string& info = ctx.columns->info;
+        info = std::to_string(*sport) + " \xe2\x86\x92 " + std::to_string(*dport) + " [" + flag_names(flags) +
+               "] Seq=" + std::to_string(rel_seq);
+        if (flags & kAckFlag) info += " Ack=" + std::to_string(rel_ack);
+        info += " Win=" + std::to_string(calc_window) + " Len=" + std::to_string(payload_len) + options.info;
+    }
+    if (!header_ok || payload_len == 0) return;
+    ByteReader payload = r.take_rest();
+    if (tcp) {
+        Bytes captured = payload.rest();
+        NodeRef p = tcp.add(kPayload, ByteString{{captured.begin(), captured.end()}}, payload.offset(), payload_len);
+        p.set_text("TCP payload (" + std::to_string(payload_len) + " byte" + (payload_len == 1 ? "" : "s") + ")");
+    }
+    // Application protocols over TCP arrive with stream reassembly; until then the
+    // payload is data.
+    std::string info_backup = ctx.columns ? ctx.columns->info : std::string();
+    dissect_data(payload, ctx);
+    if (ctx.columns) {
+        ctx.columns->protocol = "TCP";
+        ctx.columns->info = info_backup;
+    }
+}
+
+}  // namespace tlsdissect
