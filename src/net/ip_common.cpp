@@ -68,7 +68,8 @@ void present_reassembled(PacketContext& ctx, NodeRef ip, std::uint8_t protocol, 
             l.add(fragment, std::uint64_t(p.frame), p.offset, p.length)
                 .set_text("Frame: " + std::to_string(p.frame) + ", payload: " + std::to_string(p.offset) +
                           "-" + std::to_string(p.offset + p.length - 1) + " (" + std::to_string(p.length) +
-                          " bytes)");
+                          " bytes)")
+                .set_generated();
         }
         l.add(count, std::uint64_t(result.pieces.size()), 0, 0).set_generated();
         l.add(length, std::uint64_t(total), 0, total).set_generated();

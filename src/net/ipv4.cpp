@@ -153,7 +153,8 @@ std::size_t dissect_ipv4(ByteReader r, PacketContext& ctx) {
         f.add(kIpFlagRb, bool(flags & 0x80), start + 6, 1);
         f.add(kIpFlagDf, bool(flags & 0x40), start + 6, 1);
         f.add(kIpFlagMf, bool(flags & 0x20), start + 6, 1);
-        ip.add(kIpFragOffset, std::uint64_t(frag_offset), start + 6, 2)
+        // The field holds 8-byte units, as on the wire; the label shows bytes.
+        ip.add(kIpFragOffset, std::uint64_t(*flags_frag & 0x1fffu), start + 6, 2)
             .set_text(bit_pattern(*flags_frag, 0x1fff, 16) + " = Fragment Offset: " + std::to_string(frag_offset));
         ip.add(kIpTtl, std::uint64_t(*ttl), start + 8, 1);
         ip.add(kIpProto, std::uint64_t(*proto), start + 9, 1);

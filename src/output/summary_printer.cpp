@@ -23,7 +23,7 @@ public:
         line += num;
         std::string t = seconds_ns(frame.since_first_ns);
         if (!nanosecond_) t.resize(t.size() - 3);  // microsecond captures: 6 decimals
-        line.append(t.size() < 12 ? 12 - t.size() : 0, ' ');
+        line.append(t.size() < 11 ? 12 - t.size() : 1, ' ');
         line += t + " ";
         line += c->source;
         line += " \xe2\x86\x92 ";

@@ -147,7 +147,9 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
         const std::size_t body_at = b.offset();
         switch (*kind) {
             case 2:
-                if (auto mss = b.u16(); mss && *len == 4) {
+                if (auto mss = b.u16(); !mss) {
+                    o.short_read(b, "MSS option");
+                } else if (*len == 4) {
                     o.add(kMss, std::uint64_t(*mss), body_at, 2);
                     o.set_text("TCP Option - Maximum segment size: " + std::to_string(*mss) + " bytes");
                     summary.info += " MSS=" + std::to_string(*mss);
@@ -156,7 +158,9 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                 }
                 break;
             case 3:
-                if (auto shift = b.u8(); shift && *len == 3) {
+                if (auto shift = b.u8(); !shift) {
+                    o.short_read(b, "window scale option");
+                } else if (*len == 3) {
                     const unsigned s = *shift > 14 ? 14 : *shift;
                     o.add(kWsShift, std::uint64_t(*shift), body_at, 1);
                     o.add(kWsMultiplier, std::uint64_t(1) << s, body_at, 1).set_generated();
@@ -173,11 +177,14 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                 break;
             case 5: {
                 std::string edges;
-                while (b.reported_remaining() >= 8) {
+                while (!b.empty()) {
                     const std::size_t e = b.offset();
                     auto le = b.u32();
                     auto re = b.u32();
-                    if (!re) break;
+                    if (!re) {
+                        o.short_read(b, "SACK block");
+                        break;
+                    }
                     std::uint32_t l = relative ? *le - base_ack : *le, r = relative ? *re - base_ack : *re;
                     o.add(kSackLe, std::uint64_t(l), e, 4);
                     o.add(kSackRe, std::uint64_t(r), e + 4, 4);
@@ -190,7 +197,9 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
             case 8: {
                 auto tsval = b.u32();
                 auto tsecr = b.u32();
-                if (tsecr && *len == 10) {
+                if (!tsecr) {
+                    o.short_read(b, "timestamps option");
+                } else if (*len == 10) {
                     o.add(kTsVal, std::uint64_t(*tsval), body_at, 4);
                     o.add(kTsEcr, std::uint64_t(*tsecr), body_at + 4, 4);
                     o.set_text("TCP Option - Timestamps: TSval " + std::to_string(*tsval) + ", TSecr " +

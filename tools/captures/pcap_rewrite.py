@@ -13,9 +13,10 @@ Modes:
                                  others the reverse
   reorder IN OUT [PORT]          in the server's first flight (the TCP data segments
                                  from PORT, default 443, before the client's second
-                                 data segment) move the 2nd data segment after the
-                                 3rd one and duplicate it once (a real network
-                                 duplicate: same bytes, same IP ID)
+                                 data segment) let the 3rd data segment overtake the
+                                 2nd one, and deliver a second, late copy of the 2nd
+                                 one (same bytes, same IP ID) after the frames that
+                                 were between them (the client's ACK of it)
 
 Needs Debian package python3-scapy; run with /usr/bin/python3.
 """
@@ -44,6 +45,7 @@ def read(path):
 def write(path, frames):
     """frames: list of (bytes, sec, usec)."""
     w = PcapWriter(path, linktype=1, sync=True, snaplen=262144)
+    w.write_header(None)     # write_packet() alone does not emit the file header
     for data, sec, usec in frames:
         w.write_packet(data, sec=sec, usec=usec, caplen=len(data), wirelen=len(data))
     w.close()
@@ -111,15 +113,14 @@ def mode_reorder(frames, port):
     if len(server_data) < 3:
         sys.exit(f"reorder: server first flight has {len(server_data)} data segments, need 3")
     a, b, c = server_data[:3]
-    # new order: ... a ... [frames between b and c without b] c b b' [rest]
-    order = []
-    for i in range(len(frames)):
-        if i == b:
-            continue
-        order.append((i, False))
-        if i == c:
-            order.append((b, False))
-            order.append((b, True))          # duplicate of b
+    # new order: [.. a ..] c b [frames that were between b and c, e.g. the
+    # client's ACK of b] b' [rest]: c overtakes b, and a late copy of b
+    # arrives after the client has acknowledged it
+    order = [(i, False) for i in range(b)]
+    order += [(c, False), (b, False)]
+    order += [(i, False) for i in range(b + 1, c)]
+    order += [(b, True)]
+    order += [(i, False) for i in range(c + 1, len(frames))]
     # timestamps: keep the original time slots in file order; the duplicate
     # gets 1 us after the frame before it (never after the next slot)
     slots = [(m.sec, m.usec) for _, m in frames]
@@ -136,7 +137,7 @@ def mode_reorder(frames, port):
             sec, usec = divmod(t, 1000000)
         out.append((frames[i][0], sec, usec))
     sys.stderr.write(f"reorder: server segments at frames {a + 1},{b + 1},{c + 1}; "
-                     f"frame {b + 1} moved after {c + 1} and duplicated\n")
+                     f"frame {c + 1} moved before {b + 1}, {b + 1} duplicated\n")
     return out
 
 

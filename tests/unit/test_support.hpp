@@ -1,0 +1,67 @@
+// Helpers for the unit tests: dissect hand-built frames and look fields up by name.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "output/field_format.hpp"
+#include "tlsdissect/dissect.hpp"
+#include "tlsdissect/field.hpp"
+
+namespace tlsdissect::test {
+
+inline std::vector<std::uint8_t> from_hex(const std::string& hex) {
+    std::vector<std::uint8_t> out;
+    int nibble = -1;
+    for (char c : hex) {
+        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (v < 0) continue;
+        if (nibble < 0) {
+            nibble = v;
+        } else {
+            out.push_back(static_cast<std::uint8_t>(nibble << 4 | v));
+            nibble = -1;
+        }
+    }
+    return out;
+}
+
+// Every value of the named field in the tree, as tshark -T fields prints it.
+inline std::vector<std::string> values(const Tree& tree, std::string_view field) {
+    std::vector<std::string> out;
+    for (std::size_t i = 1; i < tree.size(); ++i) {
+        const Node& n = tree.node(static_cast<std::int32_t>(i));
+        if (n.def && n.def->filter == field) out.push_back(field_value(n));
+    }
+    return out;
+}
+
+inline std::string value(const Tree& tree, std::string_view field) {
+    auto v = values(tree, field);
+    return v.empty() ? std::string("<absent>") : v.front();
+}
+
+inline bool has(const Tree& tree, std::string_view field) { return !values(tree, field).empty(); }
+
+// The display lines of all anomalies ([Malformed: ...], [Truncated: ...]).
+inline std::vector<std::string> anomalies(const Tree& tree) {
+    std::vector<std::string> out;
+    for (std::size_t i = 1; i < tree.size(); ++i) {
+        const Node& n = tree.node(static_cast<std::int32_t>(i));
+        if (n.def && (n.def->filter == "_ws.malformed" || n.def->filter == "_ws.short")) out.push_back(display_line(n));
+    }
+    return out;
+}
+
+inline CapturedPacket packet(const std::vector<std::uint8_t>& bytes, std::uint32_t link_type,
+                             std::uint32_t original_length = 0, std::int64_t ts_ns = 1'000'000'000) {
+    CapturedPacket p;
+    p.data = Bytes(bytes);
+    p.captured_length = static_cast<std::uint32_t>(bytes.size());
+    p.original_length = original_length ? original_length : p.captured_length;
+    p.link_type = link_type;
+    p.ts_ns = ts_ns;
+    return p;
+}
+
+}  // namespace tlsdissect::test

@@ -1,0 +1,781 @@
+#!/usr/bin/env bash
+# make-captures.sh - generate tlsdissect's test captures from real TLS stacks
+# and a real DNS server.
+#
+# Debian 12 packages needed (not installed by this script):
+#   bash coreutils gzip iproute2 openssl gnutls-bin dnsmasq-base dnsutils
+#   tcpdump tshark wireshark-common python3 python3-scapy
+#
+# Usage (as root):  tools/captures/make-captures.sh [OUTDIR]
+#   OUTDIR defaults to the repository's captures/ directory.  Existing files
+#   there are overwritten.  Set KEEP_WORK=1 to keep the temporary directory.
+#
+# All traffic is generated inside network namespaces created by this script
+# (tlsd-cap-<pid>-<name>), on that namespace's own `lo` only, between
+# loopback addresses (127.0.0.0/8 and ::1).  Nothing is sent anywhere else.
+# In each namespace `lo` gets MTU 1500 and gso/gro_max_size 1400 so that the
+# captures show real MSS-sized TCP segments (a certificate chain spans several
+# segments) and real IP fragmentation.  Every server runs under `timeout`,
+# only the PIDs started here are stopped, and the namespaces are deleted by
+# an EXIT trap.
+
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=${1:-"$HERE/../../captures"}
+PY=/usr/bin/python3          # Debian's python3, which has scapy
+TMO=60                       # upper bound (s) for every server and capture
+CTMO=20                      # upper bound (s) for every client
+
+die() { echo "make-captures: ERROR: $*" >&2; exit 1; }
+log() { echo "== $*" >&2; }
+
+[ "$(id -u)" = 0 ] || die "must run as root (network namespaces, tcpdump)"
+for c in ip tc ss timeout openssl gnutls-serv gnutls-cli dnsmasq dig tcpdump dumpcap \
+         tshark editcap mergecap capinfos gzip; do
+    command -v "$c" >/dev/null || die "missing command: $c"
+done
+"$PY" -c 'import scapy.all' 2>/dev/null || die "$PY cannot import scapy (apt install python3-scapy)"
+
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tlsd-cap.XXXXXX")
+PKI=$WORK/pki
+WWW=$WORK/www
+
+NSLIST=()
+PIDS=()
+
+cleanup() {
+    local p ns
+    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    for ns in "${NSLIST[@]}"; do
+        if ip netns list | grep -qw "$ns"; then ip netns del "$ns" || true; fi
+    done
+    if [ -n "${KEEP_WORK:-}" ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# ---------------------------------------------------------------- helpers
+
+# ns_new NAME [nogso]: create namespace tlsd-cap-$$-NAME, bring up its lo.
+ns_new() {
+    NS="tlsd-cap-$$-$1"
+    ip netns add "$NS"
+    NSLIST+=("$NS")
+    nx ip link set lo up
+    if [ "${2:-}" = nogso ]; then
+        nx ip link set lo mtu 1500
+    else
+        nx ip link set lo mtu 1500 gso_max_size 1400 gro_max_size 1400
+    fi
+}
+ns_end() { ip netns del "$NS"; NS=; }
+nx() { ip netns exec "$NS" "$@"; }
+
+# start_bg VAR LOGFILE CMD...: run CMD in the namespace under `timeout`,
+# in the background; its PID goes into VAR and into PIDS.
+start_bg() {
+    local var=$1 logf=$2
+    shift 2
+    ip netns exec "$NS" timeout "$TMO" "$@" >"$logf" 2>&1 &
+    PIDS+=("$!")
+    printf -v "$var" %s "$!"
+}
+# stop_bg PID [SIGNAL]: stop one process we started (timeout forwards the signal).
+stop_bg() {
+    local pid=$1 sig=${2:-TERM} i
+    kill -s "$sig" "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    for i in "${!PIDS[@]}"; do [ "${PIDS[$i]}" = "$pid" ] && unset 'PIDS[i]'; done
+    return 0
+}
+# wait_bg PID: wait (bounded by its `timeout`) for a process we started to exit.
+wait_bg() {
+    local pid=$1 i
+    wait "$pid" 2>/dev/null || true
+    for i in "${!PIDS[@]}"; do [ "${PIDS[$i]}" = "$pid" ] && unset 'PIDS[i]'; done
+    return 0
+}
+
+wait_log() {   # wait_log FILE PATTERN
+    local i
+    for i in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+    cat "$1" >&2 || true
+    die "timed out waiting for '$2' in $1"
+}
+wait_listen() {   # wait_listen tcp|udp PORT
+    local i flag=-Hltn
+    [ "$1" = udp ] && flag=-Hlun
+    for i in $(seq 100); do
+        [ -n "$(nx ss $flag "sport = :$2")" ] && return 0
+        sleep 0.05
+    done
+    die "nothing listening on $1 port $2 in $NS"
+}
+
+# cap_start VAR FILE TCPDUMP-ARGS...: tcpdump in the namespace, full snaplen.
+cap_start() {
+    local var=$1 f=$2
+    shift 2
+    start_bg "$var" "$f.log" tcpdump --immediate-mode -U -s 0 -Z root -w "$f" "$@"
+    wait_log "$f.log" "listening on"
+}
+cap_stop() { sleep 0.3; stop_bg "$1" INT; }
+
+# tshark without the "Running as user root" chatter
+ts() { tshark "$@" 2>/dev/null; }
+count() { ts -r "$1" -Y "$2" | wc -l; }     # count FILE FILTER
+npk() { ts -r "$1" | wc -l; }
+
+# ------------------------------------------------------- certificates, content
+
+make_pki() {
+    mkdir -p "$PKI"
+    cat >"$PKI/ext.cnf" <<'EOF'
+[root]
+basicConstraints=critical,CA:TRUE
+keyUsage=critical,keyCertSign,cRLSign
+subjectKeyIdentifier=hash
+[inter]
+basicConstraints=critical,CA:TRUE,pathlen:0
+keyUsage=critical,digitalSignature,keyCertSign,cRLSign
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+authorityInfoAccess=caIssuers;URI:http://pki.example.test/root-ca.crt
+crlDistributionPoints=URI:http://pki.example.test/root-ca.crl
+certificatePolicies=2.23.140.1.2.1
+[leaf]
+basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth,clientAuth
+subjectAltName=DNS:www.example.test,DNS:example.test,DNS:www.cdn.example.test,DNS:edge.cdn.example.test,IP:127.0.0.2,IP:::1
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+authorityInfoAccess=OCSP;URI:http://ocsp.example.test,caIssuers;URI:http://pki.example.test/intermediate-ca.crt
+crlDistributionPoints=URI:http://pki.example.test/intermediate-ca.crl
+certificatePolicies=2.23.140.1.2.1
+EOF
+    local n
+    for n in root inter leaf; do openssl genrsa -out "$PKI/$n.key" 2048 2>/dev/null; done
+    (
+        cd "$PKI"
+        openssl req -new -key root.key -subj "/C=ZZ/O=tlsdissect Test/CN=tlsdissect Test Root CA" -out root.csr
+        openssl x509 -req -in root.csr -signkey root.key -days 3650 -set_serial 0x1001 \
+            -extfile ext.cnf -extensions root -out root.pem
+        openssl req -new -key inter.key -subj "/C=ZZ/O=tlsdissect Test/CN=tlsdissect Test Intermediate CA" -out inter.csr
+        openssl x509 -req -in inter.csr -CA root.pem -CAkey root.key -days 1825 -set_serial 0x2002 \
+            -extfile ext.cnf -extensions inter -out inter.pem
+        openssl req -new -key leaf.key -subj "/C=ZZ/O=tlsdissect Test/CN=www.example.test" -out leaf.csr
+        openssl x509 -req -in leaf.csr -CA inter.pem -CAkey inter.key -days 365 -set_serial 0x3003 \
+            -extfile ext.cnf -extensions leaf -out leaf.pem
+        cat inter.pem root.pem >chain.pem                 # extra certs sent by the server
+        cat leaf.pem inter.pem root.pem >fullchain.pem    # same chain for gnutls-serv
+        openssl verify -CAfile root.pem -untrusted inter.pem leaf.pem >/dev/null
+    ) >"$WORK/pki.log" 2>&1 || { cat "$WORK/pki.log" >&2; die "certificate generation failed"; }
+}
+
+make_www() {
+    mkdir -p "$WWW"
+    printf '<!doctype html>\n<html><head><title>www.example.test</title></head>\n<body><p>Hello from the tlsdissect test server.</p></body></html>\n' >"$WWW/index.html"
+    # ~26 KB deterministic body for the lossy capture
+    {
+        printf '<!doctype html>\n<html><head><title>big</title></head><body><pre>\n'
+        local i
+        for i in $(seq 1 400); do
+            printf 'line %04d: the quick brown fox jumps over the lazy dog 0123456789\n' "$i"
+        done
+        printf '</pre><p>end-of-big-page</p></body></html>\n'
+    } >"$WWW/big.html"
+}
+
+# ------------------------------------------------------------ DNS (dnsmasq)
+
+DNSMASQ_BASE=(dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --no-poll
+    --bind-interfaces --port=53 --user=root --group=root --pid-file=
+    --local=/example.test/ --local-ttl=300 --log-queries --log-facility=-)
+DNS_SHOWCASE=(--host-record=edge.cdn.example.test,127.0.0.2,::1
+    --cname=www.example.test,www.cdn.example.test,300
+    --cname=www.cdn.example.test,edge.cdn.example.test,300)
+
+big_txt_opts() {   # 14 TXT records of ~260 bytes for big.example.test (answer ~3.8 KB)
+    local pad i
+    pad=$(printf 'x%.0s' $(seq 1 240))
+    for i in $(seq -w 1 14); do printf -- '--txt-record=big.example.test,chunk-%s-%s\n' "$i" "$pad"; done
+}
+
+digq() {   # digq SERVER ARGS...  (bounded, one try)
+    local srv=$1
+    shift
+    nx timeout "$CTMO" dig @"$srv" +time=2 +tries=1 "$@"
+}
+
+# ------------------------------------------------------------------ TLS
+
+HTTP_REQ() {   # HTTP_REQ PATH
+    printf 'GET %s HTTP/1.1\r\nHost: www.example.test\r\nUser-Agent: tlsdissect-capture/1.0\r\nAccept: */*\r\nConnection: close\r\n\r\n' "$1"
+}
+
+# start_s_server VAR ACCEPT LOG [extra...]: openssl s_server serving $WWW, one connection
+start_s_server() {
+    local var=$1 acc=$2 logf=$3
+    shift 3
+    start_bg "$var" "$logf" env -C "$WWW" openssl s_server -accept "$acc" -naccept 1 \
+        -cert "$PKI/leaf.pem" -key "$PKI/leaf.key" -cert_chain "$PKI/chain.pem" -WWW "$@"
+}
+
+# s_client_get CONNECT PATH KEYLOG LOG [extra...]
+s_client_get() {
+    local conn=$1 path=$2 keys=$3 logf=$4
+    shift 4
+    rm -f "$keys"
+    HTTP_REQ "$path" | nx timeout "$CTMO" openssl s_client -connect "$conn" \
+        -servername www.example.test -CAfile "$PKI/root.pem" -verify_return_error \
+        -verify_hostname www.example.test -keylogfile "$keys" -ign_eof "$@" >"$logf" 2>&1 ||
+        { cat "$logf" >&2; die "openssl s_client to $conn failed"; }
+    grep -q '^HTTP/1.0 200 ok' "$logf" || die "no HTTP response in $logf"
+}
+
+# start_gnutls_serv VAR LOG [extra...]
+start_gnutls_serv() {
+    local var=$1 logf=$2
+    shift 2
+    start_bg "$var" "$logf" gnutls-serv --http --port 443 --disable-client-cert \
+        --httpdata="$WWW/index.html" --x509certfile "$PKI/fullchain.pem" \
+        --x509keyfile "$PKI/leaf.key" "$@"
+}
+
+# gnutls_get HOST KEYLOG LOG [extra...]; stdin stays open 1 s so the server closes first
+gnutls_get() {
+    local host=$1 keys=$2 logf=$3
+    shift 3
+    rm -f "$keys"
+    { HTTP_REQ /; sleep 1; } | nx timeout "$CTMO" env SSLKEYLOGFILE="$keys" gnutls-cli \
+        --x509cafile "$PKI/root.pem" --sni-hostname www.example.test \
+        --verify-hostname www.example.test -p 443 "$host" "$@" >"$logf" 2>&1 ||
+        { cat "$logf" >&2; die "gnutls-cli to $host failed"; }
+    grep -q 'Hello from the tlsdissect test server' "$logf" || die "no HTTP response in $logf"
+}
+
+# ============================================================ the captures
+
+# Showcase: browser-like DNS lookup (CNAME chain) + HTTPS over TLS 1.2.
+# family 4: captured at once on lo (tcpdump with nsec timestamps, dumpcap) and
+#           on `any` (LINUX_SLL2 and LINUX_SLL).
+# family 6: the same over ::1, lo only.
+showcase() {
+    local fam=$1 d=$WORK/showcase$1 dns conn acc
+    mkdir -p "$d"
+    if [ "$fam" = 4 ]; then dns=127.0.0.53 conn=127.0.0.2:443 acc=127.0.0.2:443
+    else dns=::1 conn='[::1]:443' acc='[::1]:443'; fi
+    log "showcase over IPv$fam"
+    ns_new "showcase$fam"
+    local pdns psrv c1 c3 c4 c5
+    start_bg pdns "$d/dnsmasq.log" "${DNSMASQ_BASE[@]}" --listen-address="$dns" "${DNS_SHOWCASE[@]}"
+    wait_listen udp 53
+    start_s_server psrv "$acc" "$d/s_server.log"
+    wait_listen tcp 443
+    if [ "$fam" = 4 ]; then
+        cap_start c1 "$d/lo-nano.pcap" -i lo --time-stamp-precision=nano
+        cap_start c3 "$d/any-sll2.pcap" -i any -y LINUX_SLL2
+        cap_start c4 "$d/any-sll.pcap" -i any -y LINUX_SLL
+        start_bg c5 "$d/dumpcap.log" dumpcap -i lo -w "$d/lo.pcapng"
+        wait_log "$d/dumpcap.log" "Capturing on"
+    else
+        cap_start c1 "$d/lo.pcap" -i lo
+    fi
+    sleep 0.3
+    digq "$dns" www.example.test A www.example.test AAAA >"$d/dig.log" 2>&1 || die "dig failed"
+    grep -q 'edge.cdn.example.test.*A.*127.0.0.2' "$d/dig.log" || die "no CNAME/A answer"
+    grep -q 'edge.cdn.example.test.*AAAA.*::1' "$d/dig.log" || die "no CNAME/AAAA answer"
+    sleep 0.05
+    s_client_get "$conn" /index.html "$d/keys" "$d/s_client.log" \
+        -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
+    wait_bg "$psrv"
+    cap_stop "$c1"
+    if [ "$fam" = 4 ]; then cap_stop "$c3"; cap_stop "$c4"; cap_stop "$c5"; fi
+    stop_bg "$pdns"
+    ns_end
+    if [ "$fam" = 4 ]; then
+        # main file: the nanosecond lo capture rewritten as a microsecond pcap
+        # (timestamps truncated), so it and the nsec-be file hold identical
+        # packets and times; the other captures ran at the same time on their
+        # own sockets (their timestamps can differ by a few microseconds)
+        editcap -F pcap "$d/lo-nano.pcap" "$d/lo.pcap"
+        cp "$d/lo.pcap" "$OUT/https-cname-tls12.pcap"
+        cp "$d/keys" "$OUT/https-cname-tls12.keys"
+        cp "$d/lo.pcapng" "$OUT/https-cname-tls12.pcapng"
+        cp "$d/any-sll2.pcap" "$OUT/https-cname-tls12-sll2.pcap"
+        cp "$d/any-sll.pcap" "$OUT/https-cname-tls12-sll.pcap"
+        "$PY" "$HERE/pcap_nsec_be.py" "$d/lo-nano.pcap" "$OUT/https-cname-tls12-nsec-be.pcap" \
+            --check "$d/lo.pcap" 2>>"$WORK/checks.log" || die "nsec-be conversion/check failed"
+    else
+        cp "$d/lo.pcap" "$OUT/https-cname-tls12-ipv6.pcap"
+        cp "$d/keys" "$OUT/https-cname-tls12-ipv6.keys"
+    fi
+}
+
+tls13_openssl() {
+    local d=$WORK/tls13-openssl psrv c1
+    mkdir -p "$d"
+    log "TLS 1.3 openssl"
+    ns_new tls13o
+    start_s_server psrv 127.0.0.2:443 "$d/s_server.log"
+    wait_listen tcp 443
+    cap_start c1 "$d/lo.pcap" -i lo
+    s_client_get 127.0.0.2:443 /index.html "$d/keys" "$d/s_client.log" -tls1_3
+    wait_bg "$psrv"
+    cap_stop "$c1"
+    ns_end
+    cp "$d/lo.pcap" "$OUT/tls13-openssl.pcap"
+    cp "$d/keys" "$OUT/tls13-openssl.keys"
+}
+
+gnutls_capture() {   # gnutls_capture NAME [gnutls-cli options...]
+    local name=$1 d=$WORK/$1 psrv c1
+    shift
+    mkdir -p "$d"
+    log "gnutls: $name"
+    ns_new "$name"
+    start_gnutls_serv psrv "$d/gnutls-serv.log"
+    wait_listen tcp 443
+    cap_start c1 "$d/lo.pcap" -i lo
+    gnutls_get 127.0.0.2 "$d/keys" "$d/gnutls-cli.log" "$@"
+    sleep 0.2
+    stop_bg "$psrv"          # gnutls-serv keeps the socket open; exiting closes it
+    cap_stop "$c1"
+    ns_end
+    cp "$d/lo.pcap" "$OUT/$name.pcap"
+    cp "$d/keys" "$OUT/$name.keys"
+}
+
+dns_misc() {
+    local d=$WORK/dns-misc pdns c1 caa
+    mkdir -p "$d"
+    log "DNS record types"
+    # CAA 0 issue "ca.example.test" as a raw RR (type 257) via --dns-rr
+    caa=$(printf '\000\005issueca.example.test' | od -An -tx1 | tr -d ' \n')
+    ns_new dnsmisc
+    start_bg pdns "$d/dnsmasq.log" "${DNSMASQ_BASE[@]}" --listen-address=127.0.0.1 "${DNS_SHOWCASE[@]}" \
+        --host-record=mail.example.test,127.0.0.25 \
+        --host-record=sip.example.test,127.0.0.26 \
+        --mx-host=example.test,mail.example.test,10 \
+        --txt-record=example.test,"v=spf1 mx -all" \
+        --txt-record=txt.example.test,"first string","second string with spaces" \
+        --srv-host=_sip._tcp.example.test,sip.example.test,5060,10,20 \
+        --ptr-record=2.0.0.127.in-addr.arpa,edge.cdn.example.test \
+        --dns-rr=example.test,257,"$caa"
+    wait_listen udp 53
+    cap_start c1 "$d/lo.pcap" -i lo
+    {
+        digq 127.0.0.1 example.test MX
+        digq 127.0.0.1 example.test TXT
+        digq 127.0.0.1 txt.example.test TXT
+        digq 127.0.0.1 _sip._tcp.example.test SRV
+        digq 127.0.0.1 -x 127.0.0.2
+        digq 127.0.0.1 example.test TYPE257
+        digq 127.0.0.1 nope.example.test A             # NXDOMAIN
+        digq 127.0.0.1 mail.example.test AAAA          # NODATA
+        digq 127.0.0.1 www.example.test A +nsid +cookie
+        digq 127.0.0.1 edge.cdn.example.test AAAA +noedns
+        digq 127.0.0.1 example.com A                   # no upstream: dnsmasq refuses
+    } >"$d/dig.log" 2>&1 || die "dig failed"
+    cap_stop "$c1"
+    stop_bg "$pdns"
+    ns_end
+    cp "$d/lo.pcap" "$OUT/dns-misc.pcap"
+    cp "$d/dig.log" "$WORK/dns-misc-dig.log"
+}
+
+dns_tcp() {
+    local d=$WORK/dns-tcp pdns c1
+    mkdir -p "$d"
+    log "DNS over TCP"
+    ns_new dnstcp
+    # shellcheck disable=SC2046
+    start_bg pdns "$d/dnsmasq.log" "${DNSMASQ_BASE[@]}" --listen-address=127.0.0.1 "${DNS_SHOWCASE[@]}" \
+        $(big_txt_opts)
+    wait_listen tcp 53
+    cap_start c1 "$d/lo.pcap" -i lo
+    {
+        digq 127.0.0.1 +tcp www.example.test A
+        digq 127.0.0.1 +tcp +keepopen www.example.test AAAA big.example.test TXT
+    } >"$d/dig.log" 2>&1 || die "dig +tcp failed"
+    cap_stop "$c1"
+    stop_bg "$pdns"
+    ns_end
+    cp "$d/lo.pcap" "$OUT/dns-tcp.pcap"
+}
+
+fragments() {   # fragments 4|6 : big DNS TXT answer over UDP, fragmented by the kernel
+    local fam=$1 d=$WORK/frag$1 pdns c1 addr
+    mkdir -p "$d"
+    if [ "$fam" = 4 ]; then addr=127.0.0.1; else addr=::1; fi
+    log "IPv$fam fragments"
+    ns_new "frag$fam"
+    # shellcheck disable=SC2046
+    start_bg pdns "$d/dnsmasq.log" "${DNSMASQ_BASE[@]}" --listen-address="$addr" \
+        --edns-packet-max=4096 $(big_txt_opts)
+    wait_listen udp 53
+    cap_start c1 "$d/lo.pcap" -i lo
+    digq "$addr" +bufsize=4096 big.example.test TXT >"$d/dig.log" 2>&1 || die "dig failed"
+    grep -q 'ANSWER: 14' "$d/dig.log" || die "big TXT answer incomplete"
+    cap_stop "$c1"
+    stop_bg "$pdns"
+    ns_end
+    cp "$d/lo.pcap" "$OUT/ipv$fam-fragments.pcap"
+}
+
+# Real loss: TCP builds GSO super-packets (gso_max_size left at 64 KB here);
+# tbf's max packet size (burst 1600) is smaller, so tbf splits them into
+# MSS-sized segments itself and silently drops those that overflow its
+# queue ("limit").  TCP is not told, so the drops happen after the sender and
+# before the capture point: the capture shows real loss, SACKs and
+# retransmissions.  (Drops of non-GSO packets are reported back to TCP and
+# never show up as retransmissions, hence this set-up.)
+lossy() {
+    local d=$WORK/lossy psrv c1 t rt att=0
+    mkdir -p "$d"
+    log "TLS 1.2 over a lossy lo (tbf)"
+    for t in "rate 20mbit burst 1600 limit 12000" "rate 40mbit burst 1600 limit 10000" \
+             "rate 20mbit burst 1600 limit 8000" "rate 10mbit burst 1600 limit 6000"; do
+        att=$((att + 1))
+        ns_new "lossy$att" nogso
+        nx tc qdisc add dev lo root tbf $t
+        start_s_server psrv 127.0.0.2:443 "$d/s_server.log"
+        wait_listen tcp 443
+        cap_start c1 "$d/lo.pcap" -i lo
+        s_client_get 127.0.0.2:443 /big.html "$d/keys" "$d/s_client.log" \
+            -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
+        grep -q 'end-of-big-page' "$d/s_client.log" || die "big page incomplete"
+        wait_bg "$psrv"
+        cap_stop "$c1"
+        nx tc -s qdisc show dev lo >"$d/tc-$att.log"
+        ns_end
+        rt=$(count "$d/lo.pcap" tcp.analysis.retransmission)
+        log "  tbf $t: $rt retransmissions, $(stat -c %s "$d/lo.pcap") bytes"
+        if [ "$rt" -ge 1 ] && [ "$(stat -c %s "$d/lo.pcap")" -lt 61440 ]; then
+            cp "$d/lo.pcap" "$OUT/tls12-lossy.pcap"
+            cp "$d/keys" "$OUT/tls12-lossy.keys"
+            LOSSY_TBF=$t
+            return 0
+        fi
+    done
+    die "no retransmissions with any tbf setting"
+}
+
+derived() {
+    log "derived files"
+    local m=$OUT/https-cname-tls12.pcap
+    "$PY" "$HERE/pcap_rewrite.py" vlan "$m" "$OUT/https-cname-tls12-vlan.pcap"
+    "$PY" "$HERE/pcap_rewrite.py" qinq "$m" "$OUT/https-cname-tls12-qinq.pcap"
+    "$PY" "$HERE/pcap_rewrite.py" vendors "$m" "$OUT/https-cname-tls12-vendors.pcap" 127.0.0.1
+    "$PY" "$HERE/pcap_rewrite.py" reorder "$m" "$OUT/tls12-reordered.pcap" 443 2>"$WORK/reorder.log"
+    cp "$OUT/https-cname-tls12.keys" "$OUT/tls12-reordered.keys"
+    editcap -s 96 "$m" "$OUT/https-cname-tls12-snap96.pcap"
+    gzip -9 -n -c "$m" >"$OUT/https-cname-tls12.pcap.gz"
+    cp "$OUT/https-cname-tls12.pcap.gz" "$OUT/https-cname-tls12-gz-noext.bin"
+    # two interfaces, two link types, interleaved in time: the DNS part of the
+    # lo (EN10MB) capture and the TLS part of the simultaneous `any` (SLL2) capture
+    tcpdump -Z root -r "$m" -w "$WORK/multi-dns.pcap" 'udp port 53' 2>/dev/null
+    tcpdump -Z root -r "$OUT/https-cname-tls12-sll2.pcap" -w "$WORK/multi-tls.pcap" 'tcp port 443' 2>/dev/null
+    mergecap -F pcapng -w "$OUT/multi-if.pcapng" "$WORK/multi-dns.pcap" "$WORK/multi-tls.pcap"
+}
+
+# ============================================================ verification
+
+FAILS=0
+check() {   # check DESCRIPTION CONDITION...
+    local desc=$1
+    shift
+    if "$@"; then echo "  ok   $desc" >>"$WORK/checks.log"
+    else echo "  FAIL $desc" >>"$WORK/checks.log"; echo "CHECK FAILED: $desc" >&2; FAILS=$((FAILS + 1)); fi
+}
+ge() { [ "$1" -ge "$2" ]; }
+eq() { [ "$1" = "$2" ]; }
+
+opens_clean() {   # tshark reads the whole file, exit 0, no warnings
+    local err
+    err=$(tshark -r "$1" -q 2>&1 >/dev/null | grep -v 'Running as user' || true)
+    tshark -r "$1" -q >/dev/null 2>&1 && [ -z "$err" ]
+}
+decrypts_http() {   # FILE KEYS: the HTTP request and response are visible with the key log
+    local n
+    n=$(ts -r "$1" -o "tls.keylog_file:$2" -Y 'http.request || http.response' | wc -l)
+    [ "$n" -ge 2 ]
+}
+cert_segments() { ts -r "$1" -Y 'tls.handshake.type == 11' -T fields -e tcp.segment | head -1; }
+
+verify() {
+    log "verifying with tshark"
+    local f m=$OUT/https-cname-tls12.pcap n
+    for f in "$OUT"/*.pcap "$OUT"/*.pcapng "$OUT"/*.gz "$OUT"/*.bin; do
+        check "$(basename "$f") opens cleanly in tshark" opens_clean "$f"
+        check "$(basename "$f") has packets" ge "$(npk "$f")" 1
+    done
+    n=$(npk "$m")
+    # showcase
+    check "showcase: 4 DNS messages" eq "$(count "$m" dns)" 4
+    check "showcase: CNAME chain in both answers" eq "$(count "$m" 'dns.flags.response==1 && dns.count.answers==3')" 2
+    check "showcase: Certificate spans >= 2 TCP segments" ge "$(cert_segments "$m" | tr ',' '\n' | wc -l)" 2
+    check "showcase: NewSessionTicket" eq "$(count "$m" 'tls.handshake.type==4')" 1
+    check "showcase: cipher suite 0xc02f" eq "$(count "$m" 'tls.handshake.ciphersuite==0xc02f && tls.handshake.type==2')" 1
+    check "showcase: no frame > 1514 bytes" eq "$(count "$m" 'frame.len > 1514')" 0
+    check "showcase: decrypts with key log" decrypts_http "$m" "$OUT/https-cname-tls12.keys"
+    check "ipv6: decrypts with key log" decrypts_http "$OUT/https-cname-tls12-ipv6.pcap" "$OUT/https-cname-tls12-ipv6.keys"
+    check "ipv6: all IPv6" eq "$(count "$OUT/https-cname-tls12-ipv6.pcap" ipv6)" "$(npk "$OUT/https-cname-tls12-ipv6.pcap")"
+    check "ipv6: Certificate spans >= 2 TCP segments" ge "$(cert_segments "$OUT/https-cname-tls12-ipv6.pcap" | tr ',' '\n' | wc -l)" 2
+    # same traffic in other forms
+    for f in pcapng sll2.pcap sll.pcap vlan.pcap qinq.pcap vendors.pcap snap96.pcap nsec-be.pcap; do
+        case $f in pcapng) f=$OUT/https-cname-tls12.pcapng ;; *) f=$OUT/https-cname-tls12-$f ;; esac
+        check "$(basename "$f"): same packet count as showcase ($n)" eq "$(npk "$f")" "$n"
+    done
+    check "pcap.gz: same packet count" eq "$(npk "$OUT/https-cname-tls12.pcap.gz")" "$n"
+    check "gz-noext.bin: same packet count" eq "$(npk "$OUT/https-cname-tls12-gz-noext.bin")" "$n"
+    check "pcapng decrypts" decrypts_http "$OUT/https-cname-tls12.pcapng" "$OUT/https-cname-tls12.keys"
+    check "sll2: encapsulation" eq "$(ts -r "$OUT/https-cname-tls12-sll2.pcap" -T fields -e frame.encap_type | sort -u)" 210
+    check "sll: encapsulation" eq "$(ts -r "$OUT/https-cname-tls12-sll.pcap" -T fields -e frame.encap_type | sort -u)" 25
+    check "sll2 decrypts" decrypts_http "$OUT/https-cname-tls12-sll2.pcap" "$OUT/https-cname-tls12.keys"
+    check "vlan: every frame VLAN 100" eq "$(count "$OUT/https-cname-tls12-vlan.pcap" 'vlan.id==100 && eth.type==0x8100')" "$n"
+    check "vlan decrypts" decrypts_http "$OUT/https-cname-tls12-vlan.pcap" "$OUT/https-cname-tls12.keys"
+    check "qinq: every frame 802.1ad 200 + 802.1Q 100" eq "$(count "$OUT/https-cname-tls12-qinq.pcap" 'eth.type==0x88a8 && vlan.id==200 && vlan.id==100')" "$n"
+    check "qinq decrypts" decrypts_http "$OUT/https-cname-tls12-qinq.pcap" "$OUT/https-cname-tls12.keys"
+    check "vendors: client frames from Apple MAC" eq "$(count "$OUT/https-cname-tls12-vendors.pcap" 'eth.src==8c:85:90:2a:d5:d9 && ip.src==127.0.0.1 && eth.dst==10:be:f5:1b:e0:30')" "$(count "$m" 'ip.src==127.0.0.1')"
+    check "vendors: server frames from D-Link MAC" eq "$(count "$OUT/https-cname-tls12-vendors.pcap" 'eth.src==10:be:f5:1b:e0:30 && eth.dst==8c:85:90:2a:d5:d9')" "$(count "$m" 'ip.src!=127.0.0.1')"
+    check "snap96: all frames cut to <= 96 bytes" eq "$(count "$OUT/https-cname-tls12-snap96.pcap" 'frame.cap_len > 96')" 0
+    check "snap96: some frames truncated" ge "$(count "$OUT/https-cname-tls12-snap96.pcap" 'frame.len > frame.cap_len')" 1
+    check "nsec-be: magic a1b23c4d big-endian" eq "$(od -An -tx1 -N4 "$OUT/https-cname-tls12-nsec-be.pcap" | tr -d ' ')" a1b23c4d
+    check "nsec-be: same times (to the us) and frames as showcase" eq \
+        "$(ts -r "$OUT/https-cname-tls12-nsec-be.pcap" -T fields -e frame.time_epoch -e frame.len -e frame.protocols | awk '{ $1 = substr($1, 1, 17); print }' | md5sum)" \
+        "$(ts -r "$m" -T fields -e frame.time_epoch -e frame.len -e frame.protocols | awk '{ $1 = substr($1, 1, 17); print }' | md5sum)"
+    check "nsec-be decrypts" decrypts_http "$OUT/https-cname-tls12-nsec-be.pcap" "$OUT/https-cname-tls12.keys"
+    check "multi-if: two interfaces with EN10MB and SLL2" eq \
+        "$(ts -r "$OUT/multi-if.pcapng" -T fields -e frame.interface_id -e frame.encap_type | sort -u | tr '\t\n' ':,')" "0:1,1:210,"
+    # TLS stacks
+    check "tls13-openssl: TLS 1.3 negotiated" eq "$(count "$OUT/tls13-openssl.pcap" 'tls.handshake.type==2 && tls.handshake.extensions.supported_version==0x0304')" 1
+    check "tls13-openssl decrypts" decrypts_http "$OUT/tls13-openssl.pcap" "$OUT/tls13-openssl.keys"
+    check "tls13-gnutls: TLS 1.3 negotiated" eq "$(count "$OUT/tls13-gnutls.pcap" 'tls.handshake.type==2 && tls.handshake.extensions.supported_version==0x0304')" 1
+    check "tls13-gnutls decrypts" decrypts_http "$OUT/tls13-gnutls.pcap" "$OUT/tls13-gnutls.keys"
+    check "tls12-gnutls-dhe: DHE-RSA suite, TLS 1.2" eq "$(count "$OUT/tls12-gnutls-dhe.pcap" 'tls.handshake.type==2 && tls.handshake.version==0x0303 && !tls.handshake.extensions.supported_version && (tls.handshake.ciphersuite==0x009f || tls.handshake.ciphersuite==0x009e)')" 1
+    check "tls12-gnutls-dhe: Certificate spans >= 2 TCP segments" ge "$(cert_segments "$OUT/tls12-gnutls-dhe.pcap" | tr ',' '\n' | wc -l)" 2
+    check "tls12-gnutls-dhe decrypts" decrypts_http "$OUT/tls12-gnutls-dhe.pcap" "$OUT/tls12-gnutls-dhe.keys"
+    # DNS
+    f=$OUT/dns-tcp.pcap
+    check "dns-tcp: DNS over TCP" ge "$(count "$f" 'dns && tcp')" 6
+    check "dns-tcp: big TXT answer reassembled from >= 3 segments" ge "$(ts -r "$f" -Y 'dns.count.answers==14' -T fields -e tcp.segment.count | head -1)" 3
+    f=$OUT/dns-misc.pcap
+    for n in 'dns.mx.mail_exchange' 'dns.txt' 'dns.srv.port==5060' 'dns.ptr.domain_name' \
+             'dns.flags.rcode==3' 'dns.resp.type==257' 'dns.flags.rcode==5' \
+             'dns.flags.response==1 && dns.count.answers==0 && dns.flags.rcode==0' \
+             'dns.opt.code==3' 'dns.flags.response==0 && !dns.opt'; do
+        check "dns-misc: $n" ge "$(count "$f" "$n")" 1
+    done
+    # loss, reordering
+    check "tls12-lossy: retransmissions" ge "$(count "$OUT/tls12-lossy.pcap" tcp.analysis.retransmission)" 1
+    check "tls12-lossy decrypts" decrypts_http "$OUT/tls12-lossy.pcap" "$OUT/tls12-lossy.keys"
+    check "tls12-reordered: out-of-order" ge "$(count "$OUT/tls12-reordered.pcap" tcp.analysis.out_of_order)" 1
+    check "tls12-reordered: duplicate seen as retransmission" ge "$(count "$OUT/tls12-reordered.pcap" 'tcp.analysis.retransmission || tcp.analysis.spurious_retransmission')" 1
+    check "tls12-reordered: one frame more than showcase" eq "$(npk "$OUT/tls12-reordered.pcap")" "$(($(npk "$m") + 1))"
+    check "tls12-reordered decrypts" decrypts_http "$OUT/tls12-reordered.pcap" "$OUT/tls12-reordered.keys"
+    # fragments
+    check "ipv4-fragments: MF fragments" ge "$(count "$OUT/ipv4-fragments.pcap" 'ip.flags.mf==1')" 2
+    check "ipv4-fragments: reassembled DNS answer" eq "$(count "$OUT/ipv4-fragments.pcap" 'dns.count.answers==14 && ip.fragment.count>=3')" 1
+    check "ipv6-fragments: fragment headers" ge "$(count "$OUT/ipv6-fragments.pcap" 'ipv6.fragment.more==1')" 2
+    check "ipv6-fragments: reassembled DNS answer" eq "$(count "$OUT/ipv6-fragments.pcap" 'dns.count.answers==14 && ipv6.fragment.count>=3')" 1
+}
+
+# ============================================================ README
+
+frames_where() { ts -r "$1" -Y "$2" -T fields -e frame.number | paste -sd, -; }
+
+write_readme() {
+    local m=$OUT/https-cname-tls12.pcap r=$OUT/README.md
+    local cert6 certr certd sh nst tls13o
+    cert6=$(cert_segments "$m")
+    certd=$(cert_segments "$OUT/tls12-gnutls-dhe.pcap")
+    certr=$(cert_segments "$OUT/tls12-reordered.pcap")
+    nst=$(frames_where "$m" 'tls.handshake.type==4')
+    sh=$(frames_where "$m" 'tls.handshake.type==2')
+    local v6cert; v6cert=$(cert_segments "$OUT/https-cname-tls12-ipv6.pcap")
+    local lossrt lossooo lossdup
+    lossrt=$(count "$OUT/tls12-lossy.pcap" tcp.analysis.retransmission)
+    lossooo=$(frames_where "$OUT/tls12-lossy.pcap" 'tcp.analysis.lost_segment')
+    lossdup=$(count "$OUT/tls12-lossy.pcap" tcp.analysis.duplicate_ack)
+    local ro rr
+    ro=$(frames_where "$OUT/tls12-reordered.pcap" tcp.analysis.out_of_order)
+    rr=$(frames_where "$OUT/tls12-reordered.pcap" 'tcp.analysis.retransmission || tcp.analysis.spurious_retransmission')
+    local f4 f6
+    f4=$(frames_where "$OUT/ipv4-fragments.pcap" 'ip.flags.mf==1 || ip.frag_offset>0')
+    f6=$(frames_where "$OUT/ipv6-fragments.pcap" 'ipv6.fragment')
+    local tcpbig; tcpbig=$(ts -r "$OUT/dns-tcp.pcap" -Y 'dns.count.answers==14' -T fields -e tcp.segment | head -1)
+
+    {
+        cat <<EOF
+# Test captures
+
+Real traffic from real TLS stacks and a real DNS server, generated by
+\`tools/captures/make-captures.sh\` (run as root; re-running overwrites every
+file here with fresh traffic, fresh keys and fresh certificates, so frame
+numbers below may shift slightly between runs).  All traffic was exchanged
+inside throw-away network namespaces on their \`lo\` (MTU 1500, gso/gro_max_size
+1400) between loopback addresses only: client 127.0.0.1, DNS server
+127.0.0.53 (showcase) or 127.0.0.1, web server 127.0.0.2 (or ::1 for IPv6).
+
+Stacks: OpenSSL $(openssl version | awk '{print $2}') (\`openssl s_client\`/\`s_server\`), GnuTLS $(gnutls-cli --version | head -1 | awk '{print $2}')
+(\`gnutls-cli\`/\`gnutls-serv\`), dnsmasq $(dnsmasq --version | head -1 | awk '{print $3}'), dig $(dig -v 2>&1 | awk '{print $2}'), tcpdump $(tcpdump --version | head -1 | awk '{print $3}'), dumpcap/editcap/mergecap
+$(tshark --version | head -1 | awk '{print $3}'), scapy $("$PY" -c 'import scapy; print(scapy.VERSION)').
+
+Certificates: RSA-2048 chain generated per run: "tlsdissect Test Root CA" ->
+"tlsdissect Test Intermediate CA" -> leaf CN=www.example.test (SANs
+www.example.test, example.test, www.cdn.example.test, edge.cdn.example.test,
+127.0.0.2, ::1; AIA/CRL-DP/policy extensions).  Servers send leaf +
+intermediate + root, so the TLS 1.2 Certificate message (~3.2 KB) spans
+several TCP segments.
+
+\`*.keys\` files are NSS key logs (\`SSLKEYLOGFILE\` format) written by the
+client (\`openssl s_client -keylogfile\`, or the \`SSLKEYLOGFILE\` environment
+variable for gnutls-cli); \`tshark -o tls.keylog_file:FILE.keys\` decrypts the
+matching capture (all were checked to show the HTTP request and response).
+
+DNS names (dnsmasq, \`--no-resolv --no-hosts --local=/example.test/ --local-ttl=300\`):
+\`www.example.test\` CNAME \`www.cdn.example.test\` CNAME \`edge.cdn.example.test\`,
+which has A 127.0.0.2 and AAAA ::1 (\`--cname=\`, \`--host-record=\`).
+
+## Files
+
+### Showcase: browser-like DNS lookup + HTTPS (TLS 1.2)
+
+- \`https-cname-tls12.pcap\` — the main capture (\`tcpdump -i lo -s 0
+  --time-stamp-precision=nano\`, written out by \`editcap -F pcap\` as classic
+  little-endian microsecond pcap, EN10MB, full snaplen).  \`dig @127.0.0.53 www.example.test A
+  www.example.test AAAA\` answered by dnsmasq with the 2-CNAME chain (frames 1-4),
+  then \`openssl s_client -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
+  -servername www.example.test -connect 127.0.0.2:443\` to \`openssl s_server
+  -cert_chain ... -WWW\`: ServerHello in frame $sh, Certificate message
+  reassembled from TCP segments in frames $cert6, NewSessionTicket in frame $nst,
+  \`GET /index.html\` and a small \`HTTP/1.0 200 ok\` response, close_notify
+  alerts from both sides, FIN/FIN.
+- \`https-cname-tls12.keys\` — key log (CLIENT_RANDOM) for the showcase and
+  for every file derived from it (all \`https-cname-tls12-*\` except -ipv6, and
+  \`multi-if.pcapng\`).
+- \`https-cname-tls12.pcapng\` — the same traffic captured at the same time by
+  \`dumpcap -i lo\` (native pcapng: SHB with OS/application options, IDB with
+  if_name "lo" and if_tsresol 9 = nanoseconds, EPBs, and an ISB at the end).
+- \`https-cname-tls12-ipv6.pcap\` (+ \`.keys\`) — the showcase over ::1: dnsmasq
+  on [::1]:53, s_server on [::1]:443; Certificate in frames $v6cert.
+- \`https-cname-tls12-sll2.pcap\` — the same traffic captured at the same time
+  by \`tcpdump -i any -y LINUX_SLL2\` (link type 276, 20-byte cooked header).
+- \`https-cname-tls12-sll.pcap\` — ditto with \`-y LINUX_SLL\` (link type 113,
+  16-byte cooked header).  On \`any\` the loopback traffic is seen once per
+  packet (no duplicates), as on \`lo\`.
+- \`https-cname-tls12-vlan.pcap\` — showcase rewritten by scapy
+  (\`pcap_rewrite.py vlan\`): an 802.1Q tag, VLAN 100 (TPID 0x8100), on every frame.
+- \`https-cname-tls12-qinq.pcap\` — \`pcap_rewrite.py qinq\`: 802.1ad S-tag
+  (TPID 0x88a8, VLAN 200) outside an 802.1Q C-tag (VLAN 100).
+- \`https-cname-tls12-snap96.pcap\` — \`editcap -s 96\`: every frame cut to at
+  most 96 captured bytes (original lengths kept), so TLS records and DNS
+  messages are truncated.
+- \`https-cname-tls12-vendors.pcap\` — \`pcap_rewrite.py vendors\`: the all-zero
+  loopback MACs replaced; frames from the client (127.0.0.1) have src
+  8c:85:90:2a:d5:d9 (Apple OUI) and dst 10:be:f5:1b:e0:30 (D-Link OUI), frames
+  from the servers the reverse.
+- \`https-cname-tls12-nsec-be.pcap\` — classic pcap, magic 0xa1b23c4d written
+  big-endian (file starts a1 b2 3c 4d), all headers big-endian, nanosecond
+  timestamps with real nanosecond digits.  Written by \`pcap_nsec_be.py\` from
+  the same nanosecond tcpdump capture as the main file, so it holds exactly the
+  same packets, with times equal to the main file's to the microsecond (checked).
+- \`https-cname-tls12.pcap.gz\` — \`gzip -9 -n\` of the main capture.
+- \`https-cname-tls12-gz-noext.bin\` — the same gzip bytes under a name that
+  does not say gzip (for content-based format detection).
+- \`multi-if.pcapng\` — two interfaces with different link types, interleaved
+  in time (\`mergecap -F pcapng\`): interface 0 = EN10MB with the DNS packets of
+  the main capture, interface 1 = LINUX_SLL2 with the TLS packets of the
+  simultaneous \`-i any\` capture.  Check: \`tshark -r multi-if.pcapng -T
+  fields -e frame.interface_id -e frame.encap_type | sort | uniq -c\`.
+
+### Other TLS stacks and versions
+
+- \`tls13-openssl.pcap\` (+ \`.keys\`) — \`openssl s_client -tls1_3\` to
+  \`openssl s_server -WWW\` (TLS_AES_256_GCM_SHA384, X25519); encrypted
+  handshake, two NewSessionTickets after the handshake, GET /index.html.
+- \`tls13-gnutls.pcap\` (+ \`.keys\`, from \`SSLKEYLOGFILE\`) — \`gnutls-cli\` to
+  \`gnutls-serv --http --disable-client-cert --httpdata=index.html\` with default
+  priorities (TLS 1.3, middlebox-compatibility ChangeCipherSpec records).
+  gnutls-serv keeps the TCP connection open after its close_notify; the script
+  stops the server, so the server side ends with a FIN after the client's.
+- \`tls12-gnutls-dhe.pcap\` (+ \`.keys\`) — same, with \`gnutls-cli --priority
+  NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+DHE-RSA\`: TLS 1.2,
+  TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 with the RFC 7919 ffdhe2048 group
+  (large ServerKeyExchange), Certificate in frames $certd, NewSessionTicket.
+
+### DNS
+
+- \`dns-misc.pcap\` — dig queries to dnsmasq on 127.0.0.1:53 (UDP, EDNS with
+  a client COOKIE option by default): MX (\`--mx-host\`), TXT (\`--txt-record\`,
+  one single-string and one two-string TXT), SRV (\`--srv-host\`), PTR
+  (\`--ptr-record\`, \`dig -x 127.0.0.2\`), CAA as a raw type-257 record
+  (\`--dns-rr\`), NXDOMAIN (nope.example.test), NODATA (AAAA of
+  mail.example.test), an A query with \`+nsid +cookie\` (dnsmasq 2.90 answers
+  with EDNS but returns neither NSID nor a server cookie), an AAAA query with
+  \`+noedns\` (no OPT record), and example.com, which dnsmasq answers with
+  REFUSED (no upstream configured).
+- \`dns-tcp.pcap\` — \`dig +tcp\`: one A query for www.example.test (CNAME
+  chain) on its own connection, then \`+keepopen\` AAAA www.example.test and
+  TXT big.example.test; the TXT answer (14 strings, ~3.9 KB) spans the TCP
+  segments in frames $tcpbig.
+
+### Loss, reordering, fragmentation
+
+- \`tls12-lossy.pcap\` (+ \`.keys\`) — the showcase TLS 1.2 connection (no DNS)
+  fetching a ~26 KB page (\`GET /big.html\`) over a lo with \`tc qdisc add dev
+  lo root tbf $LOSSY_TBF\` and gso_max_size left at 64 KB: tbf splits the
+  GSO super-packets and silently drops segments, so the capture has real
+  loss: $lossrt retransmissions (RTO/fast, with SACK blocks), $lossdup duplicate ACKs,
+  "previous segment not captured" at frames $lossooo.
+- \`tls12-reordered.pcap\` (+ \`.keys\`, = showcase keys) — the main capture
+  rewritten by scapy (\`pcap_rewrite.py reorder\`): of the server's first
+  flight ($(sed -n 's/^reorder: server segments at frames \([0-9,]*\);.*/\1/p' "$WORK/reorder.log") in the original), the 2nd
+  data segment is moved after the 3rd and then duplicated (identical bytes
+  and IP ID; time slots kept in file order).  tshark: out-of-order at frame(s)
+  $ro, retransmission at frame(s) $rr; Certificate reassembled from frames $certr.
+- \`ipv4-fragments.pcap\` — real kernel IPv4 fragmentation: \`dig +bufsize=4096
+  big.example.test TXT\` to dnsmasq on 127.0.0.1 (\`--edns-packet-max=4096\`);
+  the ~3.9 KB UDP answer leaves as 3 fragments (frames $f4, MF set on all
+  but the last), reassembled DNS answer at the last one.
+- \`ipv6-fragments.pcap\` — the same over ::1: IPv6 Fragment extension
+  headers (frames $f6).
+EOF
+    } >"$r"
+}
+
+# ============================================================ main
+
+log "output: $OUT   work: $WORK"
+: >"$WORK/checks.log"
+rm -f "$OUT"/*.pcap "$OUT"/*.pcapng "$OUT"/*.gz "$OUT"/*.bin "$OUT"/*.keys
+make_pki
+make_www
+showcase 4
+showcase 6
+tls13_openssl
+gnutls_capture tls13-gnutls
+gnutls_capture tls12-gnutls-dhe --priority NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+DHE-RSA
+dns_misc
+dns_tcp
+fragments 4
+fragments 6
+lossy
+derived
+chmod 644 "$OUT"/*
+verify
+write_readme
+
+echo >&2
+cat "$WORK/checks.log" >&2
+echo >&2
+(cd "$OUT" && ls -l) >&2
+echo "total: $(du -sb "$OUT" | cut -f1) bytes" >&2
+[ "$FAILS" = 0 ] || die "$FAILS check(s) failed"
+log "done"
