@@ -13,7 +13,7 @@ expect() {  # expect NAME WANTED_EXIT WANTED_STDERR_SUBSTRING -- command...
     shift 4
     "$@" >"$tmp/out" 2>"$tmp/err"
     local rc=$?
-    if [[ $rc -eq $want ]] && grep -qF -- "$text" "$tmp/err"; then
+    if [[ $rc -eq $want ]] && { [[ -z $text ]] || grep -qF -- "$text" "$tmp/err"; }; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))

@@ -7,15 +7,18 @@
 #   tcpdump tshark wireshark-common python3 python3-scapy
 #
 # Usage (as root):  tools/captures/make-captures.sh [OUTDIR]
-#   OUTDIR defaults to the repository's captures/ directory.  Existing files
-#   there are overwritten.  Set KEEP_WORK=1 to keep the temporary directory.
+#   OUTDIR defaults to the repository's captures/ directory.  Everything is
+#   generated and checked (with tshark) in a temporary directory first; the
+#   previous files in OUTDIR are replaced only if every check passes.
+#   Set KEEP_WORK=1 to keep the temporary directory.
 #
 # All traffic is generated inside network namespaces created by this script
 # (tlsd-cap-<pid>-<name>), on that namespace's own `lo` only, between
 # loopback addresses (127.0.0.0/8 and ::1).  Nothing is sent anywhere else.
 # In each namespace `lo` gets MTU 1500 and gso/gro_max_size 1400 so that the
 # captures show real MSS-sized TCP segments (a certificate chain spans several
-# segments) and real IP fragmentation.  Every server runs under `timeout`,
+# segments) and real IP fragmentation (tls12-lossy keeps the default
+# gso_max_size, see lossy()).  Every server runs under `timeout`,
 # only the PIDs started here are stopped, and the namespaces are deleted by
 # an EXIT trap.
 
@@ -38,8 +41,10 @@ done
 "$PY" -c 'import scapy.all' 2>/dev/null || die "$PY cannot import scapy (apt install python3-scapy)"
 
 mkdir -p "$OUT"
-OUT=$(cd "$OUT" && pwd)
+DEST=$(cd "$OUT" && pwd)     # final destination; files are only replaced there
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tlsd-cap.XXXXXX")
+OUT=$WORK/out                # staging area: everything is generated and checked here
+mkdir -p "$OUT"
 PKI=$WORK/pki
 WWW=$WORK/www
 
@@ -117,13 +122,40 @@ wait_listen() {   # wait_listen tcp|udp PORT
 }
 
 # cap_start VAR FILE TCPDUMP-ARGS...: tcpdump in the namespace, full snaplen.
+# No --immediate-mode: with it libpcap uses a TPACKET_V2 ring of snaplen-sized
+# slots (only 8 of them at -s 0) and drops packets in bursts.  Without it the
+# kernel hands packets over in blocks at least once a second, so cap_stop
+# waits 1.5 s before stopping tcpdump.  Kernel drops make the script fail.
+CAPLOGS=()
 cap_start() {
     local var=$1 f=$2
     shift 2
-    start_bg "$var" "$f.log" tcpdump --immediate-mode -U -s 0 -Z root -w "$f" "$@"
+    start_bg "$var" "$f.log" tcpdump -U -s 0 -Z root -w "$f" "$@"
     wait_log "$f.log" "listening on"
+    CAPLOGS+=("$f.log")
 }
-cap_stop() { sleep 0.3; stop_bg "$1" INT; }
+# dumpcap_start VAR FILE: dumpcap on the namespace's lo (pcapng)
+dumpcap_start() {
+    start_bg "$1" "$2.log" dumpcap -i lo -w "$2"
+    wait_log "$2.log" "Capturing on"
+    CAPLOGS+=("$2.log")
+}
+# cap_stop PID...: stop the captures started since the last cap_stop
+cap_stop() {
+    local p l
+    sleep 1.5
+    for p in "$@"; do stop_bg "$p" INT; done
+    for l in "${CAPLOGS[@]}"; do
+        if grep -q 'dropped by kernel' "$l"; then
+            grep -q '^0 packets dropped by kernel' "$l" || { cat "$l" >&2; die "kernel dropped packets ($l)"; }
+        elif grep -q 'received/dropped' "$l"; then
+            grep -q "received/dropped on interface '[^']*': [0-9]*/0 " "$l" || { cat "$l" >&2; die "dumpcap dropped packets ($l)"; }
+        else
+            cat "$l" >&2; die "no capture statistics in $l"
+        fi
+    done
+    CAPLOGS=()
+}
 
 # tshark without the "Running as user root" chatter
 ts() { tshark "$@" 2>/dev/null; }
@@ -177,8 +209,11 @@ EOF
     ) >"$WORK/pki.log" 2>&1 || { cat "$WORK/pki.log" >&2; die "certificate generation failed"; }
 }
 
+# $WWW/index.html: body for gnutls-serv --httpdata (it adds its own headers);
+# $WWW/http/*: complete responses (headers with Content-Length) for
+# openssl s_server -HTTP, so HTTP dissectors need not wait for the close.
 make_www() {
-    mkdir -p "$WWW"
+    mkdir -p "$WWW/http"
     printf '<!doctype html>\n<html><head><title>www.example.test</title></head>\n<body><p>Hello from the tlsdissect test server.</p></body></html>\n' >"$WWW/index.html"
     # ~26 KB deterministic body for the lossy capture
     {
@@ -188,7 +223,13 @@ make_www() {
             printf 'line %04d: the quick brown fox jumps over the lazy dog 0123456789\n' "$i"
         done
         printf '</pre><p>end-of-big-page</p></body></html>\n'
-    } >"$WWW/big.html"
+    } >"$WORK/big.body"
+    http_file "$WWW/index.html" >"$WWW/http/index.html"
+    http_file "$WORK/big.body" >"$WWW/http/big.html"
+}
+http_file() {   # http_file BODYFILE: HTTP/1.1 response with headers + body
+    printf 'HTTP/1.1 200 OK\r\nServer: openssl-s_server\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n' "$(stat -c %s "$1")"
+    cat "$1"
 }
 
 # ------------------------------------------------------------ DNS (dnsmasq)
@@ -218,12 +259,12 @@ HTTP_REQ() {   # HTTP_REQ PATH
     printf 'GET %s HTTP/1.1\r\nHost: www.example.test\r\nUser-Agent: tlsdissect-capture/1.0\r\nAccept: */*\r\nConnection: close\r\n\r\n' "$1"
 }
 
-# start_s_server VAR ACCEPT LOG [extra...]: openssl s_server serving $WWW, one connection
+# start_s_server VAR ACCEPT LOG [extra...]: openssl s_server -HTTP serving $WWW/http, one connection
 start_s_server() {
     local var=$1 acc=$2 logf=$3
     shift 3
-    start_bg "$var" "$logf" env -C "$WWW" openssl s_server -accept "$acc" -naccept 1 \
-        -cert "$PKI/leaf.pem" -key "$PKI/leaf.key" -cert_chain "$PKI/chain.pem" -WWW "$@"
+    start_bg "$var" "$logf" env -C "$WWW/http" openssl s_server -accept "$acc" -naccept 1 \
+        -cert "$PKI/leaf.pem" -key "$PKI/leaf.key" -cert_chain "$PKI/chain.pem" -HTTP "$@"
 }
 
 # s_client_get CONNECT PATH KEYLOG LOG [extra...]
@@ -235,7 +276,7 @@ s_client_get() {
         -servername www.example.test -CAfile "$PKI/root.pem" -verify_return_error \
         -verify_hostname www.example.test -keylogfile "$keys" -ign_eof "$@" >"$logf" 2>&1 ||
         { cat "$logf" >&2; die "openssl s_client to $conn failed"; }
-    grep -q '^HTTP/1.0 200 ok' "$logf" || die "no HTTP response in $logf"
+    grep -q '^HTTP/1.1 200 OK' "$logf" || die "no HTTP response in $logf"
 }
 
 # start_gnutls_serv VAR LOG [extra...]
@@ -281,8 +322,7 @@ showcase() {
         cap_start c1 "$d/lo-nano.pcap" -i lo --time-stamp-precision=nano
         cap_start c3 "$d/any-sll2.pcap" -i any -y LINUX_SLL2
         cap_start c4 "$d/any-sll.pcap" -i any -y LINUX_SLL
-        start_bg c5 "$d/dumpcap.log" dumpcap -i lo -w "$d/lo.pcapng"
-        wait_log "$d/dumpcap.log" "Capturing on"
+        dumpcap_start c5 "$d/lo.pcapng"
     else
         cap_start c1 "$d/lo.pcap" -i lo
     fi
@@ -294,8 +334,7 @@ showcase() {
     s_client_get "$conn" /index.html "$d/keys" "$d/s_client.log" \
         -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
     wait_bg "$psrv"
-    cap_stop "$c1"
-    if [ "$fam" = 4 ]; then cap_stop "$c3"; cap_stop "$c4"; cap_stop "$c5"; fi
+    if [ "$fam" = 4 ]; then cap_stop "$c1" "$c3" "$c4" "$c5"; else cap_stop "$c1"; fi
     stop_bg "$pdns"
     ns_end
     if [ "$fam" = 4 ]; then
@@ -344,7 +383,7 @@ gnutls_capture() {   # gnutls_capture NAME [gnutls-cli options...]
     cap_start c1 "$d/lo.pcap" -i lo
     gnutls_get 127.0.0.2 "$d/keys" "$d/gnutls-cli.log" "$@"
     sleep 0.2
-    stop_bg "$psrv"          # gnutls-serv keeps the socket open; exiting closes it
+    stop_bg "$psrv"          # gnutls-serv serves forever; stop it
     cap_stop "$c1"
     ns_end
     cp "$d/lo.pcap" "$OUT/$name.pcap"
@@ -474,7 +513,7 @@ derived() {
     "$PY" "$HERE/pcap_rewrite.py" vendors "$m" "$OUT/https-cname-tls12-vendors.pcap" 127.0.0.1
     "$PY" "$HERE/pcap_rewrite.py" reorder "$m" "$OUT/tls12-reordered.pcap" 443 2>"$WORK/reorder.log"
     cp "$OUT/https-cname-tls12.keys" "$OUT/tls12-reordered.keys"
-    editcap -s 96 "$m" "$OUT/https-cname-tls12-snap96.pcap"
+    editcap -F pcap -s 96 "$m" "$OUT/https-cname-tls12-snap96.pcap"
     gzip -9 -n -c "$m" >"$OUT/https-cname-tls12.pcap.gz"
     cp "$OUT/https-cname-tls12.pcap.gz" "$OUT/https-cname-tls12-gz-noext.bin"
     # two interfaces, two link types, interleaved in time: the DNS part of the
@@ -496,6 +535,13 @@ check() {   # check DESCRIPTION CONDITION...
 ge() { [ "$1" -ge "$2" ]; }
 eq() { [ "$1" = "$2" ]; }
 
+magic_is() {   # FILE HEX...: the first 4 bytes are one of HEX...
+    local m x
+    m=$(od -An -tx1 -N4 "$1" | tr -d ' \n')
+    shift
+    for x in "$@"; do [ "$m" = "$x" ] && return 0; done
+    return 1
+}
 opens_clean() {   # tshark reads the whole file, exit 0, no warnings
     local err
     err=$(tshark -r "$1" -q 2>&1 >/dev/null | grep -v 'Running as user' || true)
@@ -503,10 +549,13 @@ opens_clean() {   # tshark reads the whole file, exit 0, no warnings
 }
 decrypts_http() {   # FILE KEYS: the HTTP request and response are visible with the key log
     local n
-    n=$(ts -r "$1" -o "tls.keylog_file:$2" -Y 'http.request || http.response' | wc -l)
+    n=$(ts -r "$1" -o tcp.reassemble_out_of_order:TRUE -o "tls.keylog_file:$2" \
+        -Y 'http.request || http.response' | wc -l)
     [ "$n" -ge 2 ]
 }
-cert_segments() { ts -r "$1" -Y 'tls.handshake.type == 11' -T fields -e tcp.segment | head -1; }
+cert_segments() {   # frames holding the TCP segments of the (first) Certificate message
+    ts -r "$1" -o tcp.reassemble_out_of_order:TRUE -Y 'tls.handshake.type == 11' -T fields -e tcp.segment | head -1
+}
 
 verify() {
     log "verifying with tshark"
@@ -515,6 +564,11 @@ verify() {
         check "$(basename "$f") opens cleanly in tshark" opens_clean "$f"
         check "$(basename "$f") has packets" ge "$(npk "$f")" 1
     done
+    for f in "$OUT"/*.pcap; do
+        check "$(basename "$f") is classic pcap" magic_is "$f" d4c3b2a1 4d3cb2a1 a1b2c3d4 a1b23c4d
+    done
+    for f in "$OUT"/*.pcapng; do check "$(basename "$f") is pcapng" magic_is "$f" 0a0d0d0a; done
+    for f in "$OUT"/*.gz "$OUT"/*.bin; do check "$(basename "$f") is gzip" magic_is "$f" 1f8b0809 1f8b0800; done
     n=$(npk "$m")
     # showcase
     check "showcase: 4 DNS messages" eq "$(count "$m" dns)" 4
@@ -540,7 +594,7 @@ verify() {
     check "sll2 decrypts" decrypts_http "$OUT/https-cname-tls12-sll2.pcap" "$OUT/https-cname-tls12.keys"
     check "vlan: every frame VLAN 100" eq "$(count "$OUT/https-cname-tls12-vlan.pcap" 'vlan.id==100 && eth.type==0x8100')" "$n"
     check "vlan decrypts" decrypts_http "$OUT/https-cname-tls12-vlan.pcap" "$OUT/https-cname-tls12.keys"
-    check "qinq: every frame 802.1ad 200 + 802.1Q 100" eq "$(count "$OUT/https-cname-tls12-qinq.pcap" 'eth.type==0x88a8 && vlan.id==200 && vlan.id==100')" "$n"
+    check "qinq: every frame 802.1ad 200 + 802.1Q 100" eq "$(count "$OUT/https-cname-tls12-qinq.pcap" 'eth.type==0x88a8 && ieee8021ad.id==200 && vlan.id==100')" "$n"
     check "qinq decrypts" decrypts_http "$OUT/https-cname-tls12-qinq.pcap" "$OUT/https-cname-tls12.keys"
     check "vendors: client frames from Apple MAC" eq "$(count "$OUT/https-cname-tls12-vendors.pcap" 'eth.src==8c:85:90:2a:d5:d9 && ip.src==127.0.0.1 && eth.dst==10:be:f5:1b:e0:30')" "$(count "$m" 'ip.src==127.0.0.1')"
     check "vendors: server frames from D-Link MAC" eq "$(count "$OUT/https-cname-tls12-vendors.pcap" 'eth.src==10:be:f5:1b:e0:30 && eth.dst==8c:85:90:2a:d5:d9')" "$(count "$m" 'ip.src!=127.0.0.1')"
@@ -582,7 +636,7 @@ verify() {
     # fragments
     check "ipv4-fragments: MF fragments" ge "$(count "$OUT/ipv4-fragments.pcap" 'ip.flags.mf==1')" 2
     check "ipv4-fragments: reassembled DNS answer" eq "$(count "$OUT/ipv4-fragments.pcap" 'dns.count.answers==14 && ip.fragment.count>=3')" 1
-    check "ipv6-fragments: fragment headers" ge "$(count "$OUT/ipv6-fragments.pcap" 'ipv6.fragment.more==1')" 2
+    check "ipv6-fragments: fragment headers" ge "$(count "$OUT/ipv6-fragments.pcap" 'ipv6.fraghdr.more==1')" 2
     check "ipv6-fragments: reassembled DNS answer" eq "$(count "$OUT/ipv6-fragments.pcap" 'dns.count.answers==14 && ipv6.fragment.count>=3')" 1
 }
 
@@ -592,10 +646,9 @@ frames_where() { ts -r "$1" -Y "$2" -T fields -e frame.number | paste -sd, -; }
 
 write_readme() {
     local m=$OUT/https-cname-tls12.pcap r=$OUT/README.md
-    local cert6 certr certd sh nst tls13o
+    local cert6 certd sh nst
     cert6=$(cert_segments "$m")
     certd=$(cert_segments "$OUT/tls12-gnutls-dhe.pcap")
-    certr=$(cert_segments "$OUT/tls12-reordered.pcap")
     nst=$(frames_where "$m" 'tls.handshake.type==4')
     sh=$(frames_where "$m" 'tls.handshake.type==2')
     local v6cert; v6cert=$(cert_segments "$OUT/https-cname-tls12-ipv6.pcap")
@@ -603,12 +656,15 @@ write_readme() {
     lossrt=$(count "$OUT/tls12-lossy.pcap" tcp.analysis.retransmission)
     lossooo=$(frames_where "$OUT/tls12-lossy.pcap" 'tcp.analysis.lost_segment')
     lossdup=$(count "$OUT/tls12-lossy.pcap" tcp.analysis.duplicate_ack)
+    local lossfast; lossfast=$(count "$OUT/tls12-lossy.pcap" tcp.analysis.fast_retransmission)
     local ro rr
     ro=$(frames_where "$OUT/tls12-reordered.pcap" tcp.analysis.out_of_order)
+    local ro_orig ro_c ro_b ro_dup
+    read -r ro_orig ro_c ro_b ro_dup < <(sed -n 's/^reorder: original frames \([0-9,]*\); new frames [0-9]*,\([0-9]*\),\([0-9]*\),\([0-9]*\)$/\1 \2 \3 \4/p' "$WORK/reorder.log")
     rr=$(frames_where "$OUT/tls12-reordered.pcap" 'tcp.analysis.retransmission || tcp.analysis.spurious_retransmission')
     local f4 f6
     f4=$(frames_where "$OUT/ipv4-fragments.pcap" 'ip.flags.mf==1 || ip.frag_offset>0')
-    f6=$(frames_where "$OUT/ipv6-fragments.pcap" 'ipv6.fragment')
+    f6=$(frames_where "$OUT/ipv6-fragments.pcap" 'ipv6.fraghdr')
     local tcpbig; tcpbig=$(ts -r "$OUT/dns-tcp.pcap" -Y 'dns.count.answers==14' -T fields -e tcp.segment | head -1)
 
     {
@@ -620,7 +676,7 @@ Real traffic from real TLS stacks and a real DNS server, generated by
 file here with fresh traffic, fresh keys and fresh certificates, so frame
 numbers below may shift slightly between runs).  All traffic was exchanged
 inside throw-away network namespaces on their \`lo\` (MTU 1500, gso/gro_max_size
-1400) between loopback addresses only: client 127.0.0.1, DNS server
+1400, except for tls12-lossy.pcap) between loopback addresses only: client 127.0.0.1, DNS server
 127.0.0.53 (showcase) or 127.0.0.1, web server 127.0.0.2 (or ::1 for IPv6).
 
 Stacks: OpenSSL $(openssl version | awk '{print $2}') (\`openssl s_client\`/\`s_server\`), GnuTLS $(gnutls-cli --version | head -1 | awk '{print $2}')
@@ -653,10 +709,11 @@ which has A 127.0.0.2 and AAAA ::1 (\`--cname=\`, \`--host-record=\`).
   www.example.test AAAA\` answered by dnsmasq with the 2-CNAME chain (frames 1-4),
   then \`openssl s_client -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
   -servername www.example.test -connect 127.0.0.2:443\` to \`openssl s_server
-  -cert_chain ... -WWW\`: ServerHello in frame $sh, Certificate message
+  -cert_chain ... -HTTP\`: ServerHello in frame $sh, Certificate message
   reassembled from TCP segments in frames $cert6, NewSessionTicket in frame $nst,
-  \`GET /index.html\` and a small \`HTTP/1.0 200 ok\` response, close_notify
-  alerts from both sides, FIN/FIN.
+  \`GET /index.html\` and a small \`HTTP/1.1 200 OK\` response (with
+  Content-Length) in one TLS record each, close_notify alerts from both sides,
+  FIN/FIN.
 - \`https-cname-tls12.keys\` — key log (CLIENT_RANDOM) for the showcase and
   for every file derived from it (all \`https-cname-tls12-*\` except -ipv6, and
   \`multi-if.pcapng\`).
@@ -698,13 +755,13 @@ which has A 127.0.0.2 and AAAA ::1 (\`--cname=\`, \`--host-record=\`).
 ### Other TLS stacks and versions
 
 - \`tls13-openssl.pcap\` (+ \`.keys\`) — \`openssl s_client -tls1_3\` to
-  \`openssl s_server -WWW\` (TLS_AES_256_GCM_SHA384, X25519); encrypted
+  \`openssl s_server -HTTP\` (TLS_AES_256_GCM_SHA384, X25519); encrypted
   handshake, two NewSessionTickets after the handshake, GET /index.html.
 - \`tls13-gnutls.pcap\` (+ \`.keys\`, from \`SSLKEYLOGFILE\`) — \`gnutls-cli\` to
   \`gnutls-serv --http --disable-client-cert --httpdata=index.html\` with default
   priorities (TLS 1.3, middlebox-compatibility ChangeCipherSpec records).
-  gnutls-serv keeps the TCP connection open after its close_notify; the script
-  stops the server, so the server side ends with a FIN after the client's.
+  The server's close_notify and its FIN travel in the same TCP segment;
+  gnutls-serv answers with an \`HTTP/1.0 200 OK\` without Content-Length.
 - \`tls12-gnutls-dhe.pcap\` (+ \`.keys\`) — same, with \`gnutls-cli --priority
   NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+DHE-RSA\`: TLS 1.2,
   TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 with the RFC 7919 ffdhe2048 group
@@ -732,14 +789,19 @@ which has A 127.0.0.2 and AAAA ::1 (\`--cname=\`, \`--host-record=\`).
   fetching a ~26 KB page (\`GET /big.html\`) over a lo with \`tc qdisc add dev
   lo root tbf $LOSSY_TBF\` and gso_max_size left at 64 KB: tbf splits the
   GSO super-packets and silently drops segments, so the capture has real
-  loss: $lossrt retransmissions (RTO/fast, with SACK blocks), $lossdup duplicate ACKs,
-  "previous segment not captured" at frames $lossooo.
+  loss: "previous segment not captured" at frame(s) $lossooo, $lossdup
+  duplicate ACKs with SACK blocks, $lossrt retransmissions (of which $lossfast
+  flagged as fast retransmission).
 - \`tls12-reordered.pcap\` (+ \`.keys\`, = showcase keys) — the main capture
-  rewritten by scapy (\`pcap_rewrite.py reorder\`): of the server's first
-  flight ($(sed -n 's/^reorder: server segments at frames \([0-9,]*\);.*/\1/p' "$WORK/reorder.log") in the original), the 2nd
-  data segment is moved after the 3rd and then duplicated (identical bytes
-  and IP ID; time slots kept in file order).  tshark: out-of-order at frame(s)
-  $ro, retransmission at frame(s) $rr; Certificate reassembled from frames $certr.
+  rewritten by scapy (\`pcap_rewrite.py reorder\`).  The server's first flight
+  (ServerHello..ServerHelloDone) is in three TCP segments, frames $ro_orig of
+  the main capture; here the third one (frame $ro_c) overtakes the second
+  (frame $ro_b, tshark: out-of-order), and a late, identical copy of the
+  second (same bytes and IP ID) arrives after the client's ACK of it (frame
+  $ro_dup, tshark: spurious retransmission).  Time slots are kept in file
+  order.  tshark flags: out-of-order at frame(s) $ro, retransmission at
+  frame(s) $rr.  Note: tshark only reassembles the Certificate with
+  \`-o tcp.reassemble_out_of_order:TRUE\`.
 - \`ipv4-fragments.pcap\` — real kernel IPv4 fragmentation: \`dig +bufsize=4096
   big.example.test TXT\` to dnsmasq on 127.0.0.1 (\`--edns-packet-max=4096\`);
   the ~3.9 KB UDP answer leaves as 3 fragments (frames $f4, MF set on all
@@ -752,9 +814,8 @@ EOF
 
 # ============================================================ main
 
-log "output: $OUT   work: $WORK"
+log "output: $DEST   work: $WORK"
 : >"$WORK/checks.log"
-rm -f "$OUT"/*.pcap "$OUT"/*.pcapng "$OUT"/*.gz "$OUT"/*.bin "$OUT"/*.keys
 make_pki
 make_www
 showcase 4
@@ -777,5 +838,8 @@ cat "$WORK/checks.log" >&2
 echo >&2
 (cd "$OUT" && ls -l) >&2
 echo "total: $(du -sb "$OUT" | cut -f1) bytes" >&2
-[ "$FAILS" = 0 ] || die "$FAILS check(s) failed"
-log "done"
+[ "$FAILS" = 0 ] || die "$FAILS check(s) failed; $DEST left unchanged"
+# replace the previous generation in DEST (only file types this script makes)
+rm -f "$DEST"/*.pcap "$DEST"/*.pcapng "$DEST"/*.pcap.gz "$DEST"/*-gz-noext.bin "$DEST"/*.keys "$DEST"/README.md
+cp -p "$OUT"/* "$DEST"/
+log "done: $(ls "$DEST" | wc -l) files in $DEST"

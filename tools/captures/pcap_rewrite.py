@@ -136,8 +136,9 @@ def mode_reorder(frames, port):
                 t = min(t, slots[k][0] * 1000000 + slots[k][1])
             sec, usec = divmod(t, 1000000)
         out.append((frames[i][0], sec, usec))
-    sys.stderr.write(f"reorder: server segments at frames {a + 1},{b + 1},{c + 1}; "
-                     f"frame {c + 1} moved before {b + 1}, {b + 1} duplicated\n")
+    pos = {(i, dup): n + 1 for n, (i, dup) in enumerate(order)}
+    sys.stderr.write(f"reorder: original frames {a + 1},{b + 1},{c + 1}; "
+                     f"new frames {pos[(a, False)]},{pos[(c, False)]},{pos[(b, False)]},{pos[(b, True)]}\n")
     return out
 
 

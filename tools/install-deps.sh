@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages tlsdissect needs to build and test (run as root).
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config python3
+  libpcap-dev libcli11-dev libfmt-dev nlohmann-json3-dev catch2 libssl-dev zlib1g-dev
+  ieee-data   # the IEEE OUI registry, source of the vendor table
+  tshark      # the reference dissector for the differential tests
+  clang       # the fuzz targets (libFuzzer)
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds tlsdissect and runs every test: unit tests, the command-line contract, and
+# the differential tests against tshark (bundled captures, and the real-world ones
+# in ../shared/captures-real when present). Then the same suite under ASan+UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=${JOBS:-2}
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTLSDISSECT_TESTS=ON -DTLSDISSECT_WERROR=ON >/dev/null
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure)
+if [[ ${TLSDISSECT_SKIP_SANITIZERS:-0} != 1 ]]; then
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTLSDISSECT_TESTS=ON -DTLSDISSECT_SANITIZE=ON >/dev/null
+  cmake --build build-asan -j"$jobs"
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure)
+fi
