@@ -79,7 +79,6 @@ void dump_bytes(std::string& out, Bytes bytes) {
             } else {
                 out += "   ";
             }
-            if (i == 7) out.push_back(' ');
         }
         out += "  ";
         out += ascii;
