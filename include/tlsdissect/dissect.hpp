@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -39,6 +40,23 @@ struct FrameInfo {
 
 class EngineState;
 
+// One piece of a followed TCP stream (--follow), in stream order per direction.
+struct FollowChunk {
+    int node = 0;               // 0: the side that sent the first packet; 1: the other
+    bool gap = false;           // bytes missing from the capture
+    std::uint64_t offset = 0;   // stream offset of the first byte in this direction
+    std::uint64_t length = 0;
+    Bytes data;                 // when not a gap
+    std::uint64_t frame = 0;    // the frame that carried the bytes
+    std::string endpoint[2];    // "127.0.0.1:48436", node 0 and node 1
+};
+
+struct EngineLimits {
+    std::size_t tcp_max_out_of_order_bytes = 0;  // 0: keep the default
+    std::size_t tcp_max_total_buffered_bytes = 0;
+    std::size_t tcp_max_connections = 0;
+};
+
 class FrameDissector {
 public:
     FrameDissector();
@@ -56,7 +74,17 @@ public:
 
     std::uint64_t frames() const;
 
+    // Sends TCP stream `stream`'s reassembled payload, both directions, to `sink`.
+    void follow_tcp_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink);
+    void set_limits(const EngineLimits& limits);
+    // The capture has ended: deliver what connections still buffer.
+    void finish();
+    // Bytes held by TCP reassembly right now, over all connections.
+    std::size_t tcp_buffered_bytes() const;
+    std::size_t open_tcp_connections() const;
+
 private:
+    void expire_connections(std::int64_t now_ns);
     std::unique_ptr<EngineState> state_;
 };
 

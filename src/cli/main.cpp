@@ -54,6 +54,11 @@ struct Options {
     std::vector<std::string> fields;
     bool field_header = false;
     std::int64_t count = -1;
+    std::int64_t follow = -1;
+    std::string follow_format = "ascii";
+    std::size_t tcp_max_out_of_order = 0;
+    std::size_t tcp_max_buffered = 0;
+    std::size_t tcp_max_connections = 0;
 };
 
 bool use_color(const std::string& mode) {
@@ -83,6 +88,14 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o) 
     }
     FrameDissector dissector;
     dissector.set_interfaces(reader->interfaces());
+    dissector.set_limits(EngineLimits{o.tcp_max_out_of_order, o.tcp_max_buffered, o.tcp_max_connections});
+    std::unique_ptr<FollowPrinter> follow;
+    if (o.follow >= 0) {
+        follow = make_follow_printer(stdout, static_cast<std::uint32_t>(o.follow), o.follow_format == "ascii");
+        dissector.follow_tcp_stream(static_cast<std::uint32_t>(o.follow),
+                                    [&follow](const FollowChunk& c) { follow->chunk(c); });
+    }
+    const bool print_packets = !follow;
     printer.begin_file(CaptureFileInfo{path, reader->nanosecond_resolution()});
     Tree tree;
     PacketColumns columns;
@@ -99,10 +112,12 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o) 
             status = static_cast<int>(CaptureError::Damaged);
             break;
         }
-        dissector.dissect(packet, printer.wants_tree() ? &tree : nullptr,
-                          printer.wants_columns() ? &columns : nullptr, &info);
-        printer.packet(info, &tree, &columns);
+        dissector.dissect(packet, print_packets && printer.wants_tree() ? &tree : nullptr,
+                          print_packets && printer.wants_columns() ? &columns : nullptr, &info);
+        if (print_packets) printer.packet(info, &tree, &columns);
     }
+    dissector.finish();
+    if (follow) follow->finish();
     printer.end_file();
     return status;
 }
@@ -125,6 +140,19 @@ int main(int argc, char** argv) {
                    "Print this field's value (a Wireshark display-filter name such as ip.src); repeat for more. "
                    "Output is tab-separated like tshark -T fields");
     app.add_flag("--field-header", o.field_header, "With -e: print the field names as a first line");
+    app.add_option("--follow", o.follow,
+                   "Print TCP stream N's reassembled payload, both directions, instead of packets "
+                   "(like tshark -z follow,tcp,ascii,N)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--follow-format", o.follow_format, "With --follow: ascii or raw (hex)")
+        ->check(CLI::IsMember({"ascii", "raw"}))
+        ->capture_default_str();
+    app.add_option("--tcp-max-out-of-order", o.tcp_max_out_of_order,
+                   "Bytes one TCP direction may hold while waiting for a missing segment (default 1 MiB)");
+    app.add_option("--tcp-max-buffered", o.tcp_max_buffered,
+                   "Bytes all TCP connections together may hold (default 256 MiB)");
+    app.add_option("--tcp-max-connections", o.tcp_max_connections,
+                   "TCP connections tracked at once before the least recently active are dropped (default 262144)");
     app.add_option("-c,--count", o.count, "Stop after this many packets of each file")->check(CLI::NonNegativeNumber);
     try {
         app.parse(argc, argv);

@@ -51,8 +51,18 @@ std::string NetAddress::to_string() const {
     return {};
 }
 
+// How often (in frames) closed and idle connections are looked for and freed.
+constexpr std::uint64_t kExpireEveryFrames = 4096;
+
 class EngineState {
 public:
+    EngineState() {
+        tcp_limits.total_buffered = &tcp_buffered;
+        services.tcp_limits = &tcp_limits;
+    }
+    TcpReassemblyLimits tcp_limits;
+    std::size_t tcp_buffered = 0;
+    StreamServices services;
     TcpConversationTable tcp;
     UdpConversationTable udp;
     IpFragmentReassembler fragments;
@@ -70,6 +80,50 @@ void FrameDissector::set_interfaces(const std::vector<CaptureInterface>& interfa
 }
 
 std::uint64_t FrameDissector::frames() const { return state_->frames; }
+
+std::size_t FrameDissector::tcp_buffered_bytes() const { return state_->tcp_buffered; }
+std::size_t FrameDissector::open_tcp_connections() const { return state_->tcp.open(); }
+
+void FrameDissector::set_limits(const EngineLimits& limits) {
+    if (limits.tcp_max_out_of_order_bytes) state_->tcp_limits.max_out_of_order_bytes = limits.tcp_max_out_of_order_bytes;
+    if (limits.tcp_max_total_buffered_bytes)
+        state_->tcp_limits.max_total_buffered_bytes = limits.tcp_max_total_buffered_bytes;
+    if (limits.tcp_max_connections) state_->tcp.set_max_connections(limits.tcp_max_connections);
+}
+
+void FrameDissector::follow_tcp_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink) {
+    state_->services.follow_stream = stream;
+    state_->services.follow_sink = [sink = std::move(sink)](const TcpConversation& conv, int node,
+                                                             const StreamEvent& e) {
+        FollowChunk c;
+        c.node = node;
+        c.gap = e.kind == StreamEvent::Kind::Gap;
+        c.offset = e.offset;
+        c.length = e.length;
+        c.data = e.data;
+        c.frame = e.frame;
+        for (int n = 0; n < 2; ++n) {
+            const int side = n == 0 ? conv.first_sender : 1 - conv.first_sender;
+            const NetAddress& a = conv.address[side];
+            c.endpoint[n] = (a.family == 6 ? "[" + a.to_string() + "]" : a.to_string()) + ":" +
+                            std::to_string(conv.port[side]);
+        }
+        sink(c);
+    };
+}
+
+void FrameDissector::expire_connections(std::int64_t now_ns) {
+    EngineState& s = *state_;
+    PacketContext ctx{FrameInfo{}, NodeRef{}, nullptr, s.tcp, s.udp, s.fragments, s.services, {}, {}, {}, 0};
+    s.tcp.expire(now_ns, [&](TcpConversation& conv) { close_tcp_conversation(conv, ctx); });
+}
+
+void FrameDissector::finish() {
+    EngineState& s = *state_;
+    PacketContext ctx{FrameInfo{}, NodeRef{}, nullptr, s.tcp, s.udp, s.fragments, s.services, {}, {}, {}, 0};
+    ctx.frame.number = s.frames;
+    s.tcp.for_each([&](TcpConversation& conv) { close_tcp_conversation(conv, ctx); });
+}
 
 void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketColumns* columns,
                              FrameInfo* info_out) {
@@ -95,7 +149,8 @@ void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketCol
     }
     if (columns) columns->clear();
 
-    PacketContext ctx{info, root, columns, s.tcp, s.udp, s.fragments, {}, {}, {}, 0};
+    if (info.number % kExpireEveryFrames == 0) expire_connections(packet.ts_ns);
+    PacketContext ctx{info, root, columns, s.tcp, s.udp, s.fragments, s.services, {}, {}, {}, 0};
     NodeRef frame = root.add(kFrame, std::monostate{}, 0, packet.captured_length);
     NodeRef protocols;
     if (frame) {

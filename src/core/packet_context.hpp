@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "tlsdissect/byte_reader.hpp"
@@ -13,6 +15,10 @@
 namespace tlsdissect {
 
 class TcpConversationTable;
+struct TcpConversation;
+class TcpApplication;
+struct StreamEvent;
+struct TcpReassemblyLimits;
 class UdpConversationTable;
 class IpFragmentReassembler;
 
@@ -25,6 +31,18 @@ struct NetAddress {
     std::string to_string() const;
 };
 
+// Engine-wide settings and hooks the transport layers use.
+struct StreamServices {
+    TcpReassemblyLimits* tcp_limits = nullptr;
+    // --follow: the stream to copy, and where its bytes go (node 0 = first sender).
+    std::int64_t follow_stream = -1;
+    std::function<void(const TcpConversation&, int node, const StreamEvent&)> follow_sink;
+    // Picks the application protocol of a connection from its first payload; null
+    // when none is recognised (the payload is then shown as data).
+    std::function<std::unique_ptr<TcpApplication>(const TcpConversation&, int side, Bytes first_payload)>
+        detect_tcp_application;
+};
+
 struct PacketContext {
     FrameInfo frame;
     NodeRef root;              // layers are added here, as top-level nodes
@@ -32,6 +50,7 @@ struct PacketContext {
     TcpConversationTable& tcp;
     UdpConversationTable& udp;
     IpFragmentReassembler& fragments;
+    StreamServices& services;
     std::string protocols;     // "eth:ethertype:ip:tcp", as frame.protocols
     NetAddress src, dst;       // of the innermost IP header
     std::uint16_t source = 0;  // data source that upper-layer offsets refer to
@@ -65,6 +84,8 @@ void dissect_ip_payload(std::uint8_t protocol, ByteReader payload, PacketContext
 
 // Transport layers.
 void dissect_tcp(ByteReader segment, PacketContext& ctx);
+// Delivers what a connection still buffers and tells its application it ended.
+void close_tcp_conversation(TcpConversation& conv, PacketContext& ctx);
 void dissect_udp(ByteReader datagram, PacketContext& ctx);
 
 // Bytes no dissector claims: a "Data" layer.

@@ -124,7 +124,8 @@ std::string field_value(const Node& n) {
                                  std::is_same_v<T, MacAddress>) {
                 return to_string(v);
             } else {
-                return n.text;
+                // Value-less fields: tshark prints 1 for a present flag or expert note.
+                return def.type == FieldType::Expert ? "1" : n.text;
             }
         },
         n.value);

@@ -38,6 +38,14 @@ std::unique_ptr<PacketPrinter> make_summary_printer(std::FILE* out, bool color, 
 // several occurrences of one field joined by commas.
 std::unique_ptr<PacketPrinter> make_fields_printer(std::FILE* out, std::vector<std::string> fields, bool header);
 
+class FollowPrinter {
+public:
+    virtual ~FollowPrinter() = default;
+    virtual void chunk(const FollowChunk& chunk) = 0;
+    virtual void finish() = 0;  // the capture ended: print
+};
+std::unique_ptr<FollowPrinter> make_follow_printer(std::FILE* out, std::uint32_t stream, bool ascii);
+
 // The packet bytes as tshark -x shows them, for the frame and each extra data source.
 void append_hex_dump(std::string& out, const Tree& tree);
 

@@ -3,12 +3,15 @@
 // window scaling.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
 #include <vector>
 
 #include "core/packet_context.hpp"
+#include "transport/tcp_application.hpp"
+#include "transport/tcp_reassembler.hpp"
 
 namespace tlsdissect {
 
@@ -40,22 +43,85 @@ struct TcpConversation {
     std::uint32_t stream = 0;
     std::int64_t first_ts_ns = 0;
     std::int64_t last_ts_ns = 0;
+    std::int64_t closed_ts_ns = -1;  // when FIN both ways or RST was seen
     TcpDirection side[2];
+    int first_sender = -1;  // the side that sent the first packet we saw: node 0
+    bool fin[2] = {false, false};
+    bool rst = false;
+    bool app_decided = false;
+    // Handshake round-trip time: first SYN to the ACK that completes the handshake.
+    std::int64_t syn_ts_ns = -1;
+    int syn_side = -1;
+    bool syn_ack_seen = false;
+    std::int64_t irtt_ns = 0;  // an application was looked for on the first payload
+    // Created on the first payload, so a SYN flood costs no buffers.
+    std::unique_ptr<TcpStreamReassembler> flow[2];
+    std::unique_ptr<TcpApplication> app;
+    NetAddress address[2];
+    std::uint16_t port[2] = {0, 0};
 };
+
+// Connections kept at once before the least recently active are dropped, and how long
+// closed and idle connections are kept (capture time).
+inline constexpr std::size_t kDefaultMaxConnections = 262'144;
+inline constexpr std::int64_t kClosedConnectionLingerNs = 60'000'000'000;
+inline constexpr std::int64_t kIdleConnectionTimeoutNs = 600'000'000'000;
 
 class TcpConversationTable {
 public:
+    explicit TcpConversationTable(std::size_t max_connections = kDefaultMaxConnections)
+        : max_connections_(max_connections) {}
     // The conversation for a segment, creating it (with the next stream index) when
     // new, or when a SYN with a new initial sequence number reuses the ports of an
     // earlier connection (as tshark does). `side` is the sender's side.
     TcpConversation& find(const NetAddress& src, std::uint16_t src_port, const NetAddress& dst,
                           std::uint16_t dst_port, bool syn_only, std::uint32_t seq, int& side);
     std::uint32_t streams() const { return next_stream_; }
+    std::size_t open() const { return table_.size(); }
+    // Frees closed and idle connections, and the oldest beyond the connection limit;
+    // `on_drop` sees each one first (to flush what it buffered).
+    template <typename OnDrop>
+    void expire(std::int64_t now_ns, OnDrop&& on_drop);
+    template <typename Visit>
+    void for_each(Visit&& visit) {
+        for (auto& [key, conv] : table_) visit(*conv);
+    }
+    void set_max_connections(std::size_t n) { max_connections_ = n; }
 
 private:
     std::unordered_map<ConversationKey, std::unique_ptr<TcpConversation>, ConversationKeyHash> table_;
     std::uint32_t next_stream_ = 0;
+    std::size_t max_connections_;
 };
+
+template <typename OnDrop>
+void TcpConversationTable::expire(std::int64_t now_ns, OnDrop&& on_drop) {
+    for (auto it = table_.begin(); it != table_.end();) {
+        const TcpConversation& c = *it->second;
+        const bool closed = c.closed_ts_ns >= 0 && now_ns - c.closed_ts_ns > kClosedConnectionLingerNs;
+        const bool idle = now_ns - c.last_ts_ns > kIdleConnectionTimeoutNs;
+        if (closed || idle) {
+            on_drop(*it->second);
+            it = table_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (table_.size() <= max_connections_) return;
+    // Over the limit: drop the least recently active tenth.
+    std::vector<std::pair<std::int64_t, ConversationKey>> by_age;
+    by_age.reserve(table_.size());
+    for (const auto& [key, conv] : table_) by_age.emplace_back(conv->last_ts_ns, key);
+    const std::size_t drop = table_.size() - max_connections_ + max_connections_ / 10;
+    std::nth_element(by_age.begin(), by_age.begin() + static_cast<long>(drop - 1), by_age.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 0; i < drop; ++i) {
+        auto it = table_.find(by_age[i].second);
+        if (it == table_.end()) continue;
+        on_drop(*it->second);
+        table_.erase(it);
+    }
+}
 
 struct UdpConversation {
     std::uint32_t stream = 0;

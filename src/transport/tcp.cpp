@@ -1,6 +1,7 @@
 // Transmission Control Protocol (RFC 9293; options: MSS, window scale RFC 7323,
 // SACK RFC 2018, timestamps RFC 7323, TCP Fast Open RFC 7413). Sequence numbers are
 // shown relative to the connection's initial sequence number, as Wireshark does.
+#include <optional>
 #include <string>
 
 #include "core/packet_context.hpp"
@@ -62,6 +63,21 @@ constexpr FieldDef kOptionData{"tcp.options.data", "Data", FieldType::Bytes};
 constexpr FieldDef kTimestamps{"tcp.timestamps", "Timestamps", FieldType::None};
 constexpr FieldDef kTimeRelative{"tcp.time_relative", "Time since first frame in this TCP stream", FieldType::RelTime, Base::None, {}, 0, 0, " seconds"};
 constexpr FieldDef kPayload{"tcp.payload", "TCP payload", FieldType::Bytes};
+constexpr FieldDef kAnalysis{"tcp.analysis", "SEQ/ACK analysis", FieldType::None};
+constexpr FieldDef kRetransmission{"tcp.analysis.retransmission", "TCP Retransmission", FieldType::Expert,
+                                   Base::None, {}, 0, 0, {}, Severity::Note};
+constexpr FieldDef kSpurious{"tcp.analysis.spurious_retransmission", "TCP Spurious Retransmission",
+                             FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Note};
+constexpr FieldDef kOutOfOrder{"tcp.analysis.out_of_order", "TCP Out-Of-Order", FieldType::Expert, Base::None,
+                               {}, 0, 0, {}, Severity::Warn};
+constexpr FieldDef kLostSegment{"tcp.analysis.lost_segment", "TCP Previous segment not captured", FieldType::Expert,
+                                Base::None, {}, 0, 0, {}, Severity::Warn};
+constexpr FieldDef kAckLostSegment{"tcp.analysis.ack_lost_segment", "TCP ACKed unseen segment", FieldType::Expert,
+                                   Base::None, {}, 0, 0, {}, Severity::Warn};
+constexpr FieldDef kOverlapConflict{"tcp.analysis.overlap_conflict", "Overlap with different data", FieldType::Expert,
+                                    Base::None, {}, 0, 0, {}, Severity::Error};
+constexpr FieldDef kBufferLimit{"tcp.analysis.buffer_limit", "Reassembly buffer limit", FieldType::Expert,
+                                Base::None, {}, 0, 0, {}, Severity::Warn};
 
 constexpr std::uint16_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAckFlag = 0x10,
                         kUrg = 0x20, kEce = 0x40, kCwr = 0x80, kAe = 0x100;
@@ -224,6 +240,68 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
     return summary;
 }
 
+// Reused between packets so that reassembly allocates nothing per packet.
+ReassemblyOutput& scratch_output() {
+    static thread_local ReassemblyOutput out;
+    return out;
+}
+
+void dispatch_events(TcpConversation& conv, int side, const ReassemblyOutput& out, PacketContext& ctx) {
+    for (const StreamEvent& e : out.events) {
+        const bool follow = ctx.services.follow_sink && ctx.services.follow_stream == conv.stream;
+        if (follow) ctx.services.follow_sink(conv, side == conv.first_sender ? 0 : 1, e);
+        if (!conv.app_decided && e.kind == StreamEvent::Kind::Data) {
+            conv.app_decided = true;
+            if (ctx.services.detect_tcp_application)
+                conv.app = ctx.services.detect_tcp_application(conv, side, e.data);
+        }
+        if (conv.app) conv.app->on_stream_event(side, e, ctx);
+    }
+}
+
+struct StreamStepResult {
+    std::uint32_t labels = kLabelNone;
+    std::size_t conflicts = 0;
+    bool ack_gap = false;
+    bool app_claimed = false;
+};
+
+// One segment through the connection's reassemblers: its own direction gets the
+// bytes, the other direction learns from the acknowledgement what it will never see.
+StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& seg, std::optional<std::uint32_t> ack,
+                             PacketContext& ctx) {
+    StreamStepResult result;
+    ReassemblyOutput& out = scratch_output();
+    {
+        if (!conv.flow[side]) conv.flow[side] = std::make_unique<TcpStreamReassembler>(*ctx.services.tcp_limits);
+        out.clear();
+        conv.flow[side]->add(seg, out);
+        result.labels = out.labels;
+        result.conflicts = out.conflicts;
+        dispatch_events(conv, side, out, ctx);
+    }
+    if (ack && !seg.rst && conv.flow[1 - side]) {
+        out.clear();
+        conv.flow[1 - side]->acknowledged(*ack, out);
+        for (const auto& e : out.events) result.ack_gap = result.ack_gap || e.kind == StreamEvent::Kind::Gap;
+        dispatch_events(conv, 1 - side, out, ctx);
+    }
+    result.app_claimed = conv.app && conv.app->claimed_frame();
+    if (seg.fin) conv.fin[side] = true;
+    if (seg.rst) conv.rst = true;
+    if ((conv.rst || (conv.fin[0] && conv.fin[1])) && conv.closed_ts_ns < 0) {
+        conv.closed_ts_ns = ctx.frame.ts_ns;
+        // Nothing more will come in order: deliver what waits behind holes.
+        for (int s = 0; s < 2; ++s) {
+            if (!conv.flow[s]) continue;
+            out.clear();
+            conv.flow[s]->flush(out);
+            dispatch_events(conv, s, out, ctx);
+        }
+    }
+    return result;
+}
+
 }  // namespace
 
 // RFC 9293 section 3.1:
@@ -367,21 +445,89 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
         if (flags & kAckFlag) info += " Ack=" + std::to_string(rel_ack);
         info += " Win=" + std::to_string(calc_window) + " Len=" + std::to_string(payload_len) + options.info;
     }
-    if (!header_ok || payload_len == 0) return;
+    if (!header_ok) return;
     ByteReader payload = r.take_rest();
+    if (conv.first_sender < 0) {
+        conv.first_sender = side;
+        conv.address[side] = ctx.src;
+        conv.address[1 - side] = ctx.dst;
+        conv.port[side] = *sport;
+        conv.port[1 - side] = *dport;
+    }
+    SegmentIn seg;
+    seg.seq = *seq;
+    seg.data = payload.rest();
+    seg.length = static_cast<std::uint32_t>(payload_len);
+    seg.frame = ctx.frame.number;
+    seg.ts_ns = ctx.frame.ts_ns;
+    seg.frame_offset = payload.offset();
+    seg.syn = flags & kSyn;
+    seg.fin = flags & kFin;
+    seg.rst = flags & kRst;
+    if (syn_only && conv.syn_ts_ns < 0) {
+        conv.syn_ts_ns = ctx.frame.ts_ns;
+        conv.syn_side = side;
+    } else if ((flags & (kSyn | kAckFlag)) == (kSyn | kAckFlag) && side != conv.syn_side) {
+        conv.syn_ack_seen = true;
+    } else if (conv.syn_ack_seen && conv.irtt_ns == 0 && side == conv.syn_side && (flags & kAckFlag)) {
+        conv.irtt_ns = ctx.frame.ts_ns - conv.syn_ts_ns;
+    }
+    seg.out_of_order_threshold_ns = conv.irtt_ns;
+    const StreamStepResult step = stream_step(conv, side, seg, (flags & kAckFlag) ? std::optional<std::uint32_t>(*ack)
+                                                                                   : std::nullopt, ctx);
+    std::string prefix;
+    if (step.labels || step.ack_gap) {
+        NodeRef analysis = tcp ? tcp.add_text(kAnalysis, "SEQ/ACK analysis", 0, 0) : NodeRef{};
+        analysis.set_generated();
+        auto note = [&](const FieldDef& def, const char* text) {
+            analysis.expert(def, text);
+            prefix += "[";
+            prefix += text;
+            prefix += "] ";
+        };
+        if (step.labels & kLabelSpurious) note(kSpurious, "TCP Spurious Retransmission");
+        if (step.labels & kLabelRetransmission) {
+            if (step.labels & kLabelSpurious)
+                analysis.expert(kRetransmission, "TCP Retransmission");
+            else
+                note(kRetransmission, "TCP Retransmission");
+        }
+        if (step.labels & kLabelOutOfOrder) note(kOutOfOrder, "TCP Out-Of-Order");
+        if (step.labels & kLabelPreviousNotCaptured) note(kLostSegment, "TCP Previous segment not captured");
+        if (step.ack_gap) note(kAckLostSegment, "TCP ACKed unseen segment");
+        if (step.labels & kLabelOverlapConflict)
+            analysis.expert(kOverlapConflict, "Overlapping data differs from what was received first (" +
+                                                  std::to_string(step.conflicts) + " bytes); the first bytes are kept");
+        if (step.labels & kLabelBufferLimit)
+            analysis.expert(kBufferLimit, "Out-of-order buffer limit reached: the missing bytes are treated as lost");
+    }
+    if (ctx.columns && !prefix.empty()) ctx.columns->info.insert(0, prefix);
+    if (payload_len == 0 || step.app_claimed) return;
     if (tcp) {
         Bytes captured = payload.rest();
         NodeRef p = tcp.add(kPayload, ByteString{{captured.begin(), captured.end()}}, payload.offset(), payload_len);
         p.set_text("TCP payload (" + std::to_string(payload_len) + " byte" + (payload_len == 1 ? "" : "s") + ")");
     }
-    // Application protocols over TCP arrive with stream reassembly; until then the
-    // payload is data.
     std::string info_backup = ctx.columns ? ctx.columns->info : std::string();
     dissect_data(payload, ctx);
     if (ctx.columns) {
         ctx.columns->protocol = "TCP";
         ctx.columns->info = info_backup;
     }
+}
+
+void close_tcp_conversation(TcpConversation& conv, PacketContext& ctx) {
+    for (int side = 0; side < 2; ++side) {
+        if (!conv.flow[side]) continue;
+        ReassemblyOutput& out = scratch_output();
+        out.clear();
+        conv.flow[side]->flush(out);
+        dispatch_events(conv, side, out, ctx);
+    }
+    if (conv.app) conv.app->on_close(&ctx);
+    conv.app.reset();
+    conv.flow[0].reset();
+    conv.flow[1].reset();
 }
 
 }  // namespace tlsdissect

@@ -26,6 +26,8 @@ FIELDS = [
     "tcp.nxtseq", "tcp.hdr_len", "tcp.flags", "tcp.window_size_value",
     "tcp.options.mss_val", "tcp.options.wscale.shift", "tcp.options.timestamp.tsval",
     "udp.srcport", "udp.dstport", "udp.length", "udp.stream",
+    "tcp.analysis.retransmission", "tcp.analysis.out_of_order", "tcp.analysis.lost_segment",
+    "tcp.analysis.spurious_retransmission",
 ]
 # Protocols that, when tshark finds them, carry inner headers tlsdissect does not dissect yet.
 NOT_YET = {"icmp", "icmpv6", "gre", "ipip", "vxlan", "mpls", "pppoe", "ppp", "arp", "llc", "eapol",

@@ -1,0 +1,24 @@
+// What runs on top of a reassembled TCP connection: an application dissector that
+// receives each direction's bytes in order (and the gaps) within the frame that
+// completed them.
+#pragma once
+
+#include <cstdint>
+
+#include "core/packet_context.hpp"
+#include "transport/tcp_reassembler.hpp"
+
+namespace tlsdissect {
+
+class TcpApplication {
+public:
+    virtual ~TcpApplication() = default;
+    // `side` is 0 for the connection's first sender (normally the client), 1 for the other.
+    virtual void on_stream_event(int side, const StreamEvent& event, PacketContext& ctx) = 0;
+    // The connection ended (FIN/RST both ways, eviction, or end of capture).
+    virtual void on_close(PacketContext*) {}
+    // The summary Info this application wants for the current frame; empty: TCP's own.
+    virtual bool claimed_frame() const { return false; }
+};
+
+}  // namespace tlsdissect

@@ -1,0 +1,253 @@
+#include "transport/tcp_reassembler.hpp"
+
+#include <algorithm>
+
+namespace tlsdissect {
+
+TcpStreamReassembler::~TcpStreamReassembler() { release(buffered_); }
+
+void TcpStreamReassembler::release(std::size_t n) {
+    buffered_ -= n;
+    if (limits_.total_buffered) *limits_.total_buffered -= n;
+}
+
+std::int64_t TcpStreamReassembler::stream_offset(std::uint32_t seq) const {
+    // Sequence numbers wrap at 2^32; take the nearest offset to where we are.
+    const auto expected = static_cast<std::uint32_t>(isn_ + static_cast<std::uint32_t>(next_));
+    const auto delta = static_cast<std::int32_t>(seq - expected);
+    return static_cast<std::int64_t>(next_) + delta;
+}
+
+std::size_t TcpStreamReassembler::compare_recent(std::uint64_t offset, Bytes data) const {
+    // recent_ holds the bytes just before next_.
+    const std::uint64_t recent_start = next_ - recent_.size();
+    std::size_t differing = 0;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        const std::uint64_t at = offset + i;
+        if (at < recent_start || at >= next_) continue;
+        if (recent_[static_cast<std::size_t>(at - recent_start)] != data[i]) ++differing;
+    }
+    return differing;
+}
+
+void TcpStreamReassembler::deliver(std::uint64_t offset, Bytes data, std::uint64_t frame, bool current,
+                                   std::size_t frame_offset, ReassemblyOutput& out) {
+    if (data.empty()) return;
+    StreamEvent e;
+    e.kind = StreamEvent::Kind::Data;
+    e.offset = offset;
+    e.length = data.size();
+    e.data = data;
+    e.frame = frame;
+    e.current_frame = current;
+    e.frame_offset = frame_offset;
+    out.events.push_back(e);
+    next_ = offset + data.size();
+    if (data.size() >= kRecheckWindow) {
+        recent_.assign(data.end() - kRecheckWindow, data.end());
+    } else {
+        recent_.insert(recent_.end(), data.begin(), data.end());
+        if (recent_.size() > kRecheckWindow)
+            recent_.erase(recent_.begin(), recent_.begin() + static_cast<long>(recent_.size() - kRecheckWindow));
+    }
+}
+
+void TcpStreamReassembler::gap_to(std::uint64_t offset, ReassemblyOutput& out) {
+    if (offset <= next_) return;
+    StreamEvent e;
+    e.kind = StreamEvent::Kind::Gap;
+    e.offset = next_;
+    e.length = offset - next_;
+    out.events.push_back(e);
+    next_ = offset;
+    recent_.clear();
+}
+
+void TcpStreamReassembler::drain(ReassemblyOutput& out) {
+    while (!pending_.empty()) {
+        auto it = pending_.begin();
+        if (it->first > next_) break;
+        Pending p = std::move(it->second);
+        const std::uint64_t start = it->first;
+        pending_.erase(it);
+        release(p.bytes.size());
+        if (start + p.bytes.size() <= next_) continue;
+        // Pieces never overlap, so only a gap already declared can cut into this one.
+        const std::size_t skip = static_cast<std::size_t>(next_ - start);
+        out.keep_alive.push_back(std::move(p.bytes));
+        const auto& kept = out.keep_alive.back();
+        deliver(next_, Bytes(kept).subspan(skip), p.frame, false, 0, out);
+    }
+}
+
+void TcpStreamReassembler::add(const SegmentIn& s, ReassemblyOutput& out) {
+    if (!started_) {
+        started_ = true;
+        isn_ = s.syn ? s.seq + 1 : s.seq;
+        highest_ts_ = s.ts_ns;
+    }
+    if (s.rst) return;
+    const std::uint32_t data_seq = s.syn ? s.seq + 1 : s.seq;
+    if (s.syn && s.length == 0 && !s.fin) {
+        seen_any_ = true;
+        return;
+    }
+    const std::int64_t signed_off = stream_offset(data_seq);
+    const std::uint64_t length = s.length;
+    // A FIN takes one sequence number after the data.
+    const std::int64_t label_end = signed_off + static_cast<std::int64_t>(length) + (s.fin ? 1 : 0);
+    // Labels follow Wireshark's sequence analysis: beyond the highest byte seen is a
+    // lost segment before it; behind it is a spurious retransmission when the peer had
+    // acknowledged it all, out of order when it comes soon after the highest segment
+    // (within the handshake round-trip time), else a retransmission.
+    if (seen_any_) {
+        const auto highest = static_cast<std::int64_t>(highest_);
+        const bool keep_alive = length <= 1 && !s.fin && label_end == highest;
+        if (highest < signed_off) {
+            out.labels |= kLabelPreviousNotCaptured;
+        } else if (length == 0 && !s.fin) {
+            // A bare acknowledgement is neither retransmitted nor out of order.
+        } else if (signed_off < highest && !keep_alive && label_end <= static_cast<std::int64_t>(acked_) &&
+                   length > 0) {
+            out.labels |= kLabelRetransmission | kLabelSpurious;
+        } else if (signed_off < highest && !keep_alive) {
+            const std::int64_t threshold = s.out_of_order_threshold_ns > 0 ? s.out_of_order_threshold_ns
+                                                                           : kOutOfOrderThresholdNs;
+            const bool soon = s.ts_ns - highest_ts_ < threshold;
+            out.labels |= soon && label_end != highest ? kLabelOutOfOrder : kLabelRetransmission;
+        }
+    }
+    seen_any_ = true;
+    if (label_end > static_cast<std::int64_t>(highest_)) {
+        highest_ = static_cast<std::uint64_t>(label_end);
+        highest_ts_ = s.ts_ns;
+    }
+    if (s.fin && !fin_seen_) {
+        fin_seen_ = true;
+        fin_offset_ = static_cast<std::uint64_t>(std::max<std::int64_t>(0, signed_off + static_cast<std::int64_t>(length)));
+    }
+    if (length == 0) return;
+    if (signed_off + static_cast<std::int64_t>(length) <= 0) {
+        out.labels |= kLabelRetransmission;  // before the start of what we follow
+        return;
+    }
+    std::uint64_t off = signed_off < 0 ? 0 : static_cast<std::uint64_t>(signed_off);
+    Bytes data = s.data;
+    std::size_t frame_offset = s.frame_offset;
+    if (signed_off < 0) {
+        const auto cut = static_cast<std::size_t>(-signed_off);
+        data = data.subspan(std::min(cut, data.size()));
+        frame_offset += cut;
+    }
+    const std::uint64_t end = static_cast<std::uint64_t>(signed_off) + length;
+    if (end <= next_) {
+        out.conflicts += compare_recent(off, data);
+    } else {
+        if (off < next_) {
+            // Partly old: check the old part, keep the new part.
+            const auto old = static_cast<std::size_t>(next_ - off);
+            out.conflicts += compare_recent(off, data.first(std::min(old, data.size())));
+            data = data.subspan(std::min(old, data.size()));
+            frame_offset += old;
+            off = next_;
+        }
+        const std::uint64_t wire_end = end;
+        if (off == next_) {
+            // In order. Bytes that pending pieces already hold keep their first value.
+            std::uint64_t at = off;
+            std::size_t i = 0;
+            while (i < data.size()) {
+                auto it = pending_.upper_bound(at);
+                const std::uint64_t limit = it == pending_.end() ? at + (data.size() - i) : it->first;
+                auto covered = pending_.begin() != pending_.end() && pending_.begin()->first <= at
+                                   ? pending_.begin()
+                                   : pending_.end();
+                if (covered != pending_.end() && covered->first + covered->second.bytes.size() > at) {
+                    // Already buffered: compare and let drain deliver the buffered bytes.
+                    const std::size_t in_piece = static_cast<std::size_t>(at - covered->first);
+                    const std::size_t n =
+                        std::min(data.size() - i, covered->second.bytes.size() - in_piece);
+                    for (std::size_t k = 0; k < n; ++k)
+                        if (covered->second.bytes[in_piece + k] != data[i + k]) ++out.conflicts;
+                    drain(out);
+                    at += n;
+                    i += n;
+                    continue;
+                }
+                const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(limit - at, data.size() - i));
+                deliver(at, data.subspan(i, n), s.frame, true, frame_offset + i, out);
+                at += n;
+                i += n;
+                drain(out);
+            }
+            if (data.size() < wire_end - off) gap_to(std::max<std::uint64_t>(next_, wire_end), out);  // snap length
+            drain(out);
+        } else {
+            // Out of order: buffer only bytes no earlier piece holds.
+            std::uint64_t at = off;
+            std::size_t i = 0;
+            while (i < data.size()) {
+                auto next_piece = pending_.upper_bound(at);
+                auto prev = next_piece == pending_.begin() ? pending_.end() : std::prev(next_piece);
+                if (prev != pending_.end() && prev->first + prev->second.bytes.size() > at) {
+                    const std::size_t in_piece = static_cast<std::size_t>(at - prev->first);
+                    const std::size_t n = std::min(data.size() - i, prev->second.bytes.size() - in_piece);
+                    for (std::size_t k = 0; k < n; ++k)
+                        if (prev->second.bytes[in_piece + k] != data[i + k]) ++out.conflicts;
+                    at += n;
+                    i += n;
+                    continue;
+                }
+                const std::uint64_t limit =
+                    next_piece == pending_.end() ? at + (data.size() - i) : next_piece->first;
+                const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(limit - at, data.size() - i));
+                Pending p;
+                p.bytes.assign(data.begin() + static_cast<long>(i), data.begin() + static_cast<long>(i + n));
+                p.frame = s.frame;
+                buffered_ += n;
+                if (limits_.total_buffered) *limits_.total_buffered += n;
+                pending_.emplace(at, std::move(p));
+                at += n;
+                i += n;
+            }
+            // Over a limit: give up on the oldest hole.
+            while (!pending_.empty() &&
+                   (buffered_ > limits_.max_out_of_order_bytes ||
+                    (limits_.total_buffered && *limits_.total_buffered > limits_.max_total_buffered_bytes))) {
+                out.labels |= kLabelBufferLimit;
+                gap_to(pending_.begin()->first, out);
+                drain(out);
+            }
+        }
+    }
+    if (out.conflicts) out.labels |= kLabelOverlapConflict;
+}
+
+void TcpStreamReassembler::acknowledged(std::uint32_t ack, ReassemblyOutput& out) {
+    if (!started_) return;
+    const std::int64_t off = stream_offset(ack);
+    if (off > static_cast<std::int64_t>(acked_) && off - static_cast<std::int64_t>(next_) <= (1 << 30))
+        acked_ = static_cast<std::uint64_t>(off);
+    // Ignore acknowledgements behind us or absurdly far ahead (garbage, or a FIN's +1).
+    if (off <= static_cast<std::int64_t>(next_) || off - static_cast<std::int64_t>(next_) > (1 << 30)) return;
+    auto target = static_cast<std::uint64_t>(off);
+    if (fin_seen_ && target > fin_offset_) target = fin_offset_;  // the FIN's own sequence number
+    while (next_ < target) {
+        if (!pending_.empty() && pending_.begin()->first <= next_) {
+            drain(out);
+            continue;
+        }
+        const std::uint64_t stop = pending_.empty() ? target : std::min(target, pending_.begin()->first);
+        gap_to(stop, out);
+        drain(out);
+    }
+}
+
+void TcpStreamReassembler::flush(ReassemblyOutput& out) {
+    while (!pending_.empty()) {
+        gap_to(pending_.begin()->first, out);
+        drain(out);
+    }
+}
+
+}  // namespace tlsdissect

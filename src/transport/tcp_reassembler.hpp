@@ -1,0 +1,136 @@
+// TCP stream reassembly for one direction of one connection (RFC 9293 section 3.4
+// sequence numbers, section 3.10.7.4 segment acceptance).
+//
+// Segments go in, in capture order; what comes out is the byte stream in order, as
+// events: Data (bytes at a stream offset, with the frame that carried them) and Gap
+// (bytes the capture never saw). Retransmitted bytes are dropped; out-of-order
+// segments wait in a bounded buffer until the hole before them is filled, the peer
+// acknowledges past the hole (so the bytes were sent but not captured), the buffer
+// limit is reached, or the connection ends.
+//
+// Overlap policy: the bytes that arrived first win (they are the ones a receiver
+// that already accepted them would keep). An overlap that brings different bytes is
+// counted as a conflict. Conflicts are detected against buffered out-of-order data
+// and against the last kRecheckWindow bytes already delivered.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "tlsdissect/byte_reader.hpp"
+
+namespace tlsdissect {
+
+// Default limits. Per direction: out-of-order bytes held while waiting for a hole to
+// fill. In total, over all connections: see TcpReassemblyLimits.
+inline constexpr std::size_t kDefaultMaxOutOfOrderBytes = 1u << 20;
+inline constexpr std::size_t kDefaultMaxTotalBufferedBytes = 256u << 20;
+// Delivered bytes kept to compare retransmissions against.
+inline constexpr std::size_t kRecheckWindow = 2048;
+// A hole filled within this time of the highest segment is "out of order"; later,
+// it is a retransmission (Wireshark's default threshold without an RTT estimate).
+inline constexpr std::int64_t kOutOfOrderThresholdNs = 3'000'000;
+
+struct TcpReassemblyLimits {
+    std::size_t max_out_of_order_bytes = kDefaultMaxOutOfOrderBytes;
+    std::size_t max_total_buffered_bytes = kDefaultMaxTotalBufferedBytes;
+    std::size_t* total_buffered = nullptr;  // shared counter across all directions
+};
+
+enum TcpSegmentLabel : std::uint32_t {
+    kLabelNone = 0,
+    kLabelRetransmission = 1u << 0,       // [TCP Retransmission]
+    kLabelOutOfOrder = 1u << 1,           // [TCP Out-Of-Order]
+    kLabelPreviousNotCaptured = 1u << 2,  // [TCP Previous segment not captured]
+    kLabelOverlapConflict = 1u << 3,      // overlap with different bytes
+    kLabelBufferLimit = 1u << 4,          // the out-of-order limit forced a gap
+    kLabelSpurious = 1u << 5,             // [TCP Spurious Retransmission]: already acknowledged
+};
+
+struct StreamEvent {
+    enum class Kind : std::uint8_t { Data, Gap };
+    Kind kind = Kind::Data;
+    std::uint64_t offset = 0;  // stream offset of the first byte
+    std::uint64_t length = 0;
+    Bytes data;                // Data: the bytes (valid until the next add/ack/flush)
+    std::uint64_t frame = 0;   // Data: the frame that carried them
+    bool current_frame = false;
+    std::size_t frame_offset = 0;  // Data in the current frame: offset of data[0] in it
+};
+
+struct SegmentIn {
+    std::uint32_t seq = 0;
+    Bytes data;                  // captured payload
+    std::uint32_t length = 0;    // payload length on the wire (>= data.size())
+    std::uint64_t frame = 0;
+    std::int64_t ts_ns = 0;
+    std::size_t frame_offset = 0;  // offset of data[0] in the frame
+    bool syn = false, fin = false, rst = false;
+    // The connection's handshake round-trip time, when known (0: use the default).
+    std::int64_t out_of_order_threshold_ns = 0;
+};
+
+struct ReassemblyOutput {
+    std::vector<StreamEvent> events;
+    std::uint32_t labels = kLabelNone;
+    std::size_t conflicts = 0;  // bytes that differed in an overlap
+    void clear() {
+        events.clear();
+        labels = kLabelNone;
+        conflicts = 0;
+        keep_alive.clear();
+    }
+    // Buffers whose bytes the events point into.
+    std::vector<std::vector<std::uint8_t>> keep_alive;
+};
+
+class TcpStreamReassembler {
+public:
+    explicit TcpStreamReassembler(TcpReassemblyLimits limits = {}) : limits_(limits) {}
+    ~TcpStreamReassembler();
+    TcpStreamReassembler(const TcpStreamReassembler&) = delete;
+    TcpStreamReassembler& operator=(const TcpStreamReassembler&) = delete;
+
+    void add(const SegmentIn& segment, ReassemblyOutput& out);
+    // The peer acknowledged everything before `ack`: bytes before it that were never
+    // captured become a gap.
+    void acknowledged(std::uint32_t ack, ReassemblyOutput& out);
+    // Delivers everything buffered, with gaps for the holes (end of connection or capture).
+    void flush(ReassemblyOutput& out);
+
+    bool started() const { return started_; }
+    std::uint64_t next_offset() const { return next_; }
+    std::size_t buffered_bytes() const { return buffered_; }
+    bool finished() const { return fin_seen_; }
+
+private:
+    struct Pending {
+        std::vector<std::uint8_t> bytes;
+        std::uint64_t frame = 0;
+    };
+    std::int64_t stream_offset(std::uint32_t seq) const;
+    void deliver(std::uint64_t offset, Bytes data, std::uint64_t frame, bool current, std::size_t frame_offset,
+                 ReassemblyOutput& out);
+    void drain(ReassemblyOutput& out);
+    void gap_to(std::uint64_t offset, ReassemblyOutput& out);
+    std::size_t compare_recent(std::uint64_t offset, Bytes data) const;
+    void release(std::size_t n);
+
+    TcpReassemblyLimits limits_;
+    bool started_ = false;
+    bool fin_seen_ = false;
+    bool seen_any_ = false;
+    std::uint64_t fin_offset_ = 0;
+    std::uint32_t isn_ = 0;      // sequence number of stream offset 0
+    std::uint64_t next_ = 0;     // next stream offset to deliver
+    std::uint64_t highest_ = 0;  // end of the highest segment seen
+    std::uint64_t acked_ = 0;    // highest offset the peer acknowledged
+    std::int64_t highest_ts_ = 0;
+    std::map<std::uint64_t, Pending> pending_;
+    std::size_t buffered_ = 0;
+    std::vector<std::uint8_t> recent_;  // the last bytes delivered, up to kRecheckWindow
+};
+
+}  // namespace tlsdissect
