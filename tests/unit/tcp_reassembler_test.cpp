@@ -1,0 +1,174 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "transport/tcp_reassembler.hpp"
+
+using namespace tlsdissect;
+
+namespace {
+
+// Feeds crafted segments and collects what comes out as text: data as its bytes,
+// a gap as "<gap N>".
+struct Harness {
+    std::size_t total = 0;
+    TcpReassemblyLimits limits;
+    TcpStreamReassembler r;
+    std::string stream;
+    std::uint32_t labels = 0;
+    std::size_t conflicts = 0;
+    std::uint64_t frame = 0;
+
+    explicit Harness(std::size_t max_ooo = kDefaultMaxOutOfOrderBytes)
+        : limits{max_ooo, kDefaultMaxTotalBufferedBytes, &total}, r(limits) {}
+
+    void collect(const ReassemblyOutput& out) {
+        labels = out.labels;
+        conflicts = out.conflicts;
+        for (const auto& e : out.events) {
+            if (e.kind == StreamEvent::Kind::Gap)
+                stream += "<gap " + std::to_string(e.length) + ">";
+            else
+                stream.append(e.data.begin(), e.data.end());
+        }
+    }
+    void seg(std::uint32_t seq, const std::string& payload, bool syn = false, bool fin = false,
+             std::int64_t ts = 0) {
+        SegmentIn s;
+        s.seq = seq;
+        s.data = Bytes(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size());
+        s.length = static_cast<std::uint32_t>(payload.size());
+        s.frame = ++frame;
+        s.syn = syn;
+        s.fin = fin;
+        s.ts_ns = ts;
+        ReassemblyOutput out;
+        r.add(s, out);
+        collect(out);
+    }
+    void ack(std::uint32_t a) {
+        ReassemblyOutput out;
+        r.acknowledged(a, out);
+        collect(out);
+    }
+    void flush() {
+        ReassemblyOutput out;
+        r.flush(out);
+        collect(out);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("In-order segments after a SYN come out as one stream") {
+    Harness h;
+    h.seg(1000, "", true);
+    h.seg(1001, "hello ");
+    h.seg(1007, "world");
+    CHECK(h.stream == "hello world");
+    CHECK(h.labels == kLabelNone);
+    CHECK(h.total == 0);
+}
+
+TEST_CASE("Sequence numbers wrap around 2^32") {
+    Harness h;
+    h.seg(0xfffffffcu, "", true);  // data starts at 0xfffffffd
+    h.seg(0xfffffffdu, "abc");
+    h.seg(0x00000000u, "defg");
+    h.seg(0x00000004u, "h");
+    CHECK(h.stream == "abcdefgh");
+    CHECK(h.r.next_offset() == 8);
+}
+
+TEST_CASE("Out-of-order segments wait for the hole; a duplicate is a retransmission") {
+    Harness h;
+    h.seg(0, "", true);
+    h.seg(1, "AAAA");
+    h.seg(9, "CCCC", false, false, 10);
+    CHECK(h.labels & kLabelPreviousNotCaptured);
+    CHECK(h.stream == "AAAA");
+    CHECK(h.total == 4);
+    h.seg(5, "BBBB", false, false, 20);  // within 3 ms of the highest segment
+    CHECK(h.labels & kLabelOutOfOrder);
+    CHECK(h.stream == "AAAABBBBCCCC");
+    CHECK(h.total == 0);
+    h.seg(5, "BBBB", false, false, 10'000'000);
+    CHECK(h.labels & kLabelRetransmission);
+    CHECK(h.stream == "AAAABBBBCCCC");
+}
+
+TEST_CASE("Overlaps with different data keep the first bytes and count the conflict") {
+    Harness h;
+    h.seg(0, "", true);
+    h.seg(1, "abcdef");
+    h.seg(4, "XYZghi");  // "def" already delivered, "XYZ" differs
+    CHECK(h.conflicts == 3);
+    CHECK(h.labels & kLabelOverlapConflict);
+    CHECK(h.stream == "abcdefghi");
+    // Against buffered out-of-order data too.
+    h.seg(20, "QRST");
+    h.seg(18, "..qrST");  // overlaps "QR" with "qr"
+    CHECK(h.conflicts == 2);
+    h.seg(10, "jklmnopq");
+    CHECK(h.stream == "abcdefghijklmnopq..QRST");
+}
+
+TEST_CASE("A gap followed by more data: the peer's acknowledgement declares the hole") {
+    Harness h;
+    h.seg(0, "", true);
+    h.seg(1, "start");
+    h.seg(11, "after");  // bytes 6..10 were never captured
+    CHECK(h.stream == "start");
+    h.ack(16);
+    CHECK(h.stream == "start<gap 5>after");
+}
+
+TEST_CASE("The out-of-order limit forces a gap rather than growing") {
+    Harness h(8);
+    h.seg(0, "", true);
+    h.seg(1, "ab");
+    h.seg(10, "0123456789");  // more than the 8-byte limit waits behind a hole
+    CHECK(h.labels & kLabelBufferLimit);
+    CHECK(h.stream == "ab<gap 7>0123456789");
+    CHECK(h.total == 0);
+}
+
+TEST_CASE("A RST mid-message: flush delivers what waits, with the hole as a gap") {
+    Harness h;
+    h.seg(0, "", true);
+    h.seg(1, "head");
+    h.seg(9, "tail");
+    SegmentIn rst;
+    rst.seq = 13;
+    rst.rst = true;
+    ReassemblyOutput out;
+    h.r.add(rst, out);
+    h.collect(out);
+    h.flush();
+    CHECK(h.stream == "head<gap 4>tail");
+}
+
+TEST_CASE("A stream picked up without its SYN starts at the first segment seen") {
+    Harness h;
+    h.seg(500000, "middle of ");
+    h.seg(500010, "a stream");
+    CHECK(h.stream == "middle of a stream");
+    CHECK(h.labels == kLabelNone);
+}
+
+TEST_CASE("Fed whole or byte by byte, the stream is the same") {
+    const std::string text = "The quick brown fox jumps over the lazy dog";
+    Harness whole, split;
+    whole.seg(41, "", true);
+    split.seg(41, "", true);
+    whole.seg(42, text);
+    // Bytes out of order in pairs, with every byte also retransmitted.
+    for (std::size_t i = 0; i + 1 < text.size(); i += 2) {
+        split.seg(42 + static_cast<std::uint32_t>(i + 1), text.substr(i + 1, 1));
+        split.seg(42 + static_cast<std::uint32_t>(i), text.substr(i, 1));
+        split.seg(42 + static_cast<std::uint32_t>(i), text.substr(i, 2));
+    }
+    if (text.size() % 2) split.seg(42 + static_cast<std::uint32_t>(text.size() - 1), text.substr(text.size() - 1));
+    CHECK(split.stream == whole.stream);
+    CHECK(split.conflicts == 0);
+}
