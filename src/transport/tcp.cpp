@@ -263,7 +263,7 @@ struct StreamStepResult {
     std::uint32_t labels = kLabelNone;
     std::size_t conflicts = 0;
     bool ack_gap = false;
-    bool app_claimed = false;
+    TcpApplication::FrameUse app_use;
 };
 
 // One segment through the connection's reassemblers: its own direction gets the
@@ -286,7 +286,7 @@ StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& s
         for (const auto& e : out.events) result.ack_gap = result.ack_gap || e.kind == StreamEvent::Kind::Gap;
         dispatch_events(conv, 1 - side, out, ctx);
     }
-    result.app_claimed = conv.app && conv.app->claimed_frame();
+    if (conv.app) result.app_use = conv.app->frame_use(ctx.frame.number);
     if (seg.fin) conv.fin[side] = true;
     if (seg.rst) conv.rst = true;
     if ((conv.rst || (conv.fin[0] && conv.fin[1])) && conv.closed_ts_ns < 0) {
@@ -502,11 +502,17 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
             analysis.expert(kBufferLimit, "Out-of-order buffer limit reached: the missing bytes are treated as lost");
     }
     if (ctx.columns && !prefix.empty()) ctx.columns->info.insert(0, prefix);
-    if (payload_len == 0 || step.app_claimed) return;
+    if (payload_len == 0) return;
     if (tcp) {
         Bytes captured = payload.rest();
         NodeRef p = tcp.add(kPayload, ByteString{{captured.begin(), captured.end()}}, payload.offset(), payload_len);
         p.set_text("TCP payload (" + std::to_string(payload_len) + " byte" + (payload_len == 1 ? "" : "s") + ")");
+    }
+    if (step.app_use.shown) return;
+    if (step.app_use.consumed) {
+        // Part of an application message that ends in a later frame.
+        if (ctx.columns) ctx.columns->info += " [TCP segment of a reassembled PDU]";
+        return;
     }
     std::string info_backup = ctx.columns ? ctx.columns->info : std::string();
     dissect_data(payload, ctx);

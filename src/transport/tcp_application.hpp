@@ -17,8 +17,12 @@ public:
     virtual void on_stream_event(int side, const StreamEvent& event, PacketContext& ctx) = 0;
     // The connection ended (FIN/RST both ways, eviction, or end of capture).
     virtual void on_close(PacketContext*) {}
-    // The summary Info this application wants for the current frame; empty: TCP's own.
-    virtual bool claimed_frame() const { return false; }
+    struct FrameUse {
+        bool consumed = false;  // the frame's payload went to this application
+        bool shown = false;     // ... and it added layers (a PDU ended in this frame)
+    };
+    // How this application used frame `frame` (asked after its events were delivered).
+    virtual FrameUse frame_use(std::uint64_t frame) const = 0;
 };
 
 }  // namespace tlsdissect
