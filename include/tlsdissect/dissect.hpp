@@ -77,6 +77,8 @@ public:
     // Sends TCP stream `stream`'s reassembled payload, both directions, to `sink`.
     void follow_tcp_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink);
     void set_limits(const EngineLimits& limits);
+    // Called for every TCP connection when it ends (for the sessions model).
+    void on_tcp_close(std::function<void(const struct TcpConversation&)> hook);
     // The capture has ended: deliver what connections still buffer.
     void finish();
     // Bytes held by TCP reassembly right now, over all connections.

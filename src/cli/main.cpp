@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "output/printers.hpp"
+#include "output/sessions_printer.hpp"
 #include "tlsdissect/capture.hpp"
 #include "tlsdissect/dissect.hpp"
 #include "tlsdissect/version.hpp"
+#include "transport/conversations.hpp"
 
 namespace {
 
@@ -54,6 +56,8 @@ struct Options {
     std::vector<std::string> fields;
     bool field_header = false;
     std::int64_t count = -1;
+    bool sessions = false;
+    bool jsonl = false;
     std::int64_t follow = -1;
     std::string follow_format = "ascii";
     std::size_t tcp_max_out_of_order = 0;
@@ -95,7 +99,12 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o) 
         dissector.follow_tcp_stream(static_cast<std::uint32_t>(o.follow),
                                     [&follow](const FollowChunk& c) { follow->chunk(c); });
     }
-    const bool print_packets = !follow;
+    std::unique_ptr<SessionsPrinter> sessions;
+    if (o.sessions) {
+        sessions = make_sessions_printer(stdout, o.jsonl);
+        dissector.on_tcp_close([&sessions](const TcpConversation& conv) { sessions->tcp_closed(conv); });
+    }
+    const bool print_packets = !follow && !sessions;
     printer.begin_file(CaptureFileInfo{path, reader->nanosecond_resolution()});
     Tree tree;
     PacketColumns columns;
@@ -118,6 +127,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o) 
     }
     dissector.finish();
     if (follow) follow->finish();
+    if (sessions) sessions->finish(path == "-" ? "-" : path, *reader, dissector.frames());
     printer.end_file();
     return status;
 }
@@ -140,6 +150,10 @@ int main(int argc, char** argv) {
                    "Print this field's value (a Wireshark display-filter name such as ip.src); repeat for more. "
                    "Output is tab-separated like tshark -T fields");
     app.add_flag("--field-header", o.field_header, "With -e: print the field names as a first line");
+    app.add_flag("--sessions", o.sessions,
+                 "Print one JSON record per TLS connection (and DNS transaction) instead of packets; "
+                 "see docs/json.md");
+    app.add_flag("--jsonl", o.jsonl, "With --sessions: one JSON object per line, each as soon as it is complete");
     app.add_option("--follow", o.follow,
                    "Print TCP stream N's reassembled payload, both directions, instead of packets "
                    "(like tshark -z follow,tcp,ascii,N)")

@@ -3,9 +3,11 @@
 #include <string>
 
 #include "core/packet_context.hpp"
+#include "dns/dns_transactions.hpp"
 #include "net/ip_fragments.hpp"
 #include "tlsdissect/dissect.hpp"
 #include "tlsdissect/text.hpp"
+#include "tls/tls_connection.hpp"
 #include "transport/conversations.hpp"
 
 namespace tlsdissect {
@@ -59,6 +61,16 @@ public:
     EngineState() {
         tcp_limits.total_buffered = &tcp_buffered;
         services.tcp_limits = &tcp_limits;
+        services.dns = &dns;
+        services.detect_tcp_application = [](const TcpConversation& conv, int side,
+                                             Bytes first) -> std::unique_ptr<TcpApplication> {
+            switch (detect_tls(first, conv.port[0], conv.port[1])) {
+                case TlsStart::Tls: return std::make_unique<TlsConnection>(side, false);
+                case TlsStart::MaybeStartTls: return std::make_unique<TlsConnection>(side, true);
+                case TlsStart::No: break;
+            }
+            return nullptr;
+        };
     }
     TcpReassemblyLimits tcp_limits;
     std::size_t tcp_buffered = 0;
@@ -66,6 +78,7 @@ public:
     TcpConversationTable tcp;
     UdpConversationTable udp;
     IpFragmentReassembler fragments;
+    DnsTransactionTable dns;
     std::vector<CaptureInterface> interfaces;
     std::uint64_t frames = 0;
     std::int64_t first_ts = 0;
@@ -89,6 +102,10 @@ void FrameDissector::set_limits(const EngineLimits& limits) {
     if (limits.tcp_max_total_buffered_bytes)
         state_->tcp_limits.max_total_buffered_bytes = limits.tcp_max_total_buffered_bytes;
     if (limits.tcp_max_connections) state_->tcp.set_max_connections(limits.tcp_max_connections);
+}
+
+void FrameDissector::on_tcp_close(std::function<void(const TcpConversation&)> hook) {
+    state_->services.on_tcp_close = std::move(hook);
 }
 
 void FrameDissector::follow_tcp_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink) {

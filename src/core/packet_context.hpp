@@ -21,6 +21,7 @@ struct StreamEvent;
 struct TcpReassemblyLimits;
 class UdpConversationTable;
 class IpFragmentReassembler;
+class DnsTransactionTable;
 
 // An IPv4 or IPv6 address in one comparable form.
 struct NetAddress {
@@ -41,6 +42,11 @@ struct StreamServices {
     // when none is recognised (the payload is then shown as data).
     std::function<std::unique_ptr<TcpApplication>(const TcpConversation&, int side, Bytes first_payload)>
         detect_tcp_application;
+    // Called when a TCP connection ends (closed, evicted, or at the end of the capture),
+    // before its application state is freed: the sessions model reads it here.
+    std::function<void(const TcpConversation&)> on_tcp_close;
+    // Matches DNS responses to queries across packets (src/dns/dns_transactions.hpp).
+    DnsTransactionTable* dns = nullptr;
 };
 
 struct PacketContext {

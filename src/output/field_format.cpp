@@ -124,8 +124,8 @@ std::string field_value(const Node& n) {
                                  std::is_same_v<T, MacAddress>) {
                 return to_string(v);
             } else {
-                // Value-less fields: tshark prints 1 for a present flag or expert note.
-                return def.type == FieldType::Expert ? "1" : n.text;
+                // Value-less fields (a present flag, a heading, an expert note): tshark prints 1.
+                return def.type == FieldType::Protocol ? n.text : "1";
             }
         },
         n.value);

@@ -58,6 +58,8 @@ struct TcpConversation {
     std::unique_ptr<TcpStreamReassembler> flow[2];
     std::unique_ptr<TcpApplication> app;
     NetAddress address[2];
+    std::uint64_t payload_bytes[2] = {0, 0};  // TCP payload sent by each side (retransmissions included)
+    std::uint64_t first_frame = 0;
     std::uint16_t port[2] = {0, 0};
 };
 

@@ -447,7 +447,9 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     }
     if (!header_ok) return;
     ByteReader payload = r.take_rest();
+    conv.payload_bytes[side] += payload_len;
     if (conv.first_sender < 0) {
+        conv.first_frame = ctx.frame.number;
         conv.first_sender = side;
         conv.address[side] = ctx.src;
         conv.address[1 - side] = ctx.dst;
@@ -531,6 +533,7 @@ void close_tcp_conversation(TcpConversation& conv, PacketContext& ctx) {
         dispatch_events(conv, side, out, ctx);
     }
     if (conv.app) conv.app->on_close(&ctx);
+    if (ctx.services.on_tcp_close) ctx.services.on_tcp_close(conv);
     conv.app.reset();
     conv.flow[0].reset();
     conv.flow[1].reset();

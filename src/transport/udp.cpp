@@ -2,6 +2,7 @@
 #include <string>
 
 #include "core/packet_context.hpp"
+#include "dns/dns.hpp"
 #include "tlsdissect/text.hpp"
 #include "transport/conversations.hpp"
 
@@ -73,6 +74,11 @@ void dissect_udp(ByteReader r, PacketContext& ctx) {
         Bytes captured = payload.rest();
         udp.add(kPayload, ByteString{{captured.begin(), captured.end()}}, payload.offset(), payload_len)
             .set_text("UDP payload (" + std::to_string(payload_len) + " byte" + (payload_len == 1 ? "" : "s") + ")");
+    }
+    if (is_dns_port(*sport) || is_dns_port(*dport) ||
+        (payload.captured_all() && plausible_dns_message(payload.rest()))) {
+        dissect_dns_udp(payload, ctx, *sport, *dport);
+        return;
     }
     std::string info_backup = ctx.columns ? ctx.columns->info : std::string();
     dissect_data(payload, ctx);

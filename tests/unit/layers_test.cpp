@@ -15,10 +15,10 @@ const std::string kSynFrame =
     "4c 0c dd 3d 01 bb 56 ed ba 51 00 00 00 00 b0 02 ff ff 16 58 00 00 02 04 05 b4 01 03 03 04 01 01"
     "08 0a 30 38 64 f1 00 00 00 00 04 02 00 00";
 
-// A hand-built IPv4/UDP datagram 127.0.0.1:12345 -> 127.0.0.2:53 with one payload byte.
+// A hand-built IPv4/UDP datagram 127.0.0.1:12345 -> 127.0.0.2:7 (echo) with one payload byte.
 const std::string kIpv4Udp =
     "45 00 00 1d 12 34 00 00 40 11 00 00 7f 00 00 01 7f 00 00 02"
-    "30 39 00 35 00 09 00 00 78";
+    "30 39 00 07 00 09 00 00 78";
 
 Tree dissect_one(FrameDissector& d, const std::vector<std::uint8_t>& bytes, std::uint32_t link,
                  std::uint32_t original = 0, PacketColumns* cols = nullptr) {
@@ -123,7 +123,7 @@ TEST_CASE("Stacked 802.1ad and 802.1Q tags") {
     CHECK(value(t, "vlan.id") == "100");
     CHECK(value(t, "vlan.priority") == "1");
     CHECK(value(t, "ip.dst") == "127.0.0.2");
-    CHECK(value(t, "udp.dstport") == "53");
+    CHECK(value(t, "udp.dstport") == "7");
     CHECK(value(t, "frame.protocols") == "eth:ethertype:ieee8021ad:ethertype:vlan:ethertype:ip:udp:data");
 }
 
@@ -140,7 +140,7 @@ TEST_CASE("Linux cooked v1 and v2, BSD loopback and raw IP link layers") {
     CHECK(value(sll2, "ip.src") == "127.0.0.1");
     Tree null_le = dissect_one(d, from_hex("02 00 00 00" + kIpv4Udp), kLinkNull);
     CHECK(value(null_le, "null.family") == "2");
-    CHECK(value(null_le, "udp.dstport") == "53");
+    CHECK(value(null_le, "udp.dstport") == "7");
     Tree null_be = dissect_one(d, from_hex("00 00 00 02" + kIpv4Udp), kLinkNull);
     CHECK(value(null_be, "null.family") == "2");
     Tree raw = dissect_one(d, from_hex(kIpv4Udp), kLinkRaw);

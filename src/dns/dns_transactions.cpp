@@ -1,0 +1,289 @@
+// DNS query/response matching and the name -> address memory (see the header).
+#include "dns/dns_transactions.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "dns/dns_name.hpp"
+
+namespace tlsdissect {
+
+namespace {
+
+std::size_t mix(std::size_t h, std::size_t v) { return h ^ (v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2)); }
+
+std::size_t hash_address(const NetAddress& a) {
+    std::size_t h = a.family;
+    for (auto b : a.bytes) h = mix(h, b);
+    return h;
+}
+
+}  // namespace
+
+std::size_t DnsTransactionTable::KeyHash::operator()(const Key& k) const noexcept {
+    std::size_t h = hash_address(k.a);
+    h = mix(h, hash_address(k.b));
+    h = mix(h, k.a_port);
+    h = mix(h, k.b_port);
+    h = mix(h, static_cast<std::size_t>(k.transport));
+    return mix(h, k.id);
+}
+
+std::size_t DnsTransactionTable::NetAddressHash::operator()(const NetAddress& a) const noexcept {
+    return hash_address(a);
+}
+
+DnsTransactionTable::Key DnsTransactionTable::make_key(const DnsEndpoints& where, std::uint16_t id) {
+    Key k;
+    const bool src_first = std::tie(where.src, where.src_port) <= std::tie(where.dst, where.dst_port);
+    k.a = src_first ? where.src : where.dst;
+    k.a_port = src_first ? where.src_port : where.dst_port;
+    k.b = src_first ? where.dst : where.src;
+    k.b_port = src_first ? where.dst_port : where.src_port;
+    k.transport = where.transport;
+    k.id = id;
+    return k;
+}
+
+std::vector<std::string> DnsTransactionTable::question_key(const std::vector<DnsQuestion>& questions) {
+    std::vector<std::string> out;
+    out.reserve(questions.size());
+    for (const auto& q : questions)
+        out.push_back(dns_name_key(q.name) + "/" + std::to_string(q.type) + "/" + std::to_string(q.klass));
+    return out;
+}
+
+void DnsTransactionTable::drop(const Key& key, std::uint64_t query_frame) {
+    auto it = table_.find(key);
+    if (it == table_.end()) return;
+    auto& list = it->second;
+    for (auto t = list.begin(); t != list.end(); ++t) {
+        if (t->record.query_frame != query_frame) continue;
+        if (t->record.response_frame == 0) {
+            expired_unanswered_.push_back(std::move(t->record));
+            if (expired_unanswered_.size() > kMaxDnsUnansweredKept) {
+                expired_unanswered_.pop_front();
+                ++dropped_;
+            }
+        }
+        list.erase(t);
+        --count_;
+        break;
+    }
+    if (list.empty()) table_.erase(it);
+}
+
+void DnsTransactionTable::expire(std::int64_t now_ns) {
+    while (!age_order_.empty()) {
+        const Age& oldest = age_order_.front();
+        const bool too_old = now_ns - oldest.ts_ns > kDnsTransactionTimeoutNs;
+        if (!too_old && count_ <= kMaxDnsTransactions) break;
+        if (!too_old) ++dropped_;
+        const Key key = oldest.key;
+        const std::uint64_t frame = oldest.frame;
+        age_order_.pop_front();
+        drop(key, frame);
+    }
+    while (!unsolicited_.empty() && now_ns - unsolicited_.front().ts_ns > kDnsTransactionTimeoutNs)
+        unsolicited_.pop_front();
+}
+
+void DnsTransactionTable::complete(const Transaction& t) {
+    if (!keep_completed_) return;
+    completed_.push_back(t.record);
+    if (completed_.size() > kMaxDnsTransactions) {
+        completed_.pop_front();
+        ++dropped_;
+    }
+}
+
+DnsMatch DnsTransactionTable::observe(const DnsEndpoints& where, const DnsMessageFacts& message, std::uint64_t frame,
+                                      std::int64_t ts_ns) {
+    DnsMatch m;
+    expire(ts_ns);
+    if (!message.header_complete) return m;
+    const Key key = make_key(where, message.id);
+    std::vector<std::string> qkey = question_key(message.questions);
+
+    if (!message.response) {
+        auto& list = table_[key];
+        if (!list.empty()) {
+            Transaction& last = list.back();
+            if (last.record.response_frame == 0 && last.question_key == qkey &&
+                ts_ns - last.record.query_ts_ns < kDnsRetransmissionWindowNs) {
+                ++last.record.retransmissions;
+                m.retransmission = true;
+                m.retransmit_of = last.record.query_frame;
+                return m;
+            }
+        }
+        Transaction t;
+        t.record.id = message.id;
+        t.record.transport = where.transport;
+        t.record.client = where.src;
+        t.record.server = where.dst;
+        t.record.client_port = where.src_port;
+        t.record.server_port = where.dst_port;
+        t.record.query_frame = frame;
+        t.record.query_ts_ns = ts_ns;
+        t.record.questions = message.questions;
+        for (const auto& q : message.questions)
+            t.multiple_responses = t.multiple_responses || q.type == kDnsTypeAxfr || q.type == kDnsTypeIxfr;
+        // A response that arrived before its query (packets out of time order).
+        for (auto u = unsolicited_.rbegin(); u != unsolicited_.rend(); ++u) {
+            if (!(u->key == key) || u->question_key != qkey) continue;
+            m.response_in = u->frame;
+            t.record.response_frame = u->frame;
+            t.record.response_time_ns = u->ts_ns - ts_ns;
+            t.last_response_frame = u->frame;
+            unsolicited_.erase(std::next(u).base());
+            break;
+        }
+        t.question_key = std::move(qkey);
+        list.push_back(std::move(t));
+        ++count_;
+        age_order_.push_back({key, frame, ts_ns});
+        if (m.response_in) complete(list.back());
+        if (list.size() > kMaxDnsTransactionsPerKey) {
+            ++dropped_;
+            drop(key, list.front().record.query_frame);
+        }
+        expire(ts_ns);
+        return m;
+    }
+
+    remember_resolutions(message, frame);
+    Transaction* match = nullptr;
+    auto it = table_.find(key);
+    if (it != table_.end()) {
+        auto& list = it->second;
+        if (!qkey.empty()) {
+            for (auto t = list.rbegin(); t != list.rend() && !match; ++t)
+                if (t->record.response_frame == 0 && t->question_key == qkey) match = &*t;
+        } else {
+            // mDNS answers carry no question: prefer the query that asked for an owner
+            // name in the answers.
+            std::unordered_set<std::string> owners;
+            for (const auto* section : {&message.answers, &message.authorities, &message.additionals})
+                for (const auto& rr : *section) owners.insert(dns_name_key(rr.name));
+            for (auto t = list.rbegin(); t != list.rend() && !match; ++t) {
+                if (t->record.response_frame != 0) continue;
+                for (const auto& q : t->record.questions)
+                    if (owners.count(dns_name_key(q.name))) match = &*t;
+            }
+            for (auto t = list.rbegin(); t != list.rend() && !match; ++t)
+                if (t->record.response_frame == 0) match = &*t;
+        }
+        if (!match) {
+            // Another response to an answered query: a retransmission, or the next
+            // message of a zone transfer.
+            for (auto t = list.rbegin(); t != list.rend(); ++t) {
+                if (t->record.response_frame == 0 || (!qkey.empty() && t->question_key != qkey)) continue;
+                if (t->multiple_responses) {
+                    m.request_in = t->record.query_frame;
+                    m.time_ns = ts_ns - t->record.query_ts_ns;
+                } else {
+                    // As Wireshark: the query's time belongs to the first response.
+                    m.retransmission = true;
+                    m.retransmit_of = t->record.response_frame;
+                }
+                t->last_response_frame = frame;
+                return m;
+            }
+        }
+    }
+    if (!match) {
+        m.unsolicited = true;
+        unsolicited_.push_back({key, std::move(qkey), frame, ts_ns});
+        if (unsolicited_.size() > kMaxDnsUnsolicitedKept) unsolicited_.pop_front();
+        return m;
+    }
+    match->record.response_frame = frame;
+    match->record.response_time_ns = ts_ns - match->record.query_ts_ns;
+    match->record.rcode = message.full_rcode();
+    match->record.answers = message.answers;
+    match->last_response_frame = frame;
+    m.request_in = match->record.query_frame;
+    m.time_ns = match->record.response_time_ns;
+    complete(*match);
+    return m;
+}
+
+void DnsTransactionTable::remember_resolutions(const DnsMessageFacts& message, std::uint64_t frame) {
+    if (message.full_rcode() != 0 || message.answers.empty()) return;
+    const std::string qname = message.questions.empty() ? std::string() : message.questions.front().name;
+    // The CNAME chain from the name asked, through the answer section (RFC 1034 section 3.6.2).
+    std::vector<std::string> chain;
+    std::string current = dns_name_key(qname);
+    while (!qname.empty() && chain.size() < kMaxDnsCnameChain) {
+        const DnsRecord* next = nullptr;
+        for (const auto& rr : message.answers)
+            if (rr.type == kDnsTypeCname && dns_name_key(rr.name) == current) next = &rr;
+        if (!next) break;
+        chain.push_back(next->target);
+        current = dns_name_key(next->target);
+    }
+    for (const auto& rr : message.answers) {
+        if (!rr.address || (rr.type != kDnsTypeA && rr.type != kDnsTypeAaaa)) continue;
+        DnsResolution res;
+        res.frame = frame;
+        const std::string owner = dns_name_key(rr.name);
+        if (!qname.empty() && owner == dns_name_key(qname)) {
+            res.name = qname;
+        } else {
+            std::size_t k = 0;
+            while (k < chain.size() && dns_name_key(chain[k]) != owner) ++k;
+            if (!qname.empty() && k < chain.size()) {
+                res.name = qname;
+                res.cname_chain.assign(chain.begin(), chain.begin() + static_cast<long>(k + 1));
+            } else {
+                res.name = rr.name;  // not reached from the question: the owner is what resolved
+            }
+        }
+        auto& list = resolutions_[*rr.address];
+        list.push_back(std::move(res));
+        if (list.size() > kMaxDnsResolutionsPerAddress) {
+            list.pop_front();
+            continue;
+        }
+        resolution_order_.push_back(*rr.address);
+        if (++resolution_count_ <= kMaxDnsResolutions) continue;
+        const NetAddress oldest = resolution_order_.front();
+        resolution_order_.pop_front();
+        auto old = resolutions_.find(oldest);
+        if (old != resolutions_.end()) {
+            old->second.pop_front();
+            if (old->second.empty()) resolutions_.erase(old);
+        }
+        --resolution_count_;
+    }
+}
+
+std::optional<DnsResolution> DnsTransactionTable::resolution_for(const NetAddress& address,
+                                                                 std::uint64_t before_frame) const {
+    auto it = resolutions_.find(address);
+    if (it == resolutions_.end()) return std::nullopt;
+    for (auto r = it->second.rbegin(); r != it->second.rend(); ++r)
+        if (r->frame < before_frame) return *r;
+    return std::nullopt;
+}
+
+std::vector<DnsTransactionRecord> DnsTransactionTable::unanswered() const {
+    std::vector<DnsTransactionRecord> out(expired_unanswered_.begin(), expired_unanswered_.end());
+    std::vector<DnsTransactionRecord> pending;
+    for (const auto& [key, list] : table_)
+        for (const auto& t : list)
+            if (t.record.response_frame == 0) pending.push_back(t.record);
+    std::sort(pending.begin(), pending.end(),
+              [](const auto& x, const auto& y) { return x.query_frame < y.query_frame; });
+    out.insert(out.end(), pending.begin(), pending.end());
+    return out;
+}
+
+std::vector<DnsTransactionRecord> DnsTransactionTable::take_completed() {
+    std::vector<DnsTransactionRecord> out(completed_.begin(), completed_.end());
+    completed_.clear();
+    return out;
+}
+
+}  // namespace tlsdissect

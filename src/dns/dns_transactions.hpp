@@ -1,0 +1,165 @@
+// DnsTransactionTable: matches DNS responses to their queries across packets, marks
+// retransmissions, lists queries that got no answer, and remembers which names
+// resolved to which addresses (for the DNS -> TLS link).
+//
+// A transaction is keyed by both endpoints (address and port; the pair is unordered
+// so the query's and the response's directions meet), the transport and the DNS ID;
+// within a key, the question decides (name case-insensitively, type and class).
+//
+//   query    : the latest transaction under the key that is unanswered, asks the same
+//              question and is younger than kDnsRetransmissionWindowNs makes this query
+//              a retransmission of it; otherwise a new transaction starts.
+//   response : the latest unanswered transaction under the key with the same question
+//              (a response without a question, as mDNS sends, takes the latest
+//              unanswered one whose question names an owner in the answers, else the
+//              latest unanswered one). A response to an answered transaction is a
+//              retransmitted response (except for AXFR/IXFR, which answer in many
+//              messages). A response nothing matches is unsolicited.
+//
+// One pass: "Response In" on a query is only known when the response came first (a
+// capture whose packets are out of time order). A response that matches nothing is
+// kept (bounded, for kDnsTransactionTimeoutNs) so that a query arriving later with the
+// same key and question can point at it. Everything else about a query's answer is
+// added to the response's tree, and is available at the end through unanswered().
+//
+// Bounded: at most kMaxDnsTransactions transactions and kMaxDnsResolutions remembered
+// resolutions; transactions older than kDnsTransactionTimeoutNs (capture time) expire,
+// unanswered ones into a list of at most kMaxDnsUnansweredKept.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/packet_context.hpp"
+#include "dns/dns_message.hpp"
+
+namespace tlsdissect {
+
+inline constexpr std::int64_t kDnsRetransmissionWindowNs = 5'000'000'000;  // Wireshark's default
+inline constexpr std::int64_t kDnsTransactionTimeoutNs = 60'000'000'000;
+inline constexpr std::size_t kMaxDnsTransactions = 65'536;
+inline constexpr std::size_t kMaxDnsTransactionsPerKey = 16;
+inline constexpr std::size_t kMaxDnsUnansweredKept = 4'096;
+inline constexpr std::size_t kMaxDnsUnsolicitedKept = 1'024;
+inline constexpr std::size_t kMaxDnsResolutions = 65'536;
+inline constexpr std::size_t kMaxDnsResolutionsPerAddress = 8;
+inline constexpr std::size_t kMaxDnsCnameChain = 16;
+
+enum class DnsTransport : std::uint8_t { Udp, Tcp };
+
+// Where a message travelled.
+struct DnsEndpoints {
+    NetAddress src, dst;
+    std::uint16_t src_port = 0, dst_port = 0;
+    DnsTransport transport = DnsTransport::Udp;
+};
+
+// What the table says about one message, for its tree (dns.response_in, ...).
+struct DnsMatch {
+    std::uint64_t response_in = 0;         // query: the frame of its response (known only when it came first)
+    std::uint64_t request_in = 0;          // response: the frame of its query (dns.response_to)
+    std::int64_t time_ns = 0;              // response: time since the query (dns.time)
+    bool retransmission = false;           // dns.retransmission
+    std::uint64_t retransmit_of = 0;       // query: dns.retransmit_request_in; response: dns.retransmit_response_in
+    bool unsolicited = false;              // response: no query matched (dns.unsolicited)
+};
+
+// One query and what became of it.
+struct DnsTransactionRecord {
+    std::uint16_t id = 0;
+    DnsTransport transport = DnsTransport::Udp;
+    NetAddress client, server;
+    std::uint16_t client_port = 0, server_port = 0;
+    std::uint64_t query_frame = 0;
+    std::int64_t query_ts_ns = 0;
+    std::vector<DnsQuestion> questions;
+    unsigned retransmissions = 0;
+    std::uint64_t response_frame = 0;  // 0: unanswered
+    std::int64_t response_time_ns = 0;
+    std::uint16_t rcode = 0;
+    std::vector<DnsRecord> answers;
+};
+
+// A name that resolved to an address.
+struct DnsResolution {
+    std::uint64_t frame = 0;          // the response
+    std::string name;                 // the name asked
+    std::vector<std::string> cname_chain;  // the CNAME targets from `name` to the address owner, in order
+};
+
+class DnsTransactionTable {
+public:
+    // Records one message (after parsing) and says how it relates to the others.
+    DnsMatch observe(const DnsEndpoints& where, const DnsMessageFacts& message, std::uint64_t frame, std::int64_t ts_ns);
+
+    // The most recent answer before `before_frame` that resolved a name to `address`.
+    std::optional<DnsResolution> resolution_for(const NetAddress& address, std::uint64_t before_frame) const;
+
+    // Transactions still waiting for an answer, then those that expired unanswered
+    // (oldest first; at most kMaxDnsUnansweredKept of the latter).
+    std::vector<DnsTransactionRecord> unanswered() const;
+    // Completed transactions (query and response) since the last call, for the session
+    // model. Kept only after keep_completed(true), and only until taken (at most
+    // kMaxDnsTransactions; older ones are dropped and counted).
+    void keep_completed(bool on) { keep_completed_ = on; }
+    std::vector<DnsTransactionRecord> take_completed();
+    std::size_t pending() const { return count_; }
+    std::size_t dropped() const { return dropped_; }
+
+private:
+    struct Key {
+        NetAddress a, b;
+        std::uint16_t a_port = 0, b_port = 0;
+        DnsTransport transport = DnsTransport::Udp;
+        std::uint16_t id = 0;
+        friend bool operator==(const Key&, const Key&) = default;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const noexcept;
+    };
+    struct Transaction {
+        DnsTransactionRecord record;
+        std::vector<std::string> question_key;  // lowercase "name/type/class" per question
+        bool multiple_responses = false;         // AXFR / IXFR
+        std::uint64_t last_response_frame = 0;
+    };
+    struct Unsolicited {
+        Key key;
+        std::vector<std::string> question_key;
+        std::uint64_t frame = 0;
+        std::int64_t ts_ns = 0;
+    };
+    struct NetAddressHash {
+        std::size_t operator()(const NetAddress& a) const noexcept;
+    };
+
+    static Key make_key(const DnsEndpoints& where, std::uint16_t id);
+    static std::vector<std::string> question_key(const std::vector<DnsQuestion>& questions);
+    void expire(std::int64_t now_ns);
+    void remember_resolutions(const DnsMessageFacts& message, std::uint64_t frame);
+    void complete(const Transaction& t);
+    void drop(const Key& key, std::uint64_t query_frame);
+
+    std::unordered_map<Key, std::deque<Transaction>, KeyHash> table_;
+    struct Age {
+        Key key;
+        std::uint64_t frame = 0;
+        std::int64_t ts_ns = 0;
+    };
+    std::deque<Age> age_order_;  // transactions in creation order
+    std::size_t count_ = 0;
+    std::size_t dropped_ = 0;
+    std::deque<DnsTransactionRecord> expired_unanswered_;
+    std::deque<DnsTransactionRecord> completed_;
+    bool keep_completed_ = false;
+    std::deque<Unsolicited> unsolicited_;
+    std::unordered_map<NetAddress, std::deque<DnsResolution>, NetAddressHash> resolutions_;
+    std::deque<NetAddress> resolution_order_;
+    std::size_t resolution_count_ = 0;
+};
+
+}  // namespace tlsdissect

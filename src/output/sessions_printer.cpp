@@ -1,0 +1,264 @@
+#include "output/sessions_printer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+
+#include "tls/fingerprints.hpp"
+#include "tls/tls_connection.hpp"
+#include "tlsdissect/text.hpp"
+#include "transport/conversations.hpp"
+
+namespace tlsdissect {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json endpoint(const TcpConversation& conv, int side) {
+    return json{{"ip", conv.address[side].to_string()}, {"port", conv.port[side]}};
+}
+
+json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+// "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" -> kx ECDHE, auth RSA, enc AES_128_GCM,
+// mac AEAD, prf SHA256. TLS 1.3 suites name only the AEAD and hash; their key exchange
+// and authentication come from the handshake (key_share group, certificate key).
+json decompose_suite(std::uint16_t id, const TlsConnectionFacts& f) {
+    const std::string name = cipher_suite_name(id);
+    json j{{"id", id}, {"name", name}, {"kx", nullptr}, {"auth", nullptr}, {"enc", nullptr}, {"mac", nullptr},
+           {"prf", nullptr}};
+    auto aead = [](const std::string& enc) {
+        return enc.find("GCM") != std::string::npos || enc.find("CCM") != std::string::npos ||
+               enc.find("POLY1305") != std::string::npos;
+    };
+    const auto with = name.find("_WITH_");
+    std::string enc_mac;
+    if (with != std::string::npos && name.rfind("TLS_", 0) == 0) {
+        std::string kx_auth = name.substr(4, with - 4);  // "ECDHE_RSA", "RSA", "DHE_DSS", "ECDH_anon"
+        enc_mac = name.substr(with + 6);
+        auto us = kx_auth.find('_');
+        std::string kx = us == std::string::npos ? kx_auth : kx_auth.substr(0, us);
+        std::string auth = us == std::string::npos ? kx_auth : kx_auth.substr(us + 1);
+        if (kx_auth.find("_EXPORT") != std::string::npos) {
+            kx = kx_auth.substr(0, kx_auth.find('_'));
+            auth = kx;
+        }
+        j["kx"] = kx;
+        j["auth"] = auth == "anon" ? "NULL" : auth;
+    } else if (name.rfind("TLS_", 0) == 0) {
+        enc_mac = name.substr(4);  // TLS 1.3: "AES_128_GCM_SHA256"
+        if (f.kx_group) {
+            const std::string g = iana_name(kTlsSupportedGroups, *f.kx_group);
+            j["kx"] = g.rfind("ffdhe", 0) == 0 ? "DHE" : (g.find("MLKEM") != std::string::npos ? "ECDHE-MLKEM" : "ECDHE");
+        } else if (f.server_selected_psk) {
+            j["kx"] = "PSK";
+        }
+        if (f.server_selected_psk && f.certificates.empty())
+            j["auth"] = "PSK";
+        else if (!f.certificates.empty())
+            j["auth"] = f.certificates.front().public_key_algorithm == "EC" ? "ECDSA" : f.certificates.front().public_key_algorithm;
+    } else {
+        return j;
+    }
+    // The last word is the MAC or, for AEAD suites, the PRF hash.
+    auto last = enc_mac.rfind('_');
+    std::string enc = last == std::string::npos ? enc_mac : enc_mac.substr(0, last);
+    std::string hash = last == std::string::npos ? "" : enc_mac.substr(last + 1);
+    if (hash == "SHA") hash = "SHA1";
+    j["enc"] = enc;
+    if (aead(enc)) {
+        j["mac"] = "AEAD";
+        j["prf"] = hash;
+    } else {
+        j["mac"] = hash.empty() ? json(nullptr) : json("HMAC-" + hash);
+        // TLS 1.2 uses the suite's hash for the PRF when it is SHA-384 or stronger, else SHA-256;
+        // earlier versions use MD5+SHA-1.
+        const bool tls12 = f.negotiated_version && *f.negotiated_version >= 0x0303;
+        j["prf"] = tls12 ? (hash == "SHA384" ? "SHA384" : "SHA256") : "MD5+SHA1";
+    }
+    return j;
+}
+
+json hex_or_null(const std::vector<std::uint8_t>& b, bool seen) {
+    if (!seen) return nullptr;
+    return hex_string(b);
+}
+
+json certificate_json(const CertificateSummary& c) {
+    return json{{"subject", or_null(c.subject)},
+                {"issuer", or_null(c.issuer)},
+                {"serial", or_null(c.serial_hex)},
+                {"not_before", or_null(c.not_before)},
+                {"not_after", or_null(c.not_after)},
+                {"signature_algorithm", or_null(c.signature_algorithm)},
+                {"public_key", {{"algorithm", or_null(c.public_key_algorithm)},
+                                {"bits", c.public_key_bits ? json(c.public_key_bits) : json(nullptr)},
+                                {"curve", or_null(c.curve)}}},
+                {"san", c.san},
+                {"is_ca", c.is_ca},
+                {"sha256", or_null(c.sha256_hex)},
+                {"sha1", or_null(c.sha1_hex)}};
+}
+
+json tls_session(const TcpConversation& conv, const TlsConnection& tls) {
+    const TlsConnectionFacts& f = tls.facts();
+    const int client = tls.client_side();
+    const int server = 1 - client;
+    json j;
+    j["kind"] = "tls";
+    j["stream"] = conv.stream;
+    j["client"] = endpoint(conv, client);
+    j["server"] = endpoint(conv, server);
+    j["version"] = f.negotiated_version ? json(tls_version_name(*f.negotiated_version)) : json(nullptr);
+    j["cipher_suite"] = f.cipher_suite ? decompose_suite(*f.cipher_suite, f) : json(nullptr);
+    j["sni"] = or_null(f.sni);
+    j["alpn"] = or_null(f.alpn_selected);
+    j["resumed"] = f.server_hello.seen ? json(f.resumed) : json(nullptr);
+    json hs = json::array();
+    for (const auto& e : f.handshake) {
+        const std::string dir = e.side == 0 ? "c2s" : "s2c";
+        if (!e.type) {
+            hs.push_back({{"frame", e.frame}, {"dir", dir}, {"type", nullptr}, {"name", "encrypted"}});
+            continue;
+        }
+        std::string name(handshake_snake_name(*e.type));
+        hs.push_back({{"frame", e.frame}, {"dir", dir}, {"type", *e.type}, {"name", name}});
+    }
+    // A Server Hello that was a HelloRetryRequest is named so (the first Server Hello
+    // when an HRR happened).
+    if (f.hello_retry_request) {
+        for (auto& m : hs)
+            if (m["name"] == "server_hello") {
+                m["name"] = "hello_retry_request";
+                break;
+            }
+    }
+    j["handshake"] = hs;
+    if (f.client_hello.seen) {
+        const HelloFacts& h = f.client_hello;
+        Fingerprint j3 = ja3(h);
+        j["client_hello"] = {{"frame", h.frame},
+                             {"version", h.version},
+                             {"random", hex_or_null(f.client_random, true)},
+                             {"session_id", hex_string(f.client_session_id)},
+                             {"cipher_suites", h.cipher_suites},
+                             {"compression_methods", h.compression_methods},
+                             {"extensions", h.extensions},
+                             {"supported_groups", h.supported_groups},
+                             {"ec_point_formats", h.ec_point_formats},
+                             {"signature_algorithms", h.signature_algorithms},
+                             {"supported_versions", h.supported_versions},
+                             {"alpn", h.alpn},
+                             {"sni", or_null(f.sni)},
+                             {"ja3", j3.text},
+                             {"ja3_hash", j3.hash},
+                             {"ja4", ja4(h, !f.sni.empty())}};
+    } else {
+        j["client_hello"] = nullptr;
+    }
+    if (f.server_hello.seen) {
+        const HelloFacts& h = f.server_hello;
+        Fingerprint j3s = ja3s(h);
+        j["server_hello"] = {{"frame", h.frame},
+                             {"version", h.version},
+                             {"random", hex_string(f.server_random)},
+                             {"session_id", hex_string(f.server_session_id)},
+                             {"cipher_suite", h.cipher_suites.empty() ? json(nullptr) : json(h.cipher_suites.front())},
+                             {"extensions", h.extensions},
+                             {"selected_version", f.negotiated_version ? json(*f.negotiated_version) : json(nullptr)},
+                             {"ja3s", j3s.text},
+                             {"ja3s_hash", j3s.hash},
+                             {"ja4s", ja4s(h)},
+                             {"hello_retry_request", f.hello_retry_request}};
+    } else {
+        j["server_hello"] = nullptr;
+    }
+    json certs = json::array();
+    for (const auto& c : f.certificates) certs.push_back(certificate_json(c));
+    j["certificates"] = certs;
+    json client_certs = json::array();
+    for (const auto& c : f.client_certificates) client_certs.push_back(certificate_json(c));
+    j["client_certificates"] = client_certs;
+    if (f.kx_group || f.ske_signature_scheme || f.kx_public_key_length) {
+        j["server_key_exchange"] = {
+            {"group", f.kx_group ? json(iana_name(kTlsSupportedGroups, *f.kx_group)) : json(nullptr)},
+            {"group_id", f.kx_group ? json(*f.kx_group) : json(nullptr)},
+            {"public_key_length", f.kx_public_key_length ? json(f.kx_public_key_length) : json(nullptr)},
+            {"signature_scheme", f.ske_signature_scheme ? json(iana_name(kTlsSignatureSchemes, *f.ske_signature_scheme))
+                                                        : json(nullptr)}};
+    } else {
+        j["server_key_exchange"] = nullptr;
+    }
+    j["session_ticket"] = f.ticket_lifetime ? json{{"lifetime_hint", *f.ticket_lifetime}, {"length", f.ticket_length}}
+                                            : json(nullptr);
+    json alerts = json::array();
+    for (const auto& a : f.alerts) {
+        json level = a.encrypted ? json(nullptr) : json(a.level == 1 ? "warning" : a.level == 2 ? "fatal" : "unknown");
+        json desc = a.encrypted ? json("encrypted") : json(iana_name(kTlsAlertDescriptions, a.description));
+        alerts.push_back({{"frame", a.frame}, {"dir", a.side == 0 ? "c2s" : "s2c"}, {"level", level}, {"description", desc}});
+    }
+    j["alerts"] = alerts;
+    // Timing: first Client Hello to the last handshake message (Finished is the last
+    // one seen, encrypted or not, before application data).
+    if (!f.handshake.empty()) {
+        const auto& first = f.handshake.front();
+        const auto& last = f.handshake.back();
+        j["handshake_time"] = static_cast<double>(last.ts_ns - first.ts_ns) / 1e9;
+    } else {
+        j["handshake_time"] = nullptr;
+    }
+    j["bytes"] = {{"c2s", conv.payload_bytes[client]}, {"s2c", conv.payload_bytes[server]}};
+    j["first_frame"] = conv.first_frame;
+    return j;
+}
+
+class JsonSessionsPrinter final : public SessionsPrinter {
+public:
+    JsonSessionsPrinter(std::FILE* out, bool lines) : out_(out), lines_(lines) {}
+
+    void tcp_closed(const TcpConversation& conv) override {
+        const auto* tls = dynamic_cast<const TlsConnection*>(conv.app.get());
+        if (!tls) return;
+        json j = tls_session(conv, *tls);
+        if (lines_) {
+            write(j.dump() + "\n");
+        } else {
+            sessions_[conv.stream] = std::move(j);
+        }
+    }
+
+    void finish(const std::string& path, const CaptureReader& reader, std::uint64_t packets) override {
+        if (lines_) return;
+        json doc;
+        doc["capture"] = {{"file", path},
+                          {"format", reader.format() == CaptureFormat::PcapNg ? "pcapng" : "pcap"},
+                          {"link_type", link_type_name(reader.link_type())},
+                          {"packets", packets}};
+        json tls = json::array();
+        for (auto& [stream, j] : sessions_) {
+            j.erase("kind");
+            tls.push_back(std::move(j));
+        }
+        doc["tls"] = tls;
+        doc["dns"] = json::array();
+        sessions_.clear();
+        write(doc.dump(2) + "\n");
+    }
+
+private:
+    void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
+
+    std::FILE* out_;
+    bool lines_;
+    std::map<std::uint32_t, json> sessions_;
+};
+
+}  // namespace
+
+std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines) {
+    return std::make_unique<JsonSessionsPrinter>(out, lines);
+}
+
+}  // namespace tlsdissect

@@ -1,0 +1,28 @@
+// --sessions: one record per TLS connection (and per DNS transaction), built from the
+// facts the dissectors gathered, as the JSON contract in docs/json.md describes.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "tlsdissect/capture.hpp"
+#include "tlsdissect/dissect.hpp"
+
+namespace tlsdissect {
+
+struct TcpConversation;
+
+class SessionsPrinter {
+public:
+    virtual ~SessionsPrinter() = default;
+    // A TCP connection ended: record (or, streaming, print) its TLS session.
+    virtual void tcp_closed(const TcpConversation& conv) = 0;
+    // The file is done: print the document (or the remaining lines).
+    virtual void finish(const std::string& path, const CaptureReader& reader, std::uint64_t packets) = 0;
+};
+
+// `lines`: JSON Lines, one record per line as soon as it is complete.
+std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines);
+
+}  // namespace tlsdissect

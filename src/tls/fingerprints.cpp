@@ -1,0 +1,135 @@
+#include "tls/fingerprints.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "tlsdissect/text.hpp"
+
+namespace tlsdissect {
+
+namespace {
+
+std::string digest_hex(const EVP_MD* md, const std::string& text) {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(text.data(), text.size(), out, &len, md, nullptr) != 1) return {};
+    return hex_string(Bytes(out, len));
+}
+
+template <typename T>
+std::string joined_decimal(const std::vector<T>& values, bool skip_grease) {
+    std::string out;
+    for (auto v : values) {
+        if (skip_grease && is_grease(static_cast<std::uint16_t>(v))) continue;
+        if (!out.empty()) out += '-';
+        out += std::to_string(v);
+    }
+    return out;
+}
+
+std::vector<std::uint16_t> without_grease(const std::vector<std::uint16_t>& values) {
+    std::vector<std::uint16_t> out;
+    for (auto v : values)
+        if (!is_grease(v)) out.push_back(v);
+    return out;
+}
+
+std::string joined_hex(const std::vector<std::uint16_t>& values) {
+    std::string out;
+    for (auto v : values) {
+        if (!out.empty()) out += ',';
+        out += hex_u16(v);
+    }
+    return out;
+}
+
+std::string sha256_12(const std::string& text) {
+    if (text.empty()) return "000000000000";
+    return digest_hex(EVP_sha256(), text).substr(0, 12);
+}
+
+std::string two_digits(std::size_t n) {
+    n = std::min<std::size_t>(n, 99);
+    return (n < 10 ? "0" : "") + std::to_string(n);
+}
+
+// JA4 section "TLS version": the highest supported_versions value, else the hello's.
+std::string ja4_version(std::uint16_t v) {
+    switch (v) {
+        case 0x0304: return "13";
+        case 0x0303: return "12";
+        case 0x0302: return "11";
+        case 0x0301: return "10";
+        case 0x0300: return "s3";
+        case 0x0002: return "s2";
+        case 0xfeff: return "d1";
+        case 0xfefd: return "d2";
+        case 0xfefc: return "d3";
+        default: return (v >> 8) == 0x7f ? "13" : "00";
+    }
+}
+
+// JA4 section "ALPN": first and last character of the first value; when either is
+// not an ASCII letter or digit, the first and last hex digit of the value's bytes.
+std::string ja4_alpn(const std::vector<std::string>& alpn) {
+    if (alpn.empty() || alpn[0].empty()) return "00";
+    const std::string& a = alpn[0];
+    const auto first = static_cast<unsigned char>(a.front()), last = static_cast<unsigned char>(a.back());
+    if (std::isalnum(first) && std::isalnum(last) && first < 0x80 && last < 0x80)
+        return std::string{static_cast<char>(first), static_cast<char>(last)};
+    const std::string hex = hex_string(Bytes(reinterpret_cast<const std::uint8_t*>(a.data()), a.size()));
+    return std::string{hex.front(), hex.back()};
+}
+
+}  // namespace
+
+Fingerprint ja3(const HelloFacts& h) {
+    Fingerprint f;
+    f.text = std::to_string(h.version) + "," + joined_decimal(h.cipher_suites, true) + "," +
+             joined_decimal(h.extensions, true) + "," + joined_decimal(h.supported_groups, true) + "," +
+             joined_decimal(h.ec_point_formats, false);
+    f.hash = digest_hex(EVP_md5(), f.text);
+    return f;
+}
+
+Fingerprint ja3s(const HelloFacts& h) {
+    Fingerprint f;
+    f.text = std::to_string(h.version) + "," + joined_decimal(h.cipher_suites, false) + "," +
+             joined_decimal(h.extensions, false);
+    f.hash = digest_hex(EVP_md5(), f.text);
+    return f;
+}
+
+std::string ja4(const HelloFacts& h, bool has_sni, char transport) {
+    std::uint16_t version = h.version;
+    for (auto v : without_grease(h.supported_versions)) version = std::max(version, v);
+    const auto ciphers = without_grease(h.cipher_suites);
+    const auto extensions = without_grease(h.extensions);
+    std::string a = std::string(1, transport) + ja4_version(version) + (has_sni ? "d" : "i") +
+                    two_digits(ciphers.size()) + two_digits(extensions.size()) + ja4_alpn(h.alpn);
+    auto sorted_ciphers = ciphers;
+    std::sort(sorted_ciphers.begin(), sorted_ciphers.end());
+    std::vector<std::uint16_t> sorted_ext;
+    for (auto e : extensions)
+        if (e != 0x0000 && e != 0x0010) sorted_ext.push_back(e);  // SNI and ALPN are in part a
+    std::sort(sorted_ext.begin(), sorted_ext.end());
+    std::string c_text = joined_hex(sorted_ext);
+    const auto sigs = without_grease(h.signature_algorithms);
+    if (!sigs.empty()) c_text += "_" + joined_hex(sigs);
+    const std::string b = sorted_ciphers.empty() ? "000000000000" : sha256_12(joined_hex(sorted_ciphers));
+    const std::string c = sorted_ext.empty() ? "000000000000" : sha256_12(c_text);
+    return a + "_" + b + "_" + c;
+}
+
+std::string ja4s(const HelloFacts& h, char transport) {
+    std::uint16_t version = h.supported_versions.empty() ? h.version : h.supported_versions.front();
+    const std::string a = std::string(1, transport) + ja4_version(version) + two_digits(h.extensions.size()) +
+                          ja4_alpn(h.alpn);
+    const std::string b = h.cipher_suites.empty() ? "0000" : hex_u16(h.cipher_suites.front());
+    const std::string c = h.extensions.empty() ? "000000000000" : sha256_12(joined_hex(h.extensions));
+    return a + "_" + b + "_" + c;
+}
+
+}  // namespace tlsdissect

@@ -1,0 +1,146 @@
+// Shared by the TLS dissectors: version and name helpers, GREASE, the per-connection
+// facts the handshake parsers fill in, and the parser entry points.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/iana_tables.hpp"
+#include "core/packet_context.hpp"
+#include "tls/x509.hpp"
+
+namespace tlsdissect {
+
+// RFC 8446 section 5.1: a record's plaintext is at most 2^14 bytes; ciphertext may add
+// up to 256 bytes (TLS 1.3) or 2048 (TLS 1.2 and older, RFC 5246 section 6.2.3).
+inline constexpr std::size_t kMaxTlsRecordPayload = (1u << 14) + 2048;
+// Largest handshake message reassembled across records (certificate chains of real
+// sites stay well below 64 KiB).
+inline constexpr std::size_t kMaxHandshakeMessage = 256u << 10;
+
+enum TlsContentType : std::uint8_t {
+    kChangeCipherSpec = 20,
+    kAlert = 21,
+    kHandshake = 22,
+    kApplicationData = 23,
+    kHeartbeat = 24,
+};
+
+enum TlsHandshakeType : std::uint8_t {
+    kHelloRequest = 0, kClientHello = 1, kServerHello = 2, kHelloVerifyRequest = 3,
+    kNewSessionTicket = 4, kEndOfEarlyData = 5, kEncryptedExtensions = 8, kCertificate = 11,
+    kServerKeyExchange = 12, kCertificateRequest = 13, kServerHelloDone = 14,
+    kCertificateVerify = 15, kClientKeyExchange = 16, kFinished = 20, kCertificateUrl = 21,
+    kCertificateStatus = 22, kKeyUpdate = 24, kCompressedCertificate = 25, kMessageHash = 254,
+};
+
+// "TLS 1.2", "SSL 3.0", "TLS 1.3 (draft 23)", "DTLS 1.2"; "Unknown (0x....)".
+std::string tls_version_name(std::uint16_t version);
+// The protocol column form: "TLSv1.2", "SSLv3", "SSLv2".
+std::string tls_version_short(std::uint16_t version);
+bool is_grease(std::uint16_t value);
+// "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"; "Reserved (GREASE)"; "Unknown (0x....)".
+std::string cipher_suite_name(std::uint16_t suite);
+std::string handshake_type_name(std::uint8_t type);  // "Client Hello" (Wireshark's words)
+std::string_view handshake_snake_name(std::uint8_t type);  // "client_hello" (RFC names)
+// A value-name lookup in one of the IANA tables with GREASE and unknown handled.
+std::string iana_name(std::span<const ValueName> table, std::uint64_t value, bool grease_possible = false);
+
+// The Server Hello random of a HelloRetryRequest (RFC 8446 section 4.1.3).
+extern const std::uint8_t kHelloRetryRequestRandom[32];
+
+struct TlsHandshakeEvent {
+    std::uint64_t frame = 0;
+    std::int64_t ts_ns = 0;
+    int side = 0;                    // 0 client, 1 server
+    std::optional<std::uint8_t> type;  // empty: encrypted, type unknown
+};
+
+struct TlsAlertEvent {
+    std::uint64_t frame = 0;
+    std::int64_t ts_ns = 0;
+    int side = 0;
+    bool encrypted = false;
+    std::uint8_t level = 0, description = 0;
+};
+
+// The lists of a Client Hello or Server Hello, in wire order (GREASE included), for
+// fingerprints and the sessions model.
+struct HelloFacts {
+    bool seen = false;
+    std::uint64_t frame = 0;
+    std::uint16_t version = 0;
+    std::vector<std::uint16_t> cipher_suites;  // one for a Server Hello
+    std::vector<std::uint8_t> compression_methods;
+    std::vector<std::uint16_t> extensions;
+    std::vector<std::uint16_t> supported_groups;
+    std::vector<std::uint8_t> ec_point_formats;
+    std::vector<std::uint16_t> signature_algorithms;
+    std::vector<std::uint16_t> supported_versions;
+    std::vector<std::string> alpn;
+};
+
+// What the handshake tells about a connection; filled as messages are parsed.
+struct TlsConnectionFacts {
+    HelloFacts client_hello, server_hello;
+    std::optional<std::uint16_t> negotiated_version;  // from supported_versions or the Server Hello
+    std::optional<std::uint16_t> cipher_suite;
+    std::optional<std::uint16_t> client_hello_version;
+    std::vector<std::uint8_t> client_session_id, server_session_id;
+    std::vector<std::uint8_t> client_random, server_random;
+    std::string sni;
+    std::vector<std::string> alpn_offered;
+    std::string alpn_selected;
+    bool client_offered_ticket = false;     // a non-empty session_ticket extension
+    bool client_offered_psk = false;
+    bool server_selected_psk = false;
+    bool server_sent_certificate = false;
+    bool hello_retry_request = false;
+    bool parsing_hello_retry_request = false;  // the Server Hello being parsed is an HRR
+    bool resumed = false;
+    bool encrypt_then_mac = false;
+    bool extended_master_secret = false;
+    std::uint8_t ecdhe_curve_type = 0;
+    std::optional<std::uint16_t> kx_group;
+    std::optional<std::uint16_t> ske_signature_scheme;
+    std::size_t kx_public_key_length = 0;
+    std::optional<std::uint32_t> ticket_lifetime;
+    std::size_t ticket_length = 0;
+    std::vector<CertificateSummary> certificates;  // the server's chain, as sent
+    std::vector<CertificateSummary> client_certificates;
+    std::vector<TlsHandshakeEvent> handshake;
+    std::vector<TlsAlertEvent> alerts;
+    // Suites that authenticate with a certificate (not PSK, SRP or anonymous).
+    bool cipher_suite_needs_certificate() const {
+        if (!cipher_suite) return false;
+        std::string n = cipher_suite_name(*cipher_suite);
+        return n.find("_PSK_") == std::string::npos && n.find("_anon_") == std::string::npos &&
+               n.find("_SRP_") == std::string::npos && n.rfind("TLS_", 0) == 0;
+    }
+    bool tls13() const { return negotiated_version && (*negotiated_version == 0x0304 || (*negotiated_version >> 8) == 0x7f); }
+};
+
+// Per-direction state the record layer keeps while parsing.
+struct TlsDirectionState {
+    bool change_cipher_spec_seen = false;  // later handshake records are encrypted (TLS <= 1.2)
+    bool encrypted = false;                // everything after this point is encrypted
+};
+
+// Parses one plaintext handshake message (header included in `message`) into `parent`.
+// `side` 0 is the client. Updates `facts`. Adds the Info text ("Client Hello") to `info`.
+void dissect_handshake_message(ByteReader message, NodeRef parent, int side, TlsConnectionFacts& facts,
+                               PacketContext& ctx, std::string& info);
+
+// Extensions block of a Client Hello, Server Hello, Encrypted Extensions, Certificate
+// entry, New Session Ticket, Certificate Request or HelloRetryRequest.
+void dissect_extensions(ByteReader block, NodeRef parent, std::uint8_t handshake_type, int side,
+                        TlsConnectionFacts& facts);
+
+// A SignedCertificateTimestampList (RFC 6962 3.3), from the TLS extension or the
+// certificate extension 1.3.6.1.4.1.11129.2.4.2.
+void dissect_sct_list(ByteReader& list, NodeRef parent);
+
+}  // namespace tlsdissect

@@ -1,0 +1,544 @@
+// The TLS record layer over a TCP connection (RFC 8446 section 5, RFC 5246 section 6.2,
+// RFC 6101 section 5.2 for SSL 3.0, RFC 6520 for heartbeats; the SSLv2-compatible Client
+// Hello of RFC 5246 appendix E.2).
+#include "tls/tls_connection.hpp"
+
+#include <cstring>
+
+#include "tlsdissect/text.hpp"
+
+namespace tlsdissect {
+
+namespace {
+
+constexpr FieldDef kTls{"tls", "Transport Layer Security", FieldType::Protocol};
+constexpr FieldDef kRecord{"tls.record", "Record Layer", FieldType::None};
+// Content types as Wireshark names them (the IANA registry writes them in snake case).
+constexpr ValueName kContentTypeNames[] = {{20, "Change Cipher Spec"}, {21, "Alert"}, {22, "Handshake"},
+                                           {23, "Application Data"}, {24, "Heartbeat"}, {25, "tls12_cid"},
+                                           {26, "ACK"}};
+constexpr FieldDef kContentType{"tls.record.content_type", "Content Type", FieldType::UInt, Base::Dec, kContentTypeNames, 0, 8};
+// TLS 1.3 (RFC 8446 5.2): once encrypted, the outer type is always application_data and
+// the real type is inside; Wireshark calls the outer one the opaque type.
+constexpr FieldDef kOpaqueType{"tls.record.opaque_type", "Opaque Type", FieldType::UInt, Base::Dec, kContentTypeNames, 0, 8};
+constexpr FieldDef kRecordVersion{"tls.record.version", "Version", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kRecordLength{"tls.record.length", "Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kCcs{"tls.change_cipher_spec", "Change Cipher Spec Message", FieldType::None};
+constexpr FieldDef kAlertMessage{"tls.alert_message", "Alert Message", FieldType::None};
+constexpr ValueName kAlertLevels[] = {{1, "Warning"}, {2, "Fatal"}};
+constexpr FieldDef kAlertLevel{"tls.alert_message.level", "Level", FieldType::UInt, Base::Dec, kAlertLevels, 0, 8};
+constexpr FieldDef kAlertDesc{"tls.alert_message.desc", "Description", FieldType::UInt, Base::Dec, kTlsAlertDescriptions, 0, 8};
+constexpr FieldDef kEncryptedAlert{"tls.alert_message.encrypted", "Encrypted Alert", FieldType::Bytes};
+constexpr FieldDef kAppData{"tls.app_data", "Encrypted Application Data", FieldType::Bytes};
+constexpr FieldDef kEncryptedHandshake{"tls.handshake.encrypted", "Encrypted Handshake Message", FieldType::Bytes};
+constexpr FieldDef kHandshakeFragment{"tls.handshake.fragment", "Handshake Fragment", FieldType::Bytes};
+constexpr FieldDef kHandshakeFragments{"tls.handshake.fragments", "Reassembled Handshake Message", FieldType::None};
+constexpr FieldDef kHandshakeFragmentFrame{"tls.handshake.fragment.frame", "Frame", FieldType::FrameNum};
+constexpr ValueName kHeartbeatTypes[] = {{1, "heartbeat_request"}, {2, "heartbeat_response"}};
+constexpr FieldDef kHeartbeatMessage{"tls.heartbeat_message", "Heartbeat Message", FieldType::None};
+constexpr FieldDef kHeartbeatType{"tls.heartbeat_message.type", "Type", FieldType::UInt, Base::Dec, kHeartbeatTypes, 0, 8};
+constexpr FieldDef kHeartbeatLength{"tls.heartbeat_message.payload_length", "Payload Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kHeartbeatPayload{"tls.heartbeat_message.payload", "Payload", FieldType::Bytes};
+constexpr FieldDef kHeartbeatPadding{"tls.heartbeat_message.padding", "Padding", FieldType::Bytes};
+constexpr FieldDef kHeartbleed{"tls.heartbeat_message.payload_length.invalid", "Heartbeat payload length exceeds the record",
+                               FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Error};
+constexpr FieldDef kAbbreviated{"tls.handshake.session_resumed", "Session resumed", FieldType::Expert, Base::None,
+                                {}, 0, 0, {}, Severity::Chat};
+constexpr FieldDef kSkipped{"tls.ignored_unknown_record", "Bytes that are not a TLS record", FieldType::Expert,
+                            Base::None, {}, 0, 0, {}, Severity::Warn};
+
+constexpr FieldDef kSegments{"tcp.segments", "Reassembled TCP Segments", FieldType::None};
+constexpr FieldDef kSegment{"tcp.segment", "Frame", FieldType::FrameNum};
+constexpr FieldDef kSegmentCount{"tcp.segment.count", "Segment count", FieldType::UInt};
+constexpr FieldDef kReassembledLength{"tcp.reassembled.length", "Reassembled TCP length", FieldType::UInt};
+
+// SSLv2 record (RFC 6101 appendix E / draft-hickman-netscape-ssl-00): a 2-byte header
+// with the high bit set, then CLIENT-HELLO (msg type 1).
+// Wireshark files these under the tls.* names too.
+constexpr FieldDef kSsl2{"tls.record", "SSLv2 Record Layer", FieldType::None};
+constexpr FieldDef kSsl2RecordVersion{"tls.record.version", "Version", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kSsl2Length{"tls.record.length", "Length", FieldType::UInt, Base::Dec, {}, 0x7fff, 16};
+constexpr ValueName kSsl2Types[] = {{1, "Client Hello"}};
+constexpr FieldDef kSsl2MsgType{"tls.handshake.type", "Handshake Message Type", FieldType::UInt, Base::Dec, kSsl2Types, 0, 8};
+constexpr FieldDef kSsl2Version{"tls.handshake.version", "Version", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kSsl2CipherSpecLen{"tls.handshake.cipher_spec_len", "Cipher Spec Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kSsl2SessionIdLen{"tls.handshake.session_id_length", "Session ID Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kSsl2ChallengeLen{"tls.handshake.challenge_length", "Challenge Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kSsl2CipherSpecs{"tls.handshake.cipherspecs", "Cipher Specs", FieldType::None};
+constexpr FieldDef kSsl2CipherSpec{"tls.handshake.cipherspec", "Cipher Spec", FieldType::UInt, Base::Hex, {}, 0, 24};
+constexpr FieldDef kSsl2SessionId{"tls.handshake.session_id", "Session ID", FieldType::Bytes};
+constexpr FieldDef kSsl2Challenge{"tls.handshake.challenge", "Challenge", FieldType::Bytes};
+
+bool plausible_record_header(Bytes b) {
+    if (b.size() < 5) return false;
+    if (b[0] < kChangeCipherSpec || b[0] > kHeartbeat) return false;
+    if (b[1] != 3 || b[2] > 4) return false;
+    const std::size_t len = static_cast<std::size_t>(b[3] << 8 | b[4]);
+    return len > 0 && len <= kMaxTlsRecordPayload;
+}
+
+bool plausible_sslv2_hello(Bytes b) {
+    // 2-byte length with the top bit, msg type 1, version 0x0002 or 0x03xx.
+    return b.size() >= 5 && (b[0] & 0x80) && b[2] == 1 && ((b[3] == 0 && b[4] == 2) || b[3] == 3);
+}
+
+std::string reassembly_summary(const AssembledPdu& pdu) {
+    std::string s = std::to_string(pdu.pieces.size()) + " Reassembled TCP Segments (" + std::to_string(pdu.length) +
+                    " bytes): ";
+    for (std::size_t i = 0; i < pdu.pieces.size(); ++i) {
+        if (i) s += ", ";
+        s += "#" + std::to_string(pdu.pieces[i].frame) + "(" + std::to_string(pdu.pieces[i].length) + ")";
+    }
+    return s;
+}
+
+void append_info(std::string& info, const std::string& item) {
+    if (item.empty()) return;
+    if (!info.empty()) info += ", ";
+    info += item;
+}
+
+}  // namespace
+
+TlsStart detect_tls(Bytes b, std::uint16_t port_a, std::uint16_t port_b) {
+    if (plausible_record_header(b) && (b[0] == kHandshake || b[0] == kApplicationData || b[0] == kAlert))
+        return TlsStart::Tls;
+    if (plausible_sslv2_hello(b)) return TlsStart::Tls;
+    // Text protocols with a STARTTLS upgrade (SMTP, IMAP, POP3, FTP, XMPP, LDAP on well-known ports).
+    static constexpr std::uint16_t kStartTlsPorts[] = {21, 25, 110, 143, 389, 587, 5222, 5269, 2525};
+    for (auto p : kStartTlsPorts)
+        if (p == port_a || p == port_b) return TlsStart::MaybeStartTls;
+    auto starts = [&](const char* s) {
+        const std::size_t n = std::strlen(s);
+        return b.size() >= n && std::memcmp(b.data(), s, n) == 0;
+    };
+    if (starts("220 ") || starts("220-") || starts("* OK") || starts("+OK") || starts("<?xml") || starts("<stream"))
+        return TlsStart::MaybeStartTls;
+    return TlsStart::No;
+}
+
+TlsConnection::TlsConnection(int first_sender, bool plaintext_first) : client_side_(first_sender) {
+    dir_[0].plaintext = dir_[1].plaintext = plaintext_first;
+}
+
+void TlsConnection::note_frame(PacketContext& ctx, std::uint64_t frame) {
+    if (frame == frame_) return;
+    frame_ = frame;
+    frame_pdu_ = frame_bytes_ = false;
+    frame_layer_ = NodeRef{};
+    frame_info_.clear();
+    (void)ctx;
+}
+
+TcpApplication::FrameUse TlsConnection::frame_use(std::uint64_t frame) const {
+    if (frame != frame_) return {};
+    return {frame_bytes_, frame_pdu_};
+}
+
+PduShape TlsConnection::record_shape(int side, Bytes head) const {
+    if (head.size() < 5) return PduShape::need(5);
+    const Direction& d = dir_[side];
+    if (d.sslv2_possible && plausible_sslv2_hello(head)) {
+        const std::size_t len = static_cast<std::size_t>((head[0] & 0x7f) << 8 | head[1]);
+        return PduShape::pdu(2 + len, 2 + len);
+    }
+    if (head[0] < kChangeCipherSpec || head[0] > kHeartbeat || head[1] != 3 || head[2] > 4)
+        return PduShape::not_a_start();
+    const std::size_t len = static_cast<std::size_t>(head[3] << 8 | head[4]);
+    if (head[0] == kApplicationData) return PduShape::pdu(5 + len, 5);  // encrypted: the header is enough
+    return PduShape::pdu(5 + len, 5 + len);
+}
+
+void TlsConnection::on_stream_event(int side, const StreamEvent& e, PacketContext& ctx) {
+    note_frame(ctx, ctx.frame.number);
+    Direction& d = dir_[side];
+    if (e.kind == StreamEvent::Kind::Gap) {
+        d.framer.feed(
+            e, ctx.frame.number, [&](Bytes head) { return record_shape(side, head); },
+            [&](const AssembledPdu& pdu) { on_record(side, pdu, ctx); }, [](std::size_t) {});
+        d.handshake.clear();
+        d.handshake_frames.clear();
+        return;
+    }
+    Bytes data = e.data;
+    if (d.plaintext) {
+        // Before STARTTLS: plaintext until a chunk begins with a TLS handshake record.
+        if (!(plausible_record_header(data) && data[0] == kHandshake) && !plausible_sslv2_hello(data)) return;
+        d.plaintext = false;
+    }
+    if (e.current_frame) frame_bytes_ = true;
+    d.framer.feed(
+        e, ctx.frame.number, [&](Bytes head) { return record_shape(side, head); },
+        [&](const AssembledPdu& pdu) { on_record(side, pdu, ctx); },
+        [&](std::size_t n) { d.skipped += n; });
+}
+
+void TlsConnection::on_close(PacketContext*) {}
+
+NodeRef TlsConnection::layer_for(const AssembledPdu& pdu, ByteReader& reader, PacketContext& ctx) {
+    if (pdu.in_current_frame) {
+        reader = ByteReader(pdu.bytes, pdu.length, pdu.frame_offset);
+        if (!frame_layer_ && ctx.root) frame_layer_ = ctx.root.add(kTls, std::monostate{}, pdu.frame_offset, 0, ctx.source);
+        return frame_layer_;
+    }
+    if (!ctx.root) {
+        reader = ByteReader(pdu.bytes, pdu.length, 0);
+        return {};
+    }
+    Tree& tree = *ctx.root.tree();
+    std::uint16_t source = tree.add_source("Reassembled TCP (" + std::to_string(pdu.length) + " bytes)",
+                                           std::vector<std::uint8_t>(pdu.bytes.begin(), pdu.bytes.end()));
+    NodeRef segs = ctx.root.add(kSegments, std::monostate{}, 0, pdu.bytes.size(), source);
+    segs.set_text(reassembly_summary(pdu)).set_generated();
+    std::uint64_t at = 0;
+    for (const auto& p : pdu.pieces) {
+        segs.add(kSegment, std::uint64_t(p.frame), at, p.length)
+            .set_text("Frame: " + std::to_string(p.frame) + ", payload: " + std::to_string(at) + "-" +
+                      std::to_string(at + p.length - 1) + " (" + std::to_string(p.length) + " bytes)")
+            .set_generated();
+        at += p.length;
+    }
+    segs.add_generated(kSegmentCount, std::uint64_t(pdu.pieces.size()));
+    segs.add_generated(kReassembledLength, std::uint64_t(pdu.length));
+    reader = ByteReader(tree.source_bytes(source), pdu.length, 0);
+    frame_layer_ = ctx.root.add(kTls, std::monostate{}, 0, pdu.bytes.size(), source);
+    NodeRef layer = frame_layer_;
+    frame_layer_ = NodeRef{};  // records after this one in the frame get their own layer
+    return layer;
+}
+
+void TlsConnection::on_record(int side, const AssembledPdu& pdu, PacketContext& ctx) {
+    frame_pdu_ = true;
+    // Whoever sends a Client Hello is the client (STARTTLS starts with the server talking).
+    if (pdu.bytes.size() > 5 && pdu.bytes[0] == kHandshake && pdu.bytes[5] == kClientHello) client_side_ = side;
+    ByteReader reader;
+    NodeRef layer = layer_for(pdu, reader, ctx);
+    std::string info;
+    if (dir_[side].sslv2_possible && pdu.bytes.size() >= 3 && (pdu.bytes[0] & 0x80) && pdu.bytes[2] == 1) {
+        dissect_sslv2(side, reader, layer, ctx, info);
+    } else {
+        dissect_record(side, reader, layer, ctx, info);
+    }
+    dir_[side].sslv2_possible = false;
+    if (dir_[side].skipped) {
+        layer.expert(kSkipped, std::to_string(dir_[side].skipped) +
+                                   " bytes before this record are not a TLS record and were skipped");
+        dir_[side].skipped = 0;
+    }
+    if (layer) layer.set_length(layer.get()->length + pdu.length);
+    append_info(frame_info_, info);
+    if (ctx.columns) {
+        ctx.columns->info = frame_info_;
+        const std::uint16_t v = facts_.negotiated_version ? *facts_.negotiated_version
+                                                          : (pdu.bytes.size() >= 3 && !(pdu.bytes[0] & 0x80)
+                                                                 ? static_cast<std::uint16_t>(pdu.bytes[1] << 8 | pdu.bytes[2])
+                                                                 : 0x0002);
+        ctx.columns->protocol = tls_version_short(v);
+    }
+}
+
+std::string TlsConnection::record_version_label(std::uint16_t record_version) const {
+    return tls_version_short(facts_.negotiated_version ? *facts_.negotiated_version : record_version);
+}
+
+// RFC 8446 section 5.1:
+//   struct {
+//       ContentType type;
+//       ProtocolVersion legacy_record_version;
+//       uint16 length;
+//       opaque fragment[TLSPlaintext.length];
+//   } TLSPlaintext;
+void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, PacketContext& ctx, std::string& info) {
+    const std::size_t start = r.offset();
+    auto type = r.u8();
+    auto version = r.u16();
+    auto length = r.u16();
+    NodeRef rec = layer.add(kRecord, std::monostate{}, start, 5u + (length ? *length : 0u));
+    if (!length) {
+        rec.short_read(r, "TLS record header");
+        return;
+    }
+    Direction& d = dir_[side];
+    const bool tls13 = facts_.tls13();
+    // Which content this record carries, for its label.
+    std::string what(iana_name(kTlsContentTypes, *type));
+    if (what == "Unknown") what = "Unknown Record Type (" + std::to_string(*type) + ")";
+    const bool opaque = tls13 && *type == kApplicationData;
+    rec.add(opaque ? kOpaqueType : kContentType, std::uint64_t(*type), start, 1);
+    rec.add(kRecordVersion, std::uint64_t(*version), start + 1, 2)
+        .set_text("Version: " + tls_version_name(*version) + " (0x" + hex_u16(*version) + ")");
+    rec.add(kRecordLength, std::uint64_t(*length), start + 3, 2);
+    const std::string prefix = record_version_label(*version) + " Record Layer: ";
+    if (*length > kMaxTlsRecordPayload)
+        rec.malformed("record length " + std::to_string(*length) + " exceeds the maximum of " +
+                          std::to_string(kMaxTlsRecordPayload),
+                      start + 3, 2);
+    auto fragment = r.child(*length);
+    if (!fragment) {
+        rec.short_read(r, "TLS record");
+        return;
+    }
+    ByteReader f = *fragment;
+    switch (*type) {
+        case kChangeCipherSpec: {
+            rec.set_text(prefix + "Change Cipher Spec Protocol: Change Cipher Spec");
+            rec.add(kCcs, std::monostate{}, f.offset(), f.reported_remaining());
+            // In TLS 1.3 the record is only for middlebox compatibility (RFC 8446 D.4).
+            if (!tls13) d.state.change_cipher_spec_seen = true;
+            // A TLS 1.2 server that changes cipher spec without having sent a Certificate
+            // runs the abbreviated handshake: the session (ID or ticket) was resumed.
+            if (!tls13 && side != client_side_ && !facts_.server_sent_certificate && facts_.cipher_suite &&
+                facts_.cipher_suite_needs_certificate() && !facts_.resumed) {
+                facts_.resumed = true;
+                rec.expert(kAbbreviated, "Abbreviated handshake: the server resumed a session (no Certificate)");
+            }
+            append_info(info, "Change Cipher Spec");
+            break;
+        }
+        case kAlert: {
+            // A plaintext alert is exactly two bytes; anything else is an encrypted one.
+            if (d.state.change_cipher_spec_seen || d.state.encrypted || *length != 2) {
+                rec.set_text(prefix + "Encrypted Alert");
+                Bytes b = f.rest();
+                rec.add(kEncryptedAlert, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining())
+                    .set_text("Alert Message: Encrypted Alert");
+                facts_.alerts.push_back({ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, true, 0, 0});
+                append_info(info, "Encrypted Alert");
+                break;
+            }
+            rec.set_text(prefix + "Alert Protocol");
+            NodeRef msg = rec.add(kAlertMessage, std::monostate{}, f.offset(), 2);
+            auto level = f.u8();
+            auto desc = f.u8();
+            if (!desc) {
+                msg.short_read(f, "alert");
+                break;
+            }
+            msg.add(kAlertLevel, std::uint64_t(*level), f.offset() - 2, 1);
+            msg.add(kAlertDesc, std::uint64_t(*desc), f.offset() - 1, 1);
+            facts_.alerts.push_back({ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, false, *level, *desc});
+            std::string level_name(name_of(kAlertLevels, *level));
+            std::string desc_name = iana_name(kTlsAlertDescriptions, *desc);
+            append_info(info, "Alert (Level: " + (level_name.empty() ? std::to_string(*level) : level_name) +
+                                  ", Description: " + desc_name + ")");
+            if (!f.empty()) rec.malformed("trailing bytes after the alert", f.offset(), f.remaining());
+            break;
+        }
+        case kHandshake: {
+            if (d.state.change_cipher_spec_seen || d.state.encrypted) {
+                rec.set_text(prefix + "Handshake Protocol: Encrypted Handshake Message");
+                Bytes b = f.rest();
+                rec.add(kEncryptedHandshake, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining())
+                    .set_text("Handshake Protocol: Encrypted Handshake Message");
+                facts_.handshake.push_back({ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, std::nullopt});
+                append_info(info, "Encrypted Handshake Message");
+                break;
+            }
+            rec.set_text(prefix + "Handshake Protocol");
+            const std::size_t before = info.size();
+            handshake_records(side, f, rec, ctx, info);
+            std::string added = info.substr(before);
+            if (!added.empty() && added.rfind(", ", 0) == 0) added.erase(0, 2);
+            if (added.find(", ") != std::string::npos)
+                rec.set_text(prefix + "Handshake Protocol: Multiple Handshake Messages");
+            else if (!added.empty())
+                rec.set_text(prefix + "Handshake Protocol: " + added);
+            break;
+        }
+        case kApplicationData: {
+            rec.set_text(prefix + "Application Data Protocol: Application Data");
+            Bytes b = f.rest();
+            rec.add(kAppData, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining());
+            append_info(info, "Application Data");
+            break;
+        }
+        case kHeartbeat: {
+            if (d.state.change_cipher_spec_seen || d.state.encrypted) {
+                rec.set_text(prefix + "Encrypted Heartbeat");
+                append_info(info, "Encrypted Heartbeat");
+                break;
+            }
+            rec.set_text(prefix + "Heartbeat Protocol");
+            // RFC 6520 section 4: struct { HeartbeatMessageType type; uint16 payload_length;
+            //   opaque payload[HeartbeatMessage.payload_length]; opaque padding[padding_length]; }
+            NodeRef hb = rec.add(kHeartbeatMessage, std::monostate{}, f.offset(), f.reported_remaining());
+            const std::size_t body = f.reported_remaining();
+            auto hb_type = f.u8();
+            auto plen = f.u16();
+            if (!plen) {
+                hb.short_read(f, "heartbeat");
+                break;
+            }
+            hb.add(kHeartbeatType, std::uint64_t(*hb_type), f.offset() - 3, 1);
+            hb.add(kHeartbeatLength, std::uint64_t(*plen), f.offset() - 2, 2);
+            std::string name(name_of(kHeartbeatTypes, *hb_type));
+            append_info(info, "Heartbeat " + std::string(*hb_type == 1 ? "Request" : *hb_type == 2 ? "Response" : "Unknown"));
+            // The padding is at least 16 bytes; a payload_length beyond what the record
+            // holds is the Heartbleed over-read (CVE-2014-0160).
+            if (3u + *plen + 16u > body) {
+                hb.expert(kHeartbleed, "Heartbeat payload length " + std::to_string(*plen) + " exceeds the " +
+                                           std::to_string(body > 19 ? body - 19 : 0) +
+                                           " bytes the record can hold (Heartbleed, CVE-2014-0160)");
+                Bytes rest = f.rest();
+                hb.add(kHeartbeatPayload, ByteString{{rest.begin(), rest.end()}}, f.offset(), f.remaining());
+                break;
+            }
+            if (auto p = f.bytes(*plen)) hb.add(kHeartbeatPayload, ByteString{{p->begin(), p->end()}}, f.offset() - *plen, *plen);
+            Bytes pad = f.rest();
+            hb.add(kHeartbeatPadding, ByteString{{pad.begin(), pad.end()}}, f.offset(), f.remaining());
+            break;
+        }
+        default:
+            rec.set_text(prefix + what);
+            rec.malformed("unknown content type " + std::to_string(*type), start, 1);
+            break;
+    }
+}
+
+void TlsConnection::handshake_records(int side, ByteReader f, NodeRef rec, PacketContext& ctx, std::string& info) {
+    Direction& d = dir_[side];
+    const int role = side == client_side_ ? 0 : 1;
+    auto parse_in_place = [&](ByteReader& body) {
+        // Complete messages straight from this record.
+        while (!body.empty()) {
+            if (body.remaining() < 4 || !body.captured_all()) {
+                if (!body.captured_all()) {
+                    // Cut by the snap length: show what there is, keep nothing.
+                    auto msg = body.take_rest();
+                    dissect_handshake_message(msg, rec, role, facts_, ctx, info);
+                    return;
+                }
+                break;
+            }
+            const std::size_t len = static_cast<std::size_t>(body.rest()[1] << 16 | body.rest()[2] << 8 | body.rest()[3]);
+            if (len + 4 > kMaxHandshakeMessage) {
+                rec.malformed("handshake message of " + std::to_string(len) + " bytes exceeds the reassembly limit of " +
+                                  std::to_string(kMaxHandshakeMessage),
+                              body.offset(), body.remaining());
+                body.take_rest();
+                return;
+            }
+            if (len + 4 > body.remaining()) break;
+            auto msg = *body.child(len + 4);
+            dissect_handshake_message(msg, rec, role, facts_, ctx, info);
+        }
+        if (!body.empty()) {
+            // The start of a message that continues in the next record(s).
+            Bytes rest = body.rest();
+            std::string name = rest.empty() ? std::string("Handshake") : handshake_type_name(rest[0]);
+            rec.add(kHandshakeFragment, ByteString{{rest.begin(), rest.end()}}, body.offset(), rest.size())
+                .set_text("Handshake Protocol: " + name + " (fragment)");
+            d.handshake.assign(rest.begin(), rest.end());
+            d.handshake_frames.assign(1, ctx.frame.number);
+            body.take_rest();
+        }
+    };
+    if (d.handshake.empty()) {
+        parse_in_place(f);
+        return;
+    }
+    // Continue a message begun in an earlier record.
+    Bytes more = f.rest();
+    if (!f.captured_all() || d.handshake.size() + more.size() > kMaxHandshakeMessage) {
+        rec.malformed("handshake message continues past what can be reassembled", f.offset(), more.size());
+        d.handshake.clear();
+        d.handshake_frames.clear();
+        return;
+    }
+    d.handshake.insert(d.handshake.end(), more.begin(), more.end());
+    if (d.handshake_frames.back() != ctx.frame.number) d.handshake_frames.push_back(ctx.frame.number);
+    rec.add(kHandshakeFragment, ByteString{{more.begin(), more.end()}}, f.offset(), more.size())
+        .set_text("Handshake Protocol: " + handshake_type_name(d.handshake[0]) + " (fragment)");
+    while (d.handshake.size() >= 4) {
+        const std::size_t len = static_cast<std::size_t>(d.handshake[1] << 16 | d.handshake[2] << 8 | d.handshake[3]);
+        if (len + 4 > kMaxHandshakeMessage) {
+            rec.malformed("handshake message of " + std::to_string(len) + " bytes exceeds the reassembly limit", f.offset(), 0);
+            d.handshake.clear();
+            break;
+        }
+        if (d.handshake.size() < len + 4) break;
+        std::vector<std::uint8_t> message(d.handshake.begin(), d.handshake.begin() + static_cast<long>(len + 4));
+        d.handshake.erase(d.handshake.begin(), d.handshake.begin() + static_cast<long>(len + 4));
+        if (ctx.root) {
+            Tree& tree = *ctx.root.tree();
+            std::uint16_t source = tree.add_source(
+                "Reassembled TLS Handshake (" + std::to_string(message.size()) + " bytes)", std::move(message));
+            NodeRef note = rec.add(kHandshakeFragments, std::monostate{}, 0, tree.source_bytes(source).size(), source);
+            std::string frames;
+            for (auto fr : d.handshake_frames) frames += (frames.empty() ? "#" : ", #") + std::to_string(fr);
+            note.set_text("Reassembled Handshake Message (" + std::to_string(len + 4) + " bytes) from frames " + frames)
+                .set_generated();
+            for (auto fr : d.handshake_frames) note.add_generated(kHandshakeFragmentFrame, std::uint64_t(fr));
+            ByteReader msg(tree.source_bytes(source), 0);
+            dissect_handshake_message(msg, note, role, facts_, ctx, info);
+        } else {
+            ByteReader msg{Bytes(message)};
+            dissect_handshake_message(msg, rec, role, facts_, ctx, info);
+        }
+        d.handshake_frames.assign(1, ctx.frame.number);
+    }
+    if (d.handshake.empty()) d.handshake_frames.clear();
+}
+
+// SSLv2-compatible Client Hello (RFC 5246 appendix E.2):
+//   uint8 msg_type (1); Version version; uint16 cipher_spec_length; uint16 session_id_length;
+//   uint16 challenge_length; V2CipherSpec cipher_specs[..]; opaque session_id[..]; opaque challenge[..];
+void TlsConnection::dissect_sslv2(int side, ByteReader r, NodeRef layer, PacketContext& ctx, std::string& info) {
+    const std::size_t start = r.offset();
+    auto header = r.u16();
+    NodeRef rec = layer.add(kSsl2, std::monostate{}, start, 2u + (header ? (*header & 0x7fffu) : 0u));
+    rec.set_text("SSLv2 Record Layer: Client Hello");
+    if (!header) {
+        rec.short_read(r, "SSLv2 header");
+        return;
+    }
+    rec.add_generated(kSsl2RecordVersion, std::uint64_t{0x0002}).set_text("Version: SSL 2.0 (0x0002)");
+    rec.add(kSsl2Length, std::uint64_t(*header & 0x7fffu), start, 2)
+        .set_text("Length: " + std::to_string(*header & 0x7fffu));
+    auto type = r.u8();
+    auto version = r.u16();
+    auto cs_len = r.u16();
+    auto sid_len = r.u16();
+    auto ch_len = r.u16();
+    if (!ch_len) {
+        rec.short_read(r, "SSLv2 Client Hello");
+        return;
+    }
+    rec.add(kSsl2MsgType, std::uint64_t(*type), start + 2, 1);
+    rec.add(kSsl2Version, std::uint64_t(*version), start + 3, 2)
+        .set_text("Version: " + tls_version_name(*version) + " (0x" + hex_u16(*version) + ")");
+    rec.add(kSsl2CipherSpecLen, std::uint64_t(*cs_len), start + 5, 2);
+    rec.add(kSsl2SessionIdLen, std::uint64_t(*sid_len), start + 7, 2);
+    rec.add(kSsl2ChallengeLen, std::uint64_t(*ch_len), start + 9, 2);
+    auto specs = r.child(*cs_len);
+    if (!specs) {
+        rec.short_read(r, "SSLv2 cipher specs");
+        return;
+    }
+    NodeRef list = rec.add_text(kSsl2CipherSpecs, "Cipher Specs (" + std::to_string(*cs_len / 3) + " specs)",
+                                specs->offset(), *cs_len);
+    while (!specs->empty()) {
+        auto spec = specs->u24();
+        if (!spec) {
+            list.short_read(*specs, "cipher spec");
+            break;
+        }
+        std::string name = (*spec >> 16) == 0 ? cipher_suite_name(static_cast<std::uint16_t>(*spec))
+                                              : "SSL2 cipher spec 0x" + hex_digits(*spec, 6);
+        list.add(kSsl2CipherSpec, std::uint64_t(*spec), specs->offset() - 3, 3)
+            .set_text("Cipher Spec: " + name + " (0x" + hex_digits(*spec, 6) + ")");
+    }
+    if (auto sid = r.bytes(*sid_len)) rec.add(kSsl2SessionId, ByteString{{sid->begin(), sid->end()}}, r.offset() - *sid_len, *sid_len);
+    if (auto ch = r.bytes(*ch_len)) {
+        rec.add(kSsl2Challenge, ByteString{{ch->begin(), ch->end()}}, r.offset() - *ch_len, *ch_len);
+        facts_.client_random.assign(ch->begin(), ch->end());
+    } else {
+        rec.short_read(r, "SSLv2 challenge");
+    }
+    client_side_ = side;
+    facts_.client_hello_version = *version;
+    facts_.handshake.push_back({ctx.frame.number, ctx.frame.ts_ns, 0, std::uint8_t{kClientHello}});
+    append_info(info, "Client Hello");
+}
+
+}  // namespace tlsdissect

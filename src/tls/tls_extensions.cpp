@@ -1,0 +1,601 @@
+// TLS extensions (RFC 8446 section 4.2; RFC 6066 server_name, max_fragment_length,
+// status_request; RFC 8422 groups and point formats; RFC 7301 ALPN; RFC 7627 extended
+// master secret; RFC 7366 encrypt-then-MAC; RFC 5746 renegotiation_info; RFC 5077
+// session tickets; RFC 7685 padding; RFC 6520 heartbeat; RFC 8449 record size limit;
+// RFC 8879 compress_certificate; draft-ietf-tls-esni encrypted_client_hello).
+// Unknown and GREASE (RFC 8701) extensions are data, shown with their bytes.
+#include "tls/tls_common.hpp"
+#include "tlsdissect/text.hpp"
+
+namespace tlsdissect {
+
+namespace {
+
+constexpr FieldDef kExtension{"tls.handshake.extension", "Extension", FieldType::None};
+constexpr FieldDef kExtType{"tls.handshake.extension.type", "Type", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kExtLength{"tls.handshake.extension.len", "Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kExtData{"tls.handshake.extension.data", "Data", FieldType::Bytes};
+
+constexpr FieldDef kSniListLen{"tls.handshake.extensions_server_name_list_len", "Server Name list length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr ValueName kSniTypes[] = {{0, "host_name"}};
+constexpr FieldDef kSniType{"tls.handshake.extensions_server_name_type", "Server Name Type", FieldType::UInt, Base::Dec, kSniTypes, 0, 8};
+constexpr FieldDef kSniLen{"tls.handshake.extensions_server_name_len", "Server Name length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kSni{"tls.handshake.extensions_server_name", "Server Name", FieldType::String};
+constexpr FieldDef kGroupsLen{"tls.handshake.extensions_supported_groups_length", "Supported Groups List Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kGroups{"tls.handshake.extensions_supported_groups", "Supported Groups", FieldType::None};
+constexpr FieldDef kGroup{"tls.handshake.extensions_supported_group", "Supported Group", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kPointFormatsLen{"tls.handshake.extensions_ec_point_formats_length", "EC point formats Length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kPointFormat{"tls.handshake.extensions_ec_point_format", "EC point format", FieldType::UInt, Base::Dec, kTlsEcPointFormats, 0, 8};
+constexpr FieldDef kSigAlgsLen{"tls.handshake.sig_hash_alg_len", "Signature Hash Algorithms Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kSigAlgs{"tls.handshake.sig_hash_algs", "Signature Hash Algorithms", FieldType::None};
+constexpr FieldDef kSigAlg{"tls.handshake.sig_hash_alg", "Signature Algorithm", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kAlpnLen{"tls.handshake.extensions_alpn_len", "ALPN Extension Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kAlpnList{"tls.handshake.extensions_alpn_list", "ALPN Protocol", FieldType::None};
+constexpr FieldDef kAlpnStrLen{"tls.handshake.extensions_alpn_str_len", "ALPN string length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kAlpnStr{"tls.handshake.extensions_alpn_str", "ALPN Next Protocol", FieldType::String};
+constexpr FieldDef kVersionsLen{"tls.handshake.extensions.supported_versions_len", "Supported Versions length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kVersion{"tls.handshake.extensions.supported_version", "Supported Version", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kKeyShare{"tls.handshake.extensions_key_share", "Key Share extension", FieldType::None};
+constexpr FieldDef kKeyShareLen{"tls.handshake.extensions_key_share_client_length", "Client Key Share Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kKeyShareEntry{"tls.handshake.extensions_key_share_entry", "Key Share Entry", FieldType::None};
+constexpr FieldDef kKeyShareGroup{"tls.handshake.extensions_key_share_group", "Group", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kKeyShareSelected{"tls.handshake.extensions_key_share_selected_group", "Selected Group", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kKeyExchangeLen{"tls.handshake.extensions_key_share_key_exchange_length", "Key Exchange Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kKeyExchange{"tls.handshake.extensions_key_share_key_exchange", "Key Exchange", FieldType::Bytes};
+constexpr FieldDef kPskModesLen{"tls.extension.psk_ke_modes_length", "PSK Key Exchange Modes Length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kPskMode{"tls.extension.psk_ke_mode", "PSK Key Exchange Mode", FieldType::UInt, Base::Dec, kTlsPskKeyExchangeModes, 0, 8};
+constexpr FieldDef kPskIdentitiesLen{"tls.handshake.extensions.psk.identities.length", "Identities Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kPskIdentity{"tls.handshake.extensions.psk.identity", "PSK Identity", FieldType::None};
+constexpr FieldDef kPskIdentityLen{"tls.handshake.extensions.psk.identity.identity_length", "Identity Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kPskIdentityData{"tls.handshake.extensions.psk.identity.identity", "Identity", FieldType::Bytes};
+constexpr FieldDef kPskTicketAge{"tls.handshake.extensions.psk.identity.obfuscated_ticket_age", "Obfuscated Ticket Age", FieldType::UInt, Base::Dec, {}, 0, 32};
+constexpr FieldDef kPskBindersLen{"tls.handshake.extensions.psk.binders.length", "PSK Binders length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kPskBinders{"tls.handshake.extensions.psk.binders", "PSK Binders", FieldType::Bytes};
+constexpr FieldDef kPskSelected{"tls.handshake.extensions.psk.identity.selected", "Selected Identity", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kTicketData{"tls.handshake.extensions.session_ticket", "Session Ticket", FieldType::Bytes};
+constexpr FieldDef kRenegLen{"tls.handshake.extensions_reneg_info_len", "Renegotiation info extension length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kReneg{"tls.handshake.extensions_reneg_info", "Renegotiation info", FieldType::Bytes};
+constexpr FieldDef kStatusType{"tls.handshake.extensions_status_request_type", "Certificate Status Type", FieldType::UInt, Base::Dec, kTlsCertificateStatusTypes, 0, 8};
+constexpr FieldDef kStatusResponders{"tls.handshake.extensions_status_request_responder_ids_len", "Responder ID list Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kStatusExts{"tls.handshake.extensions_status_request_exts_len", "Request Extensions Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kPadding{"tls.handshake.extensions_padding_data", "Padding Data", FieldType::Bytes};
+constexpr ValueName kHeartbeatModes[] = {{1, "peer_allowed_to_send"}, {2, "peer_not_allowed_to_send"}};
+constexpr FieldDef kHeartbeatMode{"tls.handshake.extension.heartbeat.mode", "Mode", FieldType::UInt, Base::Dec, kHeartbeatModes, 0, 8};
+constexpr FieldDef kRecordSizeLimit{"tls.record_size_limit", "Record Size Limit", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr ValueName kCertCompression[] = {{1, "zlib"}, {2, "brotli"}, {3, "zstd"}};
+constexpr FieldDef kCompressAlgsLen{"tls.compress_certificate.algorithms_length", "Algorithms Length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kCompressAlg{"tls.compress_certificate.algorithm", "Algorithm", FieldType::UInt, Base::Dec, kCertCompression, 0, 16};
+constexpr ValueName kMaxFragment[] = {{1, "512"}, {2, "1024"}, {3, "2048"}, {4, "4096"}};
+constexpr FieldDef kMaxFragmentLength{"tls.handshake.max_fragment_length", "Maximum Fragment Length", FieldType::UInt, Base::Dec, kMaxFragment, 0, 8};
+constexpr FieldDef kCookieLen{"tls.handshake.extensions.cookie_len", "Cookie length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kCookie{"tls.handshake.extensions.cookie", "Cookie", FieldType::Bytes};
+constexpr FieldDef kMaxEarlyData{"tls.early_data.max_early_data_size", "Maximum Early Data Size", FieldType::UInt, Base::Dec, {}, 0, 32};
+constexpr ValueName kEchTypes[] = {{0, "Outer Client Hello"}, {1, "Inner Client Hello"}};
+constexpr FieldDef kEchType{"tls.ech.client_hello_type", "Client Hello type", FieldType::UInt, Base::Dec, kEchTypes, 0, 8};
+constexpr FieldDef kEchKdf{"tls.ech.cipher_suite.kdf_id", "KDF Id", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kEchAead{"tls.ech.cipher_suite.aead_id", "AEAD Id", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kEchConfigId{"tls.ech.config_id", "Config Id", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kEchEncLen{"tls.ech.enc_length", "Enc length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kEchEnc{"tls.ech.enc", "Enc", FieldType::Bytes};
+constexpr FieldDef kEchPayloadLen{"tls.ech.payload_length", "Payload length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kEchPayload{"tls.ech.payload", "Payload", FieldType::Bytes};
+
+constexpr FieldDef kSctsLen{"tls.sct.scts_length", "Serialized SCT List Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kSct{"tls.sct", "Signed Certificate Timestamp", FieldType::None};
+constexpr FieldDef kSctLen{"tls.sct.sct_length", "Serialized SCT Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr ValueName kSctVersions[] = {{0, "v1"}};
+constexpr FieldDef kSctVersion{"tls.sct.sct_version", "SCT Version", FieldType::UInt, Base::Dec, kSctVersions, 0, 8};
+constexpr FieldDef kSctLogId{"tls.sct.sct_logid", "Log ID", FieldType::Bytes};
+constexpr FieldDef kSctTimestamp{"tls.sct.sct_timestamp", "Timestamp", FieldType::AbsTime};
+constexpr FieldDef kSctExtLen{"tls.sct.sct_extensions_length", "Extensions length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kSctSigLen{"tls.sct.sct_signature_length", "Signature Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kSctSig{"tls.sct.sct_signature", "Signature", FieldType::Bytes};
+constexpr FieldDef kStatusV2Len{"tls.handshake.extensions_status_request_list_len", "Certificate Status List Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kStatusV2ReqLen{"tls.handshake.extensions_status_request_len", "Certificate Status Request Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+
+ByteString bytes_of(Bytes b) { return ByteString{{b.begin(), b.end()}}; }
+
+std::string named(std::span<const ValueName> table, std::uint16_t v) {
+    std::string n = iana_name(table, v, true);
+    return (n == "Unknown" ? "Unknown" : n) + " (0x" + hex_u16(v) + ")";
+}
+
+void u16_list(ByteReader& r, NodeRef ext, const FieldDef& len_def, const FieldDef& list_def, const FieldDef& item_def,
+              std::span<const ValueName> names, const char* noun, std::vector<std::uint16_t>* out = nullptr) {
+    const std::size_t at = r.offset();
+    auto list = r.u16_prefixed();
+    if (!list) {
+        ext.short_read(r, noun);
+        return;
+    }
+    ext.add(len_def, std::uint64_t(list->reported_remaining()), at, 2);
+    const std::size_t n = list->reported_remaining() / 2;
+    NodeRef l = ext.add_text(list_def, std::string(list_def.label) + " (" + std::to_string(n) + " " + noun + ")",
+                             list->offset(), list->reported_remaining());
+    if (list->reported_remaining() % 2) l.malformed(std::string(noun) + " list of odd length", at, 2);
+    while (list->reported_remaining() >= 2) {
+        auto v = list->u16();
+        if (!v) {
+            l.short_read(*list, noun);
+            break;
+        }
+        if (out) out->push_back(*v);
+        l.add(item_def, std::uint64_t(*v), list->offset() - 2, 2)
+            .set_text(std::string(item_def.label) + ": " + named(names, *v));
+    }
+}
+
+void key_share(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts& facts) {
+    auto entry = [&](ByteReader& from, NodeRef parent) -> bool {
+        const std::size_t at = from.offset();
+        auto group = from.u16();
+        if (!group) {
+            parent.short_read(from, "key share entry");
+            return false;
+        }
+        NodeRef e = parent.add(kKeyShareEntry, std::monostate{}, at, from.reported_remaining() + 2);
+        e.add(kKeyShareGroup, std::uint64_t(*group), at, 2)
+            .set_text("Group: " + iana_name(kTlsSupportedGroups, *group, true) + " (" + std::to_string(*group) + ")");
+        const std::size_t kat = from.offset();
+        auto kx = from.u16_prefixed();
+        if (!kx) {
+            e.short_read(from, "key exchange");
+            return false;
+        }
+        e.set_length(4 + kx->reported_remaining());
+        e.add(kKeyExchangeLen, std::uint64_t(kx->reported_remaining()), kat, 2);
+        Bytes b = kx->rest();
+        e.add(kKeyExchange, bytes_of(b), kx->offset(), kx->reported_remaining());
+        e.set_text("Key Share Entry: Group: " + iana_name(kTlsSupportedGroups, *group, true) +
+                   ", Key Exchange length: " + std::to_string(kx->reported_remaining()));
+        if (type == kServerHello) {
+            facts.kx_group = *group;
+            facts.kx_public_key_length = kx->reported_remaining();
+        }
+        return true;
+    };
+    if (type == kClientHello) {
+        // struct { KeyShareEntry client_shares<0..2^16-1>; } KeyShareClientHello;
+        const std::size_t at = r.offset();
+        auto shares = r.u16_prefixed();
+        if (!shares) {
+            ext.short_read(r, "client key shares");
+            return;
+        }
+        ext.add(kKeyShareLen, std::uint64_t(shares->reported_remaining()), at, 2);
+        while (!shares->empty() && entry(*shares, ext)) {}
+    } else if (type == kServerHello && facts.parsing_hello_retry_request) {
+        // struct { NamedGroup selected_group; } KeyShareHelloRetryRequest;
+        if (auto g = r.u16())
+            ext.add(kKeyShareSelected, std::uint64_t(*g), r.offset() - 2, 2)
+                .set_text("Selected Group: " + iana_name(kTlsSupportedGroups, *g, true) + " (" + std::to_string(*g) + ")");
+        else
+            ext.short_read(r, "selected group");
+    } else {
+        entry(r, ext);
+    }
+}
+
+void pre_shared_key(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts& facts) {
+    if (type == kServerHello) {
+        // uint16 selected_identity
+        if (auto sel = r.u16()) {
+            ext.add(kPskSelected, std::uint64_t(*sel), r.offset() - 2, 2);
+            facts.server_selected_psk = true;
+        } else {
+            ext.short_read(r, "selected identity");
+        }
+        return;
+    }
+    // struct { PskIdentity identities<7..2^16-1>; PskBinderEntry binders<33..2^16-1>; } OfferedPsks;
+    // struct { opaque identity<1..2^16-1>; uint32 obfuscated_ticket_age; } PskIdentity;
+    facts.client_offered_psk = true;
+    const std::size_t at = r.offset();
+    auto ids = r.u16_prefixed();
+    if (!ids) {
+        ext.short_read(r, "PSK identities");
+        return;
+    }
+    ext.add(kPskIdentitiesLen, std::uint64_t(ids->reported_remaining()), at, 2);
+    while (!ids->empty()) {
+        const std::size_t iat = ids->offset();
+        auto id = ids->u16_prefixed();
+        auto age = ids->u32();
+        if (!id || !age) {
+            ext.short_read(*ids, "PSK identity");
+            break;
+        }
+        NodeRef n = ext.add(kPskIdentity, std::monostate{}, iat, id->reported_remaining() + 6);
+        n.add(kPskIdentityLen, std::uint64_t(id->reported_remaining()), iat, 2);
+        Bytes b = id->rest();
+        n.add(kPskIdentityData, bytes_of(b), iat + 2, id->reported_remaining());
+        n.add(kPskTicketAge, std::uint64_t(*age), ids->offset() - 4, 4);
+    }
+    const std::size_t bat = r.offset();
+    auto binders = r.u16_prefixed();
+    if (!binders) {
+        ext.short_read(r, "PSK binders");
+        return;
+    }
+    ext.add(kPskBindersLen, std::uint64_t(binders->reported_remaining()), bat, 2);
+    Bytes b = binders->rest();
+    ext.add(kPskBinders, bytes_of(b), binders->offset(), binders->reported_remaining());
+    binders->take_rest();
+}
+
+void alpn(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts& facts) {
+    // opaque ProtocolName<1..2^8-1>; struct { ProtocolName protocol_name_list<2..2^16-1> } ProtocolNameList;
+    const std::size_t at = r.offset();
+    auto list = r.u16_prefixed();
+    if (!list) {
+        ext.short_read(r, "ALPN list");
+        return;
+    }
+    ext.add(kAlpnLen, std::uint64_t(list->reported_remaining()), at, 2);
+    NodeRef l = ext.add(kAlpnList, std::monostate{}, list->offset(), list->reported_remaining());
+    while (!list->empty()) {
+        const std::size_t sat = list->offset();
+        auto name = list->u8_prefixed();
+        if (!name) {
+            l.short_read(*list, "ALPN protocol");
+            break;
+        }
+        Bytes b = name->rest();
+        std::string proto(b.begin(), b.end());
+        l.add(kAlpnStrLen, std::uint64_t(name->reported_remaining()), sat, 1);
+        l.add(kAlpnStr, proto, sat + 1, name->reported_remaining());
+        if (type == kClientHello) {
+            facts.alpn_offered.push_back(proto);
+            facts.client_hello.alpn.push_back(proto);
+        } else {
+            facts.alpn_selected = proto;
+            if (type == kServerHello || type == kEncryptedExtensions) facts.server_hello.alpn.assign(1, proto);
+        }
+    }
+}
+
+void server_name(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts& facts) {
+    if (r.empty()) return;  // the server's empty acknowledgement
+    // struct { NameType name_type; select (name_type) { case host_name: HostName; } name; } ServerName;
+    // struct { ServerName server_name_list<1..2^16-1> } ServerNameList;
+    const std::size_t at = r.offset();
+    auto list = r.u16_prefixed();
+    if (!list) {
+        ext.short_read(r, "server name list");
+        return;
+    }
+    ext.add(kSniListLen, std::uint64_t(list->reported_remaining()), at, 2);
+    while (!list->empty()) {
+        const std::size_t nat = list->offset();
+        auto name_type = list->u8();
+        auto name = list->u16_prefixed();
+        if (!name) {
+            ext.short_read(*list, "server name");
+            break;
+        }
+        Bytes b = name->rest();
+        std::string host(b.begin(), b.end());
+        ext.add(kSniType, std::uint64_t(*name_type), nat, 1);
+        ext.add(kSniLen, std::uint64_t(name->reported_remaining()), nat + 1, 2);
+        ext.add(kSni, host, nat + 3, name->reported_remaining());
+        if (type == kClientHello && *name_type == 0 && facts.sni.empty()) facts.sni = host;
+    }
+}
+
+void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uint8_t hs_type, int side,
+                    TlsConnectionFacts& facts) {
+    switch (ext_type) {
+        case 0:
+            server_name(r, ext, hs_type, facts);
+            break;
+        case 1:
+            if (auto v = r.u8()) ext.add(kMaxFragmentLength, std::uint64_t(*v), r.offset() - 1, 1);
+            break;
+        case 5:
+            // struct { CertificateStatusType status_type; OCSPStatusRequest request; }  (empty from servers)
+            if (r.empty()) break;
+            if (auto t = r.u8()) ext.add(kStatusType, std::uint64_t(*t), r.offset() - 1, 1);
+            if (auto ids = r.u16_prefixed()) ext.add(kStatusResponders, std::uint64_t(ids->reported_remaining()), ids->offset() - 2, 2);
+            if (auto exts = r.u16_prefixed()) ext.add(kStatusExts, std::uint64_t(exts->reported_remaining()), exts->offset() - 2, 2);
+            break;
+        case 10:
+            u16_list(r, ext, kGroupsLen, kGroups, kGroup, kTlsSupportedGroups, "groups",
+                     hs_type == kClientHello ? &facts.client_hello.supported_groups : nullptr);
+            break;
+        case 11: {
+            const std::size_t at = r.offset();
+            auto list = r.u8_prefixed();
+            if (!list) {
+                ext.short_read(r, "EC point formats");
+                break;
+            }
+            ext.add(kPointFormatsLen, std::uint64_t(list->reported_remaining()), at, 1);
+            while (auto f = list->u8()) {
+                if (hs_type == kClientHello) facts.client_hello.ec_point_formats.push_back(*f);
+                ext.add(kPointFormat, std::uint64_t(*f), list->offset() - 1, 1);
+            }
+            break;
+        }
+        case 13:
+        case 50:
+            u16_list(r, ext, kSigAlgsLen, kSigAlgs, kSigAlg, kTlsSignatureSchemes, "algorithms",
+                     ext_type == 13 && hs_type == kClientHello ? &facts.client_hello.signature_algorithms : nullptr);
+            break;
+        case 15:
+            if (auto m = r.u8()) ext.add(kHeartbeatMode, std::uint64_t(*m), r.offset() - 1, 1);
+            break;
+        case 16:
+            alpn(r, ext, hs_type, facts);
+            break;
+        case 21: {
+            Bytes b = r.rest();
+            ext.add(kPadding, bytes_of(b), r.offset(), r.reported_remaining());
+            r.take_rest();
+            break;
+        }
+        case 22:
+            if (hs_type == kServerHello) facts.encrypt_then_mac = true;
+            break;
+        case 23:
+            if (hs_type == kServerHello) facts.extended_master_secret = true;
+            break;
+        case 27: {
+            const std::size_t at = r.offset();
+            auto list = r.u8_prefixed();
+            if (!list) {
+                ext.short_read(r, "compression algorithms");
+                break;
+            }
+            ext.add(kCompressAlgsLen, std::uint64_t(list->reported_remaining()), at, 1);
+            while (auto a = list->u16()) ext.add(kCompressAlg, std::uint64_t(*a), list->offset() - 2, 2);
+            break;
+        }
+        case 28:
+            if (auto v = r.u16()) ext.add(kRecordSizeLimit, std::uint64_t(*v), r.offset() - 2, 2);
+            break;
+        case 35: {
+            Bytes b = r.rest();
+            if (hs_type == kClientHello && !b.empty()) facts.client_offered_ticket = true;
+            if (!b.empty()) ext.add(kTicketData, bytes_of(b), r.offset(), r.reported_remaining());
+            r.take_rest();
+            break;
+        }
+        case 41:
+            pre_shared_key(r, ext, hs_type, facts);
+            break;
+        case 42:
+            if (hs_type == kNewSessionTicket) {
+                if (auto v = r.u32()) ext.add(kMaxEarlyData, std::uint64_t(*v), r.offset() - 4, 4);
+            }
+            break;
+        case 43:
+            if (hs_type == kClientHello) {
+                const std::size_t at = r.offset();
+                auto list = r.u8_prefixed();
+                if (!list) {
+                    ext.short_read(r, "supported versions");
+                    break;
+                }
+                ext.add(kVersionsLen, std::uint64_t(list->reported_remaining()), at, 1);
+                while (auto v = list->u16()) {
+                    facts.client_hello.supported_versions.push_back(*v);
+                    ext.add(kVersion, std::uint64_t(*v), list->offset() - 2, 2)
+                        .set_text("Supported Version: " + tls_version_name(*v) + " (0x" + hex_u16(*v) + ")");
+                }
+            } else if (auto v = r.u16()) {
+                ext.add(kVersion, std::uint64_t(*v), r.offset() - 2, 2)
+                    .set_text("Supported Version: " + tls_version_name(*v) + " (0x" + hex_u16(*v) + ")");
+                if (hs_type == kServerHello) {
+                    facts.negotiated_version = *v;
+                    facts.server_hello.supported_versions.assign(1, *v);
+                }
+            }
+            break;
+        case 44: {
+            const std::size_t at = r.offset();
+            if (auto c = r.u16_prefixed()) {
+                ext.add(kCookieLen, std::uint64_t(c->reported_remaining()), at, 2);
+                Bytes b = c->rest();
+                ext.add(kCookie, bytes_of(b), c->offset(), c->reported_remaining());
+            } else {
+                ext.short_read(r, "cookie");
+            }
+            break;
+        }
+        case 45: {
+            const std::size_t at = r.offset();
+            auto list = r.u8_prefixed();
+            if (!list) {
+                ext.short_read(r, "PSK key exchange modes");
+                break;
+            }
+            ext.add(kPskModesLen, std::uint64_t(list->reported_remaining()), at, 1);
+            while (auto m = list->u8()) ext.add(kPskMode, std::uint64_t(*m), list->offset() - 1, 1);
+            break;
+        }
+        case 40:  // key_share before TLS 1.3 draft 23 moved it to 51
+        case 51:
+            key_share(r, ext, hs_type, facts);
+            break;
+        case 34:  // delegated_credentials (RFC 9345): the client's SignatureSchemeList
+            if (hs_type == kClientHello) {
+                u16_list(r, ext, kSigAlgsLen, kSigAlgs, kSigAlg, kTlsSignatureSchemes, "algorithms");
+            } else {
+                Bytes b = r.rest();
+                ext.add(kExtData, bytes_of(b), r.offset(), r.reported_remaining());
+                r.take_rest();
+            }
+            break;
+        case 17: {
+            // RFC 6961: struct { CertificateStatusType status_type; uint16 request_length;
+            //   select (status_type) {...} request; } CertificateStatusRequestItemV2;
+            //   CertificateStatusRequestItemV2 certificate_status_req_list<1..2^16-1>;
+            if (r.empty()) break;
+            const std::size_t at = r.offset();
+            auto list = r.u16_prefixed();
+            if (!list) {
+                ext.short_read(r, "certificate status request list");
+                break;
+            }
+            ext.add(kStatusV2Len, std::uint64_t(list->reported_remaining()), at, 2);
+            while (!list->empty()) {
+                auto t = list->u8();
+                const std::size_t lat = list->offset();
+                auto req = list->u16_prefixed();
+                if (!req) {
+                    ext.short_read(*list, "certificate status request");
+                    break;
+                }
+                ext.add(kStatusType, std::uint64_t(*t), lat - 1, 1);
+                ext.add(kStatusV2ReqLen, std::uint64_t(req->reported_remaining()), lat, 2);
+            }
+            break;
+        }
+        case 18:
+            if (!r.empty()) dissect_sct_list(r, ext);
+            break;
+        case 65037:
+            // ECHClientHello: uint8 type; then for outer: HpkeSymmetricCipherSuite (kdf, aead),
+            // uint8 config_id, opaque enc<0..2^16-1>, opaque payload<1..2^16-1>.
+            if (hs_type == kClientHello) {
+                auto t = r.u8();
+                if (!t) break;
+                ext.add(kEchType, std::uint64_t(*t), r.offset() - 1, 1);
+                if (*t != 0) break;
+                if (auto kdf = r.u16()) ext.add(kEchKdf, std::uint64_t(*kdf), r.offset() - 2, 2);
+                if (auto aead = r.u16()) ext.add(kEchAead, std::uint64_t(*aead), r.offset() - 2, 2);
+                if (auto id = r.u8()) ext.add(kEchConfigId, std::uint64_t(*id), r.offset() - 1, 1);
+                const std::size_t eat = r.offset();
+                if (auto enc = r.u16_prefixed()) {
+                    ext.add(kEchEncLen, std::uint64_t(enc->reported_remaining()), eat, 2);
+                    Bytes b = enc->rest();
+                    ext.add(kEchEnc, bytes_of(b), enc->offset(), enc->reported_remaining());
+                }
+                const std::size_t pat = r.offset();
+                if (auto payload = r.u16_prefixed()) {
+                    ext.add(kEchPayloadLen, std::uint64_t(payload->reported_remaining()), pat, 2);
+                    Bytes b = payload->rest();
+                    ext.add(kEchPayload, bytes_of(b), payload->offset(), payload->reported_remaining());
+                }
+            } else {
+                Bytes b = r.rest();
+                ext.add(kExtData, bytes_of(b), r.offset(), r.reported_remaining());
+                r.take_rest();
+            }
+            break;
+        case 65281: {
+            const std::size_t at = r.offset();
+            if (auto info = r.u8_prefixed()) {
+                ext.add(kRenegLen, std::uint64_t(info->reported_remaining()), at, 1);
+                Bytes b = info->rest();
+                if (!b.empty()) ext.add(kReneg, bytes_of(b), info->offset(), info->reported_remaining());
+            } else {
+                ext.short_read(r, "renegotiation info");
+            }
+            break;
+        }
+        default: {
+            Bytes b = r.rest();
+            if (!b.empty()) ext.add(kExtData, bytes_of(b), r.offset(), r.reported_remaining());
+            r.take_rest();
+            break;
+        }
+    }
+    (void)side;
+}
+
+}  // namespace
+
+// RFC 6962 section 3.3:
+//   opaque SerializedSCT<1..2^16-1>;
+//   struct { SerializedSCT sct_list <1..2^16-1>; } SignedCertificateTimestampList;
+//   struct { Version sct_version; LogID id; uint64 timestamp; CtExtensions extensions;
+//            digitally-signed struct { ... }; } SignedCertificateTimestamp;
+void dissect_sct_list(ByteReader& r, NodeRef parent) {
+    const std::size_t at = r.offset();
+    auto list = r.u16_prefixed();
+    if (!list) {
+        parent.short_read(r, "SCT list");
+        r.take_rest();
+        return;
+    }
+    parent.add(kSctsLen, std::uint64_t(list->reported_remaining()), at, 2);
+    while (!list->empty()) {
+        const std::size_t sat = list->offset();
+        auto sct = list->u16_prefixed();
+        if (!sct) {
+            parent.short_read(*list, "SCT");
+            break;
+        }
+        NodeRef n = parent.add(kSct, std::monostate{}, sat, sct->reported_remaining() + 2);
+        n.add(kSctLen, std::uint64_t(sct->reported_remaining()), sat, 2);
+        auto version = sct->u8();
+        auto log = sct->bytes(32);
+        auto ts = sct->u64();
+        if (!ts) {
+            n.short_read(*sct, "SCT");
+            continue;
+        }
+        n.add(kSctVersion, std::uint64_t(*version), sat + 2, 1);
+        n.add(kSctLogId, bytes_of(*log), sat + 3, 32);
+        n.add(kSctTimestamp, std::int64_t(*ts) * 1'000'000, sat + 35, 8);  // milliseconds
+        const std::size_t eat = sct->offset();
+        auto exts = sct->u16_prefixed();
+        if (!exts) {
+            n.short_read(*sct, "SCT extensions");
+            continue;
+        }
+        n.add(kSctExtLen, std::uint64_t(exts->reported_remaining()), eat, 2);
+        auto alg = sct->u16();
+        if (!alg) {
+            n.short_read(*sct, "SCT signature");
+            continue;
+        }
+        n.add(kSigAlg, std::uint64_t(*alg), sct->offset() - 2, 2)
+            .set_text("Signature Algorithm: " + named(kTlsSignatureSchemes, *alg));
+        const std::size_t gat = sct->offset();
+        auto sig = sct->u16_prefixed();
+        if (!sig) {
+            n.short_read(*sct, "SCT signature");
+            continue;
+        }
+        n.add(kSctSigLen, std::uint64_t(sig->reported_remaining()), gat, 2);
+        Bytes b = sig->rest();
+        n.add(kSctSig, bytes_of(b), sig->offset(), sig->reported_remaining());
+    }
+}
+
+// RFC 8446 section 4.2:
+//   struct { ExtensionType extension_type; opaque extension_data<0..2^16-1>; } Extension;
+void dissect_extensions(ByteReader block, NodeRef parent, std::uint8_t hs_type, int side, TlsConnectionFacts& facts) {
+    while (!block.empty()) {
+        const std::size_t at = block.offset();
+        auto type = block.u16();
+        auto len = block.u16();
+        if (!len) {
+            parent.short_read(block, "extension header");
+            return;
+        }
+        auto data = block.child(*len);
+        std::string name = iana_name(kTlsExtensionTypes, *type, true);
+        if (name == "Unknown") name = "Unknown type " + std::to_string(*type);
+        NodeRef ext = parent.add(kExtension, std::monostate{}, at, 4u + *len);
+        ext.set_text("Extension: " + name + " (len=" + std::to_string(*len) + ")");
+        ext.add(kExtType, std::uint64_t(*type), at, 2).set_text("Type: " + name + " (" + std::to_string(*type) + ")");
+        ext.add(kExtLength, std::uint64_t(*len), at + 2, 2);
+        if (!data) {
+            ext.short_read(block, "extension " + name);
+            return;
+        }
+        ByteReader r = *data;
+        HelloFacts* hello = hs_type == kClientHello ? &facts.client_hello
+                            : (hs_type == kServerHello ? &facts.server_hello : nullptr);
+        if (hello) hello->extensions.push_back(*type);
+        extension_body(*type, r, ext, hs_type, side, facts);
+        if (!r.empty() && r.captured_all())
+            ext.malformed(std::to_string(r.remaining()) + " trailing bytes in the " + name + " extension", r.offset(),
+                          r.remaining());
+    }
+}
+
+}  // namespace tlsdissect

@@ -1,0 +1,667 @@
+// TLS handshake messages (RFC 8446 section 4, RFC 5246 section 7.4, RFC 4492 and
+// RFC 8422 for ECDHE, RFC 6066 for CertificateStatus, RFC 8879 compressed certificates).
+#include <algorithm>
+#include <cstring>
+
+#include "tls/tls_common.hpp"
+#include "tlsdissect/text.hpp"
+
+namespace tlsdissect {
+
+namespace {
+
+constexpr FieldDef kHandshakeNode{"tls.handshake", "Handshake Protocol", FieldType::None};
+constexpr FieldDef kHsType{"tls.handshake.type", "Handshake Type", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kHsLength{"tls.handshake.length", "Length", FieldType::UInt, Base::Dec, {}, 0, 24};
+constexpr FieldDef kHsVersion{"tls.handshake.version", "Version", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kRandom{"tls.handshake.random", "Random", FieldType::Bytes};
+constexpr FieldDef kSessionIdLen{"tls.handshake.session_id_length", "Session ID Length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kSessionId{"tls.handshake.session_id", "Session ID", FieldType::Bytes};
+constexpr FieldDef kCookieLen{"tls.handshake.cookie_length", "Cookie Length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kCookie{"tls.handshake.cookie", "Cookie", FieldType::Bytes};
+constexpr FieldDef kSuitesLen{"tls.handshake.cipher_suites_length", "Cipher Suites Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kSuites{"tls.handshake.ciphersuites", "Cipher Suites", FieldType::None};
+constexpr FieldDef kSuite{"tls.handshake.ciphersuite", "Cipher Suite", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kCompLen{"tls.handshake.comp_methods_length", "Compression Methods Length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kComps{"tls.handshake.comp_methods", "Compression Methods", FieldType::None};
+constexpr FieldDef kComp{"tls.handshake.comp_method", "Compression Method", FieldType::UInt, Base::Dec, kTlsCompressionMethods, 0, 8};
+constexpr FieldDef kExtLen{"tls.handshake.extensions_length", "Extensions Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kHrr{"tls.handshake.hello_retry_request", "HelloRetryRequest", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Note};
+constexpr FieldDef kDowngrade{"tls.handshake.random.downgrade", "Downgrade protection sentinel", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Warn};
+constexpr FieldDef kResumed{"tls.handshake.session_resumed", "Session resumed", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Chat};
+
+constexpr FieldDef kCertsLen{"tls.handshake.certificates_length", "Certificates Length", FieldType::UInt, Base::Dec, {}, 0, 24};
+constexpr FieldDef kCerts{"tls.handshake.certificates", "Certificates", FieldType::None};
+constexpr FieldDef kCertLen{"tls.handshake.certificate_length", "Certificate Length", FieldType::UInt, Base::Dec, {}, 0, 24};
+constexpr FieldDef kCert{"tls.handshake.certificate", "Certificate", FieldType::Bytes};
+constexpr FieldDef kCertContextLen{"tls.handshake.certificate_request_context_length", "Certificate Request Context Length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kCertContext{"tls.handshake.certificate_request_context", "Certificate Request Context", FieldType::Bytes};
+
+constexpr ValueName kCurveTypes[] = {{1, "explicit_prime"}, {2, "explicit_char2"}, {3, "named_curve"}};
+constexpr FieldDef kEcdhParams{"tls.handshake.ecdh_params", "EC Diffie-Hellman Server Params", FieldType::None};
+constexpr FieldDef kCurveType{"tls.handshake.server_curve_type", "Curve Type", FieldType::UInt, Base::Dec, kCurveTypes, 0, 8};
+constexpr FieldDef kNamedCurve{"tls.handshake.server_named_curve", "Named Curve", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kServerPointLen{"tls.handshake.server_point_len", "Pubkey Length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kServerPoint{"tls.handshake.server_point", "Pubkey", FieldType::Bytes};
+constexpr FieldDef kDhParams{"tls.handshake.dh_params", "Diffie-Hellman Server Params", FieldType::None};
+constexpr FieldDef kPLen{"tls.handshake.p_len", "p Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kP{"tls.handshake.p", "p", FieldType::Bytes};
+constexpr FieldDef kGLen{"tls.handshake.g_len", "g Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kG{"tls.handshake.g", "g", FieldType::Bytes};
+constexpr FieldDef kYsLen{"tls.handshake.ys_len", "Pubkey Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kYs{"tls.handshake.ys", "Pubkey", FieldType::Bytes};
+constexpr FieldDef kSigScheme{"tls.handshake.sig_hash_alg", "Signature Algorithm", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kSigLen{"tls.handshake.sig_len", "Signature Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kSig{"tls.handshake.sig", "Signature", FieldType::Bytes};
+constexpr FieldDef kVerifySigLen{"tls.handshake.client_cert_vrfy.sig_len", "Signature length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kVerifySig{"tls.handshake.client_cert_vrfy.sig", "Signature", FieldType::Bytes};
+constexpr FieldDef kRsaParams{"tls.handshake.rsa_params", "RSA-EXPORT Server Params", FieldType::None};
+constexpr FieldDef kModulusLen{"tls.handshake.modulus_len", "Modulus Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kModulus{"tls.handshake.modulus", "Modulus", FieldType::Bytes};
+constexpr FieldDef kExponentLen{"tls.handshake.exponent_len", "Exponent Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kExponent{"tls.handshake.exponent", "Exponent", FieldType::Bytes};
+
+constexpr FieldDef kClientPointLen{"tls.handshake.client_point_len", "Pubkey Length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kClientPoint{"tls.handshake.client_point", "Pubkey", FieldType::Bytes};
+constexpr FieldDef kEpmsLen{"tls.handshake.epms_len", "Encrypted PreMaster length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kEpms{"tls.handshake.epms", "Encrypted PreMaster", FieldType::Bytes};
+constexpr FieldDef kYcLen{"tls.handshake.yc_len", "Pubkey Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kYc{"tls.handshake.yc", "Pubkey", FieldType::Bytes};
+constexpr FieldDef kClientParams{"tls.handshake.client_params", "Client Params", FieldType::None};
+
+constexpr FieldDef kCertTypesCount{"tls.handshake.cert_types_count", "Certificate types count", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kCertTypes{"tls.handshake.cert_types", "Certificate types", FieldType::None};
+constexpr FieldDef kCertType{"tls.handshake.cert_type", "Certificate type", FieldType::UInt, Base::Dec, kTlsClientCertificateTypes, 0, 8};
+constexpr FieldDef kSigAlgsLen{"tls.handshake.sig_hash_alg_len", "Signature Hash Algorithms Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kSigAlgs{"tls.handshake.sig_hash_algs", "Signature Hash Algorithms", FieldType::None};
+constexpr FieldDef kDnamesLen{"tls.handshake.dnames_len", "Distinguished Names Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kDnames{"tls.handshake.dnames", "Distinguished Names", FieldType::None};
+constexpr FieldDef kDname{"tls.handshake.dname", "Distinguished Name", FieldType::String};
+
+constexpr FieldDef kTicketLifetime{"tls.handshake.session_ticket_lifetime_hint", "Session Ticket Lifetime Hint", FieldType::UInt, Base::Dec, {}, 0, 32};
+constexpr FieldDef kTicketAgeAdd{"tls.handshake.session_ticket_age_add", "Session Ticket Age Add", FieldType::UInt, Base::Dec, {}, 0, 32};
+constexpr FieldDef kTicketNonceLen{"tls.handshake.session_ticket_nonce_length", "Session Ticket Nonce Length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kTicketNonce{"tls.handshake.session_ticket_nonce", "Session Ticket Nonce", FieldType::Bytes};
+constexpr FieldDef kTicketLen{"tls.handshake.session_ticket_length", "Session Ticket Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kTicket{"tls.handshake.session_ticket", "Session Ticket", FieldType::Bytes};
+constexpr FieldDef kVerifyData{"tls.handshake.verify_data", "Verify Data", FieldType::Bytes};
+constexpr FieldDef kCertStatusType{"tls.handshake.extensions_status_request_type", "Certificate Status Type", FieldType::UInt, Base::Dec, kTlsCertificateStatusTypes, 0, 8};
+constexpr FieldDef kCertStatusLen{"tls.handshake.ocsp_response_len", "OCSP Response Length", FieldType::UInt, Base::Dec, {}, 0, 24};
+constexpr FieldDef kOcspResponse{"tls.handshake.ocsp_response", "OCSP Response", FieldType::Bytes};
+constexpr ValueName kKeyUpdateRequests[] = {{0, "update_not_requested"}, {1, "update_requested"}};
+constexpr FieldDef kKeyUpdateRequest{"tls.handshake.key_update.request_update", "Key Update Request", FieldType::UInt, Base::Dec, kKeyUpdateRequests, 0, 8};
+constexpr ValueName kCertCompression[] = {{1, "zlib"}, {2, "brotli"}, {3, "zstd"}};
+constexpr FieldDef kCompCertAlg{"tls.compress_certificate.algorithm", "Algorithm", FieldType::UInt, Base::Dec, kCertCompression, 0, 16};
+constexpr FieldDef kCompCertUncompressed{"tls.compress_certificate.uncompressed_length", "Uncompressed Length", FieldType::UInt, Base::Dec, {}, 0, 24};
+constexpr FieldDef kCompCertLen{"tls.compress_certificate.compressed_certificate_message.length", "Length", FieldType::UInt, Base::Dec, {}, 0, 24};
+constexpr FieldDef kCompCert{"tls.compress_certificate.compressed_certificate_message", "Compressed Certificate Message", FieldType::Bytes};
+constexpr FieldDef kBody{"tls.handshake.data", "Message Data", FieldType::Bytes};
+
+ByteString bytes_of(Bytes b) { return ByteString{{b.begin(), b.end()}}; }
+
+std::string scheme_name(std::uint16_t v) {
+    std::string n = iana_name(kTlsSignatureSchemes, v, true);
+    if (n != "Unknown") return n;
+    // TLS 1.2 (hash, signature) pairs that are not SignatureScheme code points.
+    std::string hash = iana_name(kTlsHashAlgorithms, v >> 8), sig = iana_name(kTlsSignatureAlgorithms, v & 0xff);
+    if (hash != "Unknown" && sig != "Unknown") return hash + "_" + sig;
+    return "Unknown (0x" + hex_u16(v) + ")";
+}
+
+std::string group_name(std::uint16_t v) {
+    std::string n = iana_name(kTlsSupportedGroups, v, true);
+    return n == "Unknown" ? "Unknown (0x" + hex_u16(v) + ")" : n;
+}
+
+// A <len>-prefixed opaque vector shown as length + bytes.
+std::optional<Bytes> opaque(ByteReader& r, int prefix_bytes, NodeRef parent, const FieldDef& len_def,
+                            const FieldDef& data_def, const char* what) {
+    const std::size_t at = r.offset();
+    std::optional<std::uint32_t> len;
+    if (prefix_bytes == 1) {
+        if (auto v = r.u8()) len = *v;
+    } else if (prefix_bytes == 2) {
+        if (auto v = r.u16()) len = *v;
+    } else {
+        len = r.u24();
+    }
+    if (!len) {
+        parent.short_read(r, what);
+        return std::nullopt;
+    }
+    parent.add(len_def, std::uint64_t(*len), at, static_cast<std::size_t>(prefix_bytes));
+    auto b = r.bytes(*len);
+    if (!b) {
+        parent.short_read(r, what);
+        r.take_rest();
+        return std::nullopt;
+    }
+    if (*len) parent.add(data_def, bytes_of(*b), at + static_cast<std::size_t>(prefix_bytes), *len);
+    return b;
+}
+
+void add_signature(ByteReader& r, NodeRef parent, bool with_scheme, TlsConnectionFacts* facts,
+                   const FieldDef& len_def = kSigLen, const FieldDef& sig_def = kSig) {
+    if (with_scheme) {
+        auto scheme = r.u16();
+        if (!scheme) {
+            parent.short_read(r, "signature algorithm");
+            return;
+        }
+        parent.add(kSigScheme, std::uint64_t(*scheme), r.offset() - 2, 2)
+            .set_text("Signature Algorithm: " + scheme_name(*scheme) + " (0x" + hex_u16(*scheme) + ")");
+        if (facts) facts->ske_signature_scheme = *scheme;
+    }
+    opaque(r, 2, parent, len_def, sig_def, "signature");
+}
+
+void hello_random(ByteReader& r, NodeRef hs, std::vector<std::uint8_t>& store, bool server) {
+    auto random = r.bytes(32);
+    if (!random) {
+        hs.short_read(r, "random");
+        return;
+    }
+    store.assign(random->begin(), random->end());
+    hs.add(kRandom, bytes_of(*random), r.offset() - 32, 32);
+    if (!server) return;
+    // RFC 8446 section 4.1.3: a TLS 1.3 server that negotiates TLS 1.2 or below puts
+    // "DOWNGRD" + 01/00 in the last eight bytes.
+    static const std::uint8_t kDowngrade12[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01};
+    static const std::uint8_t kDowngrade11[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00};
+    if (std::memcmp(random->data() + 24, kDowngrade12, 8) == 0)
+        hs.expert(kDowngrade, "Server random ends with the TLS 1.2 downgrade sentinel (RFC 8446 4.1.3)");
+    else if (std::memcmp(random->data() + 24, kDowngrade11, 8) == 0)
+        hs.expert(kDowngrade, "Server random ends with the TLS 1.1-or-below downgrade sentinel (RFC 8446 4.1.3)");
+}
+
+void session_id(ByteReader& r, NodeRef hs, std::vector<std::uint8_t>& store) {
+    auto b = opaque(r, 1, hs, kSessionIdLen, kSessionId, "session ID");
+    if (b) store.assign(b->begin(), b->end());
+}
+
+void extensions_block(ByteReader& r, NodeRef hs, std::uint8_t type, int side, TlsConnectionFacts& facts) {
+    if (r.empty()) return;  // extensions are optional before TLS 1.3
+    const std::size_t at = r.offset();
+    auto block = r.u16_prefixed();
+    if (!block) {
+        hs.short_read(r, "extensions");
+        r.take_rest();
+        return;
+    }
+    hs.add(kExtLen, std::uint64_t(block->reported_remaining()), at, 2);
+    dissect_extensions(*block, hs, type, side, facts);
+}
+
+// RFC 8446 section 4.1.2:
+//   struct {
+//       ProtocolVersion legacy_version = 0x0303;
+//       Random random;
+//       opaque legacy_session_id<0..32>;
+//       CipherSuite cipher_suites<2..2^16-2>;
+//       opaque legacy_compression_methods<1..2^8-1>;
+//       Extension extensions<8..2^16-1>;
+//   } ClientHello;
+void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
+    auto version = r.u16();
+    if (!version) {
+        hs.short_read(r, "Client Hello");
+        return;
+    }
+    facts.client_hello_version = *version;
+    facts.client_hello = HelloFacts{};
+    facts.client_hello.seen = true;
+    facts.client_hello.version = *version;
+    hs.add(kHsVersion, std::uint64_t(*version), r.offset() - 2, 2)
+        .set_text("Version: " + tls_version_name(*version) + " (0x" + hex_u16(*version) + ")");
+    hello_random(r, hs, facts.client_random, false);
+    session_id(r, hs, facts.client_session_id);
+    const std::size_t at = r.offset();
+    auto suites = r.u16_prefixed();
+    if (!suites) {
+        hs.short_read(r, "cipher suites");
+        r.take_rest();
+        return;
+    }
+    const std::size_t n = suites->reported_remaining() / 2;
+    hs.add(kSuitesLen, std::uint64_t(suites->reported_remaining()), at, 2);
+    NodeRef list = hs.add_text(kSuites, "Cipher Suites (" + std::to_string(n) + " suite" + (n == 1 ? "" : "s") + ")",
+                               suites->offset(), suites->reported_remaining());
+    if (suites->reported_remaining() % 2) list.malformed("cipher suite list of odd length", at, 2);
+    while (suites->reported_remaining() >= 2) {
+        auto s = suites->u16();
+        if (!s) {
+            list.short_read(*suites, "cipher suite");
+            break;
+        }
+        facts.client_hello.cipher_suites.push_back(*s);
+        list.add(kSuite, std::uint64_t(*s), suites->offset() - 2, 2)
+            .set_text("Cipher Suite: " + cipher_suite_name(*s) + " (0x" + hex_u16(*s) + ")");
+    }
+    const std::size_t comp_at = r.offset();
+    auto comps = r.u8_prefixed();
+    if (!comps) {
+        hs.short_read(r, "compression methods");
+        r.take_rest();
+        return;
+    }
+    hs.add(kCompLen, std::uint64_t(comps->reported_remaining()), comp_at, 1);
+    NodeRef clist = hs.add_text(kComps, "Compression Methods (" + std::to_string(comps->reported_remaining()) + " method" +
+                                            (comps->reported_remaining() == 1 ? "" : "s") + ")",
+                                comps->offset(), comps->reported_remaining());
+    while (!comps->empty()) {
+        auto c = comps->u8();
+        if (!c) {
+            clist.short_read(*comps, "compression method");
+            break;
+        }
+        facts.client_hello.compression_methods.push_back(*c);
+        clist.add(kComp, std::uint64_t(*c), comps->offset() - 1, 1);
+    }
+    extensions_block(r, hs, kClientHello, 0, facts);
+}
+
+// RFC 8446 section 4.1.3:
+//   struct {
+//       ProtocolVersion legacy_version = 0x0303;
+//       Random random;
+//       opaque legacy_session_id_echo<0..32>;
+//       CipherSuite cipher_suite;
+//       uint8 legacy_compression_method = 0;
+//       Extension extensions<6..2^16-1>;
+//   } ServerHello;
+void server_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts, std::string& name) {
+    auto version = r.u16();
+    if (!version) {
+        hs.short_read(r, "Server Hello");
+        return;
+    }
+    hs.add(kHsVersion, std::uint64_t(*version), r.offset() - 2, 2)
+        .set_text("Version: " + tls_version_name(*version) + " (0x" + hex_u16(*version) + ")");
+    facts.server_hello = HelloFacts{};
+    facts.server_hello.seen = true;
+    facts.server_hello.version = *version;
+    hello_random(r, hs, facts.server_random, true);
+    // TLS 1.3 drafts before 22 had no session ID echo and no compression method.
+    const bool early_draft = ((*version >> 8) == 0x7f && (*version & 0xff) < 22) || (*version >> 8) == 0x7e;
+    const bool hrr = facts.server_random.size() == 32 &&
+                     std::memcmp(facts.server_random.data(), kHelloRetryRequestRandom, 32) == 0;
+    facts.parsing_hello_retry_request = hrr;
+    if (hrr) {
+        facts.hello_retry_request = true;
+        name = "Hello Retry Request";
+        hs.expert(kHrr, "This Server Hello is a HelloRetryRequest (its random is the special value of RFC 8446 4.1.3)");
+    }
+    if (!early_draft) session_id(r, hs, facts.server_session_id);
+    auto suite = r.u16();
+    if (!suite) {
+        hs.short_read(r, "Server Hello");
+        r.take_rest();
+        return;
+    }
+    hs.add(kSuite, std::uint64_t(*suite), r.offset() - 2, 2)
+        .set_text("Cipher Suite: " + cipher_suite_name(*suite) + " (0x" + hex_u16(*suite) + ")");
+    facts.server_hello.cipher_suites.assign(1, *suite);
+    if (!early_draft) {
+        auto comp = r.u8();
+        if (!comp) {
+            hs.short_read(r, "Server Hello");
+            r.take_rest();
+            return;
+        }
+        hs.add(kComp, std::uint64_t(*comp), r.offset() - 1, 1);
+        facts.server_hello.compression_methods.assign(1, *comp);
+    }
+    if (!hrr) {
+        facts.cipher_suite = *suite;
+        facts.negotiated_version = *version;  // supported_versions overrides below
+    }
+    extensions_block(r, hs, kServerHello, 1, facts);
+    facts.parsing_hello_retry_request = false;
+    // Resumption: TLS <= 1.2 echoes a non-empty session ID (or accepts a ticket, which
+    // shows as no Certificate following); TLS 1.3 selects a PSK. The TLS 1.3
+    // legacy_session_id_echo is compatibility padding, not resumption.
+    if (!hrr && !facts.tls13() && !facts.server_session_id.empty() &&
+        facts.server_session_id == facts.client_session_id) {
+        facts.resumed = true;
+        hs.expert(kResumed, "Session resumed: the server echoed the client's session ID");
+    }
+    if (!hrr && facts.tls13() && facts.server_selected_psk) {
+        facts.resumed = true;
+        hs.expert(kResumed, "Session resumed: the server selected a pre-shared key");
+    }
+}
+
+// RFC 5246 section 7.4.2 / RFC 8446 section 4.4.2:
+//   opaque ASN.1Cert<1..2^24-1>;
+//   struct { ASN.1Cert certificate_list<0..2^24-1>; } Certificate;            (TLS 1.2)
+//   struct { opaque certificate_request_context<0..2^8-1>;
+//            CertificateEntry certificate_list<0..2^24-1>; } Certificate;      (TLS 1.3)
+//   struct { opaque cert_data<1..2^24-1>; Extension extensions<0..2^16-1>; } CertificateEntry;
+void certificate(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts, PacketContext&) {
+    const bool tls13 = facts.tls13();
+    if (tls13) opaque(r, 1, hs, kCertContextLen, kCertContext, "certificate request context");
+    const std::size_t at = r.offset();
+    auto list = r.u24_prefixed();
+    if (!list) {
+        hs.short_read(r, "certificate list");
+        r.take_rest();
+        return;
+    }
+    hs.add(kCertsLen, std::uint64_t(list->reported_remaining()), at, 3);
+    NodeRef certs = hs.add(kCerts, std::monostate{}, list->offset(), list->reported_remaining());
+    auto& chain = side == 0 ? facts.client_certificates : facts.certificates;
+    chain.clear();
+    std::size_t count = 0;
+    while (!list->empty()) {
+        const std::size_t cert_at = list->offset();
+        auto der = list->u24_prefixed();
+        if (!der) {
+            certs.short_read(*list, "certificate");
+            break;
+        }
+        ++count;
+        certs.add(kCertLen, std::uint64_t(der->reported_remaining()), cert_at, 3);
+        NodeRef node;
+        if (certs) {
+            Bytes b = der->rest();
+            node = certs.add(kCert, bytes_of(b), der->offset(), der->reported_remaining());
+        }
+        CertificateSummary summary = dissect_x509_certificate(*der, node);
+        if (node) node.set_text("Certificate: " + certificate_one_line(summary));
+        chain.push_back(std::move(summary));
+        if (tls13) {
+            const std::size_t ext_at = list->offset();
+            auto ext = list->u16_prefixed();
+            if (!ext) {
+                certs.short_read(*list, "certificate entry extensions");
+                break;
+            }
+            certs.add(kExtLen, std::uint64_t(ext->reported_remaining()), ext_at, 2);
+            dissect_extensions(*ext, certs, kCertificate, side, facts);
+        }
+    }
+    if (certs) certs.set_text("Certificates (" + std::to_string(list->reported_remaining() == 0 ? count : count) +
+                              " certificate" + (count == 1 ? "" : "s") + ")");
+    if (side == 1) facts.server_sent_certificate = true;
+}
+
+// RFC 8422 section 5.4 (ECDHE), RFC 5246 section 7.4.3 (DHE):
+//   struct { ECCurveType curve_type; NamedCurve namedcurve; opaque point <1..2^8-1>; } ServerECDHParams;
+//   struct { opaque dh_p<1..2^16-1>; opaque dh_g<1..2^16-1>; opaque dh_Ys<1..2^16-1>; } ServerDHParams;
+//   followed by a signature (with its SignatureAndHashAlgorithm from TLS 1.2 on).
+void server_key_exchange(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
+    const bool with_scheme = !facts.negotiated_version || *facts.negotiated_version >= 0x0303;
+    const std::string suite = facts.cipher_suite ? cipher_suite_name(*facts.cipher_suite) : std::string();
+    const bool ecdhe = suite.find("_ECDHE_") != std::string::npos || suite.find("_ECDH_anon_") != std::string::npos;
+    const bool dhe = suite.find("_DHE_") != std::string::npos || suite.find("_DH_anon_") != std::string::npos;
+    const bool anon = suite.find("_anon_") != std::string::npos;
+    // Without a known suite, the first byte 3 (named_curve) is a good guess for ECDHE.
+    const bool looks_ec = ecdhe || (!dhe && r.peek_u8() == std::uint8_t{3});
+    if (looks_ec) {
+        NodeRef p = hs.add(kEcdhParams, std::monostate{}, r.offset(), r.reported_remaining());
+        auto curve_type = r.u8();
+        if (!curve_type) {
+            p.short_read(r, "EC parameters");
+            return;
+        }
+        p.add(kCurveType, std::uint64_t(*curve_type), r.offset() - 1, 1);
+        facts.ecdhe_curve_type = *curve_type;
+        if (*curve_type != 3) {
+            p.malformed("only named curves are used in practice (curve type " + std::to_string(*curve_type) + ")",
+                        r.offset() - 1, 1);
+            return;
+        }
+        auto group = r.u16();
+        if (!group) {
+            p.short_read(r, "named curve");
+            return;
+        }
+        p.add(kNamedCurve, std::uint64_t(*group), r.offset() - 2, 2)
+            .set_text("Named Curve: " + group_name(*group) + " (0x" + hex_u16(*group) + ")");
+        facts.kx_group = *group;
+        if (auto point = opaque(r, 1, p, kServerPointLen, kServerPoint, "EC point")) facts.kx_public_key_length = point->size();
+        if (!anon && !r.empty()) add_signature(r, p, with_scheme, &facts);
+        return;
+    }
+    {
+        const bool rsa_export = !dhe && suite.find("_EXPORT") != std::string::npos && suite.find("_RSA_") != std::string::npos;
+        if (rsa_export) {
+            NodeRef p = hs.add(kRsaParams, std::monostate{}, r.offset(), r.reported_remaining());
+            opaque(r, 2, p, kModulusLen, kModulus, "RSA modulus");
+            opaque(r, 2, p, kExponentLen, kExponent, "RSA exponent");
+            if (!r.empty()) add_signature(r, p, with_scheme, &facts);
+            return;
+        }
+        NodeRef p = hs.add(kDhParams, std::monostate{}, r.offset(), r.reported_remaining());
+        auto prime = opaque(r, 2, p, kPLen, kP, "DH p");
+        opaque(r, 2, p, kGLen, kG, "DH g");
+        if (auto ys = opaque(r, 2, p, kYsLen, kYs, "DH Ys")) facts.kx_public_key_length = ys->size();
+        if (prime) facts.kx_public_key_length = prime->size();
+        if (!anon && !r.empty()) add_signature(r, p, with_scheme, &facts);
+    }
+}
+
+// RFC 5246 section 7.4.7 / RFC 8422 section 5.7:
+//   select (KeyExchangeAlgorithm) { case rsa: EncryptedPreMasterSecret; (<0..2^16-1> from TLS 1.0 on)
+//     case dhe: ClientDiffieHellmanPublic (opaque dh_Yc<1..2^16-1>); case ecdhe: opaque point <1..2^8-1>; }
+void client_key_exchange(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
+    const std::string suite = facts.cipher_suite ? cipher_suite_name(*facts.cipher_suite) : std::string();
+    NodeRef p = hs.add(kClientParams, std::monostate{}, r.offset(), r.reported_remaining());
+    if (suite.find("_ECDHE_") != std::string::npos || suite.find("_ECDH_") != std::string::npos) {
+        p.set_text("EC Diffie-Hellman Client Params");
+        opaque(r, 1, p, kClientPointLen, kClientPoint, "EC point");
+    } else if (suite.find("_DHE_") != std::string::npos || suite.find("_DH_") != std::string::npos) {
+        p.set_text("Diffie-Hellman Client Params");
+        opaque(r, 2, p, kYcLen, kYc, "DH Yc");
+    } else if (facts.negotiated_version && *facts.negotiated_version == 0x0300) {
+        // SSL 3.0 sends the RSA-encrypted premaster secret without a length.
+        p.set_text("RSA Encrypted PreMaster Secret");
+        Bytes b = r.rest();
+        p.add(kEpms, bytes_of(b), r.offset(), r.reported_remaining());
+        r.take_rest();
+    } else if (facts.cipher_suite) {
+        p.set_text("RSA Encrypted PreMaster Secret");
+        opaque(r, 2, p, kEpmsLen, kEpms, "encrypted premaster secret");
+    } else {
+        // Without the Server Hello the key exchange is unknown: show bytes, guess nothing.
+        p.set_text("Client Key Exchange parameters (key exchange unknown: no Server Hello seen)");
+        Bytes b = r.rest();
+        p.add(kBody, bytes_of(b), r.offset(), r.reported_remaining());
+        r.take_rest();
+    }
+}
+
+// RFC 5246 section 7.4.4:
+//   struct { ClientCertificateType certificate_types<1..2^8-1>;
+//            SignatureAndHashAlgorithm supported_signature_algorithms<2^16-1>;
+//            DistinguishedName certificate_authorities<0..2^16-1>; } CertificateRequest;
+// RFC 8446 section 4.3.2:
+//   struct { opaque certificate_request_context<0..2^8-1>; Extension extensions<2..2^16-1>; } CertificateRequest;
+void certificate_request(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts) {
+    if (facts.tls13()) {
+        opaque(r, 1, hs, kCertContextLen, kCertContext, "certificate request context");
+        extensions_block(r, hs, kCertificateRequest, side, facts);
+        return;
+    }
+    const std::size_t at = r.offset();
+    auto types = r.u8_prefixed();
+    if (!types) {
+        hs.short_read(r, "certificate types");
+        r.take_rest();
+        return;
+    }
+    hs.add(kCertTypesCount, std::uint64_t(types->reported_remaining()), at, 1);
+    NodeRef tl = hs.add(kCertTypes, std::monostate{}, types->offset(), types->reported_remaining());
+    tl.set_text("Certificate types (" + std::to_string(types->reported_remaining()) + " types)");
+    while (auto t = types->u8()) tl.add(kCertType, std::uint64_t(*t), types->offset() - 1, 1);
+    if (!facts.negotiated_version || *facts.negotiated_version >= 0x0303) {
+        const std::size_t sat = r.offset();
+        auto algs = r.u16_prefixed();
+        if (!algs) {
+            hs.short_read(r, "signature algorithms");
+            r.take_rest();
+            return;
+        }
+        hs.add(kSigAlgsLen, std::uint64_t(algs->reported_remaining()), sat, 2);
+        NodeRef al = hs.add(kSigAlgs, std::monostate{}, algs->offset(), algs->reported_remaining());
+        al.set_text("Signature Hash Algorithms (" + std::to_string(algs->reported_remaining() / 2) + " algorithms)");
+        while (auto a = algs->u16())
+            al.add(kSigScheme, std::uint64_t(*a), algs->offset() - 2, 2)
+                .set_text("Signature Algorithm: " + scheme_name(*a) + " (0x" + hex_u16(*a) + ")");
+    }
+    const std::size_t dat = r.offset();
+    auto names = r.u16_prefixed();
+    if (!names) {
+        hs.short_read(r, "distinguished names");
+        r.take_rest();
+        return;
+    }
+    hs.add(kDnamesLen, std::uint64_t(names->reported_remaining()), dat, 2);
+    NodeRef dl = hs.add(kDnames, std::monostate{}, names->offset(), names->reported_remaining());
+    std::size_t count = 0;
+    while (!names->empty()) {
+        const std::size_t nat = names->offset();
+        auto dn = names->u16_prefixed();
+        if (!dn) {
+            dl.short_read(*names, "distinguished name");
+            break;
+        }
+        ++count;
+        Bytes b = dn->rest();
+        dl.add(kDname, hex_string(b), nat, dn->reported_remaining() + 2)
+            .set_text("Distinguished Name (" + std::to_string(b.size()) + " bytes of DER)");
+    }
+    dl.set_text("Distinguished Names (" + std::to_string(count) + " names)");
+}
+
+// RFC 5077 section 3.3 (TLS 1.2) / RFC 8446 section 4.6.1 (TLS 1.3):
+//   struct { uint32 ticket_lifetime_hint; opaque ticket<0..2^16-1>; } NewSessionTicket;
+//   struct { uint32 ticket_lifetime; uint32 ticket_age_add; opaque ticket_nonce<0..255>;
+//            opaque ticket<1..2^16-1>; Extension extensions<0..2^16-2>; } NewSessionTicket;
+void new_session_ticket(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts) {
+    auto lifetime = r.u32();
+    if (!lifetime) {
+        hs.short_read(r, "New Session Ticket");
+        return;
+    }
+    hs.add(kTicketLifetime, std::uint64_t(*lifetime), r.offset() - 4, 4)
+        .set_text("Session Ticket Lifetime Hint: " + std::to_string(*lifetime) + " seconds");
+    facts.ticket_lifetime = *lifetime;
+    const bool tls13 = facts.tls13();
+    if (tls13) {
+        if (auto add = r.u32()) hs.add(kTicketAgeAdd, std::uint64_t(*add), r.offset() - 4, 4);
+        opaque(r, 1, hs, kTicketNonceLen, kTicketNonce, "ticket nonce");
+    }
+    if (auto t = opaque(r, 2, hs, kTicketLen, kTicket, "session ticket")) facts.ticket_length = t->size();
+    if (tls13) extensions_block(r, hs, kNewSessionTicket, side, facts);
+}
+
+}  // namespace
+
+// RFC 8446 section 4:
+//   struct {
+//       HandshakeType msg_type;    /* handshake type */
+//       uint24 length;             /* remaining bytes in message */
+//       select (Handshake.msg_type) { ... };
+//   } Handshake;
+void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnectionFacts& facts, PacketContext& ctx,
+                               std::string& info) {
+    const std::size_t start = r.offset();
+    auto type = r.u8();
+    auto length = r.u24();
+    NodeRef hs = parent.add(kHandshakeNode, std::monostate{}, start, 4u + (length ? *length : 0u));
+    if (!length) {
+        hs.set_text("Handshake Protocol");
+        hs.short_read(r, "handshake header");
+        return;
+    }
+    std::string name = handshake_type_name(*type);
+    hs.add(kHsType, std::uint64_t(*type), start, 1)
+        .set_text("Handshake Type: " + name + " (" + std::to_string(*type) + ")");
+    hs.add(kHsLength, std::uint64_t(*length), start + 1, 3);
+    auto body_opt = r.child(*length);
+    if (!body_opt) {
+        hs.set_text("Handshake Protocol: " + name);
+        hs.short_read(r, name);
+        return;
+    }
+    ByteReader body = *body_opt;
+    switch (*type) {
+        case kHelloRequest:
+        case kServerHelloDone:
+        case kEndOfEarlyData:
+            break;
+        case kClientHello:
+            client_hello(body, hs, facts);
+            break;
+        case kServerHello:
+            server_hello(body, hs, facts, name);
+            break;
+        case kNewSessionTicket:
+            new_session_ticket(body, hs, side, facts);
+            break;
+        case kEncryptedExtensions:
+            extensions_block(body, hs, kEncryptedExtensions, side, facts);
+            break;
+        case kCertificate:
+            certificate(body, hs, side, facts, ctx);
+            break;
+        case kServerKeyExchange:
+            server_key_exchange(body, hs, facts);
+            break;
+        case kCertificateRequest:
+            certificate_request(body, hs, side, facts);
+            break;
+        case kCertificateVerify:
+            // RFC 8446 4.4.3 / RFC 5246 7.4.8: struct { SignatureScheme algorithm; opaque signature<0..2^16-1>; }
+            add_signature(body, hs, !facts.negotiated_version || *facts.negotiated_version >= 0x0303, nullptr,
+                          kVerifySigLen, kVerifySig);
+            break;
+        case kClientKeyExchange:
+            client_key_exchange(body, hs, facts);
+            break;
+        case kFinished: {
+            Bytes b = body.rest();
+            hs.add(kVerifyData, bytes_of(b), body.offset(), body.reported_remaining());
+            body.take_rest();
+            break;
+        }
+        case kCertificateStatus: {
+            // RFC 6066 section 8: struct { CertificateStatusType status_type; select (status_type) {
+            //   case ocsp: OCSPResponse; } response; }  opaque OCSPResponse<1..2^24-1>;
+            if (auto t = body.u8()) hs.add(kCertStatusType, std::uint64_t(*t), body.offset() - 1, 1);
+            opaque(body, 3, hs, kCertStatusLen, kOcspResponse, "OCSP response");
+            break;
+        }
+        case kKeyUpdate:
+            if (auto u = body.u8()) hs.add(kKeyUpdateRequest, std::uint64_t(*u), body.offset() - 1, 1);
+            break;
+        case kCompressedCertificate: {
+            // RFC 8879 section 4: struct { CertificateCompressionAlgorithm algorithm;
+            //   uint24 uncompressed_length; opaque compressed_certificate_message<1..2^24-1>; }
+            if (auto a = body.u16()) hs.add(kCompCertAlg, std::uint64_t(*a), body.offset() - 2, 2);
+            if (auto u = body.u24()) hs.add(kCompCertUncompressed, std::uint64_t(*u), body.offset() - 3, 3);
+            opaque(body, 3, hs, kCompCertLen, kCompCert, "compressed certificate");
+            break;
+        }
+        default: {
+            Bytes b = body.rest();
+            if (!b.empty()) hs.add(kBody, bytes_of(b), body.offset(), body.reported_remaining());
+            body.take_rest();
+            break;
+        }
+    }
+    hs.set_text("Handshake Protocol: " + name);
+    if (!body.empty()) {
+        if (body.captured_all())
+            hs.malformed(std::to_string(body.remaining()) + " trailing bytes after the " + name, body.offset(),
+                         body.remaining());
+    }
+    facts.handshake.push_back({ctx.frame.number, ctx.frame.ts_ns, side, *type});
+    if (*type == kClientHello) facts.client_hello.frame = ctx.frame.number;
+    if (*type == kServerHello) facts.server_hello.frame = ctx.frame.number;
+    if (!info.empty()) info += ", ";
+    info += name;
+}
+
+}  // namespace tlsdissect
