@@ -57,6 +57,7 @@ struct Options {
     bool field_header = false;
     std::int64_t count = -1;
     bool sessions = false;
+    bool json = false;
     bool jsonl = false;
     std::int64_t follow = -1;
     std::string follow_format = "ascii";
@@ -76,6 +77,7 @@ bool use_color(const std::string& mode) {
 std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
     const bool color = use_color(o.color);
     if (!o.fields.empty()) return make_fields_printer(stdout, o.fields, o.field_header);
+    if (o.json || (o.jsonl && !o.sessions)) return make_json_printer(stdout, o.jsonl);
     if (o.summary) return make_summary_printer(stdout, color, o.hex);
     return make_tree_printer(stdout, TreeOptions{color, o.hex});
 }
@@ -153,7 +155,9 @@ int main(int argc, char** argv) {
     app.add_flag("--sessions", o.sessions,
                  "Print one JSON record per TLS connection (and DNS transaction) instead of packets; "
                  "see docs/json.md");
-    app.add_flag("--jsonl", o.jsonl, "With --sessions: one JSON object per line, each as soon as it is complete");
+    app.add_flag("--json", o.json, "Print every packet with its field tree as a JSON array; see docs/json.md");
+    app.add_flag("--jsonl", o.jsonl,
+                 "JSON Lines: one packet (or, with --sessions, one session) per line, as soon as it is complete");
     app.add_option("--follow", o.follow,
                    "Print TCP stream N's reassembled payload, both directions, instead of packets "
                    "(like tshark -z follow,tcp,ascii,N)")
