@@ -6,6 +6,7 @@ packages=(
   libpcap-dev libcli11-dev libfmt-dev nlohmann-json3-dev catch2 libssl-dev zlib1g-dev
   ieee-data   # the IEEE OUI registry, source of the vendor table
   tshark      # the reference dissector for the differential tests
+  python3-jsonschema  # validates the JSON output against docs/*.schema.json
   clang       # the fuzz targets (libFuzzer)
 )
 missing=()

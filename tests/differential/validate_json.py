@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Validates tlsdissect's JSON output against the schemas in docs/ on every capture:
+--sessions (one document), --sessions --jsonl (one record per line), --json and --jsonl.
+
+Usage: validate_json.py TLSDISSECT SCHEMA_DIR CAPTURE_OR_DIR [...]
+Exit 0 when all validate, 1 otherwise, 77 when python3-jsonschema is not installed.
+"""
+import json
+import os
+import subprocess
+import sys
+
+try:
+    import jsonschema
+except ImportError:
+    # The system Python may have it when the one on PATH does not.
+    if os.path.exists("/usr/bin/python3") and sys.executable != "/usr/bin/python3":
+        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
+    print("python3-jsonschema not installed: skipping")
+    sys.exit(77)
+
+SUFFIXES = (".pcap", ".pcapng", ".pcap.gz")
+
+
+def captures(paths):
+    for p in paths:
+        if os.path.isdir(p):
+            for root, _, files in os.walk(p):
+                for f in sorted(files):
+                    if f.endswith(SUFFIXES):
+                        yield os.path.join(root, f)
+        elif os.path.exists(p):
+            yield p
+
+
+def main():
+    if len(sys.argv) < 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    tool, schema_dir = sys.argv[1], sys.argv[2]
+    with open(os.path.join(schema_dir, "sessions.schema.json")) as f:
+        sessions_schema = json.load(f)
+    with open(os.path.join(schema_dir, "packets.schema.json")) as f:
+        packet_schema = json.load(f)
+    cls = jsonschema.validators.validator_for(sessions_schema)
+    sessions = cls(sessions_schema)
+    packets = cls(packet_schema)
+    record_schema = {"$defs": sessions_schema["$defs"],
+                     "oneOf": [{"$ref": "#/$defs/tls"}, {"$ref": "#/$defs/dns"}]}
+    records = cls(record_schema)
+    passed = failed = 0
+    for capture in captures(sys.argv[3:]):
+        problems = []
+
+        def run(*args):
+            r = subprocess.run([tool, *args, capture], capture_output=True, text=True)
+            if r.returncode not in (0, 6):
+                problems.append(f"{' '.join(args)}: exit {r.returncode}: {r.stderr.strip()}")
+            return r.stdout
+
+        def check(validator, doc, what):
+            for e in list(validator.iter_errors(doc))[:3]:
+                path = "/".join(str(p) for p in e.absolute_path)
+                problems.append(f"{what}: {path}: {e.message[:200]}")
+
+        check(sessions, json.loads(run("--sessions") or "{}"), "--sessions")
+        for i, line in enumerate(run("--sessions", "--jsonl").splitlines()):
+            check(records, json.loads(line), f"--sessions --jsonl line {i + 1}")
+        for i, p in enumerate(json.loads(run("--json") or "[]")):
+            check(packets, p, f"--json packet {i + 1}")
+        for i, line in enumerate(run("--jsonl").splitlines()):
+            check(packets, json.loads(line), f"--jsonl line {i + 1}")
+        name = os.path.relpath(capture)
+        if problems:
+            failed += 1
+            print(f"FAIL {name}")
+            for p in problems[:10]:
+                print("    " + p)
+        else:
+            passed += 1
+            print(f"ok   {name}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
