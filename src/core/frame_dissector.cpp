@@ -1,5 +1,6 @@
 // The frame layer ("Frame 16: 255 bytes on wire ...") and the engine that carries
 // state from packet to packet.
+#include <algorithm>
 #include <string>
 
 #include "core/packet_context.hpp"
@@ -139,7 +140,11 @@ void FrameDissector::finish() {
     EngineState& s = *state_;
     PacketContext ctx{FrameInfo{}, NodeRef{}, nullptr, s.tcp, s.udp, s.fragments, s.services, {}, {}, {}, 0};
     ctx.frame.number = s.frames;
-    s.tcp.for_each([&](TcpConversation& conv) { close_tcp_conversation(conv, ctx); });
+    // In stream order, so that streaming output (--sessions --jsonl) is predictable.
+    std::vector<TcpConversation*> open;
+    s.tcp.for_each([&](TcpConversation& conv) { open.push_back(&conv); });
+    std::sort(open.begin(), open.end(), [](const auto* a, const auto* b) { return a->stream < b->stream; });
+    for (auto* conv : open) close_tcp_conversation(*conv, ctx);
 }
 
 void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketColumns* columns,
