@@ -429,7 +429,7 @@ DnsMessageFacts parse_dns_message(ByteReader r, NodeRef layer, DnsFlavor flavor,
     auto flags = r.u16();
     if (layer) layer.set_text(std::string(layer_def.label));
     if (id) layer.add(kId, std::uint64_t(*id), at, 2);
-    if (!flags) {
+    if (!all_read(id, flags)) {
         p.short_read(layer, r, "DNS header");
         if (info) *info = "DNS message too short for a header";
         return facts;

@@ -319,7 +319,7 @@ void type_bitmap(ByteReader& r, RdataContext& c, std::string& types) {
         const std::size_t at = r.offset();
         auto window = r.u8();
         auto length = r.u8();
-        if (!length) {
+        if (!all_read(window, length)) {
             c.short_read(c.rr, r, "type bit map window header");
             return;
         }
@@ -450,7 +450,7 @@ void rdata_wks(ByteReader& r, RdataContext& c) {
     const std::size_t at = r.offset();
     auto addr = r.bytes(4);
     auto proto = r.u8();
-    if (!proto) {
+    if (!all_read(addr, proto)) {
         c.short_read(c.rr, r, "WKS address and protocol");
         return;
     }
@@ -533,7 +533,7 @@ void rdata_srv(ByteReader& r, RdataContext& c) {
     auto priority = r.u16();
     auto weight = r.u16();
     auto port = r.u16();
-    if (!port) {
+    if (!all_read(priority, weight, port)) {
         c.short_read(c.rr, r, "SRV priority, weight and port");
         return;
     }
@@ -554,7 +554,7 @@ void rdata_naptr(ByteReader& r, RdataContext& c) {
     const std::size_t at = r.offset();
     auto order = r.u16();
     auto preference = r.u16();
-    if (!preference) {
+    if (!all_read(order, preference)) {
         c.short_read(c.rr, r, "NAPTR order and preference");
         return;
     }
@@ -582,7 +582,7 @@ void rdata_ds(ByteReader& r, RdataContext& c) {
     auto key = r.u16();
     auto algorithm = r.u8();
     auto digest_type = r.u8();
-    if (!digest_type) {
+    if (!all_read(key, algorithm, digest_type)) {
         c.short_read(c.rr, r, "DS key tag, algorithm and digest type");
         return;
     }
@@ -606,7 +606,7 @@ void rdata_rrsig(ByteReader& r, RdataContext& c) {
     auto expiration = r.u32();
     auto inception = r.u32();
     auto key_tag = r.u16();
-    if (!key_tag) {
+    if (!all_read(covered, algorithm, labels, original_ttl, expiration, inception, key_tag)) {
         c.short_read(c.rr, r, "RRSIG fixed fields");
         return;
     }
@@ -666,7 +666,7 @@ void rdata_dnskey(ByteReader& r, RdataContext& c) {
     auto flags = r.u16();
     auto protocol = r.u8();
     auto algorithm = r.u8();
-    if (!algorithm) {
+    if (!all_read(flags, protocol, algorithm)) {
         c.short_read(c.rr, r, "DNSKEY flags, protocol and algorithm");
         return;
     }
@@ -701,7 +701,7 @@ void rdata_nsec3(ByteReader& r, RdataContext& c, bool param) {
     auto flags = r.u8();
     auto iterations = r.u16();
     auto salt_length = r.u8();
-    if (!salt_length) {
+    if (!all_read(algo, flags, iterations, salt_length)) {
         c.short_read(c.rr, r, "NSEC3 parameters");
         return;
     }
@@ -749,7 +749,7 @@ void rdata_tlsa(ByteReader& r, RdataContext& c) {
     auto usage = r.u8();
     auto selector = r.u8();
     auto matching = r.u8();
-    if (!matching) {
+    if (!all_read(usage, selector, matching)) {
         c.short_read(c.rr, r, "TLSA usage, selector and matching type");
         return;
     }
@@ -766,7 +766,7 @@ void rdata_sshfp(ByteReader& r, RdataContext& c) {
     const std::size_t at = r.offset();
     auto algorithm = r.u8();
     auto type = r.u8();
-    if (!type) {
+    if (!all_read(algorithm, type)) {
         c.short_read(c.rr, r, "SSHFP algorithm and type");
         return;
     }
@@ -782,7 +782,7 @@ void rdata_cert(ByteReader& r, RdataContext& c) {
     auto type = r.u16();
     auto tag = r.u16();
     auto algorithm = r.u8();
-    if (!algorithm) {
+    if (!all_read(type, tag, algorithm)) {
         c.short_read(c.rr, r, "CERT type, key tag and algorithm");
         return;
     }
@@ -799,7 +799,7 @@ void rdata_caa(ByteReader& r, RdataContext& c) {
     const std::size_t at = r.offset();
     auto flags = r.u8();
     auto tag_length = r.u8();
-    if (!tag_length) {
+    if (!all_read(flags, tag_length)) {
         c.short_read(c.rr, r, "CAA flags and tag length");
         return;
     }
@@ -932,7 +932,7 @@ void rdata_svcb(ByteReader& r, RdataContext& c) {
         const std::size_t param_at = r.offset();
         auto key = r.u16();
         auto length = r.u16();
-        if (!length) {
+        if (!all_read(key, length)) {
             c.short_read(c.rr, r, "SvcParam key and length");
             return;
         }
@@ -1078,7 +1078,7 @@ void rdata_tsig(ByteReader& r, RdataContext& c) {
     auto time_signed = r.u48();
     auto fudge = r.u16();
     auto mac_size = r.u16();
-    if (!mac_size) {
+    if (!all_read(time_signed, fudge, mac_size)) {
         c.short_read(c.rr, r, "TSIG time, fudge and MAC size");
         return;
     }
@@ -1096,7 +1096,7 @@ void rdata_tsig(ByteReader& r, RdataContext& c) {
     auto original_id = r.u16();
     auto error = r.u16();
     auto other_len = r.u16();
-    if (!other_len) {
+    if (!all_read(original_id, error, other_len)) {
         c.short_read(c.rr, r, "TSIG original id, error and other length");
         return;
     }
@@ -1146,7 +1146,7 @@ void edns_option(std::uint16_t code, ByteReader v, NodeRef opt, RdataContext& c,
             auto family = v.u16();
             auto source = v.u8();
             auto scope = v.u8();
-            if (!scope) {
+            if (!all_read(family, source, scope)) {
                 c.short_read(opt, v, "client subnet family and prefix lengths");
                 return;
             }
@@ -1339,7 +1339,7 @@ void dissect_edns_options(ByteReader r, RdataContext& c) {
         const std::size_t at = r.offset();
         auto code = r.u16();
         auto length = r.u16();
-        if (!length) {
+        if (!all_read(code, length)) {
             c.short_read(c.rr, r, "EDNS option code and length");
             return;
         }

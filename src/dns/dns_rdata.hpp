@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "dns/dns_message.hpp"
@@ -27,6 +28,13 @@ struct RdataContext {
     void bad(NodeRef at, std::string why, std::size_t offset, std::size_t length);
     void short_read(NodeRef at, const ByteReader& reader, std::string_view what);
 };
+
+// True when every read in a group succeeded. A failed read does not move the reader,
+// so a later, shorter read may still succeed: check them all, never only the last.
+template <typename... T>
+bool all_read(const std::optional<T>&... reads) {
+    return (reads.has_value() && ...);
+}
 
 // Dissects RDATA of `type`; `rdata` holds exactly RDLENGTH bytes (or what is left of the
 // message when RDLENGTH lies). Unknown types are shown as bytes (RFC 3597).
