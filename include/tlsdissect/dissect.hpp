@@ -39,6 +39,7 @@ struct FrameInfo {
 };
 
 class EngineState;
+class DnsTransactionTable;
 
 // One piece of a followed TCP stream (--follow), in stream order per direction.
 struct FollowChunk {
@@ -84,6 +85,8 @@ public:
     // Bytes held by TCP reassembly right now, over all connections.
     std::size_t tcp_buffered_bytes() const;
     std::size_t open_tcp_connections() const;
+    // The DNS query/response matching table (for the sessions model).
+    DnsTransactionTable& dns_transactions();
 
 private:
     void expire_connections(std::int64_t now_ns);

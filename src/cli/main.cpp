@@ -103,7 +103,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o) 
     }
     std::unique_ptr<SessionsPrinter> sessions;
     if (o.sessions) {
-        sessions = make_sessions_printer(stdout, o.jsonl);
+        sessions = make_sessions_printer(stdout, o.jsonl, dissector.dns_transactions());
         dissector.on_tcp_close([&sessions](const TcpConversation& conv) { sessions->tcp_closed(conv); });
     }
     const bool print_packets = !follow && !sessions;
@@ -126,6 +126,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o) 
         dissector.dissect(packet, print_packets && printer.wants_tree() ? &tree : nullptr,
                           print_packets && printer.wants_columns() ? &columns : nullptr, &info);
         if (print_packets) printer.packet(info, &tree, &columns);
+        if (sessions) sessions->poll();
     }
     dissector.finish();
     if (follow) follow->finish();

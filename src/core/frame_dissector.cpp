@@ -97,6 +97,7 @@ std::uint64_t FrameDissector::frames() const { return state_->frames; }
 
 std::size_t FrameDissector::tcp_buffered_bytes() const { return state_->tcp_buffered; }
 std::size_t FrameDissector::open_tcp_connections() const { return state_->tcp.open(); }
+DnsTransactionTable& FrameDissector::dns_transactions() { return state_->dns; }
 
 void FrameDissector::set_limits(const EngineLimits& limits) {
     if (limits.tcp_max_out_of_order_bytes) state_->tcp_limits.max_out_of_order_bytes = limits.tcp_max_out_of_order_bytes;

@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
+#include "dns/dns_transactions.hpp"
 #include "tls/fingerprints.hpp"
 #include "tls/tls_connection.hpp"
 #include "tlsdissect/text.hpp"
@@ -102,7 +104,46 @@ json certificate_json(const CertificateSummary& c) {
                 {"sha1", or_null(c.sha1_hex)}};
 }
 
-json tls_session(const TcpConversation& conv, const TlsConnection& tls) {
+std::string upper(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// DNS names compare case-insensitively, without a trailing dot.
+bool same_name(std::string a, std::string b) {
+    auto norm = [](std::string& s) {
+        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (!s.empty() && s.back() == '.') s.pop_back();
+    };
+    norm(a);
+    norm(b);
+    return a == b;
+}
+
+json dns_record(const DnsTransactionRecord& t) {
+    json j;
+    j["kind"] = "dns";
+    j["id"] = t.id;
+    j["query_frame"] = t.query_frame ? json(t.query_frame) : json(nullptr);
+    j["response_frame"] = t.response_frame ? json(t.response_frame) : json(nullptr);
+    j["response_time"] = t.response_frame ? json(static_cast<double>(t.response_time_ns) / 1e9) : json(nullptr);
+    j["name"] = t.questions.empty() ? json(nullptr) : json(t.questions.front().name);
+    j["type"] = t.questions.empty() ? json(nullptr) : json(dns_type_text(t.questions.front().type));
+    j["rcode"] = t.response_frame ? json(upper(iana_name(kDnsRcodes, t.rcode))) : json(nullptr);
+    j["transport"] = t.transport == DnsTransport::Tcp ? "tcp" : "udp";
+    j["client"] = {{"ip", t.client.to_string()}, {"port", t.client_port}};
+    j["server"] = {{"ip", t.server.to_string()}, {"port", t.server_port}};
+    j["retransmissions"] = t.retransmissions;
+    json answers = json::array();
+    for (const auto& a : t.answers) {
+        if (a.section != DnsSection::Answer) continue;
+        answers.push_back({{"name", a.name}, {"type", dns_type_text(a.type)}, {"ttl", a.ttl}, {"data", a.data}});
+    }
+    j["answers"] = answers;
+    return j;
+}
+
+json tls_session(const TcpConversation& conv, const TlsConnection& tls, const DnsTransactionTable& dns) {
     const TlsConnectionFacts& f = tls.facts();
     const int client = tls.client_side();
     const int server = 1 - client;
@@ -211,17 +252,42 @@ json tls_session(const TcpConversation& conv, const TlsConnection& tls) {
     }
     j["bytes"] = {{"c2s", conv.payload_bytes[client]}, {"s2c", conv.payload_bytes[server]}};
     j["first_frame"] = conv.first_frame;
+    // The DNS answer that gave the client this server address, earlier in the capture.
+    if (auto r = dns.resolution_for(conv.address[server], conv.first_frame)) {
+        json chain = r->cname_chain;
+        json sni_matches = nullptr;
+        if (!f.sni.empty()) {
+            bool m = same_name(f.sni, r->name);
+            for (const auto& c : r->cname_chain) m = m || same_name(f.sni, c);
+            sni_matches = m;
+        }
+        j["resolved_by"] = {{"frame", r->frame}, {"name", r->name}, {"cname_chain", chain}, {"sni_matches", sni_matches}};
+    } else {
+        j["resolved_by"] = nullptr;
+    }
     return j;
 }
 
 class JsonSessionsPrinter final : public SessionsPrinter {
 public:
-    JsonSessionsPrinter(std::FILE* out, bool lines) : out_(out), lines_(lines) {}
+    JsonSessionsPrinter(std::FILE* out, bool lines, DnsTransactionTable& dns) : out_(out), lines_(lines), dns_(dns) {
+        dns_.keep_completed(true);
+    }
+
+    void poll() override {
+        for (auto& t : dns_.take_completed()) {
+            json j = dns_record(t);
+            if (lines_)
+                write(j.dump() + "\n");
+            else
+                dns_records_.emplace(t.query_frame ? t.query_frame : t.response_frame, std::move(j));
+        }
+    }
 
     void tcp_closed(const TcpConversation& conv) override {
         const auto* tls = dynamic_cast<const TlsConnection*>(conv.app.get());
         if (!tls) return;
-        json j = tls_session(conv, *tls);
+        json j = tls_session(conv, *tls, dns_);
         if (lines_) {
             write(j.dump() + "\n");
         } else {
@@ -230,6 +296,15 @@ public:
     }
 
     void finish(const std::string& path, const CaptureReader& reader, std::uint64_t packets) override {
+        poll();
+        // Queries that never got an answer are transactions too.
+        for (auto& t : dns_.unanswered()) {
+            json j = dns_record(t);
+            if (lines_)
+                write(j.dump() + "\n");
+            else
+                dns_records_.emplace(t.query_frame, std::move(j));
+        }
         if (lines_) return;
         json doc;
         doc["capture"] = {{"file", path},
@@ -242,8 +317,14 @@ public:
             tls.push_back(std::move(j));
         }
         doc["tls"] = tls;
-        doc["dns"] = json::array();
+        json dns = json::array();
+        for (auto& [frame, j] : dns_records_) {
+            j.erase("kind");
+            dns.push_back(std::move(j));
+        }
+        doc["dns"] = dns;
         sessions_.clear();
+        dns_records_.clear();
         write(doc.dump(2) + "\n");
     }
 
@@ -252,13 +333,15 @@ private:
 
     std::FILE* out_;
     bool lines_;
+    DnsTransactionTable& dns_;
     std::map<std::uint32_t, json> sessions_;
+    std::multimap<std::uint64_t, json> dns_records_;
 };
 
 }  // namespace
 
-std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines) {
-    return std::make_unique<JsonSessionsPrinter>(out, lines);
+std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns) {
+    return std::make_unique<JsonSessionsPrinter>(out, lines, dns);
 }
 
 }  // namespace tlsdissect

@@ -12,17 +12,21 @@
 namespace tlsdissect {
 
 struct TcpConversation;
+class DnsTransactionTable;
 
 class SessionsPrinter {
 public:
     virtual ~SessionsPrinter() = default;
     // A TCP connection ended: record (or, streaming, print) its TLS session.
     virtual void tcp_closed(const TcpConversation& conv) = 0;
+    // After each packet: takes the DNS transactions that completed (streaming prints them).
+    virtual void poll() = 0;
     // The file is done: print the document (or the remaining lines).
     virtual void finish(const std::string& path, const CaptureReader& reader, std::uint64_t packets) = 0;
 };
 
 // `lines`: JSON Lines, one record per line as soon as it is complete.
-std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines);
+// `dns` gives the DNS transactions and the DNS -> TLS link (resolved_by).
+std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns);
 
 }  // namespace tlsdissect
