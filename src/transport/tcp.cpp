@@ -114,6 +114,23 @@ struct OptionSummary {
     int window_shift = -1;
 };
 
+// The window scale shift of a SYN's options, when nothing else is wanted (-1: none).
+int window_scale_only(ByteReader opts) {
+    while (!opts.empty()) {
+        auto kind = opts.u8();
+        if (!kind || *kind == 0) break;
+        if (*kind == 1) continue;
+        auto len = opts.u8();
+        if (!len || *len < 2) break;
+        if (*kind == 3 && *len == 3) {
+            auto shift = opts.u8();
+            return shift ? (*shift > 14 ? 14 : *shift) : -1;
+        }
+        if (!opts.skip(*len - 2u)) break;
+    }
+    return -1;
+}
+
 OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_ack, bool relative) {
     OptionSummary summary;
     NodeRef list;
@@ -425,7 +442,12 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
         tcp.add(kUrgent, std::uint64_t(*urgent), start + 18, 2);
     }
     // SYNs are never scaled, so the window above does not depend on these options.
-    if (header_ok && header_len > 20) options = dissect_options(tcp, option_reader, rev.base_seq, true);
+    if (header_ok && header_len > 20) {
+        if (tcp || ctx.columns)
+            options = dissect_options(tcp, option_reader, rev.base_seq, true);
+        else if (flags & kSyn)
+            options.window_shift = window_scale_only(option_reader);  // nothing to show: only state
+    }
     if (flags & kSyn) {
         fwd.window_scale = options.window_shift >= 0 ? options.window_shift : -2;
         if (flags & kAckFlag) {
