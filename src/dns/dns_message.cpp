@@ -476,6 +476,10 @@ DnsMessageFacts parse_dns_message(ByteReader r, NodeRef layer, DnsFlavor flavor,
         NodeRef section = layer.add_text(kSection, update ? kUpdateSectionNames[s] : kSectionNames[s], r.offset(), 0);
         const std::size_t section_start = r.offset();
         for (unsigned i = 0; i < count; ++i) {
+            if (facts.truncated && r.remaining() == 0) {
+                p.stop = true;  // the capture ended; that was said once already
+                break;
+            }
             if (r.empty()) {
                 p.anomaly(section, false,
                           std::string(kCountNames[s]) + " says " + std::to_string(count) + "; the message ends after " +

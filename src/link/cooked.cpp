@@ -78,7 +78,7 @@ void dissect_sll(ByteReader r, PacketContext& ctx) {
     auto protocol = r.u16();
     NodeRef sll = ctx.root.add(kSll, std::monostate{}, start, 16);
     sll.set_text("Linux cooked capture v1");
-    if (!protocol) {
+    if (!pkttype || !hatype || !halen || !addr || !protocol) {
         sll.short_read(r, "Linux cooked header");
         return;
     }

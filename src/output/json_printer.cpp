@@ -89,7 +89,7 @@ public:
         for (std::int32_t id = tree->node(0).first_child; id != kNoNode; id = tree->node(id).next_sibling)
             layers.push_back(node_json(*tree, id));
         p["layers"] = std::move(layers);
-        std::string text = p.dump(lines_ ? -1 : 2);
+        std::string text = p.dump(lines_ ? -1 : 2, ' ', false, json::error_handler_t::replace);
         if (lines_) {
             text.push_back('\n');
         } else {

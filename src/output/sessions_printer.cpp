@@ -278,7 +278,7 @@ public:
         for (auto& t : dns_.take_completed()) {
             json j = dns_record(t);
             if (lines_)
-                write(j.dump() + "\n");
+                write(j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
             else
                 dns_records_.emplace(t.query_frame ? t.query_frame : t.response_frame, std::move(j));
         }
@@ -289,7 +289,7 @@ public:
         if (!tls) return;
         json j = tls_session(conv, *tls, dns_);
         if (lines_) {
-            write(j.dump() + "\n");
+            write(j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         } else {
             sessions_[conv.stream] = std::move(j);
         }
@@ -301,7 +301,7 @@ public:
         for (auto& t : dns_.unanswered()) {
             json j = dns_record(t);
             if (lines_)
-                write(j.dump() + "\n");
+                write(j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
             else
                 dns_records_.emplace(t.query_frame, std::move(j));
         }
@@ -325,7 +325,7 @@ public:
         doc["dns"] = dns;
         sessions_.clear();
         dns_records_.clear();
-        write(doc.dump(2) + "\n");
+        write(doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
     }
 
 private:

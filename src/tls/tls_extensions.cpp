@@ -519,7 +519,9 @@ void dissect_sct_list(ByteReader& r, NodeRef parent) {
         r.take_rest();
         return;
     }
-    parent.add(kSctsLen, std::uint64_t(list->reported_remaining()), at, 2);
+    NodeRef len_node = parent.add(kSctsLen, std::uint64_t(list->reported_remaining()), at, 2);
+    const std::size_t list_length = list->reported_remaining();
+    std::size_t count = 0;
     while (!list->empty()) {
         const std::size_t sat = list->offset();
         auto sct = list->u16_prefixed();
@@ -527,12 +529,13 @@ void dissect_sct_list(ByteReader& r, NodeRef parent) {
             parent.short_read(*list, "SCT");
             break;
         }
+        ++count;
         NodeRef n = parent.add(kSct, std::monostate{}, sat, sct->reported_remaining() + 2);
         n.add(kSctLen, std::uint64_t(sct->reported_remaining()), sat, 2);
         auto version = sct->u8();
         auto log = sct->bytes(32);
-        auto ts = sct->u64();
-        if (!ts) {
+        auto ts = log ? sct->u64() : std::nullopt;  // a failed read consumes nothing: stop at the first
+        if (!version || !log || !ts) {
             n.short_read(*sct, "SCT");
             continue;
         }
@@ -563,6 +566,8 @@ void dissect_sct_list(ByteReader& r, NodeRef parent) {
         Bytes b = sig->rest();
         n.add(kSctSig, bytes_of(b), sig->offset(), sig->reported_remaining());
     }
+    len_node.set_text("Serialized SCT List Length: " + std::to_string(list_length) + " (" + std::to_string(count) +
+                      (count == 1 ? " SCT)" : " SCTs)"));
 }
 
 // RFC 8446 section 4.2:

@@ -10,6 +10,7 @@
 //    a boolean, a bit string) is again decoded by OpenSSL's ASN.1 functions; the walker
 //    never interprets content octets itself.
 #include "tls/x509.hpp"
+#include "tls/tls_common.hpp"
 
 #include <arpa/inet.h>
 #include <openssl/asn1.h>
@@ -194,8 +195,6 @@ constexpr FieldDef kAuthorityCertIssuer{"x509ce.authorityCertIssuer", "authority
 constexpr FieldDef kAuthorityCertSerialNumber{"x509ce.authorityCertSerialNumber", "authorityCertSerialNumber",
                                               FieldType::Bytes};
 // RFC 6962 section 3.3: the SCT list extension, framed only (count and bytes of each SCT).
-constexpr FieldDef kSctListLength{"tls.sct.scts_length", "Serialized SCT List Length", FieldType::UInt};
-constexpr FieldDef kSctLength{"tls.sct.sct_length", "Serialized SCT Length", FieldType::UInt};
 
 // Longest byte string spelled out in a custom label ("modulus: 0x00b60d…"), as the tree
 // printer does for plain byte fields.
@@ -1342,34 +1341,11 @@ void CertificateWalk::authority_key_identifier(NodeRef ext, const Element& seq, 
 // SignedCertificateTimestampList: a TLS vector inside the OCTET STRING (RFC 6962 section 3.3):
 //     opaque SerializedSCT<1..2^16-1>;
 //     struct { SerializedSCT sct_list <1..2^16-1>; } SignedCertificateTimestampList;
-// Framed only: how many SCTs, and each SCT's bytes.
+// Each SCT decoded by the TLS code that also reads the TLS extension (as Wireshark does).
 void CertificateWalk::sct_list(NodeRef ext, const Element& octets) {
     ByteReader r = octets.content;
-    const std::size_t at = r.offset();
-    auto list = r.u16_prefixed();
-    if (!list) {
-        ext.short_read(r, "SignedCertificateTimestampList");
-        return;
-    }
-    const std::size_t list_length = list->reported_remaining();
-    NodeRef node = ext.add(kSctListLength, std::uint64_t(list_length), at, 2);
-    std::size_t count = 0;
-    while (!list->empty()) {
-        const std::size_t sct_at = list->offset();
-        auto sct = list->u16_prefixed();
-        if (!sct) {
-            ext.short_read(*list, "Serialized SCT");
-            break;
-        }
-        ++count;
-        const std::size_t len = sct->reported_remaining();
-        ext.add(kSctLength, std::uint64_t(len), sct_at, 2 + len)
-            .set_text("Signed Certificate Timestamp (" + std::to_string(len) + " bytes): " + hex_label(sct->rest()));
-        if (!sct->captured_all()) ext.truncated("Serialized SCT cut short by the capture", sct_at, 2 + len);
-    }
-    node.set_text("Serialized SCT List Length: " + std::to_string(list_length) + " (" + std::to_string(count) +
-                  (count == 1 ? " SCT)" : " SCTs)"));
-    if (!r.empty())
+    dissect_sct_list(r, ext);
+    if (!r.empty() && r.captured_all())
         ext.malformed(std::to_string(r.reported_remaining()) + " trailing bytes after the SCT list", r.offset(),
                       r.reported_remaining());
 }

@@ -139,9 +139,20 @@ void PduAssembler::feed(const StreamEvent& e, std::uint64_t current_frame, Shape
                 const std::size_t drop = s.bytes < head_.size() ? s.bytes : head_.size();
                 on_skipped(drop);
                 head_.erase(head_.begin(), head_.begin() + static_cast<long>(drop));
+                // The dropped bytes are no longer part of the PDU being collected.
+                consumed_ -= drop;
                 start_offset_ += drop;
-                pieces_.clear();
-                if (!head_.empty()) pieces_.push_back({e.frame, static_cast<std::uint32_t>(head_.size())});
+                for (std::size_t left = drop; left > 0 && !pieces_.empty();) {
+                    if (pieces_.front().length > left) {
+                        pieces_.front().length -= static_cast<std::uint32_t>(left);
+                        break;
+                    }
+                    left -= pieces_.front().length;
+                    pieces_.erase(pieces_.begin());
+                }
+                // Where the PDU now starts: in this event when all the collected bytes came from it.
+                start_in_frame_ = e.current_frame && head_.size() <= e.data.size() - b.size();
+                start_frame_offset_ = start_in_frame_ ? frame_offset - head_.size() : 0;
                 continue;
             }
             if (s.kind == PduShape::Kind::NeedMore) {

@@ -341,7 +341,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     auto window = r.u16();
     auto checksum = r.u16();
     auto urgent = r.u16();
-    if (!urgent) {
+    if (!sport || !dport || !seq || !ack || !off_flags || !window || !checksum || !urgent) {
         if (sport && dport && tcp) {
             tcp.set_text("Transmission Control Protocol, Src Port: " + std::to_string(*sport) +
                          ", Dst Port: " + std::to_string(*dport));

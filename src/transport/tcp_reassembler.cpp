@@ -157,6 +157,15 @@ void TcpStreamReassembler::add(const SegmentIn& s, ReassemblyOutput& out) {
             std::uint64_t at = off;
             std::size_t i = 0;
             while (i < data.size()) {
+                if (at < next_) {
+                    // drain() just delivered buffered pieces that this segment overlaps:
+                    // those bytes are out already (the first ones win); compare, skip.
+                    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(next_ - at, data.size() - i));
+                    out.conflicts += compare_recent(at, data.subspan(i, n));
+                    at += n;
+                    i += n;
+                    continue;
+                }
                 auto it = pending_.upper_bound(at);
                 const std::uint64_t limit = it == pending_.end() ? at + (data.size() - i) : it->first;
                 auto covered = pending_.begin() != pending_.end() && pending_.begin()->first <= at

@@ -35,7 +35,7 @@ void dissect_udp(ByteReader r, PacketContext& ctx) {
     auto dport = r.u16();
     auto length = r.u16();
     auto checksum = r.u16();
-    if (!checksum) {
+    if (!sport || !dport || !length || !checksum) {
         udp.short_read(r, "UDP header");
         return;
     }
