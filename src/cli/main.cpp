@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "filter/packet_selection.hpp"
 #include "output/printers.hpp"
 #include "output/sessions_printer.hpp"
 #include "tlsdissect/capture.hpp"
@@ -35,6 +36,8 @@ Examples:
   tlsdissect capture.pcap                 every packet as a field tree
   tlsdissect -s capture.pcapng            one line per packet
   tlsdissect -x -c 3 capture.pcap         the first three packets with their bytes
+  tlsdissect -Y 'tls.handshake.type == 1' -s capture.pcap
+                                          only the Client Hellos
   tlsdissect -e frame.number -e ip.src -e tcp.stream capture.pcap
                                           chosen fields, tab-separated, as tshark -T fields
 
@@ -56,6 +59,7 @@ struct Options {
     std::vector<std::string> fields;
     bool field_header = false;
     std::int64_t count = -1;
+    SelectionOptions select;
     bool sessions = false;
     bool json = false;
     bool jsonl = false;
@@ -83,7 +87,7 @@ std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
 }
 
 // Dissects one file; returns its exit status.
-int run_file(const std::string& path, PacketPrinter& printer, const Options& o) {
+int run_file(const std::string& path, PacketPrinter& printer, const Options& o, const PacketSelection* selection) {
     CaptureError error = CaptureError::None;
     std::string message;
     auto reader = CaptureReader::open(path, error, message);
@@ -123,10 +127,13 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o) 
             status = static_cast<int>(CaptureError::Damaged);
             break;
         }
-        dissector.dissect(packet, print_packets && printer.wants_tree() ? &tree : nullptr,
+        const bool need_tree = print_packets && (printer.wants_tree() || (selection && selection->needs_tree()));
+        dissector.dissect(packet, need_tree ? &tree : nullptr,
                           print_packets && printer.wants_columns() ? &columns : nullptr, &info);
-        if (print_packets) printer.packet(info, &tree, &columns);
+        const bool shown = !selection || selection->selects(info, need_tree ? &tree : nullptr);
+        if (print_packets && shown) printer.packet(info, &tree, &columns);
         if (sessions) sessions->poll();
+        if (selection && !sessions && !follow && selection->done_after(info.number)) break;
     }
     dissector.finish();
     if (follow) follow->finish();
@@ -172,6 +179,12 @@ int main(int argc, char** argv) {
                    "Bytes all TCP connections together may hold (default 256 MiB)");
     app.add_option("--tcp-max-connections", o.tcp_max_connections,
                    "TCP connections tracked at once before the least recently active are dropped (default 262144)");
+    app.add_option("-Y,--filter", o.select.filter,
+                   "Show only packets that match this Wireshark-style display filter, e.g. "
+                   "'tls.handshake.type == 1 && ip.addr == 10.0.0.0/8'");
+    app.add_option("--frames", o.select.frames, "Show only these frames, e.g. 16,18-28");
+    app.add_option("--stream", o.select.stream, "Show only the packets of TCP stream N (tcp.stream == N)")
+        ->check(CLI::NonNegativeNumber);
     app.add_option("-c,--count", o.count, "Stop after this many packets of each file")->check(CLI::NonNegativeNumber);
     try {
         app.parse(argc, argv);
@@ -179,10 +192,25 @@ int main(int argc, char** argv) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : kExitUsage;
     }
+    std::optional<PacketSelection> selection;
+    if (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0) {
+        if (o.follow >= 0 || o.sessions) {
+            std::fprintf(stderr, "tlsdissect: -Y, --frames and --stream choose packets to print; "
+                                 "they do not combine with --follow or --sessions\n");
+            return kExitUsage;
+        }
+        std::string error;
+        selection = PacketSelection::make(o.select, error);
+        if (!selection) {
+            std::fprintf(stderr, "tlsdissect: %s", error.c_str());
+            if (!error.empty() && error.back() != '\n') std::fputc('\n', stderr);
+            return kExitUsage;
+        }
+    }
     auto printer = make_printer(o);
     int status = 0;
     for (const auto& path : o.files) {
-        int rc = run_file(path, *printer, o);
+        int rc = run_file(path, *printer, o, selection ? &*selection : nullptr);
         if (status == 0) status = rc;
     }
     std::fflush(stdout);
