@@ -2,8 +2,11 @@
 // RFC 8422 for ECDHE, RFC 6066 for CertificateStatus, RFC 8879 compressed certificates).
 #include <algorithm>
 #include <unordered_map>
+#include <cctype>
 #include <cstring>
 
+#include "dns/dns_transactions.hpp"
+#include "tls/fingerprints.hpp"
 #include "tls/tls_common.hpp"
 #include "tlsdissect/text.hpp"
 
@@ -97,6 +100,14 @@ constexpr FieldDef kCompCertUncompressed{"tls.compress_certificate.uncompressed_
 constexpr FieldDef kCompCertLen{"tls.compress_certificate.compressed_certificate_message.length", "Length", FieldType::UInt, Base::Dec, {}, 0, 24};
 constexpr FieldDef kCompCert{"tls.compress_certificate.compressed_certificate_message", "Compressed Certificate Message", FieldType::Bytes};
 constexpr FieldDef kBody{"tls.handshake.data", "Message Data", FieldType::Bytes};
+constexpr FieldDef kJa3Full{"tls.handshake.ja3_full", "JA3 Fullstring", FieldType::String};
+constexpr FieldDef kJa3{"tls.handshake.ja3", "JA3", FieldType::String};
+constexpr FieldDef kJa4{"tls.handshake.ja4", "JA4", FieldType::String};
+constexpr FieldDef kJa3sFull{"tls.handshake.ja3s_full", "JA3S Fullstring", FieldType::String};
+constexpr FieldDef kJa3s{"tls.handshake.ja3s", "JA3S", FieldType::String};
+constexpr FieldDef kJa4s{"tls.handshake.ja4s", "JA4S", FieldType::String};
+constexpr FieldDef kResolvedBy{"tlsdissect.dns.resolved_in", "Resolved by DNS in frame", FieldType::FrameNum};
+constexpr FieldDef kResolvedSniMatch{"tlsdissect.dns.sni_matches", "SNI matches the DNS answer", FieldType::Bool};
 
 ByteString bytes_of(Bytes b) { return ByteString{{b.begin(), b.end()}}; }
 
@@ -574,6 +585,31 @@ void new_session_ticket(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts&
     if (tls13) extensions_block(r, hs, kNewSessionTicket, side, facts);
 }
 
+// The DNS answer that gave the client this server's address, shown on the Client Hello
+// (the lookup the article's walkthrough starts with).
+void note_dns_resolution(NodeRef hs, const TlsConnectionFacts& facts, PacketContext& ctx) {
+    if (!hs) return;
+    auto r = ctx.services.dns->resolution_for(ctx.dst, ctx.frame.number);
+    if (!r) return;
+    std::string chain = r->name;
+    for (const auto& c : r->cname_chain) chain += " \xe2\x86\x92 " + c;  // →
+    chain += " \xe2\x86\x92 " + ctx.dst.to_string();
+    NodeRef n = hs.add_generated(kResolvedBy, std::uint64_t(r->frame));
+    n.set_text("Server address resolved by DNS in frame " + std::to_string(r->frame) + ": " + chain);
+    if (!facts.sni.empty()) {
+        auto lower = [](std::string v) {
+            for (auto& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            if (!v.empty() && v.back() == '.') v.pop_back();
+            return v;
+        };
+        bool match = lower(r->name) == lower(facts.sni);
+        for (const auto& c : r->cname_chain) match = match || lower(c) == lower(facts.sni);
+        n.add_generated(kResolvedSniMatch, match)
+            .set_text(match ? "SNI " + facts.sni + " is a name in this answer"
+                            : "SNI " + facts.sni + " is NOT a name in this answer");
+    }
+}
+
 }  // namespace
 
 // RFC 8446 section 4:
@@ -611,9 +647,23 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
             break;
         case kClientHello:
             client_hello(body, hs, facts);
+            if (hs && facts.client_hello.seen) {
+                // Fingerprints as generated fields, named as Wireshark 4.2+ names them.
+                Fingerprint j3 = ja3(facts.client_hello);
+                hs.add_generated(kJa3Full, j3.text);
+                hs.add_generated(kJa3, j3.hash);
+                hs.add_generated(kJa4, ja4(facts.client_hello, !facts.sni.empty()));
+            }
+            if (ctx.services.dns) note_dns_resolution(hs, facts, ctx);
             break;
         case kServerHello:
             server_hello(body, hs, facts, name);
+            if (hs && facts.server_hello.seen && !facts.parsing_hello_retry_request) {
+                Fingerprint j3s = ja3s(facts.server_hello);
+                hs.add_generated(kJa3sFull, j3s.text);
+                hs.add_generated(kJa3s, j3s.hash);
+                hs.add_generated(kJa4s, ja4s(facts.server_hello));
+            }
             break;
         case kNewSessionTicket:
             new_session_ticket(body, hs, side, facts);
