@@ -182,15 +182,17 @@ void add_signature(ByteReader& r, NodeRef parent, bool with_scheme, TlsConnectio
     opaque(r, 2, parent, len_def, sig_def, "signature");
 }
 
-void hello_random(ByteReader& r, NodeRef hs, std::vector<std::uint8_t>& store, bool server) {
+// Returns false when the random could not be read (the caller stops: a failed read
+// consumes nothing, so what follows would be read from the wrong place).
+bool hello_random(ByteReader& r, NodeRef hs, std::vector<std::uint8_t>& store, bool server) {
     auto random = r.bytes(32);
     if (!random) {
         hs.short_read(r, "random");
-        return;
+        return false;
     }
     store.assign(random->begin(), random->end());
     hs.add(kRandom, bytes_of(*random), r.offset() - 32, 32);
-    if (!server) return;
+    if (!server) return true;
     // RFC 8446 section 4.1.3: a TLS 1.3 server that negotiates TLS 1.2 or below puts
     // "DOWNGRD" + 01/00 in the last eight bytes.
     static const std::uint8_t kDowngrade12[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01};
@@ -199,11 +201,13 @@ void hello_random(ByteReader& r, NodeRef hs, std::vector<std::uint8_t>& store, b
         hs.expert(kDowngrade, "Server random ends with the TLS 1.2 downgrade sentinel (RFC 8446 4.1.3)");
     else if (std::memcmp(random->data() + 24, kDowngrade11, 8) == 0)
         hs.expert(kDowngrade, "Server random ends with the TLS 1.1-or-below downgrade sentinel (RFC 8446 4.1.3)");
+    return true;
 }
 
-void session_id(ByteReader& r, NodeRef hs, std::vector<std::uint8_t>& store) {
+bool session_id(ByteReader& r, NodeRef hs, std::vector<std::uint8_t>& store) {
     auto b = opaque(r, 1, hs, kSessionIdLen, kSessionId, "session ID");
     if (b) store.assign(b->begin(), b->end());
+    return b.has_value();
 }
 
 void extensions_block(ByteReader& r, NodeRef hs, std::uint8_t type, int side, TlsConnectionFacts& facts) {
@@ -240,8 +244,10 @@ void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
     facts.client_hello.version = *version;
     hs.add(kHsVersion, std::uint64_t(*version), r.offset() - 2, 2)
         .set_text("Version: " + tls_version_name(*version) + " (0x" + hex_u16(*version) + ")");
-    hello_random(r, hs, facts.client_random, false);
-    session_id(r, hs, facts.client_session_id);
+    if (!hello_random(r, hs, facts.client_random, false) || !session_id(r, hs, facts.client_session_id)) {
+        r.take_rest();
+        return;
+    }
     const std::size_t at = r.offset();
     auto suites = r.u16_prefixed();
     if (!suites) {
@@ -307,7 +313,10 @@ void server_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts, std::str
     facts.server_hello = HelloFacts{};
     facts.server_hello.seen = true;
     facts.server_hello.version = *version;
-    hello_random(r, hs, facts.server_random, true);
+    if (!hello_random(r, hs, facts.server_random, true)) {
+        r.take_rest();
+        return;
+    }
     // TLS 1.3 drafts before 22 had no session ID echo and no compression method.
     const bool early_draft = ((*version >> 8) == 0x7f && (*version & 0xff) < 22) || (*version >> 8) == 0x7e;
     const bool hrr = facts.server_random.size() == 32 &&
@@ -318,7 +327,10 @@ void server_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts, std::str
         name = "Hello Retry Request";
         hs.expert(kHrr, "This Server Hello is a HelloRetryRequest (its random is the special value of RFC 8446 4.1.3)");
     }
-    if (!early_draft) session_id(r, hs, facts.server_session_id);
+    if (!early_draft && !session_id(r, hs, facts.server_session_id)) {
+        r.take_rest();
+        return;
+    }
     auto suite = r.u16();
     if (!suite) {
         hs.short_read(r, "Server Hello");

@@ -1,0 +1,143 @@
+#include <catch2/catch.hpp>
+
+#include "core/iana_tables.hpp"
+#include "dns/dns_transactions.hpp"
+#include "net/ip_fragments.hpp"
+#include "test_support.hpp"
+#include "tls/tls_common.hpp"
+#include "transport/conversations.hpp"
+
+using namespace tlsdissect;
+using namespace tlsdissect::test;
+
+namespace {
+
+// The Client Hello record of frame 8 and the Server Hello record at the start of frame
+// 10 of captures/https-cname-tls12.pcap (openssl s_client / s_server, TLS 1.2); expected
+// values checked against tshark on that capture.
+const std::string kClientHelloRecord =
+    "160301009c010000980303fb35715841695265e2501c5523773fe028dfca98f469298af1d2b9ace20b0de2000004c02f00ff"
+    "0100006b0000001500130000107777772e6578616d706c652e74657374000b000403000102000a000c000a001d0017001e"
+    "00190018002300000016000000170000000d002a0028040305030603080708080809080a080b08040805080604010501"
+    "0601030303010302040205020602";
+const std::string kServerHelloRecord =
+    "16030300410200003d0303c454f13546f44bce88d63c2c4cca7a960e3e3237916277fe444f574e4752440100c02f000015"
+    "ff01000100000b0004030001020023000000170000";
+
+struct Harness {
+    TcpConversationTable tcp;
+    UdpConversationTable udp;
+    IpFragmentReassembler fragments;
+    StreamServices services;
+    Tree tree;
+    TlsConnectionFacts facts;
+    std::string info;
+
+    // Dissects the handshake message inside a record (after the 5-byte record header).
+    void message(const std::vector<std::uint8_t>& record, std::size_t cut = SIZE_MAX, int side = 0) {
+        tree.clear();
+        Bytes all(record);
+        Bytes body = all.subspan(5);
+        const std::size_t captured = std::min(cut, body.size());
+        PacketContext ctx{FrameInfo{}, tree.root(), nullptr, tcp, udp, fragments, services, {}, {}, {}, 0};
+        ByteReader r(body.first(captured), body.size(), 5);
+        dissect_handshake_message(r, tree.root(), side, facts, ctx, info);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("A real Client Hello: fields, lists and fingerprints", "[tls]") {
+    Harness h;
+    h.message(from_hex(kClientHelloRecord));
+    CHECK(value(h.tree, "tls.handshake.type") == "1");
+    CHECK(value(h.tree, "tls.handshake.version") == "0x0303");
+    CHECK(value(h.tree, "tls.handshake.random") == "fb35715841695265e2501c5523773fe028dfca98f469298af1d2b9ace20b0de2");
+    CHECK(values(h.tree, "tls.handshake.ciphersuite") == std::vector<std::string>{"0xc02f", "0x00ff"});
+    CHECK(value(h.tree, "tls.handshake.extensions_server_name") == "www.example.test");
+    CHECK(values(h.tree, "tls.handshake.extension.type") ==
+          std::vector<std::string>{"0", "11", "10", "35", "22", "23", "13"});
+    CHECK(h.facts.client_hello.supported_groups == std::vector<std::uint16_t>{0x1d, 0x17, 0x1e, 0x19, 0x18});
+    CHECK(value(h.tree, "tls.handshake.ja3_full") == "771,49199-255,0-11-10-35-22-23-13,29-23-30-25-24,0-1-2");
+    CHECK(anomalies(h.tree).empty());
+    CHECK(h.info == "Client Hello");
+}
+
+TEST_CASE("A real Server Hello: suite, the downgrade sentinel, extensions", "[tls]") {
+    Harness h;
+    h.message(from_hex(kServerHelloRecord), SIZE_MAX, 1);
+    CHECK(value(h.tree, "tls.handshake.ciphersuite") == "0xc02f");
+    CHECK(h.facts.cipher_suite == std::uint16_t{0xc02f});
+    CHECK(h.facts.negotiated_version == std::uint16_t{0x0303});
+    // OpenSSL 3 (TLS 1.3 capable) ends a TLS 1.2 server random with "DOWNGRD\x01".
+    CHECK(has(h.tree, "tls.handshake.random.downgrade"));
+    CHECK(values(h.tree, "tls.handshake.extension.type") == std::vector<std::string>{"65281", "11", "35", "23"});
+    CHECK(h.facts.extended_master_secret);
+}
+
+TEST_CASE("Every cut of a handshake message is Truncated, never a crash", "[tls]") {
+    for (const auto* hex : {&kClientHelloRecord, &kServerHelloRecord}) {
+        const auto record = from_hex(*hex);
+        for (std::size_t n = 0; n + 5 < record.size(); ++n) {
+            Harness h;
+            h.message(record, n);
+            INFO("captured " << n << " of " << record.size() - 5 << " bytes");
+            auto a = anomalies(h.tree);
+            REQUIRE_FALSE(a.empty());
+            for (const auto& line : a) {
+                INFO(line);
+                CHECK(line.rfind("[Truncated: ", 0) == 0);
+            }
+        }
+    }
+}
+
+TEST_CASE("Lying lengths in a Client Hello are Malformed and the rest is still shown", "[tls]") {
+    SECTION("cipher suite list longer than the message") {
+        auto record = from_hex(kClientHelloRecord);
+        record[5 + 4 + 2 + 32 + 1 + 1] = 0x7f;  // cipher_suites length 0x7f04
+        Harness h;
+        h.message(record);
+        auto a = anomalies(h.tree);
+        REQUIRE_FALSE(a.empty());
+        CHECK(a[0].rfind("[Malformed: ", 0) == 0);
+        CHECK(value(h.tree, "tls.handshake.random").size() == 64);  // what came before is there
+    }
+    SECTION("an extension length beyond the extensions block") {
+        auto record = from_hex(kClientHelloRecord);
+        // The server_name extension's length (2 bytes after its type at the block's start).
+        const std::size_t ext_block = 5 + 4 + 2 + 32 + 1 + 2 + 4 + 1 + 1 + 2;
+        record[ext_block + 2] = 0x40;
+        Harness h;
+        h.message(record);
+        auto a = anomalies(h.tree);
+        REQUIRE(a.size() >= 1);
+        CHECK(a[0].find("Malformed") != std::string::npos);
+        CHECK(value(h.tree, "tls.handshake.ciphersuite") == "0xc02f");
+    }
+    SECTION("a handshake length beyond the record") {
+        auto record = from_hex(kClientHelloRecord);
+        record[5 + 1] = 0x01;  // uint24 length 0x01009c
+        Harness h;
+        h.message(record);
+        auto a = anomalies(h.tree);
+        REQUIRE(a.size() == 1);
+        CHECK(a[0].rfind("[Malformed: ", 0) == 0);
+    }
+}
+
+TEST_CASE("Unknown and GREASE extensions are data, not errors", "[tls]") {
+    // A Client Hello with one GREASE extension (0x1a1a, 1 byte) and one unassigned (0xfe99, 2 bytes).
+    const std::string hello =
+        "16030100" "41" "010000" "3d" "0303" + std::string(64, '1') + "00" "0002" "1301" "0100" "0012"
+        "1a1a" "0001" "00" "fe99" "0002" "abcd" "002b" "0003" "020304";
+    Harness h;
+    h.message(from_hex(hello));
+    CHECK(anomalies(h.tree).empty());
+    CHECK(values(h.tree, "tls.handshake.extension.type") == std::vector<std::string>{"6682", "65177", "43"});
+    CHECK(h.facts.client_hello.supported_versions == std::vector<std::uint16_t>{0x0304});
+    bool grease_named = false;
+    for (std::size_t i = 1; i < h.tree.size(); ++i)
+        grease_named = grease_named || h.tree.node(static_cast<std::int32_t>(i)).text == "Extension: Reserved (GREASE) (len=1)";
+    CHECK(grease_named);
+}
