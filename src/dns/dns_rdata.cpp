@@ -11,6 +11,7 @@
 #include "dns/dns_rdata.hpp"
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
 
 #include "core/iana_tables.hpp"
@@ -1082,7 +1083,13 @@ void rdata_tsig(ByteReader& r, RdataContext& c) {
         c.short_read(c.rr, r, "TSIG time, fudge and MAC size");
         return;
     }
-    c.rr.add(kTsigTimeSigned, std::int64_t(*time_signed) * 1'000'000'000, at, 6);
+    // 48 bits of seconds reach past what a time in nanoseconds holds (the year 2262).
+    constexpr std::uint64_t kMaxSeconds = std::uint64_t(INT64_MAX) / 1'000'000'000;
+    if (*time_signed <= kMaxSeconds)
+        c.rr.add(kTsigTimeSigned, std::int64_t(*time_signed) * 1'000'000'000, at, 6);
+    else
+        c.rr.add(kTsigTimeSigned, std::int64_t(kMaxSeconds) * 1'000'000'000, at, 6)
+            .set_text("Time Signed: " + std::to_string(*time_signed) + " seconds after 1970 (out of range)");
     c.rr.add(kTsigFudge, std::uint64_t(*fudge), at + 6, 2);
     c.rr.add(kTsigMacSize, std::uint64_t(*mac_size), at + 8, 2);
     auto mac = r.bytes(*mac_size);

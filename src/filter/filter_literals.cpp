@@ -60,6 +60,15 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
+// days * 86400 s + time_ns, or nothing outside what signed 64-bit nanoseconds hold
+// (the years 1677 to 2262).
+std::optional<std::int64_t> epoch_nanoseconds(std::int64_t days, std::int64_t time_ns) {
+    std::int64_t ns = 0;
+    if (__builtin_mul_overflow(days, 86400 * kNanosPerSecond, &ns) || __builtin_add_overflow(ns, time_ns, &ns))
+        return std::nullopt;
+    return ns;
+}
+
 bool valid_date(int y, int m, int d) {
     static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1 || m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return false;
@@ -105,15 +114,16 @@ std::optional<std::int64_t> iso_time(std::string_view text) {
     if (!m || pos >= text.size() || text[pos++] != '-') return std::nullopt;
     auto d = digits(text, pos, 2);
     if (!d || !valid_date(*y, *m, *d)) return std::nullopt;
-    std::int64_t ns = days_from_civil(*y, static_cast<unsigned>(*m), static_cast<unsigned>(*d)) * 86400 * kNanosPerSecond;
+    const std::int64_t days = days_from_civil(*y, static_cast<unsigned>(*m), static_cast<unsigned>(*d));
+    std::int64_t time = 0;
     if (pos < text.size() && (text[pos] == ' ' || text[pos] == 'T') && pos + 1 < text.size() && is_digit(text[pos + 1])) {
         ++pos;
         auto t = time_of_day(text, pos);
         if (!t) return std::nullopt;
-        ns += *t;
+        time = *t;
     }
     if (!utc_suffix(text.substr(pos))) return std::nullopt;
-    return ns;
+    return epoch_nanoseconds(days, time);
 }
 
 // "Nov 27, 2026 04:55:43.405007000 UTC", the tree's form.
@@ -133,16 +143,16 @@ std::optional<std::int64_t> tree_time(std::string_view text) {
     pos += 2;
     auto y = digits(text, pos, 4);
     if (!y || !valid_date(*y, month + 1, *d)) return std::nullopt;
-    std::int64_t ns = days_from_civil(*y, static_cast<unsigned>(month + 1), static_cast<unsigned>(*d)) * 86400 *
-                      kNanosPerSecond;
+    const std::int64_t days = days_from_civil(*y, static_cast<unsigned>(month + 1), static_cast<unsigned>(*d));
+    std::int64_t time = 0;
     if (pos < text.size() && text[pos] == ' ' && pos + 1 < text.size() && is_digit(text[pos + 1])) {
         ++pos;
         auto t = time_of_day(text, pos);
         if (!t) return std::nullopt;
-        ns += *t;
+        time = *t;
     }
     if (!utc_suffix(text.substr(pos))) return std::nullopt;
-    return ns;
+    return epoch_nanoseconds(days, time);
 }
 
 template <std::size_t N>

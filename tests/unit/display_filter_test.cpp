@@ -438,6 +438,9 @@ TEST_CASE("Literals read as Wireshark writes them", "[filter]") {
     CHECK(parse_utc_time("2000-02-29 00:00:01") == 951782401'000'000'000);
     CHECK_FALSE(parse_utc_time("2001-02-29"));
     CHECK(parse_utc_time("Feb 29, 2000 00:00:01.5") == 951782401'500'000'000);
+    CHECK(parse_utc_time("2262-04-11") == 9'223'286'400'000'000'000);
+    CHECK_FALSE(parse_utc_time("2262-04-12"));  // past what 64-bit nanoseconds hold
+    CHECK_FALSE(parse_utc_time("0001-01-01 00:00:00"));
     CHECK(parse_byte_string("a") == std::vector<std::uint8_t>{0x0a});
     CHECK(parse_byte_string("0a0b") == std::vector<std::uint8_t>{0x0a, 0x0b});
     CHECK_FALSE(parse_byte_string("0a0"));

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Adversarial captures as regression tests (issue 10): floods, lying lengths, DNS
+# compression loops, absurd certificate nesting, overlapping TCP data, cut files. The
+# captures are generated into a temporary directory by tools/make-adversarial-captures.py
+# (nothing large is committed); each is run in the three main output modes (tree, -s,
+# --sessions) and checked for:
+#   - the documented exit status (0; 6 for a file cut in the middle of a packet),
+#   - no AddressSanitizer / UndefinedBehaviorSanitizer / LeakSanitizer report,
+#   - the anomaly the capture is built to trigger ([Malformed: ...], the overlap note, ...),
+#   - for the floods: peak resident memory (GNU time's "Maximum resident set size")
+#     under a stated bound (skipped when /usr/bin/time is missing: apt-get install time).
+#
+# Usage: TLSDISSECT=path/to/tlsdissect run.sh SOURCE_DIR
+# ADVERSARIAL_SYNS / ADVERSARIAL_UDP_FLOWS change the flood sizes (default 300000).
+set -u
+src=$1
+tool=${TLSDISSECT:?}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+syns=${ADVERSARIAL_SYNS:-300000}
+udp_flows=${ADVERSARIAL_UDP_FLOWS:-300000}
+
+if ! python3 "$src/tools/make-adversarial-captures.py" "$tmp" --syns "$syns" --udp-flows "$udp_flows" 2>"$tmp/gen.log"; then
+    cat "$tmp/gen.log"
+    echo "FAIL: could not generate the captures"
+    exit 1
+fi
+
+# Peak memory bounds, in MiB. A sanitizer build keeps shadow memory and a quarantine of
+# freed blocks, so its bounds are larger (and its quarantine is capped for the run).
+sanitized=0
+if ldd "$tool" 2>/dev/null | grep -q 'libasan' || grep -qa 'AddressSanitizer' "$tool" 2>/dev/null; then
+    sanitized=1
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}:quarantine_size_mb=16
+fi
+if [[ $sanitized -eq 1 ]]; then
+    syn_rss_default=600 syn_rss_limited=300 fragment_rss=300 udp_rss=600
+else
+    syn_rss_default=200 syn_rss_limited=48 fragment_rss=80 udp_rss=200
+fi
+time_tool=/usr/bin/time
+[[ -x $time_tool ]] || time_tool=
+
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL $*"
+}
+
+sanitizer_report() {
+    grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: UndefinedBehaviorSanitizer' "$1"
+}
+
+# run NAME WANTED_EXIT -- tlsdissect arguments...: runs the tool (under GNU time when
+# present), checks the exit status and the sanitizers; output in $tmp/NAME.out (or
+# $out_to when set) and $tmp/NAME.err, peak RSS in KiB in $tmp/NAME.rss.
+run() {
+    local name=$1 want=$2 out=${out_to:-$tmp/$1.out}
+    shift 3
+    if [[ -n $time_tool ]]; then
+        "$time_tool" -v -o "$tmp/$name.time" "$tool" "$@" >"$out" 2>"$tmp/$name.err"
+    else
+        "$tool" "$@" >"$out" 2>"$tmp/$name.err"
+    fi
+    local rc=$?
+    if [[ -n $time_tool ]]; then
+        # GNU time reports a killed child in its own file; keep the child's status.
+        sed -n 's/.*Maximum resident set size (kbytes): *//p' "$tmp/$name.time" >"$tmp/$name.rss"
+        if grep -q 'Command terminated by signal' "$tmp/$name.time"; then rc=128; fi
+    fi
+    if [[ $rc -ne $want ]]; then
+        fail "$name: exit $rc (wanted $want): $(head -c 400 "$tmp/$name.err")"
+        return 1
+    fi
+    if sanitizer_report "$tmp/$name.err"; then
+        fail "$name: sanitizer report: $(grep -m1 -E 'ERROR|runtime error' "$tmp/$name.err")"
+        return 1
+    fi
+    passed=$((passed + 1))
+    return 0
+}
+
+# expect NAME TEXT: the output of run NAME contains TEXT.
+expect() {
+    if grep -qF -- "$2" "$tmp/$1.out"; then
+        passed=$((passed + 1))
+    else
+        fail "$1: output lacks '$2'"
+    fi
+}
+
+# rss_below NAME MIB
+rss_below() {
+    [[ -n $time_tool && -s $tmp/$1.rss ]] || return 0
+    local kib
+    kib=$(cat "$tmp/$1.rss")
+    echo "  $1: peak RSS $((kib / 1024)) MiB (bound $2 MiB)"
+    if [[ $kib -le $(($2 * 1024)) ]]; then
+        passed=$((passed + 1))
+    else
+        fail "$1: peak RSS $((kib / 1024)) MiB exceeds $2 MiB"
+    fi
+}
+
+# json_ok NAME: the output of run NAME is valid JSON.
+json_ok() {
+    if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/$1.out" 2>"$tmp/$1.json.err"; then
+        passed=$((passed + 1))
+    else
+        fail "$1: output is not valid JSON: $(head -c 200 "$tmp/$1.json.err")"
+    fi
+}
+
+# Every capture in every mode: tree, summary, sessions.
+modes() {  # modes NAME CAPTURE WANTED_EXIT
+    local name=$1 capture=$tmp/$2 want=$3
+    run "$name" "$want" -- --color=never "$capture"
+    run "$name-s" "$want" -- --color=never -s "$capture"
+    run "$name-sessions" "$want" -- --sessions "$capture" && [[ $want -eq 0 ]] && json_ok "$name-sessions"
+}
+
+[[ -z $time_tool ]] && echo "  /usr/bin/time missing: peak memory not checked (apt-get install time)"
+
+# A TLS record claiming 65535 bytes and a handshake message claiming 16 MiB, in 40-byte segments.
+modes tls-16mb tls-16mb-record.pcap 0
+expect tls-16mb "[Malformed: record length 65535 exceeds the maximum of 18432]"
+expect tls-16mb "handshake message of 16777215 bytes exceeds the reassembly limit"
+
+# DNS names that loop, point forward, follow 200 pointers, grow past 255 bytes.
+modes dns-loops dns-compression-loops.pcap 0
+expect dns-loops "loops back into its own name"
+expect dns-loops "points forward"
+expect dns-loops "follows more than 128 compression pointers"
+expect dns-loops "longer than 255 bytes"
+
+# A certificate made of 5000 nested SEQUENCEs (OpenSSL refuses it; the walker follows
+# RFC 5280's structure, so it stops at the first field that is not what it must be).
+modes deep-cert cert-deep-nesting.pcap 0
+expect deep-cert "Certificate: certificate (not decodable)"
+expect deep-cert "[Malformed: serialNumber: expected INTEGER, found SEQUENCE]"
+
+# Overlapping TCP segments with different bytes: the first bytes win, the rest is reported.
+modes overlap tcp-overlap-conflict.pcap 0
+expect overlap "[Overlapping data differs from what was received first"
+run overlap-follow 0 -- --follow 0 "$tmp/tcp-overlap-conflict.pcap"
+
+# An in-order segment over a buffered out-of-order one (same bytes): the stream must
+# hold each byte once (it once held the overlap twice and the Client Hello broke).
+modes overlap-buffered tcp-overlap-buffered.pcap 0
+expect overlap-buffered "Handshake Protocol: Client Hello"
+if grep -qF "[Malformed" "$tmp/overlap-buffered.out"; then fail "overlap-buffered: [Malformed] in the output"; fi
+if run overlap-buffered-follow 0 -- --follow 0 --follow-format raw "$tmp/tcp-overlap-buffered.pcap"; then
+    got=$(grep -v $'^\t' "$tmp/overlap-buffered-follow.out" | grep -E '^[0-9a-f]+$' | tr -d '\n')
+    if [[ $got == "$(cat "$tmp/tcp-overlap-buffered.expected")" ]]; then
+        passed=$((passed + 1))
+    else
+        fail "overlap-buffered-follow: the client's stream differs from what was sent"
+    fi
+fi
+
+# Junk between two TLS records, split across segments: the second record is still found.
+modes junk tls-junk-split.pcap 0
+expect junk "Alert Protocol"
+expect junk "bytes before this record are not a TLS record and were skipped"
+
+# A server name and an ALPN protocol that are not UTF-8: JSON output stays valid.
+modes bad-utf8 tls-sni-invalid-utf8.pcap 0
+if run bad-utf8-json 0 -- --json "$tmp/tls-sni-invalid-utf8.pcap" 2>/dev/null; then json_ok bad-utf8-json; fi
+
+# Files that end in the middle of a packet: the packets before are shown, then exit 6.
+modes cut-header cut-mid-header.pcap 6
+expect cut-header "Frame 4:"
+grep -qF "after frame 4" "$tmp/cut-header.err" && passed=$((passed + 1)) || fail "cut-header: no 'after frame 4' error line"
+modes cut-data cut-mid-data.pcap 6
+expect cut-data "Frame 4:"
+modes cut-block cut-mid-block.pcapng 6
+expect cut-block "Frame 1:"
+grep -qF "middle of a pcapng block" "$tmp/cut-block.err" && passed=$((passed + 1)) ||
+    fail "cut-block: no 'middle of a pcapng block' error line"
+
+# Floods: memory stays bounded.
+# SYNs to distinct ports: connections are tracked up to --tcp-max-connections (default
+# 262144) and the least recently active dropped beyond it; a SYN allocates no buffers.
+if run syn-flood-s 0 -- -s "$tmp/syn-flood.pcap.gz"; then
+    [[ $(grep -c . "$tmp/syn-flood-s.out") -eq $syns ]] && passed=$((passed + 1)) ||
+        fail "syn-flood-s: not one line per packet"
+fi
+rss_below syn-flood-s "$syn_rss_default"
+run syn-flood-limited 0 -- -s --tcp-max-connections 10000 "$tmp/syn-flood.pcap.gz"
+rss_below syn-flood-limited "$syn_rss_limited"
+run syn-flood-sessions 0 -- --sessions --tcp-max-connections 10000 "$tmp/syn-flood.pcap.gz" && json_ok syn-flood-sessions
+rss_below syn-flood-sessions "$syn_rss_limited"
+out_to=/dev/null run syn-flood-tree 0 -- --color=never --tcp-max-connections 10000 "$tmp/syn-flood.pcap.gz"
+rss_below syn-flood-tree "$syn_rss_limited"
+
+# First fragments of 20000 datagrams, each with its last byte at 65535: at most 4096
+# datagrams and 32 MiB are buffered.
+run fragment-flood 0 -- -s "$tmp/fragment-flood.pcap.gz"
+rss_below fragment-flood "$fragment_rss"
+
+# A new UDP flow in every datagram.
+run udp-flood 0 -- -s "$tmp/udp-flood.pcap.gz"
+rss_below udp-flood "$udp_rss"
+
+echo "adversarial: $passed checks passed, $failed failed"
+[[ $failed -eq 0 ]]

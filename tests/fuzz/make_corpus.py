@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""Writes seed inputs for the fuzz targets (tests/fuzz/*.cpp) from the captures in
+captures/: frames, raw IP packets, TCP payload streams, TLS handshake messages, X.509
+certificates and DNS messages, each encoded the way its target reads its input.
+
+    tests/fuzz/make_corpus.py [--captures DIR] [--out DIR] [--budget BYTES]
+
+The committed seeds under tests/fuzz/corpus/<target>/ were written by this script with
+the default budget (a few KB per target); tools/fuzz.sh also gives fuzz_capture the
+capture files themselves. Only classic pcap is parsed here (every bundled capture has
+a pcap twin); Ethernet, Linux cooked v1/v2 and raw IP link types.
+"""
+
+import argparse
+import hashlib
+import os
+import random
+import struct
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The link-type order of fuzz_frame.cpp's selector byte.
+FRAME_LINK_TYPES = [0, 1, 101, 108, 113, 228, 229, 276]
+
+
+def read_pcap(path):
+    """(link_type, [(ts_ns, caplen, origlen, bytes)]) for a classic pcap, else None."""
+    data = path.read_bytes()
+    if len(data) < 24:
+        return None
+    magic = data[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        e = "<"
+    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        e = ">"
+    else:
+        return None
+    nano = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
+    link = struct.unpack(e + "I", data[20:24])[0]
+    packets, pos = [], 24
+    while pos + 16 <= len(data):
+        sec, frac, caplen, origlen = struct.unpack(e + "IIII", data[pos:pos + 16])
+        pos += 16
+        packets.append((sec * 10**9 + (frac if nano else frac * 1000), caplen, origlen, data[pos:pos + caplen]))
+        pos += caplen
+    return link, packets
+
+
+def ip_of_frame(link, frame):
+    """The IP packet inside a frame, or None."""
+    if link == 1:
+        off, ethertype = 12, None
+        while off + 2 <= len(frame):
+            ethertype = struct.unpack(">H", frame[off:off + 2])[0]
+            if ethertype in (0x8100, 0x88a8, 0x9100):
+                off += 4
+                continue
+            off += 2
+            break
+        return frame[off:] if ethertype in (0x0800, 0x86dd) else None
+    if link == 113:
+        return frame[16:] if struct.unpack(">H", frame[14:16])[0] in (0x0800, 0x86dd) else None
+    if link == 276:
+        return frame[20:] if struct.unpack(">H", frame[0:2])[0] in (0x0800, 0x86dd) else None
+    if link in (101, 228, 229):
+        return frame
+    return None
+
+
+def transport_of_ip(ip):
+    """(proto, src, dst, payload) of an unfragmented IPv4/IPv6 packet, or None."""
+    if not ip:
+        return None
+    if ip[0] >> 4 == 4 and len(ip) >= 20:
+        ihl = (ip[0] & 15) * 4
+        flags_frag = struct.unpack(">H", ip[6:8])[0]
+        if flags_frag & 0x3fff:
+            return None
+        total = struct.unpack(">H", ip[2:4])[0]
+        return ip[9], ip[12:16], ip[16:20], ip[ihl:total]
+    if ip[0] >> 4 == 6 and len(ip) >= 40:
+        plen = struct.unpack(">H", ip[4:6])[0]
+        if ip[6] not in (6, 17):
+            return None
+        return ip[6], ip[8:24], ip[24:40], ip[40:40 + plen]
+    return None
+
+
+def tcp_streams(link, packets):
+    """{(conn, side): bytes} in sequence order, and the first sender of each connection."""
+    segments, first = {}, {}
+    for _, _, _, frame in packets:
+        t = transport_of_ip(ip_of_frame(link, frame))
+        if not t or t[0] != 6 or len(t[3]) < 20:
+            continue
+        _, src, dst, tcp = t
+        sport, dport, seq = struct.unpack(">HHI", tcp[:8])
+        flags = tcp[13]
+        payload = tcp[(tcp[12] >> 4) * 4:]
+        a, b = (src, sport), (dst, dport)
+        conn = tuple(sorted([a, b]))
+        first.setdefault(conn, a)
+        side = 0 if a == first[conn] else 1
+        if flags & 2:
+            seq += 1
+        if payload:
+            segments.setdefault((conn, side), []).append((seq, payload))
+    streams = {}
+    for key, segs in segments.items():
+        base = segs[0][0]
+        out = bytearray()
+        for seq, payload in sorted(segs, key=lambda s: (s[0] - base) % 2**32):
+            off = (seq - base) % 2**32
+            if off > len(out):
+                break  # a hole: keep what is contiguous
+            out += payload[len(out) - off:]
+        streams[key] = bytes(out)
+    return streams, first
+
+
+def tcp_chunks(link, packets):
+    """Per connection: [(side, payload)] in capture order."""
+    chunks, first = {}, {}
+    for _, _, _, frame in packets:
+        t = transport_of_ip(ip_of_frame(link, frame))
+        if not t or t[0] != 6 or len(t[3]) < 20:
+            continue
+        _, src, dst, tcp = t
+        sport, dport = struct.unpack(">HH", tcp[:4])
+        payload = tcp[(tcp[12] >> 4) * 4:]
+        a, b = (src, sport), (dst, dport)
+        conn = tuple(sorted([a, b]))
+        first.setdefault(conn, a)
+        if payload:
+            chunks.setdefault(conn, []).append((0 if a == first[conn] else 1, payload))
+    return chunks
+
+
+def tls_records(stream):
+    pos = 0
+    while pos + 5 <= len(stream):
+        ctype, length = stream[pos], struct.unpack(">H", stream[pos + 3:pos + 5])[0]
+        if ctype < 20 or ctype > 24 or stream[pos + 1] != 3:
+            return
+        yield ctype, stream[pos + 5:pos + 5 + length]
+        pos += 5 + length
+
+
+def handshake_messages(stream):
+    """Plaintext handshake messages of one direction (until its Change Cipher Spec)."""
+    buf = bytearray()
+    for ctype, body in tls_records(stream):
+        if ctype == 20:
+            break
+        if ctype != 22:
+            continue
+        buf += body
+        while len(buf) >= 4:
+            length = int.from_bytes(buf[1:4], "big")
+            if len(buf) < 4 + length:
+                break
+            yield bytes(buf[:4 + length])
+            del buf[:4 + length]
+
+
+def certificates(message, tls13):
+    """The DER certificates of a Certificate handshake message."""
+    body = message[4:]
+    if tls13:
+        body = body[1 + body[0]:]
+    total = int.from_bytes(body[:3], "big")
+    pos, end = 3, 3 + total
+    while pos + 3 <= end:
+        length = int.from_bytes(body[pos:pos + 3], "big")
+        yield body[pos + 3:pos + 3 + length]
+        pos += 3 + length
+        if tls13:
+            pos += 2 + int.from_bytes(body[pos:pos + 2], "big")
+
+
+def pcap_file(link, packets):
+    out = bytearray(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, link))
+    for ts, caplen, origlen, data in packets:
+        out += struct.pack("<IIII", ts // 10**9, ts % 10**9 // 1000, caplen, origlen) + data
+    return bytes(out)
+
+
+class Corpus:
+    def __init__(self, out, budget):
+        self.out, self.budget, self.used = out, budget, {}
+
+    def add(self, target, name, data):
+        if not data or self.used.get(target, 0) + len(data) > self.budget:
+            return False
+        d = self.out / target
+        d.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha1(data).hexdigest()[:8]
+        (d / f"{name}-{digest}").write_bytes(data)
+        self.used[target] = self.used.get(target, 0) + len(data)
+        return True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--captures", type=Path, default=ROOT / "captures")
+    ap.add_argument("--out", type=Path, default=ROOT / "tests" / "fuzz" / "corpus")
+    ap.add_argument("--budget", type=int, default=8 * 1024, help="bytes of seeds per target (default 8 KiB)")
+    args = ap.parse_args()
+    corpus = Corpus(args.out, args.budget)
+    rng = random.Random(10)
+
+    files = sorted(p for p in args.captures.iterdir() if p.suffix == ".pcap")
+    # Smallest captures first so that every kind of traffic fits in the budget.
+    files.sort(key=lambda p: p.stat().st_size)
+    parsed = [(p, r) for p in files if (r := read_pcap(p))]
+
+    for path, (link, packets) in parsed:
+        stem = path.stem
+        # fuzz_capture: the first packets of each capture, as a small pcap.
+        corpus.add("fuzz_capture", stem, pcap_file(link, packets[:6]))
+        # fuzz_frame: a few frames of each link type, cut short now and then.
+        if link in FRAME_LINK_TYPES:
+            for i, (_, caplen, origlen, frame) in enumerate(packets[:40:7]):
+                corpus.add("fuzz_frame", f"{stem}-{i}", bytes([FRAME_LINK_TYPES.index(link), origlen - caplen & 255]) + frame)
+        # fuzz_ip_frames: the IP packets of the first frames, as a sequence.
+        seq = bytearray()
+        for _, _, _, frame in packets[:24]:
+            ip = ip_of_frame(link, frame)
+            if ip is not None and len(seq) + len(ip) < 3000:
+                seq += struct.pack(">HB", len(ip), 2) + ip
+        if "fragments" in stem or link == 1 and stem.startswith(("dns-misc", "tls12-alert", "tls13-openssl")):
+            corpus.add("fuzz_ip_frames", stem, bytes(seq))
+        # fuzz_dns: UDP port 53/5353/5355 payloads.
+        for _, _, _, frame in packets:
+            t = transport_of_ip(ip_of_frame(link, frame))
+            if t and t[0] == 17 and len(t[3]) > 8:
+                sport, dport = struct.unpack(">HH", t[3][:4])
+                ports = {sport, dport}
+                flavor = 1 if 5353 in ports else 2 if 5355 in ports else 0
+                if ports & {53, 5353, 5355}:
+                    corpus.add("fuzz_dns", f"{stem}", bytes([flavor]) + t[3][8:])
+        streams, first = tcp_streams(link, packets)
+        # fuzz_tls_stream: the first chunks of each connection, one frame each.
+        for conn, chunks in tcp_chunks(link, packets).items():
+            data = bytearray([0 if not stem.startswith("smtp") else 1])
+            for side, payload in chunks:
+                if len(data) + len(payload) > 3000:
+                    break
+                data += struct.pack(">BH", 4 | side, len(payload)) + payload
+            corpus.add("fuzz_tls_stream", stem, bytes(data))
+            break
+        for (conn, side), stream in streams.items():
+            if not stream or stream[0] not in (22, 0x80) and not stem.startswith("smtp"):
+                continue
+            tls13 = stem.startswith("tls13")
+            # fuzz_reassembly_diff: the stream's head and a few segment operations.
+            head = stream[:2500]
+            ops = bytearray()
+            for _ in range(12):
+                ops += bytes([rng.randrange(4)]) + struct.pack(">H", rng.randrange(len(head))) + bytes([rng.randrange(256)])
+            corpus.add("fuzz_reassembly_diff", f"{stem}-{side}",
+                       struct.pack(">IBH", rng.randrange(2**32), side, len(head)) + head + bytes(ops))
+            for msg in handshake_messages(stream):
+                # fuzz_handshake: config bit 0 = sent by the client, bit 2 = TLS 1.3.
+                config = (1 if side == 0 else 0) | (4 if tls13 and msg[0] != 1 else 0) | (8 if side == 1 else 0)
+                if msg[0] != 11:
+                    corpus.add("fuzz_handshake", f"{stem}-{msg[0]}", bytes([config]) + msg)
+                else:
+                    for i, der in enumerate(certificates(msg, tls13)):
+                        corpus.add("fuzz_x509", f"{stem}-{i}", der)
+                    corpus.add("fuzz_handshake", f"{stem}-{msg[0]}", bytes([config]) + msg[:1200])
+
+    # fuzz_tcp_reassembly: segment sequences (in order, reordered, overlapping, acks).
+    for n in range(8):
+        data = bytearray(struct.pack(">IBB", rng.randrange(2**32), rng.randrange(256), rng.randrange(256)))
+        pos = 0
+        for _ in range(24):
+            kind = rng.choice([0, 0, 0, 1, 2, 3]) if n else 0
+            side = rng.randrange(2) << 2
+            if kind in (0, 1):
+                length = rng.randrange(1, 120)
+                seq = pos if rng.random() < 0.6 else max(0, pos + rng.randrange(-200, 400))
+                flags = rng.choice([0, 0, 0, 0x08, 0x10, 0x40, 0x80])
+                data += bytes([kind | side | flags]) + struct.pack(">HB", seq & 0xffff, length)
+                if flags & 0x40:
+                    data += bytes(rng.randrange(256) for _ in range(length))
+                pos = max(pos, seq + length)
+            elif kind == 2:
+                data += bytes([2 | side]) + struct.pack(">H", rng.randrange(pos + 1) & 0xffff)
+            else:
+                data += bytes([3 | side])
+        corpus.add("fuzz_tcp_reassembly", f"ops-{n}", bytes(data))
+
+    for target in sorted(corpus.used):
+        print(f"{target}: {corpus.used[target]} bytes", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
