@@ -8,6 +8,7 @@
 #include "net/ip_fragments.hpp"
 #include "tlsdissect/dissect.hpp"
 #include "tlsdissect/text.hpp"
+#include "dns/dns.hpp"
 #include "tls/tls_connection.hpp"
 #include "transport/conversations.hpp"
 
@@ -70,6 +71,7 @@ public:
                 case TlsStart::MaybeStartTls: return std::make_unique<TlsConnection>(side, true);
                 case TlsStart::No: break;
             }
+            if (plausible_dns_over_tcp(first, conv.port[0], conv.port[1])) return make_dns_tcp_application(conv);
             return nullptr;
         };
     }
