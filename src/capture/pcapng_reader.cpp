@@ -3,6 +3,7 @@
 // other block is skipped by its length. Each interface keeps its own link type and
 // timestamp resolution, and a new section starts a new set of interfaces.
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "capture_internal.hpp"
@@ -242,9 +243,15 @@ private:
         std::uint64_t frac = ts % clock.units_per_second;
         // frac < units <= 2^63; scale without overflow.
         __extension__ typedef unsigned __int128 Wide;
+        __extension__ typedef __int128 SignedWide;
         auto ns = static_cast<std::uint64_t>(static_cast<Wide>(frac) * 1'000'000'000u / clock.units_per_second);
-        packet.ts_ns = static_cast<std::int64_t>(sec) * 1'000'000'000 + static_cast<std::int64_t>(ns) +
-                       clock.offset_seconds * 1'000'000'000;
+        // A coarse resolution (or a hostile one) can put the time beyond what nanoseconds
+        // in 64 bits hold (year 2262): compute wide and clamp rather than overflow.
+        const SignedWide wide = static_cast<SignedWide>(sec) * 1'000'000'000 + static_cast<SignedWide>(ns) +
+                                static_cast<SignedWide>(clock.offset_seconds) * 1'000'000'000;
+        constexpr SignedWide kMax = std::numeric_limits<std::int64_t>::max();
+        constexpr SignedWide kMin = std::numeric_limits<std::int64_t>::min();
+        packet.ts_ns = static_cast<std::int64_t>(wide > kMax ? kMax : wide < kMin ? kMin : wide);
         packet.captured_length = caplen;
         packet.original_length = origlen < caplen ? caplen : origlen;
         // Index across sections, so the frame can name its interface.

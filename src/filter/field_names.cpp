@@ -42,8 +42,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::span<const FieldName> field_names() { return kFieldNames; }
 
 std::span<const FieldName> find_field_name(std::string_view name) {
-    auto found = std::ranges::equal_range(kFieldNames, name, {}, &FieldName::name);
-    return {found.begin(), found.end()};
+    // std::equal_range, not std::ranges::equal_range: clang 14 (the fuzz build) cannot
+    // compile libstdc++ 12's ranges.
+    struct ByName {
+        bool operator()(const FieldName& a, std::string_view b) const { return a.name < b; }
+        bool operator()(std::string_view a, const FieldName& b) const { return a < b.name; }
+    };
+    auto found = std::equal_range(std::begin(kFieldNames), std::end(kFieldNames), name, ByName{});
+    return {found.first, found.second};
 }
 
 std::string_view closest_field_name(std::string_view name) {

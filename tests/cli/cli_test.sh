@@ -31,6 +31,13 @@ expect bad-color 2 "" -- "$tool" --color=sometimes x.pcap
 expect help 0 "" -- "$tool" --help
 expect version 0 "" -- "$tool" --version
 
+# Regression inputs named after the bug they once triggered.
+# A pcapng interface whose time resolution makes nanoseconds overflow 64 bits (found by
+# the capture fuzz target): the time is clamped, the corrupt block after it reported.
+expect pcapng-timestamp-overflow 6 "pcapng block lengths disagree" -- \
+    "$tool" -s "$src/tests/cli/regressions/pcapng-timestamp-overflow.pcapng"
+if grep -q "runtime error" "$tmp/err"; then failed=$((failed + 1)); echo "FAIL pcapng-timestamp-overflow: UB"; fi
+
 capture="$src/captures/https-cname-tls12.pcap"
 if [[ -f $capture ]]; then
     expect ok 0 "" -- "$tool" "$capture"
