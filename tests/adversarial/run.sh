@@ -11,33 +11,35 @@
 #     under a stated bound (skipped when /usr/bin/time is missing: apt-get install time).
 #
 # Usage: TLSDISSECT=path/to/tlsdissect run.sh SOURCE_DIR
-# ADVERSARIAL_SYNS / ADVERSARIAL_UDP_FLOWS change the flood sizes (default 300000).
+# ADVERSARIAL_SYNS / ADVERSARIAL_UDP_FLOWS change the flood sizes (default 300000, and
+# 100000 for a sanitizer build).
 set -u
 src=$1
 tool=${TLSDISSECT:?}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
-syns=${ADVERSARIAL_SYNS:-300000}
-udp_flows=${ADVERSARIAL_UDP_FLOWS:-300000}
-
-if ! python3 "$src/tools/make-adversarial-captures.py" "$tmp" --syns "$syns" --udp-flows "$udp_flows" 2>"$tmp/gen.log"; then
-    cat "$tmp/gen.log"
-    echo "FAIL: could not generate the captures"
-    exit 1
-fi
 
 # Peak memory bounds, in MiB. A sanitizer build keeps shadow memory and a quarantine of
-# freed blocks, so its bounds are larger (and its quarantine is capped for the run).
+# freed blocks, so its bounds are larger (and its quarantine is capped for the run); it
+# is also ~10 times slower, so its floods are smaller by default.
 sanitized=0
 if ldd "$tool" 2>/dev/null | grep -q 'libasan' || grep -qa 'AddressSanitizer' "$tool" 2>/dev/null; then
     sanitized=1
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}:quarantine_size_mb=16
 fi
 if [[ $sanitized -eq 1 ]]; then
-    syn_rss_default=600 syn_rss_limited=300 fragment_rss=300 udp_rss=600
+    flood=100000 syn_rss_default=600 syn_rss_limited=300 fragment_rss=300 udp_rss=600
 else
-    syn_rss_default=200 syn_rss_limited=48 fragment_rss=80 udp_rss=200
+    flood=300000 syn_rss_default=200 syn_rss_limited=48 fragment_rss=80 udp_rss=200
+fi
+syns=${ADVERSARIAL_SYNS:-$flood}
+udp_flows=${ADVERSARIAL_UDP_FLOWS:-$flood}
+
+if ! python3 "$src/tools/make-adversarial-captures.py" "$tmp" --syns "$syns" --udp-flows "$udp_flows" 2>"$tmp/gen.log"; then
+    cat "$tmp/gen.log"
+    echo "FAIL: could not generate the captures"
+    exit 1
 fi
 time_tool=/usr/bin/time
 [[ -x $time_tool ]] || time_tool=
