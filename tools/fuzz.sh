@@ -45,13 +45,16 @@ if ! command -v clang++ >/dev/null; then
   echo "fuzz.sh: clang++ is needed for libFuzzer (apt-get install clang)" >&2
   exit 2
 fi
-CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTLSDISSECT_FUZZ=ON \
-  -DTLSDISSECT_TESTS=OFF >/dev/null
-cmake --build "$build" -j"$jobs" --target "${targets[@]}" >/dev/null
-
-bin_dir=$build/tests/fuzz
 work=$build/fuzz-work
 mkdir -p tests/fuzz/crashes "$work/logs"
+if ! { CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTLSDISSECT_FUZZ=ON \
+         -DTLSDISSECT_TESTS=OFF && cmake --build "$build" -j"$jobs" --target "${targets[@]}"; } \
+     >"$work/logs/build.log" 2>&1; then
+  tail -40 "$work/logs/build.log" >&2
+  echo "fuzz.sh: the build failed (log: $work/logs/build.log)" >&2
+  exit 2
+fi
+bin_dir=$build/tests/fuzz
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
@@ -70,10 +73,10 @@ run_target() {
   local seeds=(tests/fuzz/corpus/"$t")
   [[ -d $regressions ]] && seeds+=("$regressions")
   [[ $t == fuzz_capture ]] && seeds+=(captures)
-  local rc=0
+  local rc=0 start=$SECONDS
   "$bin" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss_limit" -print_final_stats=1 \
     -artifact_prefix="tests/fuzz/crashes/$t-" "$corpus" "${seeds[@]}" >>"$log" 2>&1 || rc=$?
-  local last execs rate
+  local elapsed=$((SECONDS - start)) last execs rate
   last=$(grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -1 || true)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
@@ -82,7 +85,7 @@ run_target() {
   ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
   corp=$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<<"$last")
   local line
-  line=$(printf '%-22s %5s s  %10s execs  %6s/s  cov %5s  ft %6s  corpus %5s' "$t" "$seconds" \
+  line=$(printf '%-22s %5s s  %10s execs  %6s/s  cov %5s  ft %6s  corpus %5s' "$t" "$elapsed" \
     "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}")
   if [[ $rc -eq 0 ]]; then
     echo "$line  ok" >"$summary"
