@@ -13,20 +13,6 @@ namespace tlsdissect {
 namespace {
 
 constexpr FieldDef kLength{"dns.length", "Length", FieldType::UInt};
-constexpr FieldDef kSegments{"tcp.segments", "Reassembled TCP Segments", FieldType::None};
-constexpr FieldDef kSegment{"tcp.segment", "Frame", FieldType::FrameNum};
-constexpr FieldDef kSegmentCount{"tcp.segment.count", "Segment count", FieldType::UInt};
-constexpr FieldDef kReassembledLength{"tcp.reassembled.length", "Reassembled TCP length", FieldType::UInt};
-
-std::string reassembly_summary(const AssembledPdu& pdu) {
-    std::string s = std::to_string(pdu.pieces.size()) + " Reassembled TCP Segments (" + std::to_string(pdu.length) +
-                    " bytes): ";
-    for (std::size_t i = 0; i < pdu.pieces.size(); ++i) {
-        if (i) s += ", ";
-        s += "#" + std::to_string(pdu.pieces[i].frame) + "(" + std::to_string(pdu.pieces[i].length) + ")";
-    }
-    return s;
-}
 
 // RFC 1035 section 4.2.2: LENGTH (16) | message
 PduShape message_shape(Bytes head) {
@@ -93,22 +79,8 @@ private:
             reader = ByteReader(pdu.bytes, pdu.length, pdu.in_current_frame ? pdu.frame_offset : 0);
             return ctx.root.add(def, std::monostate{}, pdu.frame_offset, pdu.length, ctx.source);
         }
-        Tree& tree = *ctx.root.tree();
-        const std::uint16_t source = tree.add_source("Reassembled TCP (" + std::to_string(pdu.length) + " bytes)",
-                                                     std::vector<std::uint8_t>(pdu.bytes.begin(), pdu.bytes.end()));
-        NodeRef segs = ctx.root.add(kSegments, std::monostate{}, 0, pdu.bytes.size(), source);
-        segs.set_text(reassembly_summary(pdu)).set_generated();
-        std::uint64_t at = 0;
-        for (const auto& piece : pdu.pieces) {
-            segs.add(kSegment, std::uint64_t(piece.frame), at, piece.length)
-                .set_text("Frame: " + std::to_string(piece.frame) + ", payload: " + std::to_string(at) + "-" +
-                          std::to_string(at + piece.length - 1) + " (" + std::to_string(piece.length) + " bytes)")
-                .set_generated();
-            at += piece.length;
-        }
-        segs.add_generated(kSegmentCount, std::uint64_t(pdu.pieces.size()));
-        segs.add_generated(kReassembledLength, std::uint64_t(pdu.length));
-        reader = ByteReader(tree.source_bytes(source), pdu.length, 0);
+        const std::uint16_t source = present_reassembled_pdu(ctx.root, pdu);
+        reader = ByteReader(ctx.root.tree()->source_bytes(source), pdu.length, 0);
         return ctx.root.add(def, std::monostate{}, 0, pdu.length, source);
     }
 

@@ -47,10 +47,6 @@ constexpr FieldDef kAbbreviated{"tls.handshake.session_resumed", "Session resume
 constexpr FieldDef kSkipped{"tls.ignored_unknown_record", "Bytes that are not a TLS record", FieldType::Expert,
                             Base::None, {}, 0, 0, {}, Severity::Warn};
 
-constexpr FieldDef kSegments{"tcp.segments", "Reassembled TCP Segments", FieldType::None};
-constexpr FieldDef kSegment{"tcp.segment", "Frame", FieldType::FrameNum};
-constexpr FieldDef kSegmentCount{"tcp.segment.count", "Segment count", FieldType::UInt};
-constexpr FieldDef kReassembledLength{"tcp.reassembled.length", "Reassembled TCP length", FieldType::UInt};
 
 // SSLv2 record (RFC 6101 appendix E / draft-hickman-netscape-ssl-00): a 2-byte header
 // with the high bit set, then CLIENT-HELLO (msg type 1).
@@ -80,16 +76,6 @@ bool plausible_record_header(Bytes b) {
 bool plausible_sslv2_hello(Bytes b) {
     // 2-byte length with the top bit, msg type 1, version 0x0002 or 0x03xx.
     return b.size() >= 5 && (b[0] & 0x80) && b[2] == 1 && ((b[3] == 0 && b[4] == 2) || b[3] == 3);
-}
-
-std::string reassembly_summary(const AssembledPdu& pdu) {
-    std::string s = std::to_string(pdu.pieces.size()) + " Reassembled TCP Segments (" + std::to_string(pdu.length) +
-                    " bytes): ";
-    for (std::size_t i = 0; i < pdu.pieces.size(); ++i) {
-        if (i) s += ", ";
-        s += "#" + std::to_string(pdu.pieces[i].frame) + "(" + std::to_string(pdu.pieces[i].length) + ")";
-    }
-    return s;
 }
 
 void append_info(std::string& info, const std::string& item) {
@@ -185,22 +171,8 @@ NodeRef TlsConnection::layer_for(const AssembledPdu& pdu, ByteReader& reader, Pa
         reader = ByteReader(pdu.bytes, pdu.length, 0);
         return {};
     }
-    Tree& tree = *ctx.root.tree();
-    std::uint16_t source = tree.add_source("Reassembled TCP (" + std::to_string(pdu.length) + " bytes)",
-                                           std::vector<std::uint8_t>(pdu.bytes.begin(), pdu.bytes.end()));
-    NodeRef segs = ctx.root.add(kSegments, std::monostate{}, 0, pdu.bytes.size(), source);
-    segs.set_text(reassembly_summary(pdu)).set_generated();
-    std::uint64_t at = 0;
-    for (const auto& p : pdu.pieces) {
-        segs.add(kSegment, std::uint64_t(p.frame), at, p.length)
-            .set_text("Frame: " + std::to_string(p.frame) + ", payload: " + std::to_string(at) + "-" +
-                      std::to_string(at + p.length - 1) + " (" + std::to_string(p.length) + " bytes)")
-            .set_generated();
-        at += p.length;
-    }
-    segs.add_generated(kSegmentCount, std::uint64_t(pdu.pieces.size()));
-    segs.add_generated(kReassembledLength, std::uint64_t(pdu.length));
-    reader = ByteReader(tree.source_bytes(source), pdu.length, 0);
+    const std::uint16_t source = present_reassembled_pdu(ctx.root, pdu);
+    reader = ByteReader(ctx.root.tree()->source_bytes(source), pdu.length, 0);
     frame_layer_ = ctx.root.add(kTls, std::monostate{}, 0, pdu.bytes.size(), source);
     NodeRef layer = frame_layer_;
     frame_layer_ = NodeRef{};  // records after this one in the frame get their own layer

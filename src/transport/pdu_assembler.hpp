@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "tlsdissect/field.hpp"
 #include "transport/tcp_reassembler.hpp"
 
 namespace tlsdissect {
@@ -45,6 +46,11 @@ struct AssembledPdu {
     std::size_t frame_offset = 0;
     std::vector<PduPiece> pieces;  // frames that carried it, in order
 };
+
+// For a PDU that spans frames: makes its bytes a data source of the packet's tree, adds
+// the "[N Reassembled TCP Segments (X bytes): #a(n), ...]" node at the top level, and
+// returns the new source's index (the caller dissects the PDU from it).
+std::uint16_t present_reassembled_pdu(NodeRef root, const AssembledPdu& pdu);
 
 class PduAssembler {
 public:
