@@ -1519,6 +1519,7 @@ CertificateSummary dissect_x509_certificate(ByteReader der, NodeRef parent) {
         if (x) {
             cert_der = bytes.first(static_cast<std::size_t>(p - bytes.data()));
             summarize(x.get(), s);
+            s.der.assign(cert_der.begin(), cert_der.end());
         } else if (parent && !has_anomaly(*parent.tree(), first_node)) {
             const char* reason = ERR_reason_error_string(ERR_peek_last_error());
             parent.malformed(std::string("OpenSSL cannot decode the certificate") + (reason ? std::string(": ") + reason : ""),

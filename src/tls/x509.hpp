@@ -33,6 +33,9 @@ struct CertificateSummary {
     // "id-at-commonName=www.example.test,id-at-organizationName=Example"; for the
     // TLS "Certificate: 3082… (…)" label.
     std::string subject_display;
+    // The certificate's DER encoding (empty when OpenSSL could not decode it), for
+    // signature and chain checks with OpenSSL.
+    std::vector<std::uint8_t> der;
 };
 
 // Dissects one DER-encoded certificate (the bytes of one ASN.1Cert) into `parent`,
