@@ -65,6 +65,7 @@ struct Options {
     bool json = false;
     bool jsonl = false;
     std::int64_t follow = -1;
+    std::int64_t follow_tls = -1;
     std::string follow_format = "ascii";
     std::size_t tcp_max_out_of_order = 0;
     std::size_t tcp_max_buffered = 0;
@@ -123,6 +124,10 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     if (o.follow >= 0) {
         follow = make_follow_printer(stdout, static_cast<std::uint32_t>(o.follow), o.follow_format == "ascii");
         dissector.follow_tcp_stream(static_cast<std::uint32_t>(o.follow),
+                                    [&follow](const FollowChunk& c) { follow->chunk(c); });
+    } else if (o.follow_tls >= 0) {
+        follow = make_follow_printer(stdout, static_cast<std::uint32_t>(o.follow_tls), o.follow_format == "ascii", "tls");
+        dissector.follow_tls_stream(static_cast<std::uint32_t>(o.follow_tls),
                                     [&follow](const FollowChunk& c) { follow->chunk(c); });
     }
     std::unique_ptr<SessionsPrinter> sessions;
@@ -191,7 +196,12 @@ int main(int argc, char** argv) {
                    "Print TCP stream N's reassembled payload, both directions, instead of packets "
                    "(like tshark -z follow,tcp,ascii,N)")
         ->check(CLI::NonNegativeNumber);
-    app.add_option("--follow-format", o.follow_format, "With --follow: ascii or raw (hex)")
+    app.add_option("--follow-tls", o.follow_tls,
+                   "Print TCP stream N's decrypted TLS application data (needs --keylog or embedded secrets), "
+                   "like tshark -z follow,tls,ascii,N")
+        ->check(CLI::NonNegativeNumber)
+        ->excludes("--follow");
+    app.add_option("--follow-format", o.follow_format, "With --follow or --follow-tls: ascii or raw (hex)")
         ->check(CLI::IsMember({"ascii", "raw"}))
         ->capture_default_str();
     app.add_option("--tcp-max-out-of-order", o.tcp_max_out_of_order,
@@ -219,7 +229,7 @@ int main(int argc, char** argv) {
     }
     std::optional<PacketSelection> selection;
     if (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0) {
-        if (o.follow >= 0 || o.sessions) {
+        if (o.follow >= 0 || o.follow_tls >= 0 || o.sessions) {
             std::fprintf(stderr, "tlsdissect: -Y, --frames and --stream choose packets to print; "
                                  "they do not combine with --follow or --sessions\n");
             return kExitUsage;
