@@ -41,10 +41,14 @@ Examples:
                                           only the Client Hellos
   tlsdissect -e frame.number -e ip.src -e tcp.stream capture.pcap
                                           chosen fields, tab-separated, as tshark -T fields
+  tlsdissect --keylog keys.log capture.pcap
+                                          decrypt TLS with an SSLKEYLOGFILE key log
+  tlsdissect --keylog keys.log --follow-tls 0 capture.pcap
+                                          the decrypted application data of stream 0
 
 Exit status:
   0  all files were read
-  2  the command line is wrong
+  2  the command line is wrong (or a --keylog file cannot be read)
   3  a file cannot be opened (missing, unreadable, a directory)
   4  a file is not a pcap or pcapng capture
   5  a file uses a link type tlsdissect does not dissect
@@ -90,7 +94,8 @@ std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
 }
 
 // Dissects one file; returns its exit status.
-int run_file(const std::string& path, PacketPrinter& printer, const Options& o, const PacketSelection* selection) {
+int run_file(const std::string& path, PacketPrinter& printer, const Options& o, const PacketSelection* selection,
+             const KeyLog& key_files) {
     CaptureError error = CaptureError::None;
     std::string message;
     auto reader = CaptureReader::open(path, error, message);
@@ -102,9 +107,8 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     FrameDissector dissector;
     dissector.set_interfaces(reader->interfaces());
     // Key log files, then the capture's own Decryption Secrets Blocks as they are read.
-    KeyLog keys;
+    KeyLog keys = key_files;
     std::vector<std::string> key_warnings;
-    for (const auto& file : o.keylogs) keys.load_file(file, key_warnings);
     std::size_t secrets_used = 0;
     auto take_embedded_secrets = [&] {
         const auto& blocks = reader->secrets();
@@ -242,10 +246,17 @@ int main(int argc, char** argv) {
             return kExitUsage;
         }
     }
+    KeyLog key_files;
+    for (const auto& file : o.keylogs) {
+        std::vector<std::string> warnings;
+        const bool readable = key_files.load_file(file, warnings);
+        for (const auto& w : warnings) std::fprintf(stderr, "tlsdissect: %s\n", w.c_str());
+        if (!readable) return kExitUsage;
+    }
     auto printer = make_printer(o);
     int status = 0;
     for (const auto& path : o.files) {
-        int rc = run_file(path, *printer, o, selection ? &*selection : nullptr);
+        int rc = run_file(path, *printer, o, selection ? &*selection : nullptr, key_files);
         if (status == 0) status = rc;
     }
     std::fflush(stdout);
