@@ -105,8 +105,10 @@ void KeyLog::add_text(std::string_view text, const std::string& origin, std::vec
             s.server_traffic_secret_0 = std::move(secret);
         } else if (label == "EXPORTER_SECRET") {
             s.exporter_secret = std::move(secret);
-        } else if (label == "EARLY_EXPORTER_SECRET") {
-            // Not needed to decrypt.
+        } else if (label == "EARLY_EXPORTER_SECRET" || label == "CLIENT_TRAFFIC_SECRET_N" ||
+                   label == "SERVER_TRAFFIC_SECRET_N") {
+            // Not needed: OpenSSL logs the secrets after a KeyUpdate as *_N; they are
+            // derived here from the KeyUpdate messages themselves (RFC 8446 section 7.2).
         } else {
             warn("unknown label '" + std::string(label) + "'");
         }

@@ -60,7 +60,7 @@ CAPS=(
     tls12-port-8443 smtp-starttls
     tls12-gnutls-ecdhe-ecdsa tls13-gnutls-x25519-chacha
     tls12-renegotiation
-    tls13-aes128gcm tls12-aes-ccm
+    tls13-aes128gcm tls12-aes-ccm tls13-key-update
     dns-tc-retry-tcp dns-records
 )
 fn() { printf '%s_%s' "$1" "${2//[-.]/_}"; }   # fn cap NAME -> cap_NAME
@@ -256,6 +256,25 @@ cap_tls13_aes128gcm() {
     ossl_http tls13-aes128gcm rsa -- -tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256
     editcap -F pcapng --inject-secrets "tls,$OUT/tls13-aes128gcm.keys" \
         "$OUT/tls13-aes128gcm.pcap" "$OUT/tls13-aes128gcm-secrets.pcapng"
+}
+# s_client's "K" command: a KeyUpdate with update_requested, so both sides move to
+# their next application traffic secret before the GET (commands need no -ign_eof;
+# stdin stays open until the response is in).
+cap_tls13_key_update() {
+    local name=tls13-key-update psrv c1
+    begin "$name"
+    start_ossl psrv "$D/s_server.log" rsa "$SRV:443" 1
+    wait_listen tcp 443
+    cap_start c1 "$D/lo.pcap" -i lo
+    rm -f "$D/keys"
+    { sleep 0.3; printf 'K\n'; sleep 0.3; HTTP_REQ /index.html; sleep 1; } |
+        nx timeout "$CTMO" openssl s_client -connect "$SRV:443" -servername www.example.test \
+            -CAfile "$PKI/root.pem" -verify_return_error -keylogfile "$D/keys" -tls1_3 \
+            >"$D/s_client.log" 2>&1 || { cat "$D/s_client.log" >&2; die "openssl s_client (KeyUpdate) failed"; }
+    grep -q 'KEYUPDATE' "$D/s_client.log" || die "s_client did not send a KeyUpdate"
+    grep -q 'HTTP/1.1 200 OK' "$D/s_client.log" || die "no HTTP response in $D/s_client.log"
+    wait_bg "$psrv"
+    finish "$name" "$c1" "$D/keys"
 }
 cap_tls12_aes_ccm() {
     ossl_http tls12-aes-ccm rsa -cipher AES128-CCM -- -tls1_2 -cipher AES128-CCM
@@ -522,6 +541,11 @@ vfy_tls13_aes128gcm() {
     check "$2-secrets.pcapng: tshark decrypts the HTTP request with the embedded secrets alone" eq \
         "$(ts -r "${1%.pcap}-secrets.pcapng" -Y http.request | wc -l)" 1
 }
+vfy_tls13_key_update() {
+    check "$2: TLS 1.3" tls13_is "$1" 0x1302
+    check "$2: tshark sees KeyUpdate messages from both sides" eq \
+        "$(tsk "$1" -Y 'tls.handshake.type==24' | wc -l)" 2
+}
 vfy_tls12_aes_ccm() { check "$2: TLS 1.2, TLS_RSA_WITH_AES_128_CCM" sh_is "$1" 0x0303 0xc09c; }
 vfy_tls12_chacha20() { check "$2: TLS 1.2, ECDHE-RSA-CHACHA20-POLY1305" sh_is "$1" 0x0303 0xcca8; }
 vfy_tls12_resume_session_id() {
@@ -736,6 +760,9 @@ only visible with the key log.
   TLS_AES_128_GCM_SHA256\` (ServerHello frame $(w tls13-aes128gcm 'tls.handshake.type==2')).
   \`tls13-aes128gcm-secrets.pcapng\` holds the same packets with the key log inside
   the file as a Decryption Secrets Block (\`editcap --inject-secrets\`).
+- \`tls13-key-update.pcap\` (+ \`.keys\`) — \`openssl s_client -tls1_3\` sends a
+  KeyUpdate with update_requested (its \`K\` command) before the GET; the server answers
+  with its own (KeyUpdate frames $(w tls13-key-update 'tls.handshake.type==24')).
 - \`tls12-aes-ccm.pcap\` (+ \`.keys\`) — client \`-tls1_2 -cipher AES128-CCM\`:
   TLS_RSA_WITH_AES_128_CCM (ServerHello frame $(w tls12-aes-ccm 'tls.handshake.type==2')).
 - \`tls12-chacha20.pcap\` (+ \`.keys\`) — client \`-tls1_2 -cipher
