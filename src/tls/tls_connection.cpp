@@ -525,11 +525,14 @@ bool TlsConnection::decrypt_record(int side, std::uint8_t type, std::uint16_t ve
                                    PacketContext& ctx, std::string& info, const std::string& prefix) {
     const int role = side == client_side_ ? 0 : 1;
     RecordDecryptor* dec = decryption_->decryptor(role);
+    // Until this side's Finished, a lost record may have been part of the handshake.
     if (!dec) {
         rec.expert(kNotDecrypted, "Not decrypted: " + decryption_->unavailable(role));
+        if (type != kApplicationData || facts_.tls13()) decryption_->record_lost();
         return false;
     }
     if (!f.captured_all()) {
+        decryption_->record_lost();
         dec->skip();
         rec.expert(kNotDecrypted, "Not decrypted: the capture holds only part of the record");
         return false;
@@ -537,6 +540,7 @@ bool TlsConnection::decrypt_record(int side, std::uint8_t type, std::uint16_t ve
     const std::uint64_t seq = dec->sequence();
     DecryptedRecord out = dec->decrypt(type, version, f.rest());
     if (!out.ok) {
+        decryption_->record_lost();
         rec.expert(kDecryptFailed, "Decryption failed (" + dec->cipher_label() + ", record " + std::to_string(seq) +
                                        "): " + out.error);
         return false;

@@ -108,6 +108,10 @@ FinishedVerdict TlsDecryption::check_finished(int role, Bytes verify_data, const
         v.reason = "the handshake is too long to keep its transcript";
         return v;
     }
+    if (transcript_incomplete_) {
+        v.reason = "part of the handshake could not be decrypted";
+        return v;
+    }
     std::optional<Secret> expected;
     if (tls13_) {
         const Secret& base = handshake_secret_[role];
@@ -158,6 +162,7 @@ FinishedVerdict TlsDecryption::on_handshake_message(int role, Bytes message, con
         // A new handshake (the first, or a renegotiation): a new transcript.
         transcript_.clear();
         transcript_overflow_ = false;
+        transcript_incomplete_ = false;
     }
     if (type == kFinished && role >= 0 && role <= 1) verdict = check_finished(role, message.subspan(4), facts);
     // TLS 1.3 post-handshake messages (New Session Ticket, KeyUpdate) are not part of the

@@ -42,6 +42,9 @@ public:
     // Records from `role` are protected but cannot be decrypted: why (empty otherwise).
     const std::string& unavailable(int role) const { return why_not_[role]; }
     bool protected_records(int role) const { return protected_[role]; }
+    // A protected record could not be decrypted: if it may have carried handshake
+    // messages, the transcript is incomplete and no later Finished can be judged.
+    void record_lost() { transcript_incomplete_ = true; }
 
 private:
     void start_tls12(const TlsConnectionFacts& facts);
@@ -57,6 +60,7 @@ private:
     bool tls13_ = false;
     std::vector<std::uint8_t> transcript_;
     bool transcript_overflow_ = false;
+    bool transcript_incomplete_ = false;
     std::unique_ptr<RecordDecryptor> pending_[2], active_[2];
     Secret traffic_secret_[2];     // TLS 1.3: the current secret per side (for KeyUpdate)
     Secret handshake_secret_[2];   // TLS 1.3: for the Finished keys
