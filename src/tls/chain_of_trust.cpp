@@ -86,7 +86,9 @@ ChainLink link_for(X509* x, int sent_index, std::int64_t at) {
     l.not_before_epoch = asn1_time_epoch(X509_get0_notBefore(x));
     l.not_after_epoch = asn1_time_epoch(X509_get0_notAfter(x));
     l.sent_index = sent_index;
-    l.self_signed = X509_check_issued(x, x) == X509_V_OK;
+    // Same name as its issuer and no contradicting key identifier (a leaf may be
+    // self-signed without being a CA, so not X509_check_issued, which wants keyCertSign).
+    l.self_signed = X509_self_signed(x, 0) == 1;
     time_t t = static_cast<time_t>(at);
     l.valid_at_time = X509_cmp_time(X509_get0_notBefore(x), &t) < 0 && X509_cmp_time(X509_get0_notAfter(x), &t) > 0;
     return l;
@@ -248,12 +250,19 @@ ChainVerdict verify_chain(const std::vector<CertificateSummary>& sent, const std
         }
         X509* issuer = nullptr;
         int issuer_index = -1;
-        for (std::size_t i = 1; i < certs.size(); ++i) {
-            if (used[i] || !certs[i]) continue;
-            if (X509_check_issued(certs[i].get(), current) == X509_V_OK) {
-                issuer = certs[i].get();
-                issuer_index = static_cast<int>(i);
-                break;
+        // An issuer by name and key identifier first; then by name alone, so that a wrong
+        // intermediate (right name, other key) shows on the path with a failed signature.
+        for (int pass = 0; pass < 2 && !issuer; ++pass) {
+            for (std::size_t i = 1; i < certs.size(); ++i) {
+                if (used[i] || !certs[i]) continue;
+                const bool fits = pass == 0 ? X509_check_issued(certs[i].get(), current) == X509_V_OK
+                                            : X509_NAME_cmp(X509_get_subject_name(certs[i].get()),
+                                                            X509_get_issuer_name(current)) == 0;
+                if (fits) {
+                    issuer = certs[i].get();
+                    issuer_index = static_cast<int>(i);
+                    break;
+                }
             }
         }
         if (!issuer) {
