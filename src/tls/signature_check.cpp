@@ -5,11 +5,13 @@
 // registries of RFC 5246 section 7.4.1.4.1.
 #include "tls/signature_check.hpp"
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "tls/tls_common.hpp"
@@ -115,10 +117,31 @@ bool key_fits(EVP_PKEY* key, SigKind kind) {
     return false;
 }
 
-std::unique_ptr<X509, X509Free> decode(const CertificateSummary& leaf) {
+struct PkeyFree {
+    void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+
+// Decoding a public key is the slow part of a check with OpenSSL 3 (its decoders cost
+// far more than one signature verification), and a server's certificate comes back in
+// every connection: keys are kept per certificate, at most kPublicKeyCacheEntries
+// (the cache is emptied when full).
+constexpr std::size_t kPublicKeyCacheEntries = 256;
+
+EVP_PKEY* public_key(const CertificateSummary& leaf) {
     if (leaf.der.empty()) return nullptr;
+    static thread_local std::unordered_map<std::string, std::unique_ptr<EVP_PKEY, PkeyFree>> cache;
+    std::string id(reinterpret_cast<const char*>(leaf.der.data()), leaf.der.size());
+    auto it = cache.find(id);
+    if (it != cache.end()) return it->second.get();
     const unsigned char* p = leaf.der.data();
-    return std::unique_ptr<X509, X509Free>(d2i_X509(nullptr, &p, static_cast<long>(leaf.der.size())));
+    std::unique_ptr<X509, X509Free> cert(d2i_X509(nullptr, &p, static_cast<long>(leaf.der.size())));
+    EVP_PKEY* key = cert ? X509_get_pubkey(cert.get()) : nullptr;  // a reference of our own
+    if (!key) {
+        ERR_clear_error();
+        return nullptr;
+    }
+    if (cache.size() >= kPublicKeyCacheEntries) cache.clear();
+    return cache.emplace(std::move(id), std::unique_ptr<EVP_PKEY, PkeyFree>(key)).first->second.get();
 }
 
 // One EVP_DigestVerify over `data` with the key; `pss` sets RSA-PSS padding with a salt
@@ -140,6 +163,7 @@ SignatureVerdict digest_verify(EVP_PKEY* key, const EVP_MD* md, bool pss, Bytes 
         return v;
     }
     const int rc = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(), data.size());
+    ERR_clear_error();
     v.valid = rc == 1;
     if (rc != 1) v.reason = "the signature does not verify with the certificate's public key";
     return v;
@@ -154,8 +178,7 @@ SignatureVerdict verify_with_scheme(const CertificateSummary& leaf, std::uint16_
         v.reason = "signature scheme " + parts.name + " is not checked";
         return v;
     }
-    auto cert = decode(leaf);
-    EVP_PKEY* key = cert ? X509_get0_pubkey(cert.get()) : nullptr;
+    EVP_PKEY* key = public_key(leaf);
     if (!key) {
         v.reason = "the certificate's public key cannot be read";
         return v;
@@ -196,8 +219,7 @@ SignatureVerdict verify_server_key_exchange(const CertificateSummary& leaf, std:
     }
     // TLS 1.0 and 1.1 (RFC 2246 / RFC 4346 section 7.4.3): RSA signs MD5(data) || SHA1(data)
     // with PKCS#1 v1.5 padding and no DigestInfo; DSA and ECDSA (RFC 4492 5.4) sign SHA-1.
-    auto cert = decode(leaf);
-    EVP_PKEY* key = cert ? X509_get0_pubkey(cert.get()) : nullptr;
+    EVP_PKEY* key = public_key(leaf);
     if (!key) {
         v.reason = "the certificate's public key cannot be read";
         return v;
