@@ -141,9 +141,16 @@ X509Ptr issuer_in_store(X509_STORE* store, X509* x) {
     return X509Ptr(issuer);
 }
 
+// Does the store hold this very certificate (same subject, same bytes)?
 bool store_holds(X509_STORE* store, X509* x) {
-    X509Ptr found = issuer_in_store(store, x);
-    return found && X509_cmp(found.get(), x) == 0;
+    std::unique_ptr<X509_STORE_CTX, StoreCtxFree> ctx(X509_STORE_CTX_new());
+    if (!ctx || X509_STORE_CTX_init(ctx.get(), store, x, nullptr) != 1) return false;
+    STACK_OF(X509)* same_name = X509_STORE_CTX_get1_certs(ctx.get(), X509_get_subject_name(x));
+    bool found = false;
+    for (int i = 0; same_name && i < sk_X509_num(same_name); ++i) found = found || X509_cmp(sk_X509_value(same_name, i), x) == 0;
+    sk_X509_pop_free(same_name, X509_free);
+    ERR_clear_error();
+    return found;
 }
 
 }  // namespace

@@ -101,8 +101,11 @@ SignatureVerdict server_key_exchange_verdict(const TlsConnectionFacts& f) {
 }
 
 void add_server_key_exchange_check(NodeRef sig, const TlsConnectionFacts& f) {
+    if (sig) add_signature_verdict(sig, server_key_exchange_verdict(f));
+}
+
+void add_signature_verdict(NodeRef sig, const SignatureVerdict& v) {
     if (!sig) return;
-    const SignatureVerdict v = server_key_exchange_verdict(f);
     if (v.valid) {
         sig.add_generated(kSignatureValid, *v.valid)
             .set_text(*v.valid ? "Signature: valid (" + v.algorithm + ", server certificate's key)"

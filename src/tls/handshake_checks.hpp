@@ -37,6 +37,9 @@ SignatureVerdict server_key_exchange_verdict(const TlsConnectionFacts& facts);
 
 // After the Server Key Exchange signature node: [Signature: valid] / [Signature: INVALID (...)].
 void add_server_key_exchange_check(NodeRef signature_node, const TlsConnectionFacts& facts);
+// The same node for any verdict, e.g. a TLS 1.3 CertificateVerify checked with
+// verify_certificate_verify() once the handshake is decrypted.
+void add_signature_verdict(NodeRef signature_node, const SignatureVerdict& verdict);
 
 // After the server's Certificate message: checks the chain (when a tree is built or the
 // sessions model wants it), keeps the verdict in facts.chain, adds [Chain of trust].
