@@ -7,6 +7,7 @@ packages=(
   ieee-data   # the IEEE OUI registry, source of the vendor table
   tshark      # the reference dissector for the differential tests
   python3-jsonschema  # validates the JSON output against docs/*.schema.json
+  python3-scapy       # tampers with a capture copy in the signature check test
   time        # /usr/bin/time: peak memory in the adversarial tests
   clang       # the fuzz targets (libFuzzer)
 )

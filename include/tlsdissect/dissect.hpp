@@ -38,6 +38,13 @@ struct FrameInfo {
     std::uint32_t link_type = 0;
 };
 
+// Certificate and signature checks of TLS handshakes (src/tls/chain_of_trust.hpp).
+class TrustStore;
+struct TlsVerifyOptions {
+    std::shared_ptr<const TrustStore> roots;  // null: the system store (loaded on first use)
+    bool check_without_tree = false;          // check chains for --sessions, where no tree is built
+};
+
 class EngineState;
 class DnsTransactionTable;
 class KeyLog;
@@ -85,6 +92,7 @@ public:
     // Secrets to decrypt TLS with (--keylog, pcapng Decryption Secrets Blocks). Not
     // owned; may grow while dissecting (a connection looks its keys up at its Server Hello).
     void set_key_log(const KeyLog* keys);
+    void set_tls_verify(const TlsVerifyOptions& options);
     // Called for every TCP connection when it ends (for the sessions model).
     void on_tcp_close(std::function<void(const struct TcpConversation&)> hook);
     // The capture has ended: deliver what connections still buffer.

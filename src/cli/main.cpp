@@ -11,6 +11,7 @@
 #include "filter/packet_selection.hpp"
 #include "output/printers.hpp"
 #include "output/sessions_printer.hpp"
+#include "tls/chain_of_trust.hpp"
 #include "tlsdissect/capture.hpp"
 #include "tlsdissect/dissect.hpp"
 #include "tls/keylog.hpp"
@@ -75,6 +76,8 @@ struct Options {
     std::size_t tcp_max_buffered = 0;
     std::size_t tcp_max_connections = 0;
     std::vector<std::string> keylogs;
+    std::string roots;                               // --roots FILE|DIR; empty: the system store
+    std::shared_ptr<const TrustStore> trust_store;   // loaded from `roots`
 };
 
 bool use_color(const std::string& mode) {
@@ -124,6 +127,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     take_embedded_secrets();
     dissector.set_key_log(&keys);
     dissector.set_limits(EngineLimits{o.tcp_max_out_of_order, o.tcp_max_buffered, o.tcp_max_connections});
+    dissector.set_tls_verify(TlsVerifyOptions{o.trust_store, o.sessions});
     std::unique_ptr<FollowPrinter> follow;
     if (o.follow >= 0) {
         follow = make_follow_printer(stdout, static_cast<std::uint32_t>(o.follow), o.follow_format == "ascii");
@@ -224,6 +228,9 @@ int main(int argc, char** argv) {
     app.add_option("--frames", o.select.frames, "Show only these frames, e.g. 16,18-28");
     app.add_option("--stream", o.select.stream, "Show only the packets of TCP stream N (tcp.stream == N)")
         ->check(CLI::NonNegativeNumber);
+    app.add_option("--roots", o.roots,
+                   "Trusted root certificates for the chain-of-trust check: a PEM file or a directory of them "
+                   "(default: the system store)");
     app.add_option("-c,--count", o.count, "Stop after this many packets of each file")->check(CLI::NonNegativeNumber);
     try {
         app.parse(argc, argv);
@@ -252,6 +259,14 @@ int main(int argc, char** argv) {
         const bool readable = key_files.load_file(file, warnings);
         for (const auto& w : warnings) std::fprintf(stderr, "tlsdissect: %s\n", w.c_str());
         if (!readable) return kExitUsage;
+    }
+    if (!o.roots.empty()) {
+        std::string error;
+        o.trust_store = TrustStore::load(o.roots, error);
+        if (!o.trust_store) {
+            std::fprintf(stderr, "tlsdissect: --roots: %s\n", error.c_str());
+            return kExitUsage;
+        }
     }
     auto printer = make_printer(o);
     int status = 0;

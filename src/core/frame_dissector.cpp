@@ -9,6 +9,7 @@
 #include "tlsdissect/dissect.hpp"
 #include "tlsdissect/text.hpp"
 #include "dns/dns.hpp"
+#include "tls/chain_of_trust.hpp"
 #include "tls/tls_connection.hpp"
 #include "transport/conversations.hpp"
 
@@ -67,6 +68,7 @@ public:
         tcp_limits.total_buffered = &tcp_buffered;
         services.tcp_limits = &tcp_limits;
         services.dns = &dns;
+        services.chain_verifier = &chain_verifier;
         services.detect_tcp_application = [this](const TcpConversation& conv, int side,
                                                  Bytes first) -> std::unique_ptr<TcpApplication> {
             const TlsStart tls = detect_tls(first, conv.port[0], conv.port[1]);
@@ -107,6 +109,7 @@ public:
     UdpConversationTable udp;
     IpFragmentReassembler fragments;
     DnsTransactionTable dns;
+    ChainVerifier chain_verifier;
     std::vector<CaptureInterface> interfaces;
     std::uint64_t frames = 0;
     std::int64_t first_ts = 0;
@@ -133,6 +136,11 @@ void FrameDissector::set_limits(const EngineLimits& limits) {
     if (limits.tcp_max_total_buffered_bytes)
         state_->tcp_limits.max_total_buffered_bytes = limits.tcp_max_total_buffered_bytes;
     if (limits.tcp_max_connections) state_->tcp.set_max_connections(limits.tcp_max_connections);
+}
+
+void FrameDissector::set_tls_verify(const TlsVerifyOptions& options) {
+    state_->chain_verifier = ChainVerifier(options.roots);
+    state_->services.verify_chain_always = options.check_without_tree;
 }
 
 void FrameDissector::on_tcp_close(std::function<void(const TcpConversation&)> hook) {

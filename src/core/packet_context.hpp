@@ -22,6 +22,7 @@ struct TcpReassemblyLimits;
 class UdpConversationTable;
 class IpFragmentReassembler;
 class DnsTransactionTable;
+class ChainVerifier;
 
 // An IPv4 or IPv6 address in one comparable form.
 struct NetAddress {
@@ -50,6 +51,10 @@ struct StreamServices {
     std::function<void(const TcpConversation&)> on_tcp_close;
     // Matches DNS responses to queries across packets (src/dns/dns_transactions.hpp).
     DnsTransactionTable* dns = nullptr;
+    // Checks server certificate chains (tls/chain_of_trust.hpp); always when
+    // verify_chain_always (--sessions), otherwise only when a tree is built.
+    ChainVerifier* chain_verifier = nullptr;
+    bool verify_chain_always = false;
 };
 
 struct PacketContext {

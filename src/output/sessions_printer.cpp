@@ -8,6 +8,7 @@
 
 #include "dns/dns_transactions.hpp"
 #include "tls/fingerprints.hpp"
+#include "tls/handshake_checks.hpp"
 #include "tls/tls_connection.hpp"
 #include "tlsdissect/text.hpp"
 #include "transport/conversations.hpp"
@@ -81,6 +82,36 @@ json decompose_suite(std::uint16_t id, const TlsConnectionFacts& f) {
         j["prf"] = tls12 ? (hash == "SHA384" ? "SHA384" : "SHA256") : "MD5+SHA1";
     }
     return j;
+}
+
+json cipher_suite_parts_json(const TlsConnectionFacts& f) {
+    const CipherSuiteParts p = cipher_suite_parts(f);
+    if (!p.known) return nullptr;
+    return json{{"key_exchange", or_null(p.key_exchange)}, {"authentication", or_null(p.authentication)},
+                {"encryption", p.encryption},           {"mac", p.mac},
+                {"prf", p.prf},                         {"forward_secrecy", p.forward_secrecy}};
+}
+
+json chain_json(const ChainVerdict& v) {
+    json path = json::array();
+    for (const auto& l : v.path)
+        path.push_back({{"subject", l.subject},
+                        {"sent_index", l.sent_index >= 0 ? json(l.sent_index) : json(nullptr)},
+                        {"self_signed", l.self_signed},
+                        {"trusted", l.trusted},
+                        {"signature_valid", l.signature_valid ? json(*l.signature_valid) : json(nullptr)},
+                        {"valid_at_checked_time", l.valid_at_time}});
+    return json{{"valid", v.valid},
+                {"reason", or_null(v.reason)},
+                {"checked_at", iso8601_utc(v.checked_at)},
+                {"path_valid", v.path_valid},
+                {"errors", v.errors},
+                {"roots", v.roots},
+                {"server_name", or_null(v.server_name)},
+                {"name_matches", v.name_matches ? json(*v.name_matches) : json(nullptr)},
+                {"matched_name", or_null(v.matched_name)},
+                {"path", path},
+                {"unused", v.unused}};
 }
 
 json hex_or_null(const std::vector<std::uint8_t>& b, bool seen) {
@@ -229,9 +260,13 @@ json tls_session(const TcpConversation& conv, const TlsConnection& tls, const Dn
             {"public_key_length", f.kx_public_key_length ? json(f.kx_public_key_length) : json(nullptr)},
             {"signature_scheme", f.ske_signature_scheme ? json(iana_name(kTlsSignatureSchemes, *f.ske_signature_scheme))
                                                         : json(nullptr)}};
+        const SignatureVerdict ske = server_key_exchange_verdict(f);
+        j["server_key_exchange"]["signature_valid"] = ske.valid ? json(*ske.valid) : json(nullptr);
     } else {
         j["server_key_exchange"] = nullptr;
     }
+    j["cipher_suite_parts"] = cipher_suite_parts_json(f);
+    j["chain"] = f.chain ? chain_json(*f.chain) : json(nullptr);
     j["session_ticket"] = f.ticket_lifetime ? json{{"lifetime_hint", *f.ticket_lifetime}, {"length", f.ticket_length}}
                                             : json(nullptr);
     json alerts = json::array();

@@ -10,6 +10,7 @@
 
 #include "core/iana_tables.hpp"
 #include "core/packet_context.hpp"
+#include "tls/chain_of_trust.hpp"
 #include "tls/x509.hpp"
 
 namespace tlsdissect {
@@ -118,6 +119,10 @@ struct TlsConnectionFacts {
     bool decrypted = false;
     std::optional<bool> finished_verified[2];
     std::string http_request_line, http_status_line;
+    // Server Key Exchange (TLS 1.0-1.2): the signed params and the signature, for the check.
+    std::vector<std::uint8_t> ske_params, ske_signature;
+    // The server chain's verdict, when it was checked while dissecting (tls/chain_of_trust.hpp).
+    std::optional<ChainVerdict> chain;
     // Suites that authenticate with a certificate (not PSK, SRP or anonymous).
     bool cipher_suite_needs_certificate() const {
         if (!cipher_suite) return false;

@@ -7,6 +7,7 @@
 
 #include "dns/dns_transactions.hpp"
 #include "tls/fingerprints.hpp"
+#include "tls/handshake_checks.hpp"
 #include "tls/tls_common.hpp"
 #include "tlsdissect/text.hpp"
 
@@ -167,19 +168,19 @@ std::optional<Bytes> opaque(ByteReader& r, int prefix_bytes, NodeRef parent, con
     return b;
 }
 
-void add_signature(ByteReader& r, NodeRef parent, bool with_scheme, TlsConnectionFacts* facts,
-                   const FieldDef& len_def = kSigLen, const FieldDef& sig_def = kSig) {
+std::optional<Bytes> add_signature(ByteReader& r, NodeRef parent, bool with_scheme, TlsConnectionFacts* facts,
+                                   const FieldDef& len_def = kSigLen, const FieldDef& sig_def = kSig) {
     if (with_scheme) {
         auto scheme = r.u16();
         if (!scheme) {
             parent.short_read(r, "signature algorithm");
-            return;
+            return std::nullopt;
         }
         parent.add(kSigScheme, std::uint64_t(*scheme), r.offset() - 2, 2)
             .set_text("Signature Algorithm: " + scheme_name(*scheme) + " (0x" + hex_u16(*scheme) + ")");
         if (facts) facts->ske_signature_scheme = *scheme;
     }
-    opaque(r, 2, parent, len_def, sig_def, "signature");
+    return opaque(r, 2, parent, len_def, sig_def, "signature");
 }
 
 // Returns false when the random could not be read (the caller stops: a failed read
@@ -337,8 +338,8 @@ void server_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts, std::str
         r.take_rest();
         return;
     }
-    hs.add(kSuite, std::uint64_t(*suite), r.offset() - 2, 2)
-        .set_text("Cipher Suite: " + cipher_suite_name(*suite) + " (0x" + hex_u16(*suite) + ")");
+    NodeRef suite_node = hs.add(kSuite, std::uint64_t(*suite), r.offset() - 2, 2);
+    suite_node.set_text("Cipher Suite: " + cipher_suite_name(*suite) + " (0x" + hex_u16(*suite) + ")");
     facts.server_hello.cipher_suites.assign(1, *suite);
     if (!early_draft) {
         auto comp = r.u8();
@@ -368,6 +369,7 @@ void server_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts, std::str
         facts.resumed = true;
         hs.expert(kResumed, "Session resumed: the server selected a pre-shared key");
     }
+    if (!hrr) add_cipher_suite_parts(suite_node, facts);
 }
 
 // RFC 5246 section 7.4.2 / RFC 8446 section 4.4.2:
@@ -376,7 +378,7 @@ void server_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts, std::str
 //   struct { opaque certificate_request_context<0..2^8-1>;
 //            CertificateEntry certificate_list<0..2^24-1>; } Certificate;      (TLS 1.3)
 //   struct { opaque cert_data<1..2^24-1>; Extension extensions<0..2^16-1>; } CertificateEntry;
-void certificate(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts, PacketContext&) {
+void certificate(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts, PacketContext& ctx) {
     const bool tls13 = facts.tls13();
     if (tls13) opaque(r, 1, hs, kCertContextLen, kCertContext, "certificate request context");
     const std::size_t at = r.offset();
@@ -424,6 +426,7 @@ void certificate(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts,
     if (certs) certs.set_text("Certificates (" + std::to_string(list->reported_remaining() == 0 ? count : count) +
                               " certificate" + (count == 1 ? "" : "s") + ")");
     if (side == 1) facts.server_sent_certificate = true;
+    if (side == 1) check_server_chain(hs, facts, ctx);
 }
 
 // RFC 8422 section 5.4 (ECDHE), RFC 5246 section 7.4.3 (DHE):
@@ -438,6 +441,20 @@ void server_key_exchange(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
     const bool anon = suite.find("_anon_") != std::string::npos;
     // Without a known suite, the first byte 3 (named_curve) is a good guess for ECDHE.
     const bool looks_ec = ecdhe || (!dhe && r.peek_u8() == std::uint8_t{3});
+    // The signature covers the params before it (RFC 5246 7.4.3); keep both for the check.
+    const Bytes whole = r.rest();
+    const std::size_t begin = r.offset();
+    facts.ske_params.clear();
+    facts.ske_signature.clear();
+    if (!with_scheme) facts.ske_signature_scheme.reset();
+    auto add_ske_signature = [&](NodeRef p) {
+        facts.ske_params.assign(whole.begin(), whole.begin() + static_cast<long>(std::min(whole.size(), r.offset() - begin)));
+        auto sig = add_signature(r, p, with_scheme, &facts);
+        if (!sig) return;
+        facts.ske_signature.assign(sig->begin(), sig->end());
+        if (p && p.get()->last_child != kNoNode && p.tree()->node(p.get()->last_child).def == &kSig)
+            add_server_key_exchange_check(NodeRef(p.tree(), p.get()->last_child), facts);
+    };
     if (looks_ec) {
         NodeRef p = hs.add(kEcdhParams, std::monostate{}, r.offset(), r.reported_remaining());
         auto curve_type = r.u8();
@@ -461,7 +478,7 @@ void server_key_exchange(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
             .set_text("Named Curve: " + group_name(*group) + " (0x" + hex_u16(*group) + ")");
         facts.kx_group = *group;
         if (auto point = opaque(r, 1, p, kServerPointLen, kServerPoint, "EC point")) facts.kx_public_key_length = point->size();
-        if (!anon && !r.empty()) add_signature(r, p, with_scheme, &facts);
+        if (!anon && !r.empty()) add_ske_signature(p);
         return;
     }
     {
@@ -470,7 +487,7 @@ void server_key_exchange(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
             NodeRef p = hs.add(kRsaParams, std::monostate{}, r.offset(), r.reported_remaining());
             opaque(r, 2, p, kModulusLen, kModulus, "RSA modulus");
             opaque(r, 2, p, kExponentLen, kExponent, "RSA exponent");
-            if (!r.empty()) add_signature(r, p, with_scheme, &facts);
+            if (!r.empty()) add_ske_signature(p);
             return;
         }
         NodeRef p = hs.add(kDhParams, std::monostate{}, r.offset(), r.reported_remaining());
@@ -478,7 +495,7 @@ void server_key_exchange(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
         opaque(r, 2, p, kGLen, kG, "DH g");
         if (auto ys = opaque(r, 2, p, kYsLen, kYs, "DH Ys")) facts.kx_public_key_length = ys->size();
         if (prime) facts.kx_public_key_length = prime->size();
-        if (!anon && !r.empty()) add_signature(r, p, with_scheme, &facts);
+        if (!anon && !r.empty()) add_ske_signature(p);
     }
 }
 

@@ -49,6 +49,11 @@ if [[ -f $capture ]]; then
     if ! grep -q ' 1 ' "$tmp/out"; then failed=$((failed + 1)); echo "FAIL truncated-file: frames before the cut not shown"; fi
     expect stdin 0 "" -- bash -c "'$tool' -s - < '$capture'"
     if [[ $(wc -l <"$tmp/out") -lt 10 ]]; then failed=$((failed + 1)); echo "FAIL stdin: too few lines"; fi
+    # --roots: a missing or empty root store is a command-line error; the test roots make the chain valid.
+    expect roots-missing 2 "tlsdissect: --roots: cannot open $tmp/missing.pem" -- "$tool" --roots "$tmp/missing.pem" "$capture"
+    expect roots-not-pem 2 "no PEM certificates in $tmp/text.pcap" -- "$tool" --roots "$tmp/text.pcap" "$capture"
+    expect roots-ok 0 "" -- "$tool" --roots "$src/captures/test-roots.pem" "$capture"
+    if ! grep -q '\[Chain: valid\]' "$tmp/out"; then failed=$((failed + 1)); echo "FAIL roots-ok: chain not valid"; fi
 fi
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

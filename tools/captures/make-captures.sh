@@ -421,6 +421,10 @@ www.example.test, example.test, www.cdn.example.test, edge.cdn.example.test,
 127.0.0.2, ::1; AIA/CRL-DP/policy extensions).  Servers send leaf +
 intermediate + root, so the TLS 1.2 Certificate message (~3.2 KB) spans
 several TCP segments.
+`test-roots.pem` holds the test roots of these captures (one per capture
+script run), taken from the captures by `tools/captures/extract-test-roots.sh`
+(re-run it after regenerating): `tlsdissect --roots captures/test-roots.pem`
+shows their chains of trust as valid.
 
 \`*.keys\` files are NSS key logs (\`SSLKEYLOGFILE\` format) written by the
 client (\`openssl s_client -keylogfile\`, or the \`SSLKEYLOGFILE\` environment
