@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/teaching_options.hpp"
 #include "filter/packet_selection.hpp"
+#include "output/html_printer.hpp"
+#include "output/ladder.hpp"
 #include "output/printers.hpp"
 #include "output/sessions_printer.hpp"
 #include "tlsdissect/capture.hpp"
@@ -68,6 +71,7 @@ struct Options {
     std::size_t tcp_max_out_of_order = 0;
     std::size_t tcp_max_buffered = 0;
     std::size_t tcp_max_connections = 0;
+    TeachingOptions teach;
 };
 
 bool use_color(const std::string& mode) {
@@ -80,10 +84,12 @@ bool use_color(const std::string& mode) {
 
 std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
     const bool color = use_color(o.color);
+    if (!o.teach.html.empty()) return make_html_printer(o.teach.html, *teaching_language(o.teach));
+    if (o.teach.ladder) return make_ladder_printer(stdout, color);
     if (!o.fields.empty()) return make_fields_printer(stdout, o.fields, o.field_header);
     if (o.json || (o.jsonl && !o.sessions)) return make_json_printer(stdout, o.jsonl);
     if (o.summary) return make_summary_printer(stdout, color, o.hex);
-    return make_tree_printer(stdout, TreeOptions{color, o.hex});
+    return make_tree_printer(stdout, TreeOptions{color, o.hex, o.teach.explain.empty() ? std::nullopt : teaching_language(o.teach)});
 }
 
 // Dissects one file; returns its exit status.
@@ -99,6 +105,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     FrameDissector dissector;
     dissector.set_interfaces(reader->interfaces());
     dissector.set_limits(EngineLimits{o.tcp_max_out_of_order, o.tcp_max_buffered, o.tcp_max_connections});
+    printer.attach(dissector);
     std::unique_ptr<FollowPrinter> follow;
     if (o.follow >= 0) {
         follow = make_follow_printer(stdout, static_cast<std::uint32_t>(o.follow), o.follow_format == "ascii");
@@ -186,11 +193,29 @@ int main(int argc, char** argv) {
     app.add_option("--stream", o.select.stream, "Show only the packets of TCP stream N (tcp.stream == N)")
         ->check(CLI::NonNegativeNumber);
     app.add_option("-c,--count", o.count, "Stop after this many packets of each file")->check(CLI::NonNegativeNumber);
+    add_teaching_options(app, o.teach);
     try {
-        app.parse(argc, argv);
+        auto args = normalize_teaching_args(argc, argv);
+        std::vector<char*> arg_pointers;
+        for (auto& a : args) arg_pointers.push_back(a.data());
+        app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
     } catch (const CLI::ParseError& e) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : kExitUsage;
+    }
+    if ((o.teach.ladder || !o.teach.html.empty()) &&
+        (o.sessions || o.follow >= 0 || o.json || o.jsonl || !o.fields.empty() || (o.teach.ladder && !o.teach.html.empty()))) {
+        std::fprintf(stderr, "tlsdissect: --ladder and --html are output modes of their own; they do not combine with "
+                             "each other or with --sessions, --follow, --json, --jsonl or -e\n");
+        return kExitUsage;
+    }
+    if (o.teach.ladder && (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0)) {
+        std::fprintf(stderr, "tlsdissect: --ladder draws every TLS connection; -Y, --frames and --stream do not apply\n");
+        return kExitUsage;
+    }
+    if (!o.teach.html.empty() && o.files.size() != 1) {
+        std::fprintf(stderr, "tlsdissect: --html writes one page for one capture file\n");
+        return kExitUsage;
     }
     std::optional<PacketSelection> selection;
     if (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0) {

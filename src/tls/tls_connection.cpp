@@ -264,6 +264,7 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
                 facts_.resumed = true;
                 rec.expert(kAbbreviated, "Abbreviated handshake: the server resumed a session (no Certificate)");
             }
+            facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, *type, *length);
             append_info(info, "Change Cipher Spec");
             break;
         }
@@ -321,6 +322,7 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
             rec.set_text(prefix + "Application Data Protocol: Application Data");
             Bytes b = f.rest();
             rec.add(kAppData, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining());
+            facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, *type, *length);
             append_info(info, "Application Data");
             break;
         }
