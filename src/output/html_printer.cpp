@@ -50,7 +50,7 @@ constexpr PageWords kEnglish{
     "Verification", "No verification result in this build (signatures and the root store are not checked here).",
     "issued by", "self-signed", "valid", "at capture time", "valid", "expired", "not yet valid", "CA certificate",
     "site (leaf) certificate", "validation level", "public key", "No TLS connection in this capture.",
-    "Click a packet, then a field: its bytes light up on the right. \xe2\x93\x98 marks a note.",
+    "Click a packet, then a field: its bytes light up on the right. Green lines are notes.",
     "packets were left out of this page (limit reached)"};
 
 constexpr PageWords kChinese{
@@ -74,8 +74,8 @@ constexpr PageWords kChinese{
     "\xe6\x9c\xac\xe6\x8a\x93\xe5\x8c\x85\xe4\xb8\xad\xe6\xb2\xa1\xe6\x9c\x89 TLS \xe8\xbf\x9e\xe6\x8e\xa5\xe3\x80\x82",
     "\xe7\x82\xb9\xe5\x87\xbb\xe4\xb8\x80\xe4\xb8\xaa\xe6\x95\xb0\xe6\x8d\xae\xe5\x8c\x85\xef\xbc\x8c\xe5\x86\x8d"
     "\xe7\x82\xb9\xe5\x87\xbb\xe4\xb8\x80\xe4\xb8\xaa\xe5\xad\x97\xe6\xae\xb5\xef\xbc\x9a\xe5\x8f\xb3\xe4\xbe\xa7"
-    "\xe4\xbc\x9a\xe9\xab\x98\xe4\xba\xae\xe5\xae\x83\xe7\x9a\x84\xe5\xad\x97\xe8\x8a\x82\xe3\x80\x82\xe2\x93\x98 "
-    "\xe6\xa0\x87\xe5\x87\xba\xe8\xaf\xb4\xe6\x98\x8e\xe3\x80\x82",
+    "\xe4\xbc\x9a\xe9\xab\x98\xe4\xba\xae\xe5\xae\x83\xe7\x9a\x84\xe5\xad\x97\xe8\x8a\x82\xe3\x80\x82"
+    "\xe7\xbb\xbf\xe8\x89\xb2\xe7\x9a\x84\xe8\xa1\x8c\xe6\x98\xaf\xe8\xaf\xb4\xe6\x98\x8e\xe3\x80\x82",
     "\xe4\xb8\xaa\xe6\x95\xb0\xe6\x8d\xae\xe5\x8c\x85\xe6\x9c\xaa\xe6\x94\xbe\xe5\x85\xa5\xe6\x9c\xac\xe9\xa1\xb5"
     "\xef\xbc\x88\xe5\xb7\xb2\xe8\xbe\xbe\xe4\xb8\x8a\xe9\x99\x90\xef\xbc\x89"};
 
@@ -216,6 +216,7 @@ table { border-collapse: collapse; width: 100%; }
 .field { cursor: pointer; white-space: pre; }
 .field.generated { color: #555; font-style: italic; }
 .field.selected { background: var(--hl); outline: 1px solid #c79a00; }
+.note::before { content: "i"; display: inline-block; width: 1.2em; height: 1.2em; line-height: 1.2em; margin-right: .4em; border-radius: 50%; background: #689f38; color: #fff; text-align: center; font-weight: bold; font-style: normal; }
 .note { margin: 0 0 .2em 2.2em; color: #355; font-family: system-ui, "Noto Sans CJK SC", sans-serif; font-size: .95em; background: #f1f8e9; border-left: 4px solid #8bc34a; padding: 0 .4em; white-space: normal; }
 #hex { font-size: .85em; padding: 0 .4em; }
 .hexsrc h3 { font-size: .8em; margin: .4em 0 0; color: var(--muted); }
@@ -315,7 +316,7 @@ constexpr const char* kScript = R"JS(
     line.dataset.offset = n[1]; line.dataset.length = n[2]; line.dataset.source = n[3]; line.dataset.field = n[6];
     line.addEventListener('click', function (ev) { ev.preventDefault(); ev.stopPropagation(); selectField(line); });
     let note = null;
-    if (n[5]) { note = document.createElement('div'); note.className = 'note'; note.textContent = '\u24d8 ' + n[5]; }
+    if (n[5]) { note = document.createElement('div'); note.className = 'note'; note.textContent = n[5]; }
     if (n[7].length) {
       const d = document.createElement('details');
       const s = document.createElement('summary'); s.appendChild(line); d.appendChild(s);
@@ -373,8 +374,12 @@ constexpr const char* kScript = R"JS(
   document.getElementById('smaller').addEventListener('click', function () { size = Math.max(10, size - 2); document.body.style.fontSize = size + 'px'; });
 
   // #frame=N selects that packet on load (for a link, or a test).
-  const m = /frame=(\d+)/.exec(location.hash);
-  if (m) selectFrame(+m[1]); else if (data.packets.length) selectPacket(0);
+  function fromHash() {
+    const m = /frame=(\d+)/.exec(location.hash);
+    if (m) selectFrame(+m[1]); else if (data.packets.length && !current) selectPacket(0);
+  }
+  window.addEventListener('hashchange', fromHash);
+  fromHash();
 })();
 )JS";
 
