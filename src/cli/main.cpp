@@ -87,7 +87,8 @@ std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
     if (!o.teach.html.empty()) return make_html_printer(o.teach.html, *teaching_language(o.teach));
     if (o.teach.ladder) return make_ladder_printer(stdout, color);
     if (!o.fields.empty()) return make_fields_printer(stdout, o.fields, o.field_header);
-    if (o.json || (o.jsonl && !o.sessions)) return make_json_printer(stdout, o.jsonl);
+    if (o.json || (o.jsonl && !o.sessions))
+        return make_json_printer(stdout, o.jsonl, o.teach.explain.empty() ? std::nullopt : teaching_language(o.teach));
     if (o.summary) return make_summary_printer(stdout, color, o.hex);
     return make_tree_printer(stdout, TreeOptions{color, o.hex, o.teach.explain.empty() ? std::nullopt : teaching_language(o.teach)});
 }

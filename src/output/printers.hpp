@@ -40,7 +40,9 @@ struct TreeOptions {
 std::unique_ptr<PacketPrinter> make_tree_printer(std::FILE* out, TreeOptions options);
 std::unique_ptr<PacketPrinter> make_summary_printer(std::FILE* out, bool color, bool hex);
 // --json (an array of packets, pretty) or --jsonl (one packet per line, streaming).
-std::unique_ptr<PacketPrinter> make_json_printer(std::FILE* out, bool lines);
+// With `explain`, nodes that have a note carry it as "explain".
+std::unique_ptr<PacketPrinter> make_json_printer(std::FILE* out, bool lines,
+                                                 std::optional<ExplainLanguage> explain = std::nullopt);
 // tshark -T fields: one line per packet, the named fields' values separated by tabs,
 // several occurrences of one field joined by commas.
 std::unique_ptr<PacketPrinter> make_fields_printer(std::FILE* out, std::vector<std::string> fields, bool header);
