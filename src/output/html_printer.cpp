@@ -379,6 +379,8 @@ constexpr const char* kScript = R"JS(
     if (m) selectFrame(+m[1]); else if (data.packets.length && !current) selectPacket(0);
   }
   window.addEventListener('hashchange', fromHash);
+  // Printing shows the selected packet's whole tree.
+  window.addEventListener('beforeprint', function () { treeDiv.querySelectorAll('details').forEach(function (d) { d.open = true; }); });
   fromHash();
 })();
 )JS";

@@ -378,7 +378,9 @@ public:
     void attach(FrameDissector& dissector) override { collector_.attach(dissector); }
     void packet(const FrameInfo& frame, const Tree*, const PacketColumns*) override { collector_.packet(frame); }
     void end_file() override {
-        for (const auto& c : collector_.take_connections()) {
+        const auto connections = collector_.take_connections();
+        if (connections.empty()) std::fputs("(no TLS connection in this capture)\n", out_);
+        for (const auto& c : connections) {
             std::string text = render_ladder(c, collector_.capture_start_ns(), color_);
             if (printed_) text.insert(0, "\n");
             printed_ = true;
