@@ -212,7 +212,7 @@ table { border-collapse: collapse; width: 100%; }
 #tree { font-size: .85em; padding: 0 .4em; }
 #tree details { margin-left: 1.1em; }
 #tree .leaf { margin-left: 2.2em; }
-#tree summary { cursor: pointer; }
+#tree summary { cursor: pointer; white-space: nowrap; }
 .field { cursor: pointer; white-space: pre; }
 .field.generated { color: #555; font-style: italic; }
 .field.selected { background: var(--hl); outline: 1px solid #c79a00; }
