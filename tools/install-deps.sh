@@ -10,6 +10,8 @@ packages=(
   python3-scapy       # tampers with a capture copy in the signature check test
   time        # /usr/bin/time: peak memory in the adversarial tests
   clang       # the fuzz targets (libFuzzer)
+  chromium    # the --html browser test (headless, DevTools protocol)
+  jq          # the jq examples in docs/teaching.md, re-run by its ctest
 )
 missing=()
 for p in "${packages[@]}"; do

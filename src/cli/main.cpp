@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/teaching_options.hpp"
 #include "filter/packet_selection.hpp"
+#include "output/html_printer.hpp"
+#include "output/ladder.hpp"
 #include "output/printers.hpp"
 #include "output/sessions_printer.hpp"
 #include "tls/chain_of_trust.hpp"
@@ -78,6 +81,7 @@ struct Options {
     std::vector<std::string> keylogs;
     std::string roots;                               // --roots FILE|DIR; empty: the system store
     std::shared_ptr<const TrustStore> trust_store;   // loaded from `roots`
+    TeachingOptions teach;
 };
 
 bool use_color(const std::string& mode) {
@@ -90,10 +94,13 @@ bool use_color(const std::string& mode) {
 
 std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
     const bool color = use_color(o.color);
+    if (!o.teach.html.empty()) return make_html_printer(o.teach.html, *teaching_language(o.teach));
+    if (o.teach.ladder) return make_ladder_printer(stdout, color);
     if (!o.fields.empty()) return make_fields_printer(stdout, o.fields, o.field_header);
-    if (o.json || (o.jsonl && !o.sessions)) return make_json_printer(stdout, o.jsonl);
+    if (o.json || (o.jsonl && !o.sessions))
+        return make_json_printer(stdout, o.jsonl, o.teach.explain.empty() ? std::nullopt : teaching_language(o.teach));
     if (o.summary) return make_summary_printer(stdout, color, o.hex);
-    return make_tree_printer(stdout, TreeOptions{color, o.hex});
+    return make_tree_printer(stdout, TreeOptions{color, o.hex, o.teach.explain.empty() ? std::nullopt : teaching_language(o.teach)});
 }
 
 // Dissects one file; returns its exit status.
@@ -128,6 +135,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     dissector.set_key_log(&keys);
     dissector.set_limits(EngineLimits{o.tcp_max_out_of_order, o.tcp_max_buffered, o.tcp_max_connections});
     dissector.set_tls_verify(TlsVerifyOptions{o.trust_store, o.sessions});
+    printer.attach(dissector);
     std::unique_ptr<FollowPrinter> follow;
     if (o.follow >= 0) {
         follow = make_follow_printer(stdout, static_cast<std::uint32_t>(o.follow), o.follow_format == "ascii");
@@ -232,11 +240,29 @@ int main(int argc, char** argv) {
                    "Trusted root certificates for the chain-of-trust check: a PEM file or a directory of them "
                    "(default: the system store)");
     app.add_option("-c,--count", o.count, "Stop after this many packets of each file")->check(CLI::NonNegativeNumber);
+    add_teaching_options(app, o.teach);
     try {
-        app.parse(argc, argv);
+        auto args = normalize_teaching_args(argc, argv);
+        std::vector<char*> arg_pointers;
+        for (auto& a : args) arg_pointers.push_back(a.data());
+        app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
     } catch (const CLI::ParseError& e) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : kExitUsage;
+    }
+    if ((o.teach.ladder || !o.teach.html.empty()) &&
+        (o.sessions || o.follow >= 0 || o.json || o.jsonl || !o.fields.empty() || (o.teach.ladder && !o.teach.html.empty()))) {
+        std::fprintf(stderr, "tlsdissect: --ladder and --html are output modes of their own; they do not combine with "
+                             "each other or with --sessions, --follow, --json, --jsonl or -e\n");
+        return kExitUsage;
+    }
+    if (o.teach.ladder && (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0)) {
+        std::fprintf(stderr, "tlsdissect: --ladder draws every TLS connection; -Y, --frames and --stream do not apply\n");
+        return kExitUsage;
+    }
+    if (!o.teach.html.empty() && o.files.size() != 1) {
+        std::fprintf(stderr, "tlsdissect: --html writes one page for one capture file\n");
+        return kExitUsage;
     }
     std::optional<PacketSelection> selection;
     if (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0) {

@@ -33,7 +33,7 @@ json typed_value(const Node& n) {
         n.value);
 }
 
-json node_json(const Tree& tree, std::int32_t id) {
+json node_json(const Tree& tree, std::int32_t id, const std::vector<std::string_view>* notes) {
     const Node& n = tree.node(id);
     json j;
     j["field"] = n.def ? std::string(n.def->filter) : std::string();
@@ -49,18 +49,22 @@ json node_json(const Tree& tree, std::int32_t id) {
     j["length"] = n.length;
     if (n.source) j["source"] = n.source;
     if (n.generated) j["generated"] = true;
+    if (notes && !(*notes)[static_cast<std::size_t>(id)].empty())
+        j["explain"] = std::string((*notes)[static_cast<std::size_t>(id)]);  // --explain
     if (n.def && n.def->type == FieldType::Expert)
         j["severity"] = n.def->severity == Severity::Error ? "error" : n.def->severity == Severity::Warn ? "warning" : "note";
     json children = json::array();
     for (std::int32_t c = n.first_child; c != kNoNode; c = tree.node(c).next_sibling)
-        if (!tree.node(c).hidden) children.push_back(node_json(tree, c));
+        if (!tree.node(c).hidden) children.push_back(node_json(tree, c, notes));
     if (!children.empty()) j["children"] = std::move(children);
     return j;
 }
 
 class JsonPacketPrinter final : public PacketPrinter {
 public:
-    JsonPacketPrinter(std::FILE* out, bool lines) : out_(out), lines_(lines) {}
+    JsonPacketPrinter(std::FILE* out, bool lines, std::optional<ExplainLanguage> explain) : out_(out), lines_(lines) {
+        if (explain) explainer_.emplace(*explain);
+    }
     ~JsonPacketPrinter() override {
         if (!lines_ && opened_) std::fputs("\n]\n", out_);
     }
@@ -86,8 +90,9 @@ public:
         for (const auto& s : tree->extra_sources) sources.push_back({{"name", s.name}, {"length", s.bytes.size()}});
         if (!sources.empty()) p["sources"] = std::move(sources);
         json layers = json::array();
+        const std::vector<std::string_view>* notes = explainer_ ? &explainer_->notes(*tree) : nullptr;
         for (std::int32_t id = tree->node(0).first_child; id != kNoNode; id = tree->node(id).next_sibling)
-            layers.push_back(node_json(*tree, id));
+            layers.push_back(node_json(*tree, id, notes));
         p["layers"] = std::move(layers);
         std::string text = p.dump(lines_ ? -1 : 2, ' ', false, json::error_handler_t::replace);
         if (lines_) {
@@ -106,12 +111,13 @@ private:
     bool lines_;
     bool opened_ = false;
     std::string file_;
+    std::optional<Explainer> explainer_;
 };
 
 }  // namespace
 
-std::unique_ptr<PacketPrinter> make_json_printer(std::FILE* out, bool lines) {
-    return std::make_unique<JsonPacketPrinter>(out, lines);
+std::unique_ptr<PacketPrinter> make_json_printer(std::FILE* out, bool lines, std::optional<ExplainLanguage> explain) {
+    return std::make_unique<JsonPacketPrinter>(out, lines, explain);
 }
 
 }  // namespace tlsdissect

@@ -4,9 +4,11 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "explain/explain.hpp"
 #include "tlsdissect/dissect.hpp"
 #include "tlsdissect/field.hpp"
 
@@ -23,6 +25,8 @@ public:
     virtual bool wants_tree() const = 0;
     virtual bool wants_columns() const = 0;
     virtual void begin_file(const CaptureFileInfo&) {}
+    // Before the first packet: a printer that needs engine hooks (--ladder, --html) sets them.
+    virtual void attach(FrameDissector&) {}
     virtual void packet(const FrameInfo& frame, const Tree* tree, const PacketColumns* columns) = 0;
     virtual void end_file() {}
 };
@@ -30,12 +34,15 @@ public:
 struct TreeOptions {
     bool color = false;
     bool hex = false;  // packet bytes under the tree
+    std::optional<ExplainLanguage> explain;  // --explain: a note under the fields it knows
 };
 
 std::unique_ptr<PacketPrinter> make_tree_printer(std::FILE* out, TreeOptions options);
 std::unique_ptr<PacketPrinter> make_summary_printer(std::FILE* out, bool color, bool hex);
 // --json (an array of packets, pretty) or --jsonl (one packet per line, streaming).
-std::unique_ptr<PacketPrinter> make_json_printer(std::FILE* out, bool lines);
+// With `explain`, nodes that have a note carry it as "explain".
+std::unique_ptr<PacketPrinter> make_json_printer(std::FILE* out, bool lines,
+                                                 std::optional<ExplainLanguage> explain = std::nullopt);
 // tshark -T fields: one line per packet, the named fields' values separated by tabs,
 // several occurrences of one field joined by commas.
 std::unique_ptr<PacketPrinter> make_fields_printer(std::FILE* out, std::vector<std::string> fields, bool header);

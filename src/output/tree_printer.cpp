@@ -16,7 +16,9 @@ constexpr const char* kReset = "\x1b[0m";
 
 class TreePrinter final : public PacketPrinter {
 public:
-    TreePrinter(std::FILE* out, TreeOptions options) : out_(out), options_(options) {}
+    TreePrinter(std::FILE* out, TreeOptions options) : out_(out), options_(options) {
+        if (options_.explain) explainer_.emplace(*options_.explain);
+    }
     bool wants_tree() const override { return true; }
     bool wants_columns() const override { return false; }
 
@@ -24,6 +26,7 @@ public:
         buffer_.clear();
         if (printed_) buffer_.push_back('\n');
         printed_ = true;
+        notes_ = explainer_ ? &explainer_->notes(*tree) : nullptr;
         for (std::int32_t id = tree->node(0).first_child; id != kNoNode; id = tree->node(id).next_sibling)
             print_node(*tree, id, 0);
         if (options_.hex) {
@@ -51,6 +54,15 @@ private:
         buffer_ += display_line(n);
         if (colour) buffer_ += kReset;
         buffer_.push_back('\n');
+        if (notes_ && !(*notes_)[static_cast<std::size_t>(id)].empty()) {
+            // --explain: the note under its field, marked and dimmed.
+            buffer_.append(static_cast<std::size_t>(depth + 1) * 4, ' ');
+            if (options_.color) buffer_ += kDim;
+            buffer_ += "\u24d8 ";
+            buffer_ += (*notes_)[static_cast<std::size_t>(id)];
+            if (options_.color) buffer_ += kReset;
+            buffer_.push_back('\n');
+        }
         for (std::int32_t c = n.first_child; c != kNoNode; c = tree.node(c).next_sibling)
             print_node(tree, c, depth + 1);
     }
@@ -59,6 +71,8 @@ private:
     TreeOptions options_;
     std::string buffer_;
     bool printed_ = false;
+    std::optional<Explainer> explainer_;
+    const std::vector<std::string_view>* notes_ = nullptr;
 };
 
 void dump_bytes(std::string& out, Bytes bytes) {

@@ -68,6 +68,21 @@ struct TlsAlertEvent {
     std::uint8_t level = 0, description = 0;
 };
 
+// A Change Cipher Spec or application-data record, for the ladder (--ladder):
+// `handshake_before` counts the handshake events before it, so both lists interleave in
+// wire order.
+struct TlsRecordEvent {
+    std::uint64_t frame = 0;
+    std::int64_t ts_ns = 0;
+    int side = 0;
+    std::uint8_t content_type = 0;
+    std::size_t length = 0;
+    std::size_t handshake_before = 0;
+};
+// The ladder shows the first few application-data records of each side, and counts the rest.
+inline constexpr std::uint64_t kMaxAppDataEventsPerSide = 8;
+inline constexpr std::size_t kMaxRecordEvents = 64;
+
 // The lists of a Client Hello or Server Hello, in wire order (GREASE included), for
 // fingerprints and the sessions model.
 struct HelloFacts {
@@ -119,6 +134,8 @@ struct TlsConnectionFacts {
     bool decrypted = false;
     std::optional<bool> finished_verified[2];
     std::string http_request_line, http_status_line;
+    // TLS 1.3 CertificateVerify of each side, checked once decrypted (empty: not checked).
+    std::optional<bool> certificate_verify_valid[2];
     // Server Key Exchange (TLS 1.0-1.2): the signed params and the signature, for the check.
     std::vector<std::uint8_t> ske_params, ske_signature;
     // The server chain's verdict, when it was checked while dissecting (tls/chain_of_trust.hpp).
@@ -129,6 +146,13 @@ struct TlsConnectionFacts {
         std::string n = cipher_suite_name(*cipher_suite);
         return n.find("_PSK_") == std::string::npos && n.find("_anon_") == std::string::npos &&
                n.find("_SRP_") == std::string::npos && n.rfind("TLS_", 0) == 0;
+    }
+    std::vector<TlsRecordEvent> record_events;  // CCS and the first application data (bounded)
+    std::uint64_t app_data_records[2] = {0, 0};  // by side (0 client)
+    void note_record(std::uint64_t frame, std::int64_t ts_ns, int side, std::uint8_t type, std::size_t length) {
+        if (type == kApplicationData && app_data_records[side & 1]++ >= kMaxAppDataEventsPerSide) return;
+        if (record_events.size() < kMaxRecordEvents)
+            record_events.push_back({frame, ts_ns, side & 1, type, length, handshake.size()});
     }
     bool tls13() const { return negotiated_version && (*negotiated_version == 0x0304 || (*negotiated_version >> 8) == 0x7f); }
 };

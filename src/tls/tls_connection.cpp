@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "tls/handshake_checks.hpp"
+#include "tls/signature_check.hpp"
 #include "tlsdissect/text.hpp"
 
 namespace tlsdissect {
@@ -294,6 +296,7 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
                 facts_.resumed = true;
                 rec.expert(kAbbreviated, "Abbreviated handshake: the server resumed a session (no Certificate)");
             }
+            facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length);
             append_info(info, "Change Cipher Spec");
             break;
         }
@@ -350,12 +353,14 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
         case kApplicationData: {
             rec.set_text(prefix + "Application Data Protocol: Application Data");
             if (in_decrypted_) {
+                facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length);
                 std::string line = application_data(side, f, body, ctx);
                 append_info(info, line.empty() ? "Application Data" : line);
                 break;
             }
             Bytes b = f.rest();
             body.add(kAppData, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining());
+            facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length);
             append_info(info, "Application Data");
             break;
         }
@@ -491,7 +496,11 @@ void TlsConnection::handshake_message(int role, ByteReader message, NodeRef pare
                                       std::string& info) {
     const bool complete = message.captured_all();
     const Bytes raw = message.rest();
+    std::optional<Secret> certificate_verify_hash;
+    if (decryption_ && complete && raw.size() >= 8 && raw[0] == kCertificateVerify && facts_.tls13())
+        certificate_verify_hash = decryption_->transcript_hash_now();
     dissect_handshake_message(message, parent, role, facts_, ctx, info);
+    if (certificate_verify_hash) check_certificate_verify(role, raw, *certificate_verify_hash, parent);
     if (!decryption_ || !complete) return;
     FinishedVerdict v = decryption_->on_handshake_message(role, raw, facts_);
     if (!v.checked) return;
@@ -519,6 +528,24 @@ std::string TlsConnection::application_data(int side, ByteReader data, NodeRef b
         if (first.empty()) first = line.size() > 512 ? line.substr(0, 512) : line;
     }
     return line;
+}
+
+// RFC 8446 section 4.4.3: struct { SignatureScheme algorithm; opaque signature<0..2^16-1>; } CertificateVerify;
+// checked with the sender's leaf certificate over the transcript up to (not including) it.
+void TlsConnection::check_certificate_verify(int role, Bytes message, Bytes transcript_hash, NodeRef parent) {
+    ByteReader r(message);
+    (void)r.bytes(4);
+    auto scheme = r.u16();
+    auto signature = r.u16_prefixed();
+    const auto& chain = role == 1 ? facts_.certificates : facts_.client_certificates;
+    if (!scheme || !signature || chain.empty() || !chain.front().parsed) return;
+    const SignatureVerdict v =
+        verify_certificate_verify(chain.front(), *scheme, signature->rest(), transcript_hash, role == 1);
+    facts_.certificate_verify_valid[role] = v.valid;
+    if (!parent) return;
+    NodeRef hs(parent.tree(), parent.get()->last_child);
+    if (!hs.get() || hs.get()->last_child == kNoNode) return;
+    add_signature_verdict(NodeRef(parent.tree(), hs.get()->last_child), v);
 }
 
 bool TlsConnection::decrypt_record(int side, std::uint8_t type, std::uint16_t version, ByteReader f, NodeRef rec,

@@ -55,6 +55,7 @@ private:
     bool decrypt_record(int side, std::uint8_t type, std::uint16_t version, ByteReader f, NodeRef rec,
                         PacketContext& ctx, std::string& info, const std::string& prefix);
     void handshake_message(int role, ByteReader message, NodeRef parent, PacketContext& ctx, std::string& info);
+    void check_certificate_verify(int role, Bytes message, Bytes transcript_hash, NodeRef parent);
     // Returns the HTTP request or status line the data began with, if any.
     std::string application_data(int side, ByteReader data, NodeRef body, PacketContext& ctx);
     void dissect_sslv2(int side, ByteReader record, NodeRef layer, PacketContext& ctx, std::string& info);

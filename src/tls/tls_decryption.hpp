@@ -45,6 +45,11 @@ public:
     // A protected record could not be decrypted: if it may have carried handshake
     // messages, the transcript is incomplete and no later Finished can be judged.
     void record_lost() { transcript_incomplete_ = true; }
+    // The TLS 1.3 transcript hash so far (for a CertificateVerify); empty when it is not known whole.
+    std::optional<Secret> transcript_hash_now() const {
+        if (!tls13_ || transcript_incomplete_) return std::nullopt;
+        return transcript_hash(suite_.prf_hash);
+    }
 
 private:
     void start_tls12(const TlsConnectionFacts& facts);

@@ -158,6 +158,8 @@ constexpr FieldDef kPolicyQualifiers{"x509ce.policyQualifiers", "policyQualifier
 constexpr FieldDef kPolicyQualifierInfo{"x509ce.PolicyQualifierInfo_element", "PolicyQualifierInfo", FieldType::None};
 constexpr FieldDef kPolicyQualifierId{"x509ce.id", "Id", FieldType::String};
 constexpr FieldDef kPolicyQualifier{"x509ce.qualifier_element", "qualifier", FieldType::None};
+// Derived from the CA/Browser Forum policy OIDs (not a DER field): DV, OV, IV, EV.
+constexpr FieldDef kValidationLevel{"tlsdissect.x509.validation_level", "Validation level", FieldType::String};
 constexpr FieldDef kCpsUri{"pkix1explicit.DirectoryString", "DirectoryString", FieldType::String};
 constexpr FieldDef kUserNotice{"pkix1implicit.UserNotice_element", "UserNotice", FieldType::None};
 constexpr FieldDef kNoticeRef{"pkix1implicit.noticeRef_element", "noticeRef", FieldType::None};
@@ -1156,13 +1158,15 @@ void CertificateWalk::certificate_policies(NodeRef ext, const Element& seq, Fiel
     NodeRef node = ext.add(kCertificatePolicies, std::uint64_t(0), seq.offset, seq.total_length());
     Fields f(outer.enter(seq), node);
     std::size_t count = 0;
+    std::vector<std::string> policy_oids;
     while (!f.at_end()) {
         auto pi = f.required(tag::kSequence, "PolicyInformation");
         if (!pi) break;
         ++count;
         NodeRef info = node.add_text(kPolicyInformation, "PolicyInformation", pi->offset, pi->total_length());
         Fields pf(f.enter(*pi), info);
-        if (auto id = pf.required(tag::kOid, "policyIdentifier")) oid_node(info, kPolicyIdentifier, *id);
+        if (auto id = pf.required(tag::kOid, "policyIdentifier"))
+            if (auto oid = oid_node(info, kPolicyIdentifier, *id)) policy_oids.push_back(oid->dotted);
         if (auto qs = pf.optional(TagClass::Universal, tag::kSequence)) {
             NodeRef qualifiers = info.add(kPolicyQualifiers, std::uint64_t(0), qs->offset, qs->total_length());
             Fields qf(pf.enter(*qs), qualifiers);
@@ -1180,6 +1184,8 @@ void CertificateWalk::certificate_policies(NodeRef ext, const Element& seq, Fiel
     }
     if (Node* n = node.get()) n->value = std::uint64_t(count);
     node.set_text("CertificatePoliciesSyntax: " + items(count));
+    if (const std::string level = cabf_validation_level(policy_oids); !level.empty())
+        node.add_generated(kValidationLevel, level).set_text("[Validation level: " + level + "]");
 }
 
 // PolicyQualifierInfo ::= SEQUENCE { policyQualifierId OID, qualifier ANY }
@@ -1546,6 +1552,24 @@ std::string certificate_one_line(const CertificateSummary& s) {
     else
         out += " \xe2\x86\x90 " + who(s.issuer_cn, s.issuer);
     if (s.not_after.size() >= 10) out += ", valid until " + s.not_after.substr(0, 10);
+    return out;
+}
+
+// CA/Browser Forum Baseline Requirements section 7.1.6.1 (reserved policy OIDs) and the
+// EV Guidelines section 9.3.2.
+std::string cabf_validation_level(const std::vector<std::string>& policy_oids) {
+    static constexpr std::pair<std::string_view, std::string_view> kLevels[] = {
+        {"2.23.140.1.1", "EV (extended validation)"},
+        {"2.23.140.1.2.2", "OV (organization validated)"},
+        {"2.23.140.1.2.3", "IV (individual validated)"},
+        {"2.23.140.1.2.1", "DV (domain validated)"},
+    };
+    std::string out;
+    for (const auto& [oid, level] : kLevels) {
+        if (std::find(policy_oids.begin(), policy_oids.end(), oid) == policy_oids.end()) continue;
+        if (!out.empty()) out += ", ";
+        out += level;
+    }
     return out;
 }
 

@@ -45,6 +45,11 @@ struct CertificateSummary {
 // With a null `parent` no tree is built and only the summary is filled.
 CertificateSummary dissect_x509_certificate(ByteReader der, NodeRef parent);
 
+// The CA/Browser Forum validation level(s) named by certificate policy OIDs:
+// "DV (domain validated)", "OV (organization validated)", "IV (individual validated)",
+// "EV (extended validation)", joined by ", " (strongest first); empty when none.
+std::string cabf_validation_level(const std::vector<std::string>& policy_oids);
+
 // "CN=www.example.test ← CN=Intermediate CA, valid until 2027-01-01" style one-liner.
 std::string certificate_one_line(const CertificateSummary& s);
 

@@ -70,6 +70,8 @@ def main():
             check(packets, p, f"--json packet {i + 1}")
         for i, line in enumerate(run("--jsonl").splitlines()):
             check(packets, json.loads(line), f"--jsonl line {i + 1}")
+        for i, line in enumerate(run("--jsonl", "--explain", "zh").splitlines()):
+            check(packets, json.loads(line), f"--jsonl --explain zh line {i + 1}")
         name = os.path.relpath(capture)
         if problems:
             failed += 1

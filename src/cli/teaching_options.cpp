@@ -1,0 +1,41 @@
+#include "cli/teaching_options.hpp"
+
+namespace tlsdissect {
+
+void add_teaching_options(CLI::App& app, TeachingOptions& o) {
+    app.add_option("--explain", o.explain,
+                   "After each important field, a short note on what it is for (en or zh; alone: from "
+                   "LC_ALL/LC_MESSAGES/LANG, zh when it starts with zh, else en)")
+        ->check(CLI::IsMember({"auto", "en", "zh"}));
+    app.add_flag("--ladder", o.ladder,
+                 "Instead of packets, draw each TLS connection as a client/server message diagram with frame "
+                 "numbers, times, the DNS lookup before it and the numbered steps of the handshake");
+    app.add_option("--html", o.html,
+                   "Write a self-contained HTML page (packet list, field tree, hex pane, ladder, chain of trust, "
+                   "notes in the --explain language) to this file instead of printing packets");
+}
+
+std::vector<std::string> normalize_teaching_args(int argc, char** argv) {
+    std::vector<std::string> args(argv, argv + argc);
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (args[i] == "--") break;
+        if (args[i] != "--explain") continue;
+        const bool language_next = i + 1 < args.size() && (args[i + 1] == "en" || args[i + 1] == "zh" ||
+                                                           args[i + 1] == "auto");
+        if (language_next) {
+            args[i] = "--explain=" + args[i + 1];
+            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+        } else {
+            args[i] = "--explain=auto";
+        }
+    }
+    return args;
+}
+
+std::optional<ExplainLanguage> teaching_language(const TeachingOptions& o) {
+    if (o.explain.empty() && o.html.empty()) return std::nullopt;
+    if (auto l = explain_language_from_name(o.explain)) return l;
+    return explain_language_from_environment();
+}
+
+}  // namespace tlsdissect
