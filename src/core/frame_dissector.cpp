@@ -108,6 +108,8 @@ void FrameDissector::set_limits(const EngineLimits& limits) {
     if (limits.tcp_max_connections) state_->tcp.set_max_connections(limits.tcp_max_connections);
 }
 
+void FrameDissector::set_audit(AuditSettings* audit) { state_->services.audit = audit; }
+
 void FrameDissector::on_tcp_close(std::function<void(const TcpConversation&)> hook) {
     state_->services.on_tcp_close = std::move(hook);
 }

@@ -22,6 +22,7 @@ struct TcpReassemblyLimits;
 class UdpConversationTable;
 class IpFragmentReassembler;
 class DnsTransactionTable;
+struct AuditSettings;
 
 // An IPv4 or IPv6 address in one comparable form.
 struct NetAddress {
@@ -47,6 +48,8 @@ struct StreamServices {
     std::function<void(const TcpConversation&)> on_tcp_close;
     // Matches DNS responses to queries across packets (src/dns/dns_transactions.hpp).
     DnsTransactionTable* dns = nullptr;
+    // --audit (src/tls/audit.hpp): null when off.
+    AuditSettings* audit = nullptr;
 };
 
 struct PacketContext {

@@ -48,6 +48,7 @@ private:
     NodeRef layer_for(const AssembledPdu& pdu, ByteReader& reader, PacketContext& ctx);
     void note_frame(PacketContext& ctx, std::uint64_t frame);
     std::string record_version_label(std::uint16_t record_version) const;
+    void audit_frame(NodeRef layer, PacketContext& ctx);
 
     Direction dir_[2];
     int client_side_;
@@ -58,6 +59,7 @@ private:
     bool frame_bytes_ = false;
     NodeRef frame_layer_;
     std::string frame_info_;
+    std::string frame_audit_;  // --audit: ids of the findings shown in this frame
 };
 
 }  // namespace tlsdissect
