@@ -41,6 +41,7 @@ struct FrameInfo {
 class EngineState;
 class DnsTransactionTable;
 struct AuditSettings;
+class KeyLog;
 
 // One piece of a followed TCP stream (--follow), in stream order per direction.
 struct FollowChunk {
@@ -79,6 +80,9 @@ public:
     // Sends TCP stream `stream`'s reassembled payload, both directions, to `sink`.
     void follow_tcp_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink);
     void set_limits(const EngineLimits& limits);
+    // Secrets to decrypt TLS with (--keylog, pcapng Decryption Secrets Blocks). Not
+    // owned; may grow while dissecting (a connection looks its keys up at its Server Hello).
+    void set_key_log(const KeyLog* keys);
     // Called for every TCP connection when it ends (for the sessions model).
     void on_tcp_close(std::function<void(const struct TcpConversation&)> hook);
     // The capture has ended: deliver what connections still buffer.

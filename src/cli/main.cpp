@@ -14,6 +14,7 @@
 #include "tls/audit.hpp"
 #include "tlsdissect/capture.hpp"
 #include "tlsdissect/dissect.hpp"
+#include "tls/keylog.hpp"
 #include "tlsdissect/version.hpp"
 #include "transport/conversations.hpp"
 
@@ -75,6 +76,7 @@ struct Options {
     std::size_t tcp_max_connections = 0;
     bool audit = false;
     std::string fail_on;
+    std::vector<std::string> keylogs;
 };
 
 bool use_color(const std::string& mode) {
@@ -106,6 +108,24 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     }
     FrameDissector dissector;
     dissector.set_interfaces(reader->interfaces());
+    // Key log files, then the capture's own Decryption Secrets Blocks as they are read.
+    KeyLog keys;
+    std::vector<std::string> key_warnings;
+    for (const auto& file : o.keylogs) keys.load_file(file, key_warnings);
+    std::size_t secrets_used = 0;
+    auto take_embedded_secrets = [&] {
+        const auto& blocks = reader->secrets();
+        for (; secrets_used < blocks.size(); ++secrets_used) {
+            const auto& block = blocks[secrets_used];
+            if (block.type != 0x544c534b) continue;  // TLS key log
+            keys.add_text(std::string_view(reinterpret_cast<const char*>(block.data.data()), block.data.size()),
+                          name + " (Decryption Secrets Block " + std::to_string(secrets_used + 1) + ")", key_warnings);
+        }
+        for (const auto& w : key_warnings) std::fprintf(stderr, "tlsdissect: %s\n", w.c_str());
+        key_warnings.clear();
+    };
+    take_embedded_secrets();
+    dissector.set_key_log(&keys);
     dissector.set_limits(EngineLimits{o.tcp_max_out_of_order, o.tcp_max_buffered, o.tcp_max_connections});
     dissector.set_audit(audit);
     std::unique_ptr<FollowPrinter> follow;
@@ -136,6 +156,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
             status = static_cast<int>(CaptureError::Damaged);
             break;
         }
+        if (reader->secrets().size() != secrets_used) take_embedded_secrets();
         const bool need_tree = print_packets && (printer.wants_tree() || (selection && selection->needs_tree()));
         dissector.dissect(packet, need_tree ? &tree : nullptr,
                           print_packets && printer.wants_columns() ? &columns : nullptr, &info);
@@ -188,6 +209,10 @@ int main(int argc, char** argv) {
                    "Bytes all TCP connections together may hold (default 256 MiB)");
     app.add_option("--tcp-max-connections", o.tcp_max_connections,
                    "TCP connections tracked at once before the least recently active are dropped (default 262144)");
+    app.add_option("--keylog", o.keylogs,
+                   "Decrypt TLS with this NSS key log file (SSLKEYLOGFILE format); repeat for more. "
+                   "Secrets embedded in pcapng files are used too")
+        ->allow_extra_args(false);
     app.add_option("-Y,--filter", o.select.filter,
                    "Show only packets that match this Wireshark-style display filter, e.g. "
                    "'tls.handshake.type == 1 && ip.addr == 10.0.0.0/8'");

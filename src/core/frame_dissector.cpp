@@ -64,19 +64,22 @@ public:
         tcp_limits.total_buffered = &tcp_buffered;
         services.tcp_limits = &tcp_limits;
         services.dns = &dns;
-        services.detect_tcp_application = [](const TcpConversation& conv, int side,
-                                             Bytes first) -> std::unique_ptr<TcpApplication> {
+        services.detect_tcp_application = [this](const TcpConversation& conv, int side,
+                                                 Bytes first) -> std::unique_ptr<TcpApplication> {
             switch (detect_tls(first, conv.port[0], conv.port[1])) {
-                case TlsStart::Tls: return std::make_unique<TlsConnection>(side, false);
-                case TlsStart::MaybeStartTls: return std::make_unique<TlsConnection>(side, true);
+                case TlsStart::Tls: return std::make_unique<TlsConnection>(side, false, key_log);
+                case TlsStart::MaybeStartTls: return std::make_unique<TlsConnection>(side, true, key_log);
                 case TlsStart::No: break;
             }
             if (plausible_dns_over_tcp(first, conv.port[0], conv.port[1])) return make_dns_tcp_application(conv);
             return nullptr;
         };
     }
+    EngineState(const EngineState&) = delete;
+    EngineState& operator=(const EngineState&) = delete;
     TcpReassemblyLimits tcp_limits;
     std::size_t tcp_buffered = 0;
+    const KeyLog* key_log = nullptr;
     StreamServices services;
     TcpConversationTable tcp;
     UdpConversationTable udp;
@@ -100,6 +103,8 @@ std::uint64_t FrameDissector::frames() const { return state_->frames; }
 std::size_t FrameDissector::tcp_buffered_bytes() const { return state_->tcp_buffered; }
 std::size_t FrameDissector::open_tcp_connections() const { return state_->tcp.open(); }
 DnsTransactionTable& FrameDissector::dns_transactions() { return state_->dns; }
+
+void FrameDissector::set_key_log(const KeyLog* keys) { state_->key_log = keys; }
 
 void FrameDissector::set_limits(const EngineLimits& limits) {
     if (limits.tcp_max_out_of_order_bytes) state_->tcp_limits.max_out_of_order_bytes = limits.tcp_max_out_of_order_bytes;

@@ -113,6 +113,11 @@ struct TlsConnectionFacts {
     std::vector<CertificateSummary> client_certificates;
     std::vector<TlsHandshakeEvent> handshake;
     std::vector<TlsAlertEvent> alerts;
+    // With a key log (tls_decryption.hpp): a record was decrypted; each side's Finished
+    // checked against the transcript (empty: not checked); the first HTTP lines inside.
+    bool decrypted = false;
+    std::optional<bool> finished_verified[2];
+    std::string http_request_line, http_status_line;
     // Suites that authenticate with a certificate (not PSK, SRP or anonymous).
     bool cipher_suite_needs_certificate() const {
         if (!cipher_suite) return false;

@@ -53,6 +53,16 @@ constexpr FieldDef kAuditHigh{"tls.audit", "Audit", FieldType::Expert, Base::Non
 constexpr FieldDef kAuditId{"tls.audit.id", "Finding", FieldType::String};
 constexpr FieldDef kAuditSeverity{"tls.audit.severity", "Severity", FieldType::String};
 constexpr FieldDef kAuditWhy{"tls.audit.why", "Why", FieldType::String};
+constexpr FieldDef kDecrypted{"tls.decrypted", "Decrypted TLS record", FieldType::None};
+constexpr FieldDef kDecryptedData{"tls.decrypted.data", "Decrypted Application Data", FieldType::Bytes};
+constexpr FieldDef kNotDecrypted{"tlsdissect.decryption.unavailable", "Not decrypted", FieldType::Expert, Base::None,
+                                 {}, 0, 0, {}, Severity::Note};
+constexpr FieldDef kDecryptFailed{"tlsdissect.decryption.failed", "Decryption failed", FieldType::Expert, Base::None,
+                                  {}, 0, 0, {}, Severity::Warn};
+constexpr FieldDef kFinishedVerified{"tlsdissect.finished.verified", "Verified", FieldType::Bool};
+constexpr FieldDef kFinishedExpected{"tlsdissect.finished.expected", "Expected verify_data", FieldType::Bytes};
+constexpr FieldDef kFinishedWrong{"tlsdissect.finished.wrong", "Finished verify_data does not match", FieldType::Expert,
+                                  Base::None, {}, 0, 0, {}, Severity::Error};
 constexpr FieldDef kSkipped{"tls.ignored_unknown_record", "Bytes that are not a TLS record", FieldType::Expert,
                             Base::None, {}, 0, 0, {}, Severity::Warn};
 
@@ -112,8 +122,9 @@ TlsStart detect_tls(Bytes b, std::uint16_t port_a, std::uint16_t port_b) {
     return TlsStart::No;
 }
 
-TlsConnection::TlsConnection(int first_sender, bool plaintext_first) : client_side_(first_sender) {
+TlsConnection::TlsConnection(int first_sender, bool plaintext_first, const KeyLog* keys) : client_side_(first_sender) {
     dir_[0].plaintext = dir_[1].plaintext = plaintext_first;
+    if (keys && !keys->empty()) decryption_ = std::make_unique<TlsDecryption>(*keys);
 }
 
 void TlsConnection::note_frame(PacketContext& ctx, std::uint64_t frame) {
@@ -141,7 +152,8 @@ PduShape TlsConnection::record_shape(int side, Bytes head) const {
     if (head[0] < kChangeCipherSpec || head[0] > kHeartbeat || head[1] != 3 || head[2] > 4)
         return PduShape::not_a_start();
     const std::size_t len = static_cast<std::size_t>(head[3] << 8 | head[4]);
-    if (head[0] == kApplicationData) return PduShape::pdu(5 + len, 5);  // encrypted: the header is enough
+    // Encrypted application data: the header is enough, unless there are keys to decrypt it.
+    if (head[0] == kApplicationData && !decryption_) return PduShape::pdu(5 + len, 5);
     return PduShape::pdu(5 + len, 5 + len);
 }
 
@@ -174,10 +186,14 @@ void TlsConnection::on_close(PacketContext* ctx) {
 }
 
 // Findings that this frame shows and that are not on it yet, after each record that
-// may have changed what the handshake tells (application data changes nothing).
+// added a handshake message (decrypted ones too) or an over-long heartbeat: nothing
+// else changes what the audit sees.
 void TlsConnection::audit_frame(NodeRef layer, PacketContext& ctx) {
     const AuditSettings* audit = ctx.services.audit;
     if (!audit || (!layer && !ctx.columns)) return;
+    const std::pair<std::size_t, std::size_t> seen{facts_.handshake.size(), facts_.overlong_heartbeat_frames.size()};
+    if (seen == audited_) return;
+    audited_ = seen;
     for (const AuditFinding& f : audit_connection(facts_, audit->lang)) {
         if (f.frame != ctx.frame.number) continue;
         const std::string id(f.id);
@@ -235,7 +251,7 @@ void TlsConnection::on_record(int side, const AssembledPdu& pdu, PacketContext& 
     }
     if (layer) layer.set_length(layer.get()->length + pdu.length);
     append_info(frame_info_, info);
-    if (ctx.services.audit && !(pdu.bytes.size() >= 1 && pdu.bytes[0] == kApplicationData)) audit_frame(layer, ctx);
+    if (ctx.services.audit) audit_frame(layer, ctx);
     if (ctx.columns) {
         ctx.columns->info = frame_info_;
         if (!frame_audit_.empty()) ctx.columns->info += " [Audit: " + frame_audit_ + "]";
@@ -289,12 +305,30 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
         return;
     }
     ByteReader f = *fragment;
-    switch (*type) {
+    const int role = side == client_side_ ? 0 : 1;
+    if (decryption_ && *type != kChangeCipherSpec && decryption_->protected_records(role) &&
+        (!tls13 || *type == kApplicationData)) {
+        if (decrypt_record(side, *type, *version, f, rec, ctx, info, prefix)) return;
+    }
+    dissect_content(side, *type, f, rec, rec, ctx, info, prefix, d.state.change_cipher_spec_seen || d.state.encrypted);
+}
+
+void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReader f, NodeRef rec, NodeRef body,
+                                    PacketContext& ctx, std::string& info, const std::string& prefix, bool encrypted) {
+    Direction& d = dir_[side];
+    const bool tls13 = facts_.tls13();
+    const std::uint8_t type = type_value;
+    const std::size_t length = f.reported_remaining();
+    const std::size_t start = f.offset();
+    std::string what(iana_name(kTlsContentTypes, type));
+    if (what == "Unknown") what = "Unknown Record Type (" + std::to_string(type) + ")";
+    switch (type) {
         case kChangeCipherSpec: {
             rec.set_text(prefix + "Change Cipher Spec Protocol: Change Cipher Spec");
-            rec.add(kCcs, std::monostate{}, f.offset(), f.reported_remaining());
+            body.add(kCcs, std::monostate{}, f.offset(), f.reported_remaining());
             // In TLS 1.3 the record is only for middlebox compatibility (RFC 8446 D.4).
             if (!tls13) d.state.change_cipher_spec_seen = true;
+            if (decryption_) decryption_->on_change_cipher_spec(side == client_side_ ? 0 : 1);
             // A TLS 1.2 server that changes cipher spec without having sent a Certificate
             // runs the abbreviated handshake: the session (ID or ticket) was resumed.
             if (!tls13 && side != client_side_ && !facts_.server_sent_certificate && facts_.cipher_suite &&
@@ -307,17 +341,17 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
         }
         case kAlert: {
             // A plaintext alert is exactly two bytes; anything else is an encrypted one.
-            if (d.state.change_cipher_spec_seen || d.state.encrypted || *length != 2) {
+            if (encrypted || length != 2) {
                 rec.set_text(prefix + "Encrypted Alert");
                 Bytes b = f.rest();
-                rec.add(kEncryptedAlert, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining())
+                body.add(kEncryptedAlert, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining())
                     .set_text("Alert Message: Encrypted Alert");
                 facts_.alerts.push_back({ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, true, 0, 0});
                 append_info(info, "Encrypted Alert");
                 break;
             }
             rec.set_text(prefix + "Alert Protocol");
-            NodeRef msg = rec.add(kAlertMessage, std::monostate{}, f.offset(), 2);
+            NodeRef msg = body.add(kAlertMessage, std::monostate{}, f.offset(), 2);
             auto level = f.u8();
             auto desc = f.u8();
             if (!desc) {
@@ -331,14 +365,14 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
             std::string desc_name = iana_name(kTlsAlertDescriptions, *desc);
             append_info(info, "Alert (Level: " + (level_name.empty() ? std::to_string(*level) : level_name) +
                                   ", Description: " + desc_name + ")");
-            if (!f.empty()) rec.malformed("trailing bytes after the alert", f.offset(), f.remaining());
+            if (!f.empty()) body.malformed("trailing bytes after the alert", f.offset(), f.remaining());
             break;
         }
         case kHandshake: {
-            if (d.state.change_cipher_spec_seen || d.state.encrypted) {
+            if (encrypted) {
                 rec.set_text(prefix + "Handshake Protocol: Encrypted Handshake Message");
                 Bytes b = f.rest();
-                rec.add(kEncryptedHandshake, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining())
+                body.add(kEncryptedHandshake, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining())
                     .set_text("Handshake Protocol: Encrypted Handshake Message");
                 facts_.handshake.push_back({ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, std::nullopt});
                 append_info(info, "Encrypted Handshake Message");
@@ -346,7 +380,7 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
             }
             rec.set_text(prefix + "Handshake Protocol");
             const std::size_t before = info.size();
-            handshake_records(side, f, rec, ctx, info);
+            handshake_records(side, f, body, ctx, info);
             std::string added = info.substr(before);
             if (!added.empty() && added.rfind(", ", 0) == 0) added.erase(0, 2);
             if (added.find(", ") != std::string::npos)
@@ -357,13 +391,18 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
         }
         case kApplicationData: {
             rec.set_text(prefix + "Application Data Protocol: Application Data");
+            if (in_decrypted_) {
+                application_data(side == client_side_ ? 0 : 1, f, body, ctx);
+                append_info(info, "Application Data");
+                break;
+            }
             Bytes b = f.rest();
-            rec.add(kAppData, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining());
+            body.add(kAppData, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining());
             append_info(info, "Application Data");
             break;
         }
         case kHeartbeat: {
-            if (d.state.change_cipher_spec_seen || d.state.encrypted) {
+            if (encrypted) {
                 rec.set_text(prefix + "Encrypted Heartbeat");
                 append_info(info, "Encrypted Heartbeat");
                 break;
@@ -371,7 +410,7 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
             rec.set_text(prefix + "Heartbeat Protocol");
             // RFC 6520 section 4: struct { HeartbeatMessageType type; uint16 payload_length;
             //   opaque payload[HeartbeatMessage.payload_length]; opaque padding[padding_length]; }
-            NodeRef hb = rec.add(kHeartbeatMessage, std::monostate{}, f.offset(), f.reported_remaining());
+            NodeRef hb = body.add(kHeartbeatMessage, std::monostate{}, f.offset(), f.reported_remaining());
             const std::size_t body = f.reported_remaining();
             auto hb_type = f.u8();
             auto plen = f.u16();
@@ -403,7 +442,7 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
         }
         default:
             rec.set_text(prefix + what);
-            rec.malformed("unknown content type " + std::to_string(*type), start, 1);
+            body.malformed("unknown content type " + std::to_string(type), start, 1);
             break;
     }
 }
@@ -418,7 +457,7 @@ void TlsConnection::handshake_records(int side, ByteReader f, NodeRef rec, Packe
                 if (!body.captured_all()) {
                     // Cut by the snap length: show what there is, keep nothing.
                     auto msg = body.take_rest();
-                    dissect_handshake_message(msg, rec, role, facts_, ctx, info);
+                    handshake_message(role, msg, rec, ctx, info);
                     return;
                 }
                 break;
@@ -433,7 +472,7 @@ void TlsConnection::handshake_records(int side, ByteReader f, NodeRef rec, Packe
             }
             if (len + 4 > body.remaining()) break;
             auto msg = *body.child(len + 4);
-            dissect_handshake_message(msg, rec, role, facts_, ctx, info);
+            handshake_message(role, msg, rec, ctx, info);
         }
         if (!body.empty()) {
             // The start of a message that continues in the next record(s).
@@ -483,14 +522,87 @@ void TlsConnection::handshake_records(int side, ByteReader f, NodeRef rec, Packe
                 .set_generated();
             for (auto fr : d.handshake_frames) note.add_generated(kHandshakeFragmentFrame, std::uint64_t(fr));
             ByteReader msg(tree.source_bytes(source), 0);
-            dissect_handshake_message(msg, note, role, facts_, ctx, info);
+            handshake_message(role, msg, note, ctx, info);
         } else {
             ByteReader msg{Bytes(message)};
-            dissect_handshake_message(msg, rec, role, facts_, ctx, info);
+            handshake_message(role, msg, rec, ctx, info);
         }
         d.handshake_frames.assign(1, ctx.frame.number);
     }
     if (d.handshake.empty()) d.handshake_frames.clear();
+}
+
+void TlsConnection::handshake_message(int role, ByteReader message, NodeRef parent, PacketContext& ctx,
+                                      std::string& info) {
+    const bool complete = message.captured_all();
+    const Bytes raw = message.rest();
+    dissect_handshake_message(message, parent, role, facts_, ctx, info);
+    if (!decryption_ || !complete) return;
+    FinishedVerdict v = decryption_->on_handshake_message(role, raw, facts_);
+    if (!v.checked) return;
+    facts_.finished_verified[role] = v.correct;
+    if (!parent) return;
+    NodeRef hs(parent.tree(), parent.get()->last_child);
+    if (!hs.get()) return;
+    if (v.correct) {
+        hs.add_generated(kFinishedVerified, true).set_text("Verified: correct");
+        return;
+    }
+    hs.add_generated(kFinishedVerified, false).set_text("Verified: WRONG (expected " + v.expected_hex + ")");
+    hs.expert(kFinishedWrong, std::string(role == 0 ? "Client" : "Server") +
+                                  " Finished does not match the handshake transcript and the key log's secret");
+}
+
+void TlsConnection::application_data(int role, ByteReader data, NodeRef body, PacketContext& ctx) {
+    (void)role;
+    (void)ctx;
+    Bytes b = data.rest();
+    body.add(kDecryptedData, ByteString{{b.begin(), b.end()}}, data.offset(), data.reported_remaining());
+}
+
+bool TlsConnection::decrypt_record(int side, std::uint8_t type, std::uint16_t version, ByteReader f, NodeRef rec,
+                                   PacketContext& ctx, std::string& info, const std::string& prefix) {
+    const int role = side == client_side_ ? 0 : 1;
+    RecordDecryptor* dec = decryption_->decryptor(role);
+    if (!dec) {
+        rec.expert(kNotDecrypted, "Not decrypted: " + decryption_->unavailable(role));
+        return false;
+    }
+    if (!f.captured_all()) {
+        dec->skip();
+        rec.expert(kNotDecrypted, "Not decrypted: the capture holds only part of the record");
+        return false;
+    }
+    const std::uint64_t seq = dec->sequence();
+    DecryptedRecord out = dec->decrypt(type, version, f.rest());
+    if (!out.ok) {
+        rec.expert(kDecryptFailed, "Decryption failed (" + dec->cipher_label() + ", record " + std::to_string(seq) +
+                                       "): " + out.error);
+        return false;
+    }
+    facts_.decrypted = true;
+    if (out.content_type == kApplicationData) {
+        Bytes c = f.rest();
+        rec.add(kAppData, ByteString{{c.begin(), c.end()}}, f.offset(), f.reported_remaining());
+    }
+    if (facts_.tls13()) rec.add_generated(kContentType, std::uint64_t(out.content_type));
+    const std::size_t n = out.plaintext.size();
+    std::vector<std::uint8_t> plain = std::move(out.plaintext);
+    ByteReader reader{Bytes(plain)};
+    NodeRef body;
+    if (rec) {
+        Tree& tree = *rec.tree();
+        const std::uint16_t source = tree.add_source("Decrypted TLS (" + std::to_string(n) + " bytes)", std::move(plain));
+        body = rec.add(kDecrypted, std::monostate{}, 0, n, source);
+        body.set_text("Decrypted: " + std::to_string(n) + " bytes, " + dec->cipher_label() + ", record " +
+                      std::to_string(seq))
+            .set_generated();
+        reader = ByteReader(tree.source_bytes(source), 0);
+    }
+    in_decrypted_ = true;
+    dissect_content(side, out.content_type, reader, rec, body, ctx, info, prefix, false);
+    in_decrypted_ = false;
+    return true;
 }
 
 // SSLv2-compatible Client Hello (RFC 5246 appendix E.2):

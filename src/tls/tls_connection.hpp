@@ -5,9 +5,12 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "tls/keylog.hpp"
 #include "tls/tls_common.hpp"
+#include "tls/tls_decryption.hpp"
 #include "transport/conversations.hpp"
 #include "transport/pdu_assembler.hpp"
 #include "transport/tcp_application.hpp"
@@ -22,7 +25,8 @@ TlsStart detect_tls(Bytes first_payload, std::uint16_t port_a, std::uint16_t por
 class TlsConnection final : public TcpApplication {
 public:
     // `client_side`: the side that sent the first packet (the Client Hello decides later).
-    TlsConnection(int first_sender, bool plaintext_first);
+    // `keys`: the key log to decrypt with (null or empty: records stay encrypted).
+    TlsConnection(int first_sender, bool plaintext_first, const KeyLog* keys = nullptr);
     void on_stream_event(int side, const StreamEvent& event, PacketContext& ctx) override;
     void on_close(PacketContext* ctx) override;
     FrameUse frame_use(std::uint64_t frame) const override;
@@ -43,6 +47,14 @@ private:
     PduShape record_shape(int side, Bytes head) const;
     void on_record(int side, const AssembledPdu& pdu, PacketContext& ctx);
     void dissect_record(int side, ByteReader record, NodeRef layer, PacketContext& ctx, std::string& info);
+    // The content of one record (plaintext, or decrypted into `body`): `rec` gets the label.
+    void dissect_content(int side, std::uint8_t type, ByteReader f, NodeRef rec, NodeRef body, PacketContext& ctx,
+                         std::string& info, const std::string& prefix, bool encrypted);
+    // Decrypts a protected record and dissects what is inside; false when it could not.
+    bool decrypt_record(int side, std::uint8_t type, std::uint16_t version, ByteReader f, NodeRef rec,
+                        PacketContext& ctx, std::string& info, const std::string& prefix);
+    void handshake_message(int role, ByteReader message, NodeRef parent, PacketContext& ctx, std::string& info);
+    void application_data(int role, ByteReader data, NodeRef body, PacketContext& ctx);
     void dissect_sslv2(int side, ByteReader record, NodeRef layer, PacketContext& ctx, std::string& info);
     void handshake_records(int side, ByteReader fragment, NodeRef record, PacketContext& ctx, std::string& info);
     NodeRef layer_for(const AssembledPdu& pdu, ByteReader& reader, PacketContext& ctx);
@@ -53,6 +65,8 @@ private:
     Direction dir_[2];
     int client_side_;
     TlsConnectionFacts facts_;
+    std::unique_ptr<TlsDecryption> decryption_;  // with a key log only
+    bool in_decrypted_ = false;                  // dissecting a decrypted record's content
     // What happened in the frame being dissected.
     std::uint64_t frame_ = 0;
     bool frame_pdu_ = false;
@@ -60,6 +74,7 @@ private:
     NodeRef frame_layer_;
     std::string frame_info_;
     std::string frame_audit_;  // --audit: ids of the findings shown in this frame
+    std::pair<std::size_t, std::size_t> audited_{0, 0};  // handshake messages, heartbleeds when last audited
 };
 
 }  // namespace tlsdissect

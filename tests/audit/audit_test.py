@@ -42,7 +42,9 @@ def run(args, env=None):
 
 
 def tshark_frames(path, flt):
-    out = subprocess.run(["tshark", "-r", path, "-Y", flt, "-T", "fields", "-e", "frame.number"],
+    keys = path[:-5] + ".keys" if path.endswith(".pcap") else ""
+    opts = ["-o", "tls.keylog_file:" + keys] if os.path.exists(keys) else []
+    out = subprocess.run(["tshark", "-r", path, *opts, "-Y", flt, "-T", "fields", "-e", "frame.number"],
                          capture_output=True, text=True).stdout
     return [int(x) for x in out.split()]
 
@@ -52,8 +54,8 @@ def first(path, flt):
     return f[0] if f else None
 
 
-def findings(path, lang="en"):
-    r = run(["--sessions", "--audit", path], {"LANG": "zh_CN.UTF-8" if lang == "zh" else "C"})
+def findings(path, lang="en", extra=()):
+    r = run(["--sessions", "--audit", *extra, path], {"LANG": "zh_CN.UTF-8" if lang == "zh" else "C"})
     if r.returncode != 0:
         fail(f"{path}: exit {r.returncode}: {r.stderr.decode()[:200]}")
         return []
@@ -91,8 +93,8 @@ BUNDLED = {
 }
 
 
-def check_capture(path, expected):
-    got = findings(path)
+def check_capture(path, expected, extra=()):
+    got = findings(path, extra=extra)
     check(len(got) == 1, f"{path}: {len(got)} TLS connections, wanted 1")
     if len(got) != 1:
         return
@@ -110,13 +112,13 @@ def check_capture(path, expected):
         check(f["why"] and "\n" not in f["why"] and f["why"].isascii(), f"{path}: {f['id']} why {f['why']!r}")
     # The tree shows each finding at its frame: -Y on tls.audit.id picks those frames.
     for f in conn:
-        r = run(["--audit", "-Y", f'tls.audit.id == "{f["id"]}"', "-e", "frame.number", "-e", "tls.audit.severity", path])
+        r = run(["--audit", *extra, "-Y", f'tls.audit.id == "{f["id"]}"', "-e", "frame.number", "-e", "tls.audit.severity", path])
         lines = r.stdout.decode().split()
         values = [v for line in lines for v in line.split(",")]
         check(r.returncode == 0 and str(f["frame"]) in lines and f["severity"] in values,
               f"{path}: tree -Y tls.audit.id == {f['id']} gave {lines}")
     # The summary line of that frame ends with the ids.
-    r = run(["--audit", "-s", path])
+    r = run(["--audit", *extra, "-s", path])
     for f in conn:
         line = [l for l in r.stdout.decode().splitlines() if l.split() and l.split()[0] == str(f["frame"])]
         check(line and "[Audit: " in line[0] and f["id"] in line[0].split("[Audit: ")[1],
@@ -124,13 +126,21 @@ def check_capture(path, expected):
     # --fail-on: status 10 exactly when a finding is at least that severe.
     worst = max((SEV[f["severity"]] for f in conn), default=-1)
     for level, n in SEV.items():
-        r = run(["--audit", "--fail-on", level, "--sessions", path])
+        r = run(["--audit", *extra, "--fail-on", level, "--sessions", path])
         want = 10 if worst >= n else 0
         check(r.returncode == want, f"{path}: --fail-on {level} exit {r.returncode}, wanted {want}")
 
 
 for name, expected in BUNDLED.items():
     check_capture(os.path.join(captures, name + ".pcap"), expected)
+
+# TLS 1.3 hides the certificate: no certificate findings without the key log, all of
+# them at the decrypted Certificate's frame with it.
+tls13 = os.path.join(captures, "audit-tls13-bad-cert.pcap")
+check_capture(tls13, {}, )
+check_capture(tls13, {"weak_key": (CERT, "medium"), "weak_signature": (CERT, "medium"),
+                      "cert_expired": (CERT, "high"), "name_mismatch": (CERT, "high")},
+              extra=("--keylog", tls13[:-5] + ".keys"))
 
 # Without --audit, no findings key; with it, the Chinese texts when LANG is zh_*.
 doc = json.loads(run(["--sessions", os.path.join(captures, "audit-bad-cert.pcap")]).stdout)

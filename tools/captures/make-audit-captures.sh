@@ -193,6 +193,10 @@ ossl audit-anon-dh leaf -tls1_2 -cipher 'ADH-AES128-GCM-SHA256:@SECLEVEL=0' -dhp
 ossl audit-bad-cert expired -tls1_2 -cipher 'AES128-GCM-SHA256:@SECLEVEL=0' -- \
     -tls1_2 -cipher 'AES128-GCM-SHA256:@SECLEVEL=0'
 
+# The same certificate over TLS 1.3: the Certificate message is encrypted, so the
+# certificate findings need the key log (--keylog audit-tls13-bad-cert.keys).
+ossl audit-tls13-bad-cert expired -tls1_3 -cipher 'DEFAULT:@SECLEVEL=0' -- -tls1_3 -cipher 'DEFAULT:@SECLEVEL=0'
+
 # A certificate that is not valid yet (otherwise clean; TLS 1.2 so that the
 # Certificate message is in the clear): cert_not_yet_valid.
 ossl audit-cert-future future -tls1_2 -- -tls1_2
@@ -214,7 +218,7 @@ gnutls audit-gnutls-rc4 "$LEGACY" --priority "$LEGACY" --heartbeat
 
 # ============================================================ checks (tshark)
 
-CAPS=(audit-tls10-dhe1024 audit-null-sha1 audit-anon-dh audit-bad-cert audit-cert-future
+CAPS=(audit-tls10-dhe1024 audit-null-sha1 audit-anon-dh audit-bad-cert audit-tls13-bad-cert audit-cert-future
       audit-downgrade-sentinel audit-fallback-scsv audit-gnutls-rc4)
 sh_has() { [ "$(count "$OUT/$1.pcap" "tls.handshake.type == 2 && $2")" -ge 1 ]; }
 ch_has() { [ "$(count "$OUT/$1.pcap" "tls.handshake.type == 1 && $2")" -ge 1 ]; }
@@ -226,6 +230,8 @@ check "anon: DH_anon suite" sh_has audit-anon-dh 'tls.handshake.ciphersuite == 0
 check "anon: no Certificate" eq "$(count "$OUT/audit-anon-dh.pcap" 'tls.handshake.type == 11')" 0
 check "bad-cert: RSA kx" sh_has audit-bad-cert 'tls.handshake.ciphersuite == 0x009c'
 check "bad-cert: 1024-bit SHA-1 leaf for www.other.test" eq "$(count "$OUT/audit-bad-cert.pcap" 'x509ce.dNSName == "www.other.test"')" 1
+check "tls13-bad-cert: TLS 1.3" sh_has audit-tls13-bad-cert 'tls.handshake.extensions.supported_version == 0x0304'
+check "tls13-bad-cert: Certificate only with the key log" eq "$(count "$OUT/audit-tls13-bad-cert.pcap" 'tls.handshake.type == 11'),$(ts -r "$OUT/audit-tls13-bad-cert.pcap" -o "tls.keylog_file:$OUT/audit-tls13-bad-cert.keys" -Y 'tls.handshake.type == 11' | wc -l)" 0,1
 check "future: TLS 1.2 ECDHE-ECDSA" sh_has audit-cert-future 'tls.handshake.version == 0x0303 && tls.handshake.ciphersuite == 0xc02c'
 check "downgrade: sentinel in the random" eq "$(count "$OUT/audit-downgrade-sentinel.pcap" 'tls.handshake.random[24:8] == 44:4f:57:4e:47:52:44:01')" 1
 check "fallback: SCSV offered" ch_has audit-fallback-scsv 'tls.handshake.ciphersuite == 0x5600'
@@ -276,6 +282,9 @@ certificate (so it goes on where a real client should stop).
   valid 2020-01-01 to 2021-01-01, SAN www.other.test only, sent without chain;
   SNI www.example.test: no_forward_secrecy (frame $(w audit-bad-cert 'tls.handshake.type == 2')), weak_key,
   weak_signature, cert_expired, name_mismatch (Certificate, frame $(w audit-bad-cert 'tls.handshake.type == 11')).
+- \`audit-tls13-bad-cert.pcap\` (+ \`.keys\`) — the same certificate over TLS 1.3:
+  the Certificate (frame $(ts -r "$OUT/audit-tls13-bad-cert.pcap" -o "tls.keylog_file:$OUT/audit-tls13-bad-cert.keys" -Y 'tls.handshake.type == 11' -T fields -e frame.number)) is encrypted, so weak_key, weak_signature,
+  cert_expired and name_mismatch show only with \`--keylog audit-tls13-bad-cert.keys\`.
 - \`audit-cert-future.pcap\` — TLS 1.2 with an EC P-256 leaf valid from
   2040-01-01: cert_not_yet_valid (frame $(w audit-cert-future 'tls.handshake.type == 11')).
 - \`audit-downgrade-sentinel.pcap\` — a TLS 1.3 server and a \`-tls1_2\`

@@ -60,6 +60,7 @@ CAPS=(
     tls12-port-8443 smtp-starttls
     tls12-gnutls-ecdhe-ecdsa tls13-gnutls-x25519-chacha
     tls12-renegotiation
+    tls13-aes128gcm tls12-aes-ccm
     dns-tc-retry-tcp dns-records
 )
 fn() { printf '%s_%s' "$1" "${2//[-.]/_}"; }   # fn cap NAME -> cap_NAME
@@ -247,6 +248,17 @@ cap_tls12_cbc_sha256() {
 }
 cap_tls12_chacha20() {
     ossl_http tls12-chacha20 rsa -- -tls1_2 -cipher ECDHE-RSA-CHACHA20-POLY1305
+}
+# Also writes tls13-aes128gcm-secrets.pcapng: the same packets with the key log inside
+# the file as a Decryption Secrets Block (editcap --inject-secrets), for decryption
+# without --keylog.
+cap_tls13_aes128gcm() {
+    ossl_http tls13-aes128gcm rsa -- -tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256
+    editcap -F pcapng --inject-secrets "tls,$OUT/tls13-aes128gcm.keys" \
+        "$OUT/tls13-aes128gcm.pcap" "$OUT/tls13-aes128gcm-secrets.pcapng"
+}
+cap_tls12_aes_ccm() {
+    ossl_http tls12-aes-ccm rsa -cipher AES128-CCM -- -tls1_2 -cipher AES128-CCM
 }
 cap_tls12_resume_session_id() {
     ossl_resume tls12-resume-session-id -no_ticket -- -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
@@ -505,6 +517,12 @@ vfy_tls12_cbc_sha256() {
     check "$2: TLS 1.2, ECDHE-RSA-AES128-SHA256" sh_is "$1" 0x0303 0xc027
     check "$2: encrypt_then_mac in ServerHello" eq "$(count "$1" 'tls.handshake.type==2 && tls.handshake.extension.type==22')" 1
 }
+vfy_tls13_aes128gcm() {
+    check "$2: TLS 1.3, TLS_AES_128_GCM_SHA256" tls13_is "$1" 0x1301
+    check "$2-secrets.pcapng: tshark decrypts the HTTP request with the embedded secrets alone" eq \
+        "$(ts -r "${1%.pcap}-secrets.pcapng" -Y http.request | wc -l)" 1
+}
+vfy_tls12_aes_ccm() { check "$2: TLS 1.2, TLS_RSA_WITH_AES_128_CCM" sh_is "$1" 0x0303 0xc09c; }
 vfy_tls12_chacha20() { check "$2: TLS 1.2, ECDHE-RSA-CHACHA20-POLY1305" sh_is "$1" 0x0303 0xcca8; }
 vfy_tls12_resume_session_id() {
     local f=$1 ids
@@ -714,6 +732,12 @@ only visible with the key log.
 - \`tls12-cbc-sha256.pcap\` (+ \`.keys\`) — client \`-tls1_2 -cipher
   ECDHE-RSA-AES128-SHA256\`: TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 with
   encrypt_then_mac negotiated (ServerHello frame $(w tls12-cbc-sha256 'tls.handshake.type==2')).
+- \`tls13-aes128gcm.pcap\` (+ \`.keys\`) — client \`-tls1_3 -ciphersuites
+  TLS_AES_128_GCM_SHA256\` (ServerHello frame $(w tls13-aes128gcm 'tls.handshake.type==2')).
+  \`tls13-aes128gcm-secrets.pcapng\` holds the same packets with the key log inside
+  the file as a Decryption Secrets Block (\`editcap --inject-secrets\`).
+- \`tls12-aes-ccm.pcap\` (+ \`.keys\`) — client \`-tls1_2 -cipher AES128-CCM\`:
+  TLS_RSA_WITH_AES_128_CCM (ServerHello frame $(w tls12-aes-ccm 'tls.handshake.type==2')).
 - \`tls12-chacha20.pcap\` (+ \`.keys\`) — client \`-tls1_2 -cipher
   ECDHE-RSA-CHACHA20-POLY1305\`: TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
   (ServerHello frame $(w tls12-chacha20 'tls.handshake.type==2')).
@@ -914,6 +938,7 @@ for name in "${CAPS[@]}"; do
         # not regenerated: check (and document) the committed files as they are
         cp -p "$DEST/$name.pcap" "$OUT/" 2>/dev/null || true
         cp -p "$DEST/$name.keys" "$OUT/" 2>/dev/null || true
+        cp -p "$DEST/$name-secrets.pcapng" "$OUT/" 2>/dev/null || true
         continue
     fi
     "$(fn cap "$name")"
@@ -931,6 +956,7 @@ echo "total: $(du -cb "$OUT"/*.pcap "$OUT"/*.keys | tail -1 | cut -f1) bytes" >&
 for name in "${CAPS[@]}"; do
     cp -p "$OUT/$name.pcap" "$DEST/"
     if [ -f "$OUT/$name.keys" ]; then cp -p "$OUT/$name.keys" "$DEST/"; else rm -f "$DEST/$name.keys"; fi
+    if [ -f "$OUT/$name-secrets.pcapng" ]; then cp -p "$OUT/$name-secrets.pcapng" "$DEST/"; fi
 done
 install_readme
 log "done: ${#CAPS[@]} captures in $DEST"

@@ -1,0 +1,41 @@
+// Session secrets from NSS key log files (SSLKEYLOGFILE, as browsers, curl and OpenSSL
+// write them) and from pcapng Decryption Secrets Blocks, looked up by the Client Hello
+// random. Format: https://udn.realityripple.com/docs/Mozilla/Projects/NSS/Key_Log_Format
+// ("<LABEL> <client_random hex> <secret hex>", '#' comments).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "tlsdissect/byte_reader.hpp"
+
+namespace tlsdissect {
+
+struct SessionSecrets {
+    std::vector<std::uint8_t> master_secret;                 // CLIENT_RANDOM (TLS 1.2 and older)
+    std::vector<std::uint8_t> client_early_traffic_secret;   // CLIENT_EARLY_TRAFFIC_SECRET
+    std::vector<std::uint8_t> client_handshake_traffic_secret, server_handshake_traffic_secret;
+    std::vector<std::uint8_t> client_traffic_secret_0, server_traffic_secret_0;
+    std::vector<std::uint8_t> exporter_secret;
+};
+
+class KeyLog {
+public:
+    // Reads one key log file. Problems (unreadable file, malformed lines) are appended to
+    // `warnings` as "FILE:LINE: why"; the good lines are kept. False when the file cannot be read.
+    bool load_file(const std::string& path, std::vector<std::string>& warnings);
+    // Key log text from any source (a Decryption Secrets Block); `origin` names it in warnings.
+    void add_text(std::string_view text, const std::string& origin, std::vector<std::string>& warnings);
+    const SessionSecrets* find(Bytes client_random) const;
+    bool empty() const { return sessions_.empty(); }
+    std::size_t size() const { return sessions_.size(); }
+
+private:
+    std::unordered_map<std::string, SessionSecrets> sessions_;  // key: the 32-byte client random
+};
+
+}  // namespace tlsdissect

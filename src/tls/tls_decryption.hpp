@@ -1,0 +1,69 @@
+// The key schedule of one TLS connection, for decryption with a key log: which record
+// decryptor each side uses when (TLS 1.2: from its Change Cipher Spec; TLS 1.3: handshake
+// keys after the Server Hello, application keys after each side's Finished, KeyUpdate),
+// and the Finished check against the handshake transcript (RFC 5246 section 7.4.9,
+// RFC 8446 section 4.4.4). Pure state: the record layer feeds it messages and asks it
+// for decryptors; the tree is built elsewhere.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tls/keylog.hpp"
+#include "tls/tls_common.hpp"
+#include "tls/tls_crypto.hpp"
+
+namespace tlsdissect {
+
+// A handshake transcript larger than this is not kept; its Finished is not checked.
+inline constexpr std::size_t kMaxTranscriptBytes = 1u << 20;
+
+struct FinishedVerdict {
+    bool checked = false;      // false: nothing to check against (no key, unsupported version)
+    bool correct = false;
+    std::string expected_hex;  // the verify_data the keys and transcript give
+    std::string reason;        // why it was not checked
+};
+
+class TlsDecryption {
+public:
+    explicit TlsDecryption(const KeyLog& keys) : keys_(keys) {}
+
+    // Every plaintext or decrypted handshake message (header included), in order, after
+    // the dissector has filled `facts` from it. `role` 0 is the client. A Finished gets
+    // its verdict; the key schedule moves on.
+    FinishedVerdict on_handshake_message(int role, Bytes message, const TlsConnectionFacts& facts);
+    // TLS 1.2 and older: records from `role` are protected from its Change Cipher Spec on.
+    void on_change_cipher_spec(int role);
+    // The decryptor for records from `role` now; null when they are not protected or not decryptable.
+    RecordDecryptor* decryptor(int role) { return active_[role].get(); }
+    // Records from `role` are protected but cannot be decrypted: why (empty otherwise).
+    const std::string& unavailable(int role) const { return why_not_[role]; }
+    bool protected_records(int role) const { return protected_[role]; }
+
+private:
+    void start_tls12(const TlsConnectionFacts& facts);
+    void start_tls13(const TlsConnectionFacts& facts);
+    std::optional<Secret> transcript_hash(const std::string& hash) const;
+    FinishedVerdict check_finished(int role, Bytes verify_data, const TlsConnectionFacts& facts) const;
+    void set_unavailable(int role, std::string why);
+
+    const KeyLog& keys_;
+    const SessionSecrets* secrets_ = nullptr;
+    CipherSuiteInfo suite_;
+    std::uint16_t version_ = 0;
+    bool tls13_ = false;
+    std::vector<std::uint8_t> transcript_;
+    bool transcript_overflow_ = false;
+    std::unique_ptr<RecordDecryptor> pending_[2], active_[2];
+    Secret traffic_secret_[2];     // TLS 1.3: the current secret per side (for KeyUpdate)
+    Secret handshake_secret_[2];   // TLS 1.3: for the Finished keys
+    bool protected_[2] = {false, false};
+    bool hello_retry_ = false;          // TLS 1.3: a HelloRetryRequest came; the next Client Hello continues the transcript
+    bool application_keys_[2] = {false, false};
+    std::string why_not_[2];
+};
+
+}  // namespace tlsdissect
