@@ -79,6 +79,9 @@ public:
 
     // Sends TCP stream `stream`'s reassembled payload, both directions, to `sink`.
     void follow_tcp_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink);
+    // Sends TCP stream `stream`'s decrypted TLS application data (needs a key log), both
+    // directions, one chunk per record, to `sink` (like tshark -z follow,tls).
+    void follow_tls_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink);
     void set_limits(const EngineLimits& limits);
     // Secrets to decrypt TLS with (--keylog, pcapng Decryption Secrets Blocks). Not
     // owned; may grow while dissecting (a connection looks its keys up at its Server Hello).

@@ -44,10 +44,14 @@ Examples:
                                           only the Client Hellos
   tlsdissect -e frame.number -e ip.src -e tcp.stream capture.pcap
                                           chosen fields, tab-separated, as tshark -T fields
+  tlsdissect --keylog keys.log capture.pcap
+                                          decrypt TLS with an SSLKEYLOGFILE key log
+  tlsdissect --keylog keys.log --follow-tls 0 capture.pcap
+                                          the decrypted application data of stream 0
 
 Exit status:
   0  all files were read
-  2  the command line is wrong
+  2  the command line is wrong (or a --keylog file cannot be read)
   3  a file cannot be opened (missing, unreadable, a directory)
   4  a file is not a pcap or pcapng capture
   5  a file uses a link type tlsdissect does not dissect
@@ -70,6 +74,7 @@ struct Options {
     bool json = false;
     bool jsonl = false;
     std::int64_t follow = -1;
+    std::int64_t follow_tls = -1;
     std::string follow_format = "ascii";
     std::size_t tcp_max_out_of_order = 0;
     std::size_t tcp_max_buffered = 0;
@@ -97,7 +102,7 @@ std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
 
 // Dissects one file; returns its exit status.
 int run_file(const std::string& path, PacketPrinter& printer, const Options& o, const PacketSelection* selection,
-             AuditSettings* audit) {
+             const KeyLog& key_files, AuditSettings* audit) {
     CaptureError error = CaptureError::None;
     std::string message;
     auto reader = CaptureReader::open(path, error, message);
@@ -109,9 +114,8 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     FrameDissector dissector;
     dissector.set_interfaces(reader->interfaces());
     // Key log files, then the capture's own Decryption Secrets Blocks as they are read.
-    KeyLog keys;
+    KeyLog keys = key_files;
     std::vector<std::string> key_warnings;
-    for (const auto& file : o.keylogs) keys.load_file(file, key_warnings);
     std::size_t secrets_used = 0;
     auto take_embedded_secrets = [&] {
         const auto& blocks = reader->secrets();
@@ -132,6 +136,10 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     if (o.follow >= 0) {
         follow = make_follow_printer(stdout, static_cast<std::uint32_t>(o.follow), o.follow_format == "ascii");
         dissector.follow_tcp_stream(static_cast<std::uint32_t>(o.follow),
+                                    [&follow](const FollowChunk& c) { follow->chunk(c); });
+    } else if (o.follow_tls >= 0) {
+        follow = make_follow_printer(stdout, static_cast<std::uint32_t>(o.follow_tls), o.follow_format == "ascii", "tls");
+        dissector.follow_tls_stream(static_cast<std::uint32_t>(o.follow_tls),
                                     [&follow](const FollowChunk& c) { follow->chunk(c); });
     }
     std::unique_ptr<SessionsPrinter> sessions;
@@ -200,7 +208,12 @@ int main(int argc, char** argv) {
                    "Print TCP stream N's reassembled payload, both directions, instead of packets "
                    "(like tshark -z follow,tcp,ascii,N)")
         ->check(CLI::NonNegativeNumber);
-    app.add_option("--follow-format", o.follow_format, "With --follow: ascii or raw (hex)")
+    app.add_option("--follow-tls", o.follow_tls,
+                   "Print TCP stream N's decrypted TLS application data (needs --keylog or embedded secrets), "
+                   "like tshark -z follow,tls,ascii,N")
+        ->check(CLI::NonNegativeNumber)
+        ->excludes("--follow");
+    app.add_option("--follow-format", o.follow_format, "With --follow or --follow-tls: ascii or raw (hex)")
         ->check(CLI::IsMember({"ascii", "raw"}))
         ->capture_default_str();
     app.add_option("--tcp-max-out-of-order", o.tcp_max_out_of_order,
@@ -236,7 +249,7 @@ int main(int argc, char** argv) {
     }
     std::optional<PacketSelection> selection;
     if (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0) {
-        if (o.follow >= 0 || o.sessions) {
+        if (o.follow >= 0 || o.follow_tls >= 0 || o.sessions) {
             std::fprintf(stderr, "tlsdissect: -Y, --frames and --stream choose packets to print; "
                                  "they do not combine with --follow or --sessions\n");
             return kExitUsage;
@@ -249,12 +262,19 @@ int main(int argc, char** argv) {
             return kExitUsage;
         }
     }
+    KeyLog key_files;
+    for (const auto& file : o.keylogs) {
+        std::vector<std::string> warnings;
+        const bool readable = key_files.load_file(file, warnings);
+        for (const auto& w : warnings) std::fprintf(stderr, "tlsdissect: %s\n", w.c_str());
+        if (!readable) return kExitUsage;
+    }
     auto printer = make_printer(o);
     std::optional<AuditSettings> audit;
     if (o.audit) audit = AuditSettings{audit_default_lang(), std::nullopt, 0};
     int status = 0;
     for (const auto& path : o.files) {
-        int rc = run_file(path, *printer, o, selection ? &*selection : nullptr, audit ? &*audit : nullptr);
+        int rc = run_file(path, *printer, o, selection ? &*selection : nullptr, key_files, audit ? &*audit : nullptr);
         if (status == 0) status = rc;
     }
     std::fflush(stdout);

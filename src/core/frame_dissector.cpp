@@ -55,6 +55,9 @@ std::string NetAddress::to_string() const {
     return {};
 }
 
+// "127.0.0.1:443" or "[::1]:443" for node 0 (the first sender) or node 1 of a connection.
+std::string follow_endpoint(const TcpConversation& conv, int node);
+
 // How often (in frames) closed and idle connections are looked for and freed.
 constexpr std::uint64_t kExpireEveryFrames = 4096;
 
@@ -66,10 +69,12 @@ public:
         services.dns = &dns;
         services.detect_tcp_application = [this](const TcpConversation& conv, int side,
                                                  Bytes first) -> std::unique_ptr<TcpApplication> {
-            switch (detect_tls(first, conv.port[0], conv.port[1])) {
-                case TlsStart::Tls: return std::make_unique<TlsConnection>(side, false, key_log);
-                case TlsStart::MaybeStartTls: return std::make_unique<TlsConnection>(side, true, key_log);
-                case TlsStart::No: break;
+            const TlsStart tls = detect_tls(first, conv.port[0], conv.port[1]);
+            if (tls != TlsStart::No) {
+                auto app = std::make_unique<TlsConnection>(side, tls == TlsStart::MaybeStartTls, key_log);
+                if (services.follow_tls_sink && services.follow_tls_stream == conv.stream)
+                    app->follow_plaintext(tls_follower(conv));
+                return app;
             }
             if (plausible_dns_over_tcp(first, conv.port[0], conv.port[1])) return make_dns_tcp_application(conv);
             return nullptr;
@@ -77,6 +82,23 @@ public:
     }
     EngineState(const EngineState&) = delete;
     EngineState& operator=(const EngineState&) = delete;
+    // The sink TlsConnection feeds for --follow-tls, with the connection's endpoints.
+    std::function<void(int, std::uint64_t, Bytes)> tls_follower(const TcpConversation& conv) {
+        FollowChunk proto;
+        for (int n = 0; n < 2; ++n) proto.endpoint[n] = follow_endpoint(conv, n);
+        const int first_sender = conv.first_sender;
+        std::uint64_t offset[2] = {0, 0};
+        return [this, proto, first_sender, offset](int side, std::uint64_t frame, Bytes data) mutable {
+            FollowChunk c = proto;
+            c.node = side == first_sender ? 0 : 1;
+            c.offset = offset[c.node];
+            c.length = data.size();
+            c.data = data;
+            c.frame = frame;
+            offset[c.node] += data.size();
+            services.follow_tls_sink(c);
+        };
+    }
     TcpReassemblyLimits tcp_limits;
     std::size_t tcp_buffered = 0;
     const KeyLog* key_log = nullptr;
@@ -119,6 +141,12 @@ void FrameDissector::on_tcp_close(std::function<void(const TcpConversation&)> ho
     state_->services.on_tcp_close = std::move(hook);
 }
 
+std::string follow_endpoint(const TcpConversation& conv, int node) {
+    const int side = node == 0 ? conv.first_sender : 1 - conv.first_sender;
+    const NetAddress& a = conv.address[side];
+    return (a.family == 6 ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(conv.port[side]);
+}
+
 void FrameDissector::follow_tcp_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink) {
     state_->services.follow_stream = stream;
     state_->services.follow_sink = [sink = std::move(sink)](const TcpConversation& conv, int node,
@@ -130,14 +158,14 @@ void FrameDissector::follow_tcp_stream(std::uint32_t stream, std::function<void(
         c.length = e.length;
         c.data = e.data;
         c.frame = e.frame;
-        for (int n = 0; n < 2; ++n) {
-            const int side = n == 0 ? conv.first_sender : 1 - conv.first_sender;
-            const NetAddress& a = conv.address[side];
-            c.endpoint[n] = (a.family == 6 ? "[" + a.to_string() + "]" : a.to_string()) + ":" +
-                            std::to_string(conv.port[side]);
-        }
+        for (int n = 0; n < 2; ++n) c.endpoint[n] = follow_endpoint(conv, n);
         sink(c);
     };
+}
+
+void FrameDissector::follow_tls_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink) {
+    state_->services.follow_tls_stream = stream;
+    state_->services.follow_tls_sink = std::move(sink);
 }
 
 void FrameDissector::expire_connections(std::int64_t now_ns) {

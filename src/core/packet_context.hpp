@@ -39,6 +39,9 @@ struct StreamServices {
     // --follow: the stream to copy, and where its bytes go (node 0 = first sender).
     std::int64_t follow_stream = -1;
     std::function<void(const TcpConversation&, int node, const StreamEvent&)> follow_sink;
+    // --follow-tls: the stream whose decrypted TLS application data goes to `follow_tls_sink`.
+    std::int64_t follow_tls_stream = -1;
+    std::function<void(const FollowChunk&)> follow_tls_sink;
     // Picks the application protocol of a connection from its first payload; null
     // when none is recognised (the payload is then shown as data).
     std::function<std::unique_ptr<TcpApplication>(const TcpConversation&, int side, Bytes first_payload)>

@@ -1,5 +1,6 @@
-// --follow: one TCP stream's reassembled payload, both directions, in the layout of
-// `tshark -q -z follow,tcp,raw|ascii,N` (the second node's lines start with a tab).
+// --follow / --follow-tls: one TCP stream's reassembled payload (or its decrypted TLS
+// application data), both directions, in the layout of `tshark -q -z
+// follow,tcp|tls,raw|ascii,N` (the second node's lines start with a tab).
 #include <string>
 
 #include "output/printers.hpp"
@@ -13,7 +14,8 @@ constexpr const char* kRule = "=================================================
 
 class TcpFollowPrinter final : public FollowPrinter {
 public:
-    TcpFollowPrinter(std::FILE* out, std::uint32_t stream, bool ascii) : out_(out), stream_(stream), ascii_(ascii) {}
+    TcpFollowPrinter(std::FILE* out, std::uint32_t stream, bool ascii, std::string protocol)
+        : out_(out), stream_(stream), ascii_(ascii), protocol_(std::move(protocol)) {}
 
     void chunk(const FollowChunk& c) override {
         if (!started_) {
@@ -36,7 +38,7 @@ public:
     void finish() override {
         std::string out = "\n";
         out += kRule;
-        out += std::string("Follow: tcp,") + (ascii_ ? "ascii" : "raw") + "\n";
+        out += "Follow: " + protocol_ + "," + (ascii_ ? "ascii" : "raw") + "\n";
         out += "Filter: tcp.stream eq " + std::to_string(stream_) + "\n";
         out += "Node 0: " + endpoint_[0] + "\n";
         out += "Node 1: " + endpoint_[1] + "\n";
@@ -51,6 +53,7 @@ private:
     std::FILE* out_;
     std::uint32_t stream_;
     bool ascii_;
+    std::string protocol_;
     bool started_ = false;
     std::string endpoint_[2];
     std::string body_;
@@ -58,8 +61,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<FollowPrinter> make_follow_printer(std::FILE* out, std::uint32_t stream, bool ascii) {
-    return std::make_unique<TcpFollowPrinter>(out, stream, ascii);
+std::unique_ptr<FollowPrinter> make_follow_printer(std::FILE* out, std::uint32_t stream, bool ascii,
+                                                  const std::string& protocol) {
+    return std::make_unique<TcpFollowPrinter>(out, stream, ascii, protocol);
 }
 
 }  // namespace tlsdissect

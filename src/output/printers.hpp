@@ -46,7 +46,8 @@ public:
     virtual void chunk(const FollowChunk& chunk) = 0;
     virtual void finish() = 0;  // the capture ended: print
 };
-std::unique_ptr<FollowPrinter> make_follow_printer(std::FILE* out, std::uint32_t stream, bool ascii);
+std::unique_ptr<FollowPrinter> make_follow_printer(std::FILE* out, std::uint32_t stream, bool ascii,
+                                                  const std::string& protocol = "tcp");
 
 // The packet bytes as tshark -x shows them, for the frame and each extra data source.
 void append_hex_dump(std::string& out, const Tree& tree);

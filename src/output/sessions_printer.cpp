@@ -251,6 +251,12 @@ json tls_session(const TcpConversation& conv, const TlsConnection& tls, const Dn
     } else {
         j["handshake_time"] = nullptr;
     }
+    // Decryption (--keylog or pcapng secrets): whether any record was decrypted, each
+    // side's Finished checked against the transcript, and the first HTTP lines inside.
+    j["decrypted"] = f.decrypted;
+    auto verdict = [](const std::optional<bool>& v) { return v ? json(*v) : json(nullptr); };
+    j["finished_verified"] = {{"client", verdict(f.finished_verified[0])}, {"server", verdict(f.finished_verified[1])}};
+    j["http"] = {{"request_line", or_null(f.http_request_line)}, {"status_line", or_null(f.http_status_line)}};
     j["bytes"] = {{"c2s", conv.payload_bytes[client]}, {"s2c", conv.payload_bytes[server]}};
     j["first_frame"] = conv.first_frame;
     // The DNS answer that gave the client this server address, earlier in the capture.

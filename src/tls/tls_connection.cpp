@@ -392,8 +392,8 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
         case kApplicationData: {
             rec.set_text(prefix + "Application Data Protocol: Application Data");
             if (in_decrypted_) {
-                application_data(side == client_side_ ? 0 : 1, f, body, ctx);
-                append_info(info, "Application Data");
+                std::string line = application_data(side, f, body, ctx);
+                append_info(info, line.empty() ? "Application Data" : line);
                 break;
             }
             Bytes b = f.rest();
@@ -553,11 +553,17 @@ void TlsConnection::handshake_message(int role, ByteReader message, NodeRef pare
                                   " Finished does not match the handshake transcript and the key log's secret");
 }
 
-void TlsConnection::application_data(int role, ByteReader data, NodeRef body, PacketContext& ctx) {
-    (void)role;
-    (void)ctx;
+std::string TlsConnection::application_data(int side, ByteReader data, NodeRef body, PacketContext& ctx) {
     Bytes b = data.rest();
     body.add(kDecryptedData, ByteString{{b.begin(), b.end()}}, data.offset(), data.reported_remaining());
+    if (follow_plaintext_) follow_plaintext_(side, ctx.frame.number, b);
+    const std::uint16_t source = body ? body.get()->source : 0;
+    std::string line = http_[side].dissect(data, ctx.root, source, http2_);
+    if (!line.empty()) {
+        std::string& first = line.rfind("HTTP/", 0) == 0 ? facts_.http_status_line : facts_.http_request_line;
+        if (first.empty()) first = line.size() > 512 ? line.substr(0, 512) : line;
+    }
+    return line;
 }
 
 bool TlsConnection::decrypt_record(int side, std::uint8_t type, std::uint16_t version, ByteReader f, NodeRef rec,

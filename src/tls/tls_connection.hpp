@@ -3,11 +3,13 @@
 // reveals (TlsConnectionFacts).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "http/http.hpp"
 #include "tls/keylog.hpp"
 #include "tls/tls_common.hpp"
 #include "tls/tls_decryption.hpp"
@@ -54,7 +56,8 @@ private:
     bool decrypt_record(int side, std::uint8_t type, std::uint16_t version, ByteReader f, NodeRef rec,
                         PacketContext& ctx, std::string& info, const std::string& prefix);
     void handshake_message(int role, ByteReader message, NodeRef parent, PacketContext& ctx, std::string& info);
-    void application_data(int role, ByteReader data, NodeRef body, PacketContext& ctx);
+    // Returns the HTTP request or status line the data began with, if any.
+    std::string application_data(int side, ByteReader data, NodeRef body, PacketContext& ctx);
     void dissect_sslv2(int side, ByteReader record, NodeRef layer, PacketContext& ctx, std::string& info);
     void handshake_records(int side, ByteReader fragment, NodeRef record, PacketContext& ctx, std::string& info);
     NodeRef layer_for(const AssembledPdu& pdu, ByteReader& reader, PacketContext& ctx);
@@ -67,6 +70,15 @@ private:
     TlsConnectionFacts facts_;
     std::unique_ptr<TlsDecryption> decryption_;  // with a key log only
     bool in_decrypted_ = false;                  // dissecting a decrypted record's content
+    HttpStream http_[2];                         // per side, inside decrypted application data
+    bool http2_ = false;
+    std::function<void(int side, std::uint64_t frame, Bytes plaintext)> follow_plaintext_;
+
+public:
+    // --follow-tls: receives every decrypted application-data record, in order per side.
+    void follow_plaintext(std::function<void(int side, std::uint64_t frame, Bytes plaintext)> sink) {
+        follow_plaintext_ = std::move(sink);
+    }
     // What happened in the frame being dissected.
     std::uint64_t frame_ = 0;
     bool frame_pdu_ = false;

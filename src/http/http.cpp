@@ -1,0 +1,251 @@
+// HTTP/1.x message heads and HTTP/2 frame headers from decrypted TLS records.
+#include "http/http.hpp"
+
+#include <cstring>
+#include <string_view>
+
+namespace tlsdissect {
+
+namespace {
+
+constexpr FieldDef kHttp{"http", "Hypertext Transfer Protocol", FieldType::Protocol};
+constexpr FieldDef kRequestLine{"http.request.line", "Request Line", FieldType::String};
+constexpr FieldDef kRequestMethod{"http.request.method", "Request Method", FieldType::String};
+constexpr FieldDef kRequestUri{"http.request.uri", "Request URI", FieldType::String};
+constexpr FieldDef kRequestVersion{"http.request.version", "Request Version", FieldType::String};
+constexpr FieldDef kResponseLine{"http.response.line", "Status Line", FieldType::String};
+constexpr FieldDef kResponseVersion{"http.response.version", "Response Version", FieldType::String};
+constexpr FieldDef kResponseCode{"http.response.code", "Status Code", FieldType::UInt};
+constexpr FieldDef kResponsePhrase{"http.response.phrase", "Response Phrase", FieldType::String};
+constexpr FieldDef kHeader{"http.header", "Header", FieldType::String};
+constexpr FieldDef kHost{"http.host", "Host", FieldType::String};
+constexpr FieldDef kContentType{"http.content_type", "Content-Type", FieldType::String};
+constexpr FieldDef kContentLength{"http.content_length", "Content-Length", FieldType::UInt};
+constexpr FieldDef kServer{"http.server", "Server", FieldType::String};
+constexpr FieldDef kUserAgent{"http.user_agent", "User-Agent", FieldType::String};
+constexpr FieldDef kBody{"http.file_data", "File Data", FieldType::Bytes};
+constexpr FieldDef kBadLine{"http.malformed", "Malformed HTTP", FieldType::Expert, Base::None, {}, 0, 0, {},
+                            Severity::Warn};
+
+constexpr FieldDef kHttp2{"http2", "HyperText Transfer Protocol 2", FieldType::Protocol};
+constexpr FieldDef kH2Magic{"http2.magic", "Magic", FieldType::String};
+constexpr FieldDef kH2Stream{"http2.stream", "Stream", FieldType::None};
+constexpr FieldDef kH2Length{"http2.length", "Length", FieldType::UInt};
+constexpr ValueName kH2Types[] = {{0, "DATA"},         {1, "HEADERS"},       {2, "PRIORITY"}, {3, "RST_STREAM"},
+                                  {4, "SETTINGS"},     {5, "PUSH_PROMISE"},  {6, "PING"},     {7, "GOAWAY"},
+                                  {8, "WINDOW_UPDATE"}, {9, "CONTINUATION"}, {16, "ORIGIN"},  {10, "ALTSVC"}};
+constexpr FieldDef kH2Type{"http2.type", "Type", FieldType::UInt, Base::Dec, kH2Types, 0, 8};
+constexpr FieldDef kH2Flags{"http2.flags", "Flags", FieldType::UInt, Base::Hex, {}, 0, 8};
+constexpr FieldDef kH2StreamId{"http2.streamid", "Stream Identifier", FieldType::UInt};
+constexpr FieldDef kH2Payload{"http2.payload", "Payload", FieldType::Bytes};
+constexpr FieldDef kH2Continued{"http2.continuation_of_frame", "Continuation of a frame", FieldType::Bytes};
+
+constexpr std::string_view kPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+constexpr std::string_view kMethods[] = {"GET ",   "POST ",  "HEAD ",    "PUT ",   "DELETE ",
+                                         "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "};
+
+std::string_view as_text(Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+// Control characters in a header shown on a terminal are escaped; the value keeps the bytes.
+std::string printable(std::string_view s) {
+    std::string out;
+    for (unsigned char c : s) {
+        if (c >= 0x20 && c < 0x7f) {
+            out.push_back(static_cast<char>(c));
+        } else {
+            static const char* hex = "0123456789abcdef";
+            out += "\\x";
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        }
+    }
+    return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+bool HttpStream::looks_like_http(Bytes data) {
+    std::string_view t = as_text(data);
+    if (t.substr(0, kPreface.size()) == kPreface.substr(0, t.size() < kPreface.size() ? t.size() : kPreface.size()) &&
+        t.size() >= 4)
+        return true;
+    if (t.rfind("HTTP/1.", 0) == 0) return true;
+    for (auto m : kMethods)
+        if (t.rfind(m, 0) == 0) return true;
+    return false;
+}
+
+std::string HttpStream::dissect(ByteReader data, NodeRef parent, std::uint16_t source, bool& h2) {
+    Bytes all = data.rest();
+    std::string_view t = as_text(all);
+    if (!h2 && t.rfind(kPreface, 0) == 0) {
+        h2 = true;
+        NodeRef layer = parent.add(kHttp2, std::monostate{}, data.offset(), data.reported_remaining(), source);
+        layer.add(kH2Magic, std::string(kPreface.substr(0, kPreface.size() - 8)), data.offset(), kPreface.size())
+            .set_text("Magic: Connection Preface: PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n");
+        (void)data.bytes(kPreface.size());
+        http2_frames(data, layer);
+        return {};
+    }
+    if (h2) {
+        NodeRef layer = parent.add(kHttp2, std::monostate{}, data.offset(), data.reported_remaining(), source);
+        http2_frames(data, layer);
+        return {};
+    }
+    if (looks_like_http(all)) {
+        NodeRef layer = parent.add(kHttp, std::monostate{}, data.offset(), data.reported_remaining(), source);
+        return http1(data, layer);
+    }
+    if (!data.empty()) {
+        NodeRef layer = parent.add(kHttp, std::monostate{}, data.offset(), data.reported_remaining(), source);
+        Bytes b = data.take_rest().rest();
+        layer.add(kBody, ByteString{{b.begin(), b.end()}}, data.offset() - b.size(), b.size());
+    }
+    return {};
+}
+
+// RFC 9112 section 2.1: start-line CRLF *( field-line CRLF ) CRLF [ message-body ].
+std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
+    std::string first;
+    bool first_line = true;
+    in_body_ = false;
+    while (!data.empty()) {
+        Bytes rest = data.rest();
+        std::string_view t = as_text(rest);
+        const std::size_t eol = t.find("\r\n");
+        if (eol == std::string_view::npos) {
+            // A head that continues in the next record, or a bare-LF sender: shown as text.
+            layer.add(kHeader, std::string(t), data.offset(), t.size()).set_text(printable(t) + " [continues]");
+            (void)data.bytes(t.size());
+            return first;
+        }
+        const std::size_t at = data.offset();
+        std::string_view line = t.substr(0, eol);
+        (void)data.bytes(eol + 2);
+        if (line.empty()) {
+            in_body_ = true;
+            layer.add(kHeader, std::string(), at, 2).set_text("\\r\\n");
+            break;
+        }
+        if (first_line) {
+            first_line = false;
+            first = std::string(line);
+            if (line.rfind("HTTP/", 0) == 0) {
+                NodeRef n = layer.add(kResponseLine, first, at, eol + 2).set_text(printable(line) + "\\r\\n");
+                const std::size_t sp1 = line.find(' ');
+                const std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+                if (sp1 == std::string_view::npos) {
+                    n.expert(kBadLine, "status line without a status code");
+                    continue;
+                }
+                n.add(kResponseVersion, std::string(line.substr(0, sp1)), at, sp1);
+                std::string_view code = line.substr(sp1 + 1, sp2 == std::string_view::npos ? std::string_view::npos : sp2 - sp1 - 1);
+                std::uint64_t v = 0;
+                bool digits = code.size() == 3;
+                for (char c : code) digits = digits && c >= '0' && c <= '9', v = v * 10 + static_cast<std::uint64_t>(c - '0');
+                if (digits)
+                    n.add(kResponseCode, v, at + sp1 + 1, 3);
+                else
+                    n.expert(kBadLine, "the status code is not three digits");
+                if (sp2 != std::string_view::npos)
+                    n.add(kResponsePhrase, std::string(line.substr(sp2 + 1)), at + sp2 + 1, line.size() - sp2 - 1);
+            } else {
+                NodeRef n = layer.add(kRequestLine, first, at, eol + 2).set_text(printable(line) + "\\r\\n");
+                const std::size_t sp1 = line.find(' ');
+                const std::size_t sp2 = line.rfind(' ');
+                if (sp1 == std::string_view::npos || sp2 == sp1) {
+                    n.expert(kBadLine, "request line without a target and version");
+                    continue;
+                }
+                n.add(kRequestMethod, std::string(line.substr(0, sp1)), at, sp1);
+                n.add(kRequestUri, std::string(line.substr(sp1 + 1, sp2 - sp1 - 1)), at + sp1 + 1, sp2 - sp1 - 1);
+                n.add(kRequestVersion, std::string(line.substr(sp2 + 1)), at + sp2 + 1, line.size() - sp2 - 1);
+            }
+            continue;
+        }
+        NodeRef h = layer.add(kHeader, std::string(line), at, eol + 2).set_text(printable(line) + "\\r\\n");
+        const std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos) {
+            h.expert(kBadLine, "header line without a colon");
+            continue;
+        }
+        std::string_view name = line.substr(0, colon), value = trim(line.substr(colon + 1));
+        const FieldDef* known = iequals(name, "Host")             ? &kHost
+                                : iequals(name, "Content-Type")   ? &kContentType
+                                : iequals(name, "Server")         ? &kServer
+                                : iequals(name, "User-Agent")     ? &kUserAgent
+                                : nullptr;
+        if (known) h.add(*known, std::string(value), at + colon + 1, line.size() - colon - 1).set_hidden();
+        if (iequals(name, "Content-Length")) {
+            std::uint64_t v = 0;
+            bool ok = !value.empty() && value.size() <= 18;
+            for (char c : value) ok = ok && c >= '0' && c <= '9', v = v * 10 + static_cast<std::uint64_t>(c - '0');
+            if (ok) h.add(kContentLength, v, at + colon + 1, line.size() - colon - 1).set_hidden();
+        }
+    }
+    if (!data.empty()) {
+        Bytes b = data.rest();
+        layer.add(kBody, ByteString{{b.begin(), b.end()}}, data.offset(), b.size());
+        data.take_rest();
+    }
+    return first;
+}
+
+// RFC 9113 section 4.1:
+//   HTTP Frame { Length (24), Type (8), Flags (8), Reserved (1), Stream Identifier (31),
+//                Frame Payload (..) }
+void HttpStream::http2_frames(ByteReader& data, NodeRef layer) {
+    if (h2_left_ > 0) {
+        const std::size_t n = data.remaining() < h2_left_ ? data.remaining() : static_cast<std::size_t>(h2_left_);
+        const std::size_t at = data.offset();
+        if (auto b = data.bytes(n)) layer.add(kH2Continued, ByteString{{b->begin(), b->end()}}, at, n);
+        h2_left_ -= n;
+    }
+    while (!data.empty()) {
+        const std::size_t at = data.offset();
+        auto length = data.u24();
+        auto type = data.u8();
+        auto flags = data.u8();
+        auto stream = data.u32();
+        if (!stream) {
+            // A frame header split across records: the rest of the record is its start.
+            Bytes b = data.take_rest().rest();
+            layer.add(kH2Continued, ByteString{{b.begin(), b.end()}}, at, b.size())
+                .set_text("Frame header continues in the next record");
+            h2_left_ = 0;
+            return;
+        }
+        std::string type_name(name_of(kH2Types, *type));
+        if (type_name.empty()) type_name = "Unknown (" + std::to_string(*type) + ")";
+        const std::uint32_t id = *stream & 0x7fffffffu;
+        NodeRef f = layer.add(kH2Stream, std::monostate{}, at, 9 + *length);
+        f.set_text("Stream: " + type_name + ", Stream ID: " + std::to_string(id) + ", Length " + std::to_string(*length));
+        f.add(kH2Length, std::uint64_t(*length), at, 3);
+        f.add(kH2Type, std::uint64_t(*type), at + 3, 1);
+        f.add(kH2Flags, std::uint64_t(*flags), at + 4, 1);
+        f.add(kH2StreamId, std::uint64_t(id), at + 5, 4);
+        const std::size_t here = data.remaining() < *length ? data.remaining() : *length;
+        if (auto p = data.bytes(here))
+            if (here) f.add(kH2Payload, ByteString{{p->begin(), p->end()}}, at + 9, here);
+        h2_left_ = *length - here;
+    }
+}
+
+}  // namespace tlsdissect

@@ -1,0 +1,34 @@
+// HTTP inside decrypted TLS: HTTP/1.x request and status lines and header fields
+// (RFC 9112 sections 3-5), and HTTP/2's connection preface and frame headers
+// (RFC 9113 sections 3.4 and 4.1). One HttpStream per direction of a connection keeps
+// what spans records (an HTTP/2 frame continuing in the next record).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "tlsdissect/byte_reader.hpp"
+#include "tlsdissect/field.hpp"
+
+namespace tlsdissect {
+
+class HttpStream {
+public:
+    // Dissects one decrypted application-data record into `parent` (a layer node).
+    // Returns the request or status line it began with, if any (for the Info column and
+    // the sessions model); `h2` is true once HTTP/2 is seen in either direction.
+    // The layer node goes under `parent` with offsets into data source `source`.
+    std::string dissect(ByteReader data, NodeRef parent, std::uint16_t source, bool& h2);
+
+    // Does this look like the start of HTTP (a request line, a status line or the HTTP/2 preface)?
+    static bool looks_like_http(Bytes data);
+
+private:
+    std::string http1(ByteReader& data, NodeRef parent);
+    void http2_frames(ByteReader& data, NodeRef parent);
+
+    bool in_body_ = false;             // HTTP/1.x: past the header block
+    std::uint64_t h2_left_ = 0;        // HTTP/2: bytes of a frame payload still to come
+};
+
+}  // namespace tlsdissect
