@@ -47,6 +47,7 @@ struct TlsVerifyOptions {
 
 class EngineState;
 class DnsTransactionTable;
+struct AuditSettings;
 class KeyLog;
 
 // One piece of a followed TCP stream (--follow), in stream order per direction.
@@ -102,6 +103,9 @@ public:
     std::size_t open_tcp_connections() const;
     // The DNS query/response matching table (for the sessions model).
     DnsTransactionTable& dns_transactions();
+    // --audit: TLS connections add their findings to the tree at the frame that shows
+    // each, and count them in `audit` (src/tls/audit.hpp); null turns the audit off.
+    void set_audit(AuditSettings* audit);
 
 private:
     void expire_connections(std::int64_t now_ns);

@@ -15,6 +15,7 @@
 #include "output/printers.hpp"
 #include "output/sessions_printer.hpp"
 #include "tls/chain_of_trust.hpp"
+#include "tls/audit.hpp"
 #include "tlsdissect/capture.hpp"
 #include "tlsdissect/dissect.hpp"
 #include "tls/keylog.hpp"
@@ -28,6 +29,8 @@ using namespace tlsdissect;
 // Exit codes (docs/user-guide.md): 0 success, 2 bad command line, and the
 // CaptureError values 3-6 for the first file that failed.
 constexpr int kExitUsage = 2;
+// --audit --fail-on: a finding of that severity or worse was found (and every file was read).
+constexpr int kExitAuditFindings = 10;
 
 constexpr const char* kDescription = R"(tlsdissect - show what happened in a packet capture, the way Wireshark's
 packet-details pane does, for DNS and TLS handshakes.
@@ -58,6 +61,8 @@ Exit status:
   5  a file uses a link type tlsdissect does not dissect
   6  a file is damaged or ends in the middle of a packet (the packets before
      the damage are still shown)
+  10 with --audit --fail-on SEVERITY: a finding of that severity or worse
+     (checked after every file was read without error)
 With several files, the status is that of the first file that failed.)";
 
 struct Options {
@@ -78,6 +83,8 @@ struct Options {
     std::size_t tcp_max_out_of_order = 0;
     std::size_t tcp_max_buffered = 0;
     std::size_t tcp_max_connections = 0;
+    bool audit = false;
+    std::string fail_on;
     std::vector<std::string> keylogs;
     std::string roots;                               // --roots FILE|DIR; empty: the system store
     std::shared_ptr<const TrustStore> trust_store;   // loaded from `roots`
@@ -105,7 +112,7 @@ std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
 
 // Dissects one file; returns its exit status.
 int run_file(const std::string& path, PacketPrinter& printer, const Options& o, const PacketSelection* selection,
-             const KeyLog& key_files) {
+             const KeyLog& key_files, AuditSettings* audit) {
     CaptureError error = CaptureError::None;
     std::string message;
     auto reader = CaptureReader::open(path, error, message);
@@ -136,6 +143,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     dissector.set_limits(EngineLimits{o.tcp_max_out_of_order, o.tcp_max_buffered, o.tcp_max_connections});
     dissector.set_tls_verify(TlsVerifyOptions{o.trust_store, o.sessions});
     printer.attach(dissector);
+    dissector.set_audit(audit);
     std::unique_ptr<FollowPrinter> follow;
     if (o.follow >= 0) {
         follow = make_follow_printer(stdout, static_cast<std::uint32_t>(o.follow), o.follow_format == "ascii");
@@ -148,7 +156,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     }
     std::unique_ptr<SessionsPrinter> sessions;
     if (o.sessions) {
-        sessions = make_sessions_printer(stdout, o.jsonl, dissector.dns_transactions());
+        sessions = make_sessions_printer(stdout, o.jsonl, dissector.dns_transactions(), audit);
         dissector.on_tcp_close([&sessions](const TcpConversation& conv) { sessions->tcp_closed(conv); });
     }
     const bool print_packets = !follow && !sessions;
@@ -241,6 +249,14 @@ int main(int argc, char** argv) {
                    "(default: the system store)");
     app.add_option("-c,--count", o.count, "Stop after this many packets of each file")->check(CLI::NonNegativeNumber);
     add_teaching_options(app, o.teach);
+    auto* audit_flag = app.add_flag("--audit", o.audit,
+                                    "Passive security audit of each TLS connection: findings (weak ciphers, old "
+                                    "versions, certificate problems, Heartbleed ...) at the frame that shows them, "
+                                    "in the tree, the summary and --sessions; see docs/user-guide.md");
+    app.add_option("--fail-on", o.fail_on,
+                   "With --audit: exit with status 10 when a finding of this severity or worse is present")
+        ->check(CLI::IsMember({"info", "low", "medium", "high"}))
+        ->needs(audit_flag);
     try {
         auto args = normalize_teaching_args(argc, argv);
         std::vector<char*> arg_pointers;
@@ -295,11 +311,20 @@ int main(int argc, char** argv) {
         }
     }
     auto printer = make_printer(o);
+    std::optional<AuditSettings> audit;
+    if (o.audit) {
+        // Findings speak the --explain language when one is chosen, else the environment's.
+        std::string lang = audit_default_lang();
+        if (auto l = teaching_language(o.teach)) lang = *l == ExplainLanguage::Zh ? "zh" : "en";
+        audit = AuditSettings{lang, std::nullopt, 0};
+    }
     int status = 0;
     for (const auto& path : o.files) {
-        int rc = run_file(path, *printer, o, selection ? &*selection : nullptr, key_files);
+        int rc = run_file(path, *printer, o, selection ? &*selection : nullptr, key_files, audit ? &*audit : nullptr);
         if (status == 0) status = rc;
     }
     std::fflush(stdout);
+    if (status == 0 && audit && !o.fail_on.empty() && audit->worst && *audit->worst >= *parse_audit_severity(o.fail_on))
+        return kExitAuditFindings;
     return status;
 }

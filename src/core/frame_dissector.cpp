@@ -142,6 +142,7 @@ void FrameDissector::set_tls_verify(const TlsVerifyOptions& options) {
     state_->chain_verifier = ChainVerifier(options.roots);
     state_->services.verify_chain_always = options.check_without_tree;
 }
+void FrameDissector::set_audit(AuditSettings* audit) { state_->services.audit = audit; }
 
 void FrameDissector::on_tcp_close(std::function<void(const TcpConversation&)> hook) {
     state_->services.on_tcp_close = std::move(hook);

@@ -23,6 +23,7 @@ class UdpConversationTable;
 class IpFragmentReassembler;
 class DnsTransactionTable;
 class ChainVerifier;
+struct AuditSettings;
 
 // An IPv4 or IPv6 address in one comparable form.
 struct NetAddress {
@@ -55,6 +56,8 @@ struct StreamServices {
     // verify_chain_always (--sessions), otherwise only when a tree is built.
     ChainVerifier* chain_verifier = nullptr;
     bool verify_chain_always = false;
+    // --audit (src/tls/audit.hpp): null when off.
+    AuditSettings* audit = nullptr;
 };
 
 struct PacketContext {

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "dns/dns_transactions.hpp"
+#include "tls/audit.hpp"
 #include "tls/fingerprints.hpp"
 #include "tls/handshake_checks.hpp"
 #include "tls/tls_connection.hpp"
@@ -311,9 +312,18 @@ json tls_session(const TcpConversation& conv, const TlsConnection& tls, const Dn
     return j;
 }
 
+// --audit: the connection's findings, ordered by frame.
+json audit_findings(const TlsConnectionFacts& f, const AuditSettings& audit) {
+    json findings = json::array();
+    for (const auto& a : audit_connection(f, audit.lang))
+        findings.push_back({{"id", a.id}, {"severity", audit_severity_name(a.severity)}, {"frame", a.frame}, {"why", a.why}});
+    return findings;
+}
+
 class JsonSessionsPrinter final : public SessionsPrinter {
 public:
-    JsonSessionsPrinter(std::FILE* out, bool lines, DnsTransactionTable& dns) : out_(out), lines_(lines), dns_(dns) {
+    JsonSessionsPrinter(std::FILE* out, bool lines, DnsTransactionTable& dns, const AuditSettings* audit)
+        : out_(out), lines_(lines), dns_(dns), audit_(audit) {
         dns_.keep_completed(true);
     }
 
@@ -331,6 +341,7 @@ public:
         const auto* tls = dynamic_cast<const TlsConnection*>(conv.app.get());
         if (!tls) return;
         json j = tls_session(conv, *tls, dns_);
+        if (audit_) j["findings"] = audit_findings(tls->facts(), *audit_);
         if (lines_) {
             write(j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         } else {
@@ -377,14 +388,16 @@ private:
     std::FILE* out_;
     bool lines_;
     DnsTransactionTable& dns_;
+    const AuditSettings* audit_;
     std::map<std::uint32_t, json> sessions_;
     std::multimap<std::uint64_t, json> dns_records_;
 };
 
 }  // namespace
 
-std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns) {
-    return std::make_unique<JsonSessionsPrinter>(out, lines, dns);
+std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns,
+                                                       const AuditSettings* audit) {
+    return std::make_unique<JsonSessionsPrinter>(out, lines, dns, audit);
 }
 
 }  // namespace tlsdissect

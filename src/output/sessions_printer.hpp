@@ -13,6 +13,7 @@ namespace tlsdissect {
 
 struct TcpConversation;
 class DnsTransactionTable;
+struct AuditSettings;
 
 class SessionsPrinter {
 public:
@@ -27,6 +28,8 @@ public:
 
 // `lines`: JSON Lines, one record per line as soon as it is complete.
 // `dns` gives the DNS transactions and the DNS -> TLS link (resolved_by).
-std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns);
+// `audit` (--audit): each TLS record gets "findings" in that language; null: no findings key.
+std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns,
+                                                       const AuditSettings* audit = nullptr);
 
 }  // namespace tlsdissect

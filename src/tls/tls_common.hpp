@@ -155,7 +155,15 @@ struct TlsConnectionFacts {
             record_events.push_back({frame, ts_ns, side & 1, type, length, handshake.size()});
     }
     bool tls13() const { return negotiated_version && (*negotiated_version == 0x0304 || (*negotiated_version >> 8) == 0x7f); }
+    // For --audit (src/tls/audit.hpp).
+    std::size_t dh_prime_length = 0;            // bytes of the DHE prime p in the Server Key Exchange
+    std::uint64_t sslv2_client_hello_frame = 0; // an SSLv2-format Client Hello arrived in this frame
+    std::vector<std::uint32_t> sslv2_cipher_specs;  // its cipher specs (3-byte SSLv2 kinds)
+    // Plaintext heartbeat messages whose payload_length exceeds the record (Heartbleed);
+    // at most kMaxOverlongHeartbeats are kept.
+    std::vector<std::uint64_t> overlong_heartbeat_frames;
 };
+inline constexpr std::size_t kMaxOverlongHeartbeats = 16;
 
 // Per-direction state the record layer keeps while parsing.
 struct TlsDirectionState {

@@ -7,6 +7,7 @@
 
 #include "tls/handshake_checks.hpp"
 #include "tls/signature_check.hpp"
+#include "tls/audit.hpp"
 #include "tlsdissect/text.hpp"
 
 namespace tlsdissect {
@@ -46,6 +47,14 @@ constexpr FieldDef kHeartbleed{"tls.heartbeat_message.payload_length.invalid", "
                                FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Error};
 constexpr FieldDef kAbbreviated{"tls.handshake.session_resumed", "Session resumed", FieldType::Expert, Base::None,
                                 {}, 0, 0, {}, Severity::Chat};
+// --audit findings, as expert notes at the frame that shows each (src/tls/audit.cpp).
+constexpr FieldDef kAuditInfo{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Chat};
+constexpr FieldDef kAuditLow{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Note};
+constexpr FieldDef kAuditMedium{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Warn};
+constexpr FieldDef kAuditHigh{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Error};
+constexpr FieldDef kAuditId{"tls.audit.id", "Finding", FieldType::String};
+constexpr FieldDef kAuditSeverity{"tls.audit.severity", "Severity", FieldType::String};
+constexpr FieldDef kAuditWhy{"tls.audit.why", "Why", FieldType::String};
 constexpr FieldDef kDecrypted{"tls.decrypted", "Decrypted TLS record", FieldType::None};
 constexpr FieldDef kDecryptedData{"tls.decrypted.data", "Decrypted Application Data", FieldType::Bytes};
 constexpr FieldDef kNotDecrypted{"tlsdissect.decryption.unavailable", "Not decrypted", FieldType::Expert, Base::None,
@@ -126,6 +135,7 @@ void TlsConnection::note_frame(PacketContext& ctx, std::uint64_t frame) {
     frame_pdu_ = frame_bytes_ = false;
     frame_layer_ = NodeRef{};
     frame_info_.clear();
+    frame_audit_.clear();
     (void)ctx;
 }
 
@@ -173,7 +183,37 @@ void TlsConnection::on_stream_event(int side, const StreamEvent& e, PacketContex
         [&](std::size_t n) { d.skipped += n; });
 }
 
-void TlsConnection::on_close(PacketContext*) {}
+void TlsConnection::on_close(PacketContext* ctx) {
+    if (ctx && ctx->services.audit) ctx->services.audit->count(audit_connection(facts_, ctx->services.audit->lang));
+}
+
+// Findings that this frame shows and that are not on it yet, after each record that
+// added a handshake message (decrypted ones too) or an over-long heartbeat: nothing
+// else changes what the audit sees.
+void TlsConnection::audit_frame(NodeRef layer, PacketContext& ctx) {
+    const AuditSettings* audit = ctx.services.audit;
+    if (!audit || (!layer && !ctx.columns)) return;
+    const std::pair<std::size_t, std::size_t> seen{facts_.handshake.size(), facts_.overlong_heartbeat_frames.size()};
+    if (seen == audited_) return;
+    audited_ = seen;
+    for (const AuditFinding& f : audit_connection(facts_, audit->lang)) {
+        if (f.frame != ctx.frame.number) continue;
+        const std::string id(f.id);
+        if ((" " + frame_audit_ + ",").find(" " + id + ",") != std::string::npos) continue;
+        frame_audit_ += (frame_audit_.empty() ? "" : ", ") + id;
+        if (!layer) continue;
+        const std::string severity(audit_severity_name(f.severity));
+        const FieldDef& def = f.severity == AuditSeverity::High     ? kAuditHigh
+                              : f.severity == AuditSeverity::Medium ? kAuditMedium
+                              : f.severity == AuditSeverity::Low    ? kAuditLow
+                                                                    : kAuditInfo;
+        NodeRef n = layer.expert(def,
+                                 "Audit (" + severity + "): " + id + ": " + f.why);
+        n.add_generated(kAuditId, id);
+        n.add_generated(kAuditSeverity, severity);
+        n.add_generated(kAuditWhy, f.why).set_hidden();  // already in the line above; for -e and -Y
+    }
+}
 
 NodeRef TlsConnection::layer_for(const AssembledPdu& pdu, ByteReader& reader, PacketContext& ctx) {
     if (pdu.in_current_frame) {
@@ -213,8 +253,10 @@ void TlsConnection::on_record(int side, const AssembledPdu& pdu, PacketContext& 
     }
     if (layer) layer.set_length(layer.get()->length + pdu.length);
     append_info(frame_info_, info);
+    if (ctx.services.audit) audit_frame(layer, ctx);
     if (ctx.columns) {
         ctx.columns->info = frame_info_;
+        if (!frame_audit_.empty()) ctx.columns->info += " [Audit: " + frame_audit_ + "]";
         const std::uint16_t v = facts_.negotiated_version ? *facts_.negotiated_version
                                                           : (pdu.bytes.size() >= 3 && !(pdu.bytes[0] & 0x80)
                                                                  ? static_cast<std::uint16_t>(pdu.bytes[1] << 8 | pdu.bytes[2])
@@ -388,6 +430,9 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
             // The padding is at least 16 bytes; a payload_length beyond what the record
             // holds is the Heartbleed over-read (CVE-2014-0160).
             if (3u + *plen + 16u > body) {
+                if (facts_.overlong_heartbeat_frames.size() < kMaxOverlongHeartbeats &&
+                    (facts_.overlong_heartbeat_frames.empty() || facts_.overlong_heartbeat_frames.back() != ctx.frame.number))
+                    facts_.overlong_heartbeat_frames.push_back(ctx.frame.number);
                 hb.expert(kHeartbleed, "Heartbeat payload length " + std::to_string(*plen) + " exceeds the " +
                                            std::to_string(body > 19 ? body - 19 : 0) +
                                            " bytes the record can hold (Heartbleed, CVE-2014-0160)");
@@ -642,6 +687,7 @@ void TlsConnection::dissect_sslv2(int side, ByteReader r, NodeRef layer, PacketC
         }
         std::string name = (*spec >> 16) == 0 ? cipher_suite_name(static_cast<std::uint16_t>(*spec))
                                               : "SSL2 cipher spec 0x" + hex_digits(*spec, 6);
+        facts_.sslv2_cipher_specs.push_back(*spec);
         list.add(kSsl2CipherSpec, std::uint64_t(*spec), specs->offset() - 3, 3)
             .set_text("Cipher Spec: " + name + " (0x" + hex_digits(*spec, 6) + ")");
     }
@@ -653,6 +699,7 @@ void TlsConnection::dissect_sslv2(int side, ByteReader r, NodeRef layer, PacketC
         rec.short_read(r, "SSLv2 challenge");
     }
     client_side_ = side;
+    facts_.sslv2_client_hello_frame = ctx.frame.number;
     facts_.client_hello_version = *version;
     facts_.handshake.push_back({ctx.frame.number, ctx.frame.ts_ns, 0, std::uint8_t{kClientHello}});
     append_info(info, "Client Hello");

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http/http.hpp"
@@ -63,6 +64,7 @@ private:
     NodeRef layer_for(const AssembledPdu& pdu, ByteReader& reader, PacketContext& ctx);
     void note_frame(PacketContext& ctx, std::uint64_t frame);
     std::string record_version_label(std::uint16_t record_version) const;
+    void audit_frame(NodeRef layer, PacketContext& ctx);
 
     Direction dir_[2];
     int client_side_;
@@ -84,6 +86,8 @@ public:
     bool frame_bytes_ = false;
     NodeRef frame_layer_;
     std::string frame_info_;
+    std::string frame_audit_;  // --audit: ids of the findings shown in this frame
+    std::pair<std::size_t, std::size_t> audited_{0, 0};  // handshake messages, heartbleeds when last audited
 };
 
 }  // namespace tlsdissect

@@ -495,6 +495,7 @@ void server_key_exchange(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
         opaque(r, 2, p, kGLen, kG, "DH g");
         if (auto ys = opaque(r, 2, p, kYsLen, kYs, "DH Ys")) facts.kx_public_key_length = ys->size();
         if (prime) facts.kx_public_key_length = prime->size();
+        if (prime) facts.dh_prime_length = prime->size();
         if (!anon && !r.empty()) add_ske_signature(p);
     }
 }

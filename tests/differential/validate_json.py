@@ -64,6 +64,7 @@ def main():
                 problems.append(f"{what}: {path}: {e.message[:200]}")
 
         check(sessions, json.loads(run("--sessions") or "{}"), "--sessions")
+        check(sessions, json.loads(run("--sessions", "--audit") or "{}"), "--sessions --audit")
         for i, line in enumerate(run("--sessions", "--jsonl").splitlines()):
             check(records, json.loads(line), f"--sessions --jsonl line {i + 1}")
         for i, p in enumerate(json.loads(run("--json") or "[]")):

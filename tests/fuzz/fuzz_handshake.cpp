@@ -9,6 +9,7 @@
 #include <string>
 
 #include "fuzz_support.hpp"
+#include "tls/audit.hpp"
 #include "tls/fingerprints.hpp"
 #include "tls/tls_common.hpp"
 
@@ -53,6 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)ja3s(facts.server_hello);
         (void)ja4s(facts.server_hello);
         for (const auto& c : facts.certificates) (void)certificate_one_line(c);
+        (void)audit_connection(facts, "en");  // --audit over whatever the message left (certificate DER too)
     }
     {
         PacketContext ctx = engine.context(nullptr, nullptr, 1, 1'000'000'000);

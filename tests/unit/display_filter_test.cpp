@@ -338,7 +338,7 @@ TEST_CASE("Errors say what is wrong and where", "[filter]") {
           "bad filter: unknown field \"tls.handshake.tpye\" (did you mean \"tls.handshake.type\"?)\n"
           "  tls.handshake.tpye == 1\n"
           "  ^~~~~~~~~~~~~~~~~~\n");
-    CHECK(error_of("smb.cmd == \"x\"").message == "unknown field \"smb.cmd\"");
+    CHECK(error_of("sip.method == \"x\"").message == "unknown field \"sip.method\"");
 
     e = error_of("tcp.port == 443 and (tls or dns");
     CHECK(e.message == "this \"(\" has no matching \")\"");

@@ -308,6 +308,13 @@ frames_where() { ts -r "$1" -Y "$2" -T fields -e frame.number | paste -sd, -; }
 # README.md section owned by make-tls-matrix.sh, kept by make-captures.sh
 README_BEGIN='<!-- BEGIN make-tls-matrix.sh section (generated; edit the script, not this text) -->'
 README_END='<!-- END make-tls-matrix.sh section -->'
+# README.md section owned by make-audit-captures.sh, kept by make-captures.sh
+AUDIT_README_BEGIN='<!-- BEGIN make-audit-captures.sh section (generated; edit the script, not this text) -->'
+AUDIT_README_END='<!-- END make-audit-captures.sh section -->'
+readme_block() {   # readme_block FILE BEGIN END: print that section of FILE, if any
+    [ -f "$1" ] || return 0
+    awk -v b="$2" -v e="$3" '$0 == b { p = 1 } p { print } $0 == e { p = 0 }' "$1"
+}
 readme_section() {   # readme_section FILE: print that section of FILE, if any
     [ -f "$1" ] || return 0
     awk -v b="$README_BEGIN" -v e="$README_END" '$0 == b { p = 1 } p { print } $0 == e { p = 0 }' "$1"

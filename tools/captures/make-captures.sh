@@ -550,6 +550,11 @@ EOF
             echo
             readme_section "$DEST/README.md"
         fi
+        # and the one written by make-audit-captures.sh
+        if [ -n "$(readme_block "$DEST/README.md" "$AUDIT_README_BEGIN" "$AUDIT_README_END")" ]; then
+            echo
+            readme_block "$DEST/README.md" "$AUDIT_README_BEGIN" "$AUDIT_README_END"
+        fi
     } >"$r"
 }
 
