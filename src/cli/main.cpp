@@ -109,6 +109,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     if (o.sessions) {
         sessions = make_sessions_printer(stdout, o.jsonl, dissector.dns_transactions());
         dissector.on_tcp_close([&sessions](const TcpConversation& conv) { sessions->tcp_closed(conv); });
+        dissector.end_connections_at_close(true);
     }
     const bool print_packets = !follow && !sessions;
     printer.begin_file(CaptureFileInfo{path, reader->nanosecond_resolution()});

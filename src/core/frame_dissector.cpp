@@ -112,6 +112,8 @@ void FrameDissector::on_tcp_close(std::function<void(const TcpConversation&)> ho
     state_->services.on_tcp_close = std::move(hook);
 }
 
+void FrameDissector::end_connections_at_close(bool on) { state_->services.end_at_close = on; }
+
 void FrameDissector::follow_tcp_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink) {
     state_->services.follow_stream = stream;
     state_->services.follow_sink = [sink = std::move(sink)](const TcpConversation& conv, int node,

@@ -47,6 +47,8 @@ struct StreamServices {
     std::function<void(const TcpConversation&)> on_tcp_close;
     // Matches DNS responses to queries across packets (src/dns/dns_transactions.hpp).
     DnsTransactionTable* dns = nullptr;
+    // FrameDissector::end_connections_at_close
+    bool end_at_close = false;
 };
 
 struct PacketContext {
