@@ -10,6 +10,7 @@
 
 #include "filter/packet_selection.hpp"
 #include "output/printers.hpp"
+#include "output/progress_meter.hpp"
 #include "output/sessions_printer.hpp"
 #include "tlsdissect/capture.hpp"
 #include "tlsdissect/dissect.hpp"
@@ -68,6 +69,7 @@ struct Options {
     std::size_t tcp_max_out_of_order = 0;
     std::size_t tcp_max_buffered = 0;
     std::size_t tcp_max_connections = 0;
+    bool quiet = false;
 };
 
 bool use_color(const std::string& mode) {
@@ -87,7 +89,8 @@ std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
 }
 
 // Dissects one file; returns its exit status.
-int run_file(const std::string& path, PacketPrinter& printer, const Options& o, const PacketSelection* selection) {
+int run_file(const std::string& path, PacketPrinter& printer, const Options& o, const PacketSelection* selection,
+             ProgressMeter& progress) {
     CaptureError error = CaptureError::None;
     std::string message;
     auto reader = CaptureReader::open(path, error, message);
@@ -112,6 +115,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
         dissector.end_connections_at_close(true);
     }
     const bool print_packets = !follow && !sessions;
+    progress.start(name, *reader);
     printer.begin_file(CaptureFileInfo{path, reader->nanosecond_resolution()});
     Tree tree;
     PacketColumns columns;
@@ -122,6 +126,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
         ReadStatus rs = reader->next(packet);
         if (rs == ReadStatus::End) break;
         if (rs == ReadStatus::Error) {
+            progress.finish();
             std::fflush(stdout);
             std::fprintf(stderr, "tlsdissect: %s: after frame %llu: %s\n", name.c_str(),
                          static_cast<unsigned long long>(dissector.frames()), reader->error_message().c_str());
@@ -134,8 +139,10 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
         const bool shown = !selection || selection->selects(info, need_tree ? &tree : nullptr);
         if (print_packets && shown) printer.packet(info, &tree, &columns);
         if (sessions) sessions->poll();
+        progress.packet(dissector.frames());
         if (selection && !sessions && !follow && selection->done_after(info.number)) break;
     }
+    progress.finish();
     dissector.finish();
     if (follow) follow->finish();
     if (sessions) sessions->finish(path == "-" ? "-" : path, *reader, dissector.frames());
@@ -187,6 +194,8 @@ int main(int argc, char** argv) {
     app.add_option("--stream", o.select.stream, "Show only the packets of TCP stream N (tcp.stream == N)")
         ->check(CLI::NonNegativeNumber);
     app.add_option("-c,--count", o.count, "Stop after this many packets of each file")->check(CLI::NonNegativeNumber);
+    app.add_flag("-q,--quiet", o.quiet,
+                 "No progress line on stderr (it is shown only when stderr is a terminal and stdout is not)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -209,9 +218,12 @@ int main(int argc, char** argv) {
         }
     }
     auto printer = make_printer(o);
+    // TLSDISSECT_PROGRESS_IMMEDIATE (tests): a progress line at every check, no delay.
+    const bool immediate = std::getenv("TLSDISSECT_PROGRESS_IMMEDIATE") != nullptr;
+    ProgressMeter progress(stderr, !o.quiet && isatty(fileno(stderr)) && !isatty(fileno(stdout)), immediate);
     int status = 0;
     for (const auto& path : o.files) {
-        int rc = run_file(path, *printer, o, selection ? &*selection : nullptr);
+        int rc = run_file(path, *printer, o, selection ? &*selection : nullptr, progress);
         if (status == 0) status = rc;
     }
     std::fflush(stdout);
