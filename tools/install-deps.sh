@@ -9,6 +9,7 @@ packages=(
   python3-jsonschema  # validates the JSON output against docs/*.schema.json
   time        # /usr/bin/time: peak memory in the adversarial tests
   clang       # the fuzz targets (libFuzzer)
+  sqlite3     # the SQLite recipe test (docs/scaling.md)
 )
 missing=()
 for p in "${packages[@]}"; do
