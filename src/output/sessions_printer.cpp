@@ -7,6 +7,7 @@
 #include <map>
 
 #include "dns/dns_transactions.hpp"
+#include "output/json_writer.hpp"
 #include "tls/fingerprints.hpp"
 #include "tls/tls_connection.hpp"
 #include "tlsdissect/text.hpp"
@@ -366,10 +367,10 @@ public:
         if (!tls) return;
         json j = tls_session(conv, *tls, dns_);
         if (lines_) {
-            write(j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+            write(json_text(j, -1) + "\n");
         } else {
             j.erase("kind");
-            sessions_.add(conv.stream, j.dump(2, ' ', false, json::error_handler_t::replace));
+            sessions_.add(conv.stream, json_text(j, 2));
         }
     }
 
@@ -382,7 +383,7 @@ public:
                         {"format", reader.format() == CaptureFormat::PcapNg ? "pcapng" : "pcap"},
                         {"link_type", link_type_name(reader.link_type())},
                         {"packets", packets}};
-        std::string text = capture.dump(2, ' ', false, json::error_handler_t::replace);
+        std::string text = json_text(capture, 2);
         std::string indented;
         for (char c : text) {
             indented.push_back(c);
@@ -399,10 +400,10 @@ private:
     void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
     void emit_dns(std::uint64_t key, json j) {
         if (lines_) {
-            write(j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+            write(json_text(j, -1) + "\n");
         } else {
             j.erase("kind");
-            dns_records_.add(key, j.dump(2, ' ', false, json::error_handler_t::replace));
+            dns_records_.add(key, json_text(j, 2));
         }
     }
 

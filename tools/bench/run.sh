@@ -9,6 +9,9 @@
 # Usage: tools/bench/run.sh [ROUNDS] CAPTURE...
 #   ROUNDS (default 3) for tlsdissect and the floors; SLOW_ROUNDS (default ROUNDS) for
 #   tshark and ssldump, which take minutes on big captures. TLSDISSECT=path picks the binary.
+#   FAST_ONLY=1: only the floors, --sessions, --sessions --jsonl and tshark -T json (the
+#   per-packet printers take minutes per round on hundreds of MB); RSS_SERIES=0: no
+#   10%..100% memory series.
 # Needs: tshark, /usr/bin/time (Debian package `time`), a C compiler and libpcap-dev;
 # ssldump (Debian package ssldump) is timed when installed.
 set -euo pipefail
@@ -59,6 +62,7 @@ for cap in "$@"; do
     if command -v ssldump >/dev/null; then names+=("ssldump -n -r"); cmds+=("ssldump -n -r '$cap'"); slow+=(1); fi
     wall=() cpu=() rss=()
     for i in "${!names[@]}"; do
+        if [ -n "${FAST_ONLY:-}" ] && [[ ! " 0 1 2 3 7 " =~ " $i " ]]; then wall[i]=; continue; fi
         n=$rounds
         ((slow[i])) && n=$slow_rounds
         read -r w c r < <(measure "$n" "${cmds[$i]}")
@@ -68,12 +72,14 @@ for cap in "$@"; do
     floor=${wall[1]}
     floor_cpu=${cpu[1]}
     for i in "${!names[@]}"; do
+        [ -n "${wall[$i]}" ] || continue
         awk -v n="${names[$i]}" -v w="${wall[$i]}" -v c="${cpu[$i]}" -v r="${rss[$i]}" -v mb="$mb" -v tj="$tshark_json" \
             -v fl="$floor" -v fc="$floor_cpu" \
             'BEGIN { ws = (w > 0 ? w : 0.01); cs = (c > 0 ? c : 0.01)
                      printf "| %s | %.2f | %.2f | %.0f | %.0f | %.1fx faster | %.1fx | %.1fx |\n", n, w, c, mb / ws, r / 1024,
                             tj / ws, ws / (fl > 0 ? fl : 0.01), cs / (fc > 0 ? fc : 0.01) }'
     done
+    [ "${RSS_SERIES:-1}" = 1 ] || continue
     echo
     echo "Peak RSS (MiB) after the first N% of the packets (\`-c\`):"
     echo
