@@ -12,6 +12,7 @@ packages=(
   clang       # the fuzz targets (libFuzzer)
   chromium    # the --html browser test (headless, DevTools protocol)
   jq          # the jq examples in docs/teaching.md, re-run by its ctest
+  sqlite3     # the SQLite recipe test (docs/scaling.md)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -78,9 +78,19 @@ public:
     virtual const std::vector<DecryptionSecrets>& secrets() const = 0;
     // After ReadStatus::Error.
     const std::string& error_message() const { return error_message_; }
+    // For a progress indicator: how far into the file reading has got (compressed bytes
+    // for a gzip file), and the file's size; 0 for both when not known (standard input).
+    std::uint64_t bytes_read() const;
+    std::uint64_t total_bytes() const { return total_bytes_; }
 
 protected:
     std::string error_message_;
+
+private:
+    int source_fd_ = -1;  // the descriptor the bytes come from, not owned; -1 if not a regular file
+    std::uint64_t total_bytes_ = 0;
+    // The FILE*'s buffer (closed by the derived reader's destructor, before this is freed)
+    std::unique_ptr<char[]> stdio_buffer_;
 };
 
 }  // namespace tlsdissect

@@ -96,6 +96,12 @@ public:
     void set_tls_verify(const TlsVerifyOptions& options);
     // Called for every TCP connection when it ends (for the sessions model).
     void on_tcp_close(std::function<void(const struct TcpConversation&)> hook);
+    // When nothing prints packets (--sessions): a connection is ended (hook called,
+    // application state and reassembly buffers freed) as soon as it closes, instead of
+    // when it is expired, so that memory does not grow with the connections that closed
+    // in the last kClosedConnectionLingerNs of capture time. The connection's addresses
+    // and stream index are still kept for that time.
+    void end_connections_at_close(bool on);
     // The capture has ended: deliver what connections still buffer.
     void finish();
     // Bytes held by TCP reassembly right now, over all connections.

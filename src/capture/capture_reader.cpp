@@ -45,7 +45,7 @@ int gz_cookie_close(void* cookie) {
     return rc == Z_OK ? 0 : EOF;
 }
 
-FILE* open_through_zlib(int fd, unsigned char magic[4], std::size_t& magic_len) {
+FILE* open_through_zlib(int fd, unsigned char magic[4], std::size_t& magic_len, char* stdio_buffer) {
     gzFile gz = gzdopen(fd, "rb");
     if (!gz) return nullptr;
     gzbuffer(gz, kStdioBufferSize);
@@ -62,7 +62,7 @@ FILE* open_through_zlib(int fd, unsigned char magic[4], std::size_t& magic_len) 
         delete cookie;
         return nullptr;
     }
-    setvbuf(f, nullptr, _IOFBF, kStdioBufferSize);
+    setvbuf(f, stdio_buffer, _IOFBF, kStdioBufferSize);
     return f;
 }
 
@@ -144,9 +144,14 @@ std::unique_ptr<CaptureReader> CaptureReader::open(const std::string& path, Capt
     FILE* file = nullptr;
     unsigned char magic[4]{};
     std::size_t magic_len = 0;
+    int source_fd = -1;
+    std::uint64_t total_bytes = 0;
+    // glibc takes the size only with a caller's buffer (with nullptr it keeps 4 KiB).
+    // It must outlive the FILE*, which the reader closes: the reader keeps it.
+    auto stdio_buffer = std::make_unique<char[]>(kStdioBufferSize);
 
     if (path == "-") {
-        file = open_through_zlib(dup(fileno(stdin)), magic, magic_len);
+        file = open_through_zlib(dup(fileno(stdin)), magic, magic_len, stdio_buffer.get());
     } else {
         struct stat st {};
         if (stat(path.c_str(), &st) != 0) {
@@ -165,17 +170,23 @@ std::unique_ptr<CaptureReader> CaptureReader::open(const std::string& path, Capt
             message = std::strerror(errno);
             return nullptr;
         }
+        // Before any read: glibc ignores setvbuf on a stream that has been read from,
+        // and libpcap's per-record freads then cost a read(2) of 4 KiB each.
+        setvbuf(file, stdio_buffer.get(), _IOFBF, kStdioBufferSize);
         magic_len = std::fread(magic, 1, 4, file);
         if (magic_len >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
             // gzip: reopen the descriptor through zlib.
             int fd = dup(fileno(file));
             std::fclose(file);
             lseek(fd, 0, SEEK_SET);
-            file = open_through_zlib(fd, magic, magic_len);
+            file = open_through_zlib(fd, magic, magic_len, stdio_buffer.get());
+            source_fd = fd;
         } else {
             std::rewind(file);
-            setvbuf(file, nullptr, _IOFBF, kStdioBufferSize);
+            source_fd = fileno(file);
         }
+        if (S_ISREG(st.st_mode)) total_bytes = static_cast<std::uint64_t>(st.st_size);
+        else source_fd = -1;
     }
     if (!file) {
         error = CaptureError::CannotOpen;
@@ -191,6 +202,9 @@ std::unique_ptr<CaptureReader> CaptureReader::open(const std::string& path, Capt
     if (is_pcapng_magic(magic)) {
         auto reader = make_pcapng_reader(file, error, message);  // takes the FILE*
         if (!reader) return nullptr;
+        reader->source_fd_ = source_fd;
+        reader->total_bytes_ = total_bytes;
+        reader->stdio_buffer_ = std::move(stdio_buffer);
         return reader;
     }
     if (!is_pcap_magic(magic)) {
@@ -214,7 +228,17 @@ std::unique_ptr<CaptureReader> CaptureReader::open(const std::string& path, Capt
                   std::to_string(reader->link_type()) + ")";
         return nullptr;
     }
+    CaptureReader& base = *reader;
+    base.source_fd_ = source_fd;
+    base.total_bytes_ = total_bytes;
+    base.stdio_buffer_ = std::move(stdio_buffer);
     return reader;
+}
+
+std::uint64_t CaptureReader::bytes_read() const {
+    if (source_fd_ < 0) return 0;
+    const off_t at = lseek(source_fd_, 0, SEEK_CUR);
+    return at < 0 ? 0 : static_cast<std::uint64_t>(at);
 }
 
 bool link_type_supported(std::uint32_t link_type) {

@@ -13,6 +13,7 @@
 #include "output/html_printer.hpp"
 #include "output/ladder.hpp"
 #include "output/printers.hpp"
+#include "output/progress_meter.hpp"
 #include "output/sessions_printer.hpp"
 #include "tls/chain_of_trust.hpp"
 #include "tls/audit.hpp"
@@ -89,6 +90,7 @@ struct Options {
     std::string roots;                               // --roots FILE|DIR; empty: the system store
     std::shared_ptr<const TrustStore> trust_store;   // loaded from `roots`
     TeachingOptions teach;
+    bool quiet = false;
 };
 
 bool use_color(const std::string& mode) {
@@ -112,7 +114,7 @@ std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
 
 // Dissects one file; returns its exit status.
 int run_file(const std::string& path, PacketPrinter& printer, const Options& o, const PacketSelection* selection,
-             const KeyLog& key_files, AuditSettings* audit) {
+             const KeyLog& key_files, AuditSettings* audit, ProgressMeter& progress) {
     CaptureError error = CaptureError::None;
     std::string message;
     auto reader = CaptureReader::open(path, error, message);
@@ -158,8 +160,10 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     if (o.sessions) {
         sessions = make_sessions_printer(stdout, o.jsonl, dissector.dns_transactions(), audit);
         dissector.on_tcp_close([&sessions](const TcpConversation& conv) { sessions->tcp_closed(conv); });
+        dissector.end_connections_at_close(true);
     }
     const bool print_packets = !follow && !sessions;
+    progress.start(name, *reader);
     printer.begin_file(CaptureFileInfo{path, reader->nanosecond_resolution()});
     Tree tree;
     PacketColumns columns;
@@ -170,6 +174,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
         ReadStatus rs = reader->next(packet);
         if (rs == ReadStatus::End) break;
         if (rs == ReadStatus::Error) {
+            progress.finish();
             std::fflush(stdout);
             std::fprintf(stderr, "tlsdissect: %s: after frame %llu: %s\n", name.c_str(),
                          static_cast<unsigned long long>(dissector.frames()), reader->error_message().c_str());
@@ -183,8 +188,10 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
         const bool shown = !selection || selection->selects(info, need_tree ? &tree : nullptr);
         if (print_packets && shown) printer.packet(info, &tree, &columns);
         if (sessions) sessions->poll();
+        progress.packet(dissector.frames());
         if (selection && !sessions && !follow && selection->done_after(info.number)) break;
     }
+    progress.finish();
     dissector.finish();
     if (follow) follow->finish();
     if (sessions) sessions->finish(path == "-" ? "-" : path, *reader, dissector.frames());
@@ -257,6 +264,8 @@ int main(int argc, char** argv) {
                    "With --audit: exit with status 10 when a finding of this severity or worse is present")
         ->check(CLI::IsMember({"info", "low", "medium", "high"}))
         ->needs(audit_flag);
+    app.add_flag("-q,--quiet", o.quiet,
+                 "No progress line on stderr (it is shown only when stderr is a terminal and stdout is not)");
     try {
         auto args = normalize_teaching_args(argc, argv);
         std::vector<char*> arg_pointers;
@@ -318,9 +327,13 @@ int main(int argc, char** argv) {
         if (auto l = teaching_language(o.teach)) lang = *l == ExplainLanguage::Zh ? "zh" : "en";
         audit = AuditSettings{lang, std::nullopt, 0};
     }
+    // TLSDISSECT_PROGRESS_IMMEDIATE (tests): a progress line at every check, no delay.
+    const bool immediate = std::getenv("TLSDISSECT_PROGRESS_IMMEDIATE") != nullptr;
+    ProgressMeter progress(stderr, !o.quiet && isatty(fileno(stderr)) && !isatty(fileno(stdout)), immediate);
     int status = 0;
     for (const auto& path : o.files) {
-        int rc = run_file(path, *printer, o, selection ? &*selection : nullptr, key_files, audit ? &*audit : nullptr);
+        int rc = run_file(path, *printer, o, selection ? &*selection : nullptr, key_files, audit ? &*audit : nullptr,
+                          progress);
         if (status == 0) status = rc;
     }
     std::fflush(stdout);

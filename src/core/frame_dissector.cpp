@@ -153,6 +153,7 @@ std::string follow_endpoint(const TcpConversation& conv, int node) {
     const NetAddress& a = conv.address[side];
     return (a.family == 6 ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(conv.port[side]);
 }
+void FrameDissector::end_connections_at_close(bool on) { state_->services.end_at_close = on; }
 
 void FrameDissector::follow_tcp_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink) {
     state_->services.follow_stream = stream;

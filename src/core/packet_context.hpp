@@ -58,6 +58,8 @@ struct StreamServices {
     bool verify_chain_always = false;
     // --audit (src/tls/audit.hpp): null when off.
     AuditSettings* audit = nullptr;
+    // FrameDissector::end_connections_at_close
+    bool end_at_close = false;
 };
 
 struct PacketContext {

@@ -8,6 +8,7 @@
 
 #include "dns/dns_transactions.hpp"
 #include "tls/audit.hpp"
+#include "output/json_writer.hpp"
 #include "tls/fingerprints.hpp"
 #include "tls/handshake_checks.hpp"
 #include "tls/tls_connection.hpp"
@@ -171,7 +172,7 @@ json dns_record(const DnsTransactionRecord& t) {
         if (a.section != DnsSection::Answer) continue;
         answers.push_back({{"name", a.name}, {"type", dns_type_text(a.type)}, {"ttl", a.ttl}, {"data", a.data}});
     }
-    j["answers"] = answers;
+    j["answers"] = std::move(answers);
     return j;
 }
 
@@ -208,7 +209,7 @@ json tls_session(const TcpConversation& conv, const TlsConnection& tls, const Dn
                 break;
             }
     }
-    j["handshake"] = hs;
+    j["handshake"] = std::move(hs);
     if (f.client_hello.seen) {
         const HelloFacts& h = f.client_hello;
         Fingerprint j3 = ja3(h);
@@ -250,10 +251,10 @@ json tls_session(const TcpConversation& conv, const TlsConnection& tls, const Dn
     }
     json certs = json::array();
     for (const auto& c : f.certificates) certs.push_back(certificate_json(c));
-    j["certificates"] = certs;
+    j["certificates"] = std::move(certs);
     json client_certs = json::array();
     for (const auto& c : f.client_certificates) client_certs.push_back(certificate_json(c));
-    j["client_certificates"] = client_certs;
+    j["client_certificates"] = std::move(client_certs);
     if (f.kx_group || f.ske_signature_scheme || f.kx_public_key_length) {
         j["server_key_exchange"] = {
             {"group", f.kx_group ? json(iana_name(kTlsSupportedGroups, *f.kx_group)) : json(nullptr)},
@@ -276,7 +277,7 @@ json tls_session(const TcpConversation& conv, const TlsConnection& tls, const Dn
         json desc = a.encrypted ? json("encrypted") : json(iana_name(kTlsAlertDescriptions, a.description));
         alerts.push_back({{"frame", a.frame}, {"dir", a.side == 0 ? "c2s" : "s2c"}, {"level", level}, {"description", desc}});
     }
-    j["alerts"] = alerts;
+    j["alerts"] = std::move(alerts);
     // Timing: first Client Hello to the last handshake message (Finished is the last
     // one seen, encrypted or not, before application data).
     if (!f.handshake.empty()) {
@@ -319,6 +320,88 @@ json audit_findings(const TlsConnectionFacts& f, const AuditSettings& audit) {
         findings.push_back({{"id", a.id}, {"severity", audit_severity_name(a.severity)}, {"frame", a.frame}, {"why", a.why}});
     return findings;
 }
+// The whole-document form (--sessions without --jsonl) prints its records only at the
+// end, in stream order (TLS) and query order (DNS). To keep memory flat on big captures
+// each record is serialised as soon as it is complete, already indented for its place in
+// the document, into a spool file; only its sort key, offset and length stay in memory.
+class RecordSpool {
+public:
+    RecordSpool() : file_(std::tmpfile()) {}
+    ~RecordSpool() {
+        if (file_) std::fclose(file_);
+    }
+    RecordSpool(const RecordSpool&) = delete;
+    RecordSpool& operator=(const RecordSpool&) = delete;
+
+    // `text` is a record dumped with indent 2 at the top level; in the document it sits
+    // inside an array inside the top-level object, four spaces further in. (JSON
+    // strings never hold a raw newline, so every newline is a line break.)
+    void add(std::uint64_t key, const std::string& text) {
+        std::string indented;
+        indented.reserve(text.size() + text.size() / 8);
+        for (char c : text) {
+            indented.push_back(c);
+            if (c == '\n') indented.append("    ");
+        }
+        Entry e{key, 0, indented.size()};
+        if (file_ && std::fwrite(indented.data(), 1, indented.size(), file_) == indented.size()) {
+            e.offset = file_end_;
+            file_end_ += indented.size();
+            entries_.push_back(e);
+            return;
+        }
+        // No spool file (or it failed): keep the text in memory.
+        e.offset = memory_.size() | kInMemory;
+        memory_ += indented;
+        entries_.push_back(e);
+    }
+
+    // Writes `"name": [ ... ]` as nlohmann's indent-2 dump of the document does.
+    void write_array(std::FILE* out, const char* name) {
+        std::fprintf(out, "  \"%s\": ", name);
+        if (entries_.empty()) {
+            std::fputs("[]", out);
+            return;
+        }
+        std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
+        std::fputs("[\n", out);
+        if (file_) std::fflush(file_);
+        std::string text;
+        for (std::size_t i = 0; i < entries_.size(); ++i) {
+            const Entry& e = entries_[i];
+            text.resize(e.length);
+            if (e.offset & kInMemory) {
+                text.assign(memory_, e.offset & ~kInMemory, e.length);
+            } else if (std::fseek(file_, static_cast<long>(e.offset), SEEK_SET) != 0 ||
+                       std::fread(text.data(), 1, e.length, file_) != e.length) {
+                text = "null";  // the spool file could not be read back
+            }
+            std::fputs("    ", out);
+            std::fwrite(text.data(), 1, text.size(), out);
+            std::fputs(i + 1 < entries_.size() ? ",\n" : "\n", out);
+        }
+        std::fputs("  ]", out);
+        entries_.clear();
+        memory_.clear();
+        if (file_) {
+            std::fclose(file_);
+            file_ = std::tmpfile();
+            file_end_ = 0;
+        }
+    }
+
+private:
+    static constexpr std::uint64_t kInMemory = std::uint64_t(1) << 63;
+    struct Entry {
+        std::uint64_t key;
+        std::uint64_t offset;
+        std::size_t length;
+    };
+    std::FILE* file_;
+    std::uint64_t file_end_ = 0;  // records are only appended until write_array
+    std::vector<Entry> entries_;
+    std::string memory_;
+};
 
 class JsonSessionsPrinter final : public SessionsPrinter {
 public:
@@ -328,13 +411,7 @@ public:
     }
 
     void poll() override {
-        for (auto& t : dns_.take_completed()) {
-            json j = dns_record(t);
-            if (lines_)
-                write(j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
-            else
-                dns_records_.emplace(t.query_frame ? t.query_frame : t.response_frame, std::move(j));
-        }
+        for (auto& t : dns_.take_completed()) emit_dns(t.query_frame ? t.query_frame : t.response_frame, dns_record(t));
     }
 
     void tcp_closed(const TcpConversation& conv) override {
@@ -343,54 +420,52 @@ public:
         json j = tls_session(conv, *tls, dns_);
         if (audit_) j["findings"] = audit_findings(tls->facts(), *audit_);
         if (lines_) {
-            write(j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+            write(json_text(j, -1) + "\n");
         } else {
-            sessions_[conv.stream] = std::move(j);
+            j.erase("kind");
+            sessions_.add(conv.stream, json_text(j, 2));
         }
     }
 
     void finish(const std::string& path, const CaptureReader& reader, std::uint64_t packets) override {
         poll();
         // Queries that never got an answer are transactions too.
-        for (auto& t : dns_.unanswered()) {
-            json j = dns_record(t);
-            if (lines_)
-                write(j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
-            else
-                dns_records_.emplace(t.query_frame, std::move(j));
-        }
+        for (auto& t : dns_.unanswered()) emit_dns(t.query_frame, dns_record(t));
         if (lines_) return;
-        json doc;
-        doc["capture"] = {{"file", path},
-                          {"format", reader.format() == CaptureFormat::PcapNg ? "pcapng" : "pcap"},
-                          {"link_type", link_type_name(reader.link_type())},
-                          {"packets", packets}};
-        json tls = json::array();
-        for (auto& [stream, j] : sessions_) {
-            j.erase("kind");
-            tls.push_back(std::move(j));
+        json capture = {{"file", path},
+                        {"format", reader.format() == CaptureFormat::PcapNg ? "pcapng" : "pcap"},
+                        {"link_type", link_type_name(reader.link_type())},
+                        {"packets", packets}};
+        std::string text = json_text(capture, 2);
+        std::string indented;
+        for (char c : text) {
+            indented.push_back(c);
+            if (c == '\n') indented.append("  ");
         }
-        doc["tls"] = tls;
-        json dns = json::array();
-        for (auto& [frame, j] : dns_records_) {
-            j.erase("kind");
-            dns.push_back(std::move(j));
-        }
-        doc["dns"] = dns;
-        sessions_.clear();
-        dns_records_.clear();
-        write(doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+        write("{\n  \"capture\": " + indented + ",\n");
+        sessions_.write_array(out_, "tls");
+        write(",\n");
+        dns_records_.write_array(out_, "dns");
+        write("\n}\n");
     }
 
 private:
     void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
+    void emit_dns(std::uint64_t key, json j) {
+        if (lines_) {
+            write(json_text(j, -1) + "\n");
+        } else {
+            j.erase("kind");
+            dns_records_.add(key, json_text(j, 2));
+        }
+    }
 
     std::FILE* out_;
     bool lines_;
     DnsTransactionTable& dns_;
     const AuditSettings* audit_;
-    std::map<std::uint32_t, json> sessions_;
-    std::multimap<std::uint64_t, json> dns_records_;
+    RecordSpool sessions_;
+    RecordSpool dns_records_;
 };
 
 }  // namespace

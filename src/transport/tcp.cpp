@@ -315,6 +315,7 @@ StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& s
             conv.flow[s]->flush(out);
             dispatch_events(conv, s, out, ctx);
         }
+        if (ctx.services.end_at_close) close_tcp_conversation(conv, ctx);
     }
     return result;
 }

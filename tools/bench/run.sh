@@ -1,60 +1,99 @@
 #!/usr/bin/env bash
-# Times tlsdissect against tshark and the read floors on benchmark captures, in one run,
-# ROUNDS rounds each, and prints a Markdown table: median wall time, MB/s, peak RSS, and
-# the ratios to tshark and to the libpcap floor. Tests never assert times; this is the
-# place where they are measured.
+# Times tlsdissect against tshark, ssldump and the read floors on benchmark captures, in
+# one run, several rounds each, and prints Markdown tables: median wall time, median CPU
+# time (user+sys, less disturbed than wall time on a shared machine), MB/s, peak RSS, and
+# the ratios to tshark and to the libpcap floor; then the peak RSS of --sessions and
+# --sessions --jsonl after 10%, 25%, 50%, 75% and 100% of each capture's packets (-c N).
+# Tests never assert times; this is the place where they are measured.
 #
 # Usage: tools/bench/run.sh [ROUNDS] CAPTURE...
-# Needs: tshark, /usr/bin/time (Debian package `time`), a C compiler and libpcap-dev.
+#   ROUNDS (default 3) for tlsdissect and the floors; SLOW_ROUNDS (default ROUNDS) for
+#   tshark and ssldump, which take minutes on big captures. TLSDISSECT=path picks the binary.
+#   FAST_ONLY=1: only the floors, --sessions, --sessions --jsonl and tshark -T json (the
+#   per-packet printers take minutes per round on hundreds of MB); RSS_SERIES=0: no
+#   10%..100% memory series.
+# Needs: tshark, /usr/bin/time (Debian package `time`), a C compiler and libpcap-dev;
+# ssldump (Debian package ssldump) is timed when installed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 rounds=3
 if [[ ${1:-} =~ ^[0-9]+$ ]]; then rounds=$1; shift; fi
+slow_rounds=${SLOW_ROUNDS:-$rounds}
 tool=${TLSDISSECT:-$root/build/tlsdissect}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc -O2 -o "$work/pcap_count" "$here/pcap_count.c" -lpcap
 
-# median of wall seconds and max RSS (KiB) over the rounds for one command
+echo "Machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo)," \
+     "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $(tshark -v 2>/dev/null | head -1)"
+echo "Load before: $(uptime | sed 's/.*load average/load average/')"
+
+# median wall seconds, median CPU seconds and max RSS (KiB) over N rounds of one command
 measure() {
-    local times=() rss=0
-    for ((i = 0; i < rounds; i++)); do
-        /usr/bin/time -f "%e %M" -o "$work/t" bash -c "$1" >/dev/null 2>&1 || true
-        read -r t m <"$work/t"
-        times+=("$t")
+    local n=$1 cmd=$2 walls=() cpus=() rss=0 t u s m i
+    for ((i = 0; i < n; i++)); do
+        /usr/bin/time -f "%e %U %S %M" -o "$work/t" bash -c "$cmd" >/dev/null 2>&1 || true
+        read -r t u s m <"$work/t"
+        walls+=("$t")
+        cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')")
         ((m > rss)) && rss=$m
     done
-    local median
-    median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    echo "$median $rss"
+    med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+    echo "$(med "${walls[@]}") $(med "${cpus[@]}") $rss"
 }
 
 for cap in "$@"; do
     size=$(stat -c %s "$cap")
-    mb=$(awk -v s="$size" 'BEGIN {printf "%.1f", s / 1048576}')
+    mb=$(awk -v s="$size" 'BEGIN {printf "%.1f", s / 1000000}')
     packets=$("$work/pcap_count" "$cap" | awk '{print $1}')
     echo
-    echo "### $(basename "$cap") ($mb MB, $packets packets, median of $rounds rounds)"
+    echo "### $(basename "$cap") ($mb MB, $packets packets; median of $rounds rounds, tshark/ssldump $slow_rounds)"
     echo
-    echo "| command | wall s | MB/s | peak RSS MiB | vs tshark -T json | vs libpcap floor |"
-    echo "|---|---|---|---|---|---|"
-    declare -A wall rss
+    echo "| command | wall s | CPU s | MB/s (wall) | peak RSS MiB | wall vs tshark -T json | wall vs libpcap floor | CPU vs floor |"
+    echo "|---|---|---|---|---|---|---|---|"
     names=("cat (read floor)" "libpcap count loop (floor)" "tlsdissect --sessions" "tlsdissect --sessions --jsonl"
-           "tlsdissect --jsonl" "tlsdissect (tree)" "tshark -Y tls.handshake -T json" "tshark -V -Y tls.handshake")
+           "tlsdissect --jsonl" "tlsdissect (tree)" "tlsdissect -Y tls.handshake (tree)"
+           "tshark -Y tls.handshake -T json" "tshark -V -Y tls.handshake")
     cmds=("cat '$cap'" "'$work/pcap_count' '$cap'" "'$tool' --sessions '$cap'" "'$tool' --sessions --jsonl '$cap'"
-          "'$tool' --jsonl '$cap'" "'$tool' '$cap'" "tshark -n -r '$cap' -Y tls.handshake -T json"
-          "tshark -n -r '$cap' -V -Y tls.handshake")
-    if command -v ssldump >/dev/null; then names+=("ssldump -n -r"); cmds+=("ssldump -n -r '$cap'"); fi
+          "'$tool' --jsonl '$cap'" "'$tool' '$cap'" "'$tool' -Y tls.handshake '$cap'"
+          "tshark -n -r '$cap' -Y tls.handshake -T json" "tshark -n -r '$cap' -V -Y tls.handshake")
+    slow=(0 0 0 0 0 0 0 1 1)
+    if command -v ssldump >/dev/null; then names+=("ssldump -n -r"); cmds+=("ssldump -n -r '$cap'"); slow+=(1); fi
+    wall=() cpu=() rss=()
     for i in "${!names[@]}"; do
-        read -r w r < <(measure "${cmds[$i]}")
-        wall[$i]=$w
-        rss[$i]=$r
+        if [ -n "${FAST_ONLY:-}" ] && [[ ! " 0 1 2 3 7 " =~ " $i " ]]; then wall[i]=; continue; fi
+        n=$rounds
+        ((slow[i])) && n=$slow_rounds
+        read -r w c r < <(measure "$n" "${cmds[$i]}")
+        wall[i]=$w cpu[i]=$c rss[i]=$r
     done
-    tshark_json=${wall[6]}
+    tshark_json=${wall[7]}
     floor=${wall[1]}
+    floor_cpu=${cpu[1]}
     for i in "${!names[@]}"; do
-        awk -v n="${names[$i]}" -v w="${wall[$i]}" -v r="${rss[$i]}" -v mb="$mb" -v tj="$tshark_json" -v fl="$floor" \
-            'BEGIN { ws = (w > 0 ? w : 0.001); printf "| %s | %.2f | %.0f | %.0f | %.1fx faster | %.1fx the floor |\n", n, w, mb / ws, r / 1024, tj / ws, ws / (fl > 0 ? fl : 0.001) }'
+        [ -n "${wall[$i]}" ] || continue
+        awk -v n="${names[$i]}" -v w="${wall[$i]}" -v c="${cpu[$i]}" -v r="${rss[$i]}" -v mb="$mb" -v tj="$tshark_json" \
+            -v fl="$floor" -v fc="$floor_cpu" \
+            'BEGIN { ws = (w > 0 ? w : 0.01); cs = (c > 0 ? c : 0.01)
+                     printf "| %s | %.2f | %.2f | %.0f | %.0f | %.1fx faster | %.1fx | %.1fx |\n", n, w, c, mb / ws, r / 1024,
+                            tj / ws, ws / (fl > 0 ? fl : 0.01), cs / (fc > 0 ? fc : 0.01) }'
     done
+    [ "${RSS_SERIES:-1}" = 1 ] || continue
+    echo
+    echo "Peak RSS (MiB) after the first N% of the packets (\`-c\`):"
+    echo
+    echo "| mode | 10% | 25% | 50% | 75% | 100% |"
+    echo "|---|---|---|---|---|---|"
+    for mode in "--sessions" "--sessions --jsonl"; do
+        row="| tlsdissect $mode"
+        for pct in 10 25 50 75 100; do
+            c=$((packets * pct / 100))
+            read -r _ _ r < <(measure 1 "'$tool' $mode -c $c '$cap'")
+            row+=" | $(awk -v r="$r" 'BEGIN {printf "%.1f", r / 1024}')"
+        done
+        echo "$row |"
+    done
+    echo
+    echo "Load after: $(uptime | sed 's/.*load average/load average/')"
 done

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Runs the recipes of docs/scaling.md on the bundled captures and checks their answers:
+#  1. one tlsdissect process per capture file (xargs -P), `--sessions --jsonl` outputs
+#     merged: as many records as the files give one by one;
+#  2. the merged records loaded into SQLite (sqlite3 CLI, JSON functions): "top SNIs by
+#     connection count" must equal what tshark says (distinct TCP connections with a
+#     Client Hello carrying that server name, per file), and "connections whose chain is
+#     invalid" must return exactly the records whose chain.valid is false.
+# Usage: sqlite_recipe_test.sh SOURCE_DIR   (TLSDISSECT=path to the binary)
+set -euo pipefail
+src=$1
+tool=${TLSDISSECT:?set TLSDISSECT}
+for c in sqlite3 tshark python3 xargs; do command -v "$c" >/dev/null || { echo "missing $c" >&2; exit 1; }; done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# --- recipe 1: one process per file, two at a time (as in docs/scaling.md) ---
+mkdir "$work/out"
+find "$src/captures" -maxdepth 1 \( -name '*.pcap' -o -name '*.pcapng' \) -print0 | sort -z >"$work/files"
+export TLSDISSECT_BIN=$tool OUT=$work/out
+xargs -0 -P 2 -n 1 sh -c '"$TLSDISSECT_BIN" --sessions --jsonl "$1" >"$OUT/$(basename "$1").jsonl"' _ <"$work/files"
+files=$(tr -cd '\0' <"$work/files" | wc -c)
+outputs=$(find "$work/out" -name '*.jsonl' | wc -l)
+[ "$files" -eq "$outputs" ] || fail "$files captures but $outputs outputs"
+[ "$files" -ge 20 ] || fail "only $files bundled captures found"
+expected_lines=0
+while IFS= read -r -d '' f; do
+    n=$("$tool" --sessions --jsonl "$f" | wc -l)
+    expected_lines=$((expected_lines + n))
+done <"$work/files"
+
+# --- recipe 2: load into SQLite, one row per record, with its file name ---
+{
+    echo "CREATE TABLE sessions(file TEXT, record TEXT);"
+    echo "CREATE TABLE raw(record TEXT);"
+    echo ".mode ascii"
+    echo ".separator \"\\t\" \"\\n\""
+    for f in "$work"/out/*.jsonl; do
+        name=$(basename "$f" .jsonl)
+        echo ".import '$f' raw"
+        echo "INSERT INTO sessions SELECT '$name', record FROM raw; DELETE FROM raw;"
+    done
+} >"$work/load.sql"
+sqlite3 "$work/s.db" <"$work/load.sql"
+rows=$(sqlite3 "$work/s.db" "SELECT count(*) FROM sessions WHERE json_valid(record);")
+[ "$rows" -eq "$expected_lines" ] || fail "SQLite holds $rows valid records, the files gave $expected_lines lines"
+
+# Top SNIs by connection count (the query in docs/scaling.md).
+sqlite3 -separator ' ' "$work/s.db" "
+  SELECT json_extract(record, '\$.sni') AS sni, count(*) AS connections
+  FROM sessions
+  WHERE json_extract(record, '\$.kind') = 'tls' AND sni IS NOT NULL
+  GROUP BY sni ORDER BY connections DESC, sni;" >"$work/sni.sqlite"
+# The same from tshark: distinct (file, tcp.stream) with a Client Hello naming a server.
+while IFS= read -r -d '' f; do
+    tshark -n -r "$f" -Y 'tls.handshake.type == 1 && tls.handshake.extensions_server_name' \
+        -T fields -e tcp.stream -e tls.handshake.extensions_server_name 2>/dev/null |
+        awk -F'\t' -v file="$f" '{ split($2, names, ","); print file "\t" $1 "\t" names[1] }'
+done <"$work/files" | sort -u | awk -F'\t' '{ n[$3]++ } END { for (s in n) print s, n[s] }' |
+    sort -k2,2nr -k1,1 >"$work/sni.tshark"
+[ -s "$work/sni.tshark" ] || fail "tshark found no server names"
+if ! diff -u "$work/sni.tshark" "$work/sni.sqlite"; then fail "top SNIs differ from tshark's (- tshark, + SQLite)"; fi
+
+# Connections whose certificate chain is invalid. Records carry `chain` only once chain
+# validation is in; a record without it has no $.chain.valid, so it is not returned (until
+# then the query returns no rows, and so does the check below).
+sqlite3 -separator ' ' "$work/s.db" "
+  SELECT file, json_extract(record, '\$.stream'), json_extract(record, '\$.sni')
+  FROM sessions
+  WHERE json_extract(record, '\$.kind') = 'tls' AND json_extract(record, '\$.chain.valid') = 0
+  ORDER BY file, json_extract(record, '\$.stream');" >"$work/invalid.sqlite"
+for f in "$work"/out/*.jsonl; do
+    python3 -c '
+import json, os, sys
+name = os.path.basename(sys.argv[1])[:-len(".jsonl")]
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    chain = r.get("chain")
+    if r.get("kind") == "tls" and isinstance(chain, dict) and chain.get("valid") is False:
+        print(name, r["stream"], r["sni"] if r["sni"] is not None else "")
+' "$f"
+done | sort -k1,1 -k2,2n >"$work/invalid.python"
+if ! diff -u "$work/invalid.python" "$work/invalid.sqlite"; then fail "invalid-chain rows differ (- Python json, + SQLite)"; fi
+
+echo "ok: $files captures, $rows records, $(wc -l <"$work/sni.sqlite") server names, $(wc -l <"$work/invalid.sqlite") invalid chains"
