@@ -48,10 +48,19 @@ std::vector<std::uint8_t> xor_nonce(const std::vector<std::uint8_t>& iv, std::ui
 // RC4 and other legacy ciphers live in OpenSSL 3's legacy provider: it is loaded the
 // first time a cipher is missing (with the default provider, which loading a provider
 // by hand would otherwise leave out).
+struct LegacyProviders {
+    OSSL_PROVIDER* base = OSSL_PROVIDER_load(nullptr, "default");
+    OSSL_PROVIDER* legacy = OSSL_PROVIDER_load(nullptr, "legacy");
+    ~LegacyProviders() {
+        if (legacy) OSSL_PROVIDER_unload(legacy);
+        if (base) OSSL_PROVIDER_unload(base);
+    }
+};
+
 EVP_CIPHER* fetch_cipher(const std::string& name) {
     if (EVP_CIPHER* c = EVP_CIPHER_fetch(nullptr, name.c_str(), nullptr)) return c;
-    static const bool legacy = OSSL_PROVIDER_load(nullptr, "default") && OSSL_PROVIDER_load(nullptr, "legacy");
-    return legacy ? EVP_CIPHER_fetch(nullptr, name.c_str(), nullptr) : nullptr;
+    static const LegacyProviders providers;
+    return providers.legacy ? EVP_CIPHER_fetch(nullptr, name.c_str(), nullptr) : nullptr;
 }
 
 bool aead_open(const EVP_CIPHER* cipher, CipherMode mode, const std::vector<std::uint8_t>& key,
