@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
+#include <openssl/provider.h>
 
 #include <cstring>
 
@@ -44,6 +45,24 @@ std::vector<std::uint8_t> xor_nonce(const std::vector<std::uint8_t>& iv, std::ui
 }
 
 // One AEAD open: GCM, CCM or ChaCha20-Poly1305. False when the tag does not verify.
+// RC4 and other legacy ciphers live in OpenSSL 3's legacy provider: it is loaded the
+// first time a cipher is missing (with the default provider, which loading a provider
+// by hand would otherwise leave out).
+struct LegacyProviders {
+    OSSL_PROVIDER* base = OSSL_PROVIDER_load(nullptr, "default");
+    OSSL_PROVIDER* legacy = OSSL_PROVIDER_load(nullptr, "legacy");
+    ~LegacyProviders() {
+        if (legacy) OSSL_PROVIDER_unload(legacy);
+        if (base) OSSL_PROVIDER_unload(base);
+    }
+};
+
+EVP_CIPHER* fetch_cipher(const std::string& name) {
+    if (EVP_CIPHER* c = EVP_CIPHER_fetch(nullptr, name.c_str(), nullptr)) return c;
+    static const LegacyProviders providers;
+    return providers.legacy ? EVP_CIPHER_fetch(nullptr, name.c_str(), nullptr) : nullptr;
+}
+
 bool aead_open(const EVP_CIPHER* cipher, CipherMode mode, const std::vector<std::uint8_t>& key,
                const std::vector<std::uint8_t>& nonce, Bytes aad, Bytes ciphertext, Bytes tag,
                std::vector<std::uint8_t>& out) {
@@ -380,7 +399,7 @@ std::unique_ptr<RecordDecryptor> make_tls12_decryptor(const CipherSuiteInfo& sui
     }
     Owned<EVP_CIPHER> cipher;
     if (suite.mode != CipherMode::Null) {
-        cipher.reset(EVP_CIPHER_fetch(nullptr, suite.evp_cipher.c_str(), nullptr));
+        cipher.reset(fetch_cipher(suite.evp_cipher));
         if (!cipher) {
             error = "OpenSSL does not provide " + suite.evp_cipher + " here";
             return nullptr;
@@ -408,7 +427,7 @@ std::unique_ptr<RecordDecryptor> make_tls13_decryptor(const CipherSuiteInfo& sui
         error = "records of " + suite.name + " are not decrypted";
         return nullptr;
     }
-    Owned<EVP_CIPHER> cipher(EVP_CIPHER_fetch(nullptr, suite.evp_cipher.c_str(), nullptr));
+    Owned<EVP_CIPHER> cipher(fetch_cipher(suite.evp_cipher));
     if (!cipher) {
         error = "OpenSSL does not provide " + suite.evp_cipher + " here";
         return nullptr;

@@ -319,7 +319,8 @@ install_readme() {
 
 for c in "${CAPS[@]}"; do
     cp "$OUT/$c.pcap" "$DEST/"
-    if [ -s "$OUT/$c.keys" ]; then cp "$OUT/$c.keys" "$DEST/"; else rm -f "$DEST/$c.keys"; fi
+    # a key log without a secret (the handshake failed) is not kept
+    if grep -q '^[A-Z_0-9]* [0-9a-f]' "$OUT/$c.keys" 2>/dev/null; then cp "$OUT/$c.keys" "$DEST/"; else rm -f "$DEST/$c.keys"; fi
 done
 install_readme
 log "wrote ${#CAPS[@]} captures and their README.md section to $DEST"
