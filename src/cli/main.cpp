@@ -68,6 +68,7 @@ struct Options {
     std::size_t tcp_max_out_of_order = 0;
     std::size_t tcp_max_buffered = 0;
     std::size_t tcp_max_connections = 0;
+    std::size_t udp_max_conversations = 0;
 };
 
 bool use_color(const std::string& mode) {
@@ -98,7 +99,8 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     }
     FrameDissector dissector;
     dissector.set_interfaces(reader->interfaces());
-    dissector.set_limits(EngineLimits{o.tcp_max_out_of_order, o.tcp_max_buffered, o.tcp_max_connections});
+    dissector.set_limits(EngineLimits{o.tcp_max_out_of_order, o.tcp_max_buffered, o.tcp_max_connections,
+                                      o.udp_max_conversations});
     std::unique_ptr<FollowPrinter> follow;
     if (o.follow >= 0) {
         follow = make_follow_printer(stdout, static_cast<std::uint32_t>(o.follow), o.follow_format == "ascii");
@@ -179,6 +181,8 @@ int main(int argc, char** argv) {
                    "Bytes all TCP connections together may hold (default 256 MiB)");
     app.add_option("--tcp-max-connections", o.tcp_max_connections,
                    "TCP connections tracked at once before the least recently active are dropped (default 262144)");
+    app.add_option("--udp-max-conversations", o.udp_max_conversations,
+                   "UDP flows remembered at once before the least recently active are forgotten (default 262144)");
     app.add_option("-Y,--filter", o.select.filter,
                    "Show only packets that match this Wireshark-style display filter, e.g. "
                    "'tls.handshake.type == 1 && ip.addr == 10.0.0.0/8'");
