@@ -48,7 +48,7 @@ private:
                 colour = kDim;
         }
         if (colour) buffer_ += colour;
-        buffer_ += display_line(n);
+        append_terminal_text(buffer_, display_line(n));
         if (colour) buffer_ += kReset;
         buffer_.push_back('\n');
         for (std::int32_t c = n.first_child; c != kNoNode; c = tree.node(c).next_sibling)
