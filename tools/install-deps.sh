@@ -9,6 +9,7 @@ packages=(
   python3-jsonschema  # validates the JSON output against docs/*.schema.json
   time        # /usr/bin/time: peak memory in the adversarial tests
   clang       # the fuzz targets (libFuzzer)
+  libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for clang (only recommended by clang)
 )
 missing=()
 for p in "${packages[@]}"; do
