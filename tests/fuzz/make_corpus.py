@@ -207,8 +207,8 @@ class Corpus:
     def __init__(self, out, budget):
         self.out, self.budget, self.used = out, budget, {}
 
-    def add(self, target, name, data):
-        if not data or self.used.get(target, 0) + len(data) > self.budget:
+    def add(self, target, name, data, force=False):
+        if not data or (not force and self.used.get(target, 0) + len(data) > self.budget):
             return False
         d = self.out / target
         d.mkdir(parents=True, exist_ok=True)
@@ -281,7 +281,10 @@ def main():
             for msg in handshake_messages(stream):
                 # fuzz_handshake: config bit 0 = sent by the client, bit 2 = TLS 1.3.
                 config = (1 if side == 0 else 0) | (4 if tls13 and msg[0] != 1 else 0) | (8 if side == 1 else 0)
-                if msg[0] != 11:
+                if msg[0] == 22:
+                    # CertificateStatus (an OCSP response): always seeded, whatever the budget.
+                    corpus.add("fuzz_handshake", f"{stem}-{msg[0]}", bytes([config]) + msg, force=True)
+                elif msg[0] != 11:
                     corpus.add("fuzz_handshake", f"{stem}-{msg[0]}", bytes([config]) + msg)
                 else:
                     for i, der in enumerate(certificates(msg, tls13)):
