@@ -70,7 +70,8 @@ run_target() {
       return
     fi
   fi
-  local seeds=(tests/fuzz/corpus/"$t")
+  local seeds=()
+  [[ -d tests/fuzz/corpus/$t ]] && seeds+=(tests/fuzz/corpus/"$t")
   [[ -d $regressions ]] && seeds+=("$regressions")
   [[ $t == fuzz_capture || $t == fuzz_output ]] && seeds+=(captures)
   local dict=()

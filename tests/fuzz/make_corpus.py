@@ -236,6 +236,8 @@ def main():
         stem = path.stem
         # fuzz_capture: the first packets of each capture, as a small pcap.
         corpus.add("fuzz_capture", stem, pcap_file(link, packets[:6]))
+        # fuzz_output: the same, a little longer (its last byte also picks the modes).
+        corpus.add("fuzz_output", stem, pcap_file(link, packets[:10]))
         # fuzz_frame: a few frames of each link type, cut short now and then.
         if link in FRAME_LINK_TYPES:
             for i, (_, caplen, origlen, frame) in enumerate(packets[:40:7]):
