@@ -4,7 +4,7 @@
 #
 #   tools/fuzz.sh [SECONDS] [TARGET...]        e.g. tools/fuzz.sh 600 fuzz_x509 fuzz_dns
 #
-# Before fuzzing, every target runs its regression inputs (tests/fuzz/regressions/<target>/,
+# A target with a dictionary (tests/fuzz/<target>.dict) gets it. Before fuzzing, every target runs its regression inputs (tests/fuzz/regressions/<target>/,
 # inputs that once crashed it). Each target starts from the committed seeds
 # (tests/fuzz/corpus/<target>/, written by tests/fuzz/make_corpus.py; fuzz_capture also
 # gets the files in captures/) and keeps what it learns in the build directory, never in
@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 all_targets=(fuzz_capture fuzz_frame fuzz_ip_frames fuzz_tcp_reassembly fuzz_tls_stream
-             fuzz_handshake fuzz_x509 fuzz_dns fuzz_reassembly_diff)
+             fuzz_handshake fuzz_x509 fuzz_dns fuzz_reassembly_diff fuzz_filter fuzz_output fuzz_decrypt)
 seconds=60
 if [[ $# -gt 0 && $1 =~ ^[0-9]+$ ]]; then
   seconds=$1
@@ -70,11 +70,14 @@ run_target() {
       return
     fi
   fi
-  local seeds=(tests/fuzz/corpus/"$t")
+  local seeds=()
+  [[ -d tests/fuzz/corpus/$t ]] && seeds+=(tests/fuzz/corpus/"$t")
   [[ -d $regressions ]] && seeds+=("$regressions")
-  [[ $t == fuzz_capture ]] && seeds+=(captures)
+  [[ $t == fuzz_capture || $t == fuzz_output ]] && seeds+=(captures)
+  local dict=()
+  [[ -f tests/fuzz/$t.dict ]] && dict=(-dict="tests/fuzz/$t.dict")
   local rc=0 start=$SECONDS
-  "$bin" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss_limit" -print_final_stats=1 \
+  "$bin" "${dict[@]}" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss_limit" -print_final_stats=1 \
     -artifact_prefix="tests/fuzz/crashes/$t-" "$corpus" "${seeds[@]}" >>"$log" 2>&1 || rc=$?
   local elapsed=$((SECONDS - start)) last execs rate
   last=$(grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -1 || true)

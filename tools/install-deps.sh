@@ -13,6 +13,7 @@ packages=(
   chromium    # the --html browser test (headless, DevTools protocol)
   jq          # the jq examples in docs/teaching.md, re-run by its ctest
   sqlite3     # the SQLite recipe test (docs/scaling.md)
+  libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for clang (only recommended by clang)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes hostile captures for the adversarial regression tests (tests/adversarial/run.sh).
 
-    tools/make-adversarial-captures.py OUTDIR [--syns N] [--udp-flows N]
+    tools/make-adversarial-captures.py OUTDIR [--syns N] [--udp-flows N] [--big-syns N]
 
 Every file is built byte by byte with struct (no scapy), so the tests need nothing but
 python3. Nothing here is committed: run.sh writes them into a temporary directory at
@@ -9,6 +9,7 @@ test time (the floods are megabytes). Each capture and what it attacks:
 
   syn-flood.pcap.gz           N SYNs (default 300000), each from a new address/port to
                               port 443: connection table growth (--tcp-max-connections)
+  syn-flood-big.pcap.gz       the same with --big-syns N SYNs (the test uses a million)
   udp-flood.pcap.gz           N UDP datagrams, each a new flow: the UDP conversation table
   fragment-flood.pcap.gz      20000 IPv4 first-fragments of different datagrams whose
                               last byte is at 65527: fragment buffers (32 MiB, 4096 datagrams)
@@ -27,6 +28,11 @@ test time (the floods are megabytes). Each capture and what it attacks:
                               swallowed the rest of the stream)
   tls-sni-invalid-utf8.pcap   a Client Hello whose server name and ALPN are not UTF-8
                               (once aborted --sessions and --json)
+  tls-control-chars.pcap      terminal control characters in a server name, an ALPN
+                              protocol and a DNS query name (shown escaped: \x1b, \a)
+  tls-ocsp-malformed.pcap     CertificateStatus messages: a revoked OCSP status with its
+                              reason, then responses with lying lengths, a bad time,
+                              garbage, a wrong certStatus tag
   cut-mid-header.pcap         the last packet record ends inside its 16-byte header
   cut-mid-data.pcap           the last packet record ends inside its data
   cut-mid-block.pcapng        the last pcapng block ends inside its body
@@ -305,6 +311,59 @@ def tls_sni_invalid_utf8(path):
     w.close()
 
 
+def tls_control_chars(path):
+    # Terminal control characters in a server name, an ALPN protocol and a DNS name: the
+    # tree and the summary must show them escaped (\x1b, \a), never raw.
+    w = PcapWriter(path)
+    conn = TcpConnection(w)
+    conn.send(0, record(22, client_hello(sni=b"ev\x07il\x1b[2J.test", alpn=(b"h2\r\n", b"x\\y"))))
+    conn.send(1, record(22, server_hello()))
+    conn.close()
+    query = struct.pack("!HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\x06bad\x1b[0\x04te\x08t\x00" + struct.pack("!HH", 1, 1)
+    w.packet(udp((10, 0, 0, 1), (10, 0, 0, 53), 33333, 53, query))
+    w.close()
+
+
+def ocsp_response(cert_status=b"\x80\x00", produced=b"20261127052514Z"):
+    """A DER OCSPResponse with one SingleResponse (no signature check is possible)."""
+    def tlv(tag, body):
+        n = len(body)
+        if n < 128:
+            length = bytes([n])
+        else:
+            b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+            length = bytes([0x80 | len(b)]) + b
+        return bytes([tag]) + length + body
+    sha1 = tlv(0x30, tlv(0x06, bytes.fromhex("2b0e03021a")) + b"\x05\x00")
+    cert_id = tlv(0x30, sha1 + tlv(0x04, b"\x11" * 20) + tlv(0x04, b"\x22" * 20) + tlv(0x02, b"\x30\x03"))
+    single = tlv(0x30, cert_id + cert_status + tlv(0x18, b"20261127052514Z") +
+                 tlv(0xA0, tlv(0x18, b"20261204052514Z")))
+    tbs = tlv(0x30, tlv(0xA2, tlv(0x04, b"\x33" * 20)) + tlv(0x18, produced) + tlv(0x30, single))
+    sig_alg = tlv(0x30, tlv(0x06, bytes.fromhex("2a864886f70d01010b")) + b"\x05\x00")
+    basic = tlv(0x30, tbs + sig_alg + tlv(0x03, b"\x00" + b"\x44" * 64))
+    rb = tlv(0x30, tlv(0x06, bytes.fromhex("2b0601050507300101")) + tlv(0x04, basic))
+    return tlv(0x30, tlv(0x0A, b"\x00") + tlv(0xA0, rb))
+
+
+def tls_ocsp_malformed(path):
+    # CertificateStatus messages: a revoked status with its reason, then OCSP responses
+    # that lie: a length past the end, a bad time, garbage, a wrong certStatus tag.
+    w = PcapWriter(path)
+    conn = TcpConnection(w)
+    conn.send(0, record(22, client_hello()))
+    revoked = b"\xa1" + bytes([17 + 5]) + b"\x18\x0f20261120000000Z" + b"\xa0\x03\x0a\x01\x01"
+    bodies = [ocsp_response(cert_status=revoked), ocsp_response()[:-10],
+              ocsp_response(produced=b"2026XX27052514Z"), b"\x30\x84\xff\xff\xff\xff" + b"\x00" * 8,
+              ocsp_response(cert_status=b"\x85\x00"), b"\x30\x03\x0a\x01\x06"]
+    msgs = record(22, server_hello())
+    for body in bodies:
+        status = b"\x01" + len(body).to_bytes(3, "big") + body
+        msgs += record(22, handshake(22, status))
+    conn.send(1, msgs)
+    conn.close()
+    w.close()
+
+
 def cut_captures(outdir):
     w = PcapWriter(outdir / "cut-mid-header.pcap")
     conn = TcpConnection(w, sport=8080)
@@ -333,10 +392,14 @@ def main():
     ap.add_argument("outdir", type=Path)
     ap.add_argument("--syns", type=int, default=300_000, help="SYNs in syn-flood.pcap.gz (default 300000)")
     ap.add_argument("--udp-flows", type=int, default=300_000, help="datagrams in udp-flood.pcap.gz (default 300000)")
+    ap.add_argument("--big-syns", type=int, default=0,
+                    help="also write syn-flood-big.pcap.gz with this many SYNs (default: none)")
     args = ap.parse_args()
     out = args.outdir
     out.mkdir(parents=True, exist_ok=True)
     syn_flood(out / "syn-flood.pcap.gz", args.syns)
+    if args.big_syns:
+        syn_flood(out / "syn-flood-big.pcap.gz", args.big_syns)
     udp_flood(out / "udp-flood.pcap.gz", args.udp_flows)
     fragment_flood(out / "fragment-flood.pcap.gz")
     tls_16mb_record(out / "tls-16mb-record.pcap")
@@ -346,6 +409,8 @@ def main():
     tcp_overlap_buffered(out / "tcp-overlap-buffered.pcap")
     tls_junk_split(out / "tls-junk-split.pcap")
     tls_sni_invalid_utf8(out / "tls-sni-invalid-utf8.pcap")
+    tls_control_chars(out / "tls-control-chars.pcap")
+    tls_ocsp_malformed(out / "tls-ocsp-malformed.pcap")
     cut_captures(out)
     for p in sorted(out.iterdir()):
         print(f"{p.name}: {p.stat().st_size} bytes", file=sys.stderr)

@@ -14,7 +14,7 @@ if [[ ${TLSDISSECT_SKIP_SANITIZERS:-0} != 1 ]]; then
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure)
 fi
 # Optional: every fuzz target (tests/fuzz/, clang + libFuzzer) for this many seconds each,
-# after its regression inputs. Off unless TLSDISSECT_FUZZ_SECONDS is set.
+# after its regression inputs. Off unless TLSDISSECT_FUZZ_SECONDS is set (.ci/run sets 25).
 if [[ ${TLSDISSECT_FUZZ_SECONDS:-0} -gt 0 ]]; then
   JOBS=$jobs bash tools/fuzz.sh "$TLSDISSECT_FUZZ_SECONDS"
 fi

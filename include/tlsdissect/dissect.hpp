@@ -65,6 +65,7 @@ struct EngineLimits {
     std::size_t tcp_max_out_of_order_bytes = 0;  // 0: keep the default
     std::size_t tcp_max_total_buffered_bytes = 0;
     std::size_t tcp_max_connections = 0;
+    std::size_t udp_max_conversations = 0;
 };
 
 class FrameDissector {

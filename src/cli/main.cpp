@@ -91,6 +91,7 @@ struct Options {
     std::shared_ptr<const TrustStore> trust_store;   // loaded from `roots`
     TeachingOptions teach;
     bool quiet = false;
+    std::size_t udp_max_conversations = 0;
 };
 
 bool use_color(const std::string& mode) {
@@ -142,7 +143,8 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     };
     take_embedded_secrets();
     dissector.set_key_log(&keys);
-    dissector.set_limits(EngineLimits{o.tcp_max_out_of_order, o.tcp_max_buffered, o.tcp_max_connections});
+    dissector.set_limits(EngineLimits{o.tcp_max_out_of_order, o.tcp_max_buffered, o.tcp_max_connections,
+                                      o.udp_max_conversations});
     dissector.set_tls_verify(TlsVerifyOptions{o.trust_store, o.sessions});
     printer.attach(dissector);
     dissector.set_audit(audit);
@@ -245,6 +247,8 @@ int main(int argc, char** argv) {
                    "Decrypt TLS with this NSS key log file (SSLKEYLOGFILE format); repeat for more. "
                    "Secrets embedded in pcapng files are used too")
         ->allow_extra_args(false);
+    app.add_option("--udp-max-conversations", o.udp_max_conversations,
+                   "UDP flows remembered at once before the least recently active are forgotten (default 262144)");
     app.add_option("-Y,--filter", o.select.filter,
                    "Show only packets that match this Wireshark-style display filter, e.g. "
                    "'tls.handshake.type == 1 && ip.addr == 10.0.0.0/8'");

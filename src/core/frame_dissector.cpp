@@ -136,6 +136,7 @@ void FrameDissector::set_limits(const EngineLimits& limits) {
     if (limits.tcp_max_total_buffered_bytes)
         state_->tcp_limits.max_total_buffered_bytes = limits.tcp_max_total_buffered_bytes;
     if (limits.tcp_max_connections) state_->tcp.set_max_connections(limits.tcp_max_connections);
+    if (limits.udp_max_conversations) state_->udp.set_max_conversations(limits.udp_max_conversations);
 }
 
 void FrameDissector::set_tls_verify(const TlsVerifyOptions& options) {
@@ -180,6 +181,7 @@ void FrameDissector::expire_connections(std::int64_t now_ns) {
     EngineState& s = *state_;
     PacketContext ctx{FrameInfo{}, NodeRef{}, nullptr, s.tcp, s.udp, s.fragments, s.services, {}, {}, {}, 0};
     s.tcp.expire(now_ns, [&](TcpConversation& conv) { close_tcp_conversation(conv, ctx); });
+    s.udp.expire();
 }
 
 void FrameDissector::finish() {

@@ -72,8 +72,7 @@ constexpr FieldDef kExtraneous{"dns.extraneous.data", "Extraneous Data Bytes", F
 constexpr FieldDef kExtraneousNote{"dns.extraneous", "Extraneous data", FieldType::Expert, Base::None, {}, 0, 0, {},
                                    Severity::Warn};
 
-constexpr std::uint16_t kFlagQr = 0x8000, kFlagAa = 0x0400, kFlagTc = 0x0200, kFlagRd = 0x0100, kFlagRa = 0x0080,
-                        kFlagZBit = 0x0040, kFlagAd = 0x0020, kFlagCd = 0x0010;
+constexpr std::uint16_t kFlagQr = 0x8000, kFlagZBit = 0x0040, kFlagAd = 0x0020;
 constexpr std::uint16_t kClassTopBit = 0x8000;  // mDNS: QU in questions, cache flush in records
 
 struct Parse {

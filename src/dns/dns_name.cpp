@@ -20,8 +20,13 @@ std::size_t message_size(const ByteReader& message) {
 
 void append_escaped(std::string& out, std::uint8_t c) {
     switch (c) {
+        // tshark's names for these (format_text); the other controls in octal.
+        case '\a': out += "\\a"; return;
+        case '\b': out += "\\b"; return;
         case '\t': out += "\\t"; return;
         case '\n': out += "\\n"; return;
+        case '\v': out += "\\v"; return;
+        case '\f': out += "\\f"; return;
         case '\r': out += "\\r"; return;
         default: break;
     }

@@ -41,11 +41,16 @@ FragmentResult IpFragmentReassembler::add(const FragmentKey& key, std::uint64_t 
     p.last_ts = ts_ns;
 
     if (!more_fragments) {
-        if (p.total >= 0 && static_cast<std::size_t>(p.total) != end)
+        if (p.total >= 0 && static_cast<std::size_t>(p.total) != end) {
             result.anomaly = "two last fragments disagree on the datagram length (" +
                              std::to_string(p.total) + " and " + std::to_string(end) + " bytes)";
-        else
+        } else if (p.total < 0) {
             p.total = static_cast<std::int64_t>(end);
+            // Counted once, when the length becomes known; then kept up to date below.
+            p.have_below_total = static_cast<std::size_t>(
+                std::count(p.have.begin(), p.have.begin() + static_cast<std::ptrdiff_t>(std::min(p.have.size(), end)),
+                           true));
+        }
     }
     if (p.bytes.size() < end) {
         buffered_bytes_ += end - p.bytes.size();
@@ -61,14 +66,14 @@ FragmentResult IpFragmentReassembler::add(const FragmentKey& key, std::uint64_t 
         }
         p.bytes[at] = data[i];
         p.have[at] = true;
+        if (p.total >= 0 && at < static_cast<std::size_t>(p.total)) ++p.have_below_total;
     }
     if (conflicts)
         result.anomaly = "fragment overlaps earlier data with " + std::to_string(conflicts) +
                          " different bytes; the earlier bytes are kept";
     p.pieces.push_back(FragmentPiece{frame, offset, static_cast<std::uint32_t>(data.size())});
 
-    if (p.total >= 0 && p.bytes.size() >= static_cast<std::size_t>(p.total) &&
-        std::all_of(p.have.begin(), p.have.begin() + p.total, [](bool b) { return b; })) {
+    if (p.total >= 0 && p.have_below_total == static_cast<std::size_t>(p.total)) {
         result.state = FragmentResult::State::Complete;
         result.datagram.assign(p.bytes.begin(), p.bytes.begin() + p.total);
         result.pieces = std::move(p.pieces);

@@ -59,6 +59,8 @@ private:
         std::int64_t first_ts = 0;
         std::int64_t last_ts = 0;
         std::int64_t total = -1;  // known once the last fragment arrived
+        // Bytes of [0, total) received, so that completeness is known without a scan.
+        std::size_t have_below_total = 0;
     };
     void expire(std::int64_t now_ns);
     void drop(std::map<FragmentKey, Pending>::iterator it);

@@ -83,6 +83,67 @@ std::string bit_prefix(const Node& n) {
 
 }  // namespace
 
+void append_terminal_text(std::string& out, std::string_view text) {
+    static constexpr char kLetters[] = "abtnvfr";  // 0x07..0x0d
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    while (i < n) {
+        // Printable ASCII is the common case: copy a run of it at once.
+        std::size_t j = i;
+        while (j < n && p[j] >= 0x20 && p[j] < 0x7f) ++j;
+        out.append(text.data() + i, j - i);
+        if (j == n) break;
+        i = j;
+        const unsigned char c = p[i];
+        if (c < 0x20 || c == 0x7f) {
+            out.push_back('\\');
+            if (c >= 0x07 && c <= 0x0d) {
+                out.push_back(kLetters[c - 0x07]);
+            } else {
+                out.push_back(static_cast<char>('0' + (c >> 6)));
+                out.push_back(static_cast<char>('0' + ((c >> 3) & 7)));
+                out.push_back(static_cast<char>('0' + (c & 7)));
+            }
+            ++i;
+            continue;
+        }
+        // A UTF-8 sequence (RFC 3629): its length from the lead byte, continuation bytes
+        // 10xxxxxx, no overlong forms, no surrogates, nothing past U+10FFFF.
+        std::size_t len = 0;
+        std::uint32_t cp = 0, min = 0;
+        if (c >= 0xc2 && c <= 0xdf) {
+            len = 2, cp = c & 0x1fu, min = 0x80;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            len = 3, cp = c & 0x0fu, min = 0x800;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            len = 4, cp = c & 0x07u, min = 0x10000;
+        }
+        bool ok = len != 0 && i + len <= n;
+        for (std::size_t k = 1; ok && k < len; ++k) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                ok = false;
+            else
+                cp = cp << 6 | (p[i + k] & 0x3fu);
+        }
+        ok = ok && cp >= min && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
+        if (!ok) {
+            out += "\xef\xbf\xbd";  // U+FFFD for the one bad byte; resynchronise after it
+            ++i;
+            continue;
+        }
+        if (cp >= 0x80 && cp <= 0x9f) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            out += "\\u00";
+            out.push_back(kHex[cp >> 4]);
+            out.push_back(kHex[cp & 15]);
+        } else {
+            out.append(text.data() + i, len);
+        }
+        i += len;
+    }
+}
+
 std::string display_line(const Node& n) {
     if (!n.def) return {};
     std::string line;

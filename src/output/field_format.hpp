@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "tlsdissect/field.hpp"
 
@@ -13,5 +14,12 @@ namespace tlsdissect {
 std::string display_line(const Node& node);
 // The value alone, as `tshark -T fields -e NAME` prints it.
 std::string field_value(const Node& node);
+
+// Appends `text` for a terminal, the way tshark 4.0 shows strings from a packet: control
+// characters escaped (\a \b \t \n \v \f \r by name, the others in octal: ESC is
+// \033, DEL \177), C1 controls as \u0080..\u009f, invalid UTF-8 as U+FFFD. A server
+// name or a DNS name can then never move the cursor, clear the screen or recolour the
+// terminal. For the tree and the summary line; JSON escapes by itself, -e prints raw.
+void append_terminal_text(std::string& out, std::string_view text);
 
 }  // namespace tlsdissect

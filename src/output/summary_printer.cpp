@@ -25,15 +25,15 @@ public:
         if (!nanosecond_) t.resize(t.size() - 3);  // microsecond captures: 6 decimals
         line.append(t.size() < 11 ? 12 - t.size() : 1, ' ');
         line += t + " ";
-        line += c->source;
+        append_terminal_text(line, c->source);
         line += " \xe2\x86\x92 ";
-        line += c->destination;
+        append_terminal_text(line, c->destination);
         line += " ";
         if (color_) line += "\x1b[1m";
         line += c->protocol;
         if (color_) line += "\x1b[0m";
         line += " " + std::to_string(frame.original_length) + " ";
-        line += c->info;
+        append_terminal_text(line, c->info);
         line.push_back('\n');
         if (hex_ && tree) {
             append_hex_dump(line, *tree);

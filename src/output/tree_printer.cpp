@@ -51,7 +51,7 @@ private:
                 colour = kDim;
         }
         if (colour) buffer_ += colour;
-        buffer_ += display_line(n);
+        append_terminal_text(buffer_, display_line(n));
         if (colour) buffer_ += kReset;
         buffer_.push_back('\n');
         if (notes_ && !(*notes_)[static_cast<std::size_t>(id)].empty()) {

@@ -185,4 +185,9 @@ void dissect_extensions(ByteReader block, NodeRef parent, std::uint8_t handshake
 // certificate extension 1.3.6.1.4.1.11129.2.4.2.
 void dissect_sct_list(ByteReader& list, NodeRef parent);
 
+// The body of a CertificateStatus (RFC 6066 section 8), as the handshake message of that
+// name or a TLS 1.3 certificate entry's status_request extension carries it: the status
+// type, then for OCSP the response's length and the response dissected (ocsp.*).
+void dissect_certificate_status(ByteReader& r, NodeRef parent);
+
 }  // namespace tlsdissect

@@ -35,7 +35,6 @@ constexpr FieldDef kAlpnStrLen{"tls.handshake.extensions_alpn_str_len", "ALPN st
 constexpr FieldDef kAlpnStr{"tls.handshake.extensions_alpn_str", "ALPN Next Protocol", FieldType::String};
 constexpr FieldDef kVersionsLen{"tls.handshake.extensions.supported_versions_len", "Supported Versions length", FieldType::UInt, Base::Dec, {}, 0, 8};
 constexpr FieldDef kVersion{"tls.handshake.extensions.supported_version", "Supported Version", FieldType::UInt, Base::Hex, {}, 0, 16};
-constexpr FieldDef kKeyShare{"tls.handshake.extensions_key_share", "Key Share extension", FieldType::None};
 constexpr FieldDef kKeyShareLen{"tls.handshake.extensions_key_share_client_length", "Client Key Share Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kKeyShareEntry{"tls.handshake.extensions_key_share_entry", "Key Share Entry", FieldType::None};
 constexpr FieldDef kKeyShareGroup{"tls.handshake.extensions_key_share_group", "Group", FieldType::UInt, Base::Dec, {}, 0, 16};
@@ -294,6 +293,11 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
         case 5:
             // struct { CertificateStatusType status_type; OCSPStatusRequest request; }  (empty from servers)
             if (r.empty()) break;
+            // RFC 8446 section 4.4.2.1: in a TLS 1.3 certificate entry, a CertificateStatus.
+            if (hs_type == kCertificate) {
+                dissect_certificate_status(r, ext);
+                break;
+            }
             if (auto t = r.u8()) ext.add(kStatusType, std::uint64_t(*t), r.offset() - 1, 1);
             if (auto ids = r.u16_prefixed()) ext.add(kStatusResponders, std::uint64_t(ids->reported_remaining()), ids->offset() - 2, 2);
             if (auto exts = r.u16_prefixed()) ext.add(kStatusExts, std::uint64_t(exts->reported_remaining()), exts->offset() - 2, 2);

@@ -22,8 +22,6 @@ constexpr FieldDef kHsVersion{"tls.handshake.version", "Version", FieldType::UIn
 constexpr FieldDef kRandom{"tls.handshake.random", "Random", FieldType::Bytes};
 constexpr FieldDef kSessionIdLen{"tls.handshake.session_id_length", "Session ID Length", FieldType::UInt, Base::Dec, {}, 0, 8};
 constexpr FieldDef kSessionId{"tls.handshake.session_id", "Session ID", FieldType::Bytes};
-constexpr FieldDef kCookieLen{"tls.handshake.cookie_length", "Cookie Length", FieldType::UInt, Base::Dec, {}, 0, 8};
-constexpr FieldDef kCookie{"tls.handshake.cookie", "Cookie", FieldType::Bytes};
 constexpr FieldDef kSuitesLen{"tls.handshake.cipher_suites_length", "Cipher Suites Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kSuites{"tls.handshake.ciphersuites", "Cipher Suites", FieldType::None};
 constexpr FieldDef kSuite{"tls.handshake.ciphersuite", "Cipher Suite", FieldType::UInt, Base::Hex, {}, 0, 16};
@@ -724,13 +722,9 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
             body.take_rest();
             break;
         }
-        case kCertificateStatus: {
-            // RFC 6066 section 8: struct { CertificateStatusType status_type; select (status_type) {
-            //   case ocsp: OCSPResponse; } response; }  opaque OCSPResponse<1..2^24-1>;
-            if (auto t = body.u8()) hs.add(kCertStatusType, std::uint64_t(*t), body.offset() - 1, 1);
-            opaque(body, 3, hs, kCertStatusLen, kOcspResponse, "OCSP response");
+        case kCertificateStatus:
+            dissect_certificate_status(body, hs);
             break;
-        }
         case kKeyUpdate:
             if (auto u = body.u8()) hs.add(kKeyUpdateRequest, std::uint64_t(*u), body.offset() - 1, 1);
             break;
@@ -760,6 +754,35 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
     if (*type == kServerHello) facts.server_hello.frame = ctx.frame.number;
     if (!info.empty()) info += ", ";
     info += name;
+}
+
+// RFC 6066 section 8: struct { CertificateStatusType status_type; select (status_type) {
+//   case ocsp: OCSPResponse; } response; }  opaque OCSPResponse<1..2^24-1>;
+// (RFC 6961's ocsp_multi, type 2, holds a list of them: shown as bytes.)
+void dissect_certificate_status(ByteReader& r, NodeRef parent) {
+    auto type = r.u8();
+    if (!type) {
+        parent.short_read(r, "certificate status type");
+        return;
+    }
+    parent.add(kCertStatusType, std::uint64_t(*type), r.offset() - 1, 1);
+    if (*type != 1) {
+        opaque(r, 3, parent, kCertStatusLen, kOcspResponse, "OCSP response");
+        return;
+    }
+    const std::size_t at = r.offset();
+    auto response = r.u24_prefixed();
+    if (!response) {
+        parent.short_read(r, "OCSP response");
+        r.take_rest();
+        return;
+    }
+    parent.add(kCertStatusLen, std::uint64_t(response->reported_remaining()), at, 3);
+    if (!parent) return;
+    Bytes b = response->rest();
+    NodeRef node = parent.add(kOcspResponse, bytes_of(b), response->offset(), response->reported_remaining());
+    const std::string summary = dissect_ocsp_response(*response, node);
+    node.set_text(summary.empty() ? std::string("OCSP Response") : "OCSP Response: " + summary);
 }
 
 }  // namespace tlsdissect

@@ -49,6 +49,12 @@ CertificateSummary dissect_x509_certificate(ByteReader der, NodeRef parent);
 // "DV (domain validated)", "OV (organization validated)", "IV (individual validated)",
 // "EV (extended validation)", joined by ", " (strongest first); empty when none.
 std::string cabf_validation_level(const std::vector<std::string>& policy_oids);
+// Dissects a DER-encoded OCSPResponse (RFC 6960 section 4.2.1), as a CertificateStatus
+// message (RFC 6066 section 8) or a TLS 1.3 certificate entry's status_request extension
+// carries it, into `parent` with Wireshark's ocsp.* field names and byte offsets. Returns
+// OpenSSL's reading in one line ("successful, 1 item: good"), empty when OpenSSL cannot
+// decode it (then `parent` has a [Malformed: ...] node) or the bytes were cut short.
+std::string dissect_ocsp_response(ByteReader der, NodeRef parent);
 
 // "CN=www.example.test ← CN=Intermediate CA, valid until 2027-01-01" style one-liner.
 std::string certificate_one_line(const CertificateSummary& s);

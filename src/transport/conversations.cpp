@@ -72,4 +72,20 @@ UdpConversation& UdpConversationTable::find(const NetAddress& src, std::uint16_t
     return it->second;
 }
 
+void UdpConversationTable::expire() {
+    if (table_.size() <= max_conversations_) return;
+    // Iterators, not keys: 16 bytes per flow for the sort (erasing one element of an
+    // unordered_map leaves the other iterators valid).
+    std::vector<std::pair<std::int64_t, decltype(table_)::iterator>> by_age;
+    by_age.reserve(table_.size());
+    for (auto it = table_.begin(); it != table_.end(); ++it) by_age.emplace_back(it->second.last_ts_ns, it);
+    const std::size_t drop = table_.size() - max_conversations_ + max_conversations_ / 10;
+    std::nth_element(by_age.begin(), by_age.begin() + static_cast<long>(drop - 1), by_age.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 0; i < drop; ++i) table_.erase(by_age[i].second);
+    by_age = {};
+    // Give the freed buckets back: a flood must not leave its peak allocated.
+    table_.rehash(0);
+}
+
 }  // namespace tlsdissect

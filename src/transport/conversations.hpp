@@ -131,14 +131,29 @@ struct UdpConversation {
     std::int64_t last_ts_ns = 0;
 };
 
+// UDP flows remembered at once (about 130 bytes each). Beyond it the least recently
+// active tenth are forgotten, like TCP connections beyond kDefaultMaxConnections: a
+// later datagram of a forgotten flow starts a new udp.stream. There is no idle timeout,
+// so udp.stream numbers stay tshark's (which never forgets a flow) below the limit.
+inline constexpr std::size_t kDefaultMaxUdpConversations = 262'144;
+
 class UdpConversationTable {
 public:
+    explicit UdpConversationTable(std::size_t max_conversations = kDefaultMaxUdpConversations)
+        : max_conversations_(max_conversations) {}
     UdpConversation& find(const NetAddress& src, std::uint16_t src_port, const NetAddress& dst,
                           std::uint16_t dst_port, std::int64_t ts_ns);
+    std::size_t open() const { return table_.size(); }
+    std::uint32_t streams() const { return next_stream_; }
+    // Forgets the least recently active flows beyond the limit. References returned by
+    // find() are invalid afterwards.
+    void expire();
+    void set_max_conversations(std::size_t n) { max_conversations_ = n; }
 
 private:
     std::unordered_map<ConversationKey, UdpConversation, ConversationKeyHash> table_;
     std::uint32_t next_stream_ = 0;
+    std::size_t max_conversations_;
 };
 
 }  // namespace tlsdissect

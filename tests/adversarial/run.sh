@@ -12,7 +12,8 @@
 #
 # Usage: TLSDISSECT=path/to/tlsdissect run.sh SOURCE_DIR
 # ADVERSARIAL_SYNS / ADVERSARIAL_UDP_FLOWS change the flood sizes (default 300000, and
-# 100000 for a sanitizer build).
+# 100000 for a sanitizer build); ADVERSARIAL_BIG_SYNS the million-SYN run (0: none; the
+# default in a sanitizer build).
 set -u
 src=$1
 tool=${TLSDISSECT:?}
@@ -29,14 +30,16 @@ if ldd "$tool" 2>/dev/null | grep -q 'libasan' || grep -qa 'AddressSanitizer' "$
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}:quarantine_size_mb=16
 fi
 if [[ $sanitized -eq 1 ]]; then
-    flood=100000 syn_rss_default=600 syn_rss_limited=300 fragment_rss=300 udp_rss=600
+    big=0 flood=100000 syn_rss_default=600 syn_rss_limited=300 fragment_rss=300 udp_rss=600 udp_rss_limited=300
 else
-    flood=300000 syn_rss_default=200 syn_rss_limited=48 fragment_rss=80 udp_rss=200
+    big=1000000 flood=300000 syn_rss_default=200 syn_rss_limited=48 fragment_rss=80 udp_rss=80 udp_rss_limited=32
 fi
 syns=${ADVERSARIAL_SYNS:-$flood}
+big_syns=${ADVERSARIAL_BIG_SYNS:-$big}
 udp_flows=${ADVERSARIAL_UDP_FLOWS:-$flood}
 
-if ! python3 "$src/tools/make-adversarial-captures.py" "$tmp" --syns "$syns" --udp-flows "$udp_flows" 2>"$tmp/gen.log"; then
+if ! python3 "$src/tools/make-adversarial-captures.py" "$tmp" --syns "$syns" --udp-flows "$udp_flows" \
+        --big-syns "$big_syns" 2>"$tmp/gen.log"; then
     cat "$tmp/gen.log"
     echo "FAIL: could not generate the captures"
     exit 1
@@ -169,6 +172,33 @@ expect junk "bytes before this record are not a TLS record and were skipped"
 modes bad-utf8 tls-sni-invalid-utf8.pcap 0
 if run bad-utf8-json 0 -- --json "$tmp/tls-sni-invalid-utf8.pcap" 2>/dev/null; then json_ok bad-utf8-json; fi
 
+# Terminal control characters in a server name, an ALPN protocol and a DNS name: escaped
+# in the tree and the summary as tshark 4.0 shows them, never written raw.
+modes ctrl tls-control-chars.pcap 0
+expect ctrl 'Server Name: ev\ail\033[2J.test'
+expect ctrl 'ALPN Next Protocol: h2\r\n'
+expect ctrl 'Name: bad\033[0.te\bt'
+expect ctrl-s 'bad\033[0.te\bt'
+for out in ctrl ctrl-s; do
+    if tr -d '\t\n' <"$tmp/$out.out" | LC_ALL=C grep -q '[[:cntrl:]]'; then
+        fail "$out: a control character reached the output raw"
+    else
+        passed=$((passed + 1))
+    fi
+done
+if run ctrl-json 0 -- --json "$tmp/tls-control-chars.pcap"; then json_ok ctrl-json; fi
+
+# OCSP responses in CertificateStatus messages: a revoked status is dissected, lying ones
+# are [Malformed] and the messages after them are still dissected.
+modes ocsp tls-ocsp-malformed.pcap 0
+expect ocsp "OCSP Response: successful, 1 item: revoked (keyCompromise)"
+expect ocsp "revocationReason: keyCompromise (1)"
+expect ocsp "[Malformed: producedAt: invalid GeneralizedTime"
+expect ocsp "[Malformed: certStatus: expected [0], [1] or [2], found [5]]"
+expect ocsp "responseStatus: unauthorized (6)"
+[[ $(grep -c "^ *Handshake Protocol: Certificate Status$" "$tmp/ocsp.out") -eq 6 ]] && passed=$((passed + 1)) ||
+    fail "ocsp: not every Certificate Status message dissected"
+
 # Files that end in the middle of a packet: the packets before are shown, then exit 6.
 modes cut-header cut-mid-header.pcap 6
 expect cut-header "Frame 4:"
@@ -195,14 +225,26 @@ rss_below syn-flood-sessions "$syn_rss_limited"
 out_to=/dev/null run syn-flood-tree 0 -- --color=never --tcp-max-connections 10000 "$tmp/syn-flood.pcap.gz"
 rss_below syn-flood-tree "$syn_rss_limited"
 
+# A million SYNs to distinct address/port pairs (not in the sanitizer build, whose
+# shadow memory would measure ASan): the connection table stays at its limit, so memory
+# is that of the 300000-SYN run.
+if [[ $big_syns -gt 0 ]]; then
+    if out_to=/dev/null run syn-flood-big 0 -- -s "$tmp/syn-flood-big.pcap.gz"; then
+        rss_below syn-flood-big "$syn_rss_default"
+    fi
+fi
+
 # First fragments of 20000 datagrams, each with its last byte at 65535: at most 4096
 # datagrams and 32 MiB are buffered.
 run fragment-flood 0 -- -s "$tmp/fragment-flood.pcap.gz"
 rss_below fragment-flood "$fragment_rss"
 
-# A new UDP flow in every datagram.
+# A new UDP flow in every datagram: flows are remembered up to --udp-max-conversations
+# (default 262144), the least recently active forgotten beyond it.
 run udp-flood 0 -- -s "$tmp/udp-flood.pcap.gz"
 rss_below udp-flood "$udp_rss"
+run udp-flood-limited 0 -- -s --udp-max-conversations 10000 "$tmp/udp-flood.pcap.gz"
+rss_below udp-flood-limited "$udp_rss_limited"
 
 echo "adversarial: $passed checks passed, $failed failed"
 [[ $failed -eq 0 ]]

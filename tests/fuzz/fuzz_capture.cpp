@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FrameDissector dissector;
     dissector.set_interfaces(reader->interfaces());
     // Small limits, so that the limit paths run on small inputs too.
-    dissector.set_limits(EngineLimits{4096, 64u << 10, 64});
+    dissector.set_limits(EngineLimits{4096, 64u << 10, 64, 64});
     auto tree_printer = make_tree_printer(fuzz::null_output(), TreeOptions{false, true});
     auto summary_printer = make_summary_printer(fuzz::null_output(), false, false);
     auto sessions = make_sessions_printer(fuzz::null_output(), false, dissector.dns_transactions());

@@ -22,7 +22,7 @@ constexpr int kMaxFrames = 2048;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     fuzz::InputCursor in(data, size);
     FrameDissector dissector;
-    dissector.set_limits(EngineLimits{2048, 16u << 10, 16});
+    dissector.set_limits(EngineLimits{2048, 16u << 10, 16, 16});
     Tree tree;
     PacketColumns columns;
     std::int64_t ts = 1'700'000'000'000'000'000;

@@ -24,6 +24,22 @@ ROOT = Path(__file__).resolve().parents[2]
 # The link-type order of fuzz_frame.cpp's selector byte.
 FRAME_LINK_TYPES = [0, 1, 101, 108, 113, 228, 229, 276]
 
+# fuzz_filter seeds: display filters in the forms the user guide and the unit tests use.
+FILTER_SEEDS = [
+    "tls.handshake.type == 1",
+    "tls.handshake.type in {1, 2} || dns.flags.response == 1",
+    "ip.addr == 10.0.0.0/8 and not (tcp.port in {80, 443, 8000..8080} || dns)",
+    'tls.handshake.extensions_server_name matches r"\\.example\\.(com|org)$"',
+    'tls.handshake.extensions_server_name contains "exa" && tcp.len > 0',
+    "ipv6.addr == ::1 or eth.src == 00:11:22:33:44:55",
+    "tcp.flags.syn == 1 && tcp.analysis.retransmission",
+    "tls.handshake.ciphersuite == 0xc02f and frame.number >= 3",
+    "dns.qry.name != \"a.example\" && udp",
+    "tcp.payload[0:2] == 16:03 || frame.time_relative > 1.5",
+    "!(tls) and _ws.malformed",
+    "16,18-28,40-",
+]
+
 
 def read_pcap(path):
     """(link_type, [(ts_ns, caplen, origlen, bytes)]) for a classic pcap, else None."""
@@ -191,8 +207,8 @@ class Corpus:
     def __init__(self, out, budget):
         self.out, self.budget, self.used = out, budget, {}
 
-    def add(self, target, name, data):
-        if not data or self.used.get(target, 0) + len(data) > self.budget:
+    def add(self, target, name, data, force=False):
+        if not data or (not force and self.used.get(target, 0) + len(data) > self.budget):
             return False
         d = self.out / target
         d.mkdir(parents=True, exist_ok=True)
@@ -220,6 +236,8 @@ def main():
         stem = path.stem
         # fuzz_capture: the first packets of each capture, as a small pcap.
         corpus.add("fuzz_capture", stem, pcap_file(link, packets[:6]))
+        # fuzz_output: the same, a little longer (its last byte also picks the modes).
+        corpus.add("fuzz_output", stem, pcap_file(link, packets[:10]))
         # fuzz_frame: a few frames of each link type, cut short now and then.
         if link in FRAME_LINK_TYPES:
             for i, (_, caplen, origlen, frame) in enumerate(packets[:40:7]):
@@ -265,12 +283,22 @@ def main():
             for msg in handshake_messages(stream):
                 # fuzz_handshake: config bit 0 = sent by the client, bit 2 = TLS 1.3.
                 config = (1 if side == 0 else 0) | (4 if tls13 and msg[0] != 1 else 0) | (8 if side == 1 else 0)
-                if msg[0] != 11:
+                if msg[0] == 22:
+                    # CertificateStatus (an OCSP response): always seeded, whatever the budget.
+                    corpus.add("fuzz_handshake", f"{stem}-{msg[0]}", bytes([config]) + msg, force=True)
+                elif msg[0] != 11:
                     corpus.add("fuzz_handshake", f"{stem}-{msg[0]}", bytes([config]) + msg)
                 else:
                     for i, der in enumerate(certificates(msg, tls13)):
                         corpus.add("fuzz_x509", f"{stem}-{i}", der)
                     corpus.add("fuzz_handshake", f"{stem}-{msg[0]}", bytes([config]) + msg[:1200])
+
+    # fuzz_filter: each filter, then a Client Hello frame to match it against.
+    hello = next((frame for path, (link, packets) in parsed if link == 1
+                  for _, _, _, frame in packets if 0 <= frame.find(b"\x16\x03\x01", 54, 80) < len(frame) - 6
+                  and frame[frame.find(b"\x16\x03\x01", 54, 80) + 5] == 1), b"")
+    for i, text in enumerate(FILTER_SEEDS):
+        corpus.add("fuzz_filter", f"filter-{i}", text.encode() + b"\0\0" + hello)
 
     # fuzz_tcp_reassembly: segment sequences (in order, reordered, overlapping, acks).
     for n in range(8):

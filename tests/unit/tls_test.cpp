@@ -141,3 +141,101 @@ TEST_CASE("Unknown and GREASE extensions are data, not errors", "[tls]") {
         grease_named = grease_named || h.tree.node(static_cast<std::int32_t>(i)).text == "Extension: Reserved (GREASE) (len=1)";
     CHECK(grease_named);
 }
+
+namespace {
+// An OCSPResponse (RFC 6960) for a revoked certificate, responder by key, made by
+// tools/make-adversarial-captures.py (ocsp_response); the expected values are tshark's
+// on tls-ocsp-malformed.pcap, where the same bytes are a TLS 1.2 CertificateStatus.
+const std::string kRevokedOcspResponse =
+    "308201170a0100a08201103082010c06092b06010505073001010481fe3081fb3081a6a21604143333333333333333333333"
+    "333333333333333333180f32303236313132373035323531345a307b3079303b300906052b0e03021a050004141111111111"
+    "11111111111111111111111111111104142222222222222222222222222222222222222222"
+    "02023003a116180f32303236313132303030303030305aa0030a0101180f32303236313132373035323531345aa011180f"
+    "32303236313230343035323531345a300d06092a864886f70d01010b050003410044444444444444444444444444444444"
+    "444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444";
+
+// A TLS 1.3 Certificate message (RFC 8446 4.4.2) with one entry whose status_request
+// extension holds a CertificateStatus with `ocsp`, inside a record header.
+std::vector<std::uint8_t> tls13_certificate_with_ocsp(const std::vector<std::uint8_t>& ocsp) {
+    auto u16 = [](std::vector<std::uint8_t>& v, std::size_t n) { v.insert(v.end(), {std::uint8_t(n >> 8), std::uint8_t(n)}); };
+    auto u24 = [](std::vector<std::uint8_t>& v, std::size_t n) {
+        v.insert(v.end(), {std::uint8_t(n >> 16), std::uint8_t(n >> 8), std::uint8_t(n)});
+    };
+    std::vector<std::uint8_t> status{1};  // status_type ocsp
+    u24(status, ocsp.size());
+    status.insert(status.end(), ocsp.begin(), ocsp.end());
+    std::vector<std::uint8_t> exts;
+    u16(exts, 5);  // status_request
+    u16(exts, status.size());
+    exts.insert(exts.end(), status.begin(), status.end());
+    std::vector<std::uint8_t> entry;
+    const std::vector<std::uint8_t> cert{0x30, 0x00};  // not a certificate: only the extension matters here
+    u24(entry, cert.size());
+    entry.insert(entry.end(), cert.begin(), cert.end());
+    u16(entry, exts.size());
+    entry.insert(entry.end(), exts.begin(), exts.end());
+    std::vector<std::uint8_t> body{0};  // empty certificate_request_context
+    u24(body, entry.size());
+    body.insert(body.end(), entry.begin(), entry.end());
+    std::vector<std::uint8_t> record{22, 3, 3, 0, 0, 11};
+    u24(record, body.size());
+    record.insert(record.end(), body.begin(), body.end());
+    record[3] = std::uint8_t((record.size() - 5) >> 8);
+    record[4] = std::uint8_t(record.size() - 5);
+    return record;
+}
+}  // namespace
+
+TEST_CASE("An OCSP response in a TLS 1.3 certificate entry is dissected; every cut is Truncated", "[tls]") {
+    const auto record = tls13_certificate_with_ocsp(from_hex(kRevokedOcspResponse));
+    Harness h;
+    h.facts.negotiated_version = 0x0304;
+    h.message(record, SIZE_MAX, 1);
+    CHECK(value(h.tree, "tls.handshake.extensions_status_request_type") == "1");
+    CHECK(value(h.tree, "tls.handshake.ocsp_response_len") == "283");
+    CHECK(value(h.tree, "ocsp.responseStatus") == "0");
+    CHECK(value(h.tree, "ocsp.responseType.id") == "1.3.6.1.5.5.7.48.1.1");
+    CHECK(value(h.tree, "ocsp.responderID") == "2");
+    CHECK(value(h.tree, "ocsp.byKey") == "3333333333333333333333333333333333333333");
+    CHECK(value(h.tree, "ocsp.producedAt") == "Nov 27, 2026 05:25:14.000000000 UTC");
+    CHECK(value(h.tree, "ocsp.issuerNameHash") == "1111111111111111111111111111111111111111");
+    CHECK(value(h.tree, "ocsp.serialNumber") == "3003");
+    CHECK(value(h.tree, "ocsp.certStatus") == "1");
+    CHECK(value(h.tree, "ocsp.revocationTime") == "Nov 20, 2026 00:00:00.000000000 UTC");
+    CHECK(value(h.tree, "ocsp.revocationReason") == "1");
+    CHECK(value(h.tree, "ocsp.thisUpdate") == "Nov 27, 2026 05:25:14.000000000 UTC");
+    CHECK(value(h.tree, "ocsp.nextUpdate") == "Dec  4, 2026 05:25:14.000000000 UTC");
+    bool summary = false;
+    for (std::size_t i = 1; i < h.tree.size(); ++i)
+        summary |= display_line(h.tree.node(static_cast<std::int32_t>(i))) ==
+                   "OCSP Response: successful, 1 item: revoked (keyCompromise)";
+    CHECK(summary);
+    // Only the fake certificate is malformed; the OCSP response is whole.
+    for (const auto& a : anomalies(h.tree)) CHECK(a.find("OCSP") == std::string::npos);
+
+    for (std::size_t n = 0; n + 5 < record.size(); ++n) {
+        Harness cut;
+        cut.facts.negotiated_version = 0x0304;
+        cut.message(record, n, 1);
+        INFO("captured " << n << " of " << record.size() - 5 << " bytes");
+        auto a = anomalies(cut.tree);
+        REQUIRE_FALSE(a.empty());
+    }
+}
+
+TEST_CASE("A malformed OCSP response is [Malformed], never a crash", "[tls]") {
+    auto ocsp = from_hex(kRevokedOcspResponse);
+    // Every single-byte corruption of the response (each byte XORed with 0x5a): the
+    // dissector must survive it (ASan and UBSan watch in the sanitizer build), and the
+    // TLS layer around the response stays intact.
+    for (std::size_t i = 0; i < ocsp.size(); ++i) {
+        auto bad = ocsp;
+        bad[i] ^= 0x5a;
+        Harness h;
+        h.facts.negotiated_version = 0x0304;
+        h.message(tls13_certificate_with_ocsp(bad), SIZE_MAX, 1);
+        CHECK(value(h.tree, "tls.handshake.ocsp_response_len") == "283");
+        // A corrupted tag or length breaks the DER: then there is an anomaly to say so.
+        if (value(h.tree, "ocsp.responseStatus") == "<absent>") CHECK_FALSE(anomalies(h.tree).empty());
+    }
+}
