@@ -28,6 +28,15 @@ if [[ $# -gt 0 && $1 =~ ^[0-9]+$ ]]; then
 fi
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all_targets[@]}")
+# TLSDISSECT_FUZZ_SKIP: targets left out of this run (a known, documented failure that
+# is not fixed yet; see docs/limits.md), e.g. "fuzz_reassembly_diff".
+if [[ -n ${TLSDISSECT_FUZZ_SKIP:-} ]]; then
+  kept=()
+  for t in "${targets[@]}"; do
+    if [[ " $TLSDISSECT_FUZZ_SKIP " == *" $t "* ]]; then echo "fuzz.sh: skipping $t (TLSDISSECT_FUZZ_SKIP)"; else kept+=("$t"); fi
+  done
+  targets=("${kept[@]}")
+fi
 for t in "${targets[@]}"; do
   if [[ ! " ${all_targets[*]} " == *" $t "* ]]; then
     echo "fuzz.sh: unknown target '$t' (targets: ${all_targets[*]})" >&2
