@@ -8,6 +8,7 @@
 
 #include "dns/dns_transactions.hpp"
 #include "tls/audit.hpp"
+#include "tls/cipher_suites.hpp"
 #include "output/json_writer.hpp"
 #include "tls/fingerprints.hpp"
 #include "tls/handshake_checks.hpp"
@@ -28,32 +29,15 @@ json endpoint(const TcpConversation& conv, int side) {
 json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
 // "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" -> kx ECDHE, auth RSA, enc AES_128_GCM,
-// mac AEAD, prf SHA256. TLS 1.3 suites name only the AEAD and hash; their key exchange
-// and authentication come from the handshake (key_share group, certificate key).
+// mac AEAD, prf SHA256, from describe_cipher_suite(). TLS 1.3 suites name only the AEAD
+// and hash; their key exchange and authentication come from the handshake (key_share
+// group, certificate key).
 json decompose_suite(std::uint16_t id, const TlsConnectionFacts& f) {
-    const std::string name = cipher_suite_name(id);
-    json j{{"id", id}, {"name", name}, {"kx", nullptr}, {"auth", nullptr}, {"enc", nullptr}, {"mac", nullptr},
+    const CipherSuiteInfo info = describe_cipher_suite(id);
+    json j{{"id", id}, {"name", info.name}, {"kx", nullptr}, {"auth", nullptr}, {"enc", nullptr}, {"mac", nullptr},
            {"prf", nullptr}};
-    auto aead = [](const std::string& enc) {
-        return enc.find("GCM") != std::string::npos || enc.find("CCM") != std::string::npos ||
-               enc.find("POLY1305") != std::string::npos;
-    };
-    const auto with = name.find("_WITH_");
-    std::string enc_mac;
-    if (with != std::string::npos && name.rfind("TLS_", 0) == 0) {
-        std::string kx_auth = name.substr(4, with - 4);  // "ECDHE_RSA", "RSA", "DHE_DSS", "ECDH_anon"
-        enc_mac = name.substr(with + 6);
-        auto us = kx_auth.find('_');
-        std::string kx = us == std::string::npos ? kx_auth : kx_auth.substr(0, us);
-        std::string auth = us == std::string::npos ? kx_auth : kx_auth.substr(us + 1);
-        if (kx_auth.find("_EXPORT") != std::string::npos) {
-            kx = kx_auth.substr(0, kx_auth.find('_'));
-            auth = kx;
-        }
-        j["kx"] = kx;
-        j["auth"] = auth == "anon" ? "NULL" : auth;
-    } else if (name.rfind("TLS_", 0) == 0) {
-        enc_mac = name.substr(4);  // TLS 1.3: "AES_128_GCM_SHA256"
+    if (!info.known) return j;
+    if (info.tls13) {
         if (f.kx_group) {
             const std::string g = iana_name(kTlsSupportedGroups, *f.kx_group);
             j["kx"] = g.rfind("ffdhe", 0) == 0 ? "DHE" : (g.find("MLKEM") != std::string::npos ? "ECDHE-MLKEM" : "ECDHE");
@@ -65,23 +49,19 @@ json decompose_suite(std::uint16_t id, const TlsConnectionFacts& f) {
         else if (!f.certificates.empty())
             j["auth"] = f.certificates.front().public_key_algorithm == "EC" ? "ECDSA" : f.certificates.front().public_key_algorithm;
     } else {
-        return j;
+        j["kx"] = info.key_exchange;
+        j["auth"] = info.authentication == "anon" ? "NULL" : info.authentication;
     }
-    // The last word is the MAC or, for AEAD suites, the PRF hash.
-    auto last = enc_mac.rfind('_');
-    std::string enc = last == std::string::npos ? enc_mac : enc_mac.substr(0, last);
-    std::string hash = last == std::string::npos ? "" : enc_mac.substr(last + 1);
-    if (hash == "SHA") hash = "SHA1";
-    j["enc"] = enc;
-    if (aead(enc)) {
+    j["enc"] = info.encryption;
+    if (info.aead) {
         j["mac"] = "AEAD";
-        j["prf"] = hash;
+        j["prf"] = info.prf_hash;
     } else {
-        j["mac"] = hash.empty() ? json(nullptr) : json("HMAC-" + hash);
-        // TLS 1.2 uses the suite's hash for the PRF when it is SHA-384 or stronger, else SHA-256;
-        // earlier versions use MD5+SHA-1.
+        j["mac"] = info.mac == "NULL" || info.mac.empty() ? json(nullptr)
+                                                          : json("HMAC-" + (info.mac == "SHA" ? std::string("SHA1") : info.mac));
+        // Before TLS 1.2 the PRF is MD5+SHA-1 whatever the suite says.
         const bool tls12 = f.negotiated_version && *f.negotiated_version >= 0x0303;
-        j["prf"] = tls12 ? (hash == "SHA384" ? "SHA384" : "SHA256") : "MD5+SHA1";
+        j["prf"] = info.tls13 || tls12 ? json(info.prf_hash) : json("MD5+SHA1");
     }
     return j;
 }
