@@ -108,7 +108,15 @@ void PduAssembler::feed(const StreamEvent& e, std::uint64_t current_frame, Shape
         offset += n;
         frame_offset += n;
     };
-    while (!b.empty()) {
+    for (;;) {
+        if (b.empty()) {
+            // The event is used up. A PDU that is all header (an empty TLS record) is
+            // complete as soon as its header is, and is handed over now, as it would be
+            // had the header arrived inside a larger event.
+            if (total_ != 0 || head_.empty()) break;
+            const PduShape s = shape(Bytes(head_));
+            if (s.kind != PduShape::Kind::Pdu || s.bytes > consumed_) break;
+        }
         if (total_ == 0 && head_.empty()) {
             // At a PDU start with nothing collected: try to hand it over in place.
             PduShape s = shape(b);

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "transport/pdu_assembler.hpp"
 #include "transport/tcp_reassembler.hpp"
 
 using namespace tlsdissect;
@@ -171,4 +172,50 @@ TEST_CASE("Fed whole or byte by byte, the stream is the same") {
     if (text.size() % 2) split.seg(42 + static_cast<std::uint32_t>(text.size() - 1), text.substr(text.size() - 1));
     CHECK(split.stream == whole.stream);
     CHECK(split.conflicts == 0);
+}
+
+namespace {
+
+// TLS-like framing for PduAssembler tests: a 5-byte header whose last two bytes are the
+// body length; 0x00 bytes between records are not a start.
+PduShape tls_like(Bytes head) {
+    if (head.size() < 5) return PduShape::need(5);
+    if (head[0] == 0) return PduShape::not_a_start();
+    const std::size_t len = static_cast<std::size_t>(head[3] << 8 | head[4]);
+    return PduShape::pdu(5 + len, 5 + len);
+}
+
+// Feeds `stream` as events cut at `cuts` (stream offsets), none in the current frame, and
+// returns each PDU as "offset:length" after the event that completed it ("|" between events).
+std::string framed(const std::vector<std::uint8_t>& stream, const std::vector<std::size_t>& cuts) {
+    PduAssembler a;
+    std::string out;
+    std::size_t at = 0;
+    std::uint64_t frame = 0;
+    auto feed = [&](std::size_t end) {
+        StreamEvent e;
+        e.offset = at;
+        e.length = end - at;
+        e.data = Bytes(stream.data() + at, end - at);
+        e.frame = ++frame;
+        a.feed(e, 100, tls_like,
+               [&](const AssembledPdu& p) { out += std::to_string(p.stream_offset) + ":" + std::to_string(p.length) + " "; },
+               [](std::size_t) {});
+        out += "|";
+        at = end;
+    };
+    for (std::size_t c : cuts) feed(c);
+    feed(stream.size());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("An empty record is handed over when its header is complete, however the stream was cut") {
+    // Two stray bytes, an empty record (5-byte header, no body), then a record with a 1-byte body.
+    const std::vector<std::uint8_t> stream{0, 0, 0x17, 3, 3, 0, 0, 0x17, 3, 3, 0, 1, 0xaa};
+    CHECK(framed(stream, {}) == "2:5 7:6 |");
+    // The empty record's header ends exactly where an event ends: it must not wait for more.
+    CHECK(framed(stream, {4, 7}) == "|2:5 |7:6 |");
+    CHECK(framed(stream, {1, 3, 7, 12}) == "||2:5 ||7:6 |");
 }
