@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <mutex>
@@ -153,6 +155,21 @@ bool store_holds(X509_STORE* store, X509* x) {
     return found;
 }
 
+// OpenSSL's default certificate directory when it is a hashed one (c_rehash names such
+// as 9d66eef0.0) and no SSL_CERT_FILE or SSL_CERT_DIR overrides the defaults; else empty.
+std::string hashed_default_cert_dir() {
+    if (std::getenv(X509_get_default_cert_file_env()) || std::getenv(X509_get_default_cert_dir_env())) return {};
+    const std::string dir = X509_get_default_cert_dir();
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.size() >= 10 && name[8] == '.' &&
+            std::all_of(name.begin(), name.begin() + 8, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
+            return dir;
+    }
+    return {};
+}
+
 }  // namespace
 
 std::string iso8601_utc(std::int64_t epoch_seconds) {
@@ -174,6 +191,13 @@ std::shared_ptr<const TrustStore> TrustStore::load(const std::string& path, std:
     }
     auto result = std::shared_ptr<const TrustStore>(new TrustStore(store, path.empty() ? "the system store" : path));
     if (path.empty()) {
+        // OpenSSL's default paths parse every certificate of the CA bundle file up front
+        // (about 50 ms for Debian's 140 roots). The same roots are in the hashed
+        // directory, where a lookup reads only the certificates it asks for by name.
+        if (const std::string dir = hashed_default_cert_dir(); !dir.empty()) {
+            if (X509_STORE_load_path(store, dir.c_str()) == 1) return result;
+            ERR_clear_error();
+        }
         if (X509_STORE_set_default_paths(store) != 1) {
             ERR_clear_error();
             error = "cannot open the system root store";
@@ -221,12 +245,15 @@ std::shared_ptr<const TrustStore> TrustStore::system() {
     return store;
 }
 
-ChainVerdict verify_chain(const std::vector<CertificateSummary>& sent, const std::string& server_name,
-                          std::int64_t at_epoch, const TrustStore& roots) {
+namespace {
+
+// The chain's path and its validation at `at_epoch`, without the server name; `leaf`
+// receives the decoded leaf (null when it cannot be decoded).
+ChainVerdict verify_path(const std::vector<CertificateSummary>& sent, std::int64_t at_epoch, const TrustStore& roots,
+                         X509Ptr& leaf) {
     ChainVerdict v;
     v.checked_at = at_epoch;
     v.roots = roots.description();
-    v.server_name = server_name;
     if (sent.empty()) return v;
     v.checked = true;
     std::vector<X509Ptr> certs;
@@ -318,15 +345,24 @@ ChainVerdict verify_chain(const std::vector<CertificateSummary>& sent, const std
     v.error = log.first_error;
     v.errors = log.errors;
     v.reason = log.first_reason;
+    v.valid = v.path_valid;
+    leaf = std::move(certs[0]);
+    return v;
+}
 
-    // The server name against the leaf (subjectAltName; CN only when there is no SAN).
+// The server name against the leaf (subjectAltName; CN only when there is no SAN), and
+// the verdict that follows from the path's and the name's.
+void check_name(ChainVerdict& v, X509* leaf, const std::vector<CertificateSummary>& sent,
+                const std::string& server_name) {
+    v.server_name = server_name;
+    if (!leaf) return;
     if (!server_name.empty()) {
         char* peer = nullptr;
-        int m = X509_check_ip_asc(certs[0].get(), server_name.c_str(), 0);
+        int m = X509_check_ip_asc(leaf, server_name.c_str(), 0);
         if (m == 1) {
             v.matched_name = server_name;
         } else {
-            m = X509_check_host(certs[0].get(), server_name.data(), server_name.size(), 0, &peer);
+            m = X509_check_host(leaf, server_name.data(), server_name.size(), 0, &peer);
             if (m == 1 && peer) v.matched_name = peer;
             OPENSSL_free(peer);
         }
@@ -340,6 +376,15 @@ ChainVerdict verify_chain(const std::vector<CertificateSummary>& sent, const std
         v.reason = "the server name " + server_name + " is not a name of the certificate (" +
                    (names.empty() ? "no subjectAltName" : "SAN: " + names) + ")";
     }
+}
+
+}  // namespace
+
+ChainVerdict verify_chain(const std::vector<CertificateSummary>& sent, const std::string& server_name,
+                          std::int64_t at_epoch, const TrustStore& roots) {
+    X509Ptr leaf;
+    ChainVerdict v = verify_path(sent, at_epoch, roots, leaf);
+    check_name(v, leaf.get(), sent, server_name);
     return v;
 }
 
@@ -353,30 +398,37 @@ ChainVerdict ChainVerifier::verify(const std::vector<CertificateSummary>& sent, 
         v.reason = "no root store could be loaded";
         return v;
     }
-    std::string key = server_name;
-    key.push_back('\n');
+    // The path verdict depends on the chain and the time, not on the server name: it is
+    // kept per chain, with the decoded leaf to match each connection's name against.
+    std::string key;
     for (const auto& c : sent) key += c.sha256_hex.empty() ? std::string("?") : c.sha256_hex;
     auto it = cache_.find(key);
     if (it != cache_.end() && at_epoch >= it->second.valid_from && at_epoch <= it->second.valid_until) {
         ChainVerdict v = it->second.verdict;
         v.checked_at = at_epoch;
-        for (auto& l : v.path) l.valid_at_time = true;
+        check_name(v, it->second.leaf.get(), sent, server_name);
         return v;
     }
-    ChainVerdict v = verify_chain(sent, server_name, at_epoch, *roots_);
+    X509Ptr leaf;
+    ChainVerdict v = verify_path(sent, at_epoch, *roots_, leaf);
     // Reusable at another time only when no certificate's validity decided anything.
-    bool all_valid_now = !v.path.empty();
+    bool all_valid_now = !v.path.empty() && leaf;
     for (const auto& l : v.path) all_valid_now = all_valid_now && l.valid_at_time;
     if (all_valid_now) {
-        // The window in which every path certificate is valid.
-        Cached c{v, INT64_MIN, INT64_MAX};
+        // The window in which every path certificate is valid: OpenSSL (and link_for)
+        // take a certificate as valid from its notBefore second on, and as expired from
+        // its notAfter second on.
+        Cached c{v, INT64_MIN, INT64_MAX, nullptr};
         for (const auto& l : v.path) {
-            c.valid_from = std::max(c.valid_from, l.not_before_epoch + 1);
+            c.valid_from = std::max(c.valid_from, l.not_before_epoch);
             c.valid_until = std::min(c.valid_until, l.not_after_epoch - 1);
         }
+        X509_up_ref(leaf.get());
+        c.leaf = std::shared_ptr<X509>(leaf.get(), X509_free);
         if (cache_.size() >= kChainVerdictCacheEntries) cache_.clear();
         cache_[key] = std::move(c);
     }
+    check_name(v, leaf.get(), sent, server_name);
     return v;
 }
 

@@ -16,6 +16,7 @@
 #include "tlsdissect/field.hpp"
 
 typedef struct x509_store_st X509_STORE;
+typedef struct x509_st X509;
 
 namespace tlsdissect {
 
@@ -83,8 +84,9 @@ struct ChainVerdict {
 ChainVerdict verify_chain(const std::vector<CertificateSummary>& sent, const std::string& server_name,
                           std::int64_t at_epoch, const TrustStore& roots);
 
-// verify_chain with a cache: the verdict of a chain, name and store is reused at another
-// time when both times lie inside every path certificate's validity.
+// verify_chain with a cache: the path verdict of a chain and store is reused at another
+// time when both times lie inside every path certificate's validity; the server name is
+// checked each time.
 class ChainVerifier {
 public:
     // Null `roots`: the system store, loaded on first use.
@@ -94,8 +96,9 @@ public:
 
 private:
     struct Cached {
-        ChainVerdict verdict;
+        ChainVerdict verdict;                          // without the server name
         std::int64_t valid_from = 0, valid_until = 0;  // the verdict holds for times in here
+        std::shared_ptr<X509> leaf;                    // decoded once, for the name checks
     };
     std::shared_ptr<const TrustStore> roots_;
     std::unordered_map<std::string, Cached> cache_;
