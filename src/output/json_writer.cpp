@@ -8,10 +8,10 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-void append_string(std::string& out, const std::string& s) {
+void append_string(std::string& out, std::string_view s) {
     for (unsigned char c : s) {
         if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-            out += json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+            out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
             return;
         }
     }
@@ -91,5 +91,81 @@ void append_value(std::string& out, const json& j, int indent, int level) {
 }  // namespace
 
 void append_json(std::string& out, const json& j, int indent, int level) { append_value(out, j, indent, level); }
+
+void append_json_string(std::string& out, std::string_view s) { append_string(out, s); }
+
+void JsonWriter::line_break(std::size_t depth) {
+    if (indent_ < 0) return;
+    out_.push_back('\n');
+    out_.append(static_cast<std::size_t>(indent_) * (static_cast<std::size_t>(level_) + depth), ' ');
+}
+
+// Before any value: the comma and line break of an array element (a member's value
+// follows its key on the same line).
+void JsonWriter::before_value() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (open_.empty()) return;
+    if (!open_.back().empty) out_.push_back(',');
+    open_.back().empty = false;
+    line_break(open_.size());
+}
+
+JsonWriter& JsonWriter::open(char bracket) {
+    before_value();
+    out_.push_back(bracket);
+    open_.push_back({bracket == '{' ? '}' : ']', true});
+    return *this;
+}
+
+JsonWriter& JsonWriter::end() {
+    if (open_.empty()) return *this;
+    const Open o = open_.back();
+    open_.pop_back();
+    if (!o.empty) line_break(open_.size());
+    out_.push_back(o.close);
+    return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view k) {
+    if (!open_.empty()) {
+        if (!open_.back().empty) out_.push_back(',');
+        open_.back().empty = false;
+        line_break(open_.size());
+    }
+    append_string(out_, k);
+    out_ += indent_ >= 0 ? ": " : ":";
+    after_key_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+    before_value();
+    out_ += "null";
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(bool b) {
+    before_value();
+    out_ += b ? "true" : "false";
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(double d) {
+    before_value();
+    out_ += json(d).dump();  // nlohmann's shortest round-trip form (and null for NaN)
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view s) {
+    before_value();
+    append_string(out_, s);
+    return *this;
+}
+
+void JsonWriter::append_signed(std::int64_t v) { append_integer(out_, v); }
+void JsonWriter::append_unsigned(std::uint64_t v) { append_integer(out_, v); }
 
 }  // namespace tlsdissect

@@ -6,7 +6,13 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
 
 namespace tlsdissect {
 
@@ -20,5 +26,87 @@ inline std::string json_text(const nlohmann::ordered_json& j, int indent = -1) {
     append_json(out, j, indent);
     return out;
 }
+
+// Writes JSON text straight into a string, value by value, with the bytes nlohmann's
+// dump() would give for the same document (same indentation, escapes and number forms;
+// tested against it), but without building a document first. Used where records are
+// written at a high rate (--sessions).
+//
+//   JsonWriter w(out, 2);
+//   w.object().member("kind", "tls").key("client").object().member("port", 443).end().end();
+//
+// Keys and values come in document order; end() closes the innermost object or array.
+// Misuse (a value where a key is due, more end() than begins) is a programming error and
+// is not checked beyond what keeps the string well-formed enough to read.
+class JsonWriter {
+public:
+    // `indent` < 0: the compact form. `level`: how deep the first value sits in a larger
+    // indented document (its inner lines are indented one step more).
+    explicit JsonWriter(std::string& out, int indent = -1, int level = 0) : out_(out), indent_(indent), level_(level) {}
+
+    JsonWriter& object() { return open('{'); }
+    JsonWriter& array() { return open('['); }
+    JsonWriter& end();
+    JsonWriter& key(std::string_view k);
+
+    JsonWriter& null();
+    JsonWriter& value(std::nullptr_t) { return null(); }
+    JsonWriter& value(bool b);
+    JsonWriter& value(double d);
+    JsonWriter& value(std::string_view s);
+    JsonWriter& value(const std::string& s) { return value(std::string_view(s)); }
+    JsonWriter& value(const char* s) { return value(std::string_view(s)); }
+    template <typename Int, std::enable_if_t<std::is_integral_v<Int> && !std::is_same_v<Int, bool>, int> = 0>
+    JsonWriter& value(Int v) {
+        before_value();
+        if constexpr (std::is_signed_v<Int>)
+            append_signed(static_cast<std::int64_t>(v));
+        else
+            append_unsigned(static_cast<std::uint64_t>(v));
+        return *this;
+    }
+    template <typename T>
+    JsonWriter& value(const std::optional<T>& v) {
+        return v ? value(*v) : null();
+    }
+    template <typename T>
+    JsonWriter& value(const std::vector<T>& list) {
+        array();
+        for (const auto& v : list) value(v);
+        return end();
+    }
+
+    template <typename T>
+    JsonWriter& member(std::string_view k, const T& v) {
+        key(k);
+        return value(v);
+    }
+    // A string member that is null when the string is empty.
+    JsonWriter& member_or_null(std::string_view k, std::string_view s) {
+        key(k);
+        return s.empty() ? null() : value(s);
+    }
+
+private:
+    JsonWriter& open(char bracket);
+    void before_value();
+    void line_break(std::size_t depth);
+    void append_signed(std::int64_t v);
+    void append_unsigned(std::uint64_t v);
+
+    struct Open {
+        char close;
+        bool empty;
+    };
+    std::string& out_;
+    int indent_;
+    int level_;
+    bool after_key_ = false;
+    std::vector<Open> open_;
+};
+
+// A JSON string literal for `s` as nlohmann's dump() with error_handler_t::replace
+// writes it (invalid UTF-8 becomes U+FFFD), appended to `out`.
+void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace tlsdissect

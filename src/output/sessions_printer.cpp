@@ -1,7 +1,5 @@
 #include "output/sessions_printer.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -20,101 +18,122 @@ namespace tlsdissect {
 
 namespace {
 
-using json = nlohmann::ordered_json;
-
-json endpoint(const TcpConversation& conv, int side) {
-    return json{{"ip", conv.address[side].to_string()}, {"port", conv.port[side]}};
+void endpoint(JsonWriter& w, std::string_view key, const TcpConversation& conv, int side) {
+    w.key(key).object().member("ip", conv.address[side].to_string()).member("port", conv.port[side]).end();
 }
-
-json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
 // "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" -> kx ECDHE, auth RSA, enc AES_128_GCM,
 // mac AEAD, prf SHA256, from describe_cipher_suite(). TLS 1.3 suites name only the AEAD
 // and hash; their key exchange and authentication come from the handshake (key_share
 // group, certificate key).
-json decompose_suite(std::uint16_t id, const TlsConnectionFacts& f) {
+void decompose_suite(JsonWriter& w, std::uint16_t id, const TlsConnectionFacts& f) {
     const CipherSuiteInfo info = describe_cipher_suite(id);
-    json j{{"id", id}, {"name", info.name}, {"kx", nullptr}, {"auth", nullptr}, {"enc", nullptr}, {"mac", nullptr},
-           {"prf", nullptr}};
-    if (!info.known) return j;
-    if (info.tls13) {
-        if (f.kx_group) {
-            const std::string g = iana_name(kTlsSupportedGroups, *f.kx_group);
-            j["kx"] = g.rfind("ffdhe", 0) == 0 ? "DHE" : (g.find("MLKEM") != std::string::npos ? "ECDHE-MLKEM" : "ECDHE");
-        } else if (f.server_selected_psk) {
-            j["kx"] = "PSK";
-        }
-        if (f.server_selected_psk && f.certificates.empty())
-            j["auth"] = "PSK";
-        else if (!f.certificates.empty())
-            j["auth"] = f.certificates.front().public_key_algorithm == "EC" ? "ECDSA" : f.certificates.front().public_key_algorithm;
-    } else {
-        j["kx"] = info.key_exchange;
-        j["auth"] = info.authentication == "anon" ? "NULL" : info.authentication;
+    w.object().member("id", id).member("name", info.name);
+    if (!info.known) {
+        for (const char* k : {"kx", "auth", "enc", "mac", "prf"}) w.key(k).null();
+        w.end();
+        return;
     }
-    j["enc"] = info.encryption;
-    if (info.aead) {
-        j["mac"] = "AEAD";
-        j["prf"] = info.prf_hash;
+    w.key("kx");
+    if (!info.tls13) {
+        w.value(info.key_exchange);
+    } else if (f.kx_group) {
+        const std::string g = iana_name(kTlsSupportedGroups, *f.kx_group);
+        w.value(g.rfind("ffdhe", 0) == 0 ? "DHE" : (g.find("MLKEM") != std::string::npos ? "ECDHE-MLKEM" : "ECDHE"));
+    } else if (f.server_selected_psk) {
+        w.value("PSK");
     } else {
-        j["mac"] = info.mac == "NULL" || info.mac.empty() ? json(nullptr)
-                                                          : json("HMAC-" + (info.mac == "SHA" ? std::string("SHA1") : info.mac));
+        w.null();
+    }
+    w.key("auth");
+    if (!info.tls13) {
+        w.value(info.authentication == "anon" ? std::string("NULL") : info.authentication);
+    } else if (f.server_selected_psk && f.certificates.empty()) {
+        w.value("PSK");
+    } else if (!f.certificates.empty()) {
+        const std::string& key = f.certificates.front().public_key_algorithm;
+        w.value(key == "EC" ? std::string("ECDSA") : key);
+    } else {
+        w.null();
+    }
+    w.member("enc", info.encryption);
+    if (info.aead) {
+        w.member("mac", "AEAD").member("prf", info.prf_hash);
+    } else {
+        w.key("mac");
+        if (info.mac == "NULL" || info.mac.empty())
+            w.null();
+        else
+            w.value("HMAC-" + (info.mac == "SHA" ? std::string("SHA1") : info.mac));
         // Before TLS 1.2 the PRF is MD5+SHA-1 whatever the suite says.
         const bool tls12 = f.negotiated_version && *f.negotiated_version >= 0x0303;
-        j["prf"] = info.tls13 || tls12 ? json(info.prf_hash) : json("MD5+SHA1");
+        w.member("prf", info.tls13 || tls12 ? info.prf_hash : std::string("MD5+SHA1"));
     }
-    return j;
+    w.end();
 }
 
-json cipher_suite_parts_json(const TlsConnectionFacts& f) {
+void cipher_suite_parts_json(JsonWriter& w, const TlsConnectionFacts& f) {
     const CipherSuiteParts p = cipher_suite_parts(f);
-    if (!p.known) return nullptr;
-    return json{{"key_exchange", or_null(p.key_exchange)}, {"authentication", or_null(p.authentication)},
-                {"encryption", p.encryption},           {"mac", p.mac},
-                {"prf", p.prf},                         {"forward_secrecy", p.forward_secrecy}};
+    if (!p.known) {
+        w.null();
+        return;
+    }
+    w.object()
+        .member_or_null("key_exchange", p.key_exchange)
+        .member_or_null("authentication", p.authentication)
+        .member("encryption", p.encryption)
+        .member("mac", p.mac)
+        .member("prf", p.prf)
+        .member("forward_secrecy", p.forward_secrecy)
+        .end();
 }
 
-json chain_json(const ChainVerdict& v) {
-    json path = json::array();
-    for (const auto& l : v.path)
-        path.push_back({{"subject", l.subject},
-                        {"sent_index", l.sent_index >= 0 ? json(l.sent_index) : json(nullptr)},
-                        {"self_signed", l.self_signed},
-                        {"trusted", l.trusted},
-                        {"signature_valid", l.signature_valid ? json(*l.signature_valid) : json(nullptr)},
-                        {"valid_at_checked_time", l.valid_at_time}});
-    return json{{"valid", v.valid},
-                {"reason", or_null(v.reason)},
-                {"checked_at", iso8601_utc(v.checked_at)},
-                {"path_valid", v.path_valid},
-                {"errors", v.errors},
-                {"roots", v.roots},
-                {"server_name", or_null(v.server_name)},
-                {"name_matches", v.name_matches ? json(*v.name_matches) : json(nullptr)},
-                {"matched_name", or_null(v.matched_name)},
-                {"path", path},
-                {"unused", v.unused}};
+void chain_json(JsonWriter& w, const ChainVerdict& v) {
+    w.object()
+        .member("valid", v.valid)
+        .member_or_null("reason", v.reason)
+        .member("checked_at", iso8601_utc(v.checked_at))
+        .member("path_valid", v.path_valid)
+        .member("errors", v.errors)
+        .member("roots", v.roots)
+        .member_or_null("server_name", v.server_name)
+        .member("name_matches", v.name_matches)
+        .member_or_null("matched_name", v.matched_name);
+    w.key("path").array();
+    for (const auto& l : v.path) {
+        w.object().member("subject", l.subject).key("sent_index");
+        if (l.sent_index >= 0)
+            w.value(l.sent_index);
+        else
+            w.null();
+        w.member("self_signed", l.self_signed)
+            .member("trusted", l.trusted)
+            .member("signature_valid", l.signature_valid)
+            .member("valid_at_checked_time", l.valid_at_time)
+            .end();
+    }
+    w.end().member("unused", v.unused).end();
 }
 
-json hex_or_null(const std::vector<std::uint8_t>& b, bool seen) {
-    if (!seen) return nullptr;
-    return hex_string(b);
-}
-
-json certificate_json(const CertificateSummary& c) {
-    return json{{"subject", or_null(c.subject)},
-                {"issuer", or_null(c.issuer)},
-                {"serial", or_null(c.serial_hex)},
-                {"not_before", or_null(c.not_before)},
-                {"not_after", or_null(c.not_after)},
-                {"signature_algorithm", or_null(c.signature_algorithm)},
-                {"public_key", {{"algorithm", or_null(c.public_key_algorithm)},
-                                {"bits", c.public_key_bits ? json(c.public_key_bits) : json(nullptr)},
-                                {"curve", or_null(c.curve)}}},
-                {"san", c.san},
-                {"is_ca", c.is_ca},
-                {"sha256", or_null(c.sha256_hex)},
-                {"sha1", or_null(c.sha1_hex)}};
+void certificate_json(JsonWriter& w, const CertificateSummary& c) {
+    w.object()
+        .member_or_null("subject", c.subject)
+        .member_or_null("issuer", c.issuer)
+        .member_or_null("serial", c.serial_hex)
+        .member_or_null("not_before", c.not_before)
+        .member_or_null("not_after", c.not_after)
+        .member_or_null("signature_algorithm", c.signature_algorithm);
+    w.key("public_key").object().member_or_null("algorithm", c.public_key_algorithm).key("bits");
+    if (c.public_key_bits)
+        w.value(c.public_key_bits);
+    else
+        w.null();
+    w.member_or_null("curve", c.curve).end();
+    w.member("san", c.san)
+        .member("is_ca", c.is_ca)
+        .member_or_null("sha256", c.sha256_hex)
+        .member_or_null("sha1", c.sha1_hex)
+        .end();
 }
 
 std::string upper(std::string s) {
@@ -133,173 +152,252 @@ bool same_name(std::string a, std::string b) {
     return a == b;
 }
 
-json dns_record(const DnsTransactionRecord& t) {
-    json j;
-    j["kind"] = "dns";
-    j["id"] = t.id;
-    j["query_frame"] = t.query_frame ? json(t.query_frame) : json(nullptr);
-    j["response_frame"] = t.response_frame ? json(t.response_frame) : json(nullptr);
-    j["response_time"] = t.response_frame ? json(static_cast<double>(t.response_time_ns) / 1e9) : json(nullptr);
-    j["name"] = t.questions.empty() ? json(nullptr) : json(t.questions.front().name);
-    j["type"] = t.questions.empty() ? json(nullptr) : json(dns_type_text(t.questions.front().type));
-    j["rcode"] = t.response_frame ? json(upper(iana_name(kDnsRcodes, t.rcode))) : json(nullptr);
-    j["transport"] = t.transport == DnsTransport::Tcp ? "tcp" : "udp";
-    j["client"] = {{"ip", t.client.to_string()}, {"port", t.client_port}};
-    j["server"] = {{"ip", t.server.to_string()}, {"port", t.server_port}};
-    j["retransmissions"] = t.retransmissions;
-    json answers = json::array();
+// `kind`: the "kind" member, written in JSON Lines only (the document groups by kind).
+void dns_record(JsonWriter& w, const DnsTransactionRecord& t, bool kind) {
+    w.object();
+    if (kind) w.member("kind", "dns");
+    w.member("id", t.id).key("query_frame");
+    if (t.query_frame)
+        w.value(t.query_frame);
+    else
+        w.null();
+    w.key("response_frame");
+    if (t.response_frame)
+        w.value(t.response_frame);
+    else
+        w.null();
+    w.key("response_time");
+    if (t.response_frame)
+        w.value(static_cast<double>(t.response_time_ns) / 1e9);
+    else
+        w.null();
+    w.key("name");
+    if (t.questions.empty())
+        w.null();
+    else
+        w.value(t.questions.front().name);
+    w.key("type");
+    if (t.questions.empty())
+        w.null();
+    else
+        w.value(dns_type_text(t.questions.front().type));
+    w.key("rcode");
+    if (t.response_frame)
+        w.value(upper(iana_name(kDnsRcodes, t.rcode)));
+    else
+        w.null();
+    w.member("transport", t.transport == DnsTransport::Tcp ? "tcp" : "udp");
+    w.key("client").object().member("ip", t.client.to_string()).member("port", t.client_port).end();
+    w.key("server").object().member("ip", t.server.to_string()).member("port", t.server_port).end();
+    w.member("retransmissions", t.retransmissions);
+    w.key("answers").array();
     for (const auto& a : t.answers) {
         if (a.section != DnsSection::Answer) continue;
-        answers.push_back({{"name", a.name}, {"type", dns_type_text(a.type)}, {"ttl", a.ttl}, {"data", a.data}});
+        w.object()
+            .member("name", a.name)
+            .member("type", dns_type_text(a.type))
+            .member("ttl", a.ttl)
+            .member("data", a.data)
+            .end();
     }
-    j["answers"] = std::move(answers);
-    return j;
+    w.end().end();
 }
 
-json tls_session(const TcpConversation& conv, const TlsConnection& tls, const DnsTransactionTable& dns) {
+void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
+    const HelloFacts& h = client ? f.client_hello : f.server_hello;
+    if (!h.seen) {
+        w.null();
+        return;
+    }
+    w.object().member("frame", h.frame).member("version", h.version);
+    if (client) {
+        const Fingerprint j3 = ja3(h);
+        w.member("random", hex_string(f.client_random))
+            .member("session_id", hex_string(f.client_session_id))
+            .member("cipher_suites", h.cipher_suites)
+            .member("compression_methods", h.compression_methods)
+            .member("extensions", h.extensions)
+            .member("supported_groups", h.supported_groups)
+            .member("ec_point_formats", h.ec_point_formats)
+            .member("signature_algorithms", h.signature_algorithms)
+            .member("supported_versions", h.supported_versions)
+            .member("alpn", h.alpn)
+            .member_or_null("sni", f.sni)
+            .member("ja3", j3.text)
+            .member("ja3_hash", j3.hash)
+            .member("ja4", ja4(h, !f.sni.empty()));
+    } else {
+        const Fingerprint j3s = ja3s(h);
+        w.member("random", hex_string(f.server_random)).member("session_id", hex_string(f.server_session_id));
+        w.key("cipher_suite");
+        if (h.cipher_suites.empty())
+            w.null();
+        else
+            w.value(h.cipher_suites.front());
+        w.member("extensions", h.extensions)
+            .member("selected_version", f.negotiated_version)
+            .member("ja3s", j3s.text)
+            .member("ja3s_hash", j3s.hash)
+            .member("ja4s", ja4s(h))
+            .member("hello_retry_request", f.hello_retry_request);
+    }
+    w.end();
+}
+
+// The record of one TLS connection; `kind` as for dns_record. --audit adds "findings".
+void tls_session(JsonWriter& w, const TcpConversation& conv, const TlsConnection& tls, const DnsTransactionTable& dns,
+                 bool kind, const AuditSettings* audit) {
     const TlsConnectionFacts& f = tls.facts();
     const int client = tls.client_side();
     const int server = 1 - client;
-    json j;
-    j["kind"] = "tls";
-    j["stream"] = conv.stream;
-    j["client"] = endpoint(conv, client);
-    j["server"] = endpoint(conv, server);
-    j["version"] = f.negotiated_version ? json(tls_version_name(*f.negotiated_version)) : json(nullptr);
-    j["cipher_suite"] = f.cipher_suite ? decompose_suite(*f.cipher_suite, f) : json(nullptr);
-    j["sni"] = or_null(f.sni);
-    j["alpn"] = or_null(f.alpn_selected);
-    j["resumed"] = f.server_hello.seen ? json(f.resumed) : json(nullptr);
-    json hs = json::array();
-    for (const auto& e : f.handshake) {
-        const std::string dir = e.side == 0 ? "c2s" : "s2c";
-        if (!e.type) {
-            hs.push_back({{"frame", e.frame}, {"dir", dir}, {"type", nullptr}, {"name", "encrypted"}});
-            continue;
-        }
-        std::string name(handshake_snake_name(*e.type));
-        hs.push_back({{"frame", e.frame}, {"dir", dir}, {"type", *e.type}, {"name", name}});
-    }
+    w.object();
+    if (kind) w.member("kind", "tls");
+    w.member("stream", conv.stream);
+    endpoint(w, "client", conv, client);
+    endpoint(w, "server", conv, server);
+    w.key("version");
+    if (f.negotiated_version)
+        w.value(tls_version_name(*f.negotiated_version));
+    else
+        w.null();
+    w.key("cipher_suite");
+    if (f.cipher_suite)
+        decompose_suite(w, *f.cipher_suite, f);
+    else
+        w.null();
+    w.member_or_null("sni", f.sni).member_or_null("alpn", f.alpn_selected).key("resumed");
+    if (f.server_hello.seen)
+        w.value(f.resumed);
+    else
+        w.null();
     // A Server Hello that was a HelloRetryRequest is named so (the first Server Hello
     // when an HRR happened).
-    if (f.hello_retry_request) {
-        for (auto& m : hs)
-            if (m["name"] == "server_hello") {
-                m["name"] = "hello_retry_request";
-                break;
-            }
+    bool hrr_named = !f.hello_retry_request;
+    w.key("handshake").array();
+    for (const auto& e : f.handshake) {
+        w.object().member("frame", e.frame).member("dir", e.side == 0 ? "c2s" : "s2c");
+        if (!e.type) {
+            w.key("type").null().member("name", "encrypted").end();
+            continue;
+        }
+        std::string_view name = handshake_snake_name(*e.type);
+        if (!hrr_named && name == "server_hello") {
+            name = "hello_retry_request";
+            hrr_named = true;
+        }
+        w.member("type", *e.type).member("name", name).end();
     }
-    j["handshake"] = std::move(hs);
-    if (f.client_hello.seen) {
-        const HelloFacts& h = f.client_hello;
-        Fingerprint j3 = ja3(h);
-        j["client_hello"] = {{"frame", h.frame},
-                             {"version", h.version},
-                             {"random", hex_or_null(f.client_random, true)},
-                             {"session_id", hex_string(f.client_session_id)},
-                             {"cipher_suites", h.cipher_suites},
-                             {"compression_methods", h.compression_methods},
-                             {"extensions", h.extensions},
-                             {"supported_groups", h.supported_groups},
-                             {"ec_point_formats", h.ec_point_formats},
-                             {"signature_algorithms", h.signature_algorithms},
-                             {"supported_versions", h.supported_versions},
-                             {"alpn", h.alpn},
-                             {"sni", or_null(f.sni)},
-                             {"ja3", j3.text},
-                             {"ja3_hash", j3.hash},
-                             {"ja4", ja4(h, !f.sni.empty())}};
-    } else {
-        j["client_hello"] = nullptr;
-    }
-    if (f.server_hello.seen) {
-        const HelloFacts& h = f.server_hello;
-        Fingerprint j3s = ja3s(h);
-        j["server_hello"] = {{"frame", h.frame},
-                             {"version", h.version},
-                             {"random", hex_string(f.server_random)},
-                             {"session_id", hex_string(f.server_session_id)},
-                             {"cipher_suite", h.cipher_suites.empty() ? json(nullptr) : json(h.cipher_suites.front())},
-                             {"extensions", h.extensions},
-                             {"selected_version", f.negotiated_version ? json(*f.negotiated_version) : json(nullptr)},
-                             {"ja3s", j3s.text},
-                             {"ja3s_hash", j3s.hash},
-                             {"ja4s", ja4s(h)},
-                             {"hello_retry_request", f.hello_retry_request}};
-    } else {
-        j["server_hello"] = nullptr;
-    }
-    json certs = json::array();
-    for (const auto& c : f.certificates) certs.push_back(certificate_json(c));
-    j["certificates"] = std::move(certs);
-    json client_certs = json::array();
-    for (const auto& c : f.client_certificates) client_certs.push_back(certificate_json(c));
-    j["client_certificates"] = std::move(client_certs);
+    w.end();
+    w.key("client_hello");
+    hello_json(w, f, true);
+    w.key("server_hello");
+    hello_json(w, f, false);
+    w.key("certificates").array();
+    for (const auto& c : f.certificates) certificate_json(w, c);
+    w.end().key("client_certificates").array();
+    for (const auto& c : f.client_certificates) certificate_json(w, c);
+    w.end().key("server_key_exchange");
     if (f.kx_group || f.ske_signature_scheme || f.kx_public_key_length) {
-        j["server_key_exchange"] = {
-            {"group", f.kx_group ? json(iana_name(kTlsSupportedGroups, *f.kx_group)) : json(nullptr)},
-            {"group_id", f.kx_group ? json(*f.kx_group) : json(nullptr)},
-            {"public_key_length", f.kx_public_key_length ? json(f.kx_public_key_length) : json(nullptr)},
-            {"signature_scheme", f.ske_signature_scheme ? json(iana_name(kTlsSignatureSchemes, *f.ske_signature_scheme))
-                                                        : json(nullptr)}};
-        const SignatureVerdict ske = server_key_exchange_verdict(f);
-        j["server_key_exchange"]["signature_valid"] = ske.valid ? json(*ske.valid) : json(nullptr);
+        w.object().key("group");
+        if (f.kx_group)
+            w.value(iana_name(kTlsSupportedGroups, *f.kx_group));
+        else
+            w.null();
+        w.member("group_id", f.kx_group).key("public_key_length");
+        if (f.kx_public_key_length)
+            w.value(f.kx_public_key_length);
+        else
+            w.null();
+        w.key("signature_scheme");
+        if (f.ske_signature_scheme)
+            w.value(iana_name(kTlsSignatureSchemes, *f.ske_signature_scheme));
+        else
+            w.null();
+        w.member("signature_valid", server_key_exchange_verdict(f).valid).end();
     } else {
-        j["server_key_exchange"] = nullptr;
+        w.null();
     }
-    j["cipher_suite_parts"] = cipher_suite_parts_json(f);
-    j["chain"] = f.chain ? chain_json(*f.chain) : json(nullptr);
-    j["session_ticket"] = f.ticket_lifetime ? json{{"lifetime_hint", *f.ticket_lifetime}, {"length", f.ticket_length}}
-                                            : json(nullptr);
-    json alerts = json::array();
+    w.key("cipher_suite_parts");
+    cipher_suite_parts_json(w, f);
+    w.key("chain");
+    if (f.chain)
+        chain_json(w, *f.chain);
+    else
+        w.null();
+    w.key("session_ticket");
+    if (f.ticket_lifetime)
+        w.object().member("lifetime_hint", *f.ticket_lifetime).member("length", f.ticket_length).end();
+    else
+        w.null();
+    w.key("alerts").array();
     for (const auto& a : f.alerts) {
-        json level = a.encrypted ? json(nullptr) : json(a.level == 1 ? "warning" : a.level == 2 ? "fatal" : "unknown");
-        json desc = a.encrypted ? json("encrypted") : json(iana_name(kTlsAlertDescriptions, a.description));
-        alerts.push_back({{"frame", a.frame}, {"dir", a.side == 0 ? "c2s" : "s2c"}, {"level", level}, {"description", desc}});
+        w.object().member("frame", a.frame).member("dir", a.side == 0 ? "c2s" : "s2c").key("level");
+        if (a.encrypted)
+            w.null().member("description", "encrypted");
+        else
+            w.value(a.level == 1 ? "warning" : a.level == 2 ? "fatal" : "unknown")
+                .member("description", iana_name(kTlsAlertDescriptions, a.description));
+        w.end();
     }
-    j["alerts"] = std::move(alerts);
+    w.end();
     // Timing: first Client Hello to the last handshake message (Finished is the last
     // one seen, encrypted or not, before application data).
-    if (!f.handshake.empty()) {
-        const auto& first = f.handshake.front();
-        const auto& last = f.handshake.back();
-        j["handshake_time"] = static_cast<double>(last.ts_ns - first.ts_ns) / 1e9;
-    } else {
-        j["handshake_time"] = nullptr;
-    }
+    w.key("handshake_time");
+    if (!f.handshake.empty())
+        w.value(static_cast<double>(f.handshake.back().ts_ns - f.handshake.front().ts_ns) / 1e9);
+    else
+        w.null();
     // Decryption (--keylog or pcapng secrets): whether any record was decrypted, each
     // side's Finished checked against the transcript, and the first HTTP lines inside.
-    j["decrypted"] = f.decrypted;
-    auto verdict = [](const std::optional<bool>& v) { return v ? json(*v) : json(nullptr); };
-    j["finished_verified"] = {{"client", verdict(f.finished_verified[0])}, {"server", verdict(f.finished_verified[1])}};
-    j["http"] = {{"request_line", or_null(f.http_request_line)}, {"status_line", or_null(f.http_status_line)}};
-    j["certificate_verify_valid"] = {{"client", verdict(f.certificate_verify_valid[0])},
-                                     {"server", verdict(f.certificate_verify_valid[1])}};
-    j["bytes"] = {{"c2s", conv.payload_bytes[client]}, {"s2c", conv.payload_bytes[server]}};
-    j["first_frame"] = conv.first_frame;
+    w.member("decrypted", f.decrypted);
+    w.key("finished_verified")
+        .object()
+        .member("client", f.finished_verified[0])
+        .member("server", f.finished_verified[1])
+        .end();
+    w.key("http")
+        .object()
+        .member_or_null("request_line", f.http_request_line)
+        .member_or_null("status_line", f.http_status_line)
+        .end();
+    w.key("certificate_verify_valid")
+        .object()
+        .member("client", f.certificate_verify_valid[0])
+        .member("server", f.certificate_verify_valid[1])
+        .end();
+    w.key("bytes").object().member("c2s", conv.payload_bytes[client]).member("s2c", conv.payload_bytes[server]).end();
+    w.member("first_frame", conv.first_frame);
     // The DNS answer that gave the client this server address, earlier in the capture.
+    w.key("resolved_by");
     if (auto r = dns.resolution_for(conv.address[server], conv.first_frame)) {
-        json chain = r->cname_chain;
-        json sni_matches = nullptr;
+        w.object().member("frame", r->frame).member("name", r->name).member("cname_chain", r->cname_chain);
+        w.key("sni_matches");
         if (!f.sni.empty()) {
             bool m = same_name(f.sni, r->name);
             for (const auto& c : r->cname_chain) m = m || same_name(f.sni, c);
-            sni_matches = m;
+            w.value(m);
+        } else {
+            w.null();
         }
-        j["resolved_by"] = {{"frame", r->frame}, {"name", r->name}, {"cname_chain", chain}, {"sni_matches", sni_matches}};
+        w.end();
     } else {
-        j["resolved_by"] = nullptr;
+        w.null();
     }
-    return j;
+    // --audit: the connection's findings, ordered by frame.
+    if (audit) {
+        w.key("findings").array();
+        for (const auto& a : audit_connection(f, audit->lang))
+            w.object()
+                .member("id", a.id)
+                .member("severity", audit_severity_name(a.severity))
+                .member("frame", a.frame)
+                .member("why", a.why)
+                .end();
+        w.end();
+    }
+    w.end();
 }
 
-// --audit: the connection's findings, ordered by frame.
-json audit_findings(const TlsConnectionFacts& f, const AuditSettings& audit) {
-    json findings = json::array();
-    for (const auto& a : audit_connection(f, audit.lang))
-        findings.push_back({{"id", a.id}, {"severity", audit_severity_name(a.severity)}, {"frame", a.frame}, {"why", a.why}});
-    return findings;
-}
 // The whole-document form (--sessions without --jsonl) prints its records only at the
 // end, in stream order (TLS) and query order (DNS). To keep memory flat on big captures
 // each record is serialised as soon as it is complete, already indented for its place in
@@ -313,26 +411,19 @@ public:
     RecordSpool(const RecordSpool&) = delete;
     RecordSpool& operator=(const RecordSpool&) = delete;
 
-    // `text` is a record dumped with indent 2 at the top level; in the document it sits
-    // inside an array inside the top-level object, four spaces further in. (JSON
-    // strings never hold a raw newline, so every newline is a line break.)
+    // `text` is a record written with indent 2 at level 2, its place in the document
+    // (inside an array inside the top-level object).
     void add(std::uint64_t key, const std::string& text) {
-        std::string indented;
-        indented.reserve(text.size() + text.size() / 8);
-        for (char c : text) {
-            indented.push_back(c);
-            if (c == '\n') indented.append("    ");
-        }
-        Entry e{key, 0, indented.size()};
-        if (file_ && std::fwrite(indented.data(), 1, indented.size(), file_) == indented.size()) {
+        Entry e{key, 0, text.size()};
+        if (file_ && std::fwrite(text.data(), 1, text.size(), file_) == text.size()) {
             e.offset = file_end_;
-            file_end_ += indented.size();
+            file_end_ += text.size();
             entries_.push_back(e);
             return;
         }
         // No spool file (or it failed): keep the text in memory.
         e.offset = memory_.size() | kInMemory;
-        memory_ += indented;
+        memory_ += text;
         entries_.push_back(e);
     }
 
@@ -391,38 +482,38 @@ public:
     }
 
     void poll() override {
-        for (auto& t : dns_.take_completed()) emit_dns(t.query_frame ? t.query_frame : t.response_frame, dns_record(t));
+        for (auto& t : dns_.take_completed()) emit_dns(t.query_frame ? t.query_frame : t.response_frame, t);
     }
 
     void tcp_closed(const TcpConversation& conv) override {
         const auto* tls = dynamic_cast<const TlsConnection*>(conv.app.get());
         if (!tls) return;
-        json j = tls_session(conv, *tls, dns_);
-        if (audit_) j["findings"] = audit_findings(tls->facts(), *audit_);
+        text_.clear();
+        JsonWriter w(text_, lines_ ? -1 : 2, lines_ ? 0 : 2);
+        tls_session(w, conv, *tls, dns_, lines_, audit_);
         if (lines_) {
-            write(json_text(j, -1) + "\n");
+            text_.push_back('\n');
+            write(text_);
         } else {
-            j.erase("kind");
-            sessions_.add(conv.stream, json_text(j, 2));
+            sessions_.add(conv.stream, text_);
         }
     }
 
     void finish(const std::string& path, const CaptureReader& reader, std::uint64_t packets) override {
         poll();
         // Queries that never got an answer are transactions too.
-        for (auto& t : dns_.unanswered()) emit_dns(t.query_frame, dns_record(t));
+        for (auto& t : dns_.unanswered()) emit_dns(t.query_frame, t);
         if (lines_) return;
-        json capture = {{"file", path},
-                        {"format", reader.format() == CaptureFormat::PcapNg ? "pcapng" : "pcap"},
-                        {"link_type", link_type_name(reader.link_type())},
-                        {"packets", packets}};
-        std::string text = json_text(capture, 2);
-        std::string indented;
-        for (char c : text) {
-            indented.push_back(c);
-            if (c == '\n') indented.append("  ");
-        }
-        write("{\n  \"capture\": " + indented + ",\n");
+        text_ = "{\n  \"capture\": ";
+        JsonWriter w(text_, 2, 1);
+        w.object()
+            .member("file", path)
+            .member("format", reader.format() == CaptureFormat::PcapNg ? "pcapng" : "pcap")
+            .member("link_type", link_type_name(reader.link_type()))
+            .member("packets", packets)
+            .end();
+        text_ += ",\n";
+        write(text_);
         sessions_.write_array(out_, "tls");
         write(",\n");
         dns_records_.write_array(out_, "dns");
@@ -431,12 +522,15 @@ public:
 
 private:
     void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
-    void emit_dns(std::uint64_t key, json j) {
+    void emit_dns(std::uint64_t key, const DnsTransactionRecord& t) {
+        text_.clear();
+        JsonWriter w(text_, lines_ ? -1 : 2, lines_ ? 0 : 2);
+        dns_record(w, t, lines_);
         if (lines_) {
-            write(json_text(j, -1) + "\n");
+            text_.push_back('\n');
+            write(text_);
         } else {
-            j.erase("kind");
-            dns_records_.add(key, json_text(j, 2));
+            dns_records_.add(key, text_);
         }
     }
 
@@ -444,6 +538,7 @@ private:
     bool lines_;
     DnsTransactionTable& dns_;
     const AuditSettings* audit_;
+    std::string text_;  // the record being written, reused
     RecordSpool sessions_;
     RecordSpool dns_records_;
 };

@@ -37,3 +37,79 @@ TEST_CASE("json_text equals nlohmann dump") {
     same_as_dump(nested);
     same_as_dump(json::array({nested, nested}));
 }
+
+namespace {
+
+// Drives a JsonWriter through the same document, value by value.
+void write_through(tlsdissect::JsonWriter& w, const json& j) {
+    switch (j.type()) {
+        case json::value_t::null: w.null(); return;
+        case json::value_t::boolean: w.value(j.get<bool>()); return;
+        case json::value_t::number_integer: w.value(j.get<std::int64_t>()); return;
+        case json::value_t::number_unsigned: w.value(j.get<std::uint64_t>()); return;
+        case json::value_t::number_float: w.value(j.get<double>()); return;
+        case json::value_t::string: w.value(j.get_ref<const std::string&>()); return;
+        case json::value_t::object:
+            w.object();
+            for (auto it = j.begin(); it != j.end(); ++it) {
+                w.key(it.key());
+                write_through(w, it.value());
+            }
+            w.end();
+            return;
+        case json::value_t::array:
+            w.array();
+            for (const auto& v : j) write_through(w, v);
+            w.end();
+            return;
+        default: FAIL("unexpected JSON type");
+    }
+}
+
+void writer_same_as_dump(const json& j) {
+    for (int indent : {-1, 2, 4}) {
+        for (int level : {0, 2}) {
+            INFO("indent " << indent << " level " << level);
+            std::string out;
+            tlsdissect::JsonWriter w(out, indent, level);
+            write_through(w, j);
+            std::string expected;
+            tlsdissect::append_json(expected, j, indent, level);
+            CHECK(out == expected);
+            if (level == 0) CHECK(out == j.dump(indent, ' ', false, json::error_handler_t::replace));
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("JsonWriter writes what nlohmann dump writes") {
+    writer_same_as_dump(nullptr);
+    writer_same_as_dump(json::object());
+    writer_same_as_dump(json::array());
+    writer_same_as_dump(json::array({json::array(), json::object(), json::array({json::object()})}));
+    json nested = {{"kind", "tls"},
+                   {"empty_obj", json::object()},
+                   {"empty_arr", json::array()},
+                   {"list", {1, -2, {{"a", nullptr}, {"b\"", {3.5, 5.6e-05, "x\x01"}}}}},
+                   {"\xff key", false},
+                   {"utf8", "\xe4\xb8\xad\xff"}};
+    writer_same_as_dump(nested);
+    writer_same_as_dump(json::array({nested, nested}));
+}
+
+TEST_CASE("JsonWriter helpers: members, optionals, lists, null for empty strings") {
+    std::string out;
+    tlsdissect::JsonWriter w(out);
+    std::optional<int> none;
+    w.object()
+        .member("a", std::uint16_t{771})
+        .member("b", std::optional<bool>(true))
+        .member("c", none)
+        .member("d", std::vector<std::uint16_t>{1, 2})
+        .member("e", std::vector<std::string>{})
+        .member_or_null("f", "")
+        .member_or_null("g", "x")
+        .end();
+    CHECK(out == R"({"a":771,"b":true,"c":null,"d":[1,2],"e":[],"f":null,"g":"x"})");
+}
