@@ -11,7 +11,23 @@ namespace tlsdissect {
 
 namespace {
 
+// The digests, fetched from the provider once: EVP_sha256() and EVP_md5() make
+// EVP_Digest look the implementation up again on every call (OpenSSL 3), which cost
+// more than hashing a fingerprint string.
+const EVP_MD* fetched(const char* name) {
+    return EVP_MD_fetch(nullptr, name, nullptr);  // kept for the life of the process
+}
+const EVP_MD* sha256_md() {
+    static const EVP_MD* md = fetched("SHA256");
+    return md;
+}
+const EVP_MD* md5_md() {
+    static const EVP_MD* md = fetched("MD5");
+    return md;
+}
+
 std::string digest_hex(const EVP_MD* md, const std::string& text) {
+    if (!md) return {};
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (EVP_Digest(text.data(), text.size(), out, &len, md, nullptr) != 1) return {};
@@ -47,7 +63,7 @@ std::string joined_hex(const std::vector<std::uint16_t>& values) {
 
 std::string sha256_12(const std::string& text) {
     if (text.empty()) return "000000000000";
-    return digest_hex(EVP_sha256(), text).substr(0, 12);
+    return digest_hex(sha256_md(), text).substr(0, 12);
 }
 
 std::string two_digits(std::size_t n) {
@@ -90,7 +106,7 @@ Fingerprint ja3(const HelloFacts& h) {
     f.text = std::to_string(h.version) + "," + joined_decimal(h.cipher_suites, true) + "," +
              joined_decimal(h.extensions, true) + "," + joined_decimal(h.supported_groups, true) + "," +
              joined_decimal(h.ec_point_formats, false);
-    f.hash = digest_hex(EVP_md5(), f.text);
+    f.hash = digest_hex(md5_md(), f.text);
     return f;
 }
 
@@ -98,7 +114,7 @@ Fingerprint ja3s(const HelloFacts& h) {
     Fingerprint f;
     f.text = std::to_string(h.version) + "," + joined_decimal(h.cipher_suites, false) + "," +
              joined_decimal(h.extensions, false);
-    f.hash = digest_hex(EVP_md5(), f.text);
+    f.hash = digest_hex(md5_md(), f.text);
     return f;
 }
 

@@ -109,8 +109,9 @@ void u16_list(ByteReader& r, NodeRef ext, const FieldDef& len_def, const FieldDe
     }
     ext.add(len_def, std::uint64_t(list->reported_remaining()), at, 2);
     const std::size_t n = list->reported_remaining() / 2;
-    NodeRef l = ext.add_text(list_def, std::string(list_def.label) + " (" + std::to_string(n) + " " + noun + ")",
-                             list->offset(), list->reported_remaining());
+    NodeRef l = ext ? ext.add_text(list_def, std::string(list_def.label) + " (" + std::to_string(n) + " " + noun + ")",
+                                   list->offset(), list->reported_remaining())
+                    : NodeRef{};
     if (list->reported_remaining() % 2) l.malformed(std::string(noun) + " list of odd length", at, 2);
     while (list->reported_remaining() >= 2) {
         auto v = list->u16();
@@ -119,8 +120,9 @@ void u16_list(ByteReader& r, NodeRef ext, const FieldDef& len_def, const FieldDe
             break;
         }
         if (out) out->push_back(*v);
-        l.add(item_def, std::uint64_t(*v), list->offset() - 2, 2)
-            .set_text(std::string(item_def.label) + ": " + named(names, *v));
+        if (l)  // no display text to build for a packet nobody prints
+            l.add(item_def, std::uint64_t(*v), list->offset() - 2, 2)
+                .set_text(std::string(item_def.label) + ": " + named(names, *v));
     }
 }
 
@@ -145,7 +147,7 @@ void key_share(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts
         e.add(kKeyExchangeLen, std::uint64_t(kx->reported_remaining()), kat, 2);
         Bytes b = kx->rest();
         e.add(kKeyExchange, bytes_of(b), kx->offset(), kx->reported_remaining());
-        e.set_text("Key Share Entry: Group: " + iana_name(kTlsSupportedGroups, *group, true) +
+        if (e) e.set_text("Key Share Entry: Group: " + iana_name(kTlsSupportedGroups, *group, true) +
                    ", Key Exchange length: " + std::to_string(kx->reported_remaining()));
         if (type == kServerHello) {
             facts.kx_group = *group;
@@ -383,8 +385,9 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
                 ext.add(kVersionsLen, std::uint64_t(list->reported_remaining()), at, 1);
                 while (auto v = list->u16()) {
                     facts.client_hello.supported_versions.push_back(*v);
-                    ext.add(kVersion, std::uint64_t(*v), list->offset() - 2, 2)
-                        .set_text("Supported Version: " + tls_version_name(*v) + " (0x" + hex_u16(*v) + ")");
+                    if (ext)
+                        ext.add(kVersion, std::uint64_t(*v), list->offset() - 2, 2)
+                            .set_text("Supported Version: " + tls_version_name(*v) + " (0x" + hex_u16(*v) + ")");
                 }
             } else if (auto v = r.u16()) {
                 ext.add(kVersion, std::uint64_t(*v), r.offset() - 2, 2)
@@ -586,14 +589,19 @@ void dissect_extensions(ByteReader block, NodeRef parent, std::uint8_t hs_type, 
             return;
         }
         auto data = block.child(*len);
-        std::string name = iana_name(kTlsExtensionTypes, *type, true);
-        if (name == "Unknown") name = "Unknown type " + std::to_string(*type);
         NodeRef ext = parent.add(kExtension, std::monostate{}, at, 4u + *len);
-        ext.set_text("Extension: " + name + " (len=" + std::to_string(*len) + ")");
-        ext.add(kExtType, std::uint64_t(*type), at, 2).set_text("Type: " + name + " (" + std::to_string(*type) + ")");
-        ext.add(kExtLength, std::uint64_t(*len), at + 2, 2);
+        auto name = [&] {
+            std::string n = iana_name(kTlsExtensionTypes, *type, true);
+            return n == "Unknown" ? "Unknown type " + std::to_string(*type) : n;
+        };
+        if (ext) {
+            const std::string n = name();
+            ext.set_text("Extension: " + n + " (len=" + std::to_string(*len) + ")");
+            ext.add(kExtType, std::uint64_t(*type), at, 2).set_text("Type: " + n + " (" + std::to_string(*type) + ")");
+            ext.add(kExtLength, std::uint64_t(*len), at + 2, 2);
+        }
         if (!data) {
-            ext.short_read(block, "extension " + name);
+            ext.short_read(block, "extension " + name());
             return;
         }
         ByteReader r = *data;
@@ -602,7 +610,7 @@ void dissect_extensions(ByteReader block, NodeRef parent, std::uint8_t hs_type, 
         if (hello) hello->extensions.push_back(*type);
         extension_body(*type, r, ext, hs_type, side, facts);
         if (!r.empty() && r.captured_all())
-            ext.malformed(std::to_string(r.remaining()) + " trailing bytes in the " + name + " extension", r.offset(),
+            ext.malformed(std::to_string(r.remaining()) + " trailing bytes in the " + name() + " extension", r.offset(),
                           r.remaining());
     }
 }

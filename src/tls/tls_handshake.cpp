@@ -256,8 +256,9 @@ void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
     }
     const std::size_t n = suites->reported_remaining() / 2;
     hs.add(kSuitesLen, std::uint64_t(suites->reported_remaining()), at, 2);
-    NodeRef list = hs.add_text(kSuites, "Cipher Suites (" + std::to_string(n) + " suite" + (n == 1 ? "" : "s") + ")",
-                               suites->offset(), suites->reported_remaining());
+    NodeRef list = hs ? hs.add_text(kSuites, "Cipher Suites (" + std::to_string(n) + " suite" + (n == 1 ? "" : "s") + ")",
+                                    suites->offset(), suites->reported_remaining())
+                      : NodeRef{};
     if (suites->reported_remaining() % 2) list.malformed("cipher suite list of odd length", at, 2);
     while (suites->reported_remaining() >= 2) {
         auto s = suites->u16();
@@ -266,8 +267,9 @@ void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
             break;
         }
         facts.client_hello.cipher_suites.push_back(*s);
-        list.add(kSuite, std::uint64_t(*s), suites->offset() - 2, 2)
-            .set_text("Cipher Suite: " + cipher_suite_name(*s) + " (0x" + hex_u16(*s) + ")");
+        if (list)  // no display text to build for a packet nobody prints
+            list.add(kSuite, std::uint64_t(*s), suites->offset() - 2, 2)
+                .set_text("Cipher Suite: " + cipher_suite_name(*s) + " (0x" + hex_u16(*s) + ")");
     }
     const std::size_t comp_at = r.offset();
     auto comps = r.u8_prefixed();
