@@ -17,12 +17,14 @@ std::string bit_pattern(std::uint64_t value, std::uint64_t mask, unsigned bits) 
 
 std::string hex_digits(std::uint64_t value, unsigned digits) {
     static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
+    char buf[32];  // 16 digits at most, plus zero padding up to `digits`
+    char* const end = buf + sizeof buf;
+    char* p = end;
     do {
-        out.insert(out.begin(), kDigits[value & 15]);
+        *--p = kDigits[value & 15];
         value >>= 4;
-    } while (value || out.size() < digits);
-    return out;
+    } while ((value || static_cast<unsigned>(end - p) < digits) && p > buf);
+    return std::string(p, end);
 }
 
 static std::string nine_decimals(std::int64_t ns) {

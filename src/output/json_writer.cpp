@@ -1,6 +1,8 @@
 #include "output/json_writer.hpp"
 
+#include <array>
 #include <charconv>
+#include <cstring>
 
 namespace tlsdissect {
 
@@ -8,16 +10,31 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
+// Bytes that a JSON string cannot hold as they are (controls, '"', '\\') or that need
+// UTF-8 checking (everything from 0x7f up).
+constexpr std::array<bool, 256> kNotPlain = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) t[static_cast<std::size_t>(c)] = c < 0x20 || c >= 0x7f || c == '"' || c == '\\';
+    return t;
+}();
+
+bool plain(std::string_view s) {
+    for (unsigned char c : s)
+        if (kNotPlain[c]) return false;
+    return true;
+}
+
 void append_string(std::string& out, std::string_view s) {
-    for (unsigned char c : s) {
-        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-            out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
-            return;
-        }
+    if (!plain(s)) {
+        out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+        return;
     }
-    out.push_back('"');
-    out += s;
-    out.push_back('"');
+    const std::size_t at = out.size();
+    out.resize(at + s.size() + 2);
+    char* p = out.data() + at;
+    *p = '"';
+    std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
 }
 
 template <typename Int>
@@ -96,8 +113,14 @@ void append_json_string(std::string& out, std::string_view s) { append_string(ou
 
 void JsonWriter::line_break(std::size_t depth) {
     if (indent_ < 0) return;
+    static constexpr char kSpaces[] = "\n                                                                ";
+    std::size_t n = static_cast<std::size_t>(indent_) * (static_cast<std::size_t>(level_) + depth);
+    if (n < sizeof kSpaces - 1) {
+        out_.append(kSpaces, n + 1);  // the line break and the indentation in one append
+        return;
+    }
     out_.push_back('\n');
-    out_.append(static_cast<std::size_t>(indent_) * (static_cast<std::size_t>(level_) + depth), ' ');
+    out_.append(n, ' ');
 }
 
 // Before any value: the comma and line break of an array element (a member's value
@@ -135,8 +158,20 @@ JsonWriter& JsonWriter::key(std::string_view k) {
         open_.back().empty = false;
         line_break(open_.size());
     }
-    append_string(out_, k);
-    out_ += indent_ >= 0 ? ": " : ":";
+    if (plain(k)) {  // always, for the program's own key names: quote and separator in one go
+        const std::size_t at = out_.size();
+        const std::size_t sep = indent_ >= 0 ? 2 : 1;
+        out_.resize(at + k.size() + 2 + sep);
+        char* p = out_.data() + at;
+        *p = '"';
+        std::memcpy(p + 1, k.data(), k.size());
+        p[k.size() + 1] = '"';
+        p[k.size() + 2] = ':';
+        if (sep == 2) p[k.size() + 3] = ' ';
+    } else {
+        append_string(out_, k);
+        out_ += indent_ >= 0 ? ": " : ":";
+    }
     after_key_ = true;
     return *this;
 }

@@ -48,6 +48,7 @@ public:
     JsonWriter& array() { return open('['); }
     JsonWriter& end();
     JsonWriter& key(std::string_view k);
+    std::size_t size() const { return out_.size(); }  // bytes written so far
 
     JsonWriter& null();
     JsonWriter& value(std::nullptr_t) { return null(); }

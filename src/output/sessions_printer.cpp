@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <deque>
+#include <future>
 #include <map>
 
+#include "core/background_worker.hpp"
 #include "dns/dns_transactions.hpp"
 #include "tls/audit.hpp"
 #include "tls/cipher_suites.hpp"
@@ -245,8 +249,10 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
 }
 
 // The record of one TLS connection; `kind` as for dns_record. --audit adds "findings".
+// `verdict_at` non-null: the Server Key Exchange signature is checked elsewhere (on the
+// background thread); a 4-byte `null` holds its place and *verdict_at gets its offset.
 void tls_session(JsonWriter& w, const TcpConversation& conv, const TlsConnection& tls, const DnsTransactionTable& dns,
-                 bool kind, const AuditSettings* audit) {
+                 bool kind, const AuditSettings* audit, std::size_t* verdict_at) {
     const TlsConnectionFacts& f = tls.facts();
     const int client = tls.client_side();
     const int server = 1 - client;
@@ -313,7 +319,14 @@ void tls_session(JsonWriter& w, const TcpConversation& conv, const TlsConnection
             w.value(iana_name(kTlsSignatureSchemes, *f.ske_signature_scheme));
         else
             w.null();
-        w.member("signature_valid", server_key_exchange_verdict(f).valid).end();
+        w.key("signature_valid");
+        if (verdict_at) {
+            *verdict_at = w.size();
+            w.null();
+        } else {
+            w.value(server_key_exchange_verdict(f).valid);
+        }
+        w.end();
     } else {
         w.null();
     }
@@ -474,6 +487,11 @@ private:
     std::string memory_;
 };
 
+// Records wait here, in the order they were completed, until the signature checks
+// they hold a place for are done; at most this many (then the printer waits for the
+// oldest).
+constexpr std::size_t kMaxPendingRecords = 512;
+
 class JsonSessionsPrinter final : public SessionsPrinter {
 public:
     JsonSessionsPrinter(std::FILE* out, bool lines, DnsTransactionTable& dns, const AuditSettings* audit)
@@ -488,32 +506,37 @@ public:
     void tcp_closed(const TcpConversation& conv) override {
         const auto* tls = dynamic_cast<const TlsConnection*>(conv.app.get());
         if (!tls) return;
-        text_.clear();
-        JsonWriter w(text_, lines_ ? -1 : 2, lines_ ? 0 : 2);
-        tls_session(w, conv, *tls, dns_, lines_, audit_);
-        if (lines_) {
-            text_.push_back('\n');
-            write(text_);
-        } else {
-            sessions_.add(conv.stream, text_);
+        const TlsConnectionFacts& f = tls->facts();
+        Pending p;
+        p.key = conv.stream;
+        JsonWriter w(p.text, lines_ ? -1 : 2, lines_ ? 0 : 2);
+        // The one expensive check of a record, a public-key signature verification, runs
+        // on the background thread while this one goes on with the capture.
+        const bool later = worker_.threaded() && !f.ske_signature.empty();
+        tls_session(w, conv, *tls, dns_, lines_, audit_, later ? &p.verdict_at : nullptr);
+        if (later && p.verdict_at != std::string::npos) {
+            auto check = server_key_exchange_check(f);
+            p.verdict = worker_.run<std::optional<bool>>([check] { return check().valid; });
         }
+        push(std::move(p));
     }
 
     void finish(const std::string& path, const CaptureReader& reader, std::uint64_t packets) override {
         poll();
         // Queries that never got an answer are transactions too.
         for (auto& t : dns_.unanswered()) emit_dns(t.query_frame, t);
+        drain(Drain::All);
         if (lines_) return;
-        text_ = "{\n  \"capture\": ";
-        JsonWriter w(text_, 2, 1);
+        std::string text = "{\n  \"capture\": ";
+        JsonWriter w(text, 2, 1);
         w.object()
             .member("file", path)
             .member("format", reader.format() == CaptureFormat::PcapNg ? "pcapng" : "pcap")
             .member("link_type", link_type_name(reader.link_type()))
             .member("packets", packets)
             .end();
-        text_ += ",\n";
-        write(text_);
+        text += ",\n";
+        write(text);
         sessions_.write_array(out_, "tls");
         write(",\n");
         dns_records_.write_array(out_, "dns");
@@ -521,16 +544,47 @@ public:
     }
 
 private:
+    struct Pending {
+        std::string text;
+        std::uint64_t key = 0;  // the spool's sort key: stream (TLS) or first frame (DNS)
+        bool dns = false;
+        std::size_t verdict_at = std::string::npos;
+        std::future<std::optional<bool>> verdict;  // valid while the check is outstanding
+    };
+
     void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
     void emit_dns(std::uint64_t key, const DnsTransactionRecord& t) {
-        text_.clear();
-        JsonWriter w(text_, lines_ ? -1 : 2, lines_ ? 0 : 2);
+        Pending p;
+        p.key = key;
+        p.dns = true;
+        JsonWriter w(p.text, lines_ ? -1 : 2, lines_ ? 0 : 2);
         dns_record(w, t, lines_);
-        if (lines_) {
-            text_.push_back('\n');
-            write(text_);
-        } else {
-            dns_records_.add(key, text_);
+        push(std::move(p));
+    }
+    void push(Pending p) {
+        pending_.push_back(std::move(p));
+        drain(pending_.size() > kMaxPendingRecords ? Drain::Oldest : Drain::Ready);
+    }
+    // Prints (or spools) the records at the front whose checks are done; Oldest first
+    // waits for the oldest record's check; All waits for every one (at the end).
+    enum class Drain { Ready, Oldest, All };
+    void drain(Drain how) {
+        bool wait = how != Drain::Ready;
+        while (!pending_.empty()) {
+            Pending& p = pending_.front();
+            if (p.verdict.valid()) {
+                if (!wait && p.verdict.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+                const std::optional<bool> v = p.verdict.get();
+                p.text.replace(p.verdict_at, 4, v ? (*v ? "true" : "false") : "null");
+            }
+            if (lines_) {
+                p.text.push_back('\n');
+                write(p.text);
+            } else {
+                (p.dns ? dns_records_ : sessions_).add(p.key, p.text);
+            }
+            pending_.pop_front();
+            wait = how == Drain::All;
         }
     }
 
@@ -538,9 +592,10 @@ private:
     bool lines_;
     DnsTransactionTable& dns_;
     const AuditSettings* audit_;
-    std::string text_;  // the record being written, reused
     RecordSpool sessions_;
     RecordSpool dns_records_;
+    std::deque<Pending> pending_;
+    BackgroundWorker worker_;  // last: its thread stops before the records it fills go
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 
 #include "tlsdissect/text.hpp"
 
@@ -27,10 +28,17 @@ const EVP_MD* md5_md() {
 }
 
 std::string digest_hex(const EVP_MD* md, const std::string& text) {
-    if (!md) return {};
+    // One context per thread, reused: EVP_Digest would allocate and free one per call.
+    struct CtxFree {
+        void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+    };
+    static thread_local std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
+    if (!md || !ctx) return {};
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (EVP_Digest(text.data(), text.size(), out, &len, md, nullptr) != 1) return {};
+    if (EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1 || EVP_DigestUpdate(ctx.get(), text.data(), text.size()) != 1 ||
+        EVP_DigestFinal_ex(ctx.get(), out, &len) != 1)
+        return {};
     return hex_string(Bytes(out, len));
 }
 

@@ -3,6 +3,8 @@
 // cipher_suites.cpp, signature_check.cpp and chain_of_trust.cpp.
 #include "tls/handshake_checks.hpp"
 
+#include <memory>
+
 #include "tls/chain_of_trust.hpp"
 #include "tls/cipher_suites.hpp"
 
@@ -98,6 +100,23 @@ SignatureVerdict server_key_exchange_verdict(const TlsConnectionFacts& f) {
     const CertificateSummary& leaf = f.certificates.empty() ? kNone : f.certificates.front();
     return verify_server_key_exchange(leaf, f.negotiated_version.value_or(0x0303), f.ske_signature_scheme,
                                       f.client_random, f.server_random, f.ske_params, f.ske_signature);
+}
+
+std::function<SignatureVerdict()> server_key_exchange_check(const TlsConnectionFacts& f) {
+    if (f.ske_signature.empty()) return [] { return SignatureVerdict{}; };
+    struct Inputs {
+        CertificateSummary leaf;
+        std::uint16_t version;
+        std::optional<std::uint16_t> scheme;
+        std::vector<std::uint8_t> client_random, server_random, params, signature;
+    };
+    auto in = std::make_shared<Inputs>(Inputs{f.certificates.empty() ? CertificateSummary{} : f.certificates.front(),
+                                              f.negotiated_version.value_or(0x0303), f.ske_signature_scheme,
+                                              f.client_random, f.server_random, f.ske_params, f.ske_signature});
+    return [in] {
+        return verify_server_key_exchange(in->leaf, in->version, in->scheme, in->client_random, in->server_random,
+                                          in->params, in->signature);
+    };
 }
 
 void add_server_key_exchange_check(NodeRef sig, const TlsConnectionFacts& f) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -34,6 +35,9 @@ void add_cipher_suite_parts(NodeRef suite_node, const TlsConnectionFacts& facts)
 // The Server Key Exchange signature of this connection, from the bytes kept in `facts`
 // (empty verdict when there is none).
 SignatureVerdict server_key_exchange_verdict(const TlsConnectionFacts& facts);
+// The same check, to run later or on another thread: the function holds copies of the
+// bytes it needs, not references into `facts`.
+std::function<SignatureVerdict()> server_key_exchange_check(const TlsConnectionFacts& facts);
 
 // After the Server Key Exchange signature node: [Signature: valid] / [Signature: INVALID (...)].
 void add_server_key_exchange_check(NodeRef signature_node, const TlsConnectionFacts& facts);
