@@ -509,6 +509,7 @@ public:
         const TlsConnectionFacts& f = tls->facts();
         Pending p;
         p.key = conv.stream;
+        p.text.reserve(record_capacity_);
         JsonWriter w(p.text, lines_ ? -1 : 2, lines_ ? 0 : 2);
         // The one expensive check of a record, a public-key signature verification, runs
         // on the background thread while this one goes on with the capture.
@@ -562,6 +563,8 @@ private:
         push(std::move(p));
     }
     void push(Pending p) {
+        // The next record most likely needs as much room as this one: one allocation each.
+        if (!p.dns) record_capacity_ = std::max(record_capacity_, p.text.size() + p.text.size() / 4);
         pending_.push_back(std::move(p));
         drain(pending_.size() > kMaxPendingRecords ? Drain::Oldest : Drain::Ready);
     }
@@ -595,6 +598,7 @@ private:
     RecordSpool sessions_;
     RecordSpool dns_records_;
     std::deque<Pending> pending_;
+    std::size_t record_capacity_ = 4096;
     BackgroundWorker worker_;  // last: its thread stops before the records it fills go
 };
 

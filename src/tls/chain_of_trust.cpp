@@ -350,6 +350,8 @@ ChainVerdict verify_path(const std::vector<CertificateSummary>& sent, std::int64
     return v;
 }
 
+void finish_verdict(ChainVerdict& v, const std::vector<CertificateSummary>& sent, const std::string& server_name);
+
 // The server name against the leaf (subjectAltName; CN only when there is no SAN), and
 // the verdict that follows from the path's and the name's.
 void check_name(ChainVerdict& v, X509* leaf, const std::vector<CertificateSummary>& sent,
@@ -369,6 +371,11 @@ void check_name(ChainVerdict& v, X509* leaf, const std::vector<CertificateSummar
         v.name_matches = m == 1;
         ERR_clear_error();
     }
+    finish_verdict(v, sent, server_name);
+}
+
+// The verdict that follows from the path's and the name's.
+void finish_verdict(ChainVerdict& v, const std::vector<CertificateSummary>& sent, const std::string& server_name) {
     v.valid = v.path_valid && v.name_matches.value_or(true);
     if (v.path_valid && !v.valid) {
         std::string names;
@@ -404,9 +411,20 @@ ChainVerdict ChainVerifier::verify(const std::vector<CertificateSummary>& sent, 
     for (const auto& c : sent) key += c.sha256_hex.empty() ? std::string("?") : c.sha256_hex;
     auto it = cache_.find(key);
     if (it != cache_.end() && at_epoch >= it->second.valid_from && at_epoch <= it->second.valid_until) {
-        ChainVerdict v = it->second.verdict;
+        Cached& c = it->second;
+        ChainVerdict v = c.verdict;
         v.checked_at = at_epoch;
-        check_name(v, it->second.leaf.get(), sent, server_name);
+        auto known = c.names.find(server_name);
+        if (known != c.names.end()) {
+            v.server_name = server_name;
+            v.name_matches = known->second.first;
+            v.matched_name = known->second.second;
+            finish_verdict(v, sent, server_name);
+            return v;
+        }
+        check_name(v, c.leaf.get(), sent, server_name);
+        if (c.names.size() >= kChainNameCacheEntries) c.names.clear();
+        c.names.emplace(server_name, std::make_pair(v.name_matches, v.matched_name));
         return v;
     }
     X509Ptr leaf;
@@ -418,7 +436,7 @@ ChainVerdict ChainVerifier::verify(const std::vector<CertificateSummary>& sent, 
         // The window in which every path certificate is valid: OpenSSL (and link_for)
         // take a certificate as valid from its notBefore second on, and as expired from
         // its notAfter second on.
-        Cached c{v, INT64_MIN, INT64_MAX, nullptr};
+        Cached c{v, INT64_MIN, INT64_MAX, nullptr, {}};
         for (const auto& l : v.path) {
             c.valid_from = std::max(c.valid_from, l.not_before_epoch);
             c.valid_until = std::min(c.valid_until, l.not_after_epoch - 1);

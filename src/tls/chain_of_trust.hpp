@@ -26,6 +26,8 @@ inline constexpr std::size_t kMaxChainLength = 16;
 // Chain verdicts remembered per verifier (the same chain comes back in every connection
 // to a server); the cache is emptied when full.
 inline constexpr std::size_t kChainVerdictCacheEntries = 1024;
+// Server names whose match against one cached chain's leaf is remembered (emptied when full).
+inline constexpr std::size_t kChainNameCacheEntries = 256;
 
 // A set of trusted roots: a PEM file, a directory of PEM files (hashed or not), or the
 // system store (OpenSSL's default paths, /etc/ssl/certs on Debian).
@@ -99,6 +101,8 @@ private:
         ChainVerdict verdict;                          // without the server name
         std::int64_t valid_from = 0, valid_until = 0;  // the verdict holds for times in here
         std::shared_ptr<X509> leaf;                    // decoded once, for the name checks
+        // Name checks already made against this leaf: server name -> (matches, matched name).
+        std::unordered_map<std::string, std::pair<std::optional<bool>, std::string>> names;
     };
     std::shared_ptr<const TrustStore> roots_;
     std::unordered_map<std::string, Cached> cache_;
