@@ -79,7 +79,9 @@ struct PacketContext {
         return root.add(def, std::monostate{}, offset, length, source);
     }
 
+    // Only the tree shows frame.protocols: without one, nothing is collected.
     void add_protocol(std::string_view name) {
+        if (!root) return;
         if (!protocols.empty()) protocols.push_back(':');
         protocols.append(name);
     }

@@ -103,7 +103,7 @@ std::size_t dissect_ipv4(ByteReader r, PacketContext& ctx) {
     const std::size_t available = r.reported_remaining();
     const Bytes header_bytes = r.rest();
     NodeRef ip = ctx.add_layer(kIp, start, 20);
-    ip.set_text("Internet Protocol Version 4");
+    if (ip) ip.set_text("Internet Protocol Version 4");  // no string to build without a tree
     auto vihl = r.u8();
     auto tos = r.u8();
     auto total_len = r.u16();

@@ -71,7 +71,7 @@ std::size_t dissect_ipv6(ByteReader r, PacketContext& ctx) {
     const std::size_t start = r.offset();
     const std::size_t available = r.reported_remaining();
     NodeRef ip = ctx.add_layer(kIpv6, start, 40);
-    ip.set_text("Internet Protocol Version 6");
+    if (ip) ip.set_text("Internet Protocol Version 6");  // no string to build without a tree
     auto first = r.u32();
     auto plen = r.u16();
     auto nxt = r.u8();

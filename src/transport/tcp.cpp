@@ -332,7 +332,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     const std::size_t start = r.offset();
     const std::size_t segment_len = r.reported_remaining();
     NodeRef tcp = ctx.add_layer(kTcp, start, 20);
-    tcp.set_text("Transmission Control Protocol");
+    if (tcp) tcp.set_text("Transmission Control Protocol");  // no string to build without a tree
     if (ctx.columns) ctx.columns->protocol = "TCP";
     auto sport = r.u16();
     auto dport = r.u16();

@@ -29,7 +29,7 @@ void dissect_udp(ByteReader r, PacketContext& ctx) {
     const std::size_t start = r.offset();
     const std::size_t available = r.reported_remaining();
     NodeRef udp = ctx.add_layer(kUdp, start, 8);
-    udp.set_text("User Datagram Protocol");
+    if (udp) udp.set_text("User Datagram Protocol");  // no string to build without a tree
     if (ctx.columns) ctx.columns->protocol = "UDP";
     auto sport = r.u16();
     auto dport = r.u16();
