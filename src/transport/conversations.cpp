@@ -1,24 +1,32 @@
 #include "transport/conversations.hpp"
 
+#include <cstring>
 #include <tuple>
 
 namespace tlsdissect {
 
 std::size_t ConversationKeyHash::operator()(const ConversationKey& k) const noexcept {
-    // FNV-1a over the fields that identify the connection.
-    std::size_t h = 1469598103934665603ull;
-    auto mix = [&h](std::uint8_t byte) {
-        h ^= byte;
-        h *= 1099511628211ull;
+    // The addresses as 64-bit words, each folded in with a multiply and a shift (the
+    // mixer of splitmix64): a handful of instructions, where byte-wise FNV-1a needed a
+    // dependent multiply per byte.
+    auto word = [](const std::uint8_t* p) {
+        std::uint64_t w;
+        std::memcpy(&w, p, sizeof w);
+        return w;
     };
-    for (auto b : k.a.bytes) mix(b);
-    for (auto b : k.b.bytes) mix(b);
-    mix(k.a.family);
-    mix(static_cast<std::uint8_t>(k.a_port >> 8));
-    mix(static_cast<std::uint8_t>(k.a_port));
-    mix(static_cast<std::uint8_t>(k.b_port >> 8));
-    mix(static_cast<std::uint8_t>(k.b_port));
-    return h;
+    std::uint64_t h = 0x9e3779b97f4a7c15ull;
+    auto mix = [&h](std::uint64_t v) {
+        h ^= v;
+        h *= 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 31;
+    };
+    static_assert(sizeof(k.a.bytes) == 16);
+    mix(word(k.a.bytes.data()));
+    mix(word(k.a.bytes.data() + 8));
+    mix(word(k.b.bytes.data()));
+    mix(word(k.b.bytes.data() + 8));
+    mix(std::uint64_t(k.a.family) << 32 | std::uint64_t(k.a_port) << 16 | k.b_port);
+    return static_cast<std::size_t>(h);
 }
 
 ConversationKey make_conversation_key(const NetAddress& src, std::uint16_t src_port,

@@ -98,16 +98,19 @@ private:
 
 template <typename OnDrop>
 void TcpConversationTable::expire(std::int64_t now_ns, OnDrop&& on_drop) {
-    for (auto it = table_.begin(); it != table_.end();) {
+    // Dropped in stream order, not in the table's hash order, so that what on_drop
+    // prints (--sessions --jsonl) does not depend on the hash function.
+    std::vector<decltype(table_)::iterator> done;
+    for (auto it = table_.begin(); it != table_.end(); ++it) {
         const TcpConversation& c = *it->second;
         const bool closed = c.closed_ts_ns >= 0 && now_ns - c.closed_ts_ns > kClosedConnectionLingerNs;
         const bool idle = now_ns - c.last_ts_ns > kIdleConnectionTimeoutNs;
-        if (closed || idle) {
-            on_drop(*it->second);
-            it = table_.erase(it);
-        } else {
-            ++it;
-        }
+        if (closed || idle) done.push_back(it);
+    }
+    std::sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return a->second->stream < b->second->stream; });
+    for (auto it : done) {
+        on_drop(*it->second);
+        table_.erase(it);
     }
     if (table_.size() <= max_connections_) return;
     // Over the limit: drop the least recently active tenth.
