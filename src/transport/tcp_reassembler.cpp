@@ -19,15 +19,30 @@ std::int64_t TcpStreamReassembler::stream_offset(std::uint32_t seq) const {
 }
 
 std::size_t TcpStreamReassembler::compare_recent(std::uint64_t offset, Bytes data) const {
-    // recent_ holds the bytes just before next_.
-    const std::uint64_t recent_start = next_ - recent_.size();
+    // The ring holds the bytes just before next_.
+    const std::uint64_t recent_start = next_ - recent_size_;
     std::size_t differing = 0;
     for (std::size_t i = 0; i < data.size(); ++i) {
         const std::uint64_t at = offset + i;
         if (at < recent_start || at >= next_) continue;
-        if (recent_[static_cast<std::size_t>(at - recent_start)] != data[i]) ++differing;
+        if (recent_at(at) != data[i]) ++differing;
     }
     return differing;
+}
+
+std::uint8_t TcpStreamReassembler::recent_at(std::uint64_t offset) const {
+    const std::size_t back = static_cast<std::size_t>(next_ - offset);  // 1..recent_size_
+    return recent_[(recent_head_ + kRecheckWindow - back) % kRecheckWindow];
+}
+
+void TcpStreamReassembler::remember(Bytes data) {
+    if (recent_.empty()) recent_.resize(kRecheckWindow);
+    if (data.size() >= kRecheckWindow) data = data.last(kRecheckWindow);
+    const std::size_t first = std::min(data.size(), kRecheckWindow - recent_head_);
+    std::copy(data.begin(), data.begin() + static_cast<long>(first), recent_.begin() + static_cast<long>(recent_head_));
+    std::copy(data.begin() + static_cast<long>(first), data.end(), recent_.begin());
+    recent_head_ = (recent_head_ + data.size()) % kRecheckWindow;
+    recent_size_ = std::min(kRecheckWindow, recent_size_ + data.size());
 }
 
 void TcpStreamReassembler::deliver(std::uint64_t offset, Bytes data, std::uint64_t frame, bool current,
@@ -43,13 +58,7 @@ void TcpStreamReassembler::deliver(std::uint64_t offset, Bytes data, std::uint64
     e.frame_offset = frame_offset;
     out.events.push_back(e);
     next_ = offset + data.size();
-    if (data.size() >= kRecheckWindow) {
-        recent_.assign(data.end() - kRecheckWindow, data.end());
-    } else {
-        recent_.insert(recent_.end(), data.begin(), data.end());
-        if (recent_.size() > kRecheckWindow)
-            recent_.erase(recent_.begin(), recent_.begin() + static_cast<long>(recent_.size() - kRecheckWindow));
-    }
+    remember(data);
 }
 
 void TcpStreamReassembler::gap_to(std::uint64_t offset, ReassemblyOutput& out) {
@@ -60,7 +69,7 @@ void TcpStreamReassembler::gap_to(std::uint64_t offset, ReassemblyOutput& out) {
     e.length = offset - next_;
     out.events.push_back(e);
     next_ = offset;
-    recent_.clear();
+    recent_size_ = recent_head_ = 0;
 }
 
 void TcpStreamReassembler::drain(ReassemblyOutput& out) {

@@ -130,7 +130,13 @@ private:
     std::int64_t highest_ts_ = 0;
     std::map<std::uint64_t, Pending> pending_;
     std::size_t buffered_ = 0;
-    std::vector<std::uint8_t> recent_;  // the last bytes delivered, up to kRecheckWindow
+    // The last bytes delivered (up to kRecheckWindow), in a ring: each delivery copies
+    // its bytes once, with no shifting of what was kept.
+    std::vector<std::uint8_t> recent_;  // kRecheckWindow bytes once anything was delivered
+    std::size_t recent_size_ = 0;       // how many of them are valid (end at next_)
+    std::size_t recent_head_ = 0;       // where the next delivered byte goes
+    void remember(Bytes data);
+    std::uint8_t recent_at(std::uint64_t offset) const;  // a byte in [next_ - recent_size_, next_)
 };
 
 }  // namespace tlsdissect
