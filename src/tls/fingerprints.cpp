@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <unordered_map>
 
 #include "tlsdissect/text.hpp"
 
@@ -27,7 +28,25 @@ const EVP_MD* md5_md() {
     return md;
 }
 
+std::string digest_hex_uncached(const EVP_MD* md, const std::string& text);
+
+// Fingerprint strings repeat: every connection from the same client software (and
+// every JA4 of a browser that shuffles its extensions) hashes the same text. The
+// digests are remembered per text, a bounded number of them (the memo is emptied when
+// full).
+constexpr std::size_t kFingerprintMemoEntries = 4096;
+
 std::string digest_hex(const EVP_MD* md, const std::string& text) {
+    static thread_local std::unordered_map<std::string, std::string> memo[2];  // SHA-256, MD5
+    auto& m = memo[md == sha256_md() ? 0 : 1];
+    if (auto it = m.find(text); it != m.end()) return it->second;
+    std::string hex = digest_hex_uncached(md, text);
+    if (m.size() >= kFingerprintMemoEntries) m.clear();
+    m.emplace(text, hex);
+    return hex;
+}
+
+std::string digest_hex_uncached(const EVP_MD* md, const std::string& text) {
     // One context per thread, reused: EVP_Digest would allocate and free one per call.
     struct CtxFree {
         void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }

@@ -36,11 +36,11 @@ std::uint8_t TcpStreamReassembler::recent_at(std::uint64_t offset) const {
 }
 
 void TcpStreamReassembler::remember(Bytes data) {
-    if (recent_.empty()) recent_.resize(kRecheckWindow);
+    if (!recent_) recent_ = std::make_unique_for_overwrite<std::uint8_t[]>(kRecheckWindow);
     if (data.size() >= kRecheckWindow) data = data.last(kRecheckWindow);
     const std::size_t first = std::min(data.size(), kRecheckWindow - recent_head_);
-    std::copy(data.begin(), data.begin() + static_cast<long>(first), recent_.begin() + static_cast<long>(recent_head_));
-    std::copy(data.begin() + static_cast<long>(first), data.end(), recent_.begin());
+    std::copy(data.begin(), data.begin() + static_cast<long>(first), recent_.get() + recent_head_);
+    std::copy(data.begin() + static_cast<long>(first), data.end(), recent_.get());
     recent_head_ = (recent_head_ + data.size()) % kRecheckWindow;
     recent_size_ = std::min(kRecheckWindow, recent_size_ + data.size());
 }

@@ -132,7 +132,7 @@ private:
     std::size_t buffered_ = 0;
     // The last bytes delivered (up to kRecheckWindow), in a ring: each delivery copies
     // its bytes once, with no shifting of what was kept.
-    std::vector<std::uint8_t> recent_;  // kRecheckWindow bytes once anything was delivered
+    std::unique_ptr<std::uint8_t[]> recent_;  // kRecheckWindow bytes once anything was delivered
     std::size_t recent_size_ = 0;       // how many of them are valid (end at next_)
     std::size_t recent_head_ = 0;       // where the next delivered byte goes
     void remember(Bytes data);
