@@ -11,7 +11,9 @@
 #   tshark and ssldump, which take minutes on big captures. TLSDISSECT=path picks the binary.
 #   FAST_ONLY=1: only the floors, --sessions, --sessions --jsonl and tshark -T json (the
 #   per-packet printers take minutes per round on hundreds of MB); RSS_SERIES=0: no
-#   10%..100% memory series.
+#   10%..100% memory series. TREE_ONLY=1: only the floors and the tree printers of
+#   tlsdissect and tshark (-V). KEEP_SSL_ENV=1: keep SSL_CERT_FILE/SSL_CERT_DIR (unset by
+#   default, as on a stock Debian system; see below).
 # Needs: tshark, /usr/bin/time (Debian package `time`), a C compiler and libpcap-dev;
 # ssldump (Debian package ssldump) is timed when installed.
 set -euo pipefail
@@ -24,6 +26,11 @@ tool=${TLSDISSECT:-$root/build/tlsdissect}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc -O2 -o "$work/pcap_count" "$here/pcap_count.c" -lpcap
+# Debian's default root store configuration: no SSL_CERT_FILE/SSL_CERT_DIR, so that the
+# chain checks read roots lazily from /etc/ssl/certs. Where the environment points
+# OpenSSL at a CA bundle file, every run first parses all of it (about 50 ms).
+# KEEP_SSL_ENV=1 keeps the environment as it is.
+if [ -z "${KEEP_SSL_ENV:-}" ]; then unset SSL_CERT_FILE SSL_CERT_DIR; fi
 
 echo "Machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo)," \
      "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $(tshark -v 2>/dev/null | head -1)"
@@ -54,15 +61,16 @@ for cap in "$@"; do
     echo "|---|---|---|---|---|---|---|---|"
     names=("cat (read floor)" "libpcap count loop (floor)" "tlsdissect --sessions" "tlsdissect --sessions --jsonl"
            "tlsdissect --jsonl" "tlsdissect (tree)" "tlsdissect -Y tls.handshake (tree)"
-           "tshark -Y tls.handshake -T json" "tshark -V -Y tls.handshake")
+           "tshark -Y tls.handshake -T json" "tshark -V -Y tls.handshake" "tshark -V (every packet)")
     cmds=("cat '$cap'" "'$work/pcap_count' '$cap'" "'$tool' --sessions '$cap'" "'$tool' --sessions --jsonl '$cap'"
           "'$tool' --jsonl '$cap'" "'$tool' '$cap'" "'$tool' -Y tls.handshake '$cap'"
-          "tshark -n -r '$cap' -Y tls.handshake -T json" "tshark -n -r '$cap' -V -Y tls.handshake")
-    slow=(0 0 0 0 0 0 0 1 1)
+          "tshark -n -r '$cap' -Y tls.handshake -T json" "tshark -n -r '$cap' -V -Y tls.handshake" "tshark -n -r '$cap' -V")
+    slow=(0 0 0 0 0 0 0 1 1 1)
     if command -v ssldump >/dev/null; then names+=("ssldump -n -r"); cmds+=("ssldump -n -r '$cap'"); slow+=(1); fi
     wall=() cpu=() rss=()
     for i in "${!names[@]}"; do
         if [ -n "${FAST_ONLY:-}" ] && [[ ! " 0 1 2 3 7 " =~ " $i " ]]; then wall[i]=; continue; fi
+        if [ -n "${TREE_ONLY:-}" ] && [[ ! " 0 1 5 6 8 9 " =~ " $i " ]]; then wall[i]=; continue; fi
         n=$rounds
         ((slow[i])) && n=$slow_rounds
         read -r w c r < <(measure "$n" "${cmds[$i]}")
@@ -79,6 +87,18 @@ for cap in "$@"; do
                      printf "| %s | %.2f | %.2f | %.0f | %.0f | %.1fx faster | %.1fx | %.1fx |\n", n, w, c, mb / ws, r / 1024,
                             tj / ws, ws / (fl > 0 ? fl : 0.01), cs / (fc > 0 ? fc : 0.01) }'
     done
+    # The tree printers like for like: every packet, and the handshake packets only.
+    if [ -n "${wall[5]}" ] && [ -n "${wall[9]:-}" ]; then
+        echo
+        echo "| tree output, like for like | tlsdissect wall s (CPU s) | tshark wall s (CPU s) | faster by (wall, CPU) |"
+        echo "|---|---|---|---|"
+        for pair in "5 9 every packet (tlsdissect / tshark -V)" "6 8 -Y tls.handshake (both)"; do
+            read -r a b label <<<"$pair"
+            awk -v l="$label" -v aw="${wall[$a]}" -v ac="${cpu[$a]}" -v bw="${wall[$b]}" -v bc="${cpu[$b]}" \
+                'BEGIN { printf "| %s | %.2f (%.2f) | %.2f (%.2f) | %.1fx, %.1fx |\n", l, aw, ac, bw, bc,
+                         bw / (aw > 0 ? aw : 0.01), bc / (ac > 0 ? ac : 0.01) }'
+        done
+    fi
     [ "${RSS_SERIES:-1}" = 1 ] || continue
     echo
     echo "Peak RSS (MiB) after the first N% of the packets (\`-c\`):"
