@@ -490,7 +490,7 @@ private:
 // Records wait here, in the order they were completed, until the signature checks
 // they hold a place for are done; at most this many (then the printer waits for the
 // oldest).
-constexpr std::size_t kMaxPendingRecords = 512;
+constexpr std::size_t kMaxPendingRecords = 64;
 
 class JsonSessionsPrinter final : public SessionsPrinter {
 public:
