@@ -288,13 +288,11 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
     }
     Direction& d = dir_[side];
     const bool tls13 = facts_.tls13();
-    // Which content this record carries, for its label.
-    std::string what(iana_name(kTlsContentTypes, *type));
-    if (what == "Unknown") what = "Unknown Record Type (" + std::to_string(*type) + ")";
     const bool opaque = tls13 && *type == kApplicationData;
     rec.add(opaque ? kOpaqueType : kContentType, std::uint64_t(*type), start, 1);
-    rec.add(kRecordVersion, std::uint64_t(*version), start + 1, 2)
-        .set_text("Version: " + tls_version_name(*version) + " (0x" + hex_u16(*version) + ")");
+    if (rec)
+        rec.add(kRecordVersion, std::uint64_t(*version), start + 1, 2)
+            .set_text("Version: " + tls_version_name(*version) + " (0x" + hex_u16(*version) + ")");
     rec.add(kRecordLength, std::uint64_t(*length), start + 3, 2);
     const std::string prefix = record_version_label(*version) + " Record Layer: ";
     if (*length > kMaxTlsRecordPayload)
@@ -326,7 +324,7 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
     if (what == "Unknown") what = "Unknown Record Type (" + std::to_string(type) + ")";
     switch (type) {
         case kChangeCipherSpec: {
-            rec.set_text(prefix + "Change Cipher Spec Protocol: Change Cipher Spec");
+            if (rec) rec.set_text(prefix + "Change Cipher Spec Protocol: Change Cipher Spec");
             body.add(kCcs, std::monostate{}, f.offset(), f.reported_remaining());
             // In TLS 1.3 the record is only for middlebox compatibility (RFC 8446 D.4).
             if (!tls13) d.state.change_cipher_spec_seen = true;
@@ -345,7 +343,7 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
         case kAlert: {
             // A plaintext alert is exactly two bytes; anything else is an encrypted one.
             if (encrypted || length != 2) {
-                rec.set_text(prefix + "Encrypted Alert");
+                if (rec) rec.set_text(prefix + "Encrypted Alert");
                 Bytes b = f.rest();
                 body.add(kEncryptedAlert, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining())
                     .set_text("Alert Message: Encrypted Alert");
@@ -353,7 +351,7 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
                 append_info(info, "Encrypted Alert");
                 break;
             }
-            rec.set_text(prefix + "Alert Protocol");
+            if (rec) rec.set_text(prefix + "Alert Protocol");
             NodeRef msg = body.add(kAlertMessage, std::monostate{}, f.offset(), 2);
             auto level = f.u8();
             auto desc = f.u8();
@@ -373,7 +371,7 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
         }
         case kHandshake: {
             if (encrypted) {
-                rec.set_text(prefix + "Handshake Protocol: Encrypted Handshake Message");
+                if (rec) rec.set_text(prefix + "Handshake Protocol: Encrypted Handshake Message");
                 Bytes b = f.rest();
                 body.add(kEncryptedHandshake, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining())
                     .set_text("Handshake Protocol: Encrypted Handshake Message");
@@ -381,19 +379,19 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
                 append_info(info, "Encrypted Handshake Message");
                 break;
             }
-            rec.set_text(prefix + "Handshake Protocol");
+            if (rec) rec.set_text(prefix + "Handshake Protocol");
             const std::size_t before = info.size();
             handshake_records(side, f, body, ctx, info);
             std::string added = info.substr(before);
             if (!added.empty() && added.rfind(", ", 0) == 0) added.erase(0, 2);
-            if (added.find(", ") != std::string::npos)
+            if (rec && added.find(", ") != std::string::npos)
                 rec.set_text(prefix + "Handshake Protocol: Multiple Handshake Messages");
-            else if (!added.empty())
+            else if (rec && !added.empty())
                 rec.set_text(prefix + "Handshake Protocol: " + added);
             break;
         }
         case kApplicationData: {
-            rec.set_text(prefix + "Application Data Protocol: Application Data");
+            if (rec) rec.set_text(prefix + "Application Data Protocol: Application Data");
             if (in_decrypted_) {
                 facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length);
                 std::string line = application_data(side, f, body, ctx);
@@ -408,11 +406,11 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
         }
         case kHeartbeat: {
             if (encrypted) {
-                rec.set_text(prefix + "Encrypted Heartbeat");
+                if (rec) rec.set_text(prefix + "Encrypted Heartbeat");
                 append_info(info, "Encrypted Heartbeat");
                 break;
             }
-            rec.set_text(prefix + "Heartbeat Protocol");
+            if (rec) rec.set_text(prefix + "Heartbeat Protocol");
             // RFC 6520 section 4: struct { HeartbeatMessageType type; uint16 payload_length;
             //   opaque payload[HeartbeatMessage.payload_length]; opaque padding[padding_length]; }
             NodeRef hb = body.add(kHeartbeatMessage, std::monostate{}, f.offset(), f.reported_remaining());
@@ -446,7 +444,7 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
             break;
         }
         default:
-            rec.set_text(prefix + what);
+            if (rec) rec.set_text(prefix + what);
             body.malformed("unknown content type " + std::to_string(type), start, 1);
             break;
     }
