@@ -152,6 +152,46 @@ JsonWriter& JsonWriter::end() {
     return *this;
 }
 
+JsonWriter& JsonWriter::plain_key(std::string_view k) {
+    if (!open_.empty()) {
+        if (!open_.back().empty) out_.push_back(',');
+        open_.back().empty = false;
+        line_break(open_.size());
+    }
+    const std::size_t at = out_.size();
+    const std::size_t sep = indent_ >= 0 ? 2 : 1;
+    out_.resize(at + k.size() + 2 + sep);
+    char* p = out_.data() + at;
+    *p = '"';
+    std::memcpy(p + 1, k.data(), k.size());
+    p[k.size() + 1] = '"';
+    p[k.size() + 2] = ':';
+    if (sep == 2) p[k.size() + 3] = ' ';
+    after_key_ = true;
+    return *this;
+}
+
+void JsonWriter::append_element(bool first, std::uint64_t v) {
+    // ",\n" and the indentation of the array's elements, then the digits.
+    char buf[96];
+    std::size_t n = 0;
+    if (!first) buf[n++] = ',';
+    if (indent_ >= 0) {
+        const std::size_t spaces = static_cast<std::size_t>(indent_) * (static_cast<std::size_t>(level_) + open_.size() + 1);
+        if (spaces + 24 > sizeof buf) {  // deep indentation: the general path
+            out_.append(buf, n);
+            line_break(open_.size() + 1);
+            append_integer(out_, v);
+            return;
+        }
+        buf[n++] = '\n';
+        std::memset(buf + n, ' ', spaces);
+        n += spaces;
+    }
+    auto r = std::to_chars(buf + n, buf + sizeof buf, v);
+    out_.append(buf, static_cast<std::size_t>(r.ptr - buf));
+}
+
 JsonWriter& JsonWriter::key(std::string_view k) {
     if (!open_.empty()) {
         if (!open_.back().empty) out_.push_back(',');

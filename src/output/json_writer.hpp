@@ -48,6 +48,11 @@ public:
     JsonWriter& array() { return open('['); }
     JsonWriter& end();
     JsonWriter& key(std::string_view k);
+    // A key written in the program as a literal of plain ASCII: no escape check.
+    template <std::size_t N>
+    JsonWriter& key(const char (&k)[N]) {
+        return plain_key(std::string_view(k, N - 1));
+    }
     std::size_t size() const { return out_.size(); }  // bytes written so far
 
     JsonWriter& null();
@@ -72,24 +77,42 @@ public:
     }
     template <typename T>
     JsonWriter& value(const std::vector<T>& list) {
-        array();
-        for (const auto& v : list) value(v);
-        return end();
+        if constexpr (std::is_unsigned_v<T> && !std::is_same_v<T, bool>) {
+            before_value();
+            if (list.empty()) {
+                out_ += "[]";
+                return *this;
+            }
+            // Numbers, one per line (or comma-separated): the separator and the digits of
+            // each in one append.
+            out_.push_back('[');
+            for (std::size_t i = 0; i < list.size(); ++i) append_element(i == 0, static_cast<std::uint64_t>(list[i]));
+            line_break(open_.size());
+            out_.push_back(']');
+            return *this;
+        } else {
+            array();
+            for (const auto& v : list) value(v);
+            return end();
+        }
     }
 
-    template <typename T>
-    JsonWriter& member(std::string_view k, const T& v) {
+    template <std::size_t N, typename T>
+    JsonWriter& member(const char (&k)[N], const T& v) {
         key(k);
         return value(v);
     }
     // A string member that is null when the string is empty.
-    JsonWriter& member_or_null(std::string_view k, std::string_view s) {
+    template <std::size_t N>
+    JsonWriter& member_or_null(const char (&k)[N], std::string_view s) {
         key(k);
         return s.empty() ? null() : value(s);
     }
 
 private:
     JsonWriter& open(char bracket);
+    JsonWriter& plain_key(std::string_view k);
+    void append_element(bool first, std::uint64_t v);  // in an array of unsigned numbers
     void before_value();
     void line_break(std::size_t depth);
     void append_signed(std::int64_t v);

@@ -113,3 +113,22 @@ TEST_CASE("JsonWriter helpers: members, optionals, lists, null for empty strings
         .end();
     CHECK(out == R"({"a":771,"b":true,"c":null,"d":[1,2],"e":[],"f":null,"g":"x"})");
 }
+
+TEST_CASE("JsonWriter number lists match nlohmann dump at every indentation and depth") {
+    const std::vector<std::uint16_t> list{771, 4865, 0, 65535};
+    const std::vector<std::uint16_t> none;
+    const std::vector<int> signed_list{-1, 2};
+    for (int indent : {-1, 2, 4}) {
+        for (int level : {0, 3}) {
+            std::string out;
+            tlsdissect::JsonWriter w(out, indent, level);
+            w.object().member("a", list).member("b", none).key("c").array().value(list).value(none).end();
+            w.member("d", signed_list).end();
+            json j = {{"a", list}, {"b", none}, {"c", {list, none}}, {"d", signed_list}};
+            std::string expected;
+            tlsdissect::append_json(expected, j, indent, level);
+            INFO("indent " << indent << " level " << level);
+            CHECK(out == expected);
+        }
+    }
+}
