@@ -54,6 +54,16 @@ public:
         return plain_key(std::string_view(k, N - 1));
     }
     std::size_t size() const { return out_.size(); }  // bytes written so far
+    int indent() const { return indent_; }
+    // How deep the next value sits: a JsonWriter(out, indent(), depth()) writes it with
+    // the same indentation.
+    int depth() const { return level_ + static_cast<int>(open_.size()); }
+    // A whole value already written as JSON text for this indentation and depth.
+    JsonWriter& raw(std::string_view json_text) {
+        before_value();
+        out_ += json_text;
+        return *this;
+    }
 
     JsonWriter& null();
     JsonWriter& value(std::nullptr_t) { return null(); }

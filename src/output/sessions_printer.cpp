@@ -6,6 +6,7 @@
 #include <deque>
 #include <future>
 #include <map>
+#include <unordered_map>
 
 #include "core/background_worker.hpp"
 #include "dns/dns_transactions.hpp"
@@ -119,7 +120,35 @@ void chain_json(JsonWriter& w, const ChainVerdict& v) {
     w.end().member("unused", v.unused).end();
 }
 
+void write_certificate(JsonWriter& w, const CertificateSummary& c);
+
+// Certificate objects as text, by fingerprint and place in the document: the same
+// chain comes back in every connection to a server. Bounded (emptied when full).
+constexpr std::size_t kCertificateTextMemoEntries = 1024;
+
 void certificate_json(JsonWriter& w, const CertificateSummary& c) {
+    if (c.sha256_hex.empty()) {
+        write_certificate(w, c);
+        return;
+    }
+    static thread_local std::unordered_map<std::string, std::string> memo;
+    std::string key = c.sha256_hex;
+    key += ':';
+    key += std::to_string(w.indent());
+    key += ':';
+    key += std::to_string(w.depth());
+    auto it = memo.find(key);
+    if (it == memo.end()) {
+        std::string text;
+        JsonWriter t(text, w.indent(), w.depth());
+        write_certificate(t, c);
+        if (memo.size() >= kCertificateTextMemoEntries) memo.clear();
+        it = memo.emplace(std::move(key), std::move(text)).first;
+    }
+    w.raw(it->second);
+}
+
+void write_certificate(JsonWriter& w, const CertificateSummary& c) {
     w.object()
         .member_or_null("subject", c.subject)
         .member_or_null("issuer", c.issuer)
