@@ -29,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 
 #include "tls/der.hpp"
 #include "tlsdissect/text.hpp"
@@ -1517,6 +1518,46 @@ bool has_anomaly(const Tree& tree, std::size_t first) {
 
 }  // namespace
 
+namespace {
+
+// What OpenSSL makes of one complete certificate: decoding it is costly (OpenSSL 3
+// builds its public key through the decoder framework, over a million instructions a
+// certificate), and the same certificates come back in every connection to a server.
+struct DecodedCertificate {
+    CertificateSummary summary;     // with der set when OpenSSL decoded it
+    std::string error;              // why it could not (empty when it could)
+    std::vector<std::uint8_t> sha256, sha1;
+};
+
+// Certificates remembered by their DER bytes; the cache is emptied when full.
+constexpr std::size_t kDecodedCertificateEntries = 2048;
+
+const DecodedCertificate& decode_certificate(Bytes bytes) {
+    static thread_local std::unordered_map<std::string, DecodedCertificate> cache;
+    std::string key(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    DecodedCertificate d;
+    Bytes cert_der = bytes;
+    const unsigned char* p = bytes.data();
+    X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(bytes.size())));
+    if (x) {
+        cert_der = bytes.first(static_cast<std::size_t>(p - bytes.data()));
+        summarize(x.get(), d.summary);
+        d.summary.der.assign(cert_der.begin(), cert_der.end());
+    } else {
+        const char* reason = ERR_reason_error_string(ERR_peek_last_error());
+        d.error = std::string("OpenSSL cannot decode the certificate") + (reason ? std::string(": ") + reason : "");
+    }
+    d.sha256 = digest(cert_der, EVP_sha256());
+    d.sha1 = digest(cert_der, EVP_sha1());
+    d.summary.sha256_hex = hex_string(d.sha256);
+    d.summary.sha1_hex = hex_string(d.sha1);
+    if (cache.size() >= kDecodedCertificateEntries) cache.clear();
+    return cache.emplace(std::move(key), std::move(d)).first->second;
+}
+
+}  // namespace
+
 CertificateSummary dissect_x509_certificate(ByteReader der, NodeRef parent) {
     OpensslErrorScope errors;
     CertificateSummary s;
@@ -1525,26 +1566,14 @@ CertificateSummary dissect_x509_certificate(ByteReader der, NodeRef parent) {
 
     // OpenSSL sees only complete certificates; a cut one is already [Truncated] above.
     const Bytes bytes = der.rest();
-    Bytes cert_der = bytes;
     if (der.remaining() == der.reported_remaining() && !bytes.empty() && bytes.size() <= LONG_MAX) {
-        const unsigned char* p = bytes.data();
-        X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(bytes.size())));
-        if (x) {
-            cert_der = bytes.first(static_cast<std::size_t>(p - bytes.data()));
-            summarize(x.get(), s);
-            s.der.assign(cert_der.begin(), cert_der.end());
-        } else if (parent && !has_anomaly(*parent.tree(), first_node)) {
-            const char* reason = ERR_reason_error_string(ERR_peek_last_error());
-            parent.malformed(std::string("OpenSSL cannot decode the certificate") + (reason ? std::string(": ") + reason : ""),
-                             der.offset(), bytes.size());
-        }
-        auto sha256 = digest(cert_der, EVP_sha256());
-        auto sha1 = digest(cert_der, EVP_sha1());
-        s.sha256_hex = hex_string(sha256);
-        s.sha1_hex = hex_string(sha1);
+        const DecodedCertificate& d = decode_certificate(bytes);
+        s = d.summary;
+        if (!d.error.empty() && parent && !has_anomaly(*parent.tree(), first_node))
+            parent.malformed(d.error, der.offset(), bytes.size());
         if (parent) {
-            parent.add_generated(kFingerprintSha256, ByteString{std::move(sha256)});
-            parent.add_generated(kFingerprintSha1, ByteString{std::move(sha1)});
+            parent.add_generated(kFingerprintSha256, ByteString{d.sha256});
+            parent.add_generated(kFingerprintSha1, ByteString{d.sha1});
         }
     }
     return s;
