@@ -294,7 +294,8 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
         rec.add(kRecordVersion, std::uint64_t(*version), start + 1, 2)
             .set_text("Version: " + tls_version_name(*version) + " (0x" + hex_u16(*version) + ")");
     rec.add(kRecordLength, std::uint64_t(*length), start + 3, 2);
-    const std::string prefix = record_version_label(*version) + " Record Layer: ";
+    // The record's label starts so; only a record in a tree has a label.
+    const std::string prefix = rec ? record_version_label(*version) + " Record Layer: " : std::string();
     if (*length > kMaxTlsRecordPayload)
         rec.malformed("record length " + std::to_string(*length) + " exceeds the maximum of " +
                           std::to_string(kMaxTlsRecordPayload),
@@ -320,8 +321,6 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
     const std::uint8_t type = type_value;
     const std::size_t length = f.reported_remaining();
     const std::size_t start = f.offset();
-    std::string what(iana_name(kTlsContentTypes, type));
-    if (what == "Unknown") what = "Unknown Record Type (" + std::to_string(type) + ")";
     switch (type) {
         case kChangeCipherSpec: {
             if (rec) rec.set_text(prefix + "Change Cipher Spec Protocol: Change Cipher Spec");
@@ -444,7 +443,11 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
             break;
         }
         default:
-            if (rec) rec.set_text(prefix + what);
+            if (rec) {
+                std::string what(iana_name(kTlsContentTypes, type));
+                if (what == "Unknown") what = "Unknown Record Type (" + std::to_string(type) + ")";
+                rec.set_text(prefix + what);
+            }
             body.malformed("unknown content type " + std::to_string(type), start, 1);
             break;
     }

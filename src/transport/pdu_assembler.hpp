@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "tlsdissect/field.hpp"
@@ -44,7 +45,7 @@ struct AssembledPdu {
     bool truncated = false;    // the stream lost the rest of it (snap length, or a gap)
     bool in_current_frame = false;  // all of it arrived in the current frame, at frame_offset
     std::size_t frame_offset = 0;
-    std::vector<PduPiece> pieces;  // frames that carried it, in order
+    std::span<const PduPiece> pieces;  // frames that carried it, in order (valid during the hand-over)
 };
 
 // For a PDU that spans frames: makes its bytes a data source of the packet's tree, adds
@@ -133,7 +134,8 @@ void PduAssembler::feed(const StreamEvent& e, std::uint64_t current_frame, Shape
                 pdu.stream_offset = offset;
                 pdu.in_current_frame = true;
                 pdu.frame_offset = frame_offset;
-                pdu.pieces.push_back({e.frame, static_cast<std::uint32_t>(s.bytes)});
+                const PduPiece piece{e.frame, static_cast<std::uint32_t>(s.bytes)};
+                pdu.pieces = std::span<const PduPiece>(&piece, 1);
                 on_pdu(pdu);
                 advance(s.bytes);
                 continue;
