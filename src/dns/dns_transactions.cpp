@@ -2,6 +2,7 @@
 #include "dns/dns_transactions.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <unordered_set>
 
 #include "dns/dns_name.hpp"
@@ -281,7 +282,9 @@ std::vector<DnsTransactionRecord> DnsTransactionTable::unanswered() const {
 }
 
 std::vector<DnsTransactionRecord> DnsTransactionTable::take_completed() {
-    std::vector<DnsTransactionRecord> out(completed_.begin(), completed_.end());
+    if (completed_.empty()) return {};  // the common case: asked after every packet
+    std::vector<DnsTransactionRecord> out(std::make_move_iterator(completed_.begin()),
+                                          std::make_move_iterator(completed_.end()));
     completed_.clear();
     return out;
 }
