@@ -88,6 +88,9 @@ std::string to_string(const Ipv4Address& a);
 std::string to_string(const Ipv6Address& a);  // RFC 5952 compressed form
 std::string to_string(const MacAddress& a);   // 8c:85:90:2a:d5:d9
 std::string hex_string(Bytes bytes);          // lowercase, no separators
+// The same text forms appended to `out` (printers build a packet in one buffer).
+void append_address(std::string& out, const Ipv4Address& a);
+void append_address(std::string& out, const MacAddress& a);
 
 inline constexpr std::int32_t kNoNode = -1;
 

@@ -22,4 +22,13 @@ std::string utc_time_ns(std::int64_t ns);
 // "1357328848.512314000"
 std::string epoch_time_ns(std::int64_t ns);
 
+// The same forms appended to `out`, for printers that write a whole packet into one
+// buffer without a temporary string per field.
+void append_bit_pattern(std::string& out, std::uint64_t value, std::uint64_t mask, unsigned bits);
+void append_hex_digits(std::string& out, std::uint64_t value, unsigned digits);
+void append_decimal(std::string& out, std::uint64_t value);
+void append_decimal(std::string& out, std::int64_t value);
+void append_seconds_ns(std::string& out, std::int64_t ns);
+void append_utc_time_ns(std::string& out, std::int64_t ns);
+
 }  // namespace tlsdissect

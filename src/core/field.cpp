@@ -16,10 +16,24 @@ std::string_view name_of(std::span<const ValueName> names, std::uint64_t value) 
     return {};
 }
 
+void append_address(std::string& out, const Ipv4Address& a) {
+    // Dotted decimal, as inet_ntop writes it, without its formatting machinery.
+    char text[15];
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < a.b.size(); ++i) {
+        if (i) text[n++] = '.';
+        const unsigned v = a.b[i];
+        if (v >= 100) text[n++] = static_cast<char>('0' + v / 100);
+        if (v >= 10) text[n++] = static_cast<char>('0' + v / 10 % 10);
+        text[n++] = static_cast<char>('0' + v % 10);
+    }
+    out.append(text, n);
+}
+
 std::string to_string(const Ipv4Address& a) {
-    char buf[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, a.b.data(), buf, sizeof buf);
-    return buf;
+    std::string out;
+    append_address(out, a);
+    return out;
 }
 
 std::string to_string(const Ipv6Address& a) {
@@ -30,14 +44,20 @@ std::string to_string(const Ipv6Address& a) {
 
 static constexpr char kHexDigits[] = "0123456789abcdef";
 
+void append_address(std::string& out, const MacAddress& a) {
+    char text[17];
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < a.b.size(); ++i) {
+        if (i) text[n++] = ':';
+        text[n++] = kHexDigits[a.b[i] >> 4];
+        text[n++] = kHexDigits[a.b[i] & 15];
+    }
+    out.append(text, n);
+}
+
 std::string to_string(const MacAddress& a) {
     std::string out;
-    out.reserve(17);
-    for (std::size_t i = 0; i < a.b.size(); ++i) {
-        if (i) out.push_back(':');
-        out.push_back(kHexDigits[a.b[i] >> 4]);
-        out.push_back(kHexDigits[a.b[i] & 15]);
-    }
+    append_address(out, a);
     return out;
 }
 
