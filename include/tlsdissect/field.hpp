@@ -127,6 +127,8 @@ public:
     std::size_t size() const { return nodes_.size(); }
     NodeRef root();
     std::int32_t add(std::int32_t parent, Node n);
+    // A default node appended as `parent`'s last child, to be filled in place; its id.
+    std::int32_t add_child(std::int32_t parent);
 
     Bytes frame_bytes;  // the captured frame (not owned)
     std::vector<DataSource> extra_sources;

@@ -81,8 +81,14 @@ void Tree::clear() {
 NodeRef Tree::root() { return NodeRef(this, 0); }
 
 std::int32_t Tree::add(std::int32_t parent, Node n) {
+    const std::int32_t id = add_child(parent);
+    node(id) = std::move(n);
+    return id;
+}
+
+std::int32_t Tree::add_child(std::int32_t parent) {
     auto id = static_cast<std::int32_t>(nodes_.size());
-    nodes_.push_back(std::move(n));
+    nodes_.emplace_back();
     Node& p = node(parent);
     if (p.last_child == kNoNode)
         p.first_child = id;
@@ -100,13 +106,16 @@ std::uint16_t Tree::add_source(std::string name, std::vector<std::uint8_t> bytes
 NodeRef NodeRef::add(const FieldDef& def, Value value, std::size_t offset, std::size_t length,
                      std::uint16_t source) const {
     if (!tree_) return {};
-    Node n;
+    const std::uint16_t from = source == kSameSource ? tree_->node(id_).source : source;
+    // Built in place: no temporary Node to move in and destroy.
+    const std::int32_t id = tree_->add_child(id_);
+    Node& n = tree_->node(id);
     n.def = &def;
     n.value = std::move(value);
     n.offset = static_cast<std::uint32_t>(offset);
     n.length = static_cast<std::uint32_t>(length);
-    n.source = source == kSameSource ? tree_->node(id_).source : source;
-    return NodeRef(tree_, tree_->add(id_, std::move(n)));
+    n.source = from;
+    return NodeRef(tree_, id);
 }
 
 NodeRef NodeRef::add_text(const FieldDef& def, std::string text, std::size_t offset,
