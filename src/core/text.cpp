@@ -1,6 +1,8 @@
 #include "tlsdissect/text.hpp"
 
+#include <array>
 #include <charconv>
+#include <cstring>
 #include <ctime>
 
 namespace tlsdissect {
@@ -21,13 +23,35 @@ void append_nine_decimals(std::string& out, std::uint64_t ns) {
 
 }  // namespace
 
+// The picture of one nibble: for each mask nibble and value nibble, four characters.
+constexpr auto kNibblePictures = [] {
+    std::array<std::array<char, 4>, 256> t{};
+    for (unsigned mask = 0; mask < 16; ++mask)
+        for (unsigned value = 0; value < 16; ++value)
+            for (unsigned bit = 0; bit < 4; ++bit) {
+                const unsigned b = 8u >> bit;
+                t[mask << 4 | value][bit] = mask & b ? (value & b ? '1' : '0') : '.';
+            }
+    return t;
+}();
+
 void append_bit_pattern(std::string& out, std::uint64_t value, std::uint64_t mask, unsigned bits) {
+    if (bits > 64) bits = 64;
     char picture[64 + 16];
     std::size_t n = 0;
-    for (unsigned i = bits; i-- > 0 && n + 2 <= sizeof picture;) {
-        const std::uint64_t bit = std::uint64_t(1) << i;
+    unsigned i = bits;
+    // The bits above the last whole nibble, one at a time, then whole nibbles.
+    for (; i % 4 != 0; --i) {
+        const std::uint64_t bit = std::uint64_t(1) << (i - 1);
         picture[n++] = mask & bit ? (value & bit ? '1' : '0') : '.';
-        if (i % 4 == 0 && i != 0) picture[n++] = ' ';
+        if (i - 1 == 0) break;
+    }
+    for (; i >= 4; i -= 4) {
+        if (n) picture[n++] = ' ';
+        const unsigned shift = i - 4;
+        const auto& four = kNibblePictures[((mask >> shift) & 15) << 4 | ((value >> shift) & 15)];
+        std::memcpy(picture + n, four.data(), 4);
+        n += 4;
     }
     out.append(picture, n);
 }

@@ -192,23 +192,28 @@ void append_terminal_text(std::string& out, std::string_view text) {
 }
 
 bool printable_ascii(std::string_view text) {
-    // Eight bytes at a time: a byte below 0x20 or above 0x7e sets its top bit in `bad`
-    // (the classic has-less / has-more word tests, exact for the yes/no question).
+    // Eight bytes at a time: a byte below 0x20 or above 0x7e sets its top bit (the classic
+    // has-less / has-more word tests, exact for the yes/no question). A text shorter than
+    // a word is padded with spaces; a longer one ends with a word that overlaps the one
+    // before it, so that no byte is looked at alone.
     constexpr std::uint64_t kOnes = 0x0101010101010101u;
     constexpr std::uint64_t kHigh = 0x8080808080808080u;
-    std::size_t i = 0;
-    for (; i + 8 <= text.size(); i += 8) {
-        std::uint64_t w;
-        std::memcpy(&w, text.data() + i, sizeof w);
-        const std::uint64_t below = (w - kOnes * 0x20) & ~w & kHigh;
-        const std::uint64_t above = ((w + kOnes * (127 - 0x7e)) | w) & kHigh;
-        if (below | above) return false;
+    const auto outside = [](std::uint64_t w) { return ((w - kOnes * 0x20) & ~w) | ((w + kOnes) | w); };
+    const char* p = text.data();
+    const std::size_t n = text.size();
+    std::uint64_t w = kOnes * ' ';
+    if (n < sizeof w) {
+        if (n) std::memcpy(&w, p, n);
+        return (outside(w) & kHigh) == 0;
     }
-    for (; i < text.size(); ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x20 || c > 0x7e) return false;
+    std::uint64_t bad = 0;
+    for (std::size_t i = 0; i + sizeof w <= n; i += sizeof w) {
+        std::memcpy(&w, p + i, sizeof w);
+        bad |= outside(w);
     }
-    return true;
+    std::memcpy(&w, p + n - sizeof w, sizeof w);
+    bad |= outside(w);
+    return (bad & kHigh) == 0;
 }
 
 void escape_terminal_text(std::string& out, std::size_t from) {

@@ -100,3 +100,25 @@ TEST_CASE("Addresses read as inet_ntop writes them", "[text]") {
     }
     CHECK(to_string(MacAddress{{0x8c, 0x85, 0x90, 0x2a, 0xd5, 0xd9}}) == "8c:85:90:2a:d5:d9");
 }
+
+TEST_CASE("Bit-field pictures for every width, mask and value", "[text]") {
+    // The plain definition: one character per bit from the top, a space after every bit
+    // whose index is a multiple of four (but not the last).
+    const auto reference = [](std::uint64_t value, std::uint64_t mask, unsigned bits) {
+        std::string out;
+        for (unsigned i = bits; i-- > 0;) {
+            const std::uint64_t bit = std::uint64_t(1) << i;
+            out.push_back(mask & bit ? (value & bit ? '1' : '0') : '.');
+            if (i % 4 == 0 && i != 0) out.push_back(' ');
+        }
+        return out;
+    };
+    std::mt19937_64 rng(7);
+    for (unsigned bits = 0; bits <= 64; ++bits) {
+        for (int round = 0; round < 50; ++round) {
+            const std::uint64_t value = rng(), mask = round == 0 ? ~std::uint64_t{0} : rng();
+            INFO("bits " << bits);
+            CHECK(bit_pattern(value, mask, bits) == reference(value, mask, bits));
+        }
+    }
+}
