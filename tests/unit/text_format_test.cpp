@@ -122,3 +122,18 @@ TEST_CASE("Bit-field pictures for every width, mask and value", "[text]") {
         }
     }
 }
+
+TEST_CASE("concat writes numbers as std::to_string does, and chars as text", "[text]") {
+    const std::uint8_t u8 = 200;
+    const std::int8_t i8 = -5;
+    const std::uint16_t u16 = 65535;
+    const std::int32_t i32 = -2147483647 - 1;
+    const std::size_t size = 18446744073709551615u;
+    const std::string owned = "owned";
+    CHECK(concat("a", u8, ' ', i8, std::string_view("|"), u16, owned, i32, ",", size) ==
+          "a" + std::to_string(u8) + " " + std::to_string(i8) + "|" + std::to_string(u16) + owned +
+              std::to_string(i32) + "," + std::to_string(size));
+    std::string out = "x";
+    append_parts(out, ", Ack: ", 7u, ", Len: ", std::int64_t{-1});
+    CHECK(out == "x, Ack: 7, Len: -1");
+}
