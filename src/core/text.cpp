@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstring>
 #include <ctime>
+#include <limits>
 
 namespace tlsdissect {
 
@@ -117,11 +118,18 @@ void append_utc_time_ns(std::string& out, std::int64_t ns) {
         rem += 1'000'000'000;
         --sec;
     }
-    std::time_t t = static_cast<std::time_t>(sec);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    out.append(buf, std::strftime(buf, sizeof buf, "%b %e, %Y %H:%M:%S", &tm));
+    // Consecutive packets mostly fall in the same second: its text is kept for the next call.
+    thread_local std::int64_t cached_second = std::numeric_limits<std::int64_t>::min();
+    thread_local char cached[64];
+    thread_local std::size_t cached_length = 0;
+    if (sec != cached_second) {
+        std::time_t t = static_cast<std::time_t>(sec);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        cached_length = std::strftime(cached, sizeof cached, "%b %e, %Y %H:%M:%S", &tm);
+        cached_second = sec;
+    }
+    out.append(cached, cached_length);
     out.push_back('.');
     append_nine_decimals(out, static_cast<std::uint64_t>(rem));
     out += " UTC";

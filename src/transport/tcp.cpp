@@ -100,6 +100,7 @@ std::string flag_names(std::uint16_t flags) {
 std::string flag_picture(std::uint16_t flags) {
     static constexpr char kLetters[] = "RRRACEUAPRSF";
     std::string out;
+    out.reserve(12 * 2);
     for (int i = 11; i >= 0; --i) {
         if (flags & (1u << i))
             out.push_back(kLetters[11 - i]);
@@ -131,7 +132,8 @@ int window_scale_only(ByteReader opts) {
     return -1;
 }
 
-OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_ack, bool relative) {
+// `want_info`: also the summary line's option text (only the packet list shows it).
+OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_ack, bool relative, bool want_info) {
     OptionSummary summary;
     NodeRef list;
     if (tcp)
@@ -145,8 +147,9 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
             list.short_read(opts, "TCP option");
             break;
         }
-        std::string kind_name(name_of(kOptionKinds, *kind));
-        if (kind_name.empty()) kind_name = "Unknown (" + std::to_string(*kind) + ")";
+        std::string unknown_name;
+        std::string_view kind_name = name_of(kOptionKinds, *kind);
+        if (kind_name.empty()) kind_name = unknown_name = concat("Unknown (", *kind, ")");
         if (!names.empty()) names += ", ";
         names += kind_name;
         if (*kind == 0 || *kind == 1) {
@@ -165,12 +168,12 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
             break;
         }
         if (*len < 2) {
-            list.malformed("TCP option " + kind_name + " with length " + std::to_string(*len), at, 2);
+            list.malformed(concat("TCP option ", kind_name, " with length ", *len), at, 2);
             break;
         }
         auto body = opts.child(*len - 2u);
         if (!body) {
-            list.malformed("TCP option " + kind_name + " runs past the header", at, opts.remaining() + 2);
+            list.malformed(concat("TCP option ", kind_name, " runs past the header"), at, opts.remaining() + 2);
             break;
         }
         NodeRef o = list.add_text(kOption, concat("TCP Option - ", kind_name), at, *len);
@@ -185,7 +188,7 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                 } else if (*len == 4) {
                     o.add(kMss, std::uint64_t(*mss), body_at, 2);
                     o.set_text("TCP Option - Maximum segment size: " + std::to_string(*mss) + " bytes");
-                    summary.info += " MSS=" + std::to_string(*mss);
+                    if (want_info) summary.info += " MSS=" + std::to_string(*mss);
                 } else {
                     o.malformed("MSS option length must be 4", at, *len);
                 }
@@ -200,13 +203,13 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                     o.set_text("TCP Option - Window scale: " + std::to_string(*shift) + " (multiply by " +
                                std::to_string(1u << s) + ")");
                     summary.window_shift = static_cast<int>(s);
-                    summary.info += " WS=" + std::to_string(1u << s);
+                    if (want_info) summary.info += " WS=" + std::to_string(1u << s);
                 } else {
                     o.malformed("window scale option length must be 3", at, *len);
                 }
                 break;
             case 4:
-                summary.info += " SACK_PERM";
+                if (want_info) summary.info += " SACK_PERM";
                 break;
             case 5: {
                 std::string edges;
@@ -223,7 +226,7 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                     o.add(kSackRe, std::uint64_t(r), e + 4, 4);
                     edges += " SLE=" + std::to_string(l) + " SRE=" + std::to_string(r);
                 }
-                summary.info += edges;
+                if (want_info) summary.info += edges;
                 o.set_text("TCP Option - SACK" + edges);
                 break;
             }
@@ -236,7 +239,7 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                     o.add(kTsVal, std::uint64_t(*tsval), body_at, 4);
                     o.add(kTsEcr, std::uint64_t(*tsecr), body_at + 4, 4);
                     o.set_text(concat("TCP Option - Timestamps: TSval ", *tsval, ", TSecr ", *tsecr));
-                    summary.info += concat(" TSval=", *tsval, " TSecr=", *tsecr);
+                    if (want_info) summary.info += concat(" TSval=", *tsval, " TSecr=", *tsecr);
                 } else {
                     o.malformed("timestamps option length must be 10", at, *len);
                 }
@@ -446,7 +449,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     // SYNs are never scaled, so the window above does not depend on these options.
     if (header_ok && header_len > 20) {
         if (tcp || ctx.columns)
-            options = dissect_options(tcp, option_reader, rev.base_seq, true);
+            options = dissect_options(tcp, option_reader, rev.base_seq, true, ctx.columns != nullptr);
         else if (flags & kSyn)
             options.window_shift = window_scale_only(option_reader);  // nothing to show: only state
     }

@@ -87,6 +87,9 @@ TEST_CASE("Number and time forms", "[text]") {
     CHECK(seconds_ns(1357328848'512314000) == "1357328848.512314000");
     CHECK(utc_time_ns(1357328848'512314000) == "Jan  4, 2013 19:47:28.512314000 UTC");
     CHECK(utc_time_ns(-1) == "Dec 31, 1969 23:59:59.999999999 UTC");
+    // The second's text is kept between calls: the same second again, then another.
+    CHECK(utc_time_ns(-999'999'999) == "Dec 31, 1969 23:59:59.000000001 UTC");
+    CHECK(utc_time_ns(1357328849'000000000) == "Jan  4, 2013 19:47:29.000000000 UTC");
 }
 
 TEST_CASE("Addresses read as inet_ntop writes them", "[text]") {
