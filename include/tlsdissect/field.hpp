@@ -88,6 +88,9 @@ std::string to_string(const Ipv4Address& a);
 std::string to_string(const Ipv6Address& a);  // RFC 5952 compressed form
 std::string to_string(const MacAddress& a);   // 8c:85:90:2a:d5:d9
 std::string hex_string(Bytes bytes);          // lowercase, no separators
+// The same text forms appended to `out` (printers build a packet in one buffer).
+void append_address(std::string& out, const Ipv4Address& a);
+void append_address(std::string& out, const MacAddress& a);
 
 inline constexpr std::int32_t kNoNode = -1;
 
@@ -124,6 +127,8 @@ public:
     std::size_t size() const { return nodes_.size(); }
     NodeRef root();
     std::int32_t add(std::int32_t parent, Node n);
+    // A default node appended as `parent`'s last child, to be filled in place; its id.
+    std::int32_t add_child(std::int32_t parent);
 
     Bytes frame_bytes;  // the captured frame (not owned)
     std::vector<DataSource> extra_sources;

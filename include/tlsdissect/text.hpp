@@ -2,8 +2,11 @@
 // dissectors build labels only when a display tree is wanted.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <type_traits>
 
 namespace tlsdissect {
 
@@ -21,5 +24,51 @@ std::string seconds_ns(std::int64_t ns);
 std::string utc_time_ns(std::int64_t ns);
 // "1357328848.512314000"
 std::string epoch_time_ns(std::int64_t ns);
+
+// The same forms appended to `out`, for printers that write a whole packet into one
+// buffer without a temporary string per field.
+void append_bit_pattern(std::string& out, std::uint64_t value, std::uint64_t mask, unsigned bits);
+void append_hex_digits(std::string& out, std::uint64_t value, unsigned digits);
+void append_decimal(std::string& out, std::uint64_t value);
+void append_decimal(std::string& out, std::int64_t value);
+void append_seconds_ns(std::string& out, std::int64_t ns);
+void append_utc_time_ns(std::string& out, std::int64_t ns);
+
+// A part of concat/append_parts that is written as a decimal number (a char is text).
+template <typename T>
+concept DecimalPart = std::integral<T> && !std::same_as<T, char> && !std::same_as<T, bool>;
+
+namespace text_detail {
+inline std::size_t size_of(std::string_view s) { return s.size(); }
+inline std::size_t size_of(char) { return 1; }
+template <DecimalPart T>
+std::size_t size_of(T) { return 20; }
+inline void append(std::string& out, std::string_view s) { out += s; }
+inline void append(std::string& out, char c) { out.push_back(c); }
+template <DecimalPart T>
+void append(std::string& out, T v) {
+    if constexpr (std::is_signed_v<T>)
+        append_decimal(out, static_cast<std::int64_t>(v));
+    else
+        append_decimal(out, static_cast<std::uint64_t>(v));
+}
+}  // namespace text_detail
+
+// One string from text pieces and integers (written in decimal, as std::to_string
+// writes them), allocated once: for labels built from many parts, where a chain of `+`
+// would allocate and copy at every step.
+template <typename... Parts>
+std::string concat(const Parts&... parts) {
+    std::string out;
+    out.reserve((text_detail::size_of(parts) + ...));
+    (text_detail::append(out, parts), ...);
+    return out;
+}
+
+// The same parts appended to `out`.
+template <typename... Parts>
+void append_parts(std::string& out, const Parts&... parts) {
+    (text_detail::append(out, parts), ...);
+}
 
 }  // namespace tlsdissect

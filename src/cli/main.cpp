@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -116,6 +117,7 @@ std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
 // Dissects one file; returns its exit status.
 int run_file(const std::string& path, PacketPrinter& printer, const Options& o, const PacketSelection* selection,
              const KeyLog& key_files, AuditSettings* audit, ProgressMeter& progress) {
+    std::fflush(stdout);  // what earlier files printed comes before this file's messages
     CaptureError error = CaptureError::None;
     std::string message;
     auto reader = CaptureReader::open(path, error, message);
@@ -138,6 +140,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
             keys.add_text(std::string_view(reinterpret_cast<const char*>(block.data.data()), block.data.size()),
                           name + " (Decryption Secrets Block " + std::to_string(secrets_used + 1) + ")", key_warnings);
         }
+        if (!key_warnings.empty()) std::fflush(stdout);
         for (const auto& w : key_warnings) std::fprintf(stderr, "tlsdissect: %s\n", w.c_str());
         key_warnings.clear();
     };
@@ -323,6 +326,13 @@ int main(int argc, char** argv) {
             return kExitUsage;
         }
     }
+    // Output to a file or pipe goes out in 1 MiB writes instead of one per packet; a
+    // terminal, or a capture read live from standard input, keeps its usual buffering.
+    // (glibc ignores the size unless it is given the buffer; a static one outlives exit's flush.)
+    static constexpr std::size_t kStdoutBuffer = std::size_t{1} << 20;
+    static char stdout_buffer[kStdoutBuffer];
+    const bool reads_stdin = std::find(o.files.begin(), o.files.end(), "-") != o.files.end();
+    if (!isatty(fileno(stdout)) && !reads_stdin) std::setvbuf(stdout, stdout_buffer, _IOFBF, kStdoutBuffer);
     auto printer = make_printer(o);
     std::optional<AuditSettings> audit;
     if (o.audit) {

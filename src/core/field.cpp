@@ -16,10 +16,24 @@ std::string_view name_of(std::span<const ValueName> names, std::uint64_t value) 
     return {};
 }
 
+void append_address(std::string& out, const Ipv4Address& a) {
+    // Dotted decimal, as inet_ntop writes it, without its formatting machinery.
+    char text[15];
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < a.b.size(); ++i) {
+        if (i) text[n++] = '.';
+        const unsigned v = a.b[i];
+        if (v >= 100) text[n++] = static_cast<char>('0' + v / 100);
+        if (v >= 10) text[n++] = static_cast<char>('0' + v / 10 % 10);
+        text[n++] = static_cast<char>('0' + v % 10);
+    }
+    out.append(text, n);
+}
+
 std::string to_string(const Ipv4Address& a) {
-    char buf[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, a.b.data(), buf, sizeof buf);
-    return buf;
+    std::string out;
+    append_address(out, a);
+    return out;
 }
 
 std::string to_string(const Ipv6Address& a) {
@@ -30,14 +44,20 @@ std::string to_string(const Ipv6Address& a) {
 
 static constexpr char kHexDigits[] = "0123456789abcdef";
 
+void append_address(std::string& out, const MacAddress& a) {
+    char text[17];
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < a.b.size(); ++i) {
+        if (i) text[n++] = ':';
+        text[n++] = kHexDigits[a.b[i] >> 4];
+        text[n++] = kHexDigits[a.b[i] & 15];
+    }
+    out.append(text, n);
+}
+
 std::string to_string(const MacAddress& a) {
     std::string out;
-    out.reserve(17);
-    for (std::size_t i = 0; i < a.b.size(); ++i) {
-        if (i) out.push_back(':');
-        out.push_back(kHexDigits[a.b[i] >> 4]);
-        out.push_back(kHexDigits[a.b[i] & 15]);
-    }
+    append_address(out, a);
     return out;
 }
 
@@ -61,8 +81,14 @@ void Tree::clear() {
 NodeRef Tree::root() { return NodeRef(this, 0); }
 
 std::int32_t Tree::add(std::int32_t parent, Node n) {
+    const std::int32_t id = add_child(parent);
+    node(id) = std::move(n);
+    return id;
+}
+
+std::int32_t Tree::add_child(std::int32_t parent) {
     auto id = static_cast<std::int32_t>(nodes_.size());
-    nodes_.push_back(std::move(n));
+    nodes_.emplace_back();
     Node& p = node(parent);
     if (p.last_child == kNoNode)
         p.first_child = id;
@@ -80,13 +106,16 @@ std::uint16_t Tree::add_source(std::string name, std::vector<std::uint8_t> bytes
 NodeRef NodeRef::add(const FieldDef& def, Value value, std::size_t offset, std::size_t length,
                      std::uint16_t source) const {
     if (!tree_) return {};
-    Node n;
+    const std::uint16_t from = source == kSameSource ? tree_->node(id_).source : source;
+    // Built in place: no temporary Node to move in and destroy.
+    const std::int32_t id = tree_->add_child(id_);
+    Node& n = tree_->node(id);
     n.def = &def;
     n.value = std::move(value);
     n.offset = static_cast<std::uint32_t>(offset);
     n.length = static_cast<std::uint32_t>(length);
-    n.source = source == kSameSource ? tree_->node(id_).source : source;
-    return NodeRef(tree_, tree_->add(id_, std::move(n)));
+    n.source = from;
+    return NodeRef(tree_, id);
 }
 
 NodeRef NodeRef::add_text(const FieldDef& def, std::string text, std::size_t offset,

@@ -37,7 +37,7 @@ constexpr FieldDef kCapLen{"frame.cap_len", "Capture Length", FieldType::UInt};
 constexpr FieldDef kProtocols{"frame.protocols", "Protocols in frame", FieldType::String};
 
 std::string bytes_and_bits(std::uint32_t n) {
-    return std::to_string(n) + " bytes (" + std::to_string(std::uint64_t(n) * 8) + " bits)";
+    return concat(n, " bytes (", std::uint64_t(n) * 8, " bits)");
 }
 
 }  // namespace
@@ -224,10 +224,9 @@ void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketCol
     NodeRef frame = root.add(kFrame, std::monostate{}, 0, packet.captured_length);
     NodeRef protocols;
     if (frame) {
-        std::string line = "Frame " + std::to_string(info.number) + ": " + std::to_string(packet.original_length) +
-                           " bytes on wire (" + std::to_string(std::uint64_t(packet.original_length) * 8) + " bits), " +
-                           std::to_string(packet.captured_length) + " bytes captured (" +
-                           std::to_string(std::uint64_t(packet.captured_length) * 8) + " bits)";
+        std::string line = concat("Frame ", info.number, ": ", packet.original_length, " bytes on wire (",
+                                  std::uint64_t(packet.original_length) * 8, " bits), ", packet.captured_length,
+                                  " bytes captured (", std::uint64_t(packet.captured_length) * 8, " bits)");
         const bool pcapng = !s.interfaces.empty() && !s.interfaces[0].name.empty();
         if (pcapng && packet.interface_id < s.interfaces.size()) {
             const std::string& name = s.interfaces[packet.interface_id].name;
@@ -240,17 +239,17 @@ void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketCol
                 id.add_generated(kInterfaceName, s.interfaces[packet.interface_id].name);
         }
         frame.add(kEncap, std::uint64_t(packet.link_type), 0, 0)
-            .set_text("Encapsulation type: " + link_type_description(packet.link_type) + " (" +
-                      std::to_string(packet.link_type) + ")");
+            .set_text(concat("Encapsulation type: ", link_type_description(packet.link_type), " (",
+                             packet.link_type, ")"));
         frame.add(kTime, std::int64_t(packet.ts_ns), 0, 0);
         frame.add(kTimeEpoch, std::int64_t(packet.ts_ns), 0, 0);
         frame.add_generated(kTimeDelta, std::int64_t(info.since_previous_ns));
         frame.add_generated(kTimeRelative, std::int64_t(info.since_first_ns));
         frame.add(kNumber, std::uint64_t(info.number), 0, 0);
         frame.add(kLen, std::uint64_t(packet.original_length), 0, 0)
-            .set_text("Frame Length: " + bytes_and_bits(packet.original_length));
+            .set_text(concat("Frame Length: ", bytes_and_bits(packet.original_length)));
         frame.add(kCapLen, std::uint64_t(packet.captured_length), 0, 0)
-            .set_text("Capture Length: " + bytes_and_bits(packet.captured_length));
+            .set_text(concat("Capture Length: ", bytes_and_bits(packet.captured_length)));
         protocols = frame.add_generated(kProtocols, std::string());
     }
     ByteReader reader(packet.data, packet.original_length, 0);

@@ -1,61 +1,144 @@
 #include "tlsdissect/text.hpp"
 
+#include <array>
+#include <charconv>
+#include <cstring>
 #include <ctime>
+#include <limits>
 
 namespace tlsdissect {
 
+namespace {
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+// Nine decimal digits, zero-padded: the fraction of a second in nanoseconds.
+void append_nine_decimals(std::string& out, std::uint64_t ns) {
+    char digits[9];
+    for (int i = 8; i >= 0; --i) {
+        digits[i] = static_cast<char>('0' + ns % 10);
+        ns /= 10;
+    }
+    out.append(digits, sizeof digits);
+}
+
+}  // namespace
+
+// The picture of one nibble: for each mask nibble and value nibble, four characters.
+constexpr auto kNibblePictures = [] {
+    std::array<std::array<char, 4>, 256> t{};
+    for (unsigned mask = 0; mask < 16; ++mask)
+        for (unsigned value = 0; value < 16; ++value)
+            for (unsigned bit = 0; bit < 4; ++bit) {
+                const unsigned b = 8u >> bit;
+                t[mask << 4 | value][bit] = mask & b ? (value & b ? '1' : '0') : '.';
+            }
+    return t;
+}();
+
+void append_bit_pattern(std::string& out, std::uint64_t value, std::uint64_t mask, unsigned bits) {
+    if (bits > 64) bits = 64;
+    char picture[64 + 16];
+    std::size_t n = 0;
+    unsigned i = bits;
+    // The bits above the last whole nibble, one at a time, then whole nibbles.
+    for (; i % 4 != 0; --i) {
+        const std::uint64_t bit = std::uint64_t(1) << (i - 1);
+        picture[n++] = mask & bit ? (value & bit ? '1' : '0') : '.';
+        if (i - 1 == 0) break;
+    }
+    for (; i >= 4; i -= 4) {
+        if (n) picture[n++] = ' ';
+        const unsigned shift = i - 4;
+        const auto& four = kNibblePictures[((mask >> shift) & 15) << 4 | ((value >> shift) & 15)];
+        std::memcpy(picture + n, four.data(), 4);
+        n += 4;
+    }
+    out.append(picture, n);
+}
+
 std::string bit_pattern(std::uint64_t value, std::uint64_t mask, unsigned bits) {
     std::string out;
-    out.reserve(bits + bits / 4);
-    for (unsigned i = bits; i-- > 0;) {
-        const std::uint64_t bit = std::uint64_t(1) << i;
-        out.push_back(mask & bit ? (value & bit ? '1' : '0') : '.');
-        if (i % 4 == 0 && i != 0) out.push_back(' ');
-    }
+    append_bit_pattern(out, value, mask, bits);
     return out;
 }
 
-std::string hex_digits(std::uint64_t value, unsigned digits) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    char buf[32];  // 16 digits at most, plus zero padding up to `digits`
-    char* const end = buf + sizeof buf;
-    char* p = end;
+void append_hex_digits(std::string& out, std::uint64_t value, unsigned digits) {
+    char text[64];
+    std::size_t n = 0;  // digits written, from the end of `text`
     do {
-        *--p = kDigits[value & 15];
+        text[sizeof text - ++n] = kHexDigits[value & 15];
         value >>= 4;
-    } while ((value || static_cast<unsigned>(end - p) < digits) && p > buf);
-    return std::string(p, end);
+    } while ((value || n < digits) && n < sizeof text);
+    out.append(text + sizeof text - n, n);
 }
 
-static std::string nine_decimals(std::int64_t ns) {
-    std::string frac = std::to_string(ns % 1'000'000'000);
-    return std::string(9 - frac.size(), '0') + frac;
+std::string hex_digits(std::uint64_t value, unsigned digits) {
+    std::string out;
+    append_hex_digits(out, value, digits);
+    return out;
+}
+
+void append_decimal(std::string& out, std::uint64_t value) {
+    char text[20];
+    const auto r = std::to_chars(text, text + sizeof text, value);
+    out.append(text, static_cast<std::size_t>(r.ptr - text));
+}
+
+void append_decimal(std::string& out, std::int64_t value) {
+    char text[21];
+    const auto r = std::to_chars(text, text + sizeof text, value);
+    out.append(text, static_cast<std::size_t>(r.ptr - text));
+}
+
+void append_seconds_ns(std::string& out, std::int64_t ns) {
+    // The magnitude as unsigned, so that the most negative value has one too.
+    std::uint64_t magnitude = static_cast<std::uint64_t>(ns);
+    if (ns < 0) {
+        out.push_back('-');
+        magnitude = ~magnitude + 1;
+    }
+    append_decimal(out, magnitude / 1'000'000'000);
+    out.push_back('.');
+    append_nine_decimals(out, magnitude % 1'000'000'000);
 }
 
 std::string seconds_ns(std::int64_t ns) {
-    std::string sign;
-    if (ns < 0) {
-        sign = "-";
-        ns = -ns;
-    }
-    return sign + std::to_string(ns / 1'000'000'000) + "." + nine_decimals(ns);
+    std::string out;
+    append_seconds_ns(out, ns);
+    return out;
 }
 
 std::string epoch_time_ns(std::int64_t ns) { return seconds_ns(ns); }
 
-std::string utc_time_ns(std::int64_t ns) {
+void append_utc_time_ns(std::string& out, std::int64_t ns) {
     std::int64_t sec = ns / 1'000'000'000;
     std::int64_t rem = ns % 1'000'000'000;
     if (rem < 0) {
         rem += 1'000'000'000;
         --sec;
     }
-    std::time_t t = static_cast<std::time_t>(sec);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%b %e, %Y %H:%M:%S", &tm);
-    return std::string(buf) + "." + nine_decimals(rem) + " UTC";
+    // Consecutive packets mostly fall in the same second: its text is kept for the next call.
+    thread_local std::int64_t cached_second = std::numeric_limits<std::int64_t>::min();
+    thread_local char cached[64];
+    thread_local std::size_t cached_length = 0;
+    if (sec != cached_second) {
+        std::time_t t = static_cast<std::time_t>(sec);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        cached_length = std::strftime(cached, sizeof cached, "%b %e, %Y %H:%M:%S", &tm);
+        cached_second = sec;
+    }
+    out.append(cached, cached_length);
+    out.push_back('.');
+    append_nine_decimals(out, static_cast<std::uint64_t>(rem));
+    out += " UTC";
+}
+
+std::string utc_time_ns(std::int64_t ns) {
+    std::string out;
+    append_utc_time_ns(out, ns);
+    return out;
 }
 
 }  // namespace tlsdissect

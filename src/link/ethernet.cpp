@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/packet_context.hpp"
+#include "tlsdissect/text.hpp"
 #include "tlsdissect/oui.hpp"
 
 namespace tlsdissect {
@@ -69,7 +70,7 @@ constexpr FieldDef kQinQId{"ieee8021ad.id", "ID", FieldType::UInt, Base::Dec, {}
 constexpr FieldDef kQinQType{"ieee8021ad.etype", "Type", FieldType::UInt, Base::Hex, kEtherTypes, 0, 16};
 
 std::string with_address(const MacAddress& mac) {
-    return ether_display_name(mac) + " (" + to_string(mac) + ")";
+    return concat(ether_display_name(mac), " (", to_string(mac), ")");
 }
 
 MacAddress read_mac(Bytes b) {
@@ -169,7 +170,7 @@ void dissect_ethernet(ByteReader r, PacketContext& ctx) {
     }
     const MacAddress d = read_mac(*dst), s = read_mac(*src);
     if (eth) {
-        eth.set_text("Ethernet II, Src: " + with_address(s) + ", Dst: " + with_address(d));
+        eth.set_text(concat("Ethernet II, Src: ", with_address(s), ", Dst: ", with_address(d)));
         add_mac(eth, kEthDst, d, start);
         add_mac(eth, kEthSrc, s, start + 6);
         eth.add(kEthType, std::uint64_t(*type), start + 12, 2);

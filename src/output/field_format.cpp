@@ -1,6 +1,7 @@
 #include "output/field_format.hpp"
 
 #include <bit>
+#include <cstring>
 
 #include "tlsdissect/oui.hpp"
 #include "tlsdissect/text.hpp"
@@ -14,71 +15,117 @@ constexpr std::size_t kMaxBytesShown = 48;
 
 unsigned hex_width(const FieldDef& def) { return def.bits ? (def.bits + 3u) / 4u : 0u; }
 
-std::string number_text(const FieldDef& def, std::uint64_t v) {
+void append_number(std::string& out, const FieldDef& def, std::uint64_t v) {
     const unsigned w = hex_width(def);
     switch (def.base) {
-        case Base::Hex: return "0x" + hex_digits(v, w);
-        case Base::HexDec: return "0x" + hex_digits(v, w) + " (" + std::to_string(v) + ")";
-        case Base::DecHex: return std::to_string(v) + " (0x" + hex_digits(v, w) + ")";
-        default: return std::to_string(v);
+        case Base::Hex:
+            out += "0x";
+            append_hex_digits(out, v, w);
+            return;
+        case Base::HexDec:
+            out += "0x";
+            append_hex_digits(out, v, w);
+            out += " (";
+            append_decimal(out, v);
+            out.push_back(')');
+            return;
+        case Base::DecHex:
+            append_decimal(out, v);
+            out += " (0x";
+            append_hex_digits(out, v, w);
+            out.push_back(')');
+            return;
+        default: append_decimal(out, v);
     }
 }
 
-std::string bytes_text(const ByteString& b, std::size_t limit) {
-    if (b.data.size() <= limit) return hex_string(b.data);
-    return hex_string(Bytes(b.data).first(limit)) + "\xe2\x80\xa6";
+void append_hex_bytes(std::string& out, Bytes bytes) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    const std::size_t at = out.size();
+    out.resize(at + bytes.size() * 2);
+    char* p = out.data() + at;
+    for (auto b : bytes) {
+        *p++ = kHex[b >> 4];
+        *p++ = kHex[b & 15];
+    }
 }
 
-std::string value_text(const Node& n) {
+void append_value_text(std::string& out, const Node& n) {
     const FieldDef& def = *n.def;
-    return std::visit(
-        [&](const auto& v) -> std::string {
+    std::visit(
+        [&](const auto& v) {
             using T = std::decay_t<decltype(v)>;
             if constexpr (std::is_same_v<T, std::uint64_t>) {
                 if (!def.names.empty()) {
                     std::string_view name = name_of(def.names, v);
-                    if (def.base == Base::None) return name.empty() ? std::to_string(v) : std::string(name);
-                    const std::string num = def.base == Base::Hex || def.base == Base::HexDec
-                                                ? "0x" + hex_digits(v, hex_width(def))
-                                                : std::to_string(v);
-                    return (name.empty() ? std::string("Unknown") : std::string(name)) + " (" + num + ")";
+                    if (def.base == Base::None) {
+                        if (name.empty())
+                            append_decimal(out, v);
+                        else
+                            out += name;
+                        return;
+                    }
+                    out += name.empty() ? std::string_view("Unknown") : name;
+                    out += " (";
+                    if (def.base == Base::Hex || def.base == Base::HexDec) {
+                        out += "0x";
+                        append_hex_digits(out, v, hex_width(def));
+                    } else {
+                        append_decimal(out, v);
+                    }
+                    out.push_back(')');
+                    return;
                 }
-                return number_text(def, v);
+                append_number(out, def, v);
             } else if constexpr (std::is_same_v<T, std::int64_t>) {
-                if (def.type == FieldType::AbsTime) return utc_time_ns(v);
-                if (def.type == FieldType::RelTime) return seconds_ns(v);
-                return std::to_string(v);
+                if (def.type == FieldType::AbsTime)
+                    append_utc_time_ns(out, v);
+                else if (def.type == FieldType::RelTime)
+                    append_seconds_ns(out, v);
+                else
+                    append_decimal(out, v);
             } else if constexpr (std::is_same_v<T, bool>) {
-                if (def.mask) return v ? "Set" : "Not set";
-                return v ? "True" : "False";
+                if (def.mask)
+                    out += v ? "Set" : "Not set";
+                else
+                    out += v ? "True" : "False";
             } else if constexpr (std::is_same_v<T, double>) {
-                return std::to_string(v);
+                out += std::to_string(v);
             } else if constexpr (std::is_same_v<T, std::string>) {
-                return v;
+                out += v;
             } else if constexpr (std::is_same_v<T, ByteString>) {
-                return bytes_text(v, kMaxBytesShown);
-            } else if constexpr (std::is_same_v<T, Ipv4Address> || std::is_same_v<T, Ipv6Address>) {
-                return to_string(v);
+                if (v.data.size() <= kMaxBytesShown) {
+                    append_hex_bytes(out, v.data);
+                } else {
+                    append_hex_bytes(out, Bytes(v.data).first(kMaxBytesShown));
+                    out += "\xe2\x80\xa6";
+                }
+            } else if constexpr (std::is_same_v<T, Ipv4Address>) {
+                append_address(out, v);
+            } else if constexpr (std::is_same_v<T, Ipv6Address>) {
+                out += to_string(v);
             } else if constexpr (std::is_same_v<T, MacAddress>) {
-                return ether_display_name(v) + " (" + to_string(v) + ")";
-            } else {
-                return {};
+                out += ether_display_name(v);
+                out += " (";
+                append_address(out, v);
+                out.push_back(')');
             }
         },
         n.value);
 }
 
-std::string bit_prefix(const Node& n) {
+void append_bit_prefix(std::string& out, const Node& n) {
     const FieldDef& def = *n.def;
-    if (!def.mask || !def.bits) return {};
+    if (!def.mask || !def.bits) return;
     std::uint64_t raw = 0;
     if (const auto* u = std::get_if<std::uint64_t>(&n.value))
         raw = *u << std::countr_zero(def.mask);
     else if (const auto* b = std::get_if<bool>(&n.value))
         raw = *b ? def.mask : 0;
     else
-        return {};
-    return bit_pattern(raw, def.mask, def.bits) + " = ";
+        return;
+    append_bit_pattern(out, raw, def.mask, def.bits);
+    out += " = ";
 }
 
 }  // namespace
@@ -144,18 +191,60 @@ void append_terminal_text(std::string& out, std::string_view text) {
     }
 }
 
-std::string display_line(const Node& n) {
-    if (!n.def) return {};
-    std::string line;
+bool printable_ascii(std::string_view text) {
+    // Eight bytes at a time: a byte below 0x20 or above 0x7e sets its top bit (the classic
+    // has-less / has-more word tests, exact for the yes/no question). A text shorter than
+    // a word is padded with spaces; a longer one ends with a word that overlaps the one
+    // before it, so that no byte is looked at alone.
+    constexpr std::uint64_t kOnes = 0x0101010101010101u;
+    constexpr std::uint64_t kHigh = 0x8080808080808080u;
+    const auto outside = [](std::uint64_t w) { return ((w - kOnes * 0x20) & ~w) | ((w + kOnes) | w); };
+    const char* p = text.data();
+    const std::size_t n = text.size();
+    std::uint64_t w = kOnes * ' ';
+    if (n < sizeof w) {
+        if (n) std::memcpy(&w, p, n);
+        return (outside(w) & kHigh) == 0;
+    }
+    std::uint64_t bad = 0;
+    for (std::size_t i = 0; i + sizeof w <= n; i += sizeof w) {
+        std::memcpy(&w, p + i, sizeof w);
+        bad |= outside(w);
+    }
+    std::memcpy(&w, p + n - sizeof w, sizeof w);
+    bad |= outside(w);
+    return (bad & kHigh) == 0;
+}
+
+void escape_terminal_text(std::string& out, std::size_t from) {
+    if (printable_ascii(std::string_view(out).substr(from))) return;
+    const std::string raw = out.substr(from);
+    out.resize(from);
+    append_terminal_text(out, raw);
+}
+
+void append_display_line(std::string& out, const Node& n) {
+    if (!n.def) return;
+    const bool bracketed = n.generated || n.def->type == FieldType::Expert;
+    if (bracketed) out.push_back('[');
     if (!n.text.empty()) {
-        line = n.text;
+        out += n.text;
     } else if (n.def->type == FieldType::Protocol || n.def->type == FieldType::None ||
                n.def->type == FieldType::Expert) {
-        line = std::string(n.def->label);
+        out += n.def->label;
     } else {
-        line = bit_prefix(n) + std::string(n.def->label) + ": " + value_text(n) + std::string(n.def->unit);
+        append_bit_prefix(out, n);
+        out += n.def->label;
+        out += ": ";
+        append_value_text(out, n);
+        out += n.def->unit;
     }
-    if (n.generated || n.def->type == FieldType::Expert) return "[" + line + "]";
+    if (bracketed) out.push_back(']');
+}
+
+std::string display_line(const Node& n) {
+    std::string line;
+    append_display_line(line, n);
     return line;
 }
 

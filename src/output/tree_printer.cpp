@@ -51,7 +51,9 @@ private:
                 colour = kDim;
         }
         if (colour) buffer_ += colour;
-        append_terminal_text(buffer_, display_line(n));
+        const std::size_t line = buffer_.size();
+        append_display_line(buffer_, n);
+        escape_terminal_text(buffer_, line);
         if (colour) buffer_ += kReset;
         buffer_.push_back('\n');
         if (notes_ && !(*notes_)[static_cast<std::size_t>(id)].empty()) {

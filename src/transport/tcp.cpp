@@ -100,6 +100,7 @@ std::string flag_names(std::uint16_t flags) {
 std::string flag_picture(std::uint16_t flags) {
     static constexpr char kLetters[] = "RRRACEUAPRSF";
     std::string out;
+    out.reserve(12 * 2);
     for (int i = 11; i >= 0; --i) {
         if (flags & (1u << i))
             out.push_back(kLetters[11 - i]);
@@ -131,11 +132,12 @@ int window_scale_only(ByteReader opts) {
     return -1;
 }
 
-OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_ack, bool relative) {
+// `want_info`: also the summary line's option text (only the packet list shows it).
+OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_ack, bool relative, bool want_info) {
     OptionSummary summary;
     NodeRef list;
     if (tcp)
-        list = tcp.add_text(kOptions, "Options: (" + std::to_string(opts.reported_remaining()) + " bytes)",
+        list = tcp.add_text(kOptions, concat("Options: (", opts.reported_remaining(), " bytes)"),
                             opts.offset(), opts.reported_remaining());
     std::string names;
     while (!opts.empty()) {
@@ -145,12 +147,13 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
             list.short_read(opts, "TCP option");
             break;
         }
-        std::string kind_name(name_of(kOptionKinds, *kind));
-        if (kind_name.empty()) kind_name = "Unknown (" + std::to_string(*kind) + ")";
+        std::string unknown_name;
+        std::string_view kind_name = name_of(kOptionKinds, *kind);
+        if (kind_name.empty()) kind_name = unknown_name = concat("Unknown (", *kind, ")");
         if (!names.empty()) names += ", ";
         names += kind_name;
         if (*kind == 0 || *kind == 1) {
-            NodeRef o = list.add_text(kOption, "TCP Option - " + kind_name, at, 1);
+            NodeRef o = list.add_text(kOption, concat("TCP Option - ", kind_name), at, 1);
             o.add(kOptionKind, std::uint64_t(*kind), at, 1);
             if (*kind == 0) {
                 // Whatever follows EOL is padding.
@@ -165,15 +168,15 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
             break;
         }
         if (*len < 2) {
-            list.malformed("TCP option " + kind_name + " with length " + std::to_string(*len), at, 2);
+            list.malformed(concat("TCP option ", kind_name, " with length ", *len), at, 2);
             break;
         }
         auto body = opts.child(*len - 2u);
         if (!body) {
-            list.malformed("TCP option " + kind_name + " runs past the header", at, opts.remaining() + 2);
+            list.malformed(concat("TCP option ", kind_name, " runs past the header"), at, opts.remaining() + 2);
             break;
         }
-        NodeRef o = list.add_text(kOption, "TCP Option - " + kind_name, at, *len);
+        NodeRef o = list.add_text(kOption, concat("TCP Option - ", kind_name), at, *len);
         o.add(kOptionKind, std::uint64_t(*kind), at, 1);
         o.add(kOptionLen, std::uint64_t(*len), at + 1, 1);
         ByteReader b = *body;
@@ -185,7 +188,7 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                 } else if (*len == 4) {
                     o.add(kMss, std::uint64_t(*mss), body_at, 2);
                     o.set_text("TCP Option - Maximum segment size: " + std::to_string(*mss) + " bytes");
-                    summary.info += " MSS=" + std::to_string(*mss);
+                    if (want_info) summary.info += " MSS=" + std::to_string(*mss);
                 } else {
                     o.malformed("MSS option length must be 4", at, *len);
                 }
@@ -200,13 +203,13 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                     o.set_text("TCP Option - Window scale: " + std::to_string(*shift) + " (multiply by " +
                                std::to_string(1u << s) + ")");
                     summary.window_shift = static_cast<int>(s);
-                    summary.info += " WS=" + std::to_string(1u << s);
+                    if (want_info) summary.info += " WS=" + std::to_string(1u << s);
                 } else {
                     o.malformed("window scale option length must be 3", at, *len);
                 }
                 break;
             case 4:
-                summary.info += " SACK_PERM";
+                if (want_info) summary.info += " SACK_PERM";
                 break;
             case 5: {
                 std::string edges;
@@ -223,7 +226,7 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                     o.add(kSackRe, std::uint64_t(r), e + 4, 4);
                     edges += " SLE=" + std::to_string(l) + " SRE=" + std::to_string(r);
                 }
-                summary.info += edges;
+                if (want_info) summary.info += edges;
                 o.set_text("TCP Option - SACK" + edges);
                 break;
             }
@@ -235,9 +238,8 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                 } else if (*len == 10) {
                     o.add(kTsVal, std::uint64_t(*tsval), body_at, 4);
                     o.add(kTsEcr, std::uint64_t(*tsecr), body_at + 4, 4);
-                    o.set_text("TCP Option - Timestamps: TSval " + std::to_string(*tsval) + ", TSecr " +
-                               std::to_string(*tsecr));
-                    summary.info += " TSval=" + std::to_string(*tsval) + " TSecr=" + std::to_string(*tsecr);
+                    o.set_text(concat("TCP Option - Timestamps: TSval ", *tsval, ", TSecr ", *tsecr));
+                    if (want_info) summary.info += concat(" TSval=", *tsval, " TSecr=", *tsecr);
                 } else {
                     o.malformed("timestamps option length must be 10", at, *len);
                 }
@@ -388,10 +390,12 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     }
     if (tcp) {
         tcp.set_length(header_ok ? header_len : 20);
-        tcp.set_text("Transmission Control Protocol, Src Port: " + std::to_string(*sport) + ", Dst Port: " +
-                     std::to_string(*dport) + ", Seq: " + std::to_string(rel_seq) +
-                     ((flags & kAckFlag) ? ", Ack: " + std::to_string(rel_ack) : std::string()) +
-                     ", Len: " + std::to_string(payload_len));
+        std::string line =
+            concat("Transmission Control Protocol, Src Port: ", *sport, ", Dst Port: ", *dport, ", Seq: ", rel_seq);
+        line.reserve(line.size() + 64);
+        if (flags & kAckFlag) append_parts(line, ", Ack: ", rel_ack);
+        append_parts(line, ", Len: ", payload_len);
+        tcp.set_text(std::move(line));
         tcp.add(kSrcPort, std::uint64_t(*sport), start, 2);
         tcp.add(kDstPort, std::uint64_t(*dport), start + 2, 2);
         tcp.add(kPort, std::uint64_t(*sport), start, 2).set_hidden();
@@ -399,19 +403,19 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
         tcp.add_generated(kStream, std::uint64_t(conv.stream));
         tcp.add_generated(kSegLen, std::uint64_t(payload_len));
         tcp.add(kSeq, std::uint64_t(rel_seq), start + 4, 4)
-            .set_text("Sequence Number: " + std::to_string(rel_seq) + "    (relative sequence number)");
+            .set_text(concat("Sequence Number: ", rel_seq, "    (relative sequence number)"));
         tcp.add(kSeqRaw, std::uint64_t(*seq), start + 4, 4);
         tcp.add_generated(kNextSeq, std::uint64_t(next_seq))
-            .set_text("Next Sequence Number: " + std::to_string(next_seq) + "    (relative sequence number)");
+            .set_text(concat("Next Sequence Number: ", next_seq, "    (relative sequence number)"));
         NodeRef a = tcp.add(kAck, std::uint64_t(rel_ack), start + 8, 4);
-        if (flags & kAckFlag) a.set_text("Acknowledgment Number: " + std::to_string(rel_ack) + "    (relative ack number)");
+        if (flags & kAckFlag) a.set_text(concat("Acknowledgment Number: ", rel_ack, "    (relative ack number)"));
         tcp.add(kAckRaw, std::uint64_t(*ack), start + 8, 4);
         tcp.add(kHdrLen, std::uint64_t(header_len), start + 12, 1)
-            .set_text(bit_pattern(*off_flags >> 8, 0xf0, 8) + " = Header Length: " + std::to_string(header_len) +
-                      " bytes (" + std::to_string(header_len / 4) + ")");
+            .set_text(concat(bit_pattern(*off_flags >> 8, 0xf0, 8), " = Header Length: ", header_len, " bytes (",
+                             header_len / 4, ")"));
         std::string names = flag_names(flags);
         NodeRef f = tcp.add(kFlags, std::uint64_t(flags), start + 12, 2);
-        f.set_text("Flags: 0x" + hex_digits(flags, 3) + " (" + names + ")");
+        f.set_text(concat("Flags: 0x", hex_digits(flags, 3), " (", names, ")"));
         for (const FieldDef* def : {&kFlagRes, &kFlagAe, &kFlagCwr, &kFlagEce, &kFlagUrg, &kFlagAck, &kFlagPush,
                                     &kFlagReset, &kFlagSyn, &kFlagFin}) {
             std::uint64_t v = flags & def->mask;
@@ -439,13 +443,13 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
             if (scale == -2) s.set_text("Window size scaling factor: -2 (no window scaling used)");
         }
         tcp.add(kChecksum, std::uint64_t(*checksum), start + 16, 2)
-            .set_text("Checksum: 0x" + hex_u16(*checksum) + " [unverified]");
+            .set_text(concat("Checksum: 0x", hex_u16(*checksum), " [unverified]"));
         tcp.add(kUrgent, std::uint64_t(*urgent), start + 18, 2);
     }
     // SYNs are never scaled, so the window above does not depend on these options.
     if (header_ok && header_len > 20) {
         if (tcp || ctx.columns)
-            options = dissect_options(tcp, option_reader, rev.base_seq, true);
+            options = dissect_options(tcp, option_reader, rev.base_seq, true, ctx.columns != nullptr);
         else if (flags & kSyn)
             options.window_shift = window_scale_only(option_reader);  // nothing to show: only state
     }
@@ -531,7 +535,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     if (tcp) {
         Bytes captured = payload.rest();
         NodeRef p = tcp.add(kPayload, ByteString{{captured.begin(), captured.end()}}, payload.offset(), payload_len);
-        p.set_text("TCP payload (" + std::to_string(payload_len) + " byte" + (payload_len == 1 ? "" : "s") + ")");
+        p.set_text(concat("TCP payload (", payload_len, payload_len == 1 ? " byte)" : " bytes)"));
     }
     if (step.app_use.shown) return;
     if (step.app_use.consumed) {
