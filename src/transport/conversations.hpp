@@ -4,7 +4,9 @@
 #pragma once
 
 #include <algorithm>
+#include <climits>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -89,8 +91,28 @@ public:
         for (auto& [key, conv] : table_) visit(*conv);
     }
     void set_max_connections(std::size_t n) { max_connections_ = n; }
+    // A packet of some connection at `ts_ns` (keeps a lower bound of every connection's
+    // last packet time, so that expire() looks for idle connections only when one can be).
+    void note_activity(std::int64_t ts_ns) {
+        if (ts_ns < oldest_activity_ns_) oldest_activity_ns_ = ts_ns;
+    }
+    // `conv` has just closed (closed_ts_ns set): it will expire kClosedConnectionLingerNs later.
+    void note_closed(const TcpConversation& conv) {
+        closing_.push_back({conv.closed_ts_ns, ConversationKey{conv.address[0], conv.address[1], conv.port[0], conv.port[1]},
+                            conv.stream});
+    }
 
 private:
+    // Closed connections in closing order: expire() finds the ones due without walking
+    // the whole table (which, on a busy capture, holds tens of thousands of lingering
+    // connections and cost a cache miss each, every kExpireEveryFrames frames).
+    struct Closing {
+        std::int64_t closed_ts_ns;
+        ConversationKey key;
+        std::uint32_t stream;
+    };
+    std::deque<Closing> closing_;
+    std::int64_t oldest_activity_ns_ = INT64_MAX;  // no connection's last packet is older
     std::unordered_map<ConversationKey, std::unique_ptr<TcpConversation>, ConversationKeyHash> table_;
     std::uint32_t next_stream_ = 0;
     std::size_t max_connections_;
@@ -98,14 +120,30 @@ private:
 
 template <typename OnDrop>
 void TcpConversationTable::expire(std::int64_t now_ns, OnDrop&& on_drop) {
+    // Due: closed more than the linger time ago, or idle longer than the idle timeout.
     // Dropped in stream order, not in the table's hash order, so that what on_drop
     // prints (--sessions --jsonl) does not depend on the hash function.
+    auto closed_due = [now_ns](const TcpConversation& c) {
+        return c.closed_ts_ns >= 0 && now_ns - c.closed_ts_ns > kClosedConnectionLingerNs;
+    };
     std::vector<decltype(table_)::iterator> done;
-    for (auto it = table_.begin(); it != table_.end(); ++it) {
-        const TcpConversation& c = *it->second;
-        const bool closed = c.closed_ts_ns >= 0 && now_ns - c.closed_ts_ns > kClosedConnectionLingerNs;
-        const bool idle = now_ns - c.last_ts_ns > kIdleConnectionTimeoutNs;
-        if (closed || idle) done.push_back(it);
+    while (!closing_.empty() && now_ns - closing_.front().closed_ts_ns > kClosedConnectionLingerNs) {
+        const Closing c = closing_.front();
+        closing_.pop_front();
+        auto it = table_.find(c.key);  // gone already, or the ports reused by a newer connection
+        if (it != table_.end() && it->second->stream == c.stream && closed_due(*it->second)) done.push_back(it);
+    }
+    if (!table_.empty() && now_ns - oldest_activity_ns_ > kIdleConnectionTimeoutNs) {
+        std::int64_t oldest = INT64_MAX;
+        for (auto it = table_.begin(); it != table_.end(); ++it) {
+            const TcpConversation& c = *it->second;
+            if (closed_due(c)) continue;  // taken from closing_ above
+            if (now_ns - c.last_ts_ns > kIdleConnectionTimeoutNs)
+                done.push_back(it);
+            else
+                oldest = std::min(oldest, c.last_ts_ns);
+        }
+        oldest_activity_ns_ = oldest;
     }
     std::sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return a->second->stream < b->second->stream; });
     for (auto it : done) {

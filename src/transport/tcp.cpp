@@ -310,6 +310,7 @@ StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& s
     if (seg.rst) conv.rst = true;
     if ((conv.rst || (conv.fin[0] && conv.fin[1])) && conv.closed_ts_ns < 0) {
         conv.closed_ts_ns = ctx.frame.ts_ns;
+        ctx.tcp.note_closed(conv);
         // Nothing more will come in order: deliver what waits behind holes.
         for (int s = 0; s < 2; ++s) {
             if (!conv.flow[s]) continue;
@@ -364,6 +365,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     TcpConversation& conv = ctx.tcp.find(ctx.src, *sport, ctx.dst, *dport, syn_only, *seq, side);
     if (conv.first_ts_ns == 0 && conv.last_ts_ns == 0) conv.first_ts_ns = ctx.frame.ts_ns;
     conv.last_ts_ns = ctx.frame.ts_ns;
+    ctx.tcp.note_activity(ctx.frame.ts_ns);
     TcpDirection& fwd = conv.side[side];
     TcpDirection& rev = conv.side[1 - side];
     if (!fwd.base_set) {
