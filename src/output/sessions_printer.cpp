@@ -538,7 +538,7 @@ public:
         const TlsConnectionFacts& f = tls->facts();
         Pending p;
         p.key = conv.stream;
-        p.text.reserve(record_capacity_);
+        take_buffer(p.text);
         JsonWriter w(p.text, lines_ ? -1 : 2, lines_ ? 0 : 2);
         // The one expensive check of a record, a public-key signature verification, runs
         // on the background thread while this one goes on with the capture.
@@ -587,13 +587,22 @@ private:
         Pending p;
         p.key = key;
         p.dns = true;
+        take_buffer(p.text);
         JsonWriter w(p.text, lines_ ? -1 : 2, lines_ ? 0 : 2);
         dns_record(w, t, lines_);
         push(std::move(p));
     }
+    // Record texts are written into buffers used before: a record is about 12 KB, and a
+    // fresh allocation of that size per record made glibc consolidate its free lists
+    // every time.
+    void take_buffer(std::string& text) {
+        if (!spare_.empty()) {
+            text = std::move(spare_.back());
+            spare_.pop_back();
+            text.clear();
+        }
+    }
     void push(Pending p) {
-        // The next record most likely needs as much room as this one: one allocation each.
-        if (!p.dns) record_capacity_ = std::max(record_capacity_, p.text.size() + p.text.size() / 4);
         pending_.push_back(std::move(p));
         drain(pending_.size() > kMaxPendingRecords ? Drain::Oldest : Drain::Ready);
     }
@@ -615,6 +624,7 @@ private:
             } else {
                 (p.dns ? dns_records_ : sessions_).add(p.key, p.text);
             }
+            if (spare_.size() < kMaxPendingRecords) spare_.push_back(std::move(p.text));
             pending_.pop_front();
             wait = how == Drain::All;
         }
@@ -627,7 +637,7 @@ private:
     RecordSpool sessions_;
     RecordSpool dns_records_;
     std::deque<Pending> pending_;
-    std::size_t record_capacity_ = 4096;
+    std::vector<std::string> spare_;  // buffers of records already written
     BackgroundWorker worker_;  // last: its thread stops before the records it fills go
 };
 
