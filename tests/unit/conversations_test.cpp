@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <vector>
+
 #include "transport/conversations.hpp"
 
 using namespace tlsdissect;
@@ -38,4 +41,74 @@ TEST_CASE("UDP flows beyond the limit are forgotten, least recently active first
     const std::size_t open = table.open();
     table.expire();
     CHECK(table.open() == open);
+}
+
+namespace {
+
+// Opens a TCP connection the way dissect_tcp does: the table entry, its addresses and
+// ports by side, the activity time.
+TcpConversation& open_tcp(TcpConversationTable& t, std::uint16_t client_port, std::int64_t ts) {
+    const NetAddress client = v4(10, 0, 0, 1), server = v4(10, 0, 0, 2);
+    int side = 0;
+    TcpConversation& c = t.find(client, client_port, server, 443, true, 1000, side);
+    c.address[side] = client;
+    c.address[1 - side] = server;
+    c.port[side] = client_port;
+    c.port[1 - side] = 443;
+    c.first_sender = side;
+    c.last_ts_ns = ts;
+    t.note_activity(ts);
+    return c;
+}
+
+void close_tcp(TcpConversationTable& t, TcpConversation& c, std::int64_t ts) {
+    c.last_ts_ns = ts;
+    c.closed_ts_ns = ts;
+    t.note_activity(ts);
+    t.note_closed(c);
+}
+
+std::vector<std::uint32_t> expire_at(TcpConversationTable& t, std::int64_t now) {
+    std::vector<std::uint32_t> dropped;
+    t.expire(now, [&](TcpConversation& c) { dropped.push_back(c.stream); });
+    return dropped;
+}
+
+}  // namespace
+
+TEST_CASE("TCP connections expire after the linger (closed) or the idle timeout, in stream order") {
+    TcpConversationTable t;
+    constexpr std::int64_t s = 1'000'000'000;
+    // Streams 0..3 open at 1 s; 2, then 0, close at 10 s and 20 s; 1 keeps talking; 3 goes quiet.
+    TcpConversation* c[4];
+    for (std::uint16_t i = 0; i < 4; ++i) c[i] = &open_tcp(t, static_cast<std::uint16_t>(5000 + i), 1 * s);
+    close_tcp(t, *c[2], 10 * s);
+    close_tcp(t, *c[0], 20 * s);
+    for (std::int64_t ts = 30; ts <= 900; ts += 30) {
+        c[1]->last_ts_ns = ts * s;
+        t.note_activity(ts * s);
+    }
+    CHECK(expire_at(t, 69 * s).empty());                              // nothing closed 60 s ago yet
+    CHECK(expire_at(t, 71 * s) == std::vector<std::uint32_t>{2});     // closed at 10 s
+    CHECK(expire_at(t, 81 * s) == std::vector<std::uint32_t>{0});     // closed at 20 s
+    CHECK(expire_at(t, 600 * s).empty());                             // stream 3 quiet since 1 s: not yet 600 s
+    CHECK(expire_at(t, 602 * s) == std::vector<std::uint32_t>{3});    // idle
+    CHECK(t.open() == 1);
+    // A closed connection whose ports a new connection reused is not expired by its old entry.
+    TcpConversation& a = open_tcp(t, 6000, 1000 * s);
+    close_tcp(t, a, 1001 * s);
+    a.side[0].base_set = true;
+    a.side[0].base_seq = 1;  // a SYN with another initial sequence number: a new connection
+    TcpConversation& b = open_tcp(t, 6000, 1002 * s);
+    CHECK(b.stream != a.stream);
+    const auto dropped = expire_at(t, 1062 * s);
+    CHECK(std::find(dropped.begin(), dropped.end(), b.stream) == dropped.end());
+    // Several due at once come out in stream order, whatever the hash order.
+    TcpConversationTable u;
+    std::vector<TcpConversation*> many;
+    for (std::uint16_t i = 0; i < 50; ++i) many.push_back(&open_tcp(u, static_cast<std::uint16_t>(7000 + i), 1 * s));
+    for (int i = 49; i >= 0; --i) close_tcp(u, *many[static_cast<std::size_t>(i)], 2 * s);
+    const auto order = expire_at(u, 100 * s);
+    REQUIRE(order.size() == 50);
+    CHECK(std::is_sorted(order.begin(), order.end()));
 }
