@@ -54,6 +54,18 @@ TEST_CASE("Escaping in place equals escaping into a buffer, at every byte positi
             CHECK(escaped_in_place(text) == escaped(text));
         }
     }
+    // Every length around the block sizes, with one bad byte at each position.
+    for (std::size_t length = 1; length <= 40; ++length) {
+        CHECK(printable_ascii(std::string(length, '~')));
+        for (std::size_t pos = 0; pos < length; ++pos) {
+            for (unsigned b : {0x00u, 0x1fu, 0x7fu, 0x80u, 0xffu}) {
+                std::string text(length, ' ');
+                text[pos] = static_cast<char>(b);
+                INFO("length " << length << ", byte " << b << " at " << pos);
+                CHECK_FALSE(printable_ascii(text));
+            }
+        }
+    }
     std::mt19937 rng(20261127);
     for (int round = 0; round < 2000; ++round) {
         std::string text(rng() % 70, ' ');
