@@ -367,9 +367,26 @@ Oid describe_oid(const ASN1_OBJECT* obj) {
     return o;
 }
 
-// The content octets of an OBJECT IDENTIFIER (universal or implicitly tagged). OpenSSL 3.0
-// decodes OIDs only with their universal header, so the content gets one.
+std::optional<Oid> decode_oid_uncached(Bytes content);
+
+// OIDs decoded, remembered by their content octets: a certificate holds a few dozen,
+// nearly all of them the same in every certificate (about a third of the time spent
+// walking a certificate went to OpenSSL's OID text). Bounded: emptied when full.
+constexpr std::size_t kDecodedOidEntries = 4096;
+
+// The content octets of an OBJECT IDENTIFIER (universal or implicitly tagged).
 std::optional<Oid> decode_oid(Bytes content) {
+    static thread_local std::unordered_map<std::string, std::optional<Oid>> memo;
+    std::string key(reinterpret_cast<const char*>(content.data()), content.size());
+    if (auto it = memo.find(key); it != memo.end()) return it->second;
+    std::optional<Oid> oid = decode_oid_uncached(content);
+    if (memo.size() >= kDecodedOidEntries) memo.clear();
+    memo.emplace(std::move(key), oid);
+    return oid;
+}
+
+// OpenSSL 3.0 decodes OIDs only with their universal header, so the content gets one.
+std::optional<Oid> decode_oid_uncached(Bytes content) {
     if (content.empty() || content.size() > 0xffffff) return std::nullopt;
     std::vector<std::uint8_t> der{static_cast<std::uint8_t>(tag::kOid)};
     if (content.size() < 0x80) {
