@@ -99,8 +99,9 @@ TEST_CASE("TCP connections expire after the linger (closed) or the idle timeout,
     close_tcp(t, a, 1001 * s);
     a.side[0].base_set = true;
     a.side[0].base_seq = 1;  // a SYN with another initial sequence number: a new connection
+    const std::uint32_t old_stream = a.stream;  // the table replaces (frees) `a` below
     TcpConversation& b = open_tcp(t, 6000, 1002 * s);
-    CHECK(b.stream != a.stream);
+    CHECK(b.stream != old_stream);
     const auto dropped = expire_at(t, 1062 * s);
     CHECK(std::find(dropped.begin(), dropped.end(), b.stream) == dropped.end());
     // Several due at once come out in stream order, whatever the hash order.
