@@ -50,14 +50,17 @@ ConversationKey make_conversation_key(const NetAddress& src, std::uint16_t src_p
 
 TcpConversation& TcpConversationTable::find(const NetAddress& src, std::uint16_t src_port,
                                             const NetAddress& dst, std::uint16_t dst_port,
-                                            bool syn_only, std::uint32_t seq, int& side) {
+                                            bool syn_only, std::uint32_t seq, int& side,
+                                            std::unique_ptr<TcpConversation>* replaced) {
     ConversationKey key = make_conversation_key(src, src_port, dst, dst_port, side);
     auto it = table_.find(key);
     if (it != table_.end()) {
         const TcpDirection& d = it->second->side[side];
         if (!(syn_only && d.base_set && d.base_seq != seq)) return *it->second;
         // A SYN with a new initial sequence number: the ports are reused by a new
-        // connection, which gets a new stream index.
+        // connection, which gets a new stream index. The old one is handed out to be
+        // closed (its records written), not just forgotten.
+        if (replaced) *replaced = std::move(it->second);
     }
     auto conv = std::make_unique<TcpConversation>();
     conv->stream = next_stream_++;

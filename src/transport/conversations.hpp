@@ -78,8 +78,11 @@ public:
     // The conversation for a segment, creating it (with the next stream index) when
     // new, or when a SYN with a new initial sequence number reuses the ports of an
     // earlier connection (as tshark does). `side` is the sender's side.
+    // `replaced`, when given, receives the earlier connection a reused port pair pushed
+    // out of the table (the caller closes it).
     TcpConversation& find(const NetAddress& src, std::uint16_t src_port, const NetAddress& dst,
-                          std::uint16_t dst_port, bool syn_only, std::uint32_t seq, int& side);
+                          std::uint16_t dst_port, bool syn_only, std::uint32_t seq, int& side,
+                          std::unique_ptr<TcpConversation>* replaced = nullptr);
     std::uint32_t streams() const { return next_stream_; }
     std::size_t open() const { return table_.size(); }
     // Frees closed and idle connections, and the oldest beyond the connection limit;

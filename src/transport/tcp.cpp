@@ -362,7 +362,14 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     const bool syn_only = (flags & (kSyn | kAckFlag)) == kSyn;
 
     int side = 0;
-    TcpConversation& conv = ctx.tcp.find(ctx.src, *sport, ctx.dst, *dport, syn_only, *seq, side);
+    std::unique_ptr<TcpConversation> replaced;
+    TcpConversation& conv = ctx.tcp.find(ctx.src, *sport, ctx.dst, *dport, syn_only, *seq, side, &replaced);
+    if (replaced) {
+        // The earlier connection on these ports ends here, as if it had expired: what it
+        // buffered is delivered and its records are written, outside this packet's tree.
+        PacketContext quiet{ctx.frame, NodeRef{}, nullptr, ctx.tcp, ctx.udp, ctx.fragments, ctx.services, {}, {}, {}, 0};
+        close_tcp_conversation(*replaced, quiet);
+    }
     if (conv.first_ts_ns == 0 && conv.last_ts_ns == 0) conv.first_ts_ns = ctx.frame.ts_ns;
     conv.last_ts_ns = ctx.frame.ts_ns;
     ctx.tcp.note_activity(ctx.frame.ts_ns);

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "transport/conversations.hpp"
@@ -99,8 +100,14 @@ TEST_CASE("TCP connections expire after the linger (closed) or the idle timeout,
     close_tcp(t, a, 1001 * s);
     a.side[0].base_set = true;
     a.side[0].base_seq = 1;  // a SYN with another initial sequence number: a new connection
-    const std::uint32_t old_stream = a.stream;  // the table replaces (frees) `a` below
-    TcpConversation& b = open_tcp(t, 6000, 1002 * s);
+    const std::uint32_t old_stream = a.stream;
+    // The table hands the replaced connection out (to be closed), instead of freeing it.
+    std::unique_ptr<TcpConversation> replaced;
+    int side = 0;
+    t.find(v4(10, 0, 0, 1), 6000, v4(10, 0, 0, 2), 443, true, 1000, side, &replaced);
+    REQUIRE(replaced);
+    CHECK(replaced->stream == old_stream);
+    TcpConversation& b = open_tcp(t, 6000, 1002 * s);  // the new connection, found again
     CHECK(b.stream != old_stream);
     const auto dropped = expire_at(t, 1062 * s);
     CHECK(std::find(dropped.begin(), dropped.end(), b.stream) == dropped.end());
