@@ -56,6 +56,16 @@ std::string dns_name_key(std::string_view name) {
     return out;
 }
 
+bool dns_names_equal(std::string_view a, std::string_view b) {
+    if (!a.empty() && a.back() == '.') a.remove_suffix(1);
+    if (!b.empty() && b.back() == '.') b.remove_suffix(1);
+    if (a.size() != b.size()) return false;
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (lower(a[i]) != lower(b[i])) return false;
+    return true;
+}
+
 std::string DnsName::problem_text() const {
     const std::string at = " at offset " + std::to_string(problem_offset);
     if (problems & kDnsNamePointerLoop) return "name compression pointer" + at + " loops back into its own name";

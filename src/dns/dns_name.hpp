@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "tlsdissect/byte_reader.hpp"
 
@@ -81,5 +82,7 @@ std::string dns_printable(Bytes bytes);
 
 // Lowercase ASCII copy, for comparing names (RFC 4343: names compare case-insensitively).
 std::string dns_name_key(std::string_view name);
+// The same DNS name: case-insensitively, with or without the root's trailing dot.
+bool dns_names_equal(std::string_view a, std::string_view b);
 
 }  // namespace tlsdissect

@@ -281,6 +281,13 @@ std::vector<DnsTransactionRecord> DnsTransactionTable::unanswered() const {
     return out;
 }
 
+bool DnsResolution::names(std::string_view host) const {
+    if (dns_names_equal(host, name)) return true;
+    for (const auto& c : cname_chain)
+        if (dns_names_equal(host, c)) return true;
+    return false;
+}
+
 std::vector<DnsTransactionRecord> DnsTransactionTable::take_completed() {
     if (completed_.empty()) return {};  // the common case: asked after every packet
     std::vector<DnsTransactionRecord> out(std::make_move_iterator(completed_.begin()),

@@ -31,6 +31,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -89,6 +90,8 @@ struct DnsResolution {
     std::uint64_t frame = 0;          // the response
     std::string name;                 // the name asked
     std::vector<std::string> cname_chain;  // the CNAME targets from `name` to the address owner, in order
+    // `host` is the name asked or one of the CNAME targets (the SNI check of a connection).
+    bool names(std::string_view host) const;
 };
 
 class DnsTransactionTable {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "dns/dns_name.hpp"
 #include "tls/handshake_checks.hpp"
 #include "tls/tls_connection.hpp"
 #include "transport/conversations.hpp"
@@ -25,16 +26,6 @@ std::string endpoint_text(const TcpConversation& conv, int side) {
     const std::string ip = conv.address[side].to_string();
     const bool v6 = conv.address[side].family == 6;
     return (v6 ? "[" + ip + "]" : ip) + ":" + std::to_string(conv.port[side]);
-}
-
-bool same_name(std::string a, std::string b) {
-    auto norm = [](std::string& s) {
-        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (!s.empty() && s.back() == '.') s.pop_back();
-    };
-    norm(a);
-    norm(b);
-    return a == b;
 }
 
 // Terminal columns of a UTF-8 string (every code point one column: the labels are
@@ -77,7 +68,7 @@ void add_dns_rows(LadderConnection& c, const TcpConversation& conv, int server, 
     for (auto it = done.rbegin(); it != done.rend() && picked.size() < kMaxLadderDnsPerConnection; ++it) {
         const DnsTransactionRecord& t = *it;
         if (t.questions.empty() || t.response_frame == 0 || t.response_frame >= conv.first_frame) continue;
-        if (t.response_frame == resolution->frame || same_name(t.questions.front().name, resolution->name))
+        if (t.response_frame == resolution->frame || dns_names_equal(t.questions.front().name, resolution->name))
             picked.push_back(&t);
     }
     std::reverse(picked.begin(), picked.end());

@@ -174,17 +174,6 @@ std::string upper(std::string s) {
     return s;
 }
 
-// DNS names compare case-insensitively, without a trailing dot.
-bool same_name(std::string a, std::string b) {
-    auto norm = [](std::string& s) {
-        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (!s.empty() && s.back() == '.') s.pop_back();
-    };
-    norm(a);
-    norm(b);
-    return a == b;
-}
-
 // `kind`: the "kind" member, written in JSON Lines only (the document groups by kind).
 void dns_record(JsonWriter& w, const DnsTransactionRecord& t, bool kind) {
     w.object();
@@ -414,13 +403,10 @@ void tls_session(JsonWriter& w, const TcpConversation& conv, const TlsConnection
     if (auto r = dns.resolution_for(conv.address[server], conv.first_frame)) {
         w.object().member("frame", r->frame).member("name", r->name).member("cname_chain", r->cname_chain);
         w.key("sni_matches");
-        if (!f.sni.empty()) {
-            bool m = same_name(f.sni, r->name);
-            for (const auto& c : r->cname_chain) m = m || same_name(f.sni, c);
-            w.value(m);
-        } else {
+        if (!f.sni.empty())
+            w.value(r->names(f.sni));
+        else
             w.null();
-        }
         w.end();
     } else {
         w.null();

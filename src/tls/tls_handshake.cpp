@@ -627,13 +627,7 @@ void note_dns_resolution(NodeRef hs, const TlsConnectionFacts& facts, PacketCont
     NodeRef n = hs.add_generated(kResolvedBy, std::uint64_t(r->frame));
     n.set_text("Server address resolved by DNS in frame " + std::to_string(r->frame) + ": " + chain);
     if (!facts.sni.empty()) {
-        auto lower = [](std::string v) {
-            for (auto& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-            if (!v.empty() && v.back() == '.') v.pop_back();
-            return v;
-        };
-        bool match = lower(r->name) == lower(facts.sni);
-        for (const auto& c : r->cname_chain) match = match || lower(c) == lower(facts.sni);
+        const bool match = r->names(facts.sni);
         n.add_generated(kResolvedSniMatch, match)
             .set_text(match ? "SNI " + facts.sni + " is a name in this answer"
                             : "SNI " + facts.sni + " is NOT a name in this answer");

@@ -1144,3 +1144,18 @@ TEST_CASE("The engine links answers to queries and keeps other ports' DNS") {
     e.dissect(test::packet(junk, kLinkRaw), &t, nullptr);
     CHECK_FALSE(has(t, "dns.id"));
 }
+
+TEST_CASE("DNS names compare case-insensitively, with or without the trailing dot", "[dns]") {
+    using tlsdissect::dns_names_equal;
+    CHECK(dns_names_equal("WWW.Example.Test", "www.example.test."));
+    CHECK(dns_names_equal("a.", "A"));
+    CHECK(dns_names_equal("", "."));
+    CHECK_FALSE(dns_names_equal("www.example.test", "www.example.tes"));
+    CHECK_FALSE(dns_names_equal("www.example.test", "ww.example.test."));
+    tlsdissect::DnsResolution r;
+    r.name = "www.example.test";
+    r.cname_chain = {"www.cdn.example.test", "edge.cdn.example.test"};
+    CHECK(r.names("EDGE.cdn.example.test."));
+    CHECK(r.names("www.example.test"));
+    CHECK_FALSE(r.names("other.example.test"));
+}
