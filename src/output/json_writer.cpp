@@ -193,25 +193,14 @@ void JsonWriter::append_element(bool first, std::uint64_t v) {
 }
 
 JsonWriter& JsonWriter::key(std::string_view k) {
+    if (plain(k)) return plain_key(k);  // nearly always: the program's own key names
     if (!open_.empty()) {
         if (!open_.back().empty) out_.push_back(',');
         open_.back().empty = false;
         line_break(open_.size());
     }
-    if (plain(k)) {  // always, for the program's own key names: quote and separator in one go
-        const std::size_t at = out_.size();
-        const std::size_t sep = indent_ >= 0 ? 2 : 1;
-        out_.resize(at + k.size() + 2 + sep);
-        char* p = out_.data() + at;
-        *p = '"';
-        std::memcpy(p + 1, k.data(), k.size());
-        p[k.size() + 1] = '"';
-        p[k.size() + 2] = ':';
-        if (sep == 2) p[k.size() + 3] = ' ';
-    } else {
-        append_string(out_, k);
-        out_ += indent_ >= 0 ? ": " : ":";
-    }
+    append_string(out_, k);
+    out_ += indent_ >= 0 ? ": " : ":";
     after_key_ = true;
     return *this;
 }
