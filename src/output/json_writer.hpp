@@ -112,6 +112,13 @@ public:
         key(k);
         return value(v);
     }
+    // A member whose value `make()` gives when `present`, null otherwise (`make` is not
+    // called then, so it may read what exists only when present).
+    template <std::size_t N, typename Make>
+    JsonWriter& member_if(const char (&k)[N], bool present, Make&& make) {
+        key(k);
+        return present ? value(make()) : null();
+    }
     // A string member that is null when the string is empty.
     template <std::size_t N>
     JsonWriter& member_or_null(const char (&k)[N], std::string_view s) {

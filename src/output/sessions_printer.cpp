@@ -65,11 +65,8 @@ void decompose_suite(JsonWriter& w, std::uint16_t id, const TlsConnectionFacts& 
     if (info.aead) {
         w.member("mac", "AEAD").member("prf", info.prf_hash);
     } else {
-        w.key("mac");
-        if (info.mac == "NULL" || info.mac.empty())
-            w.null();
-        else
-            w.value("HMAC-" + (info.mac == "SHA" ? std::string("SHA1") : info.mac));
+        w.member_if("mac", !(info.mac == "NULL" || info.mac.empty()),
+                    [&] { return "HMAC-" + (info.mac == "SHA" ? std::string("SHA1") : info.mac); });
         // Before TLS 1.2 the PRF is MD5+SHA-1 whatever the suite says.
         const bool tls12 = f.negotiated_version && *f.negotiated_version >= 0x0303;
         w.member("prf", info.tls13 || tls12 ? info.prf_hash : std::string("MD5+SHA1"));
@@ -183,31 +180,11 @@ void dns_record(JsonWriter& w, const DnsTransactionRecord& t, bool kind) {
         w.value(t.query_frame);
     else
         w.null();
-    w.key("response_frame");
-    if (t.response_frame)
-        w.value(t.response_frame);
-    else
-        w.null();
-    w.key("response_time");
-    if (t.response_frame)
-        w.value(static_cast<double>(t.response_time_ns) / 1e9);
-    else
-        w.null();
-    w.key("name");
-    if (t.questions.empty())
-        w.null();
-    else
-        w.value(t.questions.front().name);
-    w.key("type");
-    if (t.questions.empty())
-        w.null();
-    else
-        w.value(dns_type_text(t.questions.front().type));
-    w.key("rcode");
-    if (t.response_frame)
-        w.value(upper(iana_name(kDnsRcodes, t.rcode)));
-    else
-        w.null();
+    w.member_if("response_frame", t.response_frame != 0, [&] { return t.response_frame; });
+    w.member_if("response_time", t.response_frame != 0, [&] { return static_cast<double>(t.response_time_ns) / 1e9; });
+    w.member_if("name", !t.questions.empty(), [&] { return t.questions.front().name; });
+    w.member_if("type", !t.questions.empty(), [&] { return dns_type_text(t.questions.front().type); });
+    w.member_if("rcode", t.response_frame != 0, [&] { return upper(iana_name(kDnsRcodes, t.rcode)); });
     w.member("transport", t.transport == DnsTransport::Tcp ? "tcp" : "udp");
     w.key("client").object().member("ip", t.client.to_string()).member("port", t.client_port).end();
     w.key("server").object().member("ip", t.server.to_string()).member("port", t.server_port).end();
@@ -251,11 +228,7 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
     } else {
         const Fingerprint j3s = ja3s(h);
         w.member("random", hex_string(f.server_random)).member("session_id", hex_string(f.server_session_id));
-        w.key("cipher_suite");
-        if (h.cipher_suites.empty())
-            w.null();
-        else
-            w.value(h.cipher_suites.front());
+        w.member_if("cipher_suite", !h.cipher_suites.empty(), [&] { return h.cipher_suites.front(); });
         w.member("extensions", h.extensions)
             .member("selected_version", f.negotiated_version)
             .member("ja3s", j3s.text)
@@ -279,11 +252,8 @@ void tls_session(JsonWriter& w, const TcpConversation& conv, const TlsConnection
     w.member("stream", conv.stream);
     endpoint(w, "client", conv, client);
     endpoint(w, "server", conv, server);
-    w.key("version");
-    if (f.negotiated_version)
-        w.value(tls_version_name(*f.negotiated_version));
-    else
-        w.null();
+    w.member_if("version", f.negotiated_version.has_value(),
+                [&] { return tls_version_name(*f.negotiated_version); });
     w.key("cipher_suite");
     if (f.cipher_suite)
         decompose_suite(w, *f.cipher_suite, f);
@@ -332,11 +302,8 @@ void tls_session(JsonWriter& w, const TcpConversation& conv, const TlsConnection
             w.value(f.kx_public_key_length);
         else
             w.null();
-        w.key("signature_scheme");
-        if (f.ske_signature_scheme)
-            w.value(iana_name(kTlsSignatureSchemes, *f.ske_signature_scheme));
-        else
-            w.null();
+        w.member_if("signature_scheme", f.ske_signature_scheme.has_value(),
+                    [&] { return iana_name(kTlsSignatureSchemes, *f.ske_signature_scheme); });
         w.key("signature_valid");
         if (verdict_at) {
             *verdict_at = w.size();
@@ -373,11 +340,9 @@ void tls_session(JsonWriter& w, const TcpConversation& conv, const TlsConnection
     w.end();
     // Timing: first Client Hello to the last handshake message (Finished is the last
     // one seen, encrypted or not, before application data).
-    w.key("handshake_time");
-    if (!f.handshake.empty())
-        w.value(static_cast<double>(f.handshake.back().ts_ns - f.handshake.front().ts_ns) / 1e9);
-    else
-        w.null();
+    w.member_if("handshake_time", !f.handshake.empty(), [&] {
+        return static_cast<double>(f.handshake.back().ts_ns - f.handshake.front().ts_ns) / 1e9;
+    });
     // Decryption (--keylog or pcapng secrets): whether any record was decrypted, each
     // side's Finished checked against the transcript, and the first HTTP lines inside.
     w.member("decrypted", f.decrypted);
@@ -402,11 +367,7 @@ void tls_session(JsonWriter& w, const TcpConversation& conv, const TlsConnection
     w.key("resolved_by");
     if (auto r = dns.resolution_for(conv.address[server], conv.first_frame)) {
         w.object().member("frame", r->frame).member("name", r->name).member("cname_chain", r->cname_chain);
-        w.key("sni_matches");
-        if (!f.sni.empty())
-            w.value(r->names(f.sni));
-        else
-            w.null();
+        w.member_if("sni_matches", !f.sni.empty(), [&] { return r->names(f.sni); });
         w.end();
     } else {
         w.null();
