@@ -110,21 +110,6 @@ constexpr FieldDef kResolvedSniMatch{"tlsdissect.dns.sni_matches", "SNI matches 
 
 ByteString bytes_of(Bytes b) { return ByteString{{b.begin(), b.end()}}; }
 
-// The same certificates come back in every connection to a server; without a tree to
-// build, their summary is looked up instead of parsed again. Bounded: the cache is
-// emptied when it holds kCertificateCacheEntries certificates.
-constexpr std::size_t kCertificateCacheEntries = 2048;
-
-const CertificateSummary& cached_certificate_summary(const ByteReader& der) {
-    static thread_local std::unordered_map<std::string, CertificateSummary> cache;
-    Bytes b = der.rest();
-    std::string key(reinterpret_cast<const char*>(b.data()), b.size());
-    auto it = cache.find(key);
-    if (it != cache.end()) return it->second;
-    if (cache.size() >= kCertificateCacheEntries) cache.clear();
-    return cache.emplace(std::move(key), dissect_x509_certificate(der, NodeRef{})).first->second;
-}
-
 std::string scheme_name(std::uint16_t v) {
     std::string n = iana_name(kTlsSignatureSchemes, v, true);
     if (n != "Unknown") return n;
@@ -407,9 +392,8 @@ void certificate(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts,
             Bytes b = der->rest();
             node = certs.add(kCert, bytes_of(b), der->offset(), der->reported_remaining());
         }
-        // A certificate cut by the snap length is never cached (its summary is partial).
-        CertificateSummary summary = node || !der->captured_all() ? dissect_x509_certificate(*der, node)
-                                                                  : cached_certificate_summary(*der);
+        // dissect_x509_certificate remembers what OpenSSL decoded of each certificate.
+        CertificateSummary summary = dissect_x509_certificate(*der, node);
         if (node) node.set_text("Certificate: " + certificate_one_line(summary));
         chain.push_back(std::move(summary));
         if (tls13) {
