@@ -46,7 +46,7 @@ struct TlsVerifyOptions {
 };
 
 class EngineState;
-class DnsTransactionTable;
+class SessionLayer;
 struct AuditSettings;
 class KeyLog;
 
@@ -95,9 +95,7 @@ public:
     // owned; may grow while dissecting (a connection looks its keys up at its Server Hello).
     void set_key_log(const KeyLog* keys);
     void set_tls_verify(const TlsVerifyOptions& options);
-    // Called for every TCP connection when it ends (for the sessions model).
-    void on_tcp_close(std::function<void(const struct TcpConversation&)> hook);
-    // When nothing prints packets (--sessions): a connection is ended (hook called,
+    // When nothing prints packets (--sessions): a connection is ended (listeners called,
     // application state and reassembly buffers freed) as soon as it closes, instead of
     // when it is expired, so that memory does not grow with the connections that closed
     // in the last kClosedConnectionLingerNs of capture time. The connection's addresses
@@ -108,8 +106,9 @@ public:
     // Bytes held by TCP reassembly right now, over all connections.
     std::size_t tcp_buffered_bytes() const;
     std::size_t open_tcp_connections() const;
-    // The DNS query/response matching table (for the sessions model).
-    DnsTransactionTable& dns_transactions();
+    // The session layer (src/session/): finished TLS connections go to its listeners,
+    // DNS transactions and the DNS -> TLS links are read there.
+    SessionLayer& sessions();
     // --audit: TLS connections add their findings to the tree at the frame that shows
     // each, and count them in `audit` (src/tls/audit.hpp); null turns the audit off.
     void set_audit(AuditSettings* audit);

@@ -163,8 +163,8 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     }
     std::unique_ptr<SessionsPrinter> sessions;
     if (o.sessions) {
-        sessions = make_sessions_printer(stdout, o.jsonl, dissector.dns_transactions(), audit);
-        dissector.on_tcp_close([&sessions](const TcpConversation& conv) { sessions->tcp_closed(conv); });
+        sessions = make_sessions_printer(stdout, o.jsonl, dissector.sessions().dns(), audit);
+        dissector.sessions().add_listener(sessions.get());
         dissector.end_connections_at_close(true);
     }
     const bool print_packets = !follow && !sessions;

@@ -1,29 +1,22 @@
 // What one packet's dissection carries from layer to layer, and the entry points of
-// the layer dissectors (each in its own file under src/link, src/net, src/transport).
+// the lower layers (each in its own file under src/link, src/net, src/transport).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "tlsdissect/byte_reader.hpp"
 #include "tlsdissect/dissect.hpp"
 #include "tlsdissect/field.hpp"
+#include "core/capture_state.hpp"
+#include "core/dissector_tables.hpp"
 
 namespace tlsdissect {
-
-class TcpConversationTable;
-struct TcpConversation;
-class TcpApplication;
-struct StreamEvent;
-struct TcpReassemblyLimits;
-class UdpConversationTable;
-class IpFragmentReassembler;
-class DnsTransactionTable;
-class ChainVerifier;
-struct AuditSettings;
 
 // An IPv4 or IPv6 address in one comparable form.
 struct NetAddress {
@@ -34,45 +27,53 @@ struct NetAddress {
     std::string to_string() const;
 };
 
-// Engine-wide settings and hooks the transport layers use.
-struct StreamServices {
-    TcpReassemblyLimits* tcp_limits = nullptr;
-    // --follow: the stream to copy, and where its bytes go (node 0 = first sender).
-    std::int64_t follow_stream = -1;
-    std::function<void(const TcpConversation&, int node, const StreamEvent&)> follow_sink;
-    // --follow-tls: the stream whose decrypted TLS application data goes to `follow_tls_sink`.
-    std::int64_t follow_tls_stream = -1;
-    std::function<void(const FollowChunk&)> follow_tls_sink;
-    // Picks the application protocol of a connection from its first payload; null
-    // when none is recognised (the payload is then shown as data).
-    std::function<std::unique_ptr<TcpApplication>(const TcpConversation&, int side, Bytes first_payload)>
-        detect_tcp_application;
-    // Called when a TCP connection ends (closed, evicted, or at the end of the capture),
-    // before its application state is freed: the sessions model reads it here.
-    std::function<void(const TcpConversation&)> on_tcp_close;
-    // Matches DNS responses to queries across packets (src/dns/dns_transactions.hpp).
-    DnsTransactionTable* dns = nullptr;
-    // Checks server certificate chains (tls/chain_of_trust.hpp); always when
-    // verify_chain_always (--sessions), otherwise only when a tree is built.
-    ChainVerifier* chain_verifier = nullptr;
-    bool verify_chain_always = false;
-    // --audit (src/tls/audit.hpp): null when off.
-    AuditSettings* audit = nullptr;
-    // FrameDissector::end_connections_at_close
-    bool end_at_close = false;
+// One layer of addressing or encapsulation a packet went through, outermost first:
+// every IP header, and each tunnel (with its VNI, key or label).
+struct PathHop {
+    std::string_view protocol;  // "ip", "ipv6", "vxlan", ...
+    NetAddress src, dst;        // IP hops
+    std::uint32_t id = 0;       // tunnel hops: VNI, GRE key, MPLS label
 };
 
+// Hops kept per packet; deeper nesting is dissected but no longer recorded.
+inline constexpr std::size_t kMaxPathHops = 8;
+
+struct LayerPath {
+    std::array<PathHop, kMaxPathHops> hops{};
+    std::uint8_t size = 0;
+    void push(const PathHop& hop) {
+        if (size < kMaxPathHops) hops[size++] = hop;
+    }
+};
+
+// What one packet's dissection carries from layer to layer. Cross-packet state is in
+// `state`, one typed slot per module (core/capture_state.hpp); how a layer finds the
+// next is in `tables` (core/dissector_tables.hpp).
 struct PacketContext {
+    PacketContext(const FrameInfo& frame_info, NodeRef tree_root, PacketColumns* packet_columns,
+                  CaptureState& capture_state, const DissectorTables* dissector_tables = nullptr)
+        : frame(frame_info),
+          root(tree_root),
+          columns(packet_columns),
+          state(&capture_state),
+          tables(dissector_tables ? dissector_tables : &no_tables()) {}
+
+    // The same packet with no tree and no columns: for work done on behalf of an
+    // earlier packet (a connection closed because a new one reused its ports).
+    PacketContext quiet() const { return PacketContext(frame, NodeRef{}, nullptr, *state, tables); }
+
     FrameInfo frame;
-    NodeRef root;              // layers are added here, as top-level nodes
-    PacketColumns* columns;    // null when no summary is wanted
-    TcpConversationTable& tcp;
-    UdpConversationTable& udp;
-    IpFragmentReassembler& fragments;
-    StreamServices& services;
-    std::string protocols;     // "eth:ethertype:ip:tcp", as frame.protocols
-    NetAddress src, dst;       // of the innermost IP header
-    std::uint16_t source = 0;  // data source that upper-layer offsets refer to
+    NodeRef root;                   // layers are added here, as top-level nodes
+    PacketColumns* columns;         // null when no summary is wanted
+    CaptureState* state;
+    const DissectorTables* tables;
+    std::string protocols;          // "eth:ethertype:ip:tcp", as frame.protocols
+    NetAddress src, dst;            // of the innermost IP header
+    LayerPath path;                 // every IP header and tunnel, outermost first
+    std::uint16_t src_port = 0;     // of the innermost UDP or TCP header
+    std::uint16_t dst_port = 0;
+    std::uint16_t source = 0;       // data source that upper-layer offsets refer to
+    std::uint8_t vlan_tags = 0;     // stacked 802.1Q/802.1ad tags so far
 
     // A new top-level layer node whose offsets refer to the current data source.
     NodeRef add_layer(const FieldDef& def, std::size_t offset, std::size_t length) const {
@@ -88,31 +89,24 @@ struct PacketContext {
     void set_protocol_column(std::string_view name) const {
         if (columns) columns->protocol.assign(name);
     }
+
+private:
+    static const DissectorTables& no_tables() {
+        static const DissectorTables empty;
+        return empty;
+    }
 };
 
-// Link layers: dissect the frame by its link type.
-void dissect_link(std::uint32_t link_type, ByteReader frame, PacketContext& ctx);
-// An EtherType payload (IPv4, IPv6, VLAN tags, ARP, ...); Wireshark's "ethertype" table.
-void dissect_ethertype(std::uint16_t ethertype, ByteReader payload, PacketContext& ctx,
-                       std::size_t* consumed = nullptr);
-
-// Network layers. They return how many bytes of `payload` the IP packet covers
-// (the rest is link-layer padding or trailer).
-std::size_t dissect_ipv4(ByteReader payload, PacketContext& ctx);
-std::size_t dissect_ipv6(ByteReader payload, PacketContext& ctx);
-// The payload of an IP packet (or a reassembled datagram), by protocol number.
-void dissect_ip_payload(std::uint8_t protocol, ByteReader payload, PacketContext& ctx);
-
-// Transport layers.
-void dissect_tcp(ByteReader segment, PacketContext& ctx);
-// Delivers what a connection still buffers and tells its application it ended.
-void close_tcp_conversation(TcpConversation& conv, PacketContext& ctx);
-void dissect_udp(ByteReader datagram, PacketContext& ctx);
+// Looks `key` up in `table` and dissects the payload with what is registered there:
+// how many bytes the PDU covers, or nothing when no dissector is registered.
+std::optional<std::size_t> dispatch_uint(const UintDissectorTable<PayloadDissector>& table, std::uint32_t key,
+                                         ByteReader payload, PacketContext& ctx);
 
 // Bytes no dissector claims: a "Data" layer.
 void dissect_data(ByteReader payload, PacketContext& ctx);
 
-// Names of IP protocol numbers (from the IANA registry table).
-std::string_view ip_protocol_name(std::uint8_t protocol);
+// dispatch_uint, and the "Data" layer when nothing is registered for `key`.
+std::size_t dispatch_uint_or_data(const UintDissectorTable<PayloadDissector>& table, std::uint32_t key,
+                                  ByteReader payload, PacketContext& ctx);
 
 }  // namespace tlsdissect

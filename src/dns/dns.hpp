@@ -16,11 +16,19 @@ inline constexpr std::uint16_t kDnsPort = 53;
 inline constexpr std::uint16_t kMdnsPort = 5353;
 inline constexpr std::uint16_t kLlmnrPort = 5355;
 
-bool is_dns_port(std::uint16_t port);
 DnsFlavor dns_flavor_for_ports(std::uint16_t a, std::uint16_t b);
 
+// Per capture: queries and responses matched across packets.
+struct DnsState {
+    DnsTransactionTable transactions;
+};
+
+// DNS, MDNS and LLMNR over UDP and TCP in the dissector tables: by port, and by a
+// payload that parses as a DNS message.
+void register_dns(DissectorTables& tables);
+
 // A UDP payload: adds the DNS (or MDNS, LLMNR) layer, sets the Protocol and Info
-// columns, and matches the message with its query or response through ctx.services.dns.
+// columns, and matches the message with its query or response (DnsState).
 void dissect_dns_udp(ByteReader payload, PacketContext& ctx, std::uint16_t src_port, std::uint16_t dst_port);
 
 // Shared by UDP and TCP: parses one message under `layer` (the caller made it, with
@@ -38,8 +46,8 @@ struct TcpConversation;
 std::unique_ptr<TcpApplication> make_dns_tcp_application();
 std::unique_ptr<TcpApplication> make_dns_tcp_application(const TcpConversation& conv);
 
-// Does a TCP connection's first payload look like DNS? Port 53/5353 on either side, or a
-// length prefix followed by a well-formed message.
-bool plausible_dns_over_tcp(Bytes first_payload, std::uint16_t port_a, std::uint16_t port_b);
+// Does a TCP connection's first payload look like DNS: a length prefix followed by a
+// well-formed message?
+bool plausible_dns_over_tcp(Bytes first_payload);
 
 }  // namespace tlsdissect

@@ -49,7 +49,6 @@ void add_match(NodeRef layer, const DnsMessageFacts& facts, const DnsMatch& m) {
 
 }  // namespace
 
-bool is_dns_port(std::uint16_t port) { return port == kDnsPort || port == kMdnsPort || port == kLlmnrPort; }
 
 DnsFlavor dns_flavor_for_ports(std::uint16_t a, std::uint16_t b) {
     if (a == kMdnsPort || b == kMdnsPort) return DnsFlavor::Mdns;
@@ -60,10 +59,8 @@ DnsFlavor dns_flavor_for_ports(std::uint16_t a, std::uint16_t b) {
 DnsMessageFacts dissect_dns_message(ByteReader message, NodeRef layer, PacketContext& ctx, const DnsEndpoints& where,
                                     DnsFlavor flavor, std::string* info) {
     DnsMessageFacts facts = parse_dns_message(message, layer, flavor, info);
-    if (ctx.services.dns) {
-        DnsMatch m = ctx.services.dns->observe(where, facts, ctx.frame.number, ctx.frame.ts_ns);
-        add_match(layer, facts, m);
-    }
+    DnsMatch m = ctx.state->get<DnsState>().transactions.observe(where, facts, ctx.frame.number, ctx.frame.ts_ns);
+    add_match(layer, facts, m);
     return facts;
 }
 

@@ -127,11 +127,27 @@ std::unique_ptr<TcpApplication> make_dns_tcp_application(const TcpConversation& 
     return std::make_unique<DnsTcpConnection>(&conv);
 }
 
-bool plausible_dns_over_tcp(Bytes first, std::uint16_t port_a, std::uint16_t port_b) {
-    if (port_a == kDnsPort || port_b == kDnsPort || port_a == kMdnsPort || port_b == kMdnsPort) return true;
+bool plausible_dns_over_tcp(Bytes first) {
     if (first.size() < 14) return false;
     const std::size_t length = static_cast<std::size_t>(first[0] << 8 | first[1]);
     return length + 2 == first.size() && plausible_dns_message(first.subspan(2));
+}
+
+void register_dns(DissectorTables& tables) {
+    constexpr PayloadDissectFn dns_udp = [](ByteReader payload, PacketContext& ctx) {
+        dissect_dns_udp(payload, ctx, ctx.src_port, ctx.dst_port);
+        return payload.reported_remaining();
+    };
+    for (std::uint16_t port : {kDnsPort, kMdnsPort, kLlmnrPort}) tables.udp_port.add(port, {"dns", dns_udp});
+    tables.udp_heuristics.add({"dns", dns_udp, [](ByteReader payload, const PacketContext&) {
+                                   return payload.captured_all() && plausible_dns_message(payload.rest());
+                               }});
+    constexpr TcpApplicationFactory dns_tcp = [](const TcpConversation& conv, int, PacketContext&) {
+        return make_dns_tcp_application(conv);
+    };
+    for (std::uint16_t port : {kDnsPort, kMdnsPort}) tables.tcp_port.add(port, {"dns", dns_tcp, nullptr});
+    tables.tcp_heuristics.add(
+        {"dns", dns_tcp, [](Bytes first, const TcpConversation&) { return plausible_dns_over_tcp(first); }});
 }
 
 }  // namespace tlsdissect

@@ -4,13 +4,15 @@
 #include <string>
 
 #include "core/packet_context.hpp"
+#include "link/link.hpp"
 #include "tlsdissect/oui.hpp"
 
 namespace tlsdissect {
 
-void dissect_ethernet(ByteReader r, PacketContext& ctx);
-
 namespace {
+
+constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
+constexpr std::uint16_t kEtherTypeIpv6 = 0x86dd;
 
 constexpr ValueName kPacketTypes[] = {
     {0, "Unicast to us"},          {1, "Broadcast"},    {2, "Multicast"},
@@ -131,11 +133,9 @@ void dissect_raw_ip(ByteReader r, PacketContext& ctx) {
         return;
     }
     if ((*first >> 4) == 4) {
-        ctx.add_protocol("ip");
-        dissect_ipv4(r, ctx);
+        dissect_ethertype(kEtherTypeIpv4, r, ctx);
     } else if ((*first >> 4) == 6) {
-        ctx.add_protocol("ipv6");
-        dissect_ipv6(r, ctx);
+        dissect_ethertype(kEtherTypeIpv6, r, ctx);
     } else {
         ctx.root.malformed("raw packet with IP version " + std::to_string(*first >> 4),
                            r.offset(), 1);
@@ -160,48 +160,39 @@ void dissect_null(ByteReader r, PacketContext& ctx, bool network_order) {
     null.add(kNullFamily, std::uint64_t(family), start, 4);
     ByteReader payload = r.take_rest();
     if (family == 2) {
-        ctx.add_protocol("ip");
-        dissect_ipv4(payload, ctx);
+        dissect_ethertype(kEtherTypeIpv4, payload, ctx);
     } else if (family == 24 || family == 28 || family == 30) {
-        ctx.add_protocol("ipv6");
-        dissect_ipv6(payload, ctx);
+        dissect_ethertype(kEtherTypeIpv6, payload, ctx);
     } else {
         dissect_data(payload, ctx);
     }
 }
 
+// The table's entries return the frame's length: a link layer covers the whole frame.
+template <void (*Dissect)(ByteReader, PacketContext&)>
+std::size_t whole_frame(ByteReader r, PacketContext& ctx) {
+    const std::size_t length = r.reported_remaining();
+    Dissect(r, ctx);
+    return length;
+}
+
+void dissect_raw(ByteReader r, PacketContext& ctx) {
+    ctx.add_protocol("raw");
+    ctx.root.add(kRaw, std::monostate{}, 0, 0).set_text("Raw packet data");
+    dissect_raw_ip(r, ctx);
+}
+
+void dissect_null_host_order(ByteReader r, PacketContext& ctx) { dissect_null(r, ctx, false); }
+void dissect_null_network_order(ByteReader r, PacketContext& ctx) { dissect_null(r, ctx, true); }
+
 }  // namespace
 
-void dissect_link(std::uint32_t link_type, ByteReader frame, PacketContext& ctx) {
-    switch (link_type) {
-        case kLinkEthernet:
-            dissect_ethernet(frame, ctx);
-            break;
-        case kLinkLinuxSll:
-            dissect_sll(frame, ctx);
-            break;
-        case kLinkLinuxSll2:
-            dissect_sll2(frame, ctx);
-            break;
-        case kLinkNull:
-            dissect_null(frame, ctx, false);
-            break;
-        case kLinkLoop:
-            dissect_null(frame, ctx, true);
-            break;
-        case kLinkRaw:
-        case kLinkIpv4:
-        case kLinkIpv6:
-            ctx.add_protocol("raw");
-            ctx.root.add(kRaw, std::monostate{}, 0, 0).set_text("Raw packet data");
-            dissect_raw_ip(frame, ctx);
-            break;
-        default:
-            ctx.root.malformed("link type " + std::to_string(link_type) + " is not dissected",
-                               0, frame.remaining());
-            dissect_data(frame, ctx);
-            break;
-    }
+void register_cooked_links(DissectorTables& tables) {
+    tables.link_type.add(kLinkLinuxSll, {"sll", whole_frame<dissect_sll>});
+    tables.link_type.add(kLinkLinuxSll2, {"sll", whole_frame<dissect_sll2>});
+    tables.link_type.add(kLinkNull, {"null", whole_frame<dissect_null_host_order>});
+    tables.link_type.add(kLinkLoop, {"null", whole_frame<dissect_null_network_order>});
+    for (std::uint32_t raw : {kLinkRaw, kLinkIpv4, kLinkIpv6}) tables.link_type.add(raw, {"raw", whole_frame<dissect_raw>});
 }
 
 }  // namespace tlsdissect

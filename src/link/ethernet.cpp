@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/packet_context.hpp"
+#include "link/link.hpp"
 #include "tlsdissect/text.hpp"
 #include "tlsdissect/oui.hpp"
 
@@ -17,7 +18,7 @@ constexpr std::uint16_t kEtherTypeIpv6 = 0x86dd;
 constexpr std::uint16_t kEtherTypeQinQ = 0x88a8;
 constexpr std::uint16_t kEtherTypeQinQOld = 0x9100;
 // How many stacked VLAN tags we follow before calling the rest data.
-constexpr int kMaxVlanDepth = 8;
+constexpr std::uint8_t kMaxVlanDepth = 8;
 
 // Wireshark's names for the EtherTypes a capture of DNS and TLS will meet.
 constexpr ValueName kEtherTypes[] = {
@@ -88,39 +89,14 @@ void add_mac(NodeRef parent, const FieldDef& def, const MacAddress& mac, std::si
     n.add(kEthIg, ig, offset, 3);
 }
 
-// A VLAN-style tag: TCI (priority, DEI, ID) then the inner EtherType.
-void dissect_tag(bool provider, ByteReader r, PacketContext& ctx, int depth, std::size_t* consumed);
-
-void dispatch(std::uint16_t type, ByteReader payload, PacketContext& ctx, int depth,
-              std::size_t* consumed) {
-    std::size_t used = payload.reported_remaining();
-    switch (type) {
-        case kEtherTypeIpv4:
-            ctx.add_protocol("ip");
-            used = dissect_ipv4(payload, ctx);
-            break;
-        case kEtherTypeIpv6:
-            ctx.add_protocol("ipv6");
-            used = dissect_ipv6(payload, ctx);
-            break;
-        case kEtherTypeVlan:
-        case kEtherTypeQinQ:
-        case kEtherTypeQinQOld:
-            if (depth >= kMaxVlanDepth) {
-                ctx.root.malformed("more than " + std::to_string(kMaxVlanDepth) + " stacked VLAN tags",
-                                   payload.offset(), payload.remaining());
-                break;
-            }
-            dissect_tag(type == kEtherTypeQinQ, payload, ctx, depth + 1, &used);
-            break;
-        default:
-            dissect_data(payload, ctx);
-            break;
+// A VLAN-style tag (IEEE 802.1Q): TCI (priority, DEI, ID) then the inner EtherType.
+std::size_t dissect_tag(bool provider, ByteReader r, PacketContext& ctx) {
+    if (ctx.vlan_tags >= kMaxVlanDepth) {
+        ctx.root.malformed("more than " + std::to_string(kMaxVlanDepth) + " stacked VLAN tags", r.offset(),
+                           r.remaining());
+        return r.reported_remaining();
     }
-    if (consumed) *consumed = used;
-}
-
-void dissect_tag(bool provider, ByteReader r, PacketContext& ctx, int depth, std::size_t* consumed) {
+    ++ctx.vlan_tags;
     ctx.add_protocol(provider ? "ieee8021ad" : "vlan");
     ctx.add_protocol("ethertype");
     const std::size_t start = r.offset();
@@ -129,8 +105,7 @@ void dissect_tag(bool provider, ByteReader r, PacketContext& ctx, int depth, std
     NodeRef tag = ctx.root.add(provider ? kQinQ : kVlan, std::monostate{}, start, 4);
     if (!tci || !type) {
         tag.short_read(r, "VLAN tag");
-        if (consumed) *consumed = r.position();
-        return;
+        return r.position();
     }
     const std::uint64_t prio = *tci >> 13, dei = (*tci >> 12) & 1, id = *tci & 0x0fff;
     if (tag) {
@@ -142,21 +117,19 @@ void dissect_tag(bool provider, ByteReader r, PacketContext& ctx, int depth, std
         tag.add(provider ? kQinQId : kVlanId, id, start, 2);
         tag.add(provider ? kQinQType : kVlanType, std::uint64_t(*type), start + 2, 2);
     }
-    std::size_t inner = 0;
-    dispatch(*type, r.take_rest(), ctx, depth, &inner);
-    if (consumed) *consumed = 4 + inner;
+    return 4 + dissect_ethertype(*type, r.take_rest(), ctx);
 }
 
 }  // namespace
 
-void dissect_ethertype(std::uint16_t ethertype, ByteReader payload, PacketContext& ctx,
-                       std::size_t* consumed) {
-    dispatch(ethertype, payload, ctx, 0, consumed);
+std::size_t dissect_ethertype(std::uint16_t ethertype, ByteReader payload, PacketContext& ctx) {
+    return dispatch_uint_or_data(ctx.tables->ethertype, ethertype, payload, ctx);
 }
 
 // Ethernet II header (IEEE 802.3 clause 3):
 //   Destination MAC (6) | Source MAC (6) | EtherType (2) | payload | [padding]
-void dissect_ethernet(ByteReader r, PacketContext& ctx) {
+std::size_t dissect_ethernet(ByteReader r, PacketContext& ctx) {
+    const std::size_t frame_length = r.reported_remaining();
     ctx.add_protocol("eth");
     const std::size_t start = r.offset();
     auto dst = r.bytes(6);
@@ -166,7 +139,7 @@ void dissect_ethernet(ByteReader r, PacketContext& ctx) {
     if (!dst || !src || !type) {
         eth.set_text("Ethernet II");
         eth.short_read(r, "Ethernet header");
-        return;
+        return frame_length;
     }
     const MacAddress d = read_mac(*dst), s = read_mac(*src);
     if (eth) {
@@ -183,13 +156,12 @@ void dissect_ethernet(ByteReader r, PacketContext& ctx) {
     if (*type <= 1500) {
         // An IEEE 802.3 length field (LLC follows); nothing we dissect.
         dissect_data(r.take_rest(), ctx);
-        return;
+        return frame_length;
     }
     ctx.add_protocol("ethertype");
     ByteReader payload = r.take_rest();
     std::size_t total = payload.reported_remaining();
-    std::size_t used = total;
-    dispatch(*type, payload, ctx, 0, &used);
+    const std::size_t used = dissect_ethertype(*type, payload, ctx);
     if (used < total && eth) {
         // Bytes after the IP packet: padding up to the 60-byte minimum, or a trailer.
         std::size_t at = payload.offset() + used;
@@ -203,6 +175,14 @@ void dissect_ethernet(ByteReader r, PacketContext& ctx) {
                         ByteString{{extra.begin(), extra.end()}}, at, extra.size());
         }
     }
+    return frame_length;
+}
+
+void register_ethernet(DissectorTables& tables) {
+    tables.link_type.add(kLinkEthernet, {"eth", dissect_ethernet});
+    tables.ethertype.add(kEtherTypeVlan, {"vlan", [](ByteReader r, PacketContext& ctx) { return dissect_tag(false, r, ctx); }});
+    tables.ethertype.add(kEtherTypeQinQOld, {"vlan", [](ByteReader r, PacketContext& ctx) { return dissect_tag(false, r, ctx); }});
+    tables.ethertype.add(kEtherTypeQinQ, {"ieee8021ad", [](ByteReader r, PacketContext& ctx) { return dissect_tag(true, r, ctx); }});
 }
 
 }  // namespace tlsdissect

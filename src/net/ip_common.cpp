@@ -17,9 +17,6 @@ std::string dscp_short(unsigned dscp) {
 
 constexpr const char* kEcnShort[] = {"Not-ECT", "ECT(1)", "ECT(0)", "CE"};
 
-constexpr FieldDef kData{"data", "Data", FieldType::Protocol};
-constexpr FieldDef kDataData{"data.data", "Data", FieldType::Bytes};
-constexpr FieldDef kDataLen{"data.len", "Length", FieldType::UInt};
 
 }  // namespace
 
@@ -84,41 +81,20 @@ void present_reassembled(PacketContext& ctx, NodeRef ip, std::uint8_t protocol, 
     ctx.source = saved;
 }
 
-void dissect_data(ByteReader payload, PacketContext& ctx) {
-    const std::size_t len = payload.reported_remaining();
-    if (len == 0) return;
-    ctx.add_protocol("data");
-    NodeRef data = ctx.add_layer(kData, payload.offset(), len);
-    if (data) {
-        data.set_text("Data (" + std::to_string(len) + " bytes)");
-        Bytes captured = payload.rest();
-        data.add(kDataData, ByteString{{captured.begin(), captured.end()}}, payload.offset(), captured.size());
-        data.add(kDataLen, std::uint64_t(len), 0, 0).set_generated();
-        if (!payload.captured_all())
-            data.truncated("only " + std::to_string(captured.size()) + " of " + std::to_string(len) +
-                               " bytes captured",
-                           payload.offset(), captured.size());
+void dissect_ip_payload(std::uint8_t protocol, ByteReader payload, PacketContext& ctx) {
+    if (dispatch_uint(ctx.tables->ip_protocol, protocol, payload, ctx)) return;
+    if (ctx.columns) {
+        std::string name(ip_protocol_name(protocol));
+        ctx.columns->protocol = name.empty() ? "IP" : name;
+        ctx.columns->info = name.empty() ? "IP protocol " + std::to_string(protocol) : name;
     }
-    if (ctx.columns && ctx.columns->info.empty()) ctx.columns->protocol = "Data";
+    dissect_data(payload, ctx);
 }
 
-void dissect_ip_payload(std::uint8_t protocol, ByteReader payload, PacketContext& ctx) {
-    switch (protocol) {
-        case 6:
-            dissect_tcp(payload, ctx);
-            break;
-        case 17:
-            dissect_udp(payload, ctx);
-            break;
-        default:
-            if (ctx.columns) {
-                std::string name(ip_protocol_name(protocol));
-                ctx.columns->protocol = name.empty() ? "IP" : name;
-                ctx.columns->info = name.empty() ? "IP protocol " + std::to_string(protocol) : name;
-            }
-            dissect_data(payload, ctx);
-            break;
-    }
+void register_ip(DissectorTables& tables) {
+    constexpr std::uint16_t kEtherTypeIpv4 = 0x0800, kEtherTypeIpv6 = 0x86dd;
+    tables.ethertype.add(kEtherTypeIpv4, {"ip", dissect_ipv4});
+    tables.ethertype.add(kEtherTypeIpv6, {"ipv6", dissect_ipv6});
 }
 
 }  // namespace tlsdissect

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/packet_context.hpp"
+#include "net/ip.hpp"
 #include "net/ip_fragments.hpp"
 #include "tlsdissect/text.hpp"
 
@@ -35,6 +36,11 @@ inline constexpr ValueName kIpProtocolNames[] = {
 };
 
 inline constexpr FieldDef kIpFragmentData{"data", "Data", FieldType::Protocol};
+
+// The IP headers; they return how many bytes of `payload` the IP packet covers (the
+// rest is link-layer padding or trailer).
+std::size_t dissect_ipv4(ByteReader payload, PacketContext& ctx);
+std::size_t dissect_ipv6(ByteReader payload, PacketContext& ctx);
 
 // "Differentiated Services Field: 0x00 (DSCP: CS0, ECN: Not-ECT)" with its two parts.
 void add_dsfield(NodeRef parent, const FieldDef& field, const FieldDef& dscp, const FieldDef& ecn,

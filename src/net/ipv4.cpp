@@ -100,6 +100,7 @@ void dissect_options(NodeRef ip, ByteReader opts) {
 //   TTL (8) | Protocol (8) | Header Checksum (16)
 //   Source Address (32) | Destination Address (32) | Options (IHL*4-20)
 std::size_t dissect_ipv4(ByteReader r, PacketContext& ctx) {
+    ctx.add_protocol("ip");
     const std::size_t start = r.offset();
     const std::size_t available = r.reported_remaining();
     const Bytes header_bytes = r.rest();
@@ -127,6 +128,7 @@ std::size_t dissect_ipv4(ByteReader r, PacketContext& ctx) {
     ctx.dst.bytes = {};
     std::copy(s.b.begin(), s.b.end(), ctx.src.bytes.begin());
     std::copy(d.b.begin(), d.b.end(), ctx.dst.bytes.begin());
+    ctx.path.push({"ip", ctx.src, ctx.dst, 0});
     if (ctx.columns) {
         ctx.columns->source = to_string(s);
         ctx.columns->destination = to_string(d);
@@ -228,7 +230,7 @@ std::size_t dissect_ipv4(ByteReader r, PacketContext& ctx) {
         present_fragment_column(ctx, *proto, frag_offset, *id, "IPv4");
         return covered;
     }
-    FragmentResult result = ctx.fragments.add(key, ctx.frame.number, ctx.frame.ts_ns, frag_offset,
+    FragmentResult result = ctx.state->get<IpState>().fragments.add(key, ctx.frame.number, ctx.frame.ts_ns, frag_offset,
                                               more_fragments, payload.rest());
     if (!result.anomaly.empty()) ip.expert(kIpFragmentOverlap, result.anomaly);
     if (result.state != FragmentResult::State::Complete) {

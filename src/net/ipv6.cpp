@@ -68,6 +68,7 @@ bool is_extension_header(std::uint8_t nh) {
 //   Payload Length (16) | Next Header (8) | Hop Limit (8)
 //   Source Address (128) | Destination Address (128)
 std::size_t dissect_ipv6(ByteReader r, PacketContext& ctx) {
+    ctx.add_protocol("ipv6");
     const std::size_t start = r.offset();
     const std::size_t available = r.reported_remaining();
     NodeRef ip = ctx.add_layer(kIpv6, start, 40);
@@ -87,6 +88,7 @@ std::size_t dissect_ipv6(ByteReader r, PacketContext& ctx) {
     ctx.src.family = ctx.dst.family = 6;
     std::copy(s.b.begin(), s.b.end(), ctx.src.bytes.begin());
     std::copy(d.b.begin(), d.b.end(), ctx.dst.bytes.begin());
+    ctx.path.push({"ipv6", ctx.src, ctx.dst, 0});
     if (ctx.columns) {
         ctx.columns->source = to_string(s);
         ctx.columns->destination = to_string(d);
@@ -201,7 +203,7 @@ std::size_t dissect_ipv6(ByteReader r, PacketContext& ctx) {
     key.id = frag_id;
     key.protocol = next;
     FragmentResult result =
-        ctx.fragments.add(key, ctx.frame.number, ctx.frame.ts_ns, frag_offset, more, rest.rest());
+        ctx.state->get<IpState>().fragments.add(key, ctx.frame.number, ctx.frame.ts_ns, frag_offset, more, rest.rest());
     if (!result.anomaly.empty()) ip.expert(kIpv6FragmentOverlap, result.anomaly);
     if (result.state != FragmentResult::State::Complete) {
         present_fragment_column(ctx, next, frag_offset, frag_id, "IPv6");

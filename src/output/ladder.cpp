@@ -6,8 +6,6 @@
 
 #include "dns/dns_name.hpp"
 #include "tls/handshake_checks.hpp"
-#include "tls/tls_connection.hpp"
-#include "transport/conversations.hpp"
 
 namespace tlsdissect {
 
@@ -22,11 +20,6 @@ constexpr const char* kReset = "\x1b[0m";
 // Width of the space between the two lifelines, in terminal columns.
 constexpr std::size_t kLadderWidth = 62;
 
-std::string endpoint_text(const TcpConversation& conv, int side) {
-    const std::string ip = conv.address[side].to_string();
-    const bool v6 = conv.address[side].family == 6;
-    return (v6 ? "[" + ip + "]" : ip) + ":" + std::to_string(conv.port[side]);
-}
 
 // Terminal columns of a UTF-8 string (every code point one column: the labels are
 // ASCII apart from arrows and box drawing).
@@ -60,7 +53,7 @@ std::string message_name(std::uint8_t type) { return handshake_type_name(type); 
 // The DNS lookups before this connection that resolved the server's address: the one
 // the engine linked (resolved_by), and the other questions for the same name just before
 // (a browser asks A and AAAA together).
-void add_dns_rows(LadderConnection& c, const TcpConversation& conv, int server, const DnsTransactionTable& table,
+void add_dns_rows(LadderConnection& c, const ConnectionView& conv, int server, const DnsTransactionTable& table,
                   const std::deque<DnsTransactionRecord>& done) {
     auto resolution = table.resolution_for(conv.address[server], conv.first_frame);
     if (!resolution) return;
@@ -109,15 +102,16 @@ int tls12_step(std::uint8_t type, int side) {
 
 }  // namespace
 
-LadderConnection build_ladder(const TcpConversation& conv, const TlsConnection& tls, const DnsTransactionTable& table,
+LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTable& table,
                               const std::deque<DnsTransactionRecord>& dns_done) {
-    const TlsConnectionFacts& f = tls.facts();
-    const int client = tls.client_side();
+    const ConnectionView& conv = tls.connection;
+    const TlsConnectionFacts& f = tls.facts;
+    const int client = tls.client_side;
     const int server = 1 - client;
     LadderConnection c;
     c.stream = conv.stream;
-    c.client = endpoint_text(conv, client);
-    c.server = endpoint_text(conv, server);
+    c.client = conv.endpoint_text(client);
+    c.server = conv.endpoint_text(server);
     c.sni = f.sni;
     if (f.negotiated_version) c.version = tls_version_name(*f.negotiated_version);
     if (f.cipher_suite) c.cipher_suite = cipher_suite_name(*f.cipher_suite);
@@ -277,7 +271,7 @@ LadderConnection build_ladder(const TcpConversation& conv, const TlsConnection& 
     }
     if (conv.closed_ts_ns >= 0)
         c.rows.push_back({0, conv.closed_ts_ns, LadderDir::Note, 0,
-                          conv.rst ? "TCP connection reset (RST)" : "TCP connection closed (FIN both ways)", false});
+                          conv.reset ? "TCP connection reset (RST)" : "TCP connection closed (FIN both ways)", false});
     return c;
 }
 
@@ -345,14 +339,15 @@ std::string render_ladder(const LadderConnection& c, std::int64_t capture_start_
 }
 
 void LadderCollector::attach(FrameDissector& dissector) {
-    dns_ = &dissector.dns_transactions();
+    dns_ = &dissector.sessions().dns();
     dns_->keep_completed(true);
-    dissector.on_tcp_close([this](const TcpConversation& conv) {
-        const auto* tls = dynamic_cast<const TlsConnection*>(conv.app.get());
-        if (!tls || !dns_) return;
-        poll();
-        connections_.push_back(build_ladder(conv, *tls, *dns_, dns_done_));
-    });
+    dissector.sessions().add_listener(this);
+}
+
+void LadderCollector::tls_session_ended(const TlsSessionView& session) {
+    if (!dns_) return;
+    poll();
+    connections_.push_back(build_ladder(session, *dns_, dns_done_));
 }
 
 void LadderCollector::poll() {

@@ -15,13 +15,12 @@
 #include <vector>
 
 #include "dns/dns_transactions.hpp"
+#include "session/session_layer.hpp"
 #include "output/printers.hpp"
 #include "tls/x509.hpp"
 
 namespace tlsdissect {
 
-struct TcpConversation;
-class TlsConnection;
 
 enum class LadderDir : std::uint8_t {
     ClientToServer,
@@ -67,7 +66,7 @@ struct LadderConnection {
 inline constexpr std::size_t kMaxLadderDnsKept = 4096;
 inline constexpr std::size_t kMaxLadderDnsPerConnection = 4;
 
-LadderConnection build_ladder(const TcpConversation& conv, const TlsConnection& tls, const DnsTransactionTable& table,
+LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTable& table,
                               const std::deque<DnsTransactionRecord>& dns_done);
 
 // The diagram as text (UTF-8 box drawing; colours when `color`); times relative to
@@ -76,9 +75,10 @@ std::string render_ladder(const LadderConnection& c, std::int64_t capture_start_
 
 // Gathers the ladders of every TLS connection of a capture: attach() to the engine,
 // packet() after each frame, connections() at the end (in tcp.stream order).
-class LadderCollector {
+class LadderCollector final : public SessionListener {
 public:
     void attach(FrameDissector& dissector);
+    void tls_session_ended(const TlsSessionView& session) override;
     void packet(const FrameInfo& frame);
     std::vector<LadderConnection> take_connections();
     std::int64_t capture_start_ns() const { return start_ns_; }

@@ -15,15 +15,13 @@
 #include "output/json_writer.hpp"
 #include "tls/fingerprints.hpp"
 #include "tls/handshake_checks.hpp"
-#include "tls/tls_connection.hpp"
 #include "tlsdissect/text.hpp"
-#include "transport/conversations.hpp"
 
 namespace tlsdissect {
 
 namespace {
 
-void endpoint(JsonWriter& w, std::string_view key, const TcpConversation& conv, int side) {
+void endpoint(JsonWriter& w, std::string_view key, const ConnectionView& conv, int side) {
     w.key(key).object().member("ip", conv.address[side].to_string()).member("port", conv.port[side]).end();
 }
 
@@ -242,10 +240,11 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
 // The record of one TLS connection; `kind` as for dns_record. --audit adds "findings".
 // `verdict_at` non-null: the Server Key Exchange signature is checked elsewhere (on the
 // background thread); a 4-byte `null` holds its place and *verdict_at gets its offset.
-void tls_session(JsonWriter& w, const TcpConversation& conv, const TlsConnection& tls, const DnsTransactionTable& dns,
-                 bool kind, const AuditSettings* audit, std::size_t* verdict_at) {
-    const TlsConnectionFacts& f = tls.facts();
-    const int client = tls.client_side();
+void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionTable& dns, bool kind,
+                 const AuditSettings* audit, std::size_t* verdict_at) {
+    const ConnectionView& conv = tls.connection;
+    const TlsConnectionFacts& f = tls.facts;
+    const int client = tls.client_side;
     const int server = 1 - client;
     w.object();
     if (kind) w.member("kind", "tls");
@@ -479,18 +478,16 @@ public:
         for (auto& t : dns_.take_completed()) emit_dns(t.query_frame ? t.query_frame : t.response_frame, t);
     }
 
-    void tcp_closed(const TcpConversation& conv) override {
-        const auto* tls = dynamic_cast<const TlsConnection*>(conv.app.get());
-        if (!tls) return;
-        const TlsConnectionFacts& f = tls->facts();
+    void tls_session_ended(const TlsSessionView& tls) override {
+        const TlsConnectionFacts& f = tls.facts;
         Pending p;
-        p.key = conv.stream;
+        p.key = tls.connection.stream;
         take_buffer(p.text);
         JsonWriter w(p.text, lines_ ? -1 : 2, lines_ ? 0 : 2);
         // The one expensive check of a record, a public-key signature verification, runs
         // on the background thread while this one goes on with the capture.
         const bool later = worker_.threaded() && !f.ske_signature.empty();
-        tls_session(w, conv, *tls, dns_, lines_, audit_, later ? &p.verdict_at : nullptr);
+        tls_session(w, tls, dns_, lines_, audit_, later ? &p.verdict_at : nullptr);
         if (later && p.verdict_at != std::string::npos) {
             auto check = server_key_exchange_check(f);
             p.verdict = worker_.run<std::optional<bool>>([check] { return check().valid; });

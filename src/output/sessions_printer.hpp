@@ -7,19 +7,18 @@
 #include <string>
 
 #include "tlsdissect/capture.hpp"
+#include "session/session_layer.hpp"
 #include "tlsdissect/dissect.hpp"
 
 namespace tlsdissect {
 
-struct TcpConversation;
 class DnsTransactionTable;
 struct AuditSettings;
 
-class SessionsPrinter {
+// A listener of the session layer: each TLS session that ends is recorded (or,
+// streaming, printed).
+class SessionsPrinter : public SessionListener {
 public:
-    virtual ~SessionsPrinter() = default;
-    // A TCP connection ended: record (or, streaming, print) its TLS session.
-    virtual void tcp_closed(const TcpConversation& conv) = 0;
     // After each packet: takes the DNS transactions that completed (streaming prints them).
     virtual void poll() = 0;
     // The file is done: print the document (or the remaining lines).

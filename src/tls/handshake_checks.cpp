@@ -2,6 +2,7 @@
 // Exchange signature verdict, the chain of trust. The checks themselves live in
 // cipher_suites.cpp, signature_check.cpp and chain_of_trust.cpp.
 #include "tls/handshake_checks.hpp"
+#include "tls/tls_state.hpp"
 
 #include <memory>
 
@@ -135,10 +136,10 @@ void add_signature_verdict(NodeRef sig, const SignatureVerdict& v) {
 }
 
 void check_server_chain(NodeRef hs, TlsConnectionFacts& f, PacketContext& ctx) {
-    ChainVerifier* verifier = ctx.services.chain_verifier;
-    if (!verifier || f.certificates.empty()) return;
-    if (!hs && !ctx.services.verify_chain_always) return;
-    f.chain = verifier->verify(f.certificates, f.sni, ctx.frame.ts_ns / 1000000000);
+    TlsState& tls = ctx.state->get<TlsState>();
+    if (!tls.chain_verifier || f.certificates.empty()) return;
+    if (!hs && !tls.verify_chain_always) return;
+    f.chain = tls.chain_verifier->verify(f.certificates, f.sni, ctx.frame.ts_ns / 1000000000);
     add_chain_of_trust_nodes(hs, *f.chain);
 }
 

@@ -2,6 +2,7 @@
 // RFC 6101 section 5.2 for SSL 3.0, RFC 6520 for heartbeats; the SSLv2-compatible Client
 // Hello of RFC 5246 appendix E.2).
 #include "tls/tls_connection.hpp"
+#include "tls/tls_state.hpp"
 
 #include <cstring>
 
@@ -107,18 +108,15 @@ void append_info(std::string& info, const std::string& item) {
 
 }  // namespace
 
-TlsStart detect_tls(Bytes b, std::uint16_t port_a, std::uint16_t port_b) {
+TlsStart detect_tls(Bytes b) {
     if (plausible_record_header(b) && (b[0] == kHandshake || b[0] == kApplicationData || b[0] == kAlert))
         return TlsStart::Tls;
     if (plausible_sslv2_hello(b)) return TlsStart::Tls;
-    // Text protocols with a STARTTLS upgrade (SMTP, IMAP, POP3, FTP, XMPP, LDAP on well-known ports).
-    static constexpr std::uint16_t kStartTlsPorts[] = {21, 25, 110, 143, 389, 587, 5222, 5269, 2525};
-    for (auto p : kStartTlsPorts)
-        if (p == port_a || p == port_b) return TlsStart::MaybeStartTls;
     auto starts = [&](const char* s) {
         const std::size_t n = std::strlen(s);
         return b.size() >= n && std::memcmp(b.data(), s, n) == 0;
     };
+    // The greetings of text protocols with a STARTTLS upgrade (SMTP, FTP, IMAP, POP3, XMPP).
     if (starts("220 ") || starts("220-") || starts("* OK") || starts("+OK") || starts("<?xml") || starts("<stream"))
         return TlsStart::MaybeStartTls;
     return TlsStart::No;
@@ -183,15 +181,17 @@ void TlsConnection::on_stream_event(int side, const StreamEvent& e, PacketContex
         [&](std::size_t n) { d.skipped += n; });
 }
 
-void TlsConnection::on_close(PacketContext* ctx) {
-    if (ctx && ctx->services.audit) ctx->services.audit->count(audit_connection(facts_, ctx->services.audit->lang));
+void TlsConnection::on_close(const TcpConversation& conv, PacketContext& ctx) {
+    TlsState& tls = ctx.state->get<TlsState>();
+    if (tls.audit) tls.audit->count(audit_connection(facts_, tls.audit->lang));
+    if (tls.on_connection_end) tls.on_connection_end(conv, *this);
 }
 
 // Findings that this frame shows and that are not on it yet, after each record that
 // added a handshake message (decrypted ones too) or an over-long heartbeat: nothing
 // else changes what the audit sees.
 void TlsConnection::audit_frame(NodeRef layer, PacketContext& ctx) {
-    const AuditSettings* audit = ctx.services.audit;
+    const AuditSettings* audit = ctx.state->get<TlsState>().audit;
     if (!audit || (!layer && !ctx.columns)) return;
     const std::pair<std::size_t, std::size_t> seen{facts_.handshake.size(), facts_.overlong_heartbeat_frames.size()};
     if (seen == audited_) return;
@@ -253,7 +253,7 @@ void TlsConnection::on_record(int side, const AssembledPdu& pdu, PacketContext& 
     }
     if (layer) layer.set_length(layer.get()->length + pdu.length);
     append_info(frame_info_, info);
-    if (ctx.services.audit) audit_frame(layer, ctx);
+    if (ctx.state->get<TlsState>().audit) audit_frame(layer, ctx);
     if (ctx.columns) {
         ctx.columns->info = frame_info_;
         if (!frame_audit_.empty()) ctx.columns->info += " [Audit: " + frame_audit_ + "]";

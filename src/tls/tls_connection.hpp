@@ -20,9 +20,9 @@
 namespace tlsdissect {
 
 // Does this first payload of a connection start TLS (a record header or an SSLv2
-// Client Hello)? Or a plaintext protocol that may upgrade with STARTTLS?
+// Client Hello)? Or greet like a plaintext protocol that may upgrade with STARTTLS?
 enum class TlsStart : std::uint8_t { No, Tls, MaybeStartTls };
-TlsStart detect_tls(Bytes first_payload, std::uint16_t port_a, std::uint16_t port_b);
+TlsStart detect_tls(Bytes first_payload);
 
 class TlsConnection final : public TcpApplication {
 public:
@@ -30,7 +30,7 @@ public:
     // `keys`: the key log to decrypt with (null or empty: records stay encrypted).
     TlsConnection(int first_sender, bool plaintext_first, const KeyLog* keys = nullptr);
     void on_stream_event(int side, const StreamEvent& event, PacketContext& ctx) override;
-    void on_close(PacketContext* ctx) override;
+    void on_close(const TcpConversation& conv, PacketContext& ctx) override;
     FrameUse frame_use(std::uint64_t frame) const override;
     const TlsConnectionFacts& facts() const { return facts_; }
     int client_side() const { return client_side_; }

@@ -5,7 +5,7 @@
 #include <cctype>
 #include <cstring>
 
-#include "dns/dns_transactions.hpp"
+#include "tls/tls_state.hpp"
 #include "tls/fingerprints.hpp"
 #include "tls/handshake_checks.hpp"
 #include "tls/tls_common.hpp"
@@ -105,8 +105,6 @@ constexpr FieldDef kJa4{"tls.handshake.ja4", "JA4", FieldType::String};
 constexpr FieldDef kJa3sFull{"tls.handshake.ja3s_full", "JA3S Fullstring", FieldType::String};
 constexpr FieldDef kJa3s{"tls.handshake.ja3s", "JA3S", FieldType::String};
 constexpr FieldDef kJa4s{"tls.handshake.ja4s", "JA4S", FieldType::String};
-constexpr FieldDef kResolvedBy{"tlsdissect.dns.resolved_in", "Resolved by DNS in frame", FieldType::FrameNum};
-constexpr FieldDef kResolvedSniMatch{"tlsdissect.dns.sni_matches", "SNI matches the DNS answer", FieldType::Bool};
 
 ByteString bytes_of(Bytes b) { return ByteString{{b.begin(), b.end()}}; }
 
@@ -599,25 +597,6 @@ void new_session_ticket(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts&
     if (tls13) extensions_block(r, hs, kNewSessionTicket, side, facts);
 }
 
-// The DNS answer that gave the client this server's address, shown on the Client Hello
-// (the lookup the article's walkthrough starts with).
-void note_dns_resolution(NodeRef hs, const TlsConnectionFacts& facts, PacketContext& ctx) {
-    if (!hs) return;
-    auto r = ctx.services.dns->resolution_for(ctx.dst, ctx.frame.number);
-    if (!r) return;
-    std::string chain = r->name;
-    for (const auto& c : r->cname_chain) chain += " \xe2\x86\x92 " + c;  // →
-    chain += " \xe2\x86\x92 " + ctx.dst.to_string();
-    NodeRef n = hs.add_generated(kResolvedBy, std::uint64_t(r->frame));
-    n.set_text("Server address resolved by DNS in frame " + std::to_string(r->frame) + ": " + chain);
-    if (!facts.sni.empty()) {
-        const bool match = r->names(facts.sni);
-        n.add_generated(kResolvedSniMatch, match)
-            .set_text(match ? "SNI " + facts.sni + " is a name in this answer"
-                            : "SNI " + facts.sni + " is NOT a name in this answer");
-    }
-}
-
 }  // namespace
 
 // RFC 8446 section 4:
@@ -662,7 +641,10 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
                 hs.add_generated(kJa3, j3.hash);
                 hs.add_generated(kJa4, ja4(facts.client_hello, !facts.sni.empty()));
             }
-            if (ctx.services.dns) note_dns_resolution(hs, facts, ctx);
+            if (hs) {
+                const TlsState& tls = ctx.state->get<TlsState>();
+                if (tls.annotate_client_hello) tls.annotate_client_hello(hs, facts, ctx);
+            }
             break;
         case kServerHello:
             server_hello(body, hs, facts, name);

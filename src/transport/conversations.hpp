@@ -59,6 +59,7 @@ struct TcpConversation {
     // Created on the first payload, so a SYN flood costs no buffers.
     std::unique_ptr<TcpStreamReassembler> flow[2];
     std::unique_ptr<TcpApplication> app;
+    std::unique_ptr<TcpApplication> previous_app;  // the one that handed over to `app`
     NetAddress address[2];
     std::uint64_t payload_bytes[2] = {0, 0};  // TCP payload sent by each side (retransmissions included)
     std::uint64_t first_frame = 0;

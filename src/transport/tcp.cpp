@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/packet_context.hpp"
+#include "transport/transport.hpp"
 #include "tlsdissect/text.hpp"
 #include "transport/conversations.hpp"
 
@@ -265,16 +266,37 @@ ReassemblyOutput& scratch_output() {
     return out;
 }
 
+// The application of a connection, from its first payload: a signature no other
+// protocol starts with, else the port table (lower port first), else the heuristics.
+std::unique_ptr<TcpApplication> choose_application(const TcpConversation& conv, int side, Bytes first,
+                                                   PacketContext& ctx) {
+    const DissectorTables& tables = *ctx.tables;
+    for (const TcpApplicationEntry& e : tables.tcp_signatures.entries())
+        if (e.accepts(first, conv)) return e.make(conv, side, ctx);
+    if (const TcpApplicationEntry* e = tables.tcp_port.find_ports(conv.port[0], conv.port[1]))
+        return e->make(conv, side, ctx);
+    for (const TcpApplicationEntry& e : tables.tcp_heuristics.entries())
+        if (e.accepts(first, conv)) return e.make(conv, side, ctx);
+    return nullptr;
+}
+
 void dispatch_events(TcpConversation& conv, int side, const ReassemblyOutput& out, PacketContext& ctx) {
+    const TcpState& tcp = ctx.state->get<TcpState>();
     for (const StreamEvent& e : out.events) {
-        const bool follow = ctx.services.follow_sink && ctx.services.follow_stream == conv.stream;
-        if (follow) ctx.services.follow_sink(conv, side == conv.first_sender ? 0 : 1, e);
+        const bool follow = tcp.follow_sink && tcp.follow_stream == conv.stream;
+        if (follow) tcp.follow_sink(conv, side == conv.first_sender ? 0 : 1, e);
         if (!conv.app_decided && e.kind == StreamEvent::Kind::Data) {
             conv.app_decided = true;
-            if (ctx.services.detect_tcp_application)
-                conv.app = ctx.services.detect_tcp_application(conv, side, e.data);
+            conv.app = choose_application(conv, side, e.data, ctx);
         }
-        if (conv.app) conv.app->on_stream_event(side, e, ctx);
+        if (!conv.app) continue;
+        conv.app->on_stream_event(side, e, ctx);
+        if (auto next = conv.app->take_successor()) {
+            // The one handing over may still have shown something in this frame; it
+            // stays until the connection ends.
+            conv.previous_app = std::move(conv.app);
+            conv.app = std::move(next);
+        }
     }
 }
 
@@ -292,7 +314,7 @@ StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& s
     StreamStepResult result;
     ReassemblyOutput& out = scratch_output();
     {
-        if (!conv.flow[side]) conv.flow[side] = std::make_unique<TcpStreamReassembler>(*ctx.services.tcp_limits);
+        if (!conv.flow[side]) conv.flow[side] = std::make_unique<TcpStreamReassembler>(ctx.state->get<TcpState>().limits);
         out.clear();
         conv.flow[side]->add(seg, out);
         result.labels = out.labels;
@@ -306,11 +328,16 @@ StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& s
         dispatch_events(conv, 1 - side, out, ctx);
     }
     if (conv.app) result.app_use = conv.app->frame_use(ctx.frame.number);
+    if (conv.previous_app) {
+        const TcpApplication::FrameUse before = conv.previous_app->frame_use(ctx.frame.number);
+        result.app_use.consumed = result.app_use.consumed || before.consumed;
+        result.app_use.shown = result.app_use.shown || before.shown;
+    }
     if (seg.fin) conv.fin[side] = true;
     if (seg.rst) conv.rst = true;
     if ((conv.rst || (conv.fin[0] && conv.fin[1])) && conv.closed_ts_ns < 0) {
         conv.closed_ts_ns = ctx.frame.ts_ns;
-        ctx.tcp.note_closed(conv);
+        ctx.state->get<TcpState>().connections.note_closed(conv);
         // Nothing more will come in order: deliver what waits behind holes.
         for (int s = 0; s < 2; ++s) {
             if (!conv.flow[s]) continue;
@@ -318,7 +345,7 @@ StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& s
             conv.flow[s]->flush(out);
             dispatch_events(conv, s, out, ctx);
         }
-        if (ctx.services.end_at_close) close_tcp_conversation(conv, ctx);
+        if (ctx.state->get<TcpState>().end_at_close) close_tcp_conversation(conv, ctx);
     }
     return result;
 }
@@ -357,22 +384,25 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
             ctx.columns->info = std::to_string(*sport) + " \xe2\x86\x92 " + std::to_string(*dport) + " [TCP header cut short]";
         return;
     }
+    ctx.src_port = *sport;
+    ctx.dst_port = *dport;
     const std::size_t header_len = (*off_flags >> 12) * 4u;
     const std::uint16_t flags = *off_flags & 0x0fff;
     const bool syn_only = (flags & (kSyn | kAckFlag)) == kSyn;
 
     int side = 0;
     std::unique_ptr<TcpConversation> replaced;
-    TcpConversation& conv = ctx.tcp.find(ctx.src, *sport, ctx.dst, *dport, syn_only, *seq, side, &replaced);
+    TcpConversationTable& connections = ctx.state->get<TcpState>().connections;
+    TcpConversation& conv = connections.find(ctx.src, *sport, ctx.dst, *dport, syn_only, *seq, side, &replaced);
     if (replaced) {
         // The earlier connection on these ports ends here, as if it had expired: what it
         // buffered is delivered and its records are written, outside this packet's tree.
-        PacketContext quiet{ctx.frame, NodeRef{}, nullptr, ctx.tcp, ctx.udp, ctx.fragments, ctx.services, {}, {}, {}, 0};
+        PacketContext quiet = ctx.quiet();
         close_tcp_conversation(*replaced, quiet);
     }
     if (conv.first_ts_ns == 0 && conv.last_ts_ns == 0) conv.first_ts_ns = ctx.frame.ts_ns;
     conv.last_ts_ns = ctx.frame.ts_ns;
-    ctx.tcp.note_activity(ctx.frame.ts_ns);
+    connections.note_activity(ctx.frame.ts_ns);
     TcpDirection& fwd = conv.side[side];
     TcpDirection& rev = conv.side[1 - side];
     if (!fwd.base_set) {
@@ -568,11 +598,31 @@ void close_tcp_conversation(TcpConversation& conv, PacketContext& ctx) {
         conv.flow[side]->flush(out);
         dispatch_events(conv, side, out, ctx);
     }
-    if (conv.app) conv.app->on_close(&ctx);
-    if (ctx.services.on_tcp_close) ctx.services.on_tcp_close(conv);
+    if (conv.previous_app) conv.previous_app->on_close(conv, ctx);
+    if (conv.app) conv.app->on_close(conv, ctx);
+    conv.previous_app.reset();
     conv.app.reset();
     conv.flow[0].reset();
     conv.flow[1].reset();
+}
+
+}  // namespace tlsdissect
+
+namespace tlsdissect {
+
+void dissect_udp(ByteReader datagram, PacketContext& ctx);
+
+void register_transport(DissectorTables& tables) {
+    tables.ip_protocol.add(6, {"tcp", [](ByteReader segment, PacketContext& ctx) {
+                                   const std::size_t length = segment.reported_remaining();
+                                   dissect_tcp(segment, ctx);
+                                   return length;
+                               }});
+    tables.ip_protocol.add(17, {"udp", [](ByteReader datagram, PacketContext& ctx) {
+                                    const std::size_t length = datagram.reported_remaining();
+                                    dissect_udp(datagram, ctx);
+                                    return length;
+                                }});
 }
 
 }  // namespace tlsdissect

@@ -2,9 +2,9 @@
 #include <string>
 
 #include "core/packet_context.hpp"
-#include "dns/dns.hpp"
 #include "tlsdissect/text.hpp"
 #include "transport/conversations.hpp"
+#include "transport/transport.hpp"
 
 namespace tlsdissect {
 
@@ -39,7 +39,9 @@ void dissect_udp(ByteReader r, PacketContext& ctx) {
         udp.short_read(r, "UDP header");
         return;
     }
-    UdpConversation& conv = ctx.udp.find(ctx.src, *sport, ctx.dst, *dport, ctx.frame.ts_ns);
+    ctx.src_port = *sport;
+    ctx.dst_port = *dport;
+    UdpConversation& conv = ctx.state->get<UdpState>().conversations.find(ctx.src, *sport, ctx.dst, *dport, ctx.frame.ts_ns);
     std::size_t payload_len = available - 8;
     if (udp) {
         udp.set_text("User Datagram Protocol, Src Port: " + std::to_string(*sport) + ", Dst Port: " +
@@ -75,10 +77,17 @@ void dissect_udp(ByteReader r, PacketContext& ctx) {
         udp.add(kPayload, ByteString{{captured.begin(), captured.end()}}, payload.offset(), payload_len)
             .set_text("UDP payload (" + std::to_string(payload_len) + " byte" + (payload_len == 1 ? "" : "s") + ")");
     }
-    if (is_dns_port(*sport) || is_dns_port(*dport) ||
-        (payload.captured_all() && plausible_dns_message(payload.rest()))) {
-        dissect_dns_udp(payload, ctx, *sport, *dport);
+    // What the port table names (the lower port first), else the first heuristic that
+    // recognises the payload.
+    if (const PayloadDissector* d = ctx.tables->udp_port.find_ports(*sport, *dport)) {
+        d->dissect(payload, ctx);
         return;
+    }
+    for (const PayloadDissector& h : ctx.tables->udp_heuristics.entries()) {
+        if (h.accepts(payload, ctx)) {
+            h.dissect(payload, ctx);
+            return;
+        }
     }
     std::string info_backup = ctx.columns ? ctx.columns->info : std::string();
     dissect_data(payload, ctx);

@@ -41,8 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     dissector.set_limits(EngineLimits{4096, 64u << 10, 64, 64});
     auto tree_printer = make_tree_printer(fuzz::null_output(), TreeOptions{false, true});
     auto summary_printer = make_summary_printer(fuzz::null_output(), false, false);
-    auto sessions = make_sessions_printer(fuzz::null_output(), false, dissector.dns_transactions());
-    dissector.on_tcp_close([&sessions](const TcpConversation& conv) { sessions->tcp_closed(conv); });
+    auto sessions = make_sessions_printer(fuzz::null_output(), false, dissector.sessions().dns());
+    dissector.sessions().add_listener(sessions.get());
     tree_printer->begin_file(CaptureFileInfo{path, reader->nanosecond_resolution()});
     summary_printer->begin_file(CaptureFileInfo{path, reader->nanosecond_resolution()});
     Tree tree;

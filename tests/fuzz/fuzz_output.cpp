@@ -63,8 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto fields_printer = make_fields_printer(fuzz::null_output(), fields(), (mode & 4) != 0);
     auto follow = make_follow_printer(fuzz::null_output(), (mode >> 4) & 3, (mode & 8) == 0);
     dissector.follow_tcp_stream((mode >> 4) & 3, [&follow](const FollowChunk& c) { follow->chunk(c); });
-    auto sessions = make_sessions_printer(fuzz::null_output(), true, dissector.dns_transactions());
-    dissector.on_tcp_close([&sessions](const TcpConversation& conv) { sessions->tcp_closed(conv); });
+    auto sessions = make_sessions_printer(fuzz::null_output(), true, dissector.sessions().dns());
+    dissector.sessions().add_listener(sessions.get());
     const CaptureFileInfo file{path, reader->nanosecond_resolution()};
     for (auto* p : {json.get(), jsonl.get(), fields_printer.get()}) p->begin_file(file);
 

@@ -11,8 +11,7 @@
 #include <string>
 
 #include "core/packet_context.hpp"
-#include "dns/dns_transactions.hpp"
-#include "net/ip_fragments.hpp"
+#include "engine/protocols.hpp"
 #include "output/field_format.hpp"
 #include "output/printers.hpp"
 #include "transport/conversations.hpp"
@@ -29,28 +28,19 @@ namespace tlsdissect::fuzz {
         }                                                                                    \
     } while (0)
 
-// What FrameDissector's engine holds, for targets that call a layer or an application
-// directly with a PacketContext.
+// Per-capture state and every protocol registered, for targets that call a layer or an
+// application directly with a PacketContext.
 struct Engine {
-    Engine() {
-        limits.total_buffered = &buffered;
-        services.tcp_limits = &limits;
-        services.dns = &dns;
-    }
+    Engine() { register_all_protocols(tables); }
     PacketContext context(Tree* tree, PacketColumns* columns, std::uint64_t frame_number, std::int64_t ts_ns) {
         FrameInfo info;
         info.number = frame_number;
         info.ts_ns = ts_ns;
         NodeRef root = tree ? tree->root() : NodeRef{};
-        return PacketContext{info, root, columns, tcp, udp, fragments, services, {}, {}, {}, 0};
+        return PacketContext(info, root, columns, state, &tables);
     }
-    TcpReassemblyLimits limits;
-    std::size_t buffered = 0;
-    StreamServices services;
-    TcpConversationTable tcp;
-    UdpConversationTable udp;
-    IpFragmentReassembler fragments;
-    DnsTransactionTable dns;
+    DissectorTables tables;
+    CaptureState state;
 };
 
 // Reads the fuzzer's input as a stream of small integers and byte strings; past the

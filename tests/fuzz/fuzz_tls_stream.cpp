@@ -14,6 +14,7 @@
 
 #include "fuzz_support.hpp"
 #include "output/sessions_printer.hpp"
+#include "session/session_layer.hpp"
 #include "tls/fingerprints.hpp"
 #include "tls/tls_connection.hpp"
 
@@ -102,14 +103,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)tls.frame_use(frame_number);
         fuzz::render(tree);
     }
-    PacketContext ctx = engine.context(nullptr, nullptr, frame_number, 0);
-    conv.app->on_close(&ctx);
     const TlsConnectionFacts& facts = tls.facts();
     (void)ja3(facts.client_hello);
     (void)ja3s(facts.server_hello);
     (void)ja4(facts.client_hello, !facts.sni.empty());
     (void)ja4s(facts.server_hello);
-    auto sessions = make_sessions_printer(fuzz::null_output(), true, engine.dns);
-    sessions->tcp_closed(conv);
+    // The connection ends: through the session layer, its --sessions record is written.
+    SessionLayer session_layer(engine.state);
+    auto sessions = make_sessions_printer(fuzz::null_output(), true, session_layer.dns());
+    session_layer.add_listener(sessions.get());
+    PacketContext ctx = engine.context(nullptr, nullptr, frame_number, 0);
+    conv.app->on_close(conv, ctx);
     return 0;
 }

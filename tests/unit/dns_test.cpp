@@ -939,14 +939,9 @@ namespace {
 
 // What a TCP connection hands its application, without a TCP layer underneath.
 struct TcpHarness {
-    TcpConversationTable tcp;
-    UdpConversationTable udp;
-    IpFragmentReassembler fragments;
-    StreamServices services;
-    DnsTransactionTable dns;
+    CaptureState state;
     std::unique_ptr<TcpApplication> app = make_dns_tcp_application();
     std::uint64_t offset[2] = {0, 0};
-    TcpHarness() { services.dns = &dns; }
 
     struct Frame {
         Tree tree;
@@ -960,7 +955,7 @@ struct TcpHarness {
         FrameInfo info;
         info.number = number;
         info.ts_ns = std::int64_t(number) * 1000;
-        PacketContext ctx{info, f.tree.root(), &f.columns, tcp, udp, fragments, services, {}, {}, {}, 0};
+        PacketContext ctx(info, f.tree.root(), &f.columns, state);
         ctx.src = side == 0 ? ip4(127, 0, 0, 1) : ip4(127, 0, 0, 53);
         ctx.dst = side == 0 ? ip4(127, 0, 0, 53) : ip4(127, 0, 0, 1);
         StreamEvent e;
@@ -979,7 +974,7 @@ struct TcpHarness {
         Tree tree;
         FrameInfo info;
         info.number = number;
-        PacketContext ctx{info, tree.root(), nullptr, tcp, udp, fragments, services, {}, {}, {}, 0};
+        PacketContext ctx(info, tree.root(), nullptr, state);
         StreamEvent e;
         e.kind = StreamEvent::Kind::Gap;
         e.offset = offset[side];

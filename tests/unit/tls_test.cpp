@@ -1,11 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "core/iana_tables.hpp"
-#include "dns/dns_transactions.hpp"
-#include "net/ip_fragments.hpp"
 #include "test_support.hpp"
 #include "tls/tls_common.hpp"
-#include "transport/conversations.hpp"
 
 using namespace tlsdissect;
 using namespace tlsdissect::test;
@@ -25,10 +22,7 @@ const std::string kServerHelloRecord =
     "ff01000100000b0004030001020023000000170000";
 
 struct Harness {
-    TcpConversationTable tcp;
-    UdpConversationTable udp;
-    IpFragmentReassembler fragments;
-    StreamServices services;
+    CaptureState state;
     Tree tree;
     TlsConnectionFacts facts;
     std::string info;
@@ -39,7 +33,7 @@ struct Harness {
         Bytes all(record);
         Bytes body = all.subspan(5);
         const std::size_t captured = std::min(cut, body.size());
-        PacketContext ctx{FrameInfo{}, tree.root(), nullptr, tcp, udp, fragments, services, {}, {}, {}, 0};
+        PacketContext ctx(FrameInfo{}, tree.root(), nullptr, state);
         ByteReader r(body.first(captured), body.size(), 5);
         dissect_handshake_message(r, tree.root(), side, facts, ctx, info);
     }

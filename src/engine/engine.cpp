@@ -1,17 +1,17 @@
-// The frame layer ("Frame 16: 255 bytes on wire ...") and the engine that carries
-// state from packet to packet.
+// The engine: the frame layer ("Frame 16: 255 bytes on wire ..."), the one module that
+// knows every protocol. It registers them all in the dissector tables, owns each
+// module's per-capture state and the session layer, and hands each frame to the link
+// layer its link type names.
 #include <algorithm>
 #include <string>
 
 #include "core/packet_context.hpp"
-#include "dns/dns_transactions.hpp"
-#include "net/ip_fragments.hpp"
+#include "engine/protocols.hpp"
+#include "session/session_layer.hpp"
+#include "tls/tls_state.hpp"
 #include "tlsdissect/dissect.hpp"
 #include "tlsdissect/text.hpp"
-#include "dns/dns.hpp"
-#include "tls/chain_of_trust.hpp"
-#include "tls/tls_connection.hpp"
-#include "transport/conversations.hpp"
+#include "transport/transport.hpp"
 
 namespace tlsdissect {
 
@@ -42,78 +42,31 @@ std::string bytes_and_bits(std::uint32_t n) {
 
 }  // namespace
 
-std::string NetAddress::to_string() const {
-    if (family == 4) {
-        Ipv4Address a;
-        std::copy(bytes.begin(), bytes.begin() + 4, a.b.begin());
-        return tlsdissect::to_string(a);
-    }
-    if (family == 6) {
-        Ipv6Address a;
-        a.b = bytes;
-        return tlsdissect::to_string(a);
-    }
-    return {};
-}
-
-// "127.0.0.1:443" or "[::1]:443" for node 0 (the first sender) or node 1 of a connection.
-std::string follow_endpoint(const TcpConversation& conv, int node);
-
 // How often (in frames) closed and idle connections are looked for and freed.
 constexpr std::uint64_t kExpireEveryFrames = 4096;
 
+// The engine's state: the dissector tables every protocol registered itself in, each
+// module's per-capture state, and the session layer over them.
 class EngineState {
 public:
-    EngineState() {
-        tcp_limits.total_buffered = &tcp_buffered;
-        services.tcp_limits = &tcp_limits;
-        services.dns = &dns;
-        services.chain_verifier = &chain_verifier;
-        services.detect_tcp_application = [this](const TcpConversation& conv, int side,
-                                                 Bytes first) -> std::unique_ptr<TcpApplication> {
-            const TlsStart tls = detect_tls(first, conv.port[0], conv.port[1]);
-            if (tls != TlsStart::No) {
-                auto app = std::make_unique<TlsConnection>(side, tls == TlsStart::MaybeStartTls, key_log);
-                if (services.follow_tls_sink && services.follow_tls_stream == conv.stream)
-                    app->follow_plaintext(tls_follower(conv));
-                return app;
-            }
-            if (plausible_dns_over_tcp(first, conv.port[0], conv.port[1])) return make_dns_tcp_application(conv);
-            return nullptr;
-        };
+    EngineState() : sessions(state) {
+        register_all_protocols(tables);
+        state.get<TlsState>().chain_verifier.emplace();
     }
     EngineState(const EngineState&) = delete;
     EngineState& operator=(const EngineState&) = delete;
-    // The sink TlsConnection feeds for --follow-tls, with the connection's endpoints.
-    std::function<void(int, std::uint64_t, Bytes)> tls_follower(const TcpConversation& conv) {
-        FollowChunk proto;
-        for (int n = 0; n < 2; ++n) proto.endpoint[n] = follow_endpoint(conv, n);
-        const int first_sender = conv.first_sender;
-        std::uint64_t offset[2] = {0, 0};
-        return [this, proto, first_sender, offset](int side, std::uint64_t frame, Bytes data) mutable {
-            FollowChunk c = proto;
-            c.node = side == first_sender ? 0 : 1;
-            c.offset = offset[c.node];
-            c.length = data.size();
-            c.data = data;
-            c.frame = frame;
-            offset[c.node] += data.size();
-            services.follow_tls_sink(c);
-        };
-    }
-    TcpReassemblyLimits tcp_limits;
-    std::size_t tcp_buffered = 0;
-    const KeyLog* key_log = nullptr;
-    StreamServices services;
-    TcpConversationTable tcp;
-    UdpConversationTable udp;
-    IpFragmentReassembler fragments;
-    DnsTransactionTable dns;
-    ChainVerifier chain_verifier;
+
+    DissectorTables tables;
+    CaptureState state;
+    SessionLayer sessions;
     std::vector<CaptureInterface> interfaces;
     std::uint64_t frames = 0;
     std::int64_t first_ts = 0;
     std::int64_t previous_ts = 0;
+
+    PacketContext context(const FrameInfo& frame, NodeRef root = {}, PacketColumns* columns = nullptr) {
+        return PacketContext(frame, root, columns, state, &tables);
+    }
 };
 
 FrameDissector::FrameDissector() : state_(std::make_unique<EngineState>()) {}
@@ -125,41 +78,40 @@ void FrameDissector::set_interfaces(const std::vector<CaptureInterface>& interfa
 
 std::uint64_t FrameDissector::frames() const { return state_->frames; }
 
-std::size_t FrameDissector::tcp_buffered_bytes() const { return state_->tcp_buffered; }
-std::size_t FrameDissector::open_tcp_connections() const { return state_->tcp.open(); }
-DnsTransactionTable& FrameDissector::dns_transactions() { return state_->dns; }
+std::size_t FrameDissector::tcp_buffered_bytes() const {
+    const TcpState* tcp = state_->state.find<TcpState>();
+    return tcp ? tcp->buffered : 0;
+}
+std::size_t FrameDissector::open_tcp_connections() const {
+    const TcpState* tcp = state_->state.find<TcpState>();
+    return tcp ? tcp->connections.open() : 0;
+}
+SessionLayer& FrameDissector::sessions() { return state_->sessions; }
 
-void FrameDissector::set_key_log(const KeyLog* keys) { state_->key_log = keys; }
+void FrameDissector::set_key_log(const KeyLog* keys) { state_->state.get<TlsState>().key_log = keys; }
 
 void FrameDissector::set_limits(const EngineLimits& limits) {
-    if (limits.tcp_max_out_of_order_bytes) state_->tcp_limits.max_out_of_order_bytes = limits.tcp_max_out_of_order_bytes;
-    if (limits.tcp_max_total_buffered_bytes)
-        state_->tcp_limits.max_total_buffered_bytes = limits.tcp_max_total_buffered_bytes;
-    if (limits.tcp_max_connections) state_->tcp.set_max_connections(limits.tcp_max_connections);
-    if (limits.udp_max_conversations) state_->udp.set_max_conversations(limits.udp_max_conversations);
+    TcpState& tcp = state_->state.get<TcpState>();
+    if (limits.tcp_max_out_of_order_bytes) tcp.limits.max_out_of_order_bytes = limits.tcp_max_out_of_order_bytes;
+    if (limits.tcp_max_total_buffered_bytes) tcp.limits.max_total_buffered_bytes = limits.tcp_max_total_buffered_bytes;
+    if (limits.tcp_max_connections) tcp.connections.set_max_connections(limits.tcp_max_connections);
+    if (limits.udp_max_conversations)
+        state_->state.get<UdpState>().conversations.set_max_conversations(limits.udp_max_conversations);
 }
 
 void FrameDissector::set_tls_verify(const TlsVerifyOptions& options) {
-    state_->chain_verifier = ChainVerifier(options.roots);
-    state_->services.verify_chain_always = options.check_without_tree;
+    TlsState& tls = state_->state.get<TlsState>();
+    tls.chain_verifier.emplace(options.roots);
+    tls.verify_chain_always = options.check_without_tree;
 }
-void FrameDissector::set_audit(AuditSettings* audit) { state_->services.audit = audit; }
+void FrameDissector::set_audit(AuditSettings* audit) { state_->state.get<TlsState>().audit = audit; }
 
-void FrameDissector::on_tcp_close(std::function<void(const TcpConversation&)> hook) {
-    state_->services.on_tcp_close = std::move(hook);
-}
-
-std::string follow_endpoint(const TcpConversation& conv, int node) {
-    const int side = node == 0 ? conv.first_sender : 1 - conv.first_sender;
-    const NetAddress& a = conv.address[side];
-    return (a.family == 6 ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(conv.port[side]);
-}
-void FrameDissector::end_connections_at_close(bool on) { state_->services.end_at_close = on; }
+void FrameDissector::end_connections_at_close(bool on) { state_->state.get<TcpState>().end_at_close = on; }
 
 void FrameDissector::follow_tcp_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink) {
-    state_->services.follow_stream = stream;
-    state_->services.follow_sink = [sink = std::move(sink)](const TcpConversation& conv, int node,
-                                                             const StreamEvent& e) {
+    TcpState& tcp = state_->state.get<TcpState>();
+    tcp.follow_stream = stream;
+    tcp.follow_sink = [sink = std::move(sink)](const TcpConversation& conv, int node, const StreamEvent& e) {
         FollowChunk c;
         c.node = node;
         c.gap = e.kind == StreamEvent::Kind::Gap;
@@ -167,30 +119,37 @@ void FrameDissector::follow_tcp_stream(std::uint32_t stream, std::function<void(
         c.length = e.length;
         c.data = e.data;
         c.frame = e.frame;
-        for (int n = 0; n < 2; ++n) c.endpoint[n] = follow_endpoint(conv, n);
+        for (int n = 0; n < 2; ++n) {
+            const int side = n == 0 ? conv.first_sender : 1 - conv.first_sender;
+            const NetAddress& a = conv.address[side];
+            c.endpoint[n] = (a.family == 6 ? "[" + a.to_string() + "]" : a.to_string()) + ":" +
+                            std::to_string(conv.port[side]);
+        }
         sink(c);
     };
 }
 
 void FrameDissector::follow_tls_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink) {
-    state_->services.follow_tls_stream = stream;
-    state_->services.follow_tls_sink = std::move(sink);
+    TlsState& tls = state_->state.get<TlsState>();
+    tls.follow_stream = stream;
+    tls.follow_sink = std::move(sink);
 }
 
 void FrameDissector::expire_connections(std::int64_t now_ns) {
     EngineState& s = *state_;
-    PacketContext ctx{FrameInfo{}, NodeRef{}, nullptr, s.tcp, s.udp, s.fragments, s.services, {}, {}, {}, 0};
-    s.tcp.expire(now_ns, [&](TcpConversation& conv) { close_tcp_conversation(conv, ctx); });
-    s.udp.expire();
+    PacketContext ctx = s.context(FrameInfo{});
+    s.state.get<TcpState>().connections.expire(now_ns, [&](TcpConversation& conv) { close_tcp_conversation(conv, ctx); });
+    if (UdpState* udp = s.state.find<UdpState>()) udp->conversations.expire();
 }
 
 void FrameDissector::finish() {
     EngineState& s = *state_;
-    PacketContext ctx{FrameInfo{}, NodeRef{}, nullptr, s.tcp, s.udp, s.fragments, s.services, {}, {}, {}, 0};
-    ctx.frame.number = s.frames;
+    FrameInfo info;
+    info.number = s.frames;
+    PacketContext ctx = s.context(info);
     // In stream order, so that streaming output (--sessions --jsonl) is predictable.
     std::vector<TcpConversation*> open;
-    s.tcp.for_each([&](TcpConversation& conv) { open.push_back(&conv); });
+    s.state.get<TcpState>().connections.for_each([&](TcpConversation& conv) { open.push_back(&conv); });
     std::sort(open.begin(), open.end(), [](const auto* a, const auto* b) { return a->stream < b->stream; });
     for (auto* conv : open) close_tcp_conversation(*conv, ctx);
 }
@@ -220,7 +179,7 @@ void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketCol
     if (columns) columns->clear();
 
     if (info.number % kExpireEveryFrames == 0) expire_connections(packet.ts_ns);
-    PacketContext ctx{info, root, columns, s.tcp, s.udp, s.fragments, s.services, {}, {}, {}, 0};
+    PacketContext ctx = s.context(info, root, columns);
     NodeRef frame = root.add(kFrame, std::monostate{}, 0, packet.captured_length);
     NodeRef protocols;
     if (frame) {
@@ -253,7 +212,11 @@ void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketCol
         protocols = frame.add_generated(kProtocols, std::string());
     }
     ByteReader reader(packet.data, packet.original_length, 0);
-    dissect_link(packet.link_type, reader, ctx);
+    if (!dispatch_uint(s.tables.link_type, packet.link_type, reader, ctx)) {
+        ctx.root.malformed("link type " + std::to_string(packet.link_type) + " is not dissected", 0,
+                           reader.remaining());
+        dissect_data(reader, ctx);
+    }
     if (packet.captured_length < packet.original_length && frame)
         frame.add_text(kTruncatedField,
                        "Truncated: packet size limited during capture (" + std::to_string(packet.captured_length) +

@@ -1,0 +1,24 @@
+// Every protocol the engine knows, registered in the dissector tables: the one list to
+// extend when a protocol is added (its folder provides the register_… function).
+#include "engine/protocols.hpp"
+
+#include "dns/dns.hpp"
+#include "link/link.hpp"
+#include "net/ip.hpp"
+#include "tls/tls_state.hpp"
+#include "transport/transport.hpp"
+
+namespace tlsdissect {
+
+void register_all_protocols(DissectorTables& tables) {
+    register_ethernet(tables);
+    register_cooked_links(tables);
+    register_ip(tables);
+    register_transport(tables);
+    // TCP applications are asked in registration order within each kind (signature,
+    // port, heuristic): TLS before DNS.
+    register_tls(tables);
+    register_dns(tables);
+}
+
+}  // namespace tlsdissect

@@ -1,0 +1,75 @@
+// The session layer: TLS connections over TCP reported to the listeners when they end,
+// and the DNS -> TLS link (the answer that resolved the server, on the Client Hello).
+#include "session/session_layer.hpp"
+
+#include "dns/dns.hpp"
+#include "tls/tls_connection.hpp"
+#include "tls/tls_state.hpp"
+#include "transport/conversations.hpp"
+
+namespace tlsdissect {
+
+namespace {
+
+constexpr FieldDef kResolvedBy{"tlsdissect.dns.resolved_in", "Resolved by DNS in frame", FieldType::FrameNum};
+constexpr FieldDef kResolvedSniMatch{"tlsdissect.dns.sni_matches", "SNI matches the DNS answer", FieldType::Bool};
+
+ConnectionView view_of(const TcpConversation& conv) {
+    ConnectionView v;
+    v.transport = "tcp";
+    v.stream = conv.stream;
+    for (int s = 0; s < 2; ++s) {
+        v.address[s] = conv.address[s];
+        v.port[s] = conv.port[s];
+        v.payload_bytes[s] = conv.payload_bytes[s];
+    }
+    v.first_frame = conv.first_frame;
+    v.first_ts_ns = conv.first_ts_ns;
+    v.syn_ts_ns = conv.syn_ts_ns;
+    v.irtt_ns = conv.irtt_ns;
+    v.closed_ts_ns = conv.closed_ts_ns;
+    v.reset = conv.rst;
+    return v;
+}
+
+}  // namespace
+
+std::string ConnectionView::endpoint_text(int side) const {
+    const std::string ip = address[side].to_string();
+    return (address[side].family == 6 ? "[" + ip + "]" : ip) + ":" + std::to_string(port[side]);
+}
+
+SessionLayer::SessionLayer(CaptureState& state) : state_(state) {
+    TlsState& tls = state.get<TlsState>();
+    tls.on_connection_end = [this](const TcpConversation& conv, const TlsConnection& connection) {
+        if (listeners_.empty()) return;
+        const ConnectionView view = view_of(conv);
+        const TlsSessionView session{view, connection.facts(), connection.client_side()};
+        for (SessionListener* l : listeners_) l->tls_session_ended(session);
+    };
+    // The DNS answer that gave the client this server's address, shown on the Client
+    // Hello (the lookup a walkthrough of the connection starts with).
+    tls.annotate_client_hello = [this](NodeRef hs, const TlsConnectionFacts& facts, PacketContext& ctx) {
+        auto r = resolved_by(ctx.dst, ctx.frame.number);
+        if (!r) return;
+        std::string chain = r->name;
+        for (const auto& c : r->cname_chain) chain += " \xe2\x86\x92 " + c;  // →
+        chain += " \xe2\x86\x92 " + ctx.dst.to_string();
+        NodeRef n = hs.add_generated(kResolvedBy, std::uint64_t(r->frame));
+        n.set_text("Server address resolved by DNS in frame " + std::to_string(r->frame) + ": " + chain);
+        if (!facts.sni.empty()) {
+            const bool match = r->names(facts.sni);
+            n.add_generated(kResolvedSniMatch, match)
+                .set_text(match ? "SNI " + facts.sni + " is a name in this answer"
+                                : "SNI " + facts.sni + " is NOT a name in this answer");
+        }
+    };
+}
+
+DnsTransactionTable& SessionLayer::dns() { return state_.get<DnsState>().transactions; }
+
+std::optional<DnsResolution> SessionLayer::resolved_by(const NetAddress& server, std::uint64_t before_frame) const {
+    return state_.get<DnsState>().transactions.resolution_for(server, before_frame);
+}
+
+}  // namespace tlsdissect

@@ -1,0 +1,41 @@
+// The transport layers' entry points and per-capture state: TCP (RFC 9293) with stream
+// reassembly and UDP (RFC 768), registered in the IP protocol table. What runs above
+// them is found through the dissector tables (UDP ports and heuristics, TCP
+// applications), never named here.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "core/packet_context.hpp"
+#include "transport/conversations.hpp"
+#include "transport/tcp_reassembler.hpp"
+
+namespace tlsdissect {
+
+struct TcpState {
+    TcpState() { limits.total_buffered = &buffered; }
+    TcpState(const TcpState&) = delete;
+    TcpState& operator=(const TcpState&) = delete;
+
+    TcpConversationTable connections;
+    TcpReassemblyLimits limits;
+    std::size_t buffered = 0;  // bytes held by reassembly, over all connections
+    // --follow: the stream to copy, and where its bytes go (node 0 = first sender).
+    std::int64_t follow_stream = -1;
+    std::function<void(const TcpConversation&, int node, const StreamEvent&)> follow_sink;
+    // End a connection (application told, buffers freed) as soon as it closes.
+    bool end_at_close = false;
+};
+
+struct UdpState {
+    UdpConversationTable conversations;
+};
+
+// TCP (6) and UDP (17) in the IP protocol table.
+void register_transport(DissectorTables& tables);
+
+// Delivers what a connection still buffers and tells its application it ended.
+void close_tcp_conversation(TcpConversation& conv, PacketContext& ctx);
+
+}  // namespace tlsdissect
