@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "tls/handshake_checks.hpp"
+#include "tls/tls_record.hpp"
 #include "tls/signature_check.hpp"
 #include "tls/audit.hpp"
 #include "tlsdissect/text.hpp"
@@ -28,24 +29,11 @@ constexpr FieldDef kOpaqueType{"tls.record.opaque_type", "Opaque Type", FieldTyp
 constexpr FieldDef kRecordVersion{"tls.record.version", "Version", FieldType::UInt, Base::Hex, {}, 0, 16};
 constexpr FieldDef kRecordLength{"tls.record.length", "Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kCcs{"tls.change_cipher_spec", "Change Cipher Spec Message", FieldType::None};
-constexpr FieldDef kAlertMessage{"tls.alert_message", "Alert Message", FieldType::None};
-constexpr ValueName kAlertLevels[] = {{1, "Warning"}, {2, "Fatal"}};
-constexpr FieldDef kAlertLevel{"tls.alert_message.level", "Level", FieldType::UInt, Base::Dec, kAlertLevels, 0, 8};
-constexpr FieldDef kAlertDesc{"tls.alert_message.desc", "Description", FieldType::UInt, Base::Dec, kTlsAlertDescriptions, 0, 8};
-constexpr FieldDef kEncryptedAlert{"tls.alert_message.encrypted", "Encrypted Alert", FieldType::Bytes};
 constexpr FieldDef kAppData{"tls.app_data", "Encrypted Application Data", FieldType::Bytes};
 constexpr FieldDef kEncryptedHandshake{"tls.handshake.encrypted", "Encrypted Handshake Message", FieldType::Bytes};
 constexpr FieldDef kHandshakeFragment{"tls.handshake.fragment", "Handshake Fragment", FieldType::Bytes};
 constexpr FieldDef kHandshakeFragments{"tls.handshake.fragments", "Reassembled Handshake Message", FieldType::None};
 constexpr FieldDef kHandshakeFragmentFrame{"tls.handshake.fragment.frame", "Frame", FieldType::FrameNum};
-constexpr ValueName kHeartbeatTypes[] = {{1, "heartbeat_request"}, {2, "heartbeat_response"}};
-constexpr FieldDef kHeartbeatMessage{"tls.heartbeat_message", "Heartbeat Message", FieldType::None};
-constexpr FieldDef kHeartbeatType{"tls.heartbeat_message.type", "Type", FieldType::UInt, Base::Dec, kHeartbeatTypes, 0, 8};
-constexpr FieldDef kHeartbeatLength{"tls.heartbeat_message.payload_length", "Payload Length", FieldType::UInt, Base::Dec, {}, 0, 16};
-constexpr FieldDef kHeartbeatPayload{"tls.heartbeat_message.payload", "Payload", FieldType::Bytes};
-constexpr FieldDef kHeartbeatPadding{"tls.heartbeat_message.padding", "Padding", FieldType::Bytes};
-constexpr FieldDef kHeartbleed{"tls.heartbeat_message.payload_length.invalid", "Heartbeat payload length exceeds the record",
-                               FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Error};
 constexpr FieldDef kAbbreviated{"tls.handshake.session_resumed", "Session resumed", FieldType::Expert, Base::None,
                                 {}, 0, 0, {}, Severity::Chat};
 // --audit findings, as expert notes at the frame that shows each (src/tls/audit.cpp).
@@ -86,19 +74,6 @@ constexpr FieldDef kSsl2CipherSpecs{"tls.handshake.cipherspecs", "Cipher Specs",
 constexpr FieldDef kSsl2CipherSpec{"tls.handshake.cipherspec", "Cipher Spec", FieldType::UInt, Base::Hex, {}, 0, 24};
 constexpr FieldDef kSsl2SessionId{"tls.handshake.session_id", "Session ID", FieldType::Bytes};
 constexpr FieldDef kSsl2Challenge{"tls.handshake.challenge", "Challenge", FieldType::Bytes};
-
-bool plausible_record_header(Bytes b) {
-    if (b.size() < 5) return false;
-    if (b[0] < kChangeCipherSpec || b[0] > kHeartbeat) return false;
-    if (b[1] != 3 || b[2] > 4) return false;
-    const std::size_t len = static_cast<std::size_t>(b[3] << 8 | b[4]);
-    return len > 0 && len <= kMaxTlsRecordPayload;
-}
-
-bool plausible_sslv2_hello(Bytes b) {
-    // 2-byte length with the top bit, msg type 1, version 0x0002 or 0x03xx.
-    return b.size() >= 5 && (b[0] & 0x80) && b[2] == 1 && ((b[3] == 0 && b[4] == 2) || b[3] == 3);
-}
 
 void append_info(std::string& info, const std::string& item) {
     if (item.empty()) return;
@@ -165,7 +140,6 @@ void TlsConnection::on_stream_event(int side, const StreamEvent& e, PacketContex
             e, ctx.frame.number, [&](Bytes head) { return record_shape(side, head); },
             [&](const AssembledPdu& pdu) { on_record(side, pdu, ctx); }, [](std::size_t) {});
         d.handshake.clear();
-        d.handshake_frames.clear();
         return;
     }
     Bytes data = e.data;
@@ -343,29 +317,17 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
             // A plaintext alert is exactly two bytes; anything else is an encrypted one.
             if (encrypted || length != 2) {
                 if (rec) rec.set_text(prefix + "Encrypted Alert");
-                Bytes b = f.rest();
-                body.add(kEncryptedAlert, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining())
-                    .set_text("Alert Message: Encrypted Alert");
+                add_encrypted_alert(f, body);
                 facts_.alerts.push_back({ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, true, 0, 0});
                 append_info(info, "Encrypted Alert");
                 break;
             }
             if (rec) rec.set_text(prefix + "Alert Protocol");
-            NodeRef msg = body.add(kAlertMessage, std::monostate{}, f.offset(), 2);
-            auto level = f.u8();
-            auto desc = f.u8();
-            if (!desc) {
-                msg.short_read(f, "alert");
-                break;
-            }
-            msg.add(kAlertLevel, std::uint64_t(*level), f.offset() - 2, 1);
-            msg.add(kAlertDesc, std::uint64_t(*desc), f.offset() - 1, 1);
-            facts_.alerts.push_back({ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, false, *level, *desc});
-            std::string level_name(name_of(kAlertLevels, *level));
-            std::string desc_name = iana_name(kTlsAlertDescriptions, *desc);
-            append_info(info, "Alert (Level: " + (level_name.empty() ? std::to_string(*level) : level_name) +
-                                  ", Description: " + desc_name + ")");
-            if (!f.empty()) body.malformed("trailing bytes after the alert", f.offset(), f.remaining());
+            const auto alert = dissect_alert(f, body);
+            if (!alert) break;
+            facts_.alerts.push_back(
+                {ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, false, alert->level, alert->description});
+            append_info(info, alert_info(*alert));
             break;
         }
         case kHandshake: {
@@ -410,36 +372,12 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
                 break;
             }
             if (rec) rec.set_text(prefix + "Heartbeat Protocol");
-            // RFC 6520 section 4: struct { HeartbeatMessageType type; uint16 payload_length;
-            //   opaque payload[HeartbeatMessage.payload_length]; opaque padding[padding_length]; }
-            NodeRef hb = body.add(kHeartbeatMessage, std::monostate{}, f.offset(), f.reported_remaining());
-            const std::size_t body = f.reported_remaining();
-            auto hb_type = f.u8();
-            auto plen = f.u16();
-            if (!plen) {
-                hb.short_read(f, "heartbeat");
-                break;
-            }
-            hb.add(kHeartbeatType, std::uint64_t(*hb_type), f.offset() - 3, 1);
-            hb.add(kHeartbeatLength, std::uint64_t(*plen), f.offset() - 2, 2);
-            std::string name(name_of(kHeartbeatTypes, *hb_type));
-            append_info(info, "Heartbeat " + std::string(*hb_type == 1 ? "Request" : *hb_type == 2 ? "Response" : "Unknown"));
-            // The padding is at least 16 bytes; a payload_length beyond what the record
-            // holds is the Heartbleed over-read (CVE-2014-0160).
-            if (3u + *plen + 16u > body) {
-                if (facts_.overlong_heartbeat_frames.size() < kMaxOverlongHeartbeats &&
-                    (facts_.overlong_heartbeat_frames.empty() || facts_.overlong_heartbeat_frames.back() != ctx.frame.number))
-                    facts_.overlong_heartbeat_frames.push_back(ctx.frame.number);
-                hb.expert(kHeartbleed, "Heartbeat payload length " + std::to_string(*plen) + " exceeds the " +
-                                           std::to_string(body > 19 ? body - 19 : 0) +
-                                           " bytes the record can hold (Heartbleed, CVE-2014-0160)");
-                Bytes rest = f.rest();
-                hb.add(kHeartbeatPayload, ByteString{{rest.begin(), rest.end()}}, f.offset(), f.remaining());
-                break;
-            }
-            if (auto p = f.bytes(*plen)) hb.add(kHeartbeatPayload, ByteString{{p->begin(), p->end()}}, f.offset() - *plen, *plen);
-            Bytes pad = f.rest();
-            hb.add(kHeartbeatPadding, ByteString{{pad.begin(), pad.end()}}, f.offset(), f.remaining());
+            const auto hb = dissect_heartbeat(f, body);
+            if (!hb) break;
+            append_info(info, "Heartbeat " + std::string(hb->type == 1 ? "Request" : hb->type == 2 ? "Response" : "Unknown"));
+            if (hb->overlong && facts_.overlong_heartbeat_frames.size() < kMaxOverlongHeartbeats &&
+                (facts_.overlong_heartbeat_frames.empty() || facts_.overlong_heartbeat_frames.back() != ctx.frame.number))
+                facts_.overlong_heartbeat_frames.push_back(ctx.frame.number);
             break;
         }
         default:
@@ -486,56 +424,49 @@ void TlsConnection::handshake_records(int side, ByteReader f, NodeRef rec, Packe
             std::string name = rest.empty() ? std::string("Handshake") : handshake_type_name(rest[0]);
             rec.add(kHandshakeFragment, ByteString{{rest.begin(), rest.end()}}, body.offset(), rest.size())
                 .set_text("Handshake Protocol: " + name + " (fragment)");
-            d.handshake.assign(rest.begin(), rest.end());
-            d.handshake_frames.assign(1, ctx.frame.number);
+            d.handshake.start(rest, ctx.frame.number);
             body.take_rest();
         }
     };
-    if (d.handshake.empty()) {
+    if (!d.handshake.pending()) {
         parse_in_place(f);
         return;
     }
     // Continue a message begun in an earlier record.
     Bytes more = f.rest();
-    if (!f.captured_all() || d.handshake.size() + more.size() > kMaxHandshakeMessage) {
+    if (!f.captured_all() || d.handshake.pending_size() + more.size() > kMaxHandshakeMessage) {
         rec.malformed("handshake message continues past what can be reassembled", f.offset(), more.size());
         d.handshake.clear();
-        d.handshake_frames.clear();
         return;
     }
-    d.handshake.insert(d.handshake.end(), more.begin(), more.end());
-    if (d.handshake_frames.back() != ctx.frame.number) d.handshake_frames.push_back(ctx.frame.number);
     rec.add(kHandshakeFragment, ByteString{{more.begin(), more.end()}}, f.offset(), more.size())
-        .set_text("Handshake Protocol: " + handshake_type_name(d.handshake[0]) + " (fragment)");
-    while (d.handshake.size() >= 4) {
-        const std::size_t len = static_cast<std::size_t>(d.handshake[1] << 16 | d.handshake[2] << 8 | d.handshake[3]);
-        if (len + 4 > kMaxHandshakeMessage) {
-            rec.malformed("handshake message of " + std::to_string(len) + " bytes exceeds the reassembly limit", f.offset(), 0);
-            d.handshake.clear();
-            break;
-        }
-        if (d.handshake.size() < len + 4) break;
-        std::vector<std::uint8_t> message(d.handshake.begin(), d.handshake.begin() + static_cast<long>(len + 4));
-        d.handshake.erase(d.handshake.begin(), d.handshake.begin() + static_cast<long>(len + 4));
-        if (ctx.root) {
+        .set_text("Handshake Protocol: " + handshake_type_name(d.handshake.pending_type()) + " (fragment)");
+    std::size_t too_long = 0;
+    const auto appended = d.handshake.append(
+        more, ctx.frame.number,
+        [&](std::vector<std::uint8_t> message, const std::vector<std::uint64_t>& frames) {
+            if (!ctx.root) {
+                ByteReader msg{Bytes(message)};
+                handshake_message(role, msg, rec, ctx, info);
+                return;
+            }
             Tree& tree = *ctx.root.tree();
+            const std::size_t length = message.size();
             std::uint16_t source = tree.add_source(
-                "Reassembled TLS Handshake (" + std::to_string(message.size()) + " bytes)", std::move(message));
+                "Reassembled TLS Handshake (" + std::to_string(length) + " bytes)", std::move(message));
             NodeRef note = rec.add(kHandshakeFragments, std::monostate{}, 0, tree.source_bytes(source).size(), source);
-            std::string frames;
-            for (auto fr : d.handshake_frames) frames += (frames.empty() ? "#" : ", #") + std::to_string(fr);
-            note.set_text("Reassembled Handshake Message (" + std::to_string(len + 4) + " bytes) from frames " + frames)
+            std::string list;
+            for (auto fr : frames) list += (list.empty() ? "#" : ", #") + std::to_string(fr);
+            note.set_text("Reassembled Handshake Message (" + std::to_string(length) + " bytes) from frames " + list)
                 .set_generated();
-            for (auto fr : d.handshake_frames) note.add_generated(kHandshakeFragmentFrame, std::uint64_t(fr));
+            for (auto fr : frames) note.add_generated(kHandshakeFragmentFrame, std::uint64_t(fr));
             ByteReader msg(tree.source_bytes(source), 0);
             handshake_message(role, msg, note, ctx, info);
-        } else {
-            ByteReader msg{Bytes(message)};
-            handshake_message(role, msg, rec, ctx, info);
-        }
-        d.handshake_frames.assign(1, ctx.frame.number);
-    }
-    if (d.handshake.empty()) d.handshake_frames.clear();
+        },
+        &too_long);
+    if (appended == HandshakeMessageBuffer::Append::TooLong)
+        rec.malformed("handshake message of " + std::to_string(too_long) + " bytes exceeds the reassembly limit",
+                      f.offset(), 0);
 }
 
 void TlsConnection::handshake_message(int role, ByteReader message, NodeRef parent, PacketContext& ctx,

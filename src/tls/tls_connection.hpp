@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "http/http.hpp"
+#include "tls/handshake_buffer.hpp"
 #include "tls/keylog.hpp"
 #include "tls/tls_common.hpp"
 #include "tls/tls_decryption.hpp"
@@ -39,8 +40,7 @@ private:
     struct Direction {
         PduAssembler framer;
         TlsDirectionState state;
-        std::vector<std::uint8_t> handshake;   // a handshake message split over records
-        std::vector<std::uint64_t> handshake_frames;
+        HandshakeMessageBuffer handshake;      // a handshake message split over records
         bool plaintext = false;                // before STARTTLS: not TLS yet
         bool sslv2_possible = true;            // the first record may be an SSLv2 Client Hello
         std::uint64_t skipped = 0;             // bytes passed over looking for a record
