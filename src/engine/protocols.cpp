@@ -7,6 +7,7 @@
 #include "net/ip.hpp"
 #include "tls/tls_state.hpp"
 #include "transport/transport.hpp"
+#include "tunnel/tunnels.hpp"
 
 namespace tlsdissect {
 
@@ -15,6 +16,7 @@ void register_all_protocols(DissectorTables& tables) {
     register_cooked_links(tables);
     register_ip(tables);
     register_transport(tables);
+    register_vxlan(tables);
     // TCP applications are asked in registration order within each kind (signature,
     // port, heuristic): TLS before DNS.
     register_tls(tables);

@@ -85,7 +85,9 @@ void append_value_text(std::string& out, const Node& n) {
                 else
                     append_decimal(out, v);
             } else if constexpr (std::is_same_v<T, bool>) {
-                if (def.mask)
+                if (std::string_view name = name_of(def.names, v ? 1 : 0); !name.empty())
+                    out += name;  // the field's own words ("Defined", "Not defined")
+                else if (def.mask)
                     out += v ? "Set" : "Not set";
                 else
                     out += v ? "True" : "False";

@@ -26,6 +26,7 @@ LOWER_FIELDS = [
     "tcp.nxtseq", "tcp.hdr_len", "tcp.flags", "tcp.window_size_value",
     "tcp.options.mss_val", "tcp.options.wscale.shift", "tcp.options.timestamp.tsval",
     "udp.srcport", "udp.dstport", "udp.length", "udp.stream",
+    "vxlan.flags", "vxlan.vni",
     "tcp.analysis.retransmission", "tcp.analysis.out_of_order", "tcp.analysis.lost_segment",
     "tcp.analysis.spurious_retransmission",
 ]
@@ -94,9 +95,11 @@ FIELD_SETS = {"lower": LOWER_FIELDS, "tls": TLS_FIELDS}
 FIELDS = LOWER_FIELDS
 OPTIONS = []
 # Protocols that, when tshark finds them, carry inner headers tlsdissect does not dissect yet.
-NOT_YET = {"icmp", "icmpv6", "gre", "ipip", "vxlan", "mpls", "pppoe", "ppp", "arp", "llc", "eapol",
+NOT_YET = {"icmp", "icmpv6", "gre", "ipip", "mpls", "pppoe", "ppp", "arp", "llc", "eapol",
            "lldp", "gtp", "erspan", "teredo", "esp"}
 IP_LAYERS = {"ip", "ipv6"}
+# Encapsulations tlsdissect dissects: an IP header inside one is expected.
+TUNNELS = {"vxlan"}
 
 
 def partially_dissected(protocols):
@@ -104,7 +107,8 @@ def partially_dissected(protocols):
     if any(p in NOT_YET for p in layers):
         return True
     ip_count = sum(1 for p in layers if p in IP_LAYERS)
-    return ip_count > 1  # IP in IP
+    tunnels = sum(1 for p in layers if p in TUNNELS)
+    return ip_count > 1 + tunnels  # IP in IP
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
 
 
@@ -144,6 +148,8 @@ def compare(tool, capture):
     shark = run(["tshark", "-n", "-r", capture] + OPTIONS + ["-T", "fields", "-E", f"occurrence={occurrence}",
                  "-e", "frame.protocols"] + args)
     ours = run([tool, capture] + args)
+    if ours.returncode == 5 and "unsupported link type" in ours.stderr:
+        return None, 0, 0  # a link type not dissected yet: reported as skipped
     if ours.returncode not in (0, 6):
         return [f"tlsdissect exited {ours.returncode}: {ours.stderr.strip()}"], 0, 0
     theirs_lines = shark.stdout.splitlines()
@@ -177,6 +183,8 @@ def compare(tool, capture):
                 continue
             if (partial or cut) and not tv.strip():
                 continue
+            if partial and not ov.strip():
+                continue  # tshark went deeper, into a layer tlsdissect does not dissect yet
             if partial and name.startswith(("tcp.", "udp.")):
                 continue  # tshark found these inside a quoted inner header
             if name.startswith("ocsp.") and ":tls" not in protocols:
@@ -198,10 +206,14 @@ def main():
         print("tshark not installed: skipping the differential test")
         return 77
     tool = sys.argv[1]
-    failed = passed = 0
+    failed = passed = unsupported = 0
     for capture in captures(sys.argv[2:]):
         problems, frames, skipped = compare(tool, capture)
         name = os.path.relpath(capture)
+        if problems is None:
+            unsupported += 1
+            print(f"skip {name}: its link type is not dissected yet")
+            continue
         if problems:
             failed += 1
             print(f"FAIL {name}: {len(problems)} disagreements")
@@ -211,7 +223,7 @@ def main():
             passed += 1
             note = f" ({skipped} frames compared on outer layers only)" if skipped else ""
             print(f"ok   {name}: {frames} frames{note}")
-    print(f"{passed} passed, {failed} failed")
+    print(f"{passed} passed, {failed} failed" + (f", {unsupported} skipped" if unsupported else ""))
     return 1 if failed else 0
 
 
