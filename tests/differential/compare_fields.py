@@ -95,8 +95,8 @@ FIELD_SETS = {"lower": LOWER_FIELDS, "tls": TLS_FIELDS}
 FIELDS = LOWER_FIELDS
 OPTIONS = []
 # Protocols that, when tshark finds them, carry inner headers tlsdissect does not dissect yet.
-NOT_YET = {"icmp", "icmpv6", "gre", "ipip", "mpls", "pppoe", "ppp", "arp", "llc", "eapol",
-           "lldp", "gtp", "erspan", "teredo", "esp"}
+NOT_YET = {"icmp", "icmpv6", "gre", "ipip", "mpls", "pppoe", "pppoes", "pppoed", "ppp", "arp", "llc", "eapol",
+           "lldp", "gtp", "erspan", "teredo", "esp", "geneve", "l2tp", "nsh"}
 IP_LAYERS = {"ip", "ipv6"}
 # Encapsulations tlsdissect dissects: an IP header inside one is expected.
 TUNNELS = {"vxlan"}

@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import sys
 
+from compare_fields import NOT_YET
+
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
 # tshark's follow output does not separate retransmitted copies cleanly for streams
 # that lost bytes; those streams are compared up to the first gap.
@@ -47,10 +49,22 @@ def parse_follow(text):
     return data[0], data[1], gap
 
 
-def stream_count(capture):
-    out = subprocess.run(["tshark", "-n", "-r", capture, "-T", "fields", "-e", "tcp.stream"],
-                         capture_output=True, text=True).stdout.split()
-    return max((int(x) for x in out if x.isdigit()), default=-1) + 1
+def streams(capture):
+    """How many TCP streams tshark sees, and those it found inside a layer that
+    tlsdissect does not dissect yet (a tunnel; compare_fields.NOT_YET)."""
+    out = subprocess.run(["tshark", "-n", "-r", capture, "-T", "fields", "-e", "tcp.stream", "-e", "frame.protocols"],
+                         capture_output=True, text=True).stdout
+    count, inside = 0, set()
+    for line in out.splitlines():
+        stream, _, protocols = line.partition("\t")
+        if not stream.split(",")[0].isdigit():
+            continue
+        s = int(stream.split(",")[0])
+        count = max(count, s + 1)
+        layers = protocols.split(":")
+        if any(p in NOT_YET for p in layers[:layers.index("tcp")] if "tcp" in layers):
+            inside.add(s)
+    return count, inside
 
 
 def main():
@@ -61,20 +75,26 @@ def main():
         print("tshark not installed: skipping")
         return 77
     tool = sys.argv[1]
-    passed = failed = 0
+    passed = failed = skipped = 0
     for capture in captures(sys.argv[2:]):
         problems = []
-        n = stream_count(capture)
+        n, not_yet = streams(capture)
+        unsupported = False
         for stream in range(n):
             theirs = subprocess.run(["tshark", "-n", "-r", capture, "-q"] + TSHARK_OPTS +
                                     ["-z", f"follow,tcp,raw,{stream}"], capture_output=True, text=True).stdout
             ours = subprocess.run([tool, "--follow", str(stream), "--follow-format", "raw", capture],
                                   capture_output=True, text=True)
+            if ours.returncode == 5 and "unsupported link type" in ours.stderr:
+                unsupported = True
+                break
             if ours.returncode not in (0, 6):
                 problems.append(f"stream {stream}: tlsdissect exited {ours.returncode}: {ours.stderr.strip()}")
                 continue
             t0, t1, t_gap = parse_follow(theirs)
             o0, o1, o_gap = parse_follow(ours.stdout)
+            if stream in not_yet and not o0 and not o1:
+                continue  # the connection is inside a tunnel tlsdissect does not dissect yet
             for node, t, o in ((0, t0, o0), (1, t1, o1)):
                 if t == o:
                     continue
@@ -88,6 +108,10 @@ def main():
                 problems.append(f"stream {stream} node {node}: tshark {len(t)//2} bytes, tlsdissect "
                                 f"{len(o)//2} bytes, first difference at byte {first//2}")
         name = os.path.relpath(capture)
+        if unsupported:
+            skipped += 1
+            print(f"skip {name}: its link type is not dissected yet")
+            continue
         if problems:
             failed += 1
             print(f"FAIL {name}")
@@ -96,7 +120,7 @@ def main():
         else:
             passed += 1
             print(f"ok   {name}: {n} streams")
-    print(f"{passed} passed, {failed} failed")
+    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
     return 1 if failed else 0
 
 
