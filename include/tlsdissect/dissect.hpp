@@ -91,9 +91,14 @@ public:
     // directions, one chunk per record, to `sink` (like tshark -z follow,tls).
     void follow_tls_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink);
     void set_limits(const EngineLimits& limits);
-    // Secrets to decrypt TLS with (--keylog, pcapng Decryption Secrets Blocks). Not
-    // owned; may grow while dissecting (a connection looks its keys up at its Server Hello).
-    void set_key_log(const KeyLog* keys);
+    // Secrets to decrypt TLS with: the key log files (--keylog), copied; then
+    // take_capture_secrets adds the capture's own pcapng Decryption Secrets Blocks.
+    void set_key_log(const KeyLog& keys);
+    // The Decryption Secrets Blocks `reader` has met since the last call (call it before
+    // each frame: a connection looks its keys up at its Server Hello). Malformed key log
+    // lines are described in `warnings`, naming `capture_name`.
+    void take_capture_secrets(const CaptureReader& reader, const std::string& capture_name,
+                              std::vector<std::string>& warnings);
     void set_tls_verify(const TlsVerifyOptions& options);
     // When nothing prints packets (--sessions): a connection is ended (listeners called,
     // application state and reassembly buffers freed) as soon as it closes, instead of

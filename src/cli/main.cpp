@@ -129,23 +129,15 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     FrameDissector dissector;
     dissector.set_interfaces(reader->interfaces());
     // Key log files, then the capture's own Decryption Secrets Blocks as they are read.
-    KeyLog keys = key_files;
     std::vector<std::string> key_warnings;
-    std::size_t secrets_used = 0;
     auto take_embedded_secrets = [&] {
-        const auto& blocks = reader->secrets();
-        for (; secrets_used < blocks.size(); ++secrets_used) {
-            const auto& block = blocks[secrets_used];
-            if (block.type != 0x544c534b) continue;  // TLS key log
-            keys.add_text(std::string_view(reinterpret_cast<const char*>(block.data.data()), block.data.size()),
-                          name + " (Decryption Secrets Block " + std::to_string(secrets_used + 1) + ")", key_warnings);
-        }
+        dissector.take_capture_secrets(*reader, name, key_warnings);
         if (!key_warnings.empty()) std::fflush(stdout);
         for (const auto& w : key_warnings) std::fprintf(stderr, "tlsdissect: %s\n", w.c_str());
         key_warnings.clear();
     };
+    dissector.set_key_log(key_files);
     take_embedded_secrets();
-    dissector.set_key_log(&keys);
     dissector.set_limits(EngineLimits{o.tcp_max_out_of_order, o.tcp_max_buffered, o.tcp_max_connections,
                                       o.udp_max_conversations});
     dissector.set_tls_verify(TlsVerifyOptions{o.trust_store, o.sessions});
@@ -186,7 +178,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
             status = static_cast<int>(CaptureError::Damaged);
             break;
         }
-        if (reader->secrets().size() != secrets_used) take_embedded_secrets();
+        take_embedded_secrets();
         const bool need_tree = print_packets && (printer.wants_tree() || (selection && selection->needs_tree()));
         dissector.dissect(packet, need_tree ? &tree : nullptr,
                           print_packets && printer.wants_columns() ? &columns : nullptr, &info);

@@ -8,6 +8,7 @@
 #include "core/packet_context.hpp"
 #include "engine/protocols.hpp"
 #include "session/session_layer.hpp"
+#include "tls/keylog.hpp"
 #include "tls/tls_state.hpp"
 #include "tlsdissect/dissect.hpp"
 #include "tlsdissect/text.hpp"
@@ -42,6 +43,9 @@ std::string bytes_and_bits(std::uint32_t n) {
 
 }  // namespace
 
+// pcapng Decryption Secrets Block type of a TLS key log.
+constexpr std::uint32_t kTlsKeyLogSecrets = 0x544c534b;
+
 // How often (in frames) closed and idle connections are looked for and freed.
 constexpr std::uint64_t kExpireEveryFrames = 4096;
 
@@ -51,12 +55,16 @@ class EngineState {
 public:
     EngineState() : sessions(state) {
         register_all_protocols(tables);
-        state.get<TlsState>().chain_verifier.emplace();
+        TlsState& tls = state.get<TlsState>();
+        tls.chain_verifier.emplace();
+        tls.key_log = &keys;
     }
     EngineState(const EngineState&) = delete;
     EngineState& operator=(const EngineState&) = delete;
 
     DissectorTables tables;
+    KeyLog keys;                   // --keylog files, then the capture's secrets blocks
+    std::size_t secrets_used = 0;  // secrets blocks of the reader already taken
     CaptureState state;
     SessionLayer sessions;
     std::vector<CaptureInterface> interfaces;
@@ -88,7 +96,20 @@ std::size_t FrameDissector::open_tcp_connections() const {
 }
 SessionLayer& FrameDissector::sessions() { return state_->sessions; }
 
-void FrameDissector::set_key_log(const KeyLog* keys) { state_->state.get<TlsState>().key_log = keys; }
+void FrameDissector::set_key_log(const KeyLog& keys) { state_->keys = keys; }
+
+void FrameDissector::take_capture_secrets(const CaptureReader& reader, const std::string& capture_name,
+                                          std::vector<std::string>& warnings) {
+    EngineState& s = *state_;
+    const auto& blocks = reader.secrets();
+    for (; s.secrets_used < blocks.size(); ++s.secrets_used) {
+        const DecryptionSecrets& block = blocks[s.secrets_used];
+        if (block.type != kTlsKeyLogSecrets) continue;
+        s.keys.add_text(std::string_view(reinterpret_cast<const char*>(block.data.data()), block.data.size()),
+                        capture_name + " (Decryption Secrets Block " + std::to_string(s.secrets_used + 1) + ")",
+                        warnings);
+    }
+}
 
 void FrameDissector::set_limits(const EngineLimits& limits) {
     TcpState& tcp = state_->state.get<TcpState>();
