@@ -29,6 +29,7 @@ ConnectionView view_of(const TcpConversation& conv) {
     v.irtt_ns = conv.irtt_ns;
     v.closed_ts_ns = conv.closed_ts_ns;
     v.reset = conv.rst;
+    if (conv.path) v.path = *conv.path;
     return v;
 }
 

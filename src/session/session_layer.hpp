@@ -32,7 +32,7 @@ struct ConnectionView {
     std::int64_t closed_ts_ns = -1;       // FIN both ways or RST; -1 when still open
     bool reset = false;
     std::uint64_t payload_bytes[2] = {0, 0};  // sent by each side
-    LayerPath path;                       // IP headers and tunnels of its first packet
+    LayerPath path;                       // inside a tunnel: its IP headers and tunnels (else empty)
 
     // "127.0.0.1:443" or "[::1]:443".
     std::string endpoint_text(int side) const;

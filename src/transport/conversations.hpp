@@ -61,6 +61,7 @@ struct TcpConversation {
     std::unique_ptr<TcpApplication> app;
     std::unique_ptr<TcpApplication> previous_app;  // the one that handed over to `app`
     NetAddress address[2];
+    std::unique_ptr<LayerPath> path;  // the outer layers, when inside a tunnel (null otherwise)
     std::uint64_t payload_bytes[2] = {0, 0};  // TCP payload sent by each side (retransmissions included)
     std::uint64_t first_frame = 0;
     std::uint16_t port[2] = {0, 0};

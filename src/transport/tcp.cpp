@@ -521,6 +521,9 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
         conv.address[1 - side] = ctx.dst;
         conv.port[side] = *sport;
         conv.port[1 - side] = *dport;
+        // Inside a tunnel (more than the one IP header): how it was reached, from its
+        // first packet. Kept only then, so that plain connections cost nothing more.
+        if (ctx.path.size > 1) conv.path = std::make_unique<LayerPath>(ctx.path);
     }
     SegmentIn seg;
     seg.seq = *seq;

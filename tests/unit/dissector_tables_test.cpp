@@ -10,6 +10,9 @@
 #include "core/dissector_tables.hpp"
 #include "core/packet_context.hpp"
 #include "net/ip.hpp"
+#include "session/session_layer.hpp"
+#include "tlsdissect/capture.hpp"
+#include "tlsdissect/dissect.hpp"
 #include "tls/handshake_buffer.hpp"
 #include "transport/conversations.hpp"
 #include "transport/tcp_application.hpp"
@@ -191,4 +194,41 @@ TEST_CASE("Handshake messages are collected across records, with the frames that
     CHECK(too_long == 0x7fffff);
     CHECK_FALSE(buffer.pending());
     CHECK(got.size() == 2);
+}
+
+namespace {
+
+struct PathRecorder final : SessionListener {
+    std::vector<ConnectionView> connections;
+    void tls_session_ended(const TlsSessionView& s) override { connections.push_back(s.connection); }
+};
+
+}  // namespace
+
+TEST_CASE("A TLS connection inside VXLAN reaches the session layer with the path it came by", "[architecture]") {
+    // captures/vxlan-tls13.pcap: openssl over a kernel VXLAN link (VNI 4242) between
+    // 127.1.0.1 and 127.1.0.2; the TLS connection is 127.2.0.1 -> 127.2.0.2:443 (tshark
+    // -T fields -e ip.src -e vxlan.vni agrees).
+    CaptureError error = CaptureError::None;
+    std::string message;
+    auto reader = CaptureReader::open(std::string(TLSDISSECT_SOURCE_DIR) + "/captures/vxlan-tls13.pcap", error, message);
+    REQUIRE(reader);
+    FrameDissector dissector;
+    PathRecorder recorder;
+    dissector.sessions().add_listener(&recorder);
+    CapturedPacket packet;
+    while (reader->next(packet) == ReadStatus::Packet) dissector.dissect(packet, nullptr, nullptr);
+    dissector.finish();
+    REQUIRE(recorder.connections.size() == 1);
+    const ConnectionView& c = recorder.connections[0];
+    CHECK(c.endpoint_text(0) == "127.2.0.1:" + std::to_string(c.port[0]));
+    CHECK(c.endpoint_text(1) == "127.2.0.2:443");
+    REQUIRE(c.path.size == 3);
+    CHECK(c.path.hops[0].protocol == "ip");
+    CHECK(c.path.hops[0].src.to_string() == "127.1.0.1");
+    CHECK(c.path.hops[0].dst.to_string() == "127.1.0.2");
+    CHECK(c.path.hops[1].protocol == "vxlan");
+    CHECK(c.path.hops[1].id == 4242);
+    CHECK(c.path.hops[2].protocol == "ip");
+    CHECK(c.path.hops[2].src.to_string() == "127.2.0.1");
 }
