@@ -1,7 +1,9 @@
-// The state that lives as long as one capture: one typed slot per protocol module
-// (its conversation table, reassembly buffers, settings and hooks), created on first
-// use. A dissector asks for its own slot by type, so it sees no other module's state,
-// and a unit test that parses one message builds none of the tables it does not use.
+// Typed state slots: one per type, created on first use. CaptureState holds what lives
+// as long as one capture, one slot per protocol module (its conversation table,
+// reassembly buffers, settings and hooks); a UDP flow holds its own, one slot per
+// protocol that keeps per-flow state (QUIC connection IDs, DTLS epochs). A dissector
+// asks for its own slot by type, so it sees no other module's state, and a unit test
+// that parses one message builds none of the tables it does not use.
 #pragma once
 
 #include <cstddef>
@@ -10,11 +12,11 @@
 
 namespace tlsdissect {
 
-class CaptureState {
+class StateSlots {
 public:
-    CaptureState() = default;
-    CaptureState(const CaptureState&) = delete;
-    CaptureState& operator=(const CaptureState&) = delete;
+    StateSlots() = default;
+    StateSlots(const StateSlots&) = delete;
+    StateSlots& operator=(const StateSlots&) = delete;
 
     // The module's state, default-constructed on first use.
     template <typename T>
@@ -37,7 +39,7 @@ public:
 
     // Destroyed in reverse order of creation, so that a module's state may refer to
     // one created before it.
-    ~CaptureState() {
+    ~StateSlots() {
         while (!owned_.empty()) owned_.pop_back();
     }
 
@@ -61,5 +63,7 @@ private:
     std::vector<SlotBase*> by_id_;                 // by type
     std::vector<std::unique_ptr<SlotBase>> owned_;  // in order of creation
 };
+
+using CaptureState = StateSlots;
 
 }  // namespace tlsdissect

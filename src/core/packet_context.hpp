@@ -74,6 +74,16 @@ struct PacketContext {
     std::uint16_t dst_port = 0;
     std::uint16_t source = 0;       // data source that upper-layer offsets refer to
     std::uint8_t vlan_tags = 0;     // stacked 802.1Q/802.1ad tags so far
+    // The UDP flow's state slots (set by UDP; null elsewhere).
+    std::unique_ptr<StateSlots>* flow_slots = nullptr;
+
+    // A protocol's state for this packet's UDP flow, made on first use; null outside UDP.
+    template <typename T>
+    T* flow_state() {
+        if (!flow_slots) return nullptr;
+        if (!*flow_slots) *flow_slots = std::make_unique<StateSlots>();
+        return &(*flow_slots)->get<T>();
+    }
 
     // A new top-level layer node whose offsets refer to the current data source.
     NodeRef add_layer(const FieldDef& def, std::size_t offset, std::size_t length) const {

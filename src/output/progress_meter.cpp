@@ -1,5 +1,7 @@
 #include "output/progress_meter.hpp"
 
+#include <fmt/format.h>
+
 #include "tlsdissect/capture.hpp"
 
 namespace tlsdissect {
@@ -22,13 +24,11 @@ void ProgressMeter::check(std::uint64_t frames) {
     constexpr double kMiB = 1024.0 * 1024.0;
     // \r and "erase to the end of the line": the line is redrawn in place.
     if (total > 0)
-        std::fprintf(out_, "\r\033[K%s: %.1f of %.1f MiB (%.0f%%), %llu packets, %.0f packets/s", name_.c_str(),
-                     static_cast<double>(done) / kMiB, static_cast<double>(total) / kMiB,
-                     100.0 * static_cast<double>(done) / static_cast<double>(total),
-                     static_cast<unsigned long long>(frames), rate);
+        fmt::print(out_, "\r\033[K{}: {:.1f} of {:.1f} MiB ({:.0f}%), {} packets, {:.0f} packets/s", name_,
+                   static_cast<double>(done) / kMiB, static_cast<double>(total) / kMiB,
+                   100.0 * static_cast<double>(done) / static_cast<double>(total), frames, rate);
     else
-        std::fprintf(out_, "\r\033[K%s: %llu packets, %.0f packets/s", name_.c_str(),
-                     static_cast<unsigned long long>(frames), rate);
+        fmt::print(out_, "\r\033[K{}: {} packets, {:.0f} packets/s", name_, frames, rate);
     std::fflush(out_);
     shown_ = true;
 }

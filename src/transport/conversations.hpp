@@ -175,6 +175,8 @@ struct UdpConversation {
     std::uint32_t stream = 0;
     std::int64_t first_ts_ns = 0;
     std::int64_t last_ts_ns = 0;
+    // Per-flow state of the protocols above (PacketContext::flow_state), made on first use.
+    std::unique_ptr<StateSlots> state;
 };
 
 // UDP flows remembered at once (about 130 bytes each). Beyond it the least recently

@@ -232,3 +232,55 @@ TEST_CASE("A TLS connection inside VXLAN reaches the session layer with the path
     CHECK(c.path.hops[2].protocol == "ip");
     CHECK(c.path.hops[2].src.to_string() == "127.2.0.1");
 }
+
+namespace {
+
+struct FlowCounter {
+    int datagrams = 0;
+};
+std::vector<int> g_counts;
+
+std::size_t count_in_flow(ByteReader payload, PacketContext& ctx) {
+    FlowCounter* c = ctx.flow_state<FlowCounter>();
+    g_counts.push_back(c ? ++c->datagrams : -1);
+    return payload.reported_remaining();
+}
+
+std::vector<std::uint8_t> udp_datagram(std::uint16_t sport, std::uint16_t dport, const std::string& payload) {
+    const std::size_t length = 8 + payload.size();
+    std::vector<std::uint8_t> d = {static_cast<std::uint8_t>(sport >> 8), static_cast<std::uint8_t>(sport),
+                                   static_cast<std::uint8_t>(dport >> 8), static_cast<std::uint8_t>(dport),
+                                   static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length), 0, 0};
+    d.insert(d.end(), payload.begin(), payload.end());
+    return d;
+}
+
+}  // namespace
+
+TEST_CASE("A protocol over UDP keeps state per flow, in both directions", "[architecture]") {
+    g_counts.clear();
+    DissectorTables tables;
+    register_transport(tables);
+    tables.udp_port.add(7777, {"counter", count_in_flow});
+    CaptureState state;
+    NetAddress a, b;
+    a.family = b.family = 4;
+    a.bytes[0] = b.bytes[0] = 127;
+    a.bytes[3] = 1;
+    b.bytes[3] = 2;
+    std::uint64_t frame = 0;
+    auto send = [&](const NetAddress& src, std::uint16_t sport, const NetAddress& dst, std::uint16_t dport) {
+        FrameInfo info;
+        info.number = ++frame;
+        PacketContext ctx(info, NodeRef{}, nullptr, state, &tables);
+        ctx.src = src;
+        ctx.dst = dst;
+        auto d = udp_datagram(sport, dport, "x");
+        dissect_ip_payload(17, ByteReader(Bytes(d)), ctx);
+    };
+    send(a, 5000, b, 7777);
+    send(b, 7777, a, 5000);  // the answer: the same flow
+    send(a, 5001, b, 7777);  // another flow
+    send(a, 5000, b, 7777);
+    CHECK(g_counts == std::vector<int>{1, 2, 1, 3});
+}
