@@ -85,6 +85,10 @@ struct PacketContext {
         return &(*flow_slots)->get<T>();
     }
 
+    // No room for another encapsulation: a tunnel that finds this true shows its inner
+    // packet as data (a packet of tunnels inside tunnels must not recurse without end).
+    bool nesting_exhausted() const { return path.size >= kMaxPathHops; }
+
     // A new top-level layer node whose offsets refer to the current data source.
     NodeRef add_layer(const FieldDef& def, std::size_t offset, std::size_t length) const {
         return root.add(def, std::monostate{}, offset, length, source);

@@ -61,9 +61,15 @@ std::size_t dissect_vxlan(ByteReader r, PacketContext& ctx) {
         vxlan.add(kVni, std::uint64_t(*vni), start + 4, 3);
         vxlan.add(kReserved, std::uint64_t(*reserved), start + 7, 1);
     }
-    ctx.path.push({"vxlan", {}, {}, *vni});
     ByteReader inner = r.take_rest();
     if (inner.reported_remaining() == 0) return length;
+    if (ctx.nesting_exhausted()) {
+        vxlan.malformed("more than " + std::to_string(kMaxPathHops) + " nested IP headers and tunnels", inner.offset(),
+                        inner.remaining());
+        dissect_data(inner, ctx);
+        return length;
+    }
+    ctx.path.push({"vxlan", {}, {}, *vni});
     if (!dispatch_uint(ctx.tables->link_type, kLinkEthernet, inner, ctx)) dissect_data(inner, ctx);
     return length;
 }

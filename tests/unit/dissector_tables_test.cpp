@@ -284,3 +284,45 @@ TEST_CASE("A protocol over UDP keeps state per flow, in both directions", "[arch
     send(a, 5000, b, 7777);
     CHECK(g_counts == std::vector<int>{1, 2, 1, 3});
 }
+
+namespace {
+
+// Ethernet / IPv4 / UDP to port 4789 / VXLAN around `inner` (an Ethernet frame).
+std::vector<std::uint8_t> in_vxlan(const std::vector<std::uint8_t>& inner) {
+    const std::size_t udp_len = 8 + 8 + inner.size(), ip_len = 20 + udp_len;
+    std::vector<std::uint8_t> f = {0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0x08, 0x00,  // Ethernet
+                                   0x45, 0, static_cast<std::uint8_t>(ip_len >> 8), static_cast<std::uint8_t>(ip_len),
+                                   0, 1, 0, 0, 64, 17, 0, 0, 127, 1, 0, 1, 127, 1, 0, 2,  // IPv4
+                                   0x9c, 0x40, 0x12, 0xb5, static_cast<std::uint8_t>(udp_len >> 8),
+                                   static_cast<std::uint8_t>(udp_len), 0, 0,  // UDP 40000 -> 4789
+                                   0x08, 0, 0, 0, 0, 0x10, 0x92, 0};          // VXLAN, VNI 4242
+    f.insert(f.end(), inner.begin(), inner.end());
+    return f;
+}
+
+}  // namespace
+
+TEST_CASE("Tunnels inside tunnels stop at the path limit with a Malformed node", "[architecture]") {
+    // The innermost frame: Ethernet with an unknown EtherType and four bytes.
+    std::vector<std::uint8_t> frame = {0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0x88, 0xb5, 1, 2, 3, 4};
+    for (int i = 0; i < 12; ++i) frame = in_vxlan(frame);
+    CapturedPacket packet;
+    packet.data = Bytes(frame);
+    packet.captured_length = packet.original_length = static_cast<std::uint32_t>(frame.size());
+    packet.link_type = kLinkEthernet;
+    FrameDissector dissector;
+    Tree tree;
+    PacketColumns columns;
+    dissector.dissect(packet, &tree, &columns);
+    int vxlan_layers = 0, malformed = 0;
+    for (std::size_t i = 1; i < tree.size(); ++i) {
+        const Node& n = tree.node(static_cast<std::int32_t>(i));
+        if (!n.def) continue;
+        if (n.def->filter == "vxlan") ++vxlan_layers;
+        if (n.def->filter == "_ws.malformed" && n.text.find("nested IP headers and tunnels") != std::string::npos)
+            ++malformed;
+    }
+    // Path: IP, then VXLAN and IP per level; the ninth hop would be a fifth VXLAN.
+    CHECK(vxlan_layers == 5);
+    CHECK(malformed == 1);
+}
