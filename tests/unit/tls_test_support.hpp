@@ -79,14 +79,27 @@ inline std::string every_prefix_anomalies(const std::vector<std::uint8_t>& messa
     return silent;
 }
 
-// `message` with `extra` bytes appended and its uint24 length grown to match.
+// Sets a handshake message's uint24 length to what follows its header.
+inline void fix_handshake_length(std::vector<std::uint8_t>& message) {
+    const std::size_t length = message.size() - 4;
+    message.at(1) = static_cast<std::uint8_t>(length >> 16);
+    message.at(2) = static_cast<std::uint8_t>(length >> 8);
+    message.at(3) = static_cast<std::uint8_t>(length);
+}
+
+// `message` with `extra` bytes appended and its length grown to match.
 inline std::vector<std::uint8_t> with_trailing_bytes(std::vector<std::uint8_t> message, std::size_t extra) {
     message.insert(message.end(), extra, 0xee);
-    const std::size_t length = message.size() - 4;
-    message[1] = static_cast<std::uint8_t>(length >> 16);
-    message[2] = static_cast<std::uint8_t>(length >> 8);
-    message[3] = static_cast<std::uint8_t>(length);
+    fix_handshake_length(message);
     return message;
+}
+
+// The one anomaly of a tree ("" when there are none, or several: the check fails on it).
+inline std::string only_anomaly(const Tree& tree) {
+    const auto a = anomalies(tree);
+    INFO(a.size() << " anomalies");
+    CHECK(a.size() == 1);
+    return a.size() == 1 ? a[0] : std::string();
 }
 
 inline void put_u16(std::vector<std::uint8_t>& v, std::size_t at, std::uint16_t value) {
