@@ -79,7 +79,8 @@ inline std::optional<Bytes> read_bytes(ByteReader& r, std::size_t n, NodeRef par
 // spanning all the bytes the wire had. `r` is empty afterwards.
 inline Bytes read_rest(ByteReader& r, NodeRef parent, const FieldDef& def, EmptyField empty = EmptyField::Add) {
     const Bytes b = r.rest();
-    if (parent && !(empty == EmptyField::Omit && b.empty())) parent.add(def, to_byte_string(b), r.offset(), r.reported_remaining());
+    if (parent && !(empty == EmptyField::Omit && b.empty()))
+        parent.add(def, to_byte_string(b), r.offset(), r.reported_remaining());
     r.take_rest();
     return b;
 }

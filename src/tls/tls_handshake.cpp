@@ -116,7 +116,9 @@ std::string group_name(std::uint16_t v) {
 // Display texts, built only for a packet that is shown (read_u16's `text`).
 std::string version_text(std::uint16_t v) { return "Version: " + tls_version_name(v) + " (0x" + hex_u16(v) + ")"; }
 std::string suite_text(std::uint16_t v) { return "Cipher Suite: " + cipher_suite_name(v) + " (0x" + hex_u16(v) + ")"; }
-std::string scheme_text(std::uint16_t v) { return "Signature Algorithm: " + scheme_name(v) + " (0x" + hex_u16(v) + ")"; }
+std::string scheme_text(std::uint16_t v) {
+    return "Signature Algorithm: " + scheme_name(v) + " (0x" + hex_u16(v) + ")";
+}
 
 // A <len>-prefixed opaque vector shown as length + bytes.
 std::optional<Bytes> opaque(ByteReader& r, int prefix_bytes, NodeRef parent, const FieldDef& len_def,
@@ -419,8 +421,9 @@ void server_key_exchange(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
                         curve_at, 1);
             return;
         }
-        auto group = read_u16(r, p, kNamedCurve,
-                              [](std::uint16_t g) { return "Named Curve: " + group_name(g) + " (0x" + hex_u16(g) + ")"; });
+        auto group = read_u16(r, p, kNamedCurve, [](std::uint16_t g) {
+            return "Named Curve: " + group_name(g) + " (0x" + hex_u16(g) + ")";
+        });
         if (!group) {
             p.short_read(r, "named curve");
             return;
@@ -504,7 +507,8 @@ void certificate_request(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts
             return;
         }
         NodeRef al = hs.add(kSigAlgs, std::monostate{}, algs->offset(), algs->reported_remaining());
-        if (al) al.set_text("Signature Hash Algorithms (" + std::to_string(algs->reported_remaining() / 2) + " algorithms)");
+        const std::size_t count = algs->reported_remaining() / 2;
+        if (al) al.set_text("Signature Hash Algorithms (" + std::to_string(count) + " algorithms)");
         while (read_u16(*algs, al, kSigAlg, scheme_text)) {}
     }
     auto names = read_u16_prefixed(r, hs, kDnamesLen);
@@ -687,7 +691,8 @@ void dissect_certificate_status(ByteReader& r, NodeRef parent) {
         return;
     }
     if (!parent) return;
-    NodeRef node = parent.add(kOcspResponse, to_byte_string(response->rest()), response->offset(), response->reported_remaining());
+    NodeRef node =
+        parent.add(kOcspResponse, to_byte_string(response->rest()), response->offset(), response->reported_remaining());
     const std::string summary = dissect_ocsp_response(*response, node);
     node.set_text(summary.empty() ? std::string("OCSP Response") : "OCSP Response: " + summary);
 }

@@ -27,7 +27,8 @@ TEST_CASE("Client Hello extensions: SNI, groups, point formats, signature algori
     }
     SECTION("supported_groups and ec_point_formats") {
         CHECK(value(h.tree, "tls.handshake.extensions_supported_groups_length") == "4");
-        CHECK(values(h.tree, "tls.handshake.extensions_supported_group") == std::vector<std::string>{"0x001d", "0x0017"});
+        CHECK(values(h.tree, "tls.handshake.extensions_supported_group") ==
+              std::vector<std::string>{"0x001d", "0x0017"});
         CHECK(lines(h.tree, "tls.handshake.extensions_supported_group") ==
               std::vector<std::string>{"Supported Group: x25519 (0x001d)", "Supported Group: secp256r1 (0x0017)"});
         CHECK(lines(h.tree, "tls.handshake.extensions_supported_groups") ==

@@ -31,9 +31,11 @@ TEST_CASE("TLS 1.3 Client Hello: suites, session ID, facts", "[tls][handshake]")
     CHECK(value(h.tree, "tls.handshake.version") == "0x0303");
     CHECK(value(h.tree, "tls.handshake.random") == "3dedcddb4f6605bfc38a6c3251a052f98b7efd85f673dee2ae438c574fa122f0");
     CHECK(value(h.tree, "tls.handshake.session_id_length") == "32");
-    CHECK(value(h.tree, "tls.handshake.session_id") == "5d9a3f9fe5cced86832339763454cb030b51a523197c3ef9a2c6cf3324f88a74");
+    CHECK(value(h.tree, "tls.handshake.session_id") ==
+          "5d9a3f9fe5cced86832339763454cb030b51a523197c3ef9a2c6cf3324f88a74");
     CHECK(value(h.tree, "tls.handshake.cipher_suites_length") == "8");
-    CHECK(values(h.tree, "tls.handshake.ciphersuite") == std::vector<std::string>{"0x1302", "0x1303", "0x1301", "0x00ff"});
+    CHECK(values(h.tree, "tls.handshake.ciphersuite") ==
+          std::vector<std::string>{"0x1302", "0x1303", "0x1301", "0x00ff"});
     CHECK(lines(h.tree, "tls.handshake.ciphersuites") == std::vector<std::string>{"Cipher Suites (4 suites)"});
     CHECK(lines(h.tree, "tls.handshake.ciphersuite")[0] == "Cipher Suite: TLS_AES_256_GCM_SHA384 (0x1302)");
     CHECK(value(h.tree, "tls.handshake.comp_method") == "0");
@@ -153,9 +155,11 @@ TEST_CASE("Server Key Exchange, ECDHE: curve, point, signature", "[tls][handshak
     // type 3 in hex, 0x03)
     CHECK(value(h.tree, "tls.handshake.server_curve_type") == "3");
     CHECK(value(h.tree, "tls.handshake.server_named_curve") == "0x001d");
-    CHECK(lines(h.tree, "tls.handshake.server_named_curve") == std::vector<std::string>{"Named Curve: x25519 (0x001d)"});
+    CHECK(lines(h.tree, "tls.handshake.server_named_curve") ==
+          std::vector<std::string>{"Named Curve: x25519 (0x001d)"});
     CHECK(value(h.tree, "tls.handshake.server_point_len") == "32");
-    CHECK(value(h.tree, "tls.handshake.server_point") == "6b7a8cf4187dc99c3ef14f0073ffe733263f2d0c7806c24aded2858bddfb713c");
+    CHECK(value(h.tree, "tls.handshake.server_point") ==
+          "6b7a8cf4187dc99c3ef14f0073ffe733263f2d0c7806c24aded2858bddfb713c");
     CHECK(value(h.tree, "tls.handshake.sig_hash_alg") == "0x0804");
     CHECK(lines(h.tree, "tls.handshake.sig_hash_alg") ==
           std::vector<std::string>{"Signature Algorithm: rsa_pss_rsae_sha256 (0x0804)"});
@@ -306,7 +310,8 @@ TEST_CASE("Every cut of a Certificate message gives an anomaly, never a crash", 
             INFO("captured " << n << " of " << message.size() << " bytes");
             const auto a = anomalies(h.tree);
             REQUIRE_FALSE(a.empty());
-            CHECK(std::any_of(a.begin(), a.end(), [](const std::string& l) { return l.rfind("[Truncated: ", 0) == 0; }));
+            CHECK(std::any_of(a.begin(), a.end(), [](const std::string& l) { return l.rfind("[Truncated: ", 0) ==
+                  0; }));
         }
     }
 }
@@ -371,7 +376,8 @@ TEST_CASE("Trailing bytes after a handshake message's fields are Malformed", "[t
         TlsHarness h;
         tls12(h.facts, 0xc02f);
         h.handshake(m, 1);
-        CHECK(anomalies(h.tree) == std::vector<std::string>{"[Malformed: 1 trailing bytes after the Server Key Exchange]"});
+        CHECK(anomalies(h.tree) ==
+              std::vector<std::string>{"[Malformed: 1 trailing bytes after the Server Key Exchange]"});
         CHECK(value(h.tree, "tls.handshake.sig_len") == "255");
     }
     SECTION("KeyUpdate with two more bytes") {
