@@ -79,6 +79,7 @@ struct MacAddress {
 struct ByteString {
     std::vector<std::uint8_t> data;
 };
+inline ByteString to_byte_string(Bytes b) { return ByteString{{b.begin(), b.end()}}; }
 
 using Value = std::variant<std::monostate, std::uint64_t, std::int64_t, bool, double,
                            std::string, ByteString, Ipv4Address, Ipv6Address, MacAddress>;
@@ -171,6 +172,11 @@ public:
     const NodeRef& set_generated(bool on = true) const;
     const NodeRef& set_hidden() const;
     Node* get() const { return tree_ ? &tree_->node(id_) : nullptr; }
+    // The child added last (null when there is none, or no tree).
+    NodeRef last_child() const {
+        if (!tree_ || tree_->node(id_).last_child == kNoNode) return {};
+        return {tree_, tree_->node(id_).last_child};
+    }
 
     static constexpr std::uint16_t kSameSource = 0xffff;
 

@@ -5,6 +5,8 @@
 // RFC 8879 compress_certificate; draft-ietf-tls-esni encrypted_client_hello).
 // Unknown and GREASE (RFC 8701) extensions are data, shown with their bytes.
 #include "tls/tls_common.hpp"
+#include "tls/tls_fields.hpp"
+#include "tlsdissect/read_field.hpp"
 #include "tlsdissect/text.hpp"
 
 namespace tlsdissect {
@@ -26,9 +28,6 @@ constexpr FieldDef kGroups{"tls.handshake.extensions_supported_groups", "Support
 constexpr FieldDef kGroup{"tls.handshake.extensions_supported_group", "Supported Group", FieldType::UInt, Base::Hex, {}, 0, 16};
 constexpr FieldDef kPointFormatsLen{"tls.handshake.extensions_ec_point_formats_length", "EC point formats Length", FieldType::UInt, Base::Dec, {}, 0, 8};
 constexpr FieldDef kPointFormat{"tls.handshake.extensions_ec_point_format", "EC point format", FieldType::UInt, Base::Dec, kTlsEcPointFormats, 0, 8};
-constexpr FieldDef kSigAlgsLen{"tls.handshake.sig_hash_alg_len", "Signature Hash Algorithms Length", FieldType::UInt, Base::Dec, {}, 0, 16};
-constexpr FieldDef kSigAlgs{"tls.handshake.sig_hash_algs", "Signature Hash Algorithms", FieldType::None};
-constexpr FieldDef kSigAlg{"tls.handshake.sig_hash_alg", "Signature Algorithm", FieldType::UInt, Base::Hex, {}, 0, 16};
 constexpr FieldDef kAlpnLen{"tls.handshake.extensions_alpn_len", "ALPN Extension Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kAlpnList{"tls.handshake.extensions_alpn_list", "ALPN Protocol", FieldType::None};
 constexpr FieldDef kAlpnStrLen{"tls.handshake.extensions_alpn_str_len", "ALPN string length", FieldType::UInt, Base::Dec, {}, 0, 8};
@@ -54,16 +53,13 @@ constexpr FieldDef kPskSelected{"tls.handshake.extensions.psk.identity.selected"
 constexpr FieldDef kTicketData{"tls.handshake.extensions.session_ticket", "Session Ticket", FieldType::Bytes};
 constexpr FieldDef kRenegLen{"tls.handshake.extensions_reneg_info_len", "Renegotiation info extension length", FieldType::UInt, Base::Dec, {}, 0, 8};
 constexpr FieldDef kReneg{"tls.handshake.extensions_reneg_info", "Renegotiation info", FieldType::Bytes};
-constexpr FieldDef kStatusType{"tls.handshake.extensions_status_request_type", "Certificate Status Type", FieldType::UInt, Base::Dec, kTlsCertificateStatusTypes, 0, 8};
 constexpr FieldDef kStatusResponders{"tls.handshake.extensions_status_request_responder_ids_len", "Responder ID list Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kStatusExts{"tls.handshake.extensions_status_request_exts_len", "Request Extensions Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kPadding{"tls.handshake.extensions_padding_data", "Padding Data", FieldType::Bytes};
 constexpr ValueName kHeartbeatModes[] = {{1, "peer_allowed_to_send"}, {2, "peer_not_allowed_to_send"}};
 constexpr FieldDef kHeartbeatMode{"tls.handshake.extension.heartbeat.mode", "Mode", FieldType::UInt, Base::Dec, kHeartbeatModes, 0, 8};
 constexpr FieldDef kRecordSizeLimit{"tls.record_size_limit", "Record Size Limit", FieldType::UInt, Base::Dec, {}, 0, 16};
-constexpr ValueName kCertCompression[] = {{1, "zlib"}, {2, "brotli"}, {3, "zstd"}};
 constexpr FieldDef kCompressAlgsLen{"tls.compress_certificate.algorithms_length", "Algorithms Length", FieldType::UInt, Base::Dec, {}, 0, 8};
-constexpr FieldDef kCompressAlg{"tls.compress_certificate.algorithm", "Algorithm", FieldType::UInt, Base::Dec, kCertCompression, 0, 16};
 constexpr ValueName kMaxFragment[] = {{1, "512"}, {2, "1024"}, {3, "2048"}, {4, "4096"}};
 constexpr FieldDef kMaxFragmentLength{"tls.handshake.max_fragment_length", "Maximum Fragment Length", FieldType::UInt, Base::Dec, kMaxFragment, 0, 8};
 constexpr FieldDef kCookieLen{"tls.handshake.extensions.cookie_len", "Cookie length", FieldType::UInt, Base::Dec, {}, 0, 16};
@@ -92,37 +88,36 @@ constexpr FieldDef kSctSig{"tls.sct.sct_signature", "Signature", FieldType::Byte
 constexpr FieldDef kStatusV2Len{"tls.handshake.extensions_status_request_list_len", "Certificate Status List Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kStatusV2ReqLen{"tls.handshake.extensions_status_request_len", "Certificate Status Request Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 
-ByteString bytes_of(Bytes b) { return ByteString{{b.begin(), b.end()}}; }
-
 std::string named(std::span<const ValueName> table, std::uint16_t v) {
     std::string n = iana_name(table, v, true);
     return (n == "Unknown" ? "Unknown" : n) + " (0x" + hex_u16(v) + ")";
 }
 
+std::string supported_version_text(std::uint16_t v) {
+    return "Supported Version: " + tls_version_name(v) + " (0x" + hex_u16(v) + ")";
+}
+
 void u16_list(ByteReader& r, NodeRef ext, const FieldDef& len_def, const FieldDef& list_def, const FieldDef& item_def,
               std::span<const ValueName> names, const char* noun, std::vector<std::uint16_t>* out = nullptr) {
     const std::size_t at = r.offset();
-    auto list = r.u16_prefixed();
+    auto list = read_u16_prefixed(r, ext, len_def);
     if (!list) {
         ext.short_read(r, noun);
         return;
     }
-    ext.add(len_def, std::uint64_t(list->reported_remaining()), at, 2);
     const std::size_t n = list->reported_remaining() / 2;
     NodeRef l = ext ? ext.add_text(list_def, std::string(list_def.label) + " (" + std::to_string(n) + " " + noun + ")",
                                    list->offset(), list->reported_remaining())
                     : NodeRef{};
     if (list->reported_remaining() % 2) l.malformed(std::string(noun) + " list of odd length", at, 2);
     while (list->reported_remaining() >= 2) {
-        auto v = list->u16();
+        auto v = read_u16(*list, l, item_def,
+                          [&](std::uint16_t x) { return std::string(item_def.label) + ": " + named(names, x); });
         if (!v) {
             l.short_read(*list, noun);
             break;
         }
         if (out) out->push_back(*v);
-        if (l)  // no display text to build for a packet nobody prints
-            l.add(item_def, std::uint64_t(*v), list->offset() - 2, 2)
-                .set_text(std::string(item_def.label) + ": " + named(names, *v));
     }
 }
 
@@ -137,16 +132,12 @@ void key_share(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts
         NodeRef e = parent.add(kKeyShareEntry, std::monostate{}, at, from.reported_remaining() + 2);
         e.add(kKeyShareGroup, std::uint64_t(*group), at, 2)
             .set_text("Group: " + iana_name(kTlsSupportedGroups, *group, true) + " (" + std::to_string(*group) + ")");
-        const std::size_t kat = from.offset();
-        auto kx = from.u16_prefixed();
+        auto kx = read_u16_opaque(from, e, kKeyExchangeLen, kKeyExchange);
         if (!kx) {
             e.short_read(from, "key exchange");
             return false;
         }
         e.set_length(4 + kx->reported_remaining());
-        e.add(kKeyExchangeLen, std::uint64_t(kx->reported_remaining()), kat, 2);
-        Bytes b = kx->rest();
-        e.add(kKeyExchange, bytes_of(b), kx->offset(), kx->reported_remaining());
         if (e) e.set_text("Key Share Entry: Group: " + iana_name(kTlsSupportedGroups, *group, true) +
                    ", Key Exchange length: " + std::to_string(kx->reported_remaining()));
         if (type == kServerHello) {
@@ -157,20 +148,17 @@ void key_share(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts
     };
     if (type == kClientHello) {
         // struct { KeyShareEntry client_shares<0..2^16-1>; } KeyShareClientHello;
-        const std::size_t at = r.offset();
-        auto shares = r.u16_prefixed();
+        auto shares = read_u16_prefixed(r, ext, kKeyShareLen);
         if (!shares) {
             ext.short_read(r, "client key shares");
             return;
         }
-        ext.add(kKeyShareLen, std::uint64_t(shares->reported_remaining()), at, 2);
         while (!shares->empty() && entry(*shares, ext)) {}
     } else if (type == kServerHello && facts.parsing_hello_retry_request) {
         // struct { NamedGroup selected_group; } KeyShareHelloRetryRequest;
-        if (auto g = r.u16())
-            ext.add(kKeyShareSelected, std::uint64_t(*g), r.offset() - 2, 2)
-                .set_text("Selected Group: " + iana_name(kTlsSupportedGroups, *g, true) + " (" + std::to_string(*g) + ")");
-        else
+        if (!read_u16(r, ext, kKeyShareSelected, [](std::uint16_t g) {
+                return "Selected Group: " + iana_name(kTlsSupportedGroups, g, true) + " (" + std::to_string(g) + ")";
+            }))
             ext.short_read(r, "selected group");
     } else {
         entry(r, ext);
@@ -180,8 +168,7 @@ void key_share(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts
 void pre_shared_key(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts& facts) {
     if (type == kServerHello) {
         // uint16 selected_identity
-        if (auto sel = r.u16()) {
-            ext.add(kPskSelected, std::uint64_t(*sel), r.offset() - 2, 2);
+        if (read_u16(r, ext, kPskSelected)) {
             facts.server_selected_psk = true;
         } else {
             ext.short_read(r, "selected identity");
@@ -191,60 +178,46 @@ void pre_shared_key(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnection
     // struct { PskIdentity identities<7..2^16-1>; PskBinderEntry binders<33..2^16-1>; } OfferedPsks;
     // struct { opaque identity<1..2^16-1>; uint32 obfuscated_ticket_age; } PskIdentity;
     facts.client_offered_psk = true;
-    const std::size_t at = r.offset();
-    auto ids = r.u16_prefixed();
+    auto ids = read_u16_prefixed(r, ext, kPskIdentitiesLen);
     if (!ids) {
         ext.short_read(r, "PSK identities");
         return;
     }
-    ext.add(kPskIdentitiesLen, std::uint64_t(ids->reported_remaining()), at, 2);
     while (!ids->empty()) {
         const std::size_t iat = ids->offset();
         auto id = ids->u16_prefixed();
+        const std::size_t age_at = ids->offset();
         auto age = ids->u32();
         if (!id || !age) {
             ext.short_read(*ids, "PSK identity");
             break;
         }
+        // Both read before either is shown: a cut identity gets one anomaly and no half entry.
         NodeRef n = ext.add(kPskIdentity, std::monostate{}, iat, id->reported_remaining() + 6);
         n.add(kPskIdentityLen, std::uint64_t(id->reported_remaining()), iat, 2);
-        Bytes b = id->rest();
-        n.add(kPskIdentityData, bytes_of(b), iat + 2, id->reported_remaining());
-        n.add(kPskTicketAge, std::uint64_t(*age), ids->offset() - 4, 4);
+        n.add(kPskIdentityData, to_byte_string(id->rest()), iat + 2, id->reported_remaining());
+        n.add(kPskTicketAge, std::uint64_t(*age), age_at, 4);
     }
-    const std::size_t bat = r.offset();
-    auto binders = r.u16_prefixed();
-    if (!binders) {
-        ext.short_read(r, "PSK binders");
-        return;
-    }
-    ext.add(kPskBindersLen, std::uint64_t(binders->reported_remaining()), bat, 2);
-    Bytes b = binders->rest();
-    ext.add(kPskBinders, bytes_of(b), binders->offset(), binders->reported_remaining());
-    binders->take_rest();
+    if (!read_u16_opaque(r, ext, kPskBindersLen, kPskBinders)) ext.short_read(r, "PSK binders");
 }
 
 void alpn(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts& facts) {
     // opaque ProtocolName<1..2^8-1>; struct { ProtocolName protocol_name_list<2..2^16-1> } ProtocolNameList;
-    const std::size_t at = r.offset();
-    auto list = r.u16_prefixed();
+    auto list = read_u16_prefixed(r, ext, kAlpnLen);
     if (!list) {
         ext.short_read(r, "ALPN list");
         return;
     }
-    ext.add(kAlpnLen, std::uint64_t(list->reported_remaining()), at, 2);
     NodeRef l = ext.add(kAlpnList, std::monostate{}, list->offset(), list->reported_remaining());
     while (!list->empty()) {
-        const std::size_t sat = list->offset();
-        auto name = list->u8_prefixed();
+        auto name = read_u8_prefixed(*list, l, kAlpnStrLen);
         if (!name) {
             l.short_read(*list, "ALPN protocol");
             break;
         }
         Bytes b = name->rest();
         std::string proto(b.begin(), b.end());
-        l.add(kAlpnStrLen, std::uint64_t(name->reported_remaining()), sat, 1);
-        l.add(kAlpnStr, proto, sat + 1, name->reported_remaining());
+        l.add(kAlpnStr, proto, name->offset(), name->reported_remaining());
         if (type == kClientHello) {
             facts.alpn_offered.push_back(proto);
             facts.client_hello.alpn.push_back(proto);
@@ -259,13 +232,11 @@ void server_name(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFac
     if (r.empty()) return;  // the server's empty acknowledgement
     // struct { NameType name_type; select (name_type) { case host_name: HostName; } name; } ServerName;
     // struct { ServerName server_name_list<1..2^16-1> } ServerNameList;
-    const std::size_t at = r.offset();
-    auto list = r.u16_prefixed();
+    auto list = read_u16_prefixed(r, ext, kSniListLen);
     if (!list) {
         ext.short_read(r, "server name list");
         return;
     }
-    ext.add(kSniListLen, std::uint64_t(list->reported_remaining()), at, 2);
     while (!list->empty()) {
         const std::size_t nat = list->offset();
         auto name_type = list->u8();
@@ -290,7 +261,7 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             server_name(r, ext, hs_type, facts);
             break;
         case 1:
-            if (auto v = r.u8()) ext.add(kMaxFragmentLength, std::uint64_t(*v), r.offset() - 1, 1);
+            read_u8(r, ext, kMaxFragmentLength);
             break;
         case 5:
             // struct { CertificateStatusType status_type; OCSPStatusRequest request; }  (empty from servers)
@@ -300,26 +271,22 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
                 dissect_certificate_status(r, ext);
                 break;
             }
-            if (auto t = r.u8()) ext.add(kStatusType, std::uint64_t(*t), r.offset() - 1, 1);
-            if (auto ids = r.u16_prefixed()) ext.add(kStatusResponders, std::uint64_t(ids->reported_remaining()), ids->offset() - 2, 2);
-            if (auto exts = r.u16_prefixed()) ext.add(kStatusExts, std::uint64_t(exts->reported_remaining()), exts->offset() - 2, 2);
+            read_u8(r, ext, kCertStatusType);
+            read_u16_prefixed(r, ext, kStatusResponders);
+            read_u16_prefixed(r, ext, kStatusExts);
             break;
         case 10:
             u16_list(r, ext, kGroupsLen, kGroups, kGroup, kTlsSupportedGroups, "groups",
                      hs_type == kClientHello ? &facts.client_hello.supported_groups : nullptr);
             break;
         case 11: {
-            const std::size_t at = r.offset();
-            auto list = r.u8_prefixed();
+            auto list = read_u8_prefixed(r, ext, kPointFormatsLen);
             if (!list) {
                 ext.short_read(r, "EC point formats");
                 break;
             }
-            ext.add(kPointFormatsLen, std::uint64_t(list->reported_remaining()), at, 1);
-            while (auto f = list->u8()) {
+            while (auto f = read_u8(*list, ext, kPointFormat))
                 if (hs_type == kClientHello) facts.client_hello.ec_point_formats.push_back(*f);
-                ext.add(kPointFormat, std::uint64_t(*f), list->offset() - 1, 1);
-            }
             break;
         }
         case 13:
@@ -328,17 +295,14 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
                      ext_type == 13 && hs_type == kClientHello ? &facts.client_hello.signature_algorithms : nullptr);
             break;
         case 15:
-            if (auto m = r.u8()) ext.add(kHeartbeatMode, std::uint64_t(*m), r.offset() - 1, 1);
+            read_u8(r, ext, kHeartbeatMode);
             break;
         case 16:
             alpn(r, ext, hs_type, facts);
             break;
-        case 21: {
-            Bytes b = r.rest();
-            ext.add(kPadding, bytes_of(b), r.offset(), r.reported_remaining());
-            r.take_rest();
+        case 21:
+            read_rest(r, ext, kPadding);
             break;
-        }
         case 22:
             if (hs_type == kServerHello) facts.encrypt_then_mac = true;
             break;
@@ -346,78 +310,55 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             if (hs_type == kServerHello) facts.extended_master_secret = true;
             break;
         case 27: {
-            const std::size_t at = r.offset();
-            auto list = r.u8_prefixed();
+            auto list = read_u8_prefixed(r, ext, kCompressAlgsLen);
             if (!list) {
                 ext.short_read(r, "compression algorithms");
                 break;
             }
-            ext.add(kCompressAlgsLen, std::uint64_t(list->reported_remaining()), at, 1);
-            while (auto a = list->u16()) ext.add(kCompressAlg, std::uint64_t(*a), list->offset() - 2, 2);
+            while (read_u16(*list, ext, kCertCompressionAlg)) {}
             break;
         }
         case 28:
-            if (auto v = r.u16()) ext.add(kRecordSizeLimit, std::uint64_t(*v), r.offset() - 2, 2);
+            read_u16(r, ext, kRecordSizeLimit);
             break;
-        case 35: {
-            Bytes b = r.rest();
-            if (hs_type == kClientHello && !b.empty()) facts.client_offered_ticket = true;
-            if (!b.empty()) ext.add(kTicketData, bytes_of(b), r.offset(), r.reported_remaining());
-            r.take_rest();
+        case 35:
+            if (!read_rest(r, ext, kTicketData, EmptyField::Omit).empty() && hs_type == kClientHello)
+                facts.client_offered_ticket = true;
             break;
-        }
         case 41:
             pre_shared_key(r, ext, hs_type, facts);
             break;
         case 42:
             if (hs_type == kNewSessionTicket) {
-                if (auto v = r.u32()) ext.add(kMaxEarlyData, std::uint64_t(*v), r.offset() - 4, 4);
+                read_u32(r, ext, kMaxEarlyData);
             }
             break;
         case 43:
             if (hs_type == kClientHello) {
-                const std::size_t at = r.offset();
-                auto list = r.u8_prefixed();
+                auto list = read_u8_prefixed(r, ext, kVersionsLen);
                 if (!list) {
                     ext.short_read(r, "supported versions");
                     break;
                 }
-                ext.add(kVersionsLen, std::uint64_t(list->reported_remaining()), at, 1);
-                while (auto v = list->u16()) {
+                while (auto v = read_u16(*list, ext, kVersion, supported_version_text))
                     facts.client_hello.supported_versions.push_back(*v);
-                    if (ext)
-                        ext.add(kVersion, std::uint64_t(*v), list->offset() - 2, 2)
-                            .set_text("Supported Version: " + tls_version_name(*v) + " (0x" + hex_u16(*v) + ")");
-                }
-            } else if (auto v = r.u16()) {
-                ext.add(kVersion, std::uint64_t(*v), r.offset() - 2, 2)
-                    .set_text("Supported Version: " + tls_version_name(*v) + " (0x" + hex_u16(*v) + ")");
+            } else if (auto v = read_u16(r, ext, kVersion, supported_version_text)) {
                 if (hs_type == kServerHello) {
                     facts.negotiated_version = *v;
                     facts.server_hello.supported_versions.assign(1, *v);
                 }
             }
             break;
-        case 44: {
-            const std::size_t at = r.offset();
-            if (auto c = r.u16_prefixed()) {
-                ext.add(kCookieLen, std::uint64_t(c->reported_remaining()), at, 2);
-                Bytes b = c->rest();
-                ext.add(kCookie, bytes_of(b), c->offset(), c->reported_remaining());
-            } else {
-                ext.short_read(r, "cookie");
-            }
+        case 44:
+            if (!read_u16_opaque(r, ext, kCookieLen, kCookie)) ext.short_read(r, "cookie");
             break;
-        }
         case 45: {
-            const std::size_t at = r.offset();
-            auto list = r.u8_prefixed();
+            auto list = read_u8_prefixed(r, ext, kPskModesLen);
             if (!list) {
                 ext.short_read(r, "PSK key exchange modes");
                 break;
             }
-            ext.add(kPskModesLen, std::uint64_t(list->reported_remaining()), at, 1);
-            while (auto m = list->u8()) ext.add(kPskMode, std::uint64_t(*m), list->offset() - 1, 1);
+            while (read_u8(*list, ext, kPskMode)) {}
             break;
         }
         case 40:  // key_share before TLS 1.3 draft 23 moved it to 51
@@ -428,9 +369,7 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             if (hs_type == kClientHello) {
                 u16_list(r, ext, kSigAlgsLen, kSigAlgs, kSigAlg, kTlsSignatureSchemes, "algorithms");
             } else {
-                Bytes b = r.rest();
-                ext.add(kExtData, bytes_of(b), r.offset(), r.reported_remaining());
-                r.take_rest();
+                read_rest(r, ext, kExtData);
             }
             break;
         case 17: {
@@ -438,23 +377,22 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             //   select (status_type) {...} request; } CertificateStatusRequestItemV2;
             //   CertificateStatusRequestItemV2 certificate_status_req_list<1..2^16-1>;
             if (r.empty()) break;
-            const std::size_t at = r.offset();
-            auto list = r.u16_prefixed();
+            auto list = read_u16_prefixed(r, ext, kStatusV2Len);
             if (!list) {
                 ext.short_read(r, "certificate status request list");
                 break;
             }
-            ext.add(kStatusV2Len, std::uint64_t(list->reported_remaining()), at, 2);
             while (!list->empty()) {
+                // Both read before either is shown, so a cut item gets one anomaly and no half item.
+                const std::size_t item_at = list->offset();
                 auto t = list->u8();
-                const std::size_t lat = list->offset();
                 auto req = list->u16_prefixed();
                 if (!req) {
                     ext.short_read(*list, "certificate status request");
                     break;
                 }
-                ext.add(kStatusType, std::uint64_t(*t), lat - 1, 1);
-                ext.add(kStatusV2ReqLen, std::uint64_t(req->reported_remaining()), lat, 2);
+                ext.add(kCertStatusType, std::uint64_t(*t), item_at, 1);
+                ext.add(kStatusV2ReqLen, std::uint64_t(req->reported_remaining()), item_at + 1, 2);
             }
             break;
         }
@@ -465,48 +403,23 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             // ECHClientHello: uint8 type; then for outer: HpkeSymmetricCipherSuite (kdf, aead),
             // uint8 config_id, opaque enc<0..2^16-1>, opaque payload<1..2^16-1>.
             if (hs_type == kClientHello) {
-                auto t = r.u8();
-                if (!t) break;
-                ext.add(kEchType, std::uint64_t(*t), r.offset() - 1, 1);
-                if (*t != 0) break;
-                if (auto kdf = r.u16()) ext.add(kEchKdf, std::uint64_t(*kdf), r.offset() - 2, 2);
-                if (auto aead = r.u16()) ext.add(kEchAead, std::uint64_t(*aead), r.offset() - 2, 2);
-                if (auto id = r.u8()) ext.add(kEchConfigId, std::uint64_t(*id), r.offset() - 1, 1);
-                const std::size_t eat = r.offset();
-                if (auto enc = r.u16_prefixed()) {
-                    ext.add(kEchEncLen, std::uint64_t(enc->reported_remaining()), eat, 2);
-                    Bytes b = enc->rest();
-                    ext.add(kEchEnc, bytes_of(b), enc->offset(), enc->reported_remaining());
-                }
-                const std::size_t pat = r.offset();
-                if (auto payload = r.u16_prefixed()) {
-                    ext.add(kEchPayloadLen, std::uint64_t(payload->reported_remaining()), pat, 2);
-                    Bytes b = payload->rest();
-                    ext.add(kEchPayload, bytes_of(b), payload->offset(), payload->reported_remaining());
-                }
+                auto t = read_u8(r, ext, kEchType);
+                if (!t || *t != 0) break;
+                read_u16(r, ext, kEchKdf);
+                read_u16(r, ext, kEchAead);
+                read_u8(r, ext, kEchConfigId);
+                read_u16_opaque(r, ext, kEchEncLen, kEchEnc);
+                read_u16_opaque(r, ext, kEchPayloadLen, kEchPayload);
             } else {
-                Bytes b = r.rest();
-                ext.add(kExtData, bytes_of(b), r.offset(), r.reported_remaining());
-                r.take_rest();
+                read_rest(r, ext, kExtData);
             }
             break;
-        case 65281: {
-            const std::size_t at = r.offset();
-            if (auto info = r.u8_prefixed()) {
-                ext.add(kRenegLen, std::uint64_t(info->reported_remaining()), at, 1);
-                Bytes b = info->rest();
-                if (!b.empty()) ext.add(kReneg, bytes_of(b), info->offset(), info->reported_remaining());
-            } else {
-                ext.short_read(r, "renegotiation info");
-            }
+        case 65281:
+            if (!read_u8_opaque(r, ext, kRenegLen, kReneg, EmptyField::Omit)) ext.short_read(r, "renegotiation info");
             break;
-        }
-        default: {
-            Bytes b = r.rest();
-            if (!b.empty()) ext.add(kExtData, bytes_of(b), r.offset(), r.reported_remaining());
-            r.take_rest();
+        default:
+            read_rest(r, ext, kExtData, EmptyField::Omit);
             break;
-        }
     }
     (void)side;
 }
@@ -519,14 +432,13 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
 //   struct { Version sct_version; LogID id; uint64 timestamp; CtExtensions extensions;
 //            digitally-signed struct { ... }; } SignedCertificateTimestamp;
 void dissect_sct_list(ByteReader& r, NodeRef parent) {
-    const std::size_t at = r.offset();
-    auto list = r.u16_prefixed();
+    auto list = read_u16_prefixed(r, parent, kSctsLen);
     if (!list) {
         parent.short_read(r, "SCT list");
         r.take_rest();
         return;
     }
-    NodeRef len_node = parent.add(kSctsLen, std::uint64_t(list->reported_remaining()), at, 2);
+    const NodeRef len_node = parent.last_child();
     const std::size_t list_length = list->reported_remaining();
     std::size_t count = 0;
     while (!list->empty()) {
@@ -547,31 +459,19 @@ void dissect_sct_list(ByteReader& r, NodeRef parent) {
             continue;
         }
         n.add(kSctVersion, std::uint64_t(*version), sat + 2, 1);
-        n.add(kSctLogId, bytes_of(*log), sat + 3, 32);
+        n.add(kSctLogId, to_byte_string(*log), sat + 3, 32);
         n.add(kSctTimestamp, std::int64_t(*ts) * 1'000'000, sat + 35, 8);  // milliseconds
-        const std::size_t eat = sct->offset();
-        auto exts = sct->u16_prefixed();
-        if (!exts) {
+        if (!read_u16_prefixed(*sct, n, kSctExtLen)) {
             n.short_read(*sct, "SCT extensions");
             continue;
         }
-        n.add(kSctExtLen, std::uint64_t(exts->reported_remaining()), eat, 2);
-        auto alg = sct->u16();
+        auto alg = read_u16(*sct, n, kSigAlg,
+                            [](std::uint16_t a) { return "Signature Algorithm: " + named(kTlsSignatureSchemes, a); });
         if (!alg) {
             n.short_read(*sct, "SCT signature");
             continue;
         }
-        n.add(kSigAlg, std::uint64_t(*alg), sct->offset() - 2, 2)
-            .set_text("Signature Algorithm: " + named(kTlsSignatureSchemes, *alg));
-        const std::size_t gat = sct->offset();
-        auto sig = sct->u16_prefixed();
-        if (!sig) {
-            n.short_read(*sct, "SCT signature");
-            continue;
-        }
-        n.add(kSctSigLen, std::uint64_t(sig->reported_remaining()), gat, 2);
-        Bytes b = sig->rest();
-        n.add(kSctSig, bytes_of(b), sig->offset(), sig->reported_remaining());
+        if (!read_u16_opaque(*sct, n, kSctSigLen, kSctSig)) n.short_read(*sct, "SCT signature");
     }
     len_node.set_text("Serialized SCT List Length: " + std::to_string(list_length) + " (" + std::to_string(count) +
                       (count == 1 ? " SCT)" : " SCTs)"));

@@ -9,6 +9,8 @@
 #include "tls/fingerprints.hpp"
 #include "tls/handshake_checks.hpp"
 #include "tls/tls_common.hpp"
+#include "tls/tls_fields.hpp"
+#include "tlsdissect/read_field.hpp"
 #include "tlsdissect/text.hpp"
 
 namespace tlsdissect {
@@ -18,10 +20,8 @@ namespace {
 constexpr FieldDef kHandshakeNode{"tls.handshake", "Handshake Protocol", FieldType::None};
 constexpr FieldDef kHsType{"tls.handshake.type", "Handshake Type", FieldType::UInt, Base::Dec, {}, 0, 8};
 constexpr FieldDef kHsLength{"tls.handshake.length", "Length", FieldType::UInt, Base::Dec, {}, 0, 24};
-constexpr FieldDef kHsVersion{"tls.handshake.version", "Version", FieldType::UInt, Base::Hex, {}, 0, 16};
 constexpr FieldDef kRandom{"tls.handshake.random", "Random", FieldType::Bytes};
 constexpr FieldDef kSessionIdLen{"tls.handshake.session_id_length", "Session ID Length", FieldType::UInt, Base::Dec, {}, 0, 8};
-constexpr FieldDef kSessionId{"tls.handshake.session_id", "Session ID", FieldType::Bytes};
 constexpr FieldDef kSuitesLen{"tls.handshake.cipher_suites_length", "Cipher Suites Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kSuites{"tls.handshake.ciphersuites", "Cipher Suites", FieldType::None};
 constexpr FieldDef kSuite{"tls.handshake.ciphersuite", "Cipher Suite", FieldType::UInt, Base::Hex, {}, 0, 16};
@@ -31,7 +31,6 @@ constexpr FieldDef kComp{"tls.handshake.comp_method", "Compression Method", Fiel
 constexpr FieldDef kExtLen{"tls.handshake.extensions_length", "Extensions Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kHrr{"tls.handshake.hello_retry_request", "HelloRetryRequest", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Note};
 constexpr FieldDef kDowngrade{"tls.handshake.random.downgrade", "Downgrade protection sentinel", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Warn};
-constexpr FieldDef kResumed{"tls.handshake.session_resumed", "Session resumed", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Chat};
 
 constexpr FieldDef kCertsLen{"tls.handshake.certificates_length", "Certificates Length", FieldType::UInt, Base::Dec, {}, 0, 24};
 constexpr FieldDef kCerts{"tls.handshake.certificates", "Certificates", FieldType::None};
@@ -53,7 +52,6 @@ constexpr FieldDef kGLen{"tls.handshake.g_len", "g Length", FieldType::UInt, Bas
 constexpr FieldDef kG{"tls.handshake.g", "g", FieldType::Bytes};
 constexpr FieldDef kYsLen{"tls.handshake.ys_len", "Pubkey Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kYs{"tls.handshake.ys", "Pubkey", FieldType::Bytes};
-constexpr FieldDef kSigScheme{"tls.handshake.sig_hash_alg", "Signature Algorithm", FieldType::UInt, Base::Hex, {}, 0, 16};
 constexpr FieldDef kSigLen{"tls.handshake.sig_len", "Signature Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kSig{"tls.handshake.sig", "Signature", FieldType::Bytes};
 constexpr FieldDef kVerifySigLen{"tls.handshake.client_cert_vrfy.sig_len", "Signature length", FieldType::UInt, Base::Dec, {}, 0, 16};
@@ -75,8 +73,6 @@ constexpr FieldDef kClientParams{"tls.handshake.client_params", "Client Params",
 constexpr FieldDef kCertTypesCount{"tls.handshake.cert_types_count", "Certificate types count", FieldType::UInt, Base::Dec, {}, 0, 8};
 constexpr FieldDef kCertTypes{"tls.handshake.cert_types", "Certificate types", FieldType::None};
 constexpr FieldDef kCertType{"tls.handshake.cert_type", "Certificate type", FieldType::UInt, Base::Dec, kTlsClientCertificateTypes, 0, 8};
-constexpr FieldDef kSigAlgsLen{"tls.handshake.sig_hash_alg_len", "Signature Hash Algorithms Length", FieldType::UInt, Base::Dec, {}, 0, 16};
-constexpr FieldDef kSigAlgs{"tls.handshake.sig_hash_algs", "Signature Hash Algorithms", FieldType::None};
 constexpr FieldDef kDnamesLen{"tls.handshake.dnames_len", "Distinguished Names Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kDnames{"tls.handshake.dnames", "Distinguished Names", FieldType::None};
 constexpr FieldDef kDname{"tls.handshake.dname", "Distinguished Name", FieldType::String};
@@ -88,13 +84,10 @@ constexpr FieldDef kTicketNonce{"tls.handshake.session_ticket_nonce", "Session T
 constexpr FieldDef kTicketLen{"tls.handshake.session_ticket_length", "Session Ticket Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kTicket{"tls.handshake.session_ticket", "Session Ticket", FieldType::Bytes};
 constexpr FieldDef kVerifyData{"tls.handshake.verify_data", "Verify Data", FieldType::Bytes};
-constexpr FieldDef kCertStatusType{"tls.handshake.extensions_status_request_type", "Certificate Status Type", FieldType::UInt, Base::Dec, kTlsCertificateStatusTypes, 0, 8};
 constexpr FieldDef kCertStatusLen{"tls.handshake.ocsp_response_len", "OCSP Response Length", FieldType::UInt, Base::Dec, {}, 0, 24};
 constexpr FieldDef kOcspResponse{"tls.handshake.ocsp_response", "OCSP Response", FieldType::Bytes};
 constexpr ValueName kKeyUpdateRequests[] = {{0, "update_not_requested"}, {1, "update_requested"}};
 constexpr FieldDef kKeyUpdateRequest{"tls.handshake.key_update.request_update", "Key Update Request", FieldType::UInt, Base::Dec, kKeyUpdateRequests, 0, 8};
-constexpr ValueName kCertCompression[] = {{1, "zlib"}, {2, "brotli"}, {3, "zstd"}};
-constexpr FieldDef kCompCertAlg{"tls.compress_certificate.algorithm", "Algorithm", FieldType::UInt, Base::Dec, kCertCompression, 0, 16};
 constexpr FieldDef kCompCertUncompressed{"tls.compress_certificate.uncompressed_length", "Uncompressed Length", FieldType::UInt, Base::Dec, {}, 0, 24};
 constexpr FieldDef kCompCertLen{"tls.compress_certificate.compressed_certificate_message.length", "Length", FieldType::UInt, Base::Dec, {}, 0, 24};
 constexpr FieldDef kCompCert{"tls.compress_certificate.compressed_certificate_message", "Compressed Certificate Message", FieldType::Bytes};
@@ -105,8 +98,6 @@ constexpr FieldDef kJa4{"tls.handshake.ja4", "JA4", FieldType::String};
 constexpr FieldDef kJa3sFull{"tls.handshake.ja3s_full", "JA3S Fullstring", FieldType::String};
 constexpr FieldDef kJa3s{"tls.handshake.ja3s", "JA3S", FieldType::String};
 constexpr FieldDef kJa4s{"tls.handshake.ja4s", "JA4S", FieldType::String};
-
-ByteString bytes_of(Bytes b) { return ByteString{{b.begin(), b.end()}}; }
 
 std::string scheme_name(std::uint16_t v) {
     std::string n = iana_name(kTlsSignatureSchemes, v, true);
@@ -122,43 +113,46 @@ std::string group_name(std::uint16_t v) {
     return n == "Unknown" ? "Unknown (0x" + hex_u16(v) + ")" : n;
 }
 
+// Display texts, built only for a packet that is shown (read_u16's `text`).
+std::string version_text(std::uint16_t v) { return "Version: " + tls_version_name(v) + " (0x" + hex_u16(v) + ")"; }
+std::string suite_text(std::uint16_t v) { return "Cipher Suite: " + cipher_suite_name(v) + " (0x" + hex_u16(v) + ")"; }
+std::string scheme_text(std::uint16_t v) {
+    return "Signature Algorithm: " + scheme_name(v) + " (0x" + hex_u16(v) + ")";
+}
+
 // A <len>-prefixed opaque vector shown as length + bytes.
 std::optional<Bytes> opaque(ByteReader& r, int prefix_bytes, NodeRef parent, const FieldDef& len_def,
                             const FieldDef& data_def, const char* what) {
-    const std::size_t at = r.offset();
     std::optional<std::uint32_t> len;
     if (prefix_bytes == 1) {
-        if (auto v = r.u8()) len = *v;
+        if (auto v = read_u8(r, parent, len_def)) len = *v;
     } else if (prefix_bytes == 2) {
-        if (auto v = r.u16()) len = *v;
+        if (auto v = read_u16(r, parent, len_def)) len = *v;
     } else {
-        len = r.u24();
+        len = read_u24(r, parent, len_def);
     }
     if (!len) {
         parent.short_read(r, what);
         return std::nullopt;
     }
-    parent.add(len_def, std::uint64_t(*len), at, static_cast<std::size_t>(prefix_bytes));
-    auto b = r.bytes(*len);
+    // Unlike a child reader, the bytes must all be captured; an empty vector has no data node.
+    auto b = read_bytes(r, *len, *len ? parent : NodeRef{}, data_def);
     if (!b) {
         parent.short_read(r, what);
         r.take_rest();
         return std::nullopt;
     }
-    if (*len) parent.add(data_def, bytes_of(*b), at + static_cast<std::size_t>(prefix_bytes), *len);
     return b;
 }
 
 std::optional<Bytes> add_signature(ByteReader& r, NodeRef parent, bool with_scheme, TlsConnectionFacts* facts,
                                    const FieldDef& len_def = kSigLen, const FieldDef& sig_def = kSig) {
     if (with_scheme) {
-        auto scheme = r.u16();
+        auto scheme = read_u16(r, parent, kSigAlg, scheme_text);
         if (!scheme) {
             parent.short_read(r, "signature algorithm");
             return std::nullopt;
         }
-        parent.add(kSigScheme, std::uint64_t(*scheme), r.offset() - 2, 2)
-            .set_text("Signature Algorithm: " + scheme_name(*scheme) + " (0x" + hex_u16(*scheme) + ")");
         if (facts) facts->ske_signature_scheme = *scheme;
     }
     return opaque(r, 2, parent, len_def, sig_def, "signature");
@@ -167,13 +161,12 @@ std::optional<Bytes> add_signature(ByteReader& r, NodeRef parent, bool with_sche
 // Returns false when the random could not be read (the caller stops: a failed read
 // consumes nothing, so what follows would be read from the wrong place).
 bool hello_random(ByteReader& r, NodeRef hs, std::vector<std::uint8_t>& store, bool server) {
-    auto random = r.bytes(32);
+    auto random = read_bytes(r, 32, hs, kRandom);
     if (!random) {
         hs.short_read(r, "random");
         return false;
     }
     store.assign(random->begin(), random->end());
-    hs.add(kRandom, bytes_of(*random), r.offset() - 32, 32);
     if (!server) return true;
     // RFC 8446 section 4.1.3: a TLS 1.3 server that negotiates TLS 1.2 or below puts
     // "DOWNGRD" + 01/00 in the last eight bytes.
@@ -194,14 +187,12 @@ bool session_id(ByteReader& r, NodeRef hs, std::vector<std::uint8_t>& store) {
 
 void extensions_block(ByteReader& r, NodeRef hs, std::uint8_t type, int side, TlsConnectionFacts& facts) {
     if (r.empty()) return;  // extensions are optional before TLS 1.3
-    const std::size_t at = r.offset();
-    auto block = r.u16_prefixed();
+    auto block = read_u16_prefixed(r, hs, kExtLen);
     if (!block) {
         hs.short_read(r, "extensions");
         r.take_rest();
         return;
     }
-    hs.add(kExtLen, std::uint64_t(block->reported_remaining()), at, 2);
     dissect_extensions(*block, hs, type, side, facts);
 }
 
@@ -215,7 +206,7 @@ void extensions_block(ByteReader& r, NodeRef hs, std::uint8_t type, int side, Tl
 //       Extension extensions<8..2^16-1>;
 //   } ClientHello;
 void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
-    auto version = r.u16();
+    auto version = read_u16(r, hs, kHsVersion, version_text);
     if (!version) {
         hs.short_read(r, "Client Hello");
         return;
@@ -224,55 +215,47 @@ void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
     facts.client_hello = HelloFacts{};
     facts.client_hello.seen = true;
     facts.client_hello.version = *version;
-    hs.add(kHsVersion, std::uint64_t(*version), r.offset() - 2, 2)
-        .set_text("Version: " + tls_version_name(*version) + " (0x" + hex_u16(*version) + ")");
     if (!hello_random(r, hs, facts.client_random, false) || !session_id(r, hs, facts.client_session_id)) {
         r.take_rest();
         return;
     }
     const std::size_t at = r.offset();
-    auto suites = r.u16_prefixed();
+    auto suites = read_u16_prefixed(r, hs, kSuitesLen);
     if (!suites) {
         hs.short_read(r, "cipher suites");
         r.take_rest();
         return;
     }
     const std::size_t n = suites->reported_remaining() / 2;
-    hs.add(kSuitesLen, std::uint64_t(suites->reported_remaining()), at, 2);
     NodeRef list = hs ? hs.add_text(kSuites, "Cipher Suites (" + std::to_string(n) + " suite" + (n == 1 ? "" : "s") + ")",
                                     suites->offset(), suites->reported_remaining())
                       : NodeRef{};
     if (suites->reported_remaining() % 2) list.malformed("cipher suite list of odd length", at, 2);
     while (suites->reported_remaining() >= 2) {
-        auto s = suites->u16();
+        auto s = read_u16(*suites, list, kSuite, suite_text);
         if (!s) {
             list.short_read(*suites, "cipher suite");
             break;
         }
         facts.client_hello.cipher_suites.push_back(*s);
-        if (list)  // no display text to build for a packet nobody prints
-            list.add(kSuite, std::uint64_t(*s), suites->offset() - 2, 2)
-                .set_text("Cipher Suite: " + cipher_suite_name(*s) + " (0x" + hex_u16(*s) + ")");
     }
-    const std::size_t comp_at = r.offset();
-    auto comps = r.u8_prefixed();
+    auto comps = read_u8_prefixed(r, hs, kCompLen);
     if (!comps) {
         hs.short_read(r, "compression methods");
         r.take_rest();
         return;
     }
-    hs.add(kCompLen, std::uint64_t(comps->reported_remaining()), comp_at, 1);
-    NodeRef clist = hs.add_text(kComps, "Compression Methods (" + std::to_string(comps->reported_remaining()) + " method" +
-                                            (comps->reported_remaining() == 1 ? "" : "s") + ")",
-                                comps->offset(), comps->reported_remaining());
+    NodeRef clist = hs ? hs.add_text(kComps, "Compression Methods (" + std::to_string(comps->reported_remaining()) +
+                                                 " method" + (comps->reported_remaining() == 1 ? "" : "s") + ")",
+                                     comps->offset(), comps->reported_remaining())
+                       : NodeRef{};
     while (!comps->empty()) {
-        auto c = comps->u8();
+        auto c = read_u8(*comps, clist, kComp);
         if (!c) {
             clist.short_read(*comps, "compression method");
             break;
         }
         facts.client_hello.compression_methods.push_back(*c);
-        clist.add(kComp, std::uint64_t(*c), comps->offset() - 1, 1);
     }
     extensions_block(r, hs, kClientHello, 0, facts);
 }
@@ -287,13 +270,11 @@ void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
 //       Extension extensions<6..2^16-1>;
 //   } ServerHello;
 void server_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts, std::string& name) {
-    auto version = r.u16();
+    auto version = read_u16(r, hs, kHsVersion, version_text);
     if (!version) {
         hs.short_read(r, "Server Hello");
         return;
     }
-    hs.add(kHsVersion, std::uint64_t(*version), r.offset() - 2, 2)
-        .set_text("Version: " + tls_version_name(*version) + " (0x" + hex_u16(*version) + ")");
     facts.server_hello = HelloFacts{};
     facts.server_hello.seen = true;
     facts.server_hello.version = *version;
@@ -315,23 +296,21 @@ void server_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts, std::str
         r.take_rest();
         return;
     }
-    auto suite = r.u16();
+    auto suite = read_u16(r, hs, kSuite, suite_text);
     if (!suite) {
         hs.short_read(r, "Server Hello");
         r.take_rest();
         return;
     }
-    NodeRef suite_node = hs.add(kSuite, std::uint64_t(*suite), r.offset() - 2, 2);
-    suite_node.set_text("Cipher Suite: " + cipher_suite_name(*suite) + " (0x" + hex_u16(*suite) + ")");
+    const NodeRef suite_node = hs.last_child();
     facts.server_hello.cipher_suites.assign(1, *suite);
     if (!early_draft) {
-        auto comp = r.u8();
+        auto comp = read_u8(r, hs, kComp);
         if (!comp) {
             hs.short_read(r, "Server Hello");
             r.take_rest();
             return;
         }
-        hs.add(kComp, std::uint64_t(*comp), r.offset() - 1, 1);
         facts.server_hello.compression_methods.assign(1, *comp);
     }
     if (!hrr) {
@@ -346,11 +325,11 @@ void server_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts, std::str
     if (!hrr && !facts.tls13() && !facts.server_session_id.empty() &&
         facts.server_session_id == facts.client_session_id) {
         facts.resumed = true;
-        hs.expert(kResumed, "Session resumed: the server echoed the client's session ID");
+        hs.expert(kSessionResumed, "Session resumed: the server echoed the client's session ID");
     }
     if (!hrr && facts.tls13() && facts.server_selected_psk) {
         facts.resumed = true;
-        hs.expert(kResumed, "Session resumed: the server selected a pre-shared key");
+        hs.expert(kSessionResumed, "Session resumed: the server selected a pre-shared key");
     }
     if (!hrr) add_cipher_suite_parts(suite_node, facts);
 }
@@ -364,44 +343,35 @@ void server_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts, std::str
 void certificate(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts, PacketContext& ctx) {
     const bool tls13 = facts.tls13();
     if (tls13) opaque(r, 1, hs, kCertContextLen, kCertContext, "certificate request context");
-    const std::size_t at = r.offset();
-    auto list = r.u24_prefixed();
+    auto list = read_u24_prefixed(r, hs, kCertsLen);
     if (!list) {
         hs.short_read(r, "certificate list");
         r.take_rest();
         return;
     }
-    hs.add(kCertsLen, std::uint64_t(list->reported_remaining()), at, 3);
     NodeRef certs = hs.add(kCerts, std::monostate{}, list->offset(), list->reported_remaining());
     auto& chain = side == 0 ? facts.client_certificates : facts.certificates;
     chain.clear();
     std::size_t count = 0;
     while (!list->empty()) {
-        const std::size_t cert_at = list->offset();
-        auto der = list->u24_prefixed();
+        auto der = read_u24_prefixed(*list, certs, kCertLen);
         if (!der) {
             certs.short_read(*list, "certificate");
             break;
         }
         ++count;
-        certs.add(kCertLen, std::uint64_t(der->reported_remaining()), cert_at, 3);
         NodeRef node;
-        if (certs) {
-            Bytes b = der->rest();
-            node = certs.add(kCert, bytes_of(b), der->offset(), der->reported_remaining());
-        }
+        if (certs) node = certs.add(kCert, to_byte_string(der->rest()), der->offset(), der->reported_remaining());
         // dissect_x509_certificate remembers what OpenSSL decoded of each certificate.
         CertificateSummary summary = dissect_x509_certificate(*der, node);
         if (node) node.set_text("Certificate: " + certificate_one_line(summary));
         chain.push_back(std::move(summary));
         if (tls13) {
-            const std::size_t ext_at = list->offset();
-            auto ext = list->u16_prefixed();
+            auto ext = read_u16_prefixed(*list, certs, kExtLen);
             if (!ext) {
                 certs.short_read(*list, "certificate entry extensions");
                 break;
             }
-            certs.add(kExtLen, std::uint64_t(ext->reported_remaining()), ext_at, 2);
             dissect_extensions(*ext, certs, kCertificate, side, facts);
         }
     }
@@ -434,30 +404,30 @@ void server_key_exchange(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
         auto sig = add_signature(r, p, with_scheme, &facts);
         if (!sig) return;
         facts.ske_signature.assign(sig->begin(), sig->end());
-        if (p && p.get()->last_child != kNoNode && p.tree()->node(p.get()->last_child).def == &kSig)
-            add_server_key_exchange_check(NodeRef(p.tree(), p.get()->last_child), facts);
+        if (const NodeRef last = p.last_child(); last && last.get()->def == &kSig)
+            add_server_key_exchange_check(last, facts);
     };
     if (looks_ec) {
         NodeRef p = hs.add(kEcdhParams, std::monostate{}, r.offset(), r.reported_remaining());
-        auto curve_type = r.u8();
+        const std::size_t curve_at = r.offset();
+        auto curve_type = read_u8(r, p, kCurveType);
         if (!curve_type) {
             p.short_read(r, "EC parameters");
             return;
         }
-        p.add(kCurveType, std::uint64_t(*curve_type), r.offset() - 1, 1);
         facts.ecdhe_curve_type = *curve_type;
         if (*curve_type != 3) {
             p.malformed("only named curves are used in practice (curve type " + std::to_string(*curve_type) + ")",
-                        r.offset() - 1, 1);
+                        curve_at, 1);
             return;
         }
-        auto group = r.u16();
+        auto group = read_u16(r, p, kNamedCurve, [](std::uint16_t g) {
+            return "Named Curve: " + group_name(g) + " (0x" + hex_u16(g) + ")";
+        });
         if (!group) {
             p.short_read(r, "named curve");
             return;
         }
-        p.add(kNamedCurve, std::uint64_t(*group), r.offset() - 2, 2)
-            .set_text("Named Curve: " + group_name(*group) + " (0x" + hex_u16(*group) + ")");
         facts.kx_group = *group;
         if (auto point = opaque(r, 1, p, kServerPointLen, kServerPoint, "EC point")) facts.kx_public_key_length = point->size();
         if (!anon && !r.empty()) add_ske_signature(p);
@@ -497,18 +467,14 @@ void client_key_exchange(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
     } else if (facts.negotiated_version && *facts.negotiated_version == 0x0300) {
         // SSL 3.0 sends the RSA-encrypted premaster secret without a length.
         p.set_text("RSA Encrypted PreMaster Secret");
-        Bytes b = r.rest();
-        p.add(kEpms, bytes_of(b), r.offset(), r.reported_remaining());
-        r.take_rest();
+        read_rest(r, p, kEpms);
     } else if (facts.cipher_suite) {
         p.set_text("RSA Encrypted PreMaster Secret");
         opaque(r, 2, p, kEpmsLen, kEpms, "encrypted premaster secret");
     } else {
         // Without the Server Hello the key exchange is unknown: show bytes, guess nothing.
         p.set_text("Client Key Exchange parameters (key exchange unknown: no Server Hello seen)");
-        Bytes b = r.rest();
-        p.add(kBody, bytes_of(b), r.offset(), r.reported_remaining());
-        r.take_rest();
+        read_rest(r, p, kBody);
     }
 }
 
@@ -524,40 +490,33 @@ void certificate_request(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts
         extensions_block(r, hs, kCertificateRequest, side, facts);
         return;
     }
-    const std::size_t at = r.offset();
-    auto types = r.u8_prefixed();
+    auto types = read_u8_prefixed(r, hs, kCertTypesCount);
     if (!types) {
         hs.short_read(r, "certificate types");
         r.take_rest();
         return;
     }
-    hs.add(kCertTypesCount, std::uint64_t(types->reported_remaining()), at, 1);
     NodeRef tl = hs.add(kCertTypes, std::monostate{}, types->offset(), types->reported_remaining());
-    tl.set_text("Certificate types (" + std::to_string(types->reported_remaining()) + " types)");
-    while (auto t = types->u8()) tl.add(kCertType, std::uint64_t(*t), types->offset() - 1, 1);
+    if (tl) tl.set_text("Certificate types (" + std::to_string(types->reported_remaining()) + " types)");
+    while (read_u8(*types, tl, kCertType)) {}
     if (!facts.negotiated_version || *facts.negotiated_version >= 0x0303) {
-        const std::size_t sat = r.offset();
-        auto algs = r.u16_prefixed();
+        auto algs = read_u16_prefixed(r, hs, kSigAlgsLen);
         if (!algs) {
             hs.short_read(r, "signature algorithms");
             r.take_rest();
             return;
         }
-        hs.add(kSigAlgsLen, std::uint64_t(algs->reported_remaining()), sat, 2);
         NodeRef al = hs.add(kSigAlgs, std::monostate{}, algs->offset(), algs->reported_remaining());
-        al.set_text("Signature Hash Algorithms (" + std::to_string(algs->reported_remaining() / 2) + " algorithms)");
-        while (auto a = algs->u16())
-            al.add(kSigScheme, std::uint64_t(*a), algs->offset() - 2, 2)
-                .set_text("Signature Algorithm: " + scheme_name(*a) + " (0x" + hex_u16(*a) + ")");
+        const std::size_t count = algs->reported_remaining() / 2;
+        if (al) al.set_text("Signature Hash Algorithms (" + std::to_string(count) + " algorithms)");
+        while (read_u16(*algs, al, kSigAlg, scheme_text)) {}
     }
-    const std::size_t dat = r.offset();
-    auto names = r.u16_prefixed();
+    auto names = read_u16_prefixed(r, hs, kDnamesLen);
     if (!names) {
         hs.short_read(r, "distinguished names");
         r.take_rest();
         return;
     }
-    hs.add(kDnamesLen, std::uint64_t(names->reported_remaining()), dat, 2);
     NodeRef dl = hs.add(kDnames, std::monostate{}, names->offset(), names->reported_remaining());
     std::size_t count = 0;
     while (!names->empty()) {
@@ -580,17 +539,17 @@ void certificate_request(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts
 //   struct { uint32 ticket_lifetime; uint32 ticket_age_add; opaque ticket_nonce<0..255>;
 //            opaque ticket<1..2^16-1>; Extension extensions<0..2^16-2>; } NewSessionTicket;
 void new_session_ticket(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts) {
-    auto lifetime = r.u32();
+    auto lifetime = read_u32(r, hs, kTicketLifetime, [](std::uint32_t s) {
+        return "Session Ticket Lifetime Hint: " + std::to_string(s) + " seconds";
+    });
     if (!lifetime) {
         hs.short_read(r, "New Session Ticket");
         return;
     }
-    hs.add(kTicketLifetime, std::uint64_t(*lifetime), r.offset() - 4, 4)
-        .set_text("Session Ticket Lifetime Hint: " + std::to_string(*lifetime) + " seconds");
     facts.ticket_lifetime = *lifetime;
     const bool tls13 = facts.tls13();
     if (tls13) {
-        if (auto add = r.u32()) hs.add(kTicketAgeAdd, std::uint64_t(*add), r.offset() - 4, 4);
+        read_u32(r, hs, kTicketAgeAdd);
         opaque(r, 1, hs, kTicketNonceLen, kTicketNonce, "ticket nonce");
     }
     if (auto t = opaque(r, 2, hs, kTicketLen, kTicket, "session ticket")) facts.ticket_length = t->size();
@@ -678,32 +637,26 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
         case kClientKeyExchange:
             client_key_exchange(body, hs, facts);
             break;
-        case kFinished: {
-            Bytes b = body.rest();
-            hs.add(kVerifyData, bytes_of(b), body.offset(), body.reported_remaining());
-            body.take_rest();
+        case kFinished:
+            read_rest(body, hs, kVerifyData);
             break;
-        }
         case kCertificateStatus:
             dissect_certificate_status(body, hs);
             break;
         case kKeyUpdate:
-            if (auto u = body.u8()) hs.add(kKeyUpdateRequest, std::uint64_t(*u), body.offset() - 1, 1);
+            read_u8(body, hs, kKeyUpdateRequest);
             break;
         case kCompressedCertificate: {
             // RFC 8879 section 4: struct { CertificateCompressionAlgorithm algorithm;
             //   uint24 uncompressed_length; opaque compressed_certificate_message<1..2^24-1>; }
-            if (auto a = body.u16()) hs.add(kCompCertAlg, std::uint64_t(*a), body.offset() - 2, 2);
-            if (auto u = body.u24()) hs.add(kCompCertUncompressed, std::uint64_t(*u), body.offset() - 3, 3);
+            read_u16(body, hs, kCertCompressionAlg);
+            read_u24(body, hs, kCompCertUncompressed);
             opaque(body, 3, hs, kCompCertLen, kCompCert, "compressed certificate");
             break;
         }
-        default: {
-            Bytes b = body.rest();
-            if (!b.empty()) hs.add(kBody, bytes_of(b), body.offset(), body.reported_remaining());
-            body.take_rest();
+        default:
+            read_rest(body, hs, kBody, EmptyField::Omit);
             break;
-        }
     }
     hs.set_text("Handshake Protocol: " + name);
     if (!body.empty()) {
@@ -722,27 +675,24 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
 //   case ocsp: OCSPResponse; } response; }  opaque OCSPResponse<1..2^24-1>;
 // (RFC 6961's ocsp_multi, type 2, holds a list of them: shown as bytes.)
 void dissect_certificate_status(ByteReader& r, NodeRef parent) {
-    auto type = r.u8();
+    auto type = read_u8(r, parent, kCertStatusType);
     if (!type) {
         parent.short_read(r, "certificate status type");
         return;
     }
-    parent.add(kCertStatusType, std::uint64_t(*type), r.offset() - 1, 1);
     if (*type != 1) {
         opaque(r, 3, parent, kCertStatusLen, kOcspResponse, "OCSP response");
         return;
     }
-    const std::size_t at = r.offset();
-    auto response = r.u24_prefixed();
+    auto response = read_u24_prefixed(r, parent, kCertStatusLen);
     if (!response) {
         parent.short_read(r, "OCSP response");
         r.take_rest();
         return;
     }
-    parent.add(kCertStatusLen, std::uint64_t(response->reported_remaining()), at, 3);
     if (!parent) return;
-    Bytes b = response->rest();
-    NodeRef node = parent.add(kOcspResponse, bytes_of(b), response->offset(), response->reported_remaining());
+    NodeRef node =
+        parent.add(kOcspResponse, to_byte_string(response->rest()), response->offset(), response->reported_remaining());
     const std::string summary = dissect_ocsp_response(*response, node);
     node.set_text(summary.empty() ? std::string("OCSP Response") : "OCSP Response: " + summary);
 }

@@ -1,8 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/iana_tables.hpp"
-#include "test_support.hpp"
-#include "tls/tls_common.hpp"
+#include "tls_test_support.hpp"
 
 using namespace tlsdissect;
 using namespace tlsdissect::test;
@@ -21,28 +20,10 @@ const std::string kServerHelloRecord =
     "16030300410200003d0303c454f13546f44bce88d63c2c4cca7a960e3e3237916277fe444f574e4752440100c02f000015"
     "ff01000100000b0004030001020023000000170000";
 
-struct Harness {
-    CaptureState state;
-    Tree tree;
-    TlsConnectionFacts facts;
-    std::string info;
-
-    // Dissects the handshake message inside a record (after the 5-byte record header).
-    void message(const std::vector<std::uint8_t>& record, std::size_t cut = SIZE_MAX, int side = 0) {
-        tree.clear();
-        Bytes all(record);
-        Bytes body = all.subspan(5);
-        const std::size_t captured = std::min(cut, body.size());
-        PacketContext ctx(FrameInfo{}, tree.root(), nullptr, state);
-        ByteReader r(body.first(captured), body.size(), 5);
-        dissect_handshake_message(r, tree.root(), side, facts, ctx, info);
-    }
-};
-
 }  // namespace
 
 TEST_CASE("A real Client Hello: fields, lists and fingerprints", "[tls]") {
-    Harness h;
+    TlsHarness h;
     h.message(from_hex(kClientHelloRecord));
     CHECK(value(h.tree, "tls.handshake.type") == "1");
     CHECK(value(h.tree, "tls.handshake.version") == "0x0303");
@@ -58,7 +39,7 @@ TEST_CASE("A real Client Hello: fields, lists and fingerprints", "[tls]") {
 }
 
 TEST_CASE("A real Server Hello: suite, the downgrade sentinel, extensions", "[tls]") {
-    Harness h;
+    TlsHarness h;
     h.message(from_hex(kServerHelloRecord), SIZE_MAX, 1);
     CHECK(value(h.tree, "tls.handshake.ciphersuite") == "0xc02f");
     CHECK(h.facts.cipher_suite == std::uint16_t{0xc02f});
@@ -73,7 +54,7 @@ TEST_CASE("Every cut of a handshake message is Truncated, never a crash", "[tls]
     for (const auto* hex : {&kClientHelloRecord, &kServerHelloRecord}) {
         const auto record = from_hex(*hex);
         for (std::size_t n = 0; n + 5 < record.size(); ++n) {
-            Harness h;
+            TlsHarness h;
             h.message(record, n);
             INFO("captured " << n << " of " << record.size() - 5 << " bytes");
             auto a = anomalies(h.tree);
@@ -90,7 +71,7 @@ TEST_CASE("Lying lengths in a Client Hello are Malformed and the rest is still s
     SECTION("cipher suite list longer than the message") {
         auto record = from_hex(kClientHelloRecord);
         record[5 + 4 + 2 + 32 + 1 + 1] = 0x7f;  // cipher_suites length 0x7f04
-        Harness h;
+        TlsHarness h;
         h.message(record);
         auto a = anomalies(h.tree);
         REQUIRE_FALSE(a.empty());
@@ -102,7 +83,7 @@ TEST_CASE("Lying lengths in a Client Hello are Malformed and the rest is still s
         // The server_name extension's length (2 bytes after its type at the block's start).
         const std::size_t ext_block = 5 + 4 + 2 + 32 + 1 + 2 + 4 + 1 + 1 + 2;
         record[ext_block + 2] = 0x40;
-        Harness h;
+        TlsHarness h;
         h.message(record);
         auto a = anomalies(h.tree);
         REQUIRE(a.size() >= 1);
@@ -112,7 +93,7 @@ TEST_CASE("Lying lengths in a Client Hello are Malformed and the rest is still s
     SECTION("a handshake length beyond the record") {
         auto record = from_hex(kClientHelloRecord);
         record[5 + 1] = 0x01;  // uint24 length 0x01009c
-        Harness h;
+        TlsHarness h;
         h.message(record);
         auto a = anomalies(h.tree);
         REQUIRE(a.size() == 1);
@@ -125,7 +106,7 @@ TEST_CASE("Unknown and GREASE extensions are data, not errors", "[tls]") {
     const std::string hello =
         "16030100" "41" "010000" "3d" "0303" + std::string(64, '1') + "00" "0002" "1301" "0100" "0012"
         "1a1a" "0001" "00" "fe99" "0002" "abcd" "002b" "0003" "020304";
-    Harness h;
+    TlsHarness h;
     h.message(from_hex(hello));
     CHECK(anomalies(h.tree).empty());
     CHECK(values(h.tree, "tls.handshake.extension.type") == std::vector<std::string>{"6682", "65177", "43"});
@@ -182,7 +163,7 @@ std::vector<std::uint8_t> tls13_certificate_with_ocsp(const std::vector<std::uin
 
 TEST_CASE("An OCSP response in a TLS 1.3 certificate entry is dissected; every cut is Truncated", "[tls]") {
     const auto record = tls13_certificate_with_ocsp(from_hex(kRevokedOcspResponse));
-    Harness h;
+    TlsHarness h;
     h.facts.negotiated_version = 0x0304;
     h.message(record, SIZE_MAX, 1);
     CHECK(value(h.tree, "tls.handshake.extensions_status_request_type") == "1");
@@ -208,7 +189,7 @@ TEST_CASE("An OCSP response in a TLS 1.3 certificate entry is dissected; every c
     for (const auto& a : anomalies(h.tree)) CHECK(a.find("OCSP") == std::string::npos);
 
     for (std::size_t n = 0; n + 5 < record.size(); ++n) {
-        Harness cut;
+        TlsHarness cut;
         cut.facts.negotiated_version = 0x0304;
         cut.message(record, n, 1);
         INFO("captured " << n << " of " << record.size() - 5 << " bytes");
@@ -225,7 +206,7 @@ TEST_CASE("A malformed OCSP response is [Malformed], never a crash", "[tls]") {
     for (std::size_t i = 0; i < ocsp.size(); ++i) {
         auto bad = ocsp;
         bad[i] ^= 0x5a;
-        Harness h;
+        TlsHarness h;
         h.facts.negotiated_version = 0x0304;
         h.message(tls13_certificate_with_ocsp(bad), SIZE_MAX, 1);
         CHECK(value(h.tree, "tls.handshake.ocsp_response_len") == "283");
