@@ -7,7 +7,9 @@
 #include <cstring>
 
 #include "tls/handshake_checks.hpp"
+#include "tls/tls_fields.hpp"
 #include "tls/tls_record.hpp"
+#include "tlsdissect/read_field.hpp"
 #include "tls/signature_check.hpp"
 #include "tls/audit.hpp"
 #include "tlsdissect/text.hpp"
@@ -34,8 +36,6 @@ constexpr FieldDef kEncryptedHandshake{"tls.handshake.encrypted", "Encrypted Han
 constexpr FieldDef kHandshakeFragment{"tls.handshake.fragment", "Handshake Fragment", FieldType::Bytes};
 constexpr FieldDef kHandshakeFragments{"tls.handshake.fragments", "Reassembled Handshake Message", FieldType::None};
 constexpr FieldDef kHandshakeFragmentFrame{"tls.handshake.fragment.frame", "Frame", FieldType::FrameNum};
-constexpr FieldDef kAbbreviated{"tls.handshake.session_resumed", "Session resumed", FieldType::Expert, Base::None,
-                                {}, 0, 0, {}, Severity::Chat};
 // --audit findings, as expert notes at the frame that shows each (src/tls/audit.cpp).
 constexpr FieldDef kAuditInfo{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Chat};
 constexpr FieldDef kAuditLow{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Note};
@@ -66,13 +66,11 @@ constexpr FieldDef kSsl2RecordVersion{"tls.record.version", "Version", FieldType
 constexpr FieldDef kSsl2Length{"tls.record.length", "Length", FieldType::UInt, Base::Dec, {}, 0x7fff, 16};
 constexpr ValueName kSsl2Types[] = {{1, "Client Hello"}};
 constexpr FieldDef kSsl2MsgType{"tls.handshake.type", "Handshake Message Type", FieldType::UInt, Base::Dec, kSsl2Types, 0, 8};
-constexpr FieldDef kSsl2Version{"tls.handshake.version", "Version", FieldType::UInt, Base::Hex, {}, 0, 16};
 constexpr FieldDef kSsl2CipherSpecLen{"tls.handshake.cipher_spec_len", "Cipher Spec Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kSsl2SessionIdLen{"tls.handshake.session_id_length", "Session ID Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kSsl2ChallengeLen{"tls.handshake.challenge_length", "Challenge Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kSsl2CipherSpecs{"tls.handshake.cipherspecs", "Cipher Specs", FieldType::None};
 constexpr FieldDef kSsl2CipherSpec{"tls.handshake.cipherspec", "Cipher Spec", FieldType::UInt, Base::Hex, {}, 0, 24};
-constexpr FieldDef kSsl2SessionId{"tls.handshake.session_id", "Session ID", FieldType::Bytes};
 constexpr FieldDef kSsl2Challenge{"tls.handshake.challenge", "Challenge", FieldType::Bytes};
 
 void append_info(std::string& info, const std::string& item) {
@@ -307,7 +305,7 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
             if (!tls13 && side != client_side_ && !facts_.server_sent_certificate && facts_.cipher_suite &&
                 facts_.cipher_suite_needs_certificate() && !facts_.resumed) {
                 facts_.resumed = true;
-                rec.expert(kAbbreviated, "Abbreviated handshake: the server resumed a session (no Certificate)");
+                rec.expert(kSessionResumed, "Abbreviated handshake: the server resumed a session (no Certificate)");
             }
             facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length);
             append_info(info, "Change Cipher Spec");
@@ -599,7 +597,7 @@ void TlsConnection::dissect_sslv2(int side, ByteReader r, NodeRef layer, PacketC
         return;
     }
     rec.add(kSsl2MsgType, std::uint64_t(*type), start + 2, 1);
-    rec.add(kSsl2Version, std::uint64_t(*version), start + 3, 2)
+    rec.add(kHsVersion, std::uint64_t(*version), start + 3, 2)
         .set_text("Version: " + tls_version_name(*version) + " (0x" + hex_u16(*version) + ")");
     rec.add(kSsl2CipherSpecLen, std::uint64_t(*cs_len), start + 5, 2);
     rec.add(kSsl2SessionIdLen, std::uint64_t(*sid_len), start + 7, 2);
@@ -612,20 +610,19 @@ void TlsConnection::dissect_sslv2(int side, ByteReader r, NodeRef layer, PacketC
     NodeRef list = rec.add_text(kSsl2CipherSpecs, "Cipher Specs (" + std::to_string(*cs_len / 3) + " specs)",
                                 specs->offset(), *cs_len);
     while (!specs->empty()) {
-        auto spec = specs->u24();
+        auto spec = read_u24(*specs, list, kSsl2CipherSpec, [](std::uint32_t v) {
+            const std::string name = (v >> 16) == 0 ? cipher_suite_name(static_cast<std::uint16_t>(v))
+                                                    : "SSL2 cipher spec 0x" + hex_digits(v, 6);
+            return "Cipher Spec: " + name + " (0x" + hex_digits(v, 6) + ")";
+        });
         if (!spec) {
             list.short_read(*specs, "cipher spec");
             break;
         }
-        std::string name = (*spec >> 16) == 0 ? cipher_suite_name(static_cast<std::uint16_t>(*spec))
-                                              : "SSL2 cipher spec 0x" + hex_digits(*spec, 6);
         facts_.sslv2_cipher_specs.push_back(*spec);
-        list.add(kSsl2CipherSpec, std::uint64_t(*spec), specs->offset() - 3, 3)
-            .set_text("Cipher Spec: " + name + " (0x" + hex_digits(*spec, 6) + ")");
     }
-    if (auto sid = r.bytes(*sid_len)) rec.add(kSsl2SessionId, ByteString{{sid->begin(), sid->end()}}, r.offset() - *sid_len, *sid_len);
-    if (auto ch = r.bytes(*ch_len)) {
-        rec.add(kSsl2Challenge, ByteString{{ch->begin(), ch->end()}}, r.offset() - *ch_len, *ch_len);
+    read_bytes(r, *sid_len, rec, kSessionId);
+    if (auto ch = read_bytes(r, *ch_len, rec, kSsl2Challenge)) {
         facts_.client_random.assign(ch->begin(), ch->end());
     } else {
         rec.short_read(r, "SSLv2 challenge");

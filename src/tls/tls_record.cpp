@@ -5,6 +5,7 @@
 #include <string>
 
 #include "tls/tls_common.hpp"
+#include "tlsdissect/read_field.hpp"
 
 namespace tlsdissect {
 
@@ -88,7 +89,7 @@ std::optional<TlsHeartbeatFields> dissect_heartbeat(ByteReader f, NodeRef body) 
         hb.add(kHeartbeatPayload, ByteString{{rest.begin(), rest.end()}}, f.offset(), f.remaining());
         return fields;
     }
-    if (auto p = f.bytes(*plen)) hb.add(kHeartbeatPayload, ByteString{{p->begin(), p->end()}}, f.offset() - *plen, *plen);
+    read_bytes(f, *plen, hb, kHeartbeatPayload);
     Bytes pad = f.rest();
     hb.add(kHeartbeatPadding, ByteString{{pad.begin(), pad.end()}}, f.offset(), f.remaining());
     return fields;
