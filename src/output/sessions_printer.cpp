@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "core/background_worker.hpp"
+#include "core/bounded_cache.hpp"
 #include "dns/dns_transactions.hpp"
 #include "tls/audit.hpp"
 #include "tls/cipher_suites.hpp"
@@ -126,21 +127,18 @@ void certificate_json(JsonWriter& w, const CertificateSummary& c) {
         write_certificate(w, c);
         return;
     }
-    static thread_local std::unordered_map<std::string, std::string> memo;
+    static thread_local BoundedCache<std::string, kCertificateTextMemoEntries> memo;
     std::string key = c.sha256_hex;
     key += ':';
     key += std::to_string(w.indent());
     key += ':';
     key += std::to_string(w.depth());
-    auto it = memo.find(key);
-    if (it == memo.end()) {
+    w.raw(memo.get_or_make(std::move(key), [&] {
         std::string text;
         JsonWriter t(text, w.indent(), w.depth());
         write_certificate(t, c);
-        if (memo.size() >= kCertificateTextMemoEntries) memo.clear();
-        it = memo.emplace(std::move(key), std::move(text)).first;
-    }
-    w.raw(it->second);
+        return text;
+    }));
 }
 
 void write_certificate(JsonWriter& w, const CertificateSummary& c) {

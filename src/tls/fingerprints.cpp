@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
-#include <unordered_map>
 
+#include "core/bounded_cache.hpp"
 #include "tlsdissect/text.hpp"
 
 namespace tlsdissect {
@@ -37,13 +37,8 @@ std::string digest_hex_uncached(const EVP_MD* md, const std::string& text);
 constexpr std::size_t kFingerprintMemoEntries = 4096;
 
 std::string digest_hex(const EVP_MD* md, const std::string& text) {
-    static thread_local std::unordered_map<std::string, std::string> memo[2];  // SHA-256, MD5
-    auto& m = memo[md == sha256_md() ? 0 : 1];
-    if (auto it = m.find(text); it != m.end()) return it->second;
-    std::string hex = digest_hex_uncached(md, text);
-    if (m.size() >= kFingerprintMemoEntries) m.clear();
-    m.emplace(text, hex);
-    return hex;
+    static thread_local BoundedCache<std::string, kFingerprintMemoEntries> memo[2];  // SHA-256, MD5
+    return memo[md == sha256_md() ? 0 : 1].get_or_make(text, [&] { return digest_hex_uncached(md, text); });
 }
 
 std::string digest_hex_uncached(const EVP_MD* md, const std::string& text) {

@@ -11,9 +11,9 @@
 #include <openssl/x509.h>
 
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
+#include "core/bounded_cache.hpp"
 #include "tls/tls_common.hpp"
 #include "tlsdissect/text.hpp"
 
@@ -129,19 +129,19 @@ constexpr std::size_t kPublicKeyCacheEntries = 256;
 
 EVP_PKEY* public_key(const CertificateSummary& leaf) {
     if (leaf.der.empty()) return nullptr;
-    static thread_local std::unordered_map<std::string, std::unique_ptr<EVP_PKEY, PkeyFree>> cache;
+    static thread_local BoundedCache<std::unique_ptr<EVP_PKEY, PkeyFree>, kPublicKeyCacheEntries> cache;
     std::string id(reinterpret_cast<const char*>(leaf.der.data()), leaf.der.size());
-    auto it = cache.find(id);
-    if (it != cache.end()) return it->second.get();
-    const unsigned char* p = leaf.der.data();
-    std::unique_ptr<X509, X509Free> cert(d2i_X509(nullptr, &p, static_cast<long>(leaf.der.size())));
-    EVP_PKEY* key = cert ? X509_get_pubkey(cert.get()) : nullptr;  // a reference of our own
-    if (!key) {
-        ERR_clear_error();
-        return nullptr;
-    }
-    if (cache.size() >= kPublicKeyCacheEntries) cache.clear();
-    return cache.emplace(std::move(id), std::unique_ptr<EVP_PKEY, PkeyFree>(key)).first->second.get();
+    return cache
+        .get_or_make(std::move(id),
+                     [&] {
+                         const unsigned char* p = leaf.der.data();
+                         std::unique_ptr<X509, X509Free> cert(d2i_X509(nullptr, &p, static_cast<long>(leaf.der.size())));
+                         // a reference of our own
+                         std::unique_ptr<EVP_PKEY, PkeyFree> key(cert ? X509_get_pubkey(cert.get()) : nullptr);
+                         if (!key) ERR_clear_error();
+                         return key;
+                     })
+        .get();
 }
 
 // One EVP_DigestVerify over `data` with the key; `pss` sets RSA-PSS padding with a salt

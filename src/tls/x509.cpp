@@ -29,8 +29,8 @@
 #include <memory>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 
+#include "core/bounded_cache.hpp"
 #include "tls/der.hpp"
 #include "tlsdissect/text.hpp"
 
@@ -376,13 +376,9 @@ constexpr std::size_t kDecodedOidEntries = 4096;
 
 // The content octets of an OBJECT IDENTIFIER (universal or implicitly tagged).
 std::optional<Oid> decode_oid(Bytes content) {
-    static thread_local std::unordered_map<std::string, std::optional<Oid>> memo;
+    static thread_local BoundedCache<std::optional<Oid>, kDecodedOidEntries> memo;
     std::string key(reinterpret_cast<const char*>(content.data()), content.size());
-    if (auto it = memo.find(key); it != memo.end()) return it->second;
-    std::optional<Oid> oid = decode_oid_uncached(content);
-    if (memo.size() >= kDecodedOidEntries) memo.clear();
-    memo.emplace(std::move(key), oid);
-    return oid;
+    return memo.get_or_make(std::move(key), [&] { return decode_oid_uncached(content); });
 }
 
 // OpenSSL 3.0 decodes OIDs only with their universal header, so the content gets one.
@@ -1549,10 +1545,15 @@ struct DecodedCertificate {
 // Certificates remembered by their DER bytes; the cache is emptied when full.
 constexpr std::size_t kDecodedCertificateEntries = 2048;
 
+DecodedCertificate decode_certificate_uncached(Bytes bytes);
+
 const DecodedCertificate& decode_certificate(Bytes bytes) {
-    static thread_local std::unordered_map<std::string, DecodedCertificate> cache;
+    static thread_local BoundedCache<DecodedCertificate, kDecodedCertificateEntries> cache;
     std::string key(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    return cache.get_or_make(std::move(key), [&] { return decode_certificate_uncached(bytes); });
+}
+
+DecodedCertificate decode_certificate_uncached(Bytes bytes) {
     DecodedCertificate d;
     Bytes cert_der = bytes;
     const unsigned char* p = bytes.data();
@@ -1569,8 +1570,7 @@ const DecodedCertificate& decode_certificate(Bytes bytes) {
     d.sha1 = digest(cert_der, EVP_sha1());
     d.summary.sha256_hex = hex_string(d.sha256);
     d.summary.sha1_hex = hex_string(d.sha1);
-    if (cache.size() >= kDecodedCertificateEntries) cache.clear();
-    return cache.emplace(std::move(key), std::move(d)).first->second;
+    return d;
 }
 
 }  // namespace
