@@ -18,23 +18,12 @@
 #include <filesystem>
 #include <mutex>
 
+#include "tls/openssl_handles.hpp"
+
 namespace tlsdissect {
 
 namespace {
 
-struct X509Free {
-    void operator()(X509* x) const { X509_free(x); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-struct StackFree {
-    void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }
-};
-struct StoreCtxFree {
-    void operator()(X509_STORE_CTX* c) const { X509_STORE_CTX_free(c); }
-};
-struct BioFree {
-    void operator()(BIO* b) const { BIO_free(b); }
-};
 
 X509Ptr decode(const std::vector<std::uint8_t>& der) {
     if (der.empty()) return nullptr;
@@ -45,7 +34,7 @@ X509Ptr decode(const std::vector<std::uint8_t>& der) {
 }
 
 std::string rfc4514(const X509_NAME* name) {
-    std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+    BioPtr bio(BIO_new(BIO_s_mem()));
     if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) return {};
     char* data = nullptr;
     const long n = BIO_get_mem_data(bio.get(), &data);
@@ -133,7 +122,7 @@ int record_errors(int ok, X509_STORE_CTX* ctx) {
 
 // The store's certificate that issued `x`, if any (null when none).
 X509Ptr issuer_in_store(X509_STORE* store, X509* x) {
-    std::unique_ptr<X509_STORE_CTX, StoreCtxFree> ctx(X509_STORE_CTX_new());
+    X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     if (!ctx || X509_STORE_CTX_init(ctx.get(), store, x, nullptr) != 1) return nullptr;
     X509* issuer = nullptr;
     if (X509_STORE_CTX_get1_issuer(&issuer, ctx.get(), x) != 1) {
@@ -145,7 +134,7 @@ X509Ptr issuer_in_store(X509_STORE* store, X509* x) {
 
 // Does the store hold this very certificate (same subject, same bytes)?
 bool store_holds(X509_STORE* store, X509* x) {
-    std::unique_ptr<X509_STORE_CTX, StoreCtxFree> ctx(X509_STORE_CTX_new());
+    X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     if (!ctx || X509_STORE_CTX_init(ctx.get(), store, x, nullptr) != 1) return false;
     STACK_OF(X509)* same_name = X509_STORE_CTX_get1_certs(ctx.get(), X509_get_subject_name(x));
     bool found = false;
@@ -319,10 +308,10 @@ ChainVerdict verify_path(const std::vector<CertificateSummary>& sent, std::int64
         if (!used[i]) v.unused.push_back(static_cast<int>(i));
 
     // Path validation as a TLS client does it, at the capture's time.
-    std::unique_ptr<STACK_OF(X509), StackFree> untrusted(sk_X509_new_null());
+    X509StackPtr untrusted(sk_X509_new_null());
     for (std::size_t i = 1; i < certs.size(); ++i)
         if (certs[i]) sk_X509_push(untrusted.get(), certs[i].get());
-    std::unique_ptr<X509_STORE_CTX, StoreCtxFree> ctx(X509_STORE_CTX_new());
+    X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     VerifyLog log;
     if (ctx && X509_STORE_CTX_init(ctx.get(), store, certs[0].get(), untrusted.get()) == 1) {
         X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());

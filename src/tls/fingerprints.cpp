@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/bounded_cache.hpp"
+#include "tls/openssl_handles.hpp"
 #include "tlsdissect/text.hpp"
 
 namespace tlsdissect {
@@ -43,10 +44,7 @@ std::string digest_hex(const EVP_MD* md, const std::string& text) {
 
 std::string digest_hex_uncached(const EVP_MD* md, const std::string& text) {
     // One context per thread, reused: EVP_Digest would allocate and free one per call.
-    struct CtxFree {
-        void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-    };
-    static thread_local std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
+    static thread_local EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     if (!md || !ctx) return {};
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int len = 0;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/bounded_cache.hpp"
+#include "tls/openssl_handles.hpp"
 #include "tls/tls_common.hpp"
 #include "tlsdissect/text.hpp"
 
@@ -21,12 +22,6 @@ namespace tlsdissect {
 
 namespace {
 
-struct X509Free {
-    void operator()(X509* x) const { X509_free(x); }
-};
-struct MdCtxFree {
-    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
 
 enum class SigKind : std::uint8_t { Unknown, RsaPkcs1, RsaPss, Ecdsa, Dsa, Ed25519, Ed448 };
 
@@ -117,9 +112,6 @@ bool key_fits(EVP_PKEY* key, SigKind kind) {
     return false;
 }
 
-struct PkeyFree {
-    void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
 
 // Decoding a public key is the slow part of a check with OpenSSL 3 (its decoders cost
 // far more than one signature verification), and a server's certificate comes back in
@@ -129,15 +121,15 @@ constexpr std::size_t kPublicKeyCacheEntries = 256;
 
 EVP_PKEY* public_key(const CertificateSummary& leaf) {
     if (leaf.der.empty()) return nullptr;
-    static thread_local BoundedCache<std::unique_ptr<EVP_PKEY, PkeyFree>, kPublicKeyCacheEntries> cache;
+    static thread_local BoundedCache<EvpPkeyPtr, kPublicKeyCacheEntries> cache;
     std::string id(reinterpret_cast<const char*>(leaf.der.data()), leaf.der.size());
     return cache
         .get_or_make(std::move(id),
                      [&] {
                          const unsigned char* p = leaf.der.data();
-                         std::unique_ptr<X509, X509Free> cert(d2i_X509(nullptr, &p, static_cast<long>(leaf.der.size())));
+                         X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(leaf.der.size())));
                          // a reference of our own
-                         std::unique_ptr<EVP_PKEY, PkeyFree> key(cert ? X509_get_pubkey(cert.get()) : nullptr);
+                         EvpPkeyPtr key(cert ? X509_get_pubkey(cert.get()) : nullptr);
                          if (!key) ERR_clear_error();
                          return key;
                      })
@@ -150,7 +142,7 @@ SignatureVerdict digest_verify(EVP_PKEY* key, const EVP_MD* md, bool pss, Bytes 
                                std::string algorithm) {
     SignatureVerdict v;
     v.algorithm = std::move(algorithm);
-    std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, md, nullptr, key) != 1) {
         v.reason = "OpenSSL cannot verify with this key and digest";

@@ -10,21 +10,12 @@
 
 #include <cstring>
 
+#include "tls/openssl_handles.hpp"
+
 namespace tlsdissect {
 
 namespace {
 
-struct KdfDeleter {
-    void operator()(EVP_KDF* k) const { EVP_KDF_free(k); }
-    void operator()(EVP_KDF_CTX* c) const { EVP_KDF_CTX_free(c); }
-    void operator()(EVP_MAC* m) const { EVP_MAC_free(m); }
-    void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
-    void operator()(EVP_CIPHER* c) const { EVP_CIPHER_free(c); }
-    void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
-    void operator()(EVP_MD* m) const { EVP_MD_free(m); }
-};
-template <typename T>
-using Owned = std::unique_ptr<T, KdfDeleter>;
 
 unsigned char* mutable_bytes(Bytes b) { return const_cast<unsigned char*>(b.data()); }
 
@@ -66,7 +57,7 @@ EVP_CIPHER* fetch_cipher(const std::string& name) {
 bool aead_open(const EVP_CIPHER* cipher, CipherMode mode, const std::vector<std::uint8_t>& key,
                const std::vector<std::uint8_t>& nonce, Bytes aad, Bytes ciphertext, Bytes tag,
                std::vector<std::uint8_t>& out) {
-    Owned<EVP_CIPHER_CTX> ctx(EVP_CIPHER_CTX_new());
+    EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
     if (!ctx || ciphertext.size() > INT32_MAX || aad.size() > INT32_MAX) return false;
     int len = 0;
     const int n = static_cast<int>(ciphertext.size());
@@ -97,7 +88,7 @@ bool aead_open(const EVP_CIPHER* cipher, CipherMode mode, const std::vector<std:
 
 class AeadDecryptor final : public RecordDecryptor {
 public:
-    AeadDecryptor(Owned<EVP_CIPHER> cipher, const CipherSuiteInfo& suite, bool tls13, Bytes key, Bytes iv)
+    AeadDecryptor(EvpCipherPtr cipher, const CipherSuiteInfo& suite, bool tls13, Bytes key, Bytes iv)
         : cipher_(std::move(cipher)), mode_(suite.mode), tag_(static_cast<std::size_t>(suite.tag_bytes)),
           tls13_(tls13), key_(key.begin(), key.end()), iv_(iv.begin(), iv.end()) {
         label_ = suite.evp_cipher;
@@ -168,7 +159,7 @@ public:
     }
 
 private:
-    Owned<EVP_CIPHER> cipher_;
+    EvpCipherPtr cipher_;
     CipherMode mode_;
     std::size_t tag_;
     bool tls13_;
@@ -179,7 +170,7 @@ private:
 // encrypt-then-MAC (RFC 7366).
 class MacCipherDecryptor final : public RecordDecryptor {
 public:
-    MacCipherDecryptor(Owned<EVP_CIPHER> cipher, const CipherSuiteInfo& suite, std::uint16_t version, Bytes key,
+    MacCipherDecryptor(EvpCipherPtr cipher, const CipherSuiteInfo& suite, std::uint16_t version, Bytes key,
                        Bytes iv, Bytes mac_key, bool etm)
         : cipher_(std::move(cipher)), mode_(suite.mode), block_(static_cast<std::size_t>(suite.block_bytes)),
           mac_len_(static_cast<std::size_t>(suite.mac_bytes)), digest_(suite.mac_digest), version_(version),
@@ -239,7 +230,7 @@ public:
                 r.error = "ciphertext is not a whole number of blocks";
                 return r;
             }
-            Owned<EVP_CIPHER_CTX> ctx(EVP_CIPHER_CTX_new());
+            EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
             int len = 0;
             plain.assign(body.size() + block_, 0);
             if (!ctx || EVP_DecryptInit_ex2(ctx.get(), cipher_.get(), key_.data(), iv.data(), nullptr) != 1 ||
@@ -290,8 +281,8 @@ public:
     }
 
 private:
-    Owned<EVP_CIPHER> cipher_;
-    Owned<EVP_CIPHER_CTX> stream_;
+    EvpCipherPtr cipher_;
+    EvpCipherCtxPtr stream_;
     CipherMode mode_;
     std::size_t block_, mac_len_;
     std::string digest_;
@@ -301,9 +292,9 @@ private:
 };
 
 std::optional<Secret> run_kdf(const char* name, OSSL_PARAM* params, std::size_t length) {
-    Owned<EVP_KDF> kdf(EVP_KDF_fetch(nullptr, name, nullptr));
+    EvpKdfPtr kdf(EVP_KDF_fetch(nullptr, name, nullptr));
     if (!kdf) return std::nullopt;
-    Owned<EVP_KDF_CTX> ctx(EVP_KDF_CTX_new(kdf.get()));
+    EvpKdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
     if (!ctx) return std::nullopt;
     Secret out(length);
     if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1) return std::nullopt;
@@ -313,7 +304,7 @@ std::optional<Secret> run_kdf(const char* name, OSSL_PARAM* params, std::size_t 
 }  // namespace
 
 std::size_t digest_length(const std::string& hash) {
-    Owned<EVP_MD> md(EVP_MD_fetch(nullptr, hash.c_str(), nullptr));
+    EvpMdPtr md(EVP_MD_fetch(nullptr, hash.c_str(), nullptr));
     return md ? static_cast<std::size_t>(EVP_MD_get_size(md.get())) : 0;
 }
 
@@ -358,7 +349,7 @@ std::optional<Secret> hkdf_expand_label(const std::string& hash, Bytes secret, s
 }
 
 std::optional<Secret> digest_of(const std::string& hash, Bytes data) {
-    Owned<EVP_MD> md(EVP_MD_fetch(nullptr, hash.c_str(), nullptr));
+    EvpMdPtr md(EVP_MD_fetch(nullptr, hash.c_str(), nullptr));
     if (!md) return std::nullopt;
     Secret out(static_cast<std::size_t>(EVP_MD_get_size(md.get())));
     unsigned int len = 0;
@@ -368,9 +359,9 @@ std::optional<Secret> digest_of(const std::string& hash, Bytes data) {
 }
 
 std::optional<Secret> hmac_of(const std::string& hash, Bytes key, Bytes data) {
-    Owned<EVP_MAC> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+    EvpMacPtr mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
     if (!mac) return std::nullopt;
-    Owned<EVP_MAC_CTX> ctx(EVP_MAC_CTX_new(mac.get()));
+    EvpMacCtxPtr ctx(EVP_MAC_CTX_new(mac.get()));
     std::string digest = hash;
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest.data(), 0),
@@ -397,7 +388,7 @@ std::unique_ptr<RecordDecryptor> make_tls12_decryptor(const CipherSuiteInfo& sui
         error = "records of " + suite.name + " are not decrypted";
         return nullptr;
     }
-    Owned<EVP_CIPHER> cipher;
+    EvpCipherPtr cipher;
     if (suite.mode != CipherMode::Null) {
         cipher.reset(fetch_cipher(suite.evp_cipher));
         if (!cipher) {
@@ -427,7 +418,7 @@ std::unique_ptr<RecordDecryptor> make_tls13_decryptor(const CipherSuiteInfo& sui
         error = "records of " + suite.name + " are not decrypted";
         return nullptr;
     }
-    Owned<EVP_CIPHER> cipher(fetch_cipher(suite.evp_cipher));
+    EvpCipherPtr cipher(fetch_cipher(suite.evp_cipher));
     if (!cipher) {
         error = "OpenSSL does not provide " + suite.evp_cipher + " here";
         return nullptr;

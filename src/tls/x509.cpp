@@ -32,6 +32,7 @@
 
 #include "core/bounded_cache.hpp"
 #include "tls/der.hpp"
+#include "tls/openssl_handles.hpp"
 #include "tlsdissect/text.hpp"
 
 namespace tlsdissect {
@@ -205,30 +206,7 @@ constexpr FieldDef kAuthorityCertSerialNumber{"x509ce.authorityCertSerialNumber"
 constexpr std::size_t kLabelBytes = 36;
 
 // ---------------------------------------------------------------------------------------
-// OpenSSL handles.
-
-template <typename T, void (*Free)(T*)>
-struct Freer {
-    void operator()(T* p) const { Free(p); }
-};
-using X509Ptr = std::unique_ptr<X509, Freer<X509, X509_free>>;
-using Asn1ObjectPtr = std::unique_ptr<ASN1_OBJECT, Freer<ASN1_OBJECT, ASN1_OBJECT_free>>;
-using Asn1StringPtr = std::unique_ptr<ASN1_STRING, Freer<ASN1_STRING, ASN1_STRING_free>>;
-using Asn1TimePtr = std::unique_ptr<ASN1_TIME, Freer<ASN1_TIME, ASN1_TIME_free>>;
-using Asn1IntegerPtr = std::unique_ptr<ASN1_INTEGER, Freer<ASN1_INTEGER, ASN1_INTEGER_free>>;
-using Asn1TypePtr = std::unique_ptr<ASN1_TYPE, Freer<ASN1_TYPE, ASN1_TYPE_free>>;
-using Asn1BitStringPtr = std::unique_ptr<ASN1_BIT_STRING, Freer<ASN1_BIT_STRING, ASN1_BIT_STRING_free>>;
-using BignumPtr = std::unique_ptr<BIGNUM, Freer<BIGNUM, BN_free>>;
-using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, Freer<GENERAL_NAMES, GENERAL_NAMES_free>>;
-using BasicConstraintsPtr = std::unique_ptr<BASIC_CONSTRAINTS, Freer<BASIC_CONSTRAINTS, BASIC_CONSTRAINTS_free>>;
-using PoliciesPtr = std::unique_ptr<CERTIFICATEPOLICIES, Freer<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free>>;
-struct BioFree {
-    void operator()(BIO* b) const { BIO_free(b); }
-};
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-struct OpensslFree {
-    void operator()(unsigned char* p) const { OPENSSL_free(p); }
-};
+// OpenSSL handles (tls/openssl_handles.hpp) and errors.
 
 // Leaves OpenSSL's thread-local error queue as it found it: failures here are reported as
 // anomalies, not left behind for unrelated code to trip over.
@@ -422,7 +400,7 @@ DecodedString decode_string(int type, Bytes content) {
         out.valid = false;
         return out;
     }
-    std::unique_ptr<unsigned char, OpensslFree> hold(utf8);
+    OpensslBytesPtr hold(utf8);
     out.text = printable(std::string_view(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(n)));
     return out;
 }
@@ -1384,7 +1362,7 @@ std::string asn1_string_utf8(const ASN1_STRING* s) {
     unsigned char* utf8 = nullptr;
     const int n = ASN1_STRING_to_UTF8(&utf8, s);
     if (n < 0) return escaped_bytes(Bytes(ASN1_STRING_get0_data(s), static_cast<std::size_t>(ASN1_STRING_length(s))));
-    std::unique_ptr<unsigned char, OpensslFree> hold(utf8);
+    OpensslBytesPtr hold(utf8);
     return printable(std::string_view(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(n)));
 }
 
@@ -1643,9 +1621,6 @@ constexpr FieldDef kOcspCertificate{"ocsp.Certificate_element", "Certificate", F
 
 ByteString bytes_of(Bytes b) { return ByteString{{b.begin(), b.end()}}; }
 
-using OcspResponsePtr = std::unique_ptr<OCSP_RESPONSE, Freer<OCSP_RESPONSE, OCSP_RESPONSE_free>>;
-using OcspBasicPtr = std::unique_ptr<OCSP_BASICRESP, Freer<OCSP_BASICRESP, OCSP_BASICRESP_free>>;
-using Asn1EnumeratedPtr = std::unique_ptr<ASN1_ENUMERATED, Freer<ASN1_ENUMERATED, ASN1_ENUMERATED_free>>;
 
 // ENUMERATED (responseStatus, CRLReason), decoded by OpenSSL.
 std::optional<std::int64_t> CertificateWalk::ocsp_enumerated(NodeRef parent, const Element& e, std::string_view what) {
