@@ -48,6 +48,10 @@ void dissect_data(ByteReader payload, PacketContext& ctx) {
     if (ctx.columns && ctx.columns->info.empty()) ctx.columns->protocol = "Data";
 }
 
+std::string NetAddress::endpoint_text(std::uint16_t port) const {
+    return (family == 6 ? "[" + to_string() + "]" : to_string()) + ":" + std::to_string(port);
+}
+
 std::optional<std::size_t> dispatch_uint(const UintDissectorTable<PayloadDissector>& table, std::uint32_t key,
                                          ByteReader payload, PacketContext& ctx) {
     const PayloadDissector* d = table.find(key);

@@ -25,6 +25,8 @@ struct NetAddress {
     friend bool operator==(const NetAddress&, const NetAddress&) = default;
     friend auto operator<=>(const NetAddress&, const NetAddress&) = default;
     std::string to_string() const;
+    // "127.0.0.1:443" or "[::1]:443".
+    std::string endpoint_text(std::uint16_t port) const;
 };
 
 // One layer of addressing or encapsulation a packet went through, outermost first:

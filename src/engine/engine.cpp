@@ -142,9 +142,7 @@ void FrameDissector::follow_tcp_stream(std::uint32_t stream, std::function<void(
         c.frame = e.frame;
         for (int n = 0; n < 2; ++n) {
             const int side = n == 0 ? conv.first_sender : 1 - conv.first_sender;
-            const NetAddress& a = conv.address[side];
-            c.endpoint[n] = (a.family == 6 ? "[" + a.to_string() + "]" : a.to_string()) + ":" +
-                            std::to_string(conv.port[side]);
+            c.endpoint[n] = conv.address[side].endpoint_text(conv.port[side]);
         }
         sink(c);
     };

@@ -36,8 +36,7 @@ ConnectionView view_of(const TcpConversation& conv) {
 }  // namespace
 
 std::string ConnectionView::endpoint_text(int side) const {
-    const std::string ip = address[side].to_string();
-    return (address[side].family == 6 ? "[" + ip + "]" : ip) + ":" + std::to_string(port[side]);
+    return address[side].endpoint_text(port[side]);
 }
 
 SessionLayer::SessionLayer(CaptureState& state) : state_(state) {

@@ -163,7 +163,7 @@ void TlsConnection::on_close(const TcpConversation& conv, PacketContext& ctx) {
 // added a handshake message (decrypted ones too) or an over-long heartbeat: nothing
 // else changes what the audit sees.
 void TlsConnection::audit_frame(NodeRef layer, PacketContext& ctx) {
-    const AuditSettings* audit = ctx.state->get<TlsState>().audit;
+    const AuditSettings* audit = audit_;
     if (!audit || (!layer && !ctx.columns)) return;
     const std::pair<std::size_t, std::size_t> seen{facts_.handshake.size(), facts_.overlong_heartbeat_frames.size()};
     if (seen == audited_) return;
@@ -225,7 +225,7 @@ void TlsConnection::on_record(int side, const AssembledPdu& pdu, PacketContext& 
     }
     if (layer) layer.set_length(layer.get()->length + pdu.length);
     append_info(frame_info_, info);
-    if (ctx.state->get<TlsState>().audit) audit_frame(layer, ctx);
+    if (audit_) audit_frame(layer, ctx);
     if (ctx.columns) {
         ctx.columns->info = frame_info_;
         if (!frame_audit_.empty()) ctx.columns->info += " [Audit: " + frame_audit_ + "]";

@@ -65,6 +65,7 @@ private:
     void note_frame(PacketContext& ctx, std::uint64_t frame);
     std::string record_version_label(std::uint16_t record_version) const;
     void audit_frame(NodeRef layer, PacketContext& ctx);
+    const AuditSettings* audit_ = nullptr;       // --audit, from TlsState when the connection began
 
     Direction dir_[2];
     int client_side_;
@@ -77,6 +78,8 @@ private:
 
 public:
     // --follow-tls: receives every decrypted application-data record, in order per side.
+    // --audit: findings shown at the frames that show them (null: off).
+    void audit_with(const AuditSettings* audit) { audit_ = audit; }
     void follow_plaintext(std::function<void(int side, std::uint64_t frame, Bytes plaintext)> sink) {
         follow_plaintext_ = std::move(sink);
     }

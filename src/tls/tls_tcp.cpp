@@ -18,8 +18,7 @@ constexpr std::uint16_t kStartTlsPorts[] = {21, 25, 110, 143, 389, 587, 5222, 52
 // "127.0.0.1:443" or "[::1]:443" for node 0 (the first sender) or node 1.
 std::string follow_endpoint(const TcpConversation& conv, int node) {
     const int side = node == 0 ? conv.first_sender : 1 - conv.first_sender;
-    const NetAddress& a = conv.address[side];
-    return (a.family == 6 ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(conv.port[side]);
+    return conv.address[side].endpoint_text(conv.port[side]);
 }
 
 // --follow-tls: what the connection's decrypted application data is sent as.
@@ -44,6 +43,7 @@ std::unique_ptr<TcpApplication> make_tls_connection(const TcpConversation& conv,
                                                     bool plaintext_first) {
     TlsState& tls = ctx.state->get<TlsState>();
     auto app = std::make_unique<TlsConnection>(side, plaintext_first, tls.key_log);
+    app->audit_with(tls.audit);
     if (tls.follow_sink && tls.follow_stream == conv.stream) app->follow_plaintext(plaintext_follower(conv, tls));
     return app;
 }
