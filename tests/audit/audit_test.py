@@ -14,9 +14,15 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "differential"))
+import tshark_cache  # noqa: E402
+
 tool, src = sys.argv[1], sys.argv[2]
 captures = os.path.join(src, "captures")
-real = os.path.join(src, "..", "shared", "captures-real", "tls")
+real = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--real" else None
+if real and not os.path.isdir(real):
+    print(f"SKIP: {real}: absent")
+    sys.exit(77)
 failures = []
 checks = 0
 
@@ -44,8 +50,7 @@ def run(args, env=None):
 def tshark_frames(path, flt):
     keys = path[:-5] + ".keys" if path.endswith(".pcap") else ""
     opts = ["-o", "tls.keylog_file:" + keys] if os.path.exists(keys) else []
-    out = subprocess.run(["tshark", "-r", path, *opts, "-Y", flt, "-T", "fields", "-e", "frame.number"],
-                         capture_output=True, text=True).stdout
+    out = tshark_cache.run(["-r", path, *opts, "-Y", flt, "-T", "fields", "-e", "frame.number"]).stdout
     return [int(x) for x in out.split()]
 
 

@@ -21,6 +21,8 @@ import shutil
 import subprocess
 import sys
 
+import tshark_cache
+
 FIELDS = [
     "dns.length", "dns.id", "dns.flags", "dns.flags.response", "dns.flags.opcode", "dns.flags.authoritative",
     "dns.flags.truncated", "dns.flags.recdesired", "dns.flags.recavail", "dns.flags.z",
@@ -210,8 +212,8 @@ def compare(tool, capture):
     args = []
     for f in FIELDS:
         args += ["-e", f]
-    shark = run(["tshark", "-n", "-r", capture, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"] +
-                [a for f in base for a in ("-e", f)] + args)
+    shark = tshark_cache.run(["-n", "-r", capture, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"] +
+                             [a for f in base for a in ("-e", f)] + args)
     mine = ["frame.number", "frame.protocols", "_ws.malformed", "_ws.short"] + FIELDS + OURS_ONLY
     ours = run([tool, capture] + [a for f in mine for a in ("-e", f)])
     if ours.returncode not in (0, 6):

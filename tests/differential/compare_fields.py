@@ -15,6 +15,8 @@ import shutil
 import subprocess
 import sys
 
+import tshark_cache
+
 LOWER_FIELDS = [
     "frame.number", "frame.len", "frame.cap_len",
     "eth.src", "eth.dst", "eth.type", "vlan.id", "ieee8021ad.id",
@@ -129,11 +131,26 @@ _cut_frames = {}
 def is_cut(capture, frame):
     """Frames whose captured length is below their length on the wire."""
     if capture not in _cut_frames:
-        out = run(["tshark", "-n", "-r", capture, "-T", "fields", "-e", "frame.number", "-e", "frame.len",
-                   "-e", "frame.cap_len"]).stdout
-        _cut_frames[capture] = {line.split("\t")[0] for line in out.splitlines()
-                                if len(line.split("\t")) == 3 and line.split("\t")[1] != line.split("\t")[2]}
+        # The lower set's tshark run (cached, shared with that test) holds these three.
+        cut = set()
+        for line in lower_tshark(capture).stdout.splitlines():
+            cols = line.split("\t")[1:4]  # after frame.protocols
+            if len(cols) == 3 and cols[1] != cols[2]:
+                cut.add(cols[0])
+        _cut_frames[capture] = cut
     return frame in _cut_frames[capture]
+
+
+def tshark_fields(capture, fields, options, occurrence):
+    args = []
+    for f in fields:
+        args += ["-e", f]
+    return tshark_cache.run(["-n", "-r", capture] + options + ["-T", "fields", "-E", f"occurrence={occurrence}",
+                            "-e", "frame.protocols"] + args)
+
+
+def lower_tshark(capture):
+    return tshark_fields(capture, LOWER_FIELDS, TSHARK_OPTIONS["lower"], "f")
 
 
 def compare(tool, capture):
@@ -141,8 +158,7 @@ def compare(tool, capture):
     for f in FIELDS:
         args += ["-e", f]
     occurrence = "f" if FIELDS is LOWER_FIELDS else "a"
-    shark = run(["tshark", "-n", "-r", capture] + OPTIONS + ["-T", "fields", "-E", f"occurrence={occurrence}",
-                 "-e", "frame.protocols"] + args)
+    shark = tshark_fields(capture, FIELDS, OPTIONS, occurrence)
     ours = run([tool, capture] + args)
     if ours.returncode not in (0, 6):
         return [f"tlsdissect exited {ours.returncode}: {ours.stderr.strip()}"], 0, 0

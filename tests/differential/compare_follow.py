@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import sys
 
+import tshark_cache
+
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
 # tshark's follow output does not separate retransmitted copies cleanly for streams
 # that lost bytes; those streams are compared up to the first gap.
@@ -48,8 +50,7 @@ def parse_follow(text):
 
 
 def stream_count(capture):
-    out = subprocess.run(["tshark", "-n", "-r", capture, "-T", "fields", "-e", "tcp.stream"],
-                         capture_output=True, text=True).stdout.split()
+    out = tshark_cache.run(["-n", "-r", capture, "-T", "fields", "-e", "tcp.stream"]).stdout.split()
     return max((int(x) for x in out if x.isdigit()), default=-1) + 1
 
 
@@ -65,9 +66,10 @@ def main():
     for capture in captures(sys.argv[2:]):
         problems = []
         n = stream_count(capture)
+        # Every stream's follow in one tshark run (tshark_cache.follow).
+        all_theirs = tshark_cache.follow(capture, "tcp", range(n), TSHARK_OPTS)
         for stream in range(n):
-            theirs = subprocess.run(["tshark", "-n", "-r", capture, "-q"] + TSHARK_OPTS +
-                                    ["-z", f"follow,tcp,raw,{stream}"], capture_output=True, text=True).stdout
+            theirs = all_theirs[stream]
             ours = subprocess.run([tool, "--follow", str(stream), "--follow-format", "raw", capture],
                                   capture_output=True, text=True)
             if ours.returncode not in (0, 6):

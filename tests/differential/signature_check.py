@@ -22,11 +22,16 @@ import subprocess
 import sys
 import tempfile
 
+import tshark_cache
+
 TAMPER = ["https-cname-tls12.pcap", "tls12-ecdhe-ecdsa.pcap", "tls10-openssl.pcap"]
 
 
 def tshark(path, *args):
-    return subprocess.run(["tshark", "-r", path, *args], capture_output=True, text=True, check=True).stdout
+    r = tshark_cache.run(["-r", path, *args])
+    if r.returncode:
+        raise subprocess.CalledProcessError(r.returncode, ["tshark", "-r", path, *args], r.stdout, r.stderr)
+    return r.stdout
 
 
 def ske_frames(path):

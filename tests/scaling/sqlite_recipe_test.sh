@@ -11,6 +11,11 @@ set -euo pipefail
 src=$1
 tool=${TLSDISSECT:?set TLSDISSECT}
 for c in sqlite3 tshark python3 xargs; do command -v "$c" >/dev/null || { echo "missing $c" >&2; exit 1; }; done
+# tshark's answers come from the cache shared by the tests when ctest names one
+# (TLSDISSECT_TSHARK_CACHE; tests/differential/tshark_cache.py).
+if [[ -n ${TLSDISSECT_TSHARK_CACHE:-} ]] && command -v tshark >/dev/null; then
+    tshark() { python3 "$src/tests/differential/tshark_cache.py" "$@"; }
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
