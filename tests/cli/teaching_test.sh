@@ -17,7 +17,9 @@ command -v tshark >/dev/null || { echo "SKIP: tshark is not installed"; exit 77;
 # tshark's answers come from the cache shared by the tests when ctest names one
 # (TLSDISSECT_TSHARK_CACHE; tests/differential/tshark_cache.py).
 if [[ -n ${TLSDISSECT_TSHARK_CACHE:-} ]] && command -v tshark >/dev/null; then
-    tshark() { python3 "$src/tests/differential/tshark_cache.py" "$@"; }
+    tshark_cache_python=python3  # Debian's, when there, starts faster than a version manager's shim
+    [[ -x /usr/bin/python3 ]] && tshark_cache_python=/usr/bin/python3
+    tshark() { "$tshark_cache_python" "$src/tests/differential/tshark_cache.py" "$@"; }
 fi
 cap=$src/captures/https-cname-tls12.pcap
 tmp=$(mktemp -d)

@@ -20,7 +20,7 @@ or tshark simply gets new keys).
 From Python:   import tshark_cache; r = tshark_cache.run(["-n", "-r", cap, "-T", "fields", ...])
                r.stdout, r.stderr (str), r.returncode
                tshark_cache.follow(cap, "tcp", [0, 1, 2], options) -> {stream: text}
-From a shell:  tshark() { python3 "$src/tests/differential/tshark_cache.py" "$@"; }
+From a shell:  tshark() { /usr/bin/python3 "$src/tests/differential/tshark_cache.py" "$@"; }
                (same arguments as tshark; prints tshark's stdout and stderr, its status)
 """
 import hashlib
