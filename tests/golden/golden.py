@@ -33,6 +33,7 @@ import sys
 COMMON_OPTIONS = ["--roots", "captures/test-roots.pem"]
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".gz", ".bin")
 DIFF_LINES = 60
+TIMEOUT = 300  # seconds per case (a sanitizer build is slower)
 
 
 class Case:
@@ -63,8 +64,11 @@ def environment():
 
 
 def run_case(tool, src, case):
-    r = subprocess.run([tool, *COMMON_OPTIONS, *case.options, case.capture], cwd=src, env=environment(),
-                       capture_output=True, timeout=300)
+    try:
+        r = subprocess.run([tool, *COMMON_OPTIONS, *case.options, case.capture], cwd=src, env=environment(),
+                           capture_output=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired as e:
+        return e.stdout or b"", (e.stderr or b"") + f"[still running after {TIMEOUT} s]\n".encode()
     err = r.stderr
     if r.returncode:
         err += f"[exit status {r.returncode}]\n".encode()
@@ -166,7 +170,7 @@ def main(argv):
             print(f"{sum(changed)} of {len(selected)} expected outputs changed; read `git diff tests/golden` before committing")
             return 0
         reports = list(pool.map(lambda c: check_one(tool, src, c), selected))
-    failed = 0
+    failed = unlisted = 0
     for c, r in zip(selected, reports):
         if r:
             failed += 1
@@ -174,11 +178,12 @@ def main(argv):
             print(r, end="")
     if not groups or "tree" in groups:
         for capture in unlisted_captures(src, cases):
-            failed += 1
+            unlisted += 1
             print(f"FAIL {capture}: no golden cases in tests/golden/MANIFEST (add its lines, then tools/update-golden.sh)")
     print(f"golden: {len(selected) - failed} of {len(selected)} outputs as expected"
-          + (f", {failed} failed (if the change is meant: tools/update-golden.sh, then read the diff)" if failed else ""))
-    return 1 if failed else 0
+          + (f", {failed} failed (if the change is meant: tools/update-golden.sh, then read the diff)" if failed else "")
+          + (f"; {unlisted} bundled captures not in MANIFEST" if unlisted else ""))
+    return 1 if failed or unlisted else 0
 
 
 if __name__ == "__main__":
