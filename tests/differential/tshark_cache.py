@@ -8,8 +8,8 @@ by $TLSDISSECT_TSHARK_CACHE (ctest sets it to BUILD/tshark-cache, see
 tests/CMakeLists.txt), under a key made of
 
   * `tshark --version` (remembered per tshark binary: path, size, modification time),
-  * the arguments, where every argument that names a file (`-r FILE`, or a preference
-    `-o name:FILE` such as tls.keylog_file) stands for the SHA-256 of the file's content,
+  * the arguments, where the file of `-r FILE` and of a preference `-o name:FILE` (such
+    as tls.keylog_file) stands for the SHA-256 of its content, wherever the file is,
   * the TZ environment variable (frame.time filters depend on it).
 
 Without that variable nothing is cached and tshark runs every time. Entries are written
@@ -67,12 +67,13 @@ def _file_hash(path):
 _PREF_WITH_FILE = re.compile(r"^([A-Za-z0-9_.]+):(.+)$")
 
 
-def _arg_key(arg):
-    if os.path.isfile(arg):
-        return "file:" + _file_hash(arg)
-    m = _PREF_WITH_FILE.match(arg)
-    if m and os.path.isfile(m.group(2)):
-        return f"pref:{m.group(1)}:file:" + _file_hash(m.group(2))
+def _arg_key(arg, previous):
+    if previous == "-r" and os.path.isfile(arg):
+        return "capture:" + _file_hash(arg)  # the same capture anywhere gets the same answers
+    if previous == "-o":
+        m = _PREF_WITH_FILE.match(arg)
+        if m and os.path.isfile(m.group(2)):
+            return f"pref:{m.group(1)}:file:" + _file_hash(m.group(2))
     return "arg:" + arg
 
 
@@ -121,7 +122,7 @@ def tshark_version():
 def key(args, env=None):
     env = os.environ if env is None else env
     h = hashlib.sha256()
-    for part in [f"format {FORMAT}", tshark_version(), "TZ=" + env.get("TZ", "")] + [_arg_key(a) for a in args]:
+    for part in [f"format {FORMAT}", tshark_version(), "TZ=" + env.get("TZ", "")] + [_arg_key(a, p) for p, a in zip([None] + list(args), args)]:
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     return h.hexdigest()
 
