@@ -5,6 +5,7 @@
 #include "dns/dns.hpp"
 #include "link/link.hpp"
 #include "net/ip.hpp"
+#include "proxy/proxy.hpp"
 #include "tls/tls_state.hpp"
 #include "transport/transport.hpp"
 #include "tunnel/tunnels.hpp"
@@ -18,8 +19,9 @@ void register_all_protocols(DissectorTables& tables) {
     register_transport(tables);
     register_vxlan(tables);
     // TCP applications are asked in registration order within each kind (signature,
-    // port, heuristic): TLS before DNS.
+    // port, heuristic): TLS before the proxies before DNS.
     register_tls(tables);
+    register_proxies(tables);
     register_dns(tables);
 }
 
