@@ -38,8 +38,8 @@ constexpr FieldDef kV2Version{"proxy.v2.version", "Version", FieldType::UInt, Ba
 constexpr FieldDef kV2Command{"proxy.v2.cmd", "Command", FieldType::UInt, Base::Dec, kCommands, 0x0f, 8};
 constexpr FieldDef kV2FamilyProtocol{"proxy.v2.addr_family_protocol", "Address Family Protocol", FieldType::UInt,
                                      Base::Hex};
-constexpr FieldDef kV2Family{"proxy.v2.addr_family", "Address Family", FieldType::UInt, Base::Dec, kFamilies, 0xf0, 8};
-constexpr FieldDef kV2Protocol{"proxy.v2.protocol", "Protocol", FieldType::UInt, Base::Dec, kProtocols, 0x0f, 8};
+constexpr FieldDef kV2Family{"proxy.v2.addr_family", "Address Family", FieldType::UInt, Base::Hex, kFamilies, 0xf0, 8};
+constexpr FieldDef kV2Protocol{"proxy.v2.protocol", "Protocol", FieldType::UInt, Base::Hex, kProtocols, 0x0f, 8};
 constexpr FieldDef kV2Length{"proxy.v2.length", "Length", FieldType::UInt};
 constexpr FieldDef kSrc4{"proxy.src.ipv4", "Source Address", FieldType::IPv4};
 constexpr FieldDef kDst4{"proxy.dst.ipv4", "Destination Address", FieldType::IPv4};
@@ -97,7 +97,6 @@ private:
 
     // "PROXY TCP4 192.0.2.1 198.51.100.1 56324 443\r\n" (or "PROXY UNKNOWN ...").
     std::string version1(ByteReader& r, NodeRef layer, HandOverNote& note, PacketContext& ctx) {
-        layer.add(kVersion, std::uint64_t(1), r.offset(), 0).set_generated();
         const std::size_t at = r.offset();
         const std::string_view line = text_of(r.take_rest().rest());
         layer.add(kV1Magic_, std::monostate{}, at, kV1Magic.size());
@@ -155,6 +154,7 @@ private:
             note = proxy_header_note("proxy-v2", {}, 0, {}, 0, ctx);
             return "PROXY v2 (truncated)";
         }
+        layer.add(kVersion, std::uint64_t(*vc >> 4), vc_at, 1).set_hidden();
         layer.add(kV2Version, std::uint64_t(*vc >> 4), vc_at, 1);
         layer.add(kV2Command, std::uint64_t(*vc & 0x0f), vc_at, 1);
         NodeRef fam = layer.add(kV2FamilyProtocol, std::uint64_t(*fp), fp_at, 1);

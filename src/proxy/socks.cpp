@@ -44,7 +44,8 @@ constexpr FieldDef kAcceptedMethod{"socks.auth_accepted_method", "Accepted Auth 
 constexpr FieldDef kSubnegotiation{"socks.subnegotiation_version", "Subnegotiation Version", FieldType::UInt};
 constexpr FieldDef kUsername{"socks.username", "User name", FieldType::String};
 constexpr FieldDef kPassword{"socks.password", "Password", FieldType::String};
-constexpr FieldDef kAuthStatus{"socks.auth_status", "Status", FieldType::UInt};
+constexpr ValueName kAuthStatuses[] = {{0, "success"}};
+constexpr FieldDef kAuthStatus{"socks.auth_status", "Status", FieldType::UInt, Base::Dec, kAuthStatuses};
 constexpr FieldDef kCommand{"socks.command", "Command", FieldType::UInt, Base::Dec, kCommands};
 constexpr FieldDef kReserved{"socks.reserved", "Reserved", FieldType::UInt};
 constexpr FieldDef kAddressType{"socks.address_type", "Address Type", FieldType::UInt, Base::Dec, kAddressTypes};
@@ -157,6 +158,7 @@ private:
         const std::uint8_t first = r.rest().empty() ? 0 : r.rest()[0];
         if (first == 4) return socks4_request(r, layer, ctx);
         if (first == 1 && version_ == 5) {
+            layer.add_generated(kVersion, std::uint64_t(5));
             read_u8(r, layer, kSubnegotiation);
             auto user = r.u8_prefixed();
             std::string name;
@@ -267,6 +269,7 @@ private:
             return "Method chosen: " + std::string(m ? name_or(kMethods, *m) : "?");
         }
         if (first == 1) {
+            layer.add_generated(kVersion, std::uint64_t(5));
             read_u8(r, layer, kSubnegotiation);
             auto status = read_u8(r, layer, kAuthStatus);
             return status && *status == 0 ? "Authentication succeeded" : "Authentication failed";

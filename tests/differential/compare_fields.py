@@ -112,7 +112,7 @@ PRESENCE_ONLY = {"tls.handshake.verify_data"}
 
 # Options that make tshark's view comparable: reassemble out-of-order segments too.
 TSHARK_OPTIONS = {"lower": [], "tls": ["-o", "tcp.reassemble_out_of_order:TRUE"],
-                  "proxy": ["-o", "tcp.reassemble_out_of_order:TRUE"]}
+                  "proxy": ["-o", "tcp.reassemble_out_of_order:TRUE", "-o", "tcp.try_heuristic_first:TRUE"]}
 FIELD_SETS = {"lower": LOWER_FIELDS, "tls": TLS_FIELDS, "proxy": PROXY_FIELDS}
 FIELDS = LOWER_FIELDS
 OPTIONS = []
@@ -201,7 +201,7 @@ def compare(tool, capture):
         if occurrence == "f":
             o = [v.split(",")[0] for v in o]
         frame = t[0]
-        known = KNOWN_DIFFERENCES.get((base, int(frame))) if frame.isdigit() and FIELDS is not LOWER_FIELDS else None
+        known = KNOWN_DIFFERENCES.get((base, int(frame))) if frame.isdigit() and FIELDS is TLS_FIELDS else None
         if known:
             ours_by_name = dict(zip(FIELDS, o))
             for name, want in known.items():
