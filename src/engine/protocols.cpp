@@ -6,6 +6,7 @@
 #include "link/link.hpp"
 #include "net/ip.hpp"
 #include "proxy/proxy.hpp"
+#include "starttls/starttls.hpp"
 #include "tls/tls_state.hpp"
 #include "transport/transport.hpp"
 #include "tunnel/tunnels.hpp"
@@ -19,9 +20,10 @@ void register_all_protocols(DissectorTables& tables) {
     register_transport(tables);
     register_vxlan(tables);
     // TCP applications are asked in registration order within each kind (signature,
-    // port, heuristic): TLS before the proxies before DNS.
+    // port, heuristic): TLS, then the proxies, the STARTTLS family, DNS.
     register_tls(tables);
     register_proxies(tables);
+    register_starttls(tables);
     register_dns(tables);
 }
 

@@ -76,10 +76,36 @@ protected:
         return source;
     }
 
+    // The bytes of the current event before `pdu` begins (hand_over's `used` when the
+    // message is already the successor's: a TLS record where a command was expected).
+    std::size_t used_before(const AssembledPdu& pdu) const {
+        if (!event_ || pdu.stream_offset < event_->offset) return 0;
+        return static_cast<std::size_t>(pdu.stream_offset - event_->offset);
+    }
+
     // The layer node `def` for a message, and a reader over its bytes (message_bytes).
     NodeRef layer_for(const FieldDef& def, const AssembledPdu& pdu, ByteReader& reader, PacketContext& ctx) {
         const std::uint16_t source = message_bytes(pdu, reader, ctx, def.filter);
         return ctx.root.add(def, std::monostate{}, reader.offset(), pdu.length, source);
+    }
+
+    // The same, but the messages of one direction that lie in the same frame share one
+    // layer node (a multi-line reply, XML pieces), which grows to cover them.
+    NodeRef frame_layer(const FieldDef& def, int side, const AssembledPdu& pdu, ByteReader& reader,
+                        PacketContext& ctx) {
+        const std::uint16_t source = message_bytes(pdu, reader, ctx, def.filter);
+        if (!ctx.root) return {};
+        const std::size_t at = reader.offset();
+        if (pdu.in_current_frame && layer_frame_ == ctx.frame.number && layer_side_ == side && layer_ &&
+            layer_.get()->def == &def) {
+            Node* n = layer_.get();
+            if (at + pdu.length > n->offset) n->length = static_cast<std::uint32_t>(at + pdu.length - n->offset);
+            return layer_;
+        }
+        layer_ = ctx.root.add(def, std::monostate{}, at, pdu.length, source);
+        layer_frame_ = pdu.in_current_frame ? ctx.frame.number : 0;
+        layer_side_ = side;
+        return layer_;
     }
 
     // Sets the Protocol column and adds `text` to this frame's Info ("a, b").
@@ -105,6 +131,9 @@ private:
 
     PduAssembler framer_[2];
     const StreamEvent* event_ = nullptr;
+    NodeRef layer_;                 // frame_layer's node, for the frame and side below
+    std::uint64_t layer_frame_ = 0;
+    int layer_side_ = -1;
     std::uint64_t frame_ = 0;
     bool consumed_ = false;
     bool shown_ = false;
