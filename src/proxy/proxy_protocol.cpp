@@ -37,7 +37,7 @@ constexpr FieldDef kV2Magic{"proxy.v2.magic", "Magic", FieldType::Bytes};
 constexpr FieldDef kV2Version{"proxy.v2.version", "Version", FieldType::UInt, Base::Dec, {}, 0xf0, 8};
 constexpr FieldDef kV2Command{"proxy.v2.cmd", "Command", FieldType::UInt, Base::Dec, kCommands, 0x0f, 8};
 constexpr FieldDef kV2FamilyProtocol{"proxy.v2.addr_family_protocol", "Address Family Protocol", FieldType::UInt,
-                                     Base::Hex};
+                                     Base::Hex, {}, 0, 8};
 constexpr FieldDef kV2Family{"proxy.v2.addr_family", "Address Family", FieldType::UInt, Base::Hex, kFamilies, 0xf0, 8};
 constexpr FieldDef kV2Protocol{"proxy.v2.protocol", "Protocol", FieldType::UInt, Base::Hex, kProtocols, 0x0f, 8};
 constexpr FieldDef kV2Length{"proxy.v2.length", "Length", FieldType::UInt};
@@ -51,7 +51,7 @@ constexpr FieldDef kUnixSrc{"proxy.v2.src.unix", "Source Address", FieldType::By
 constexpr FieldDef kUnixDst{"proxy.v2.dst.unix", "Destination Address", FieldType::Bytes};
 constexpr FieldDef kV2Unknown{"proxy.v2.unknown", "Unknown data", FieldType::Bytes};
 constexpr FieldDef kTlv{"proxy.v2.tlv", "TLV", FieldType::None};
-constexpr FieldDef kTlvType{"proxy.v2.tlv.type", "Type", FieldType::UInt, Base::Hex, kTlvTypes};
+constexpr FieldDef kTlvType{"proxy.v2.tlv.type", "Type", FieldType::UInt, Base::Hex, kTlvTypes, 0, 8};
 constexpr FieldDef kTlvLength{"proxy.v2.tlv.length", "Length", FieldType::UInt};
 constexpr FieldDef kTlvValue{"proxy.v2.tlv.value", "Value", FieldType::Bytes};
 
