@@ -45,6 +45,7 @@ constexpr FieldDef kPopParameter{"pop.request.parameter", "Request parameter", F
 constexpr FieldDef kPopResponse{"pop.response", "Response", FieldType::String};
 constexpr FieldDef kPopIndicator{"pop.response.indicator", "Response indicator", FieldType::String};
 constexpr FieldDef kPopDescription{"pop.response.description", "Response description", FieldType::String};
+constexpr FieldDef kPopData{"pop.response.data", "Data", FieldType::String};
 
 constexpr FieldDef kImap{"imap", "Internet Message Access Protocol", FieldType::Protocol};
 constexpr FieldDef kImapIsRequest{"imap.isrequest", "Request", FieldType::Bool};
@@ -266,7 +267,7 @@ private:
                 auto [tag, rest] = split_word(line);
                 auto [status, text] = split_word(rest);
                 NodeRef n = layer.add(kImapLine, std::string(line), at, line.size() + 2).set_text("Line: " + shown + "\\r\\n");
-                n.add(kImapResponseTag, std::string(tag), at, tag.size());
+                if (tag != "*" && tag != "+") n.add(kImapResponseTag, std::string(tag), at, tag.size());
                 if (!status.empty()) n.add(kImapResponseStatus, std::string(status), at + tag.size() + 1, status.size());
                 if (pending_ && tag == pending_tag_) {
                     accepted = iequals(status, "OK");
@@ -277,6 +278,12 @@ private:
             }
             case TextProtocol::Pop3: {
                 auto [indicator, text] = split_word(line);
+                if (indicator != "+OK" && indicator != "-ERR") {
+                    // A line of a multi-line answer (CAPA, LIST, ...), up to its ".".
+                    layer.add(kPopData, std::string(line), at, line.size() + 2).set_text(shown + "\\r\\n");
+                    show_info(ctx, column(), "S: " + shown);
+                    break;
+                }
                 NodeRef n = layer.add(kPopResponse, std::string(line), at, line.size() + 2).set_text(shown + "\\r\\n");
                 n.add(kPopIndicator, std::string(indicator), at, indicator.size());
                 if (!text.empty()) n.add(kPopDescription, std::string(text), at + indicator.size() + 1, text.size());
