@@ -43,6 +43,7 @@ protected:
         note_frame(ctx);
         if (e.kind == StreamEvent::Kind::Data && e.current_frame) consumed_ = true;
         event_ = &e;
+        side_ = side & 1;
         framer_[side & 1].feed(
             e, ctx.frame.number,
             [&](Bytes head) { return handing_over() ? PduShape::need(head.size() + e.data.size() + 1) : shape(head); },
@@ -108,8 +109,14 @@ protected:
         return layer_;
     }
 
-    // Sets the Protocol column and adds `text` to this frame's Info ("a, b").
+    // Sets the Protocol column and adds `text` to this frame's Info ("a, b"); the text is
+    // also a step of the exchange (the ladder shows them before the TLS handshake).
     void show_info(PacketContext& ctx, std::string_view protocol, std::string_view text) {
+        if (steps_.size() < kMaxExchangeSteps) {
+            steps_.push_back({ctx.frame.number, ctx.frame.ts_ns, side_ == client_, std::string(text)});
+        } else {
+            steps_.back() = {ctx.frame.number, ctx.frame.ts_ns, side_ == client_, std::string(text)};
+        }
         if (!ctx.columns) return;
         if (!info_.empty()) info_ += ", ";
         info_ += text;
@@ -118,6 +125,8 @@ protected:
     }
 
     bool is_client(int side) const { return (side & 1) == client_; }
+
+    void annotate_hand_over(HandOverNote& note) override { note.steps = std::move(steps_); }
 
     int client_;
 
@@ -131,6 +140,8 @@ private:
 
     PduAssembler framer_[2];
     const StreamEvent* event_ = nullptr;
+    int side_ = 0;                  // the direction of the message being handled
+    std::vector<ExchangeStep> steps_;
     NodeRef layer_;                 // frame_layer's node, for the frame and side below
     std::uint64_t layer_frame_ = 0;
     int layer_side_ = -1;

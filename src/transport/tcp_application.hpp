@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "core/packet_context.hpp"
 #include "transport/tcp_reassembler.hpp"
@@ -23,6 +24,17 @@ struct TcpConversation;
 // "starttls"): a proxy's exchange (HTTP CONNECT, SOCKS, the PROXY protocol header), after
 // which the bytes are the client's conversation with `target`, or an upgrade in place
 // (STARTTLS and the databases' SSL requests).
+// One message of the exchange before a hand-over, as the Info column said it (for the
+// ladder: "C: STARTTLS", "Connect www.example.test:443").
+struct ExchangeStep {
+    std::uint64_t frame = 0;
+    std::int64_t ts_ns = 0;
+    bool from_client = false;
+    std::string text;
+};
+// Steps kept per hand-over; a longer exchange keeps its first ones and its last.
+inline constexpr std::size_t kMaxExchangeSteps = 24;
+
 struct HandOverNote {
     std::string protocol;      // "http-connect", "socks5", "proxy-v2", "smtp", "postgresql", ...
     std::string target;        // a proxy's destination "host:port" (empty for an upgrade in place)
@@ -31,6 +43,7 @@ struct HandOverNote {
     bool proxy = false;        // a proxy (else an upgrade in place)
     std::string origin;        // the PROXY protocol: the original client "address:port"
     std::uint64_t frame = 0;   // where the exchange asked for it (the CONNECT request, ...)
+    std::vector<ExchangeStep> steps;  // the exchange, message by message (at most kMaxExchangeSteps)
 };
 
 // Hand-overs one connection may make (a PROXY header, then SOCKS, then STARTTLS is three);
@@ -62,10 +75,17 @@ public:
         std::size_t used = kWholeEvent;        // bytes of the current event the old one used
         bool requested = false;
     };
-    HandOver take_hand_over() { return std::exchange(hand_over_, HandOver{}); }
+    HandOver take_hand_over() {
+        HandOver h = std::exchange(hand_over_, HandOver{});
+        annotate_hand_over(h.note);
+        return h;
+    }
     bool handing_over() const { return hand_over_.requested; }
 
 protected:
+    // Adds what the application knows of its exchange to the note of its hand-over.
+    virtual void annotate_hand_over(HandOverNote&) {}
+
     // The rest of both directions belongs to `next`. The first `used` bytes of the current
     // event were this application's; the successor gets the rest of it at once, then
     // every later event.
