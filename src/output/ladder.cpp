@@ -68,7 +68,8 @@ void add_exchange_rows(LadderConnection& c, const ConnectionView& conv) {
             std::string_view text = s.text;
             for (std::string_view prefix : {"C: ", "S: ", "Request: ", "Response: "})
                 if (text.substr(0, prefix.size()) == prefix) text.remove_prefix(prefix.size());
-            std::string label = name + " " + std::string(text);
+            const bool header = h.protocol.rfind("proxy-", 0) == 0;  // its text names it already
+            std::string label = header ? std::string(text) : name + " " + std::string(text);
             const std::string tail = more ? " (+" + std::to_string(more) + (more == 1 ? " line)" : " lines)") : "";
             if (columns(label) + columns(tail) > kLabelColumns) {
                 label.resize(kLabelColumns - columns(tail) - 1);
@@ -81,9 +82,16 @@ void add_exchange_rows(LadderConnection& c, const ConnectionView& conv) {
             c.rows.push_back({s.frame, s.ts_ns, s.from_client ? LadderDir::ClientToServer : LadderDir::ServerToClient, 0,
                               label, false});
         }
-        std::string note = h.proxy ? "\xe2\x86\xb3 through the " + name + " proxy to " +
-                                         (h.target.empty() ? std::string("(no target named)") : h.target) + "; then TLS:"
-                                   : "\xe2\x86\xb3 " + name + " upgrades the connection to TLS:";
+        std::string note;
+        if (h.protocol.rfind("proxy-", 0) == 0)
+            note = "\xe2\x86\xb3 a load balancer's PROXY header: the client " +
+                   (h.origin.empty() ? std::string("(not named)") : h.origin) + " had connected to " +
+                   (h.target.empty() ? std::string("(not named)") : h.target) + "; then TLS:";
+        else if (h.proxy)
+            note = "\xe2\x86\xb3 through the " + name + " proxy to " +
+                   (h.target.empty() ? std::string("(no target named)") : h.target) + "; then TLS:";
+        else
+            note = "\xe2\x86\xb3 " + name + " upgrades the connection to TLS:";
         c.rows.push_back({0, h.steps.empty() ? 0 : h.steps.back().ts_ns, LadderDir::Note, 0, note, false});
     }
 }
