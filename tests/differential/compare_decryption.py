@@ -35,13 +35,22 @@ def key_args(keys):
     return ["--keylog", keys] if keys else []
 
 
+# Captures whose TLS tshark finds only when told where (a port it does not link to TLS).
+DECODE_AS = {
+    # The FTP data connection after PROT P is TLS from its first byte on the passive
+    # port; tshark's ftp-data dissector claims it unless turned off.
+    "starttls-ftp.pcap": ["--disable-protocol", "ftp-data"],
+}
+
+
 def tshark_keys(keys):
     return ["-o", f"tls.keylog_file:{keys}"] if keys else ["-o", "tls.keylog_file:"]
 
 
 def fields(tool, capture, keys):
     if tool == "tshark":
-        cmd = ["tshark", "-n", "-r", capture, *tshark_keys(keys), "-o", "tcp.reassemble_out_of_order:TRUE",
+        cmd = ["tshark", "-n", "-r", capture, *tshark_keys(keys), *DECODE_AS.get(os.path.basename(capture), []),
+               "-o", "tcp.reassemble_out_of_order:TRUE",
                "-T", "fields", "-E", "occurrence=a", "-E", "separator=/t"]
         for f in HS_FIELDS:
             cmd += ["-e", f]
@@ -64,7 +73,8 @@ def follow(tool, capture, keys, stream, streams=None):
     if tool == "tshark":
         # Every TLS stream of the capture asked in one (cached) tshark run.
         out = tshark_cache.follow(capture, "tls", streams or [stream],
-                                  [*tshark_keys(keys), "-o", "tcp.reassemble_out_of_order:TRUE"])[stream]
+                                  [*tshark_keys(keys), *DECODE_AS.get(os.path.basename(capture), []),
+                                   "-o", "tcp.reassemble_out_of_order:TRUE"])[stream]
     else:
         out = run([tool, *key_args(keys), "--follow-tls", str(stream), "--follow-format", "raw", capture]).stdout
     data = ["", ""]
