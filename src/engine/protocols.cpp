@@ -6,6 +6,7 @@
 #include "link/link.hpp"
 #include "net/ip.hpp"
 #include "proxy/proxy.hpp"
+#include "quic/quic.hpp"
 #include "starttls/starttls.hpp"
 #include "tls/tls_state.hpp"
 #include "transport/transport.hpp"
@@ -19,6 +20,7 @@ void register_all_protocols(DissectorTables& tables) {
     register_ip(tables);
     register_transport(tables);
     register_vxlan(tables);
+    register_quic(tables);
     // TCP applications are asked in registration order within each kind (signature,
     // port, heuristic): TLS, then the proxies, the STARTTLS family, DNS.
     register_tls(tables);

@@ -85,6 +85,17 @@ STARTTLS_FIELDS = [
     "tls.record.content_type", "tls.record.length", "tls.handshake.type", "tls.handshake.ciphersuite",
     "tls.handshake.extensions_server_name", "tls.handshake.extension.type",
 ]
+# QUIC: headers, the Initial packets' frames (decrypted without keys) and the TLS
+# handshake messages in their CRYPTO frames.
+QUIC_FIELDS = [
+    "frame.number", "udp.stream",
+    "quic.header_form", "quic.long.packet_type", "quic.long.packet_type_v2", "quic.version", "quic.dcil",
+    "quic.dcid", "quic.scil", "quic.scid", "quic.token_length", "quic.length", "quic.packet_number",
+    "quic.packet_number_length", "quic.frame_type", "quic.padding_length", "quic.ack.largest_acknowledged",
+    "quic.ack.first_ack_range", "quic.crypto.offset", "quic.crypto.length", "quic.supported_version",
+    "tls.handshake.type", "tls.handshake.length", "tls.handshake.ciphersuite", "tls.handshake.extensions_server_name",
+    "tls.handshake.extension.type", "tls.handshake.extensions_alpn_str", "tls.handshake.extensions_key_share_group",
+]
 # Captures on ports tshark does not know for the protocol: its Decode As.
 DECODE_AS = {"smtp-starttls.pcap": ["-d", "tcp.port==2525,smtp"]}
 # Where tshark is wrong in a set other than tls: (set, capture, frame) -> {field: expected}.
@@ -135,8 +146,9 @@ PRESENCE_ONLY = {"tls.handshake.verify_data"}
 # Options that make tshark's view comparable: reassemble out-of-order segments too.
 TSHARK_OPTIONS = {"lower": [], "tls": ["-o", "tcp.reassemble_out_of_order:TRUE"],
                   "proxy": ["-o", "tcp.reassemble_out_of_order:TRUE", "-o", "tcp.try_heuristic_first:TRUE"],
-                  "starttls": ["-o", "tcp.reassemble_out_of_order:TRUE"]}
-FIELD_SETS = {"lower": LOWER_FIELDS, "tls": TLS_FIELDS, "proxy": PROXY_FIELDS, "starttls": STARTTLS_FIELDS}
+                  "starttls": ["-o", "tcp.reassemble_out_of_order:TRUE"], "quic": []}
+FIELD_SETS = {"lower": LOWER_FIELDS, "tls": TLS_FIELDS, "proxy": PROXY_FIELDS, "starttls": STARTTLS_FIELDS,
+              "quic": QUIC_FIELDS}
 SET_NAME = "lower"
 FIELDS = LOWER_FIELDS
 OPTIONS = []
@@ -247,6 +259,10 @@ def compare(tool, capture):
             if tv == ov or (name in PRESENCE_ONLY and bool(tv) == bool(ov)):
                 continue
             if name in SOCKS_TUNNEL_SUMMARY and tunnel_summary and not ov:
+                continue
+            if name == "quic.dcid" and ov.startswith(tv):
+                # tshark 4.0 does not match short-header packets of QUIC v2 connections to
+                # their connection, so it leaves out their DCID; tlsdissect shows it.
                 continue
             if (partial or cut) and not tv.strip():
                 continue
