@@ -80,7 +80,7 @@ constexpr FieldDef kCloseError{"quic.cc.error_code", "Error code", FieldType::UI
 constexpr FieldDef kCloseFrameType{"quic.cc.frame_type", "Frame Type", FieldType::UInt};
 constexpr FieldDef kCloseReasonLength{"quic.cc.reason_phrase.length", "Reason phrase Length", FieldType::UInt};
 constexpr FieldDef kCloseReason{"quic.cc.reason_phrase", "Reason phrase", FieldType::String};
-constexpr FieldDef kTlsLayer{"tls", "TLSv1.3 Record Layer: Handshake Protocol", FieldType::None};
+constexpr FieldDef kTlsLayer{"tls", "Transport Layer Security", FieldType::Protocol};
 
 // CRYPTO bytes kept per direction before the stream is called too long (a Client Hello
 // with a post-quantum key share is about 1.8 KB; certificates come in Handshake packets).
