@@ -10,7 +10,9 @@
 #include <string>
 
 #include "core/capture_state.hpp"
+#include "tls/keylog.hpp"
 #include "tls/tls_common.hpp"
+#include "tls/tls_state.hpp"
 #include "tlsdissect/read_field.hpp"
 
 namespace tlsdissect {
@@ -59,6 +61,7 @@ constexpr FieldDef kProtectedPayload{"quic.protected_payload", "Protected Payloa
 constexpr FieldDef kRemainingPayload{"quic.remaining_payload", "Remaining Payload", FieldType::Bytes};
 constexpr FieldDef kShort{"quic.short", "QUIC Short Header", FieldType::None};
 constexpr FieldDef kSpinBit{"quic.spin_bit", "Spin Bit", FieldType::Bool, Base::None, {}, 0x20, 8};
+constexpr FieldDef kKeyPhase{"quic.key_phase", "Key Phase Bit", FieldType::Bool, Base::None, {}, 0x04, 8};
 constexpr FieldDef kRetryToken{"quic.retry_token", "Retry Token", FieldType::Bytes};
 constexpr FieldDef kRetryTag{"quic.retry_integrity_tag", "Retry Integrity Tag", FieldType::Bytes};
 constexpr FieldDef kFrame{"quic.frame", "Frame", FieldType::None};
@@ -77,9 +80,42 @@ constexpr FieldDef kCryptoOffset{"quic.crypto.offset", "Offset", FieldType::UInt
 constexpr FieldDef kCryptoLength{"quic.crypto.length", "Length", FieldType::UInt};
 constexpr FieldDef kCryptoData{"quic.crypto.crypto_data", "Crypto Data", FieldType::None};
 constexpr FieldDef kCloseError{"quic.cc.error_code", "Error code", FieldType::UInt};
+constexpr FieldDef kCloseErrorApp{"quic.cc.error_code.app", "Application Error code", FieldType::UInt};
 constexpr FieldDef kCloseFrameType{"quic.cc.frame_type", "Frame Type", FieldType::UInt};
 constexpr FieldDef kCloseReasonLength{"quic.cc.reason_phrase.length", "Reason phrase Length", FieldType::UInt};
 constexpr FieldDef kCloseReason{"quic.cc.reason_phrase", "Reason phrase", FieldType::String};
+constexpr FieldDef kStreamFin{"quic.stream.fin", "Fin", FieldType::Bool, Base::None, {}, 0x01, 8};
+constexpr FieldDef kStreamLen{"quic.stream.len", "Len(gth)", FieldType::Bool, Base::None, {}, 0x02, 8};
+constexpr FieldDef kStreamOff{"quic.stream.off", "Off(set)", FieldType::Bool, Base::None, {}, 0x04, 8};
+constexpr FieldDef kStreamId{"quic.stream.stream_id", "Stream ID", FieldType::UInt};
+constexpr FieldDef kStreamOffset{"quic.stream.offset", "Offset", FieldType::UInt};
+constexpr FieldDef kStreamLength{"quic.stream.length", "Length", FieldType::UInt};
+constexpr FieldDef kStreamData{"quic.stream_data", "Stream Data", FieldType::Bytes};
+constexpr FieldDef kRstsStreamId{"quic.rsts.stream_id", "Stream ID", FieldType::UInt};
+constexpr FieldDef kRstsError{"quic.rsts.application_error_code", "Application Error code", FieldType::UInt};
+constexpr FieldDef kRstsFinalSize{"quic.rsts.final_size", "Final Size", FieldType::UInt};
+constexpr FieldDef kSsStreamId{"quic.ss.stream_id", "Stream ID", FieldType::UInt};
+constexpr FieldDef kSsError{"quic.ss.application_error_code", "Application Error code", FieldType::UInt};
+constexpr FieldDef kNewTokenLength{"quic.nt.length", "(Token) Length", FieldType::UInt};
+constexpr FieldDef kNewToken{"quic.nt.token", "Token", FieldType::Bytes};
+constexpr FieldDef kMaxData{"quic.md.maximum_data", "Maximum Data", FieldType::UInt};
+constexpr FieldDef kMsdStreamId{"quic.msd.stream_id", "Stream ID", FieldType::UInt};
+constexpr FieldDef kMsdMaximum{"quic.msd.maximum_stream_data", "Maximum Stream Data", FieldType::UInt};
+constexpr FieldDef kMaxStreams{"quic.ms.max_streams", "Max Streams", FieldType::UInt};
+constexpr FieldDef kDataBlocked{"quic.sb.stream_data_limit", "Stream Data Limit", FieldType::UInt};
+constexpr FieldDef kSdbStreamId{"quic.sdb.stream_id", "Stream ID", FieldType::UInt};
+constexpr FieldDef kSdbLimit{"quic.sb.stream_data_limit", "Stream Data Limit", FieldType::UInt};
+constexpr FieldDef kStreamsBlocked{"quic.sib.stream_limit", "Stream Limit", FieldType::UInt};
+constexpr FieldDef kNciSequence{"quic.nci.sequence", "Sequence", FieldType::UInt};
+constexpr FieldDef kNciRetirePriorTo{"quic.nci.retire_prior_to", "Retire Prior To", FieldType::UInt};
+constexpr FieldDef kNciLength{"quic.nci.connection_id.length", "Connection ID Length", FieldType::UInt};
+constexpr FieldDef kNciConnectionId{"quic.nci.connection_id", "Connection ID", FieldType::Bytes};
+constexpr FieldDef kNciResetToken{"quic.nci.stateless_reset_token", "Stateless Reset Token", FieldType::Bytes};
+constexpr FieldDef kRciSequence{"quic.rci.sequence", "Sequence", FieldType::UInt};
+constexpr FieldDef kPathChallenge{"quic.path_challenge.data", "Data", FieldType::Bytes};
+constexpr FieldDef kPathResponse{"quic.path_response.data", "Data", FieldType::Bytes};
+constexpr FieldDef kDatagramLength{"quic.dg.length", "Datagram Length", FieldType::UInt};
+constexpr FieldDef kDatagram{"quic.dg", "Datagram", FieldType::Bytes};
 constexpr FieldDef kTlsLayer{"tls", "Transport Layer Security", FieldType::Protocol};
 
 // CRYPTO bytes kept per direction before the stream is called too long (a Client Hello
@@ -97,6 +133,14 @@ struct CryptoStream {
     bool overflow = false;
 };
 
+// One packet-number space (Initial, Handshake, application data), by side.
+struct QuicSpace {
+    std::optional<QuicKeys> keys[2];   // 0 client, 1 server
+    std::uint64_t expected_pn[2] = {0, 0};
+    CryptoStream crypto[2];
+};
+enum Space : int { kInitialSpace = 0, kHandshakeSpace = 1, kApplicationSpace = 2 };
+
 struct QuicFlow {
     bool client_known = false;
     NetAddress client;
@@ -104,9 +148,9 @@ struct QuicFlow {
     std::uint32_t version = 0;
     std::vector<std::uint8_t> original_dcid;     // the client's first Destination Connection ID
     std::vector<std::uint8_t> cid[2];            // the Source Connection ID each side chose
-    std::optional<QuicInitialKeys> initial[2];   // by side: 0 client, 1 server
-    std::uint64_t expected_pn[2] = {0, 0};       // Initial space, by side
-    CryptoStream crypto[2];
+    QuicSpace space[3];
+    std::optional<QuicKeys> zero_rtt;            // the client's early data keys
+    bool secrets_found = false;                  // the key log had this connection's secrets
     TlsConnectionFacts facts;
     std::uint32_t number = 0;
     bool numbered = false;
@@ -234,11 +278,16 @@ private:
         static constexpr const char* kNames[4] = {"Initial", "0-RTT", "Handshake", "Retry"};
         std::string text = std::string(kNames[type]) + ", DCID=" + hex_of(dcid->rest()) +
                            (scid->rest().empty() ? "" : ", SCID=" + hex_of(scid->rest()));
+        const int s = side();
         if (type == 0) {
-            initial(l, packet, at, pn_offset, text);
-        } else {
-            l.add(kRemainingPayload, to_byte_string(packet.subspan(pn_offset)), at + pn_offset, total - pn_offset);
-            note(text);
+            const auto& k = flow_.space[kInitialSpace].keys[s];
+            protected_packet(l, packet, at, pn_offset, text, kInitialSpace, k ? &*k : nullptr, kRemainingPayload);
+        } else if (type == 2) {
+            const auto& k = flow_.space[kHandshakeSpace].keys[s];
+            protected_packet(l, packet, at, pn_offset, text, kHandshakeSpace, k ? &*k : nullptr, kRemainingPayload);
+        } else {  // 0-RTT
+            const QuicKeys* k = s == 0 && flow_.zero_rtt ? &*flow_.zero_rtt : nullptr;
+            protected_packet(l, packet, at, pn_offset, text, kApplicationSpace, k, kRemainingPayload);
         }
         return true;
     }
@@ -275,42 +324,72 @@ private:
             flow_.version = version;
             flow_.original_dcid.assign(dcid.begin(), dcid.end());
             if (is_known_version(version)) {
-                flow_.initial[0] = quic_initial_keys(version, dcid, false);
-                flow_.initial[1] = quic_initial_keys(version, dcid, true);
+                flow_.space[kInitialSpace].keys[0] = quic_initial_keys(version, dcid, false);
+                flow_.space[kInitialSpace].keys[1] = quic_initial_keys(version, dcid, true);
             }
         }
         const int s = side();
         if (flow_.cid[s].empty()) flow_.cid[s].assign(scid.begin(), scid.end());
     }
 
-    void initial(NodeRef l, Bytes packet, std::size_t at, std::size_t pn_offset, const std::string& text) {
+    // A protected packet of packet-number space `space`: decrypted when its keys are
+    // known (Initial always; the others with a key log), its frames shown.
+    void protected_packet(NodeRef l, Bytes packet, std::size_t at, std::size_t pn_offset, const std::string& text,
+                          int space, const QuicKeys* keys, const FieldDef& payload_def) {
         const int s = side();
+        QuicSpace& sp = flow_.space[space];
         std::uint64_t pn = 0;
         std::optional<QuicUnprotected> u;
-        if (flow_.initial[s]) u = quic_unprotect(*flow_.initial[s], packet, pn_offset, flow_.expected_pn[s], pn);
+        if (keys) u = quic_unprotect(*keys, packet, pn_offset, sp.expected_pn[s], pn);
         if (!u) {
-            l.add(kRemainingPayload, to_byte_string(packet.subspan(pn_offset)), at + pn_offset, packet.size() - pn_offset);
-            l.expert(kDecryptionFailed, flow_.initial[s] ? "Initial packet not decrypted (authentication failed)"
-                                                         : "Initial packet of a QUIC version without known keys");
+            l.add(payload_def, to_byte_string(packet.subspan(pn_offset)), at + pn_offset, packet.size() - pn_offset);
+            if (space == kInitialSpace)
+                l.expert(kDecryptionFailed, keys ? "Initial packet not decrypted (authentication failed)"
+                                                 : "Initial packet of a QUIC version without known keys");
+            else if (keys)
+                l.expert(kDecryptionFailed, "not decrypted with the key log's secret (authentication failed)");
             note(text);
             return;
         }
-        flow_.expected_pn[s] = std::max(flow_.expected_pn[s], pn + 1);
+        sp.expected_pn[s] = std::max(sp.expected_pn[s], pn + 1);
         if (l) {
+            if (!(packet[0] & 0x80)) l.add(kKeyPhase, (u->first_byte & 0x04) != 0, at, 1);
             l.add(kPnLength, std::uint64_t(u->first_byte & 3), at, 1);
             l.add(kPacketNumber, pn, at + pn_offset, u->pn_length);
             l.add(kPayload, to_byte_string(packet.subspan(pn_offset + u->pn_length)), at + pn_offset + u->pn_length,
                   packet.size() - pn_offset - u->pn_length);
         }
         // The frames, from the decrypted bytes (a data source of their own).
-        const std::uint16_t source = l ? l.tree()->add_source("Decrypted QUIC (" + std::to_string(u->plaintext.size()) + " bytes)", u->plaintext) : 0;
+        const std::uint16_t source =
+            l ? l.tree()->add_source("Decrypted QUIC (" + std::to_string(u->plaintext.size()) + " bytes)", u->plaintext)
+              : 0;
         ByteReader frames(Bytes(l ? l.tree()->source_bytes(source) : Bytes(u->plaintext)), u->plaintext.size(), 0);
-        std::string names = frames_of(frames, l, source, s);
+        std::string names = frames_of(frames, l, source, s, space);
         note(text + ", PKN: " + std::to_string(pn) + names);
     }
 
+    // After a handshake message: the key log's secrets for this connection, once the
+    // Server Hello named the cipher suite.
+    void install_keys() {
+        if (flow_.secrets_found || !flow_.facts.cipher_suite || flow_.facts.client_random.size() != 32) return;
+        const KeyLog* log = ctx_.state->get<TlsState>().key_log;
+        const SessionSecrets* secrets = log ? log->find(flow_.facts.client_random) : nullptr;
+        if (!secrets) return;
+        flow_.secrets_found = true;
+        const std::uint16_t suite = *flow_.facts.cipher_suite;
+        auto keys = [&](const std::vector<std::uint8_t>& secret) -> std::optional<QuicKeys> {
+            if (secret.empty()) return std::nullopt;
+            return quic_keys_from_secret(flow_.version, suite, secret);
+        };
+        flow_.space[kHandshakeSpace].keys[0] = keys(secrets->client_handshake_traffic_secret);
+        flow_.space[kHandshakeSpace].keys[1] = keys(secrets->server_handshake_traffic_secret);
+        flow_.space[kApplicationSpace].keys[0] = keys(secrets->client_traffic_secret_0);
+        flow_.space[kApplicationSpace].keys[1] = keys(secrets->server_traffic_secret_0);
+        flow_.zero_rtt = keys(secrets->client_early_traffic_secret);
+    }
+
     // The frames of a decrypted packet; returns ", CRYPTO, PADDING" for the Info column.
-    std::string frames_of(ByteReader& r, NodeRef l, std::uint16_t source, int s) {
+    std::string frames_of(ByteReader& r, NodeRef l, std::uint16_t source, int s, int space) {
         std::string names;
         std::string last;
         while (!r.empty()) {
@@ -341,10 +420,10 @@ private:
                 case 0x1e: break;
                 case 0x02:
                 case 0x03: ok = ack(r, f, *type == 0x03); break;
-                case 0x06: ok = crypto(r, f, s); break;
+                case 0x06: ok = crypto(r, f, s, space); break;
                 case 0x1c:
                 case 0x1d: {
-                    ok = read_varint_field(r, f, kCloseError).has_value();
+                    ok = read_varint_field(r, f, *type == 0x1d ? kCloseErrorApp : kCloseError).has_value();
                     if (ok && *type == 0x1c) ok = read_varint_field(r, f, kCloseFrameType).has_value();
                     auto len = ok ? read_varint_field(r, f, kCloseReasonLength) : std::nullopt;
                     const std::size_t reason_at = r.offset();
@@ -356,10 +435,16 @@ private:
                     break;
                 }
                 default:
-                    // Frames not allowed in Initial packets (RFC 9000 section 12.4): stop here.
-                    if (f) f.malformed("frame type not allowed in an Initial packet", at, r.reported_remaining());
-                    (void)r.take_rest();
-                    ok = true;
+                    if (space != kApplicationSpace) {
+                        // Only PADDING, PING, ACK, CRYPTO and CONNECTION_CLOSE may be in Initial
+                        // and Handshake packets (RFC 9000 section 12.4).
+                        if (f) f.malformed("frame type not allowed in an " +
+                                               std::string(space == kInitialSpace ? "Initial" : "Handshake") + " packet",
+                                           at, r.reported_remaining());
+                        (void)r.take_rest();
+                        break;
+                    }
+                    ok = application_frame(*type, r, f);
                     break;
             }
             if (f) f.set_length(r.offset() - at);
@@ -374,6 +459,68 @@ private:
         return names;
     }
 
+    // The frames of 0-RTT and 1-RTT packets (RFC 9000 section 19, RFC 9221 for DATAGRAM).
+    bool application_frame(std::uint64_t type, ByteReader& r, NodeRef f) {
+        auto v = [&](const FieldDef& def) { return read_varint_field(r, f, def).has_value(); };
+        auto bytes = [&](const FieldDef& def, std::uint64_t n) {
+            if (n > r.remaining()) return false;
+            const std::size_t at = r.offset();
+            auto b = r.bytes(static_cast<std::size_t>(n));
+            if (f && b) f.add(def, to_byte_string(*b), at, b->size());
+            return b.has_value();
+        };
+        if (type >= 0x08 && type <= 0x0f) {  // STREAM: OFF 0x04, LEN 0x02, FIN 0x01
+            if (f) {
+                const std::size_t at = r.offset() - 1;
+                f.add(kStreamFin, (type & 1) != 0, at, 1);
+                f.add(kStreamLen, (type & 2) != 0, at, 1);
+                f.add(kStreamOff, (type & 4) != 0, at, 1);
+            }
+            if (!v(kStreamId)) return false;
+            if ((type & 4) && !v(kStreamOffset)) return false;
+            std::uint64_t length = r.remaining();
+            if (type & 2) {
+                auto n = read_varint_field(r, f, kStreamLength);
+                if (!n) return false;
+                length = *n;
+            }
+            return bytes(kStreamData, length);
+        }
+        switch (type) {
+            case 0x04: return v(kRstsStreamId) && v(kRstsError) && v(kRstsFinalSize);
+            case 0x05: return v(kSsStreamId) && v(kSsError);
+            case 0x07: {
+                auto n = read_varint_field(r, f, kNewTokenLength);
+                return n && bytes(kNewToken, *n);
+            }
+            case 0x10: return v(kMaxData);
+            case 0x11: return v(kMsdStreamId) && v(kMsdMaximum);
+            case 0x12:
+            case 0x13: return v(kMaxStreams);
+            case 0x14: return v(kDataBlocked);
+            case 0x15: return v(kSdbStreamId) && v(kSdbLimit);
+            case 0x16:
+            case 0x17: return v(kStreamsBlocked);
+            case 0x18: {
+                if (!v(kNciSequence) || !v(kNciRetirePriorTo)) return false;
+                auto n = read_u8(r, f, kNciLength);
+                return n && *n <= 20 && bytes(kNciConnectionId, *n) && bytes(kNciResetToken, 16);
+            }
+            case 0x19: return v(kRciSequence);
+            case 0x1a: return bytes(kPathChallenge, 8);
+            case 0x1b: return bytes(kPathResponse, 8);
+            case 0x30: return bytes(kDatagram, r.remaining());
+            case 0x31: {
+                auto n = read_varint_field(r, f, kDatagramLength);
+                return n && bytes(kDatagram, *n);
+            }
+            default:
+                if (f) f.malformed("unknown frame type", r.offset(), r.reported_remaining());
+                (void)r.take_rest();
+                return true;
+        }
+    }
+
     bool ack(ByteReader& r, NodeRef f, bool ecn) {
         if (!read_varint_field(r, f, kAckLargest) || !read_varint_field(r, f, kAckDelay)) return false;
         auto count = read_varint_field(r, f, kAckRangeCount);
@@ -386,20 +533,20 @@ private:
         return true;
     }
 
-    bool crypto(ByteReader& r, NodeRef f, int s) {
+    bool crypto(ByteReader& r, NodeRef f, int s, int space) {
         auto offset = read_varint_field(r, f, kCryptoOffset);
         auto length = offset ? read_varint_field(r, f, kCryptoLength) : std::nullopt;
         if (!length || *length > r.remaining()) return false;
         const std::size_t data_at = r.offset();
         auto data = r.bytes(static_cast<std::size_t>(*length));
         if (f) f.add(kCryptoData, std::monostate{}, data_at, data->size());
-        add_crypto(f, s, *offset, *data);
+        add_crypto(f, s, space, *offset, *data);
         return true;
     }
 
     // Adds a CRYPTO frame's bytes; each handshake message completed is dissected here.
-    void add_crypto(NodeRef f, int s, std::uint64_t offset, Bytes data) {
-        CryptoStream& c = flow_.crypto[s];
+    void add_crypto(NodeRef f, int s, int space, std::uint64_t offset, Bytes data) {
+        CryptoStream& c = flow_.space[space].crypto[s];
         if (c.overflow || c.messages >= kMaxCryptoMessages) return;
         if (offset + data.size() > kMaxCryptoStream) {
             c.overflow = true;
@@ -451,6 +598,7 @@ private:
         ctx_.source = saved;
         if (parent && !info.empty()) parent.set_text("TLSv1.3 Record Layer: Handshake Protocol: " + info);
         ctx_.add_protocol("tls");
+        install_keys();
     }
 
     bool version_negotiation(ByteReader& r, const ByteReader& dcid, const ByteReader& scid) {
@@ -494,8 +642,8 @@ private:
         Bytes all = r.take_rest().rest();
         NodeRef l = layer(at, all.size());
         // The DCID is the Source Connection ID the receiver chose in its long headers.
-        const int receiver = 1 - side();
-        const std::vector<std::uint8_t>& cid = flow_.cid[receiver];
+        const int s = side();
+        const std::vector<std::uint8_t>& cid = flow_.cid[1 - s];
         const std::size_t n = std::min(cid.size(), all.size() - 1);
         if (l) {
             NodeRef h = l.add(kShort, std::monostate{}, at, 1 + n);
@@ -503,9 +651,11 @@ private:
             h.add(kFixedBit, (all[0] & 0x40) != 0, at, 1);
             h.add(kSpinBit, (all[0] & 0x20) != 0, at, 1);
             if (n) h.add(kDcid, to_byte_string(all.subspan(1, n)), at + 1, n);
-            l.add(kProtectedPayload, to_byte_string(all.subspan(1 + n)), at + 1 + n, all.size() - 1 - n);
         }
-        note("Protected Payload" + std::string(n ? ", DCID=" + hex_of(all.subspan(1, n)) : std::string()));
+        const std::string text =
+            "Protected Payload" + std::string(n ? ", DCID=" + hex_of(all.subspan(1, n)) : std::string());
+        const auto& k = flow_.space[kApplicationSpace].keys[s];
+        protected_packet(l, all, at, 1 + n, text, kApplicationSpace, k ? &*k : nullptr, kProtectedPayload);
     }
 
     static constexpr FieldDef kDecryptionFailed{"quic.decryption_failed", "Decryption failed", FieldType::Expert,

@@ -19,12 +19,20 @@ void register_quic(DissectorTables& tables);
 // A QUIC variable-length integer (RFC 9000 section 16).
 std::optional<std::uint64_t> read_quic_varint(ByteReader& r);
 
-// The Initial keys of one direction (RFC 9001 section 5.2), for `version` (1, 2 or a
-// draft) from the client's first Destination Connection ID; empty for other versions.
-struct QuicInitialKeys {
+// One direction's packet protection in one packet-number space: the AEAD and header
+// protection of the TLS 1.3 cipher suite (RFC 9001 section 5).
+enum class QuicCipher : std::uint8_t { Aes128Gcm, Aes256Gcm, Chacha20Poly1305 };
+struct QuicKeys {
+    QuicCipher cipher = QuicCipher::Aes128Gcm;
     std::vector<std::uint8_t> key, iv, hp;
 };
-std::optional<QuicInitialKeys> quic_initial_keys(std::uint32_t version, Bytes client_dcid, bool server);
+using QuicInitialKeys = QuicKeys;
+// The Initial keys of one direction (RFC 9001 section 5.2), for `version` (1, 2 or a
+// draft) from the client's first Destination Connection ID; empty for other versions.
+std::optional<QuicKeys> quic_initial_keys(std::uint32_t version, Bytes client_dcid, bool server);
+// Handshake or 1-RTT keys from a TLS traffic secret (a key log's) for cipher suite
+// `suite` (TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256).
+std::optional<QuicKeys> quic_keys_from_secret(std::uint32_t version, std::uint16_t suite, Bytes secret);
 
 // Removes header protection and decrypts one Initial packet in place: `packet` is the
 // whole packet (header first), `pn_offset` where the packet number begins. Returns the

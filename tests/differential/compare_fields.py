@@ -93,6 +93,8 @@ QUIC_FIELDS = [
     "quic.dcid", "quic.scil", "quic.scid", "quic.token_length", "quic.length", "quic.packet_number",
     "quic.packet_number_length", "quic.frame_type", "quic.padding_length", "quic.ack.largest_acknowledged",
     "quic.ack.first_ack_range", "quic.crypto.offset", "quic.crypto.length", "quic.supported_version",
+    "quic.stream.stream_id", "quic.stream.offset", "quic.stream.length", "quic.nci.sequence",
+    "quic.nci.connection_id", "quic.md.maximum_data", "quic.ms.max_streams", "quic.cc.error_code",
     "tls.handshake.type", "tls.handshake.length", "tls.handshake.ciphersuite", "tls.handshake.extensions_server_name",
     "tls.handshake.extension.type", "tls.handshake.extensions_alpn_str", "tls.handshake.extensions_key_share_group",
 ]
@@ -213,13 +215,28 @@ def lower_tshark(capture):
     return tshark_fields(capture, LOWER_FIELDS, TSHARK_OPTIONS["lower"], "f")
 
 
+def key_log_of(capture):
+    """The key log beside a capture (NAME.keys for NAME.pcap), or None."""
+    for suffix in (".pcapng.gz", ".pcap.gz", ".pcapng", ".pcap"):
+        if capture.endswith(suffix):
+            keys = capture[: -len(suffix)] + ".keys"
+            return keys if os.path.exists(keys) else None
+    return None
+
+
 def compare(tool, capture):
     args = []
     for f in FIELDS:
         args += ["-e", f]
     occurrence = "f" if FIELDS is LOWER_FIELDS else "a"
-    shark = tshark_fields(capture, FIELDS, OPTIONS + DECODE_AS.get(os.path.basename(capture), []), occurrence)
-    ours = run([tool, capture] + args)
+    extra, ours_extra = list(DECODE_AS.get(os.path.basename(capture), [])), []
+    keys = key_log_of(capture)
+    if SET_NAME == "quic" and keys:
+        # QUIC with its key log: both decrypt the Handshake and 1-RTT packets.
+        extra += ["-o", f"tls.keylog_file:{keys}"]
+        ours_extra = ["--keylog", keys]
+    shark = tshark_fields(capture, FIELDS, OPTIONS + extra, occurrence)
+    ours = run([tool, capture] + ours_extra + args)
     if ours.returncode == 5 and "unsupported link type" in ours.stderr:
         return None, 0, 0  # a link type not dissected yet: reported as skipped
     if ours.returncode not in (0, 6):
