@@ -679,7 +679,9 @@ bool looks_like_quic(Bytes b) {
     return b[5] <= 20 && b.size() >= 7u + b[5];
 }
 
-std::size_t dissect_quic(ByteReader payload, PacketContext& ctx) {
+}  // namespace
+
+std::size_t dissect_quic_datagram(ByteReader payload, PacketContext& ctx) {
     QuicFlow* flow = ctx.flow_state<QuicFlow>();
     QuicFlow scratch;
     if (!flow) flow = &scratch;
@@ -689,8 +691,6 @@ std::size_t dissect_quic(ByteReader payload, PacketContext& ctx) {
     }
     return QuicDissector(ctx, *flow).datagram(payload);
 }
-
-}  // namespace
 
 std::optional<std::uint64_t> read_quic_varint(ByteReader& r) {
     auto first = r.u8();
@@ -706,7 +706,7 @@ std::optional<std::uint64_t> read_quic_varint(ByteReader& r) {
 }
 
 void register_quic(DissectorTables& tables) {
-    tables.udp_heuristics.add({"quic", dissect_quic, [](ByteReader payload, const PacketContext& ctx) {
+    tables.udp_heuristics.add({"quic", dissect_quic_datagram, [](ByteReader payload, const PacketContext& ctx) {
                                    // A flow already known as QUIC, or a datagram that starts one.
                                    if (ctx.flow_slots && *ctx.flow_slots && (*ctx.flow_slots)->find<QuicFlow>()) {
                                        auto first = payload.peek_u8();

@@ -16,6 +16,10 @@ namespace tlsdissect {
 
 void register_quic(DissectorTables& tables);
 
+// One UDP datagram's QUIC packets (the udp_heuristics entry; for tests and fuzzing).
+// The flow's state comes from ctx.flow_state (a scratch state when there is none).
+std::size_t dissect_quic_datagram(ByteReader payload, PacketContext& ctx);
+
 // A QUIC variable-length integer (RFC 9000 section 16).
 std::optional<std::uint64_t> read_quic_varint(ByteReader& r);
 
