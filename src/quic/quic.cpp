@@ -116,6 +116,14 @@ constexpr FieldDef kPathChallenge{"quic.path_challenge.data", "Data", FieldType:
 constexpr FieldDef kPathResponse{"quic.path_response.data", "Data", FieldType::Bytes};
 constexpr FieldDef kDatagramLength{"quic.dg.length", "Datagram Length", FieldType::UInt};
 constexpr FieldDef kDatagram{"quic.dg", "Datagram", FieldType::Bytes};
+constexpr FieldDef kHttp3{"http3", "Hypertext Transfer Protocol Version 3", FieldType::Protocol};
+constexpr FieldDef kH3StreamType{"http3.stream_type", "Stream Type", FieldType::UInt};
+constexpr FieldDef kH3PushId{"http3.push_id", "Push ID", FieldType::UInt};
+constexpr FieldDef kH3Frame{"http3.frame", "Frame", FieldType::None};
+constexpr FieldDef kH3FrameType{"http3.frame_type", "Type", FieldType::UInt};
+constexpr FieldDef kH3FrameLength{"http3.frame_length", "Length", FieldType::UInt};
+constexpr FieldDef kH3SettingsId{"http3.settings.id", "Settings Identifier", FieldType::UInt};
+constexpr FieldDef kH3SettingsValue{"http3.settings.value", "Settings Value", FieldType::UInt};
 constexpr FieldDef kTlsLayer{"tls", "Transport Layer Security", FieldType::Protocol};
 
 // CRYPTO bytes kept per direction before the stream is called too long (a Client Hello
@@ -132,6 +140,22 @@ struct CryptoStream {
     std::size_t messages = 0;
     bool overflow = false;
 };
+
+// One HTTP/3 stream's bytes not yet a whole frame (frames span STREAM frames).
+struct H3Stream {
+    bool uni = false;
+    bool typed = false;       // a unidirectional stream's type was read
+    bool push_read = false;
+    bool broken = false;      // out of order or too long: not followed further
+    std::uint64_t type = 0;
+    std::uint64_t next = 0;   // the stream offset expected next
+    std::uint64_t skip = 0;   // payload bytes still to count past (DATA)
+    std::vector<std::uint8_t> buf;
+};
+// HTTP/3 streams followed per connection, and bytes kept per stream for a frame header
+// or a SETTINGS/GOAWAY frame.
+constexpr std::size_t kMaxH3Streams = 128;
+constexpr std::size_t kMaxH3Buffer = 4096;
 
 // One packet-number space (Initial, Handshake, application data), by side.
 struct QuicSpace {
@@ -151,6 +175,7 @@ struct QuicFlow {
     QuicSpace space[3];
     std::optional<QuicKeys> zero_rtt;            // the client's early data keys
     bool secrets_found = false;                  // the key log had this connection's secrets
+    std::map<std::uint64_t, H3Stream> h3;        // HTTP/3 streams by stream ID
     TlsConnectionFacts facts;
     std::uint32_t number = 0;
     bool numbered = false;
@@ -476,15 +501,26 @@ private:
                 f.add(kStreamLen, (type & 2) != 0, at, 1);
                 f.add(kStreamOff, (type & 4) != 0, at, 1);
             }
-            if (!v(kStreamId)) return false;
-            if ((type & 4) && !v(kStreamOffset)) return false;
+            auto id = read_varint_field(r, f, kStreamId);
+            if (!id) return false;
+            std::uint64_t offset = 0;
+            if (type & 4) {
+                auto o = read_varint_field(r, f, kStreamOffset);
+                if (!o) return false;
+                offset = *o;
+            }
             std::uint64_t length = r.remaining();
             if (type & 2) {
                 auto n = read_varint_field(r, f, kStreamLength);
                 if (!n) return false;
                 length = *n;
             }
-            return bytes(kStreamData, length);
+            if (length > r.remaining()) return false;
+            const std::size_t data_at = r.offset();
+            auto data = r.bytes(static_cast<std::size_t>(length));
+            if (f) f.add(kStreamData, to_byte_string(*data), data_at, data->size());
+            http3(f, *id, offset, *data, data_at);
+            return true;
         }
         switch (type) {
             case 0x04: return v(kRstsStreamId) && v(kRstsError) && v(kRstsFinalSize);
@@ -518,6 +554,149 @@ private:
                 if (f) f.malformed("unknown frame type", r.offset(), r.reported_remaining());
                 (void)r.take_rest();
                 return true;
+        }
+    }
+
+    // HTTP/3 (RFC 9114) on the STREAM frames of a connection that chose ALPN h3: the
+    // type of each unidirectional stream, and the frames of the control and request
+    // streams (type and length; SETTINGS read out; QPACK field sections not decoded).
+    void http3(NodeRef f, std::uint64_t id, std::uint64_t offset, Bytes data, std::size_t at) {
+        if (flow_.facts.alpn_selected.rfind("h3", 0) != 0) return;
+        // A bidirectional stream carries both sides' frames: one state per direction.
+        const std::uint64_t key = id << 1 | static_cast<std::uint64_t>(side());
+        auto it = flow_.h3.find(key);
+        if (it == flow_.h3.end()) {
+            if (flow_.h3.size() >= kMaxH3Streams) return;
+            it = flow_.h3.emplace(key, H3Stream{}).first;
+            it->second.uni = (id & 2) != 0;
+        }
+        if (offset == 0 && it->second.next > 0 && data.size() <= kMaxH3Buffer) {
+            // The stream's start sent again (a packet retransmitted): shown again, read
+            // from a fresh state as it would have been the first time.
+            H3Stream again;
+            again.uni = it->second.uni;
+            again.next = 0;
+            NodeRef h3 = f ? f.add(kHttp3, std::monostate{}, at, data.size()) : f;
+            again.buf.assign(data.begin(), data.end());
+            h3_parse(again, h3, at);
+            return;
+        }
+        H3Stream& st = it->second;
+        if (st.broken) return;
+        if (offset + data.size() <= st.next) return;  // bytes already read
+        if (offset < st.next) {
+            data = data.subspan(static_cast<std::size_t>(st.next - offset));
+            offset = st.next;
+        }
+        if (offset != st.next) {
+            st.broken = true;  // a hole: not reassembled (the frames of this stream stop here)
+            return;
+        }
+        st.next += data.size();
+        NodeRef h3 = f ? f.add(kHttp3, std::monostate{}, at, data.size()) : f;
+        ctx_.add_protocol("http3");
+        while (!data.empty() && !st.broken) {
+            if (st.skip) {  // the rest of a DATA frame's (or a long frame's) payload
+                const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(st.skip, data.size()));
+                st.skip -= n;
+                data = data.subspan(n);
+                continue;
+            }
+            const std::size_t room = kMaxH3Buffer - st.buf.size();
+            const std::size_t take = std::min(room, data.size());
+            st.buf.insert(st.buf.end(), data.begin(), data.begin() + static_cast<long>(take));
+            data = data.subspan(take);
+            h3_parse(st, h3, at);
+            if (!data.empty() && st.buf.size() >= kMaxH3Buffer) st.broken = true;
+        }
+    }
+
+    void h3_parse(H3Stream& st, NodeRef h3, std::size_t at) {
+        for (;;) {
+            ByteReader r{Bytes(st.buf)};
+            if (st.uni && !st.typed) {
+                auto type = read_quic_varint(r);
+                if (!type) return;
+                st.typed = true;
+                st.type = *type;
+                if (h3) h3.add(kH3StreamType, *type, at, 0).set_text("Stream Type: " + std::string(h3_stream_name(*type)) +
+                                                                     " (0x" + hex_u64(*type) + ")");
+                if (*type != 0 && *type != 1) {  // QPACK encoder/decoder and unknown streams: not read further
+                    st.broken = true;
+                    return;
+                }
+                st.buf.erase(st.buf.begin(), st.buf.begin() + static_cast<long>(r.offset()));
+                continue;
+            }
+            if (st.uni && st.type == 1 && !st.push_read) {
+                auto push = read_quic_varint(r);
+                if (!push) return;
+                st.push_read = true;
+                if (h3) h3.add(kH3PushId, *push, at, 0);
+                st.buf.erase(st.buf.begin(), st.buf.begin() + static_cast<long>(r.offset()));
+                continue;
+            }
+            auto type = read_quic_varint(r);
+            auto length = type ? read_quic_varint(r) : std::nullopt;
+            if (!length) return;
+            const std::size_t header = r.offset();
+            const bool whole = *length <= r.remaining();
+            if (*type != 0 && *length <= kMaxH3Buffer - header && !whole) return;  // wait for the frame
+            NodeRef fr = h3 ? h3.add(kH3Frame, std::monostate{}, at, 0) : h3;
+            if (fr) {
+                fr.set_text("Type: " + std::string(h3_frame_name(*type)) + " (0x" + hex_u64(*type) + "), Length: " +
+                            std::to_string(*length));
+                fr.add(kH3FrameType, *type, at, 0);
+                fr.add(kH3FrameLength, *length, at, 0);
+            }
+            if (*type == 4 && whole) {  // SETTINGS: identifier/value pairs
+                ByteReader p = *r.child(static_cast<std::size_t>(*length));
+                while (!p.empty()) {
+                    auto sid = read_quic_varint(p);
+                    auto sval = sid ? read_quic_varint(p) : std::nullopt;
+                    if (!sval) break;
+                    if (fr) {
+                        fr.add(kH3SettingsId, *sid, at, 0);
+                        fr.add(kH3SettingsValue, *sval, at, 0);
+                    }
+                }
+            }
+            if (whole) {
+                st.buf.erase(st.buf.begin(), st.buf.begin() + static_cast<long>(header + *length));
+            } else {
+                // DATA, or a frame longer than we keep: its payload is counted past.
+                st.skip = *length - (st.buf.size() - header);
+                st.buf.clear();
+            }
+        }
+    }
+
+    static std::string hex_u64(std::uint64_t v) {
+        char b[20];
+        std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(v));
+        return b;
+    }
+    static std::string_view h3_stream_name(std::uint64_t t) {
+        switch (t) {
+            case 0: return "Control Stream";
+            case 1: return "Push Stream";
+            case 2: return "QPACK Encoder Stream";
+            case 3: return "QPACK Decoder Stream";
+            default: return "Unknown";
+        }
+    }
+    static std::string_view h3_frame_name(std::uint64_t t) {
+        switch (t) {
+            case 0x0: return "DATA";
+            case 0x1: return "HEADERS";
+            case 0x3: return "CANCEL_PUSH";
+            case 0x4: return "SETTINGS";
+            case 0x5: return "PUSH_PROMISE";
+            case 0x7: return "GOAWAY";
+            case 0xd: return "MAX_PUSH_ID";
+            case 0xf0700: return "PRIORITY_UPDATE (request)";
+            case 0xf0701: return "PRIORITY_UPDATE (push)";
+            default: return "Unknown";
         }
     }
 

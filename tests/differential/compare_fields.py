@@ -95,6 +95,7 @@ QUIC_FIELDS = [
     "quic.ack.first_ack_range", "quic.crypto.offset", "quic.crypto.length", "quic.supported_version",
     "quic.stream.stream_id", "quic.stream.offset", "quic.stream.length", "quic.nci.sequence",
     "quic.nci.connection_id", "quic.md.maximum_data", "quic.ms.max_streams", "quic.cc.error_code",
+    "http3.stream_type", "http3.frame_type", "http3.frame_length", "http3.settings.id", "http3.settings.value",
     "tls.handshake.type", "tls.handshake.length", "tls.handshake.ciphersuite", "tls.handshake.extensions_server_name",
     "tls.handshake.extension.type", "tls.handshake.extensions_alpn_str", "tls.handshake.extensions_key_share_group",
 ]
