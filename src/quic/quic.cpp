@@ -156,6 +156,8 @@ struct H3Stream {
 // or a SETTINGS/GOAWAY frame.
 constexpr std::size_t kMaxH3Streams = 128;
 constexpr std::size_t kMaxH3Buffer = 4096;
+// Key updates followed per direction of a connection.
+constexpr unsigned kMaxKeyUpdates = 64;
 
 // One packet-number space (Initial, Handshake, application data), by side.
 struct QuicSpace {
@@ -175,7 +177,10 @@ struct QuicFlow {
     QuicSpace space[3];
     std::optional<QuicKeys> zero_rtt;            // the client's early data keys
     bool secrets_found = false;                  // the key log had this connection's secrets
-    std::map<std::uint64_t, H3Stream> h3;        // HTTP/3 streams by stream ID
+    std::map<std::uint64_t, H3Stream> h3;        // HTTP/3 streams by stream ID and direction
+    std::vector<std::uint8_t> app_secret[2];     // the current 1-RTT secret, by side (key updates)
+    std::optional<QuicKeys> app_previous[2];     // the keys before the last update (late packets)
+    unsigned key_updates[2] = {0, 0};
     TlsConnectionFacts facts;
     std::uint32_t number = 0;
     bool numbered = false;
@@ -219,7 +224,9 @@ public:
             if (rest[0] & 0x80) {
                 if (!long_packet(payload)) break;
             } else {
-                if (!(rest[0] & 0x40) && packets_ > 0) break;  // padding after the last packet
+                // Zeros after the last packet are padding; anything else is a short-header
+                // packet (its fixed bit may be greased to 0, RFC 9287).
+                if (packets_ > 0 && std::all_of(rest.begin(), rest.end(), [](std::uint8_t b) { return b == 0; })) break;
                 short_packet(payload);
                 break;  // a short-header packet runs to the end of the datagram
             }
@@ -410,6 +417,8 @@ private:
         flow_.space[kHandshakeSpace].keys[1] = keys(secrets->server_handshake_traffic_secret);
         flow_.space[kApplicationSpace].keys[0] = keys(secrets->client_traffic_secret_0);
         flow_.space[kApplicationSpace].keys[1] = keys(secrets->server_traffic_secret_0);
+        flow_.app_secret[0] = secrets->client_traffic_secret_0;
+        flow_.app_secret[1] = secrets->server_traffic_secret_0;
         flow_.zero_rtt = keys(secrets->client_early_traffic_secret);
     }
 
@@ -833,8 +842,32 @@ private:
         }
         const std::string text =
             "Protected Payload" + std::string(n ? ", DCID=" + hex_of(all.subspan(1, n)) : std::string());
-        const auto& k = flow_.space[kApplicationSpace].keys[s];
-        protected_packet(l, all, at, 1 + n, text, kApplicationSpace, k ? &*k : nullptr, kProtectedPayload);
+        const QuicKeys* k = application_keys(all, 1 + n, s);
+        protected_packet(l, all, at, 1 + n, text, kApplicationSpace, k, kProtectedPayload);
+    }
+
+    // The 1-RTT keys that open this packet: the current ones, the next generation after a
+    // key update (RFC 9001 section 6; header protection keys do not change), or the
+    // previous one for a packet sent before the update.
+    const QuicKeys* application_keys(Bytes packet, std::size_t pn_offset, int s) {
+        QuicSpace& sp = flow_.space[kApplicationSpace];
+        if (!sp.keys[s]) return nullptr;
+        std::uint64_t pn = 0;
+        if (quic_unprotect(*sp.keys[s], packet, pn_offset, sp.expected_pn[s], pn)) return &*sp.keys[s];
+        if (flow_.app_previous[s] && quic_unprotect(*flow_.app_previous[s], packet, pn_offset, sp.expected_pn[s], pn))
+            return &*flow_.app_previous[s];
+        if (flow_.app_secret[s].empty() || flow_.key_updates[s] >= kMaxKeyUpdates) return &*sp.keys[s];
+        auto next_secret = quic_next_secret(flow_.version, *flow_.facts.cipher_suite, flow_.app_secret[s]);
+        auto next = next_secret ? quic_keys_from_secret(flow_.version, *flow_.facts.cipher_suite, *next_secret)
+                                : std::nullopt;
+        if (!next) return &*sp.keys[s];
+        next->hp = sp.keys[s]->hp;
+        if (!quic_unprotect(*next, packet, pn_offset, sp.expected_pn[s], pn)) return &*sp.keys[s];
+        flow_.app_previous[s] = std::move(sp.keys[s]);
+        sp.keys[s] = std::move(next);
+        flow_.app_secret[s] = std::move(*next_secret);
+        ++flow_.key_updates[s];
+        return &*sp.keys[s];
     }
 
     static constexpr FieldDef kDecryptionFailed{"quic.decryption_failed", "Decryption failed", FieldType::Expert,
@@ -887,10 +920,9 @@ std::optional<std::uint64_t> read_quic_varint(ByteReader& r) {
 void register_quic(DissectorTables& tables) {
     tables.udp_heuristics.add({"quic", dissect_quic_datagram, [](ByteReader payload, const PacketContext& ctx) {
                                    // A flow already known as QUIC, or a datagram that starts one.
-                                   if (ctx.flow_slots && *ctx.flow_slots && (*ctx.flow_slots)->find<QuicFlow>()) {
-                                       auto first = payload.peek_u8();
-                                       return first && (*first & 0x40);
-                                   }
+                                   // (In a known flow the fixed bit may be greased to 0, RFC 9287.)
+                                   if (ctx.flow_slots && *ctx.flow_slots && (*ctx.flow_slots)->find<QuicFlow>())
+                                       return payload.peek_u8().has_value();
                                    return looks_like_quic(payload.rest());
                                }});
 }

@@ -37,6 +37,8 @@ std::optional<QuicKeys> quic_initial_keys(std::uint32_t version, Bytes client_dc
 // Handshake or 1-RTT keys from a TLS traffic secret (a key log's) for cipher suite
 // `suite` (TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256).
 std::optional<QuicKeys> quic_keys_from_secret(std::uint32_t version, std::uint16_t suite, Bytes secret);
+// The next 1-RTT secret after a key update (RFC 9001 section 6.1: "quic ku").
+std::optional<std::vector<std::uint8_t>> quic_next_secret(std::uint32_t version, std::uint16_t suite, Bytes secret);
 
 // Removes header protection and decrypts one Initial packet in place: `packet` is the
 // whole packet (header first), `pn_offset` where the packet number begins. Returns the

@@ -156,4 +156,9 @@ std::optional<QuicUnprotected> quic_unprotect(const QuicInitialKeys& keys, Bytes
     return u;
 }
 
+std::optional<std::vector<std::uint8_t>> quic_next_secret(std::uint32_t version, std::uint16_t suite, Bytes secret) {
+    const std::string hash = suite == 0x1302 ? "SHA384" : "SHA256";
+    return hkdf_expand_label(hash, secret, is_v2(version) ? "quicv2 ku" : "quic ku", {}, secret.size());
+}
+
 }  // namespace tlsdissect

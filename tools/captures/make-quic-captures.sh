@@ -3,6 +3,9 @@
 #
 #   quic-ngtcp2-v1.pcap: gtlsclient fetching /index.html over HTTP/3 from gtlsserver,
 #     QUIC version 1, TLS 1.3. Key log (SSLKEYLOGFILE, written by GnuTLS): .keys.
+#   quic-ngtcp2-keyupdate.pcap: the same with the client updating its 1-RTT keys
+#     (--key-update) and fetching a larger page, so that packets of both key phases follow.
+#     Key log: .keys.
 #   (ngtcp2 0.12 also speaks the QUIC v2 *draft* version 0x709a50c4, but tshark 4.0, the
 #   oracle, misreads its packet types; QUIC v2 as published is tested on real traces.)
 #
@@ -45,15 +48,17 @@ cat "$PKI/leaf.pem" "$PKI/inter.pem" >"$PKI/server-chain.pem"
 ns_new lo nogso
 nx ethtool -K lo tx-udp-segmentation off gso off >/dev/null 2>&1 || true
 
-# one_run NAME VERSION: one HTTP/3 fetch with `gtlsclient -v VERSION`.
+# one_run NAME VERSION [CLIENT-OPTIONS...]: one HTTP/3 fetch with `gtlsclient -v VERSION`.
 one_run() {
-    local name=$1 version=$2 d=$WORK/$1
+    local name=$1 version=$2 d=$WORK/$1 page=/index.html
+    shift 2
+    [ $# -gt 0 ] && page=/http/big.html  # ~26 KB
     mkdir -p "$d"
     start_bg srv "$d/server.log" /usr/sbin/gtlsserver -q -d "$WWW" 127.0.0.2 4433 "$PKI/leaf.key" "$PKI/server-chain.pem"
     wait_listen udp 4433
     cap_start cap "$d/q.pcap" -i lo udp port 4433
-    nx env SSLKEYLOGFILE="$d/keys" timeout "$CTMO" gtlsclient -q --exit-on-all-streams-close -v "$version" \
-        127.0.0.2 4433 https://www.example.test:4433/index.html >"$d/client.log" 2>&1 ||
+    nx env SSLKEYLOGFILE="$d/keys" timeout "$CTMO" gtlsclient -q --exit-on-all-streams-close -v "$version" "$@" \
+        127.0.0.2 4433 "https://www.example.test:4433$page" >"$d/client.log" 2>&1 ||
         { cat "$d/client.log" >&2; die "gtlsclient ($version) failed"; }
     sleep 0.5
     cap_stop "$cap"
@@ -65,11 +70,15 @@ one_run() {
 
 log "QUIC v1 (ngtcp2, GnuTLS)"
 one_run v1 v1
+log "QUIC v1 with a key update (ngtcp2, GnuTLS)"
+one_run keyupdate v1 --key-update=1ms
+check "keyupdate: packets of key phase 1" ge \
+    "$(ts -r "$WORK/keyupdate/q.pcap" -o "tls.keylog_file:$WORK/keyupdate/keys" -Y 'quic.key_phase == 1' | wc -l)" 1
 
 cat "$WORK/checks.log" >&2
 [ "$FAILS" = 0 ] || die "$FAILS check(s) failed; $DEST left as it was"
 
-for v in v1; do
+for v in v1 keyupdate; do
     cp "$WORK/$v/q.pcap" "$DEST/quic-ngtcp2-$v.pcap"
     cp "$WORK/$v/keys" "$DEST/quic-ngtcp2-$v.keys"
     log "wrote $DEST/quic-ngtcp2-$v.pcap ($(npk "$DEST/quic-ngtcp2-$v.pcap") packets)"
