@@ -184,6 +184,8 @@ void dissect_extensions(ByteReader block, NodeRef parent, std::uint8_t handshake
 // A SignedCertificateTimestampList (RFC 6962 3.3), from the TLS extension or the
 // certificate extension 1.3.6.1.4.1.11129.2.4.2.
 void dissect_sct_list(ByteReader& list, NodeRef parent);
+// The quic_transport_parameters extension's body (quic_transport_parameters.cpp).
+void dissect_quic_transport_parameters(ByteReader& r, NodeRef ext);
 
 // The body of a CertificateStatus (RFC 6066 section 8), as the handshake message of that
 // name or a TLS 1.3 certificate entry's status_request extension carries it: the status

@@ -416,6 +416,9 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
                 read_rest(r, ext, kExtData);
             }
             break;
+        case TlsExtension::quic_transport_parameters:
+            dissect_quic_transport_parameters(r, ext);
+            break;
         case TlsExtension::renegotiation_info:
             if (!read_u8_opaque(r, ext, kRenegLen, kReneg, EmptyField::Omit)) ext.short_read(r, "renegotiation info");
             break;
