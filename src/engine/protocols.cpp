@@ -3,6 +3,7 @@
 #include "engine/protocols.hpp"
 
 #include "dns/dns.hpp"
+#include "dtls/dtls.hpp"
 #include "link/link.hpp"
 #include "net/ip.hpp"
 #include "tls/tls_state.hpp"
@@ -21,6 +22,8 @@ void register_all_protocols(DissectorTables& tables) {
     // port, heuristic): TLS before DNS.
     register_tls(tables);
     register_dns(tables);
+    // UDP heuristics too are asked in registration order: DTLS after DNS's.
+    register_dtls(tables);
 }
 
 }  // namespace tlsdissect
