@@ -250,6 +250,21 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
     // TLS over TCP records carry no transport key (their stream is tcp.stream); DTLS
     // records say "dtls", and their stream is the udp.stream.
     if (conv.transport != "tcp") w.member("transport", std::string(conv.transport));
+    if (f.dtls) {
+        // The cookie exchange (RFC 6347 4.2.1) and how many handshake messages came again.
+        // DTLS 1.3 has no HelloVerifyRequest: its HelloRetryRequest carries the cookie.
+        w.key("dtls").object().key("cookie");
+        if (f.hello_verify_request_frame || !f.dtls_cookie.empty())
+            w.value(hex_string(f.dtls_cookie));
+        else
+            w.null();
+        w.key("hello_verify_request_frame");
+        if (f.hello_verify_request_frame)
+            w.value(f.hello_verify_request_frame);
+        else
+            w.null();
+        w.member("handshake_retransmissions", f.dtls_retransmissions).end();
+    }
     endpoint(w, "client", conv, client);
     endpoint(w, "server", conv, server);
     w.member_if("version", f.negotiated_version.has_value(),

@@ -393,9 +393,19 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
                 }
             }
             break;
-        case 44:
-            if (!read_u16_opaque(r, ext, kCookieLen, kCookie)) ext.short_read(r, "cookie");
+        case 44: {
+            auto cookie = read_u16_opaque(r, ext, kCookieLen, kCookie);
+            if (!cookie) {
+                ext.short_read(r, "cookie");
+                break;
+            }
+            // A DTLS 1.3 HelloRetryRequest's cookie plays the HelloVerifyRequest's part (RFC 9147 5.1).
+            if (facts.dtls && facts.parsing_hello_retry_request) {
+                Bytes b = cookie->rest();
+                facts.dtls_cookie.assign(b.begin(), b.end());
+            }
             break;
+        }
         case 45: {
             auto list = read_u8_prefixed(r, ext, kPskModesLen);
             if (!list) {
