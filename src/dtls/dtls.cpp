@@ -714,7 +714,9 @@ DtlsConnection& connection_for(PacketContext& ctx, DtlsState& st) {
 // RFC 7983 section 7: a first byte in 20..63 is DTLS. Then either a DTLSPlaintext
 // header (a known content type, a DTLS version, a length that fits), or a DTLS 1.3
 // unified header on a flow already known to carry DTLS.
-bool accepts_dtls(ByteReader payload, const PacketContext& ctx) {
+}  // namespace
+
+bool looks_like_dtls(ByteReader payload, const PacketContext& ctx) {
     Bytes b = payload.rest();
     if (b.empty() || b[0] < 20 || b[0] > 63) return false;
     if ((b[0] & 0xe0) == 0x20) {
@@ -731,7 +733,7 @@ bool accepts_dtls(ByteReader payload, const PacketContext& ctx) {
     return length <= kMaxTlsRecordPayload && kRecordHeader + length <= payload.reported_remaining();
 }
 
-std::size_t dissect_dtls(ByteReader payload, PacketContext& ctx) {
+std::size_t dissect_dtls_datagram(ByteReader payload, PacketContext& ctx) {
     const std::size_t length = payload.reported_remaining();
     ctx.add_protocol("dtls");
     DtlsState& st = ctx.state->get<DtlsState>();
@@ -748,13 +750,11 @@ std::size_t dissect_dtls(ByteReader payload, PacketContext& ctx) {
     return length;
 }
 
-}  // namespace
-
 DtlsState::DtlsState() = default;
 DtlsState::~DtlsState() = default;
 
 void register_dtls(DissectorTables& tables) {
-    tables.udp_heuristics.add({"dtls", dissect_dtls, accepts_dtls});
+    tables.udp_heuristics.add({"dtls", dissect_dtls_datagram, looks_like_dtls});
 }
 
 void finish_dtls(CaptureState& state) {

@@ -44,6 +44,11 @@ struct DtlsState {
 
 // DTLS on any UDP port, recognised by its record header (a heuristic).
 void register_dtls(DissectorTables& tables);
+// One datagram's DTLS records (what the heuristic hands over; for tests and fuzzing):
+// the connection is the UDP flow's (ctx.flow_slots), or a new one without a flow.
+std::size_t dissect_dtls_datagram(ByteReader payload, PacketContext& ctx);
+// Would the UDP heuristic take this payload as DTLS?
+bool looks_like_dtls(ByteReader payload, const PacketContext& ctx);
 // The capture ended: every DTLS connection still open is reported, oldest first.
 void finish_dtls(CaptureState& state);
 
