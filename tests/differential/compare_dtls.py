@@ -7,7 +7,9 @@ frame by frame:
     connection ID, all exactly;
   * the handshake: types, lengths, message_seq, fragment offsets and lengths, cookies,
     versions, cipher suites, SNI, extension types, certificates, alerts, and with keys
-    the decrypted messages (Finished) and alerts.
+    the decrypted messages (Finished) and alerts;
+  * with keys: the decrypted application data byte for byte (tshark's data.data), and
+    both Finished messages verified by tlsdissect.
 
 Three differences are by design and allowed:
 
@@ -39,7 +41,9 @@ HANDSHAKE = [
     "dtls.handshake.session_id", "dtls.handshake.verify_data", "dtls.handshake.extensions.cookie",
     "dtls.use_srtp.protection_profile",
 ]
-MARKERS = ["dtls.reassembled.in", "dtls.unified_header"]
+MARKERS = ["dtls.reassembled.in", "dtls.unified_header", "tlsdissect.finished.verified"]
+# With keys: the decrypted application data (tshark shows it as data.data).
+DECRYPTED = [("dtls.decrypted.data", "data.data")]
 # tshark 4.0 declares dtls.handshake.verify_data as FT_NONE (it prints 1): only its
 # presence is compared; tlsdissect shows the bytes (and checks them against the keys).
 PRESENCE_ONLY = {"dtls.handshake.verify_data"}
@@ -60,7 +64,7 @@ def table(cmd, names):
 
 
 def ours(tool, capture, keys):
-    names = FIELDS + MARKERS
+    names = FIELDS + MARKERS + [o for o, _ in DECRYPTED]
     cmd = [tool] + (["--keylog", keys] if keys else [])
     for f in names:
         cmd += ["-e", f]
@@ -68,11 +72,12 @@ def ours(tool, capture, keys):
 
 
 def theirs(capture, keys):
+    names = FIELDS + [t for _, t in DECRYPTED]
     cmd = ["tshark", "-n", "-r", capture, "-o", f"tls.keylog_file:{keys or ''}", "-T", "fields", "-E", "occurrence=a",
            "-E", "separator=/t"]
-    for f in FIELDS:
+    for f in names:
         cmd += ["-e", f]
-    return table(cmd, FIELDS)
+    return table(cmd, names)
 
 
 def subsequence(small, big):
@@ -107,6 +112,19 @@ def compare(tool, capture):
             if mine == other or (reassembled and subsequence(other, mine)):
                 continue
             problems.append(f"frame {frame}: {f}: tlsdissect {mine} tshark {other}")
+    if keys:
+        # Every byte of application data decrypted as tshark decrypts it, and every
+        # Finished verified against the transcript.
+        verified = []
+        for frame, theirs_row in b.items():
+            our_row = a.get(frame, {})
+            verified += our_row.get("tlsdissect.finished.verified", [])
+            for o, t in DECRYPTED:
+                checked += 1
+                if our_row.get(o, []) != theirs_row.get(t, []):
+                    problems.append(f"frame {frame}: decrypted data: tlsdissect {our_row.get(o)} tshark {theirs_row.get(t)}")
+        if len(verified) < 2 or any(v != "1" for v in verified):
+            problems.append(f"Finished verified: {verified} (expected both sides correct)")
     return checked, problems
 
 
