@@ -562,10 +562,9 @@ private:
                 }
                 case DtlsHandshakeReassembler::Kind::Retransmission: {
                     ++facts_.dtls_retransmissions;
-                    if (!parent) {
-                        append_info(added, name);
-                        break;
-                    }
+                    const std::string label = name + (unfragmented ? " (Retransmission)" : " (Fragment, Retransmission)");
+                    append_info(added, label);
+                    if (!parent) break;
                     // Shown in full when whole, from a copy of the facts (it adds nothing new).
                     NodeRef hs;
                     if (unfragmented) {
@@ -573,14 +572,15 @@ private:
                         std::string ignored;
                         dissect_handshake_message(*whole, parent, role(side), scratch, ctx, ignored);
                         hs = parent.last_child();
+                        hs.set_text("Handshake Protocol: " + label);
                     } else {
-                        hs = fragment_node(parent, start, *type, *length, *seq, *offset, *frag_length, " (Fragment)");
+                        hs = fragment_node(parent, start, *type, *length, *seq, *offset, *frag_length,
+                                           " (Fragment, Retransmission)");
                         hs.add(kFragmentData, to_byte_string(fragment_bytes), start + kHandshakeHeader, fragment_bytes.size());
                     }
                     hs.expert(kRetransmission, "Retransmission: message_seq " + std::to_string(*seq) +
                                                    " was already received whole (frame " +
                                                    std::to_string(out.first_complete_frame) + ")");
-                    append_info(added, name + (unfragmented ? "" : " (Fragment)"));
                     break;
                 }
                 case DtlsHandshakeReassembler::Kind::Complete:
