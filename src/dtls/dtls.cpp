@@ -625,13 +625,15 @@ private:
         Tree& tree = *parent.tree();
         const std::size_t n = out.message.size();
         const std::vector<std::uint64_t> frames = out.frames;
+        const std::vector<std::uint32_t> frame_bytes = out.frame_bytes;
         const std::uint16_t source =
             tree.add_source("Reassembled DTLS (" + std::to_string(length) + " bytes)", std::move(out.message));
         std::string list;
-        for (auto fr : frames) list += (list.empty() ? "#" : ", #") + std::to_string(fr);
+        for (std::size_t i = 0; i < frames.size(); ++i)
+            list += (list.empty() ? "#" : ", #") + std::to_string(frames[i]) + "(" +
+                    std::to_string(i < frame_bytes.size() ? frame_bytes[i] : 0) + ")";
         NodeRef note = parent.add(kFragments, std::monostate{}, 0, n, source);
-        note.set_text("[" + std::to_string(frames.size()) + " Message fragments (" + std::to_string(length) +
-                      " bytes): " + list + "]")
+        note.set_text(std::to_string(frames.size()) + " Message fragments (" + std::to_string(length) + " bytes): " + list)
             .set_generated();
         for (auto fr : frames) note.add_generated(kFragmentFrame, std::uint64_t(fr));
         note.add_generated(kFragmentCount, std::uint64_t(frames.size()));

@@ -48,6 +48,7 @@ DtlsHandshakeReassembler::Outcome DtlsHandshakeReassembler::finish(std::uint16_t
     out.kind = Kind::Complete;
     out.message = with_header(p.type, seq, p.body);
     out.frames = std::move(p.frames);
+    out.frame_bytes = std::move(p.frame_bytes);
     completed_.push_back({seq, p.type, p.length, digest_of_bytes(p.body), out.frames.empty() ? 0 : out.frames.back()});
     if (completed_.size() > kMaxDtlsCompletedMessages) completed_.pop_front();
     return out;
@@ -94,6 +95,7 @@ DtlsHandshakeReassembler::Outcome DtlsHandshakeReassembler::add(const DtlsFragme
         p.length = f.length;
         p.body.assign(f.data.begin(), f.data.end());
         p.frames.push_back(f.frame);
+        p.frame_bytes.push_back(f.length);
         return finish(f.message_seq, p);
     }
     if (it == pending_.end()) {
@@ -118,14 +120,21 @@ DtlsHandshakeReassembler::Outcome DtlsHandshakeReassembler::add(const DtlsFragme
     const auto begin = f.fragment_offset;
     const auto stop = static_cast<std::uint32_t>(end);
     std::uint32_t at = begin;
+    std::uint32_t added = 0;
     for (const auto& [b, e] : p.have) {
         if (e <= at) continue;
         if (b >= stop) break;
-        if (b > at) std::copy(f.data.begin() + (at - begin), f.data.begin() + (b - begin), p.body.begin() + at);
+        if (b > at) {
+            std::copy(f.data.begin() + (at - begin), f.data.begin() + (b - begin), p.body.begin() + at);
+            added += b - at;
+        }
         at = std::max(at, e);
         if (at >= stop) break;
     }
-    if (at < stop) std::copy(f.data.begin() + (at - begin), f.data.begin() + (stop - begin), p.body.begin() + at);
+    if (at < stop) {
+        std::copy(f.data.begin() + (at - begin), f.data.begin() + (stop - begin), p.body.begin() + at);
+        added += stop - at;
+    }
     if (begin < stop) {
         p.have.emplace_back(begin, stop);
         std::sort(p.have.begin(), p.have.end());
@@ -138,7 +147,13 @@ DtlsHandshakeReassembler::Outcome DtlsHandshakeReassembler::add(const DtlsFragme
         }
         p.have = std::move(merged);
     }
-    if (std::find(p.frames.begin(), p.frames.end(), f.frame) == p.frames.end()) p.frames.push_back(f.frame);
+    auto known = std::find(p.frames.begin(), p.frames.end(), f.frame);
+    if (known == p.frames.end()) {
+        p.frames.push_back(f.frame);
+        p.frame_bytes.push_back(added);
+    } else {
+        p.frame_bytes[static_cast<std::size_t>(known - p.frames.begin())] += added;
+    }
     const bool done = f.length == 0 || (p.have.size() == 1 && p.have[0].first == 0 && p.have[0].second == f.length);
     if (!done) {
         out.kind = Kind::Partial;

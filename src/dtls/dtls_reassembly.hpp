@@ -47,6 +47,7 @@ public:
         // (fragment_offset 0, fragment_length = length), RFC 6347 section 4.2.6.
         std::vector<std::uint8_t> message;
         std::vector<std::uint64_t> frames;  // Complete: the frames that carried it, in arrival order
+        std::vector<std::uint32_t> frame_bytes;  // Complete: the new bytes each of those frames brought
         std::uint64_t first_complete_frame = 0;  // Retransmission: where it was complete first
         std::string problem;
     };
@@ -62,6 +63,7 @@ private:
         std::vector<std::uint8_t> body;
         std::vector<std::pair<std::uint32_t, std::uint32_t>> have;  // [begin, end) ranges, sorted, merged
         std::vector<std::uint64_t> frames;
+        std::vector<std::uint32_t> frame_bytes;
         std::uint64_t order = 0;  // arrival order of its first fragment, to drop the oldest
     };
     struct Completed {
