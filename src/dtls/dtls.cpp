@@ -247,11 +247,15 @@ private:
         ByteReader f = *fragment;
         const std::string prefix = version_label() + " Record Layer: ";
         if (*epoch > 0 && *type != kChangeCipherSpec) {
-            if (decrypt_record(side, *type, *version, *epoch, *seq, f, rec, ctx, info, prefix)) return true;
-            encrypted_content(side, *type, f, rec, ctx, info, prefix);
-            return true;
+            if (!decrypt_record(side, *type, *version, *epoch, *seq, f, rec, ctx, info, prefix))
+                encrypted_content(side, *type, f, rec, ctx, info, prefix);
+        } else {
+            content(side, *type, f, rec, rec, ctx, info, prefix, false);
         }
-        content(side, *type, f, rec, rec, ctx, info, prefix, false);
+        // A Hello Verify Request or Server Hello in this record named the version: the
+        // label says it, as Wireshark's does.
+        if (rec && version_label() + " Record Layer: " != prefix && rec.get()->text.rfind(prefix, 0) == 0)
+            rec.set_text(version_label() + " Record Layer: " + rec.get()->text.substr(prefix.size()));
         return true;
     }
 
