@@ -566,6 +566,8 @@ private:
                 }
                 case DtlsHandshakeReassembler::Kind::Retransmission: {
                     ++facts_.dtls_retransmissions;
+                    if (facts_.dtls_retransmitted.size() < kMaxRecordEvents)
+                        facts_.dtls_retransmitted.push_back({ctx.frame.number, ctx.frame.ts_ns, role(side), *type});
                     const std::string label = name + (unfragmented ? " (Retransmission)" : " (Fragment, Retransmission)");
                     append_info(added, label);
                     if (!parent) break;

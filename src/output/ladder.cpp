@@ -291,6 +291,30 @@ LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTab
                                 [&](const LadderRow& x) { return x.frame != 0 && x.frame > a.frame; });
         c.rows.insert(pos, r);
     }
+    // DTLS: a flight sent again after a timeout, one row per run of one side's
+    // retransmitted messages, where its first frame falls.
+    for (std::size_t i = 0; i < f.dtls_retransmitted.size();) {
+        const TlsHandshakeEvent& first = f.dtls_retransmitted[i];
+        std::size_t j = i;
+        std::vector<std::string> names;
+        std::uint64_t last_frame = first.frame;
+        for (; j < f.dtls_retransmitted.size() && f.dtls_retransmitted[j].side == first.side; ++j) {
+            const std::string n = message_name(f.dtls_retransmitted[j].type.value_or(0));
+            if (names.empty() || names.back() != n) names.push_back(n);
+            last_frame = f.dtls_retransmitted[j].frame;
+        }
+        // Short enough for the diagram: the first and last message of the run.
+        std::string label = "[resent] " + names.front();
+        if (names.size() > 2) label += " \xe2\x80\xa6";
+        if (names.size() > 1) label += " " + names.back();
+        if (last_frame != first.frame) label += ", to #" + std::to_string(last_frame);
+        LadderRow r{first.frame, first.ts_ns, first.side == 0 ? LadderDir::ClientToServer : LadderDir::ServerToClient, 0,
+                    label, false};
+        auto pos = std::find_if(c.rows.begin(), c.rows.end(),
+                                [&](const LadderRow& x) { return x.frame != 0 && x.frame > first.frame; });
+        c.rows.insert(pos, r);
+        i = j;
+    }
     if (conv.closed_ts_ns >= 0)
         c.rows.push_back({0, conv.closed_ts_ns, LadderDir::Note, 0,
                           conv.reset ? "TCP connection reset (RST)" : "TCP connection closed (FIN both ways)", false});

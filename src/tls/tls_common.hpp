@@ -175,6 +175,8 @@ struct TlsConnectionFacts {
     std::vector<std::uint8_t> dtls_cookie;     // the HelloVerifyRequest's cookie
     std::uint64_t hello_verify_request_frame = 0;
     std::uint64_t dtls_retransmissions = 0;     // handshake messages seen again
+    // The first retransmitted messages or fragments, for the ladder (bounded by kMaxRecordEvents).
+    std::vector<TlsHandshakeEvent> dtls_retransmitted;
     // For --audit (src/tls/audit.hpp).
     std::size_t dh_prime_length = 0;            // bytes of the DHE prime p in the Server Key Exchange
     std::uint64_t sslv2_client_hello_frame = 0; // an SSLv2-format Client Hello arrived in this frame
