@@ -705,6 +705,16 @@ DtlsConnection& connection_for(PacketContext& ctx, DtlsState& st) {
         auto it = st.connections.find(flow->id);
         if (it != st.connections.end()) return *it->second;
     }
+    if (st.next_id % kDtlsSweepEvery == 0) {
+        for (auto it = st.connections.begin(); it != st.connections.end();) {
+            if (ctx.frame.ts_ns - it->second->end().last_ts_ns > kDtlsIdleTimeoutNs) {
+                report(st, *it->second);
+                it = st.connections.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
     while (st.connections.size() >= kMaxDtlsConnections) {
         auto oldest = st.connections.begin();
         report(st, *oldest->second);

@@ -30,6 +30,10 @@ struct DtlsConnectionEnd {
 
 // Connections kept at once; beyond it the oldest is reported and forgotten.
 inline constexpr std::size_t kMaxDtlsConnections = 65'536;
+// A connection without a datagram for this long (capture time) is reported and
+// forgotten (DTLS has no FIN): looked for every kDtlsSweepEvery new connections.
+inline constexpr std::int64_t kDtlsIdleTimeoutNs = 600'000'000'000;
+inline constexpr std::uint64_t kDtlsSweepEvery = 1024;
 
 struct DtlsState {
     DtlsState();
