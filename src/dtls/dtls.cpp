@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "dtls/dtls_reassembly.hpp"
+#include "tls/audit.hpp"
 #include "tls/tls_decryption.hpp"
 #include "tls/tls_record.hpp"
 #include "tls/tls_state.hpp"
@@ -80,6 +81,14 @@ constexpr FieldDef kNotDecrypted{"tlsdissect.decryption.unavailable", "Not decry
 constexpr FieldDef kDecryptFailed{"tlsdissect.decryption.failed", "Decryption failed", FieldType::Expert, Base::None,
                                   {}, 0, 0, {}, Severity::Warn};
 constexpr FieldDef kFinishedVerified{"tlsdissect.finished.verified", "Verified", FieldType::Bool};
+// --audit findings at the frame that shows each, as for TLS over TCP.
+constexpr FieldDef kAuditInfo{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Chat};
+constexpr FieldDef kAuditLow{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Note};
+constexpr FieldDef kAuditMedium{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Warn};
+constexpr FieldDef kAuditHigh{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Error};
+constexpr FieldDef kAuditId{"tls.audit.id", "Finding", FieldType::String};
+constexpr FieldDef kAuditSeverity{"tls.audit.severity", "Severity", FieldType::String};
+constexpr FieldDef kAuditWhy{"tls.audit.why", "Why", FieldType::String};
 constexpr FieldDef kFinishedWrong{"tlsdissect.finished.wrong", "Finished verify_data does not match", FieldType::Expert,
                                   Base::None, {}, 0, 0, {}, Severity::Error};
 
@@ -128,7 +137,8 @@ std::string version_text(std::uint16_t v) { return "Version: " + tls_version_nam
 // facts and, with a key log, the key schedule.
 class DtlsConnection {
 public:
-    DtlsConnection(std::uint64_t id, PacketContext& ctx, const KeyLog* keys) : id_(id) {
+    DtlsConnection(std::uint64_t id, PacketContext& ctx, const KeyLog* keys, AuditSettings* audit)
+        : id_(id), audit_(audit) {
         end_.address[0] = ctx.src;
         end_.address[1] = ctx.dst;
         end_.port[0] = ctx.src_port;
@@ -168,6 +178,35 @@ public:
             }
             if (!plaintext_record(side, r, ctx, layer, info)) return;
         }
+    }
+
+    AuditSettings* audit() const { return audit_; }
+
+    // --audit: the findings this frame shows that are not on it yet, as expert notes on
+    // the DTLS layer; their ids for the Info column.
+    std::string audit_frame(NodeRef layer, PacketContext& ctx) {
+        std::string ids;
+        if (!audit_ || (!layer && !ctx.columns)) return ids;
+        const std::pair<std::size_t, std::size_t> seen{facts_.handshake.size(), facts_.overlong_heartbeat_frames.size()};
+        if (seen == audited_) return ids;
+        audited_ = seen;
+        for (const AuditFinding& f : audit_connection(facts_, audit_->lang)) {
+            if (f.frame != ctx.frame.number) continue;
+            const std::string id(f.id);
+            if ((" " + ids + ",").find(" " + id + ",") != std::string::npos) continue;
+            ids += (ids.empty() ? "" : ", ") + id;
+            if (!layer) continue;
+            const std::string severity(audit_severity_name(f.severity));
+            const FieldDef& def = f.severity == AuditSeverity::High     ? kAuditHigh
+                                  : f.severity == AuditSeverity::Medium ? kAuditMedium
+                                  : f.severity == AuditSeverity::Low    ? kAuditLow
+                                                                        : kAuditInfo;
+            NodeRef n = layer.expert(def, "Audit (" + severity + "): " + id + ": " + f.why);
+            n.add_generated(kAuditId, id);
+            n.add_generated(kAuditSeverity, severity);
+            n.add_generated(kAuditWhy, f.why).set_hidden();
+        }
+        return ids;
     }
 
     std::string version_label() const {
@@ -678,6 +717,8 @@ private:
     }
 
     std::uint64_t id_;
+    AuditSettings* audit_ = nullptr;                // --audit, from TlsState when the connection began
+    std::pair<std::size_t, std::size_t> audited_{0, 0};  // handshake messages, heartbleeds when last audited
     DtlsConnectionEnd end_;
     TlsConnectionFacts facts_;
     int client_side_ = 0;
@@ -696,6 +737,7 @@ struct DtlsFlow {
 };
 
 void report(DtlsState& st, DtlsConnection& conn) {
+    if (AuditSettings* audit = conn.audit()) audit->count(audit_connection(conn.facts(), audit->lang));
     if (st.on_connection_end) st.on_connection_end(conn.end(), conn.facts(), conn.client_side());
 }
 
@@ -721,8 +763,8 @@ DtlsConnection& connection_for(PacketContext& ctx, DtlsState& st) {
         st.connections.erase(oldest);
     }
     const std::uint64_t id = st.next_id++;
-    const KeyLog* keys = ctx.state->get<TlsState>().key_log;
-    auto conn = std::make_unique<DtlsConnection>(id, ctx, keys);
+    const TlsState& tls = ctx.state->get<TlsState>();
+    auto conn = std::make_unique<DtlsConnection>(id, ctx, tls.key_log, tls.audit);
     DtlsConnection& ref = *conn;
     st.connections.emplace(id, std::move(conn));
     if (flow) flow->id = id;
@@ -760,10 +802,12 @@ std::size_t dissect_dtls_datagram(ByteReader payload, PacketContext& ctx) {
     NodeRef layer = ctx.add_layer(kDtls, payload.offset(), length);
     std::string info;
     conn.datagram(payload, ctx, layer, info);
+    const std::string audit_ids = conn.audit_frame(layer, ctx);
     if (ctx.root) rename_tls_fields(*ctx.root.tree(), first_node);
     if (ctx.columns) {
         ctx.columns->protocol = conn.version_label();
         if (!info.empty()) ctx.columns->info = info;
+        if (!audit_ids.empty()) ctx.columns->info += " [Audit: " + audit_ids + "]";
     }
     return length;
 }
