@@ -242,8 +242,11 @@ private:
         }
         std::size_t cid_length = 0;
         if (*type == kTls12Cid) {
-            // The CID's length was negotiated (connection_id extension); found here from
-            // the length field that must follow it, remembered per direction.
+            // The CID's length was negotiated (connection_id extension): the one the
+            // receiver asked for; without the hellos, found from the length field that
+            // must follow it, remembered per direction.
+            if (cid_length_[side] < 0 && facts_.dtls_cid[1 - role(side)])
+                cid_length_[side] = static_cast<int>(facts_.dtls_cid[1 - role(side)]->size());
             if (cid_length_[side] < 0) {
                 const std::size_t rest = r.reported_remaining();
                 Bytes b = r.rest();
@@ -319,10 +322,18 @@ private:
             h.add(kUhEpoch, std::uint64_t(*flags & 3), start, 1);
         }
         if (has_cid) {
-            // The CID length was negotiated; without the handshake it is not known.
-            rec.malformed("connection ID of unknown length (the handshake that negotiated it was not seen)", start, 1);
-            r.take_rest();
-            return false;
+            // The CID the receiver asked for in its hello (RFC 9146 connection_id).
+            const auto& asked = facts_.dtls_cid[1 - role(side)];
+            if (!asked) {
+                rec.malformed("connection ID of unknown length (the hellos that negotiated it were not seen)", start, 1);
+                append_info(info, "Encrypted Record");
+                r.take_rest();
+                return false;
+            }
+            if (!read_bytes(r, asked->size(), rec, kConnectionId)) {
+                rec.short_read(r, "connection ID");
+                return false;
+            }
         }
         std::optional<std::uint16_t> seq;
         if (seq16) {
@@ -334,7 +345,7 @@ private:
             rec.short_read(r, "unified header");
             return false;
         }
-        rec.add(kUhSequence, std::uint64_t(*seq), start + 1, seq16 ? 2 : 1);
+        rec.add(kUhSequence, std::uint64_t(*seq), r.offset() - (seq16 ? 2 : 1), seq16 ? 2 : 1);
         std::optional<ByteReader> body;
         if (has_length) {
             auto length = read_u16(r, rec, kRecordLength);

@@ -173,6 +173,9 @@ struct TlsConnectionFacts {
     // fields, a Client Hello a cookie, and HelloVerifyRequest exists.
     bool dtls = false;
     std::vector<std::uint8_t> dtls_cookie;     // the HelloVerifyRequest's cookie
+    // connection_id extension (RFC 9146): the CID each side asked its peer to put in the
+    // records it sends to it (by role: 0 the client's, in its Client Hello).
+    std::optional<std::vector<std::uint8_t>> dtls_cid[2];
     std::uint64_t hello_verify_request_frame = 0;
     std::uint64_t dtls_retransmissions = 0;     // handshake messages seen again
     // The first retransmitted messages or fragments, for the ladder (bounded by kMaxRecordEvents).

@@ -28,6 +28,9 @@ constexpr FieldDef kSrtpProfilesLen{"dtls.use_srtp.protection_profiles_length", 
 constexpr FieldDef kSrtpProfile{"dtls.use_srtp.protection_profile", "SRTP Protection Profile", FieldType::UInt, Base::Hex, kSrtpProfiles, 0, 16};
 constexpr FieldDef kSrtpMkiLen{"dtls.use_srtp.mki_length", "MKI Length", FieldType::UInt, Base::Dec, {}, 0, 8};
 constexpr FieldDef kSrtpMki{"dtls.use_srtp.mki", "MKI", FieldType::Bytes};
+// connection_id (RFC 9146 section 3): struct { opaque cid<0..2^8-1>; } ConnectionId;
+constexpr FieldDef kCidLength{"dtls.connection_id_length", "Connection ID length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kCid{"dtls.connection_id", "Connection ID", FieldType::Bytes};
 
 constexpr FieldDef kSniListLen{"tls.handshake.extensions_server_name_list_len", "Server Name list length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr ValueName kSniTypes[] = {{0, "host_name"}};
@@ -301,6 +304,18 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
         case 14:
             use_srtp(r, ext);
             break;
+        case 54: {
+            auto cid = read_u8_opaque(r, ext, kCidLength, kCid, EmptyField::Omit);
+            if (!cid) {
+                ext.short_read(r, "connection ID");
+                break;
+            }
+            if (hs_type == kClientHello || (hs_type == kServerHello && !facts.parsing_hello_retry_request)) {
+                Bytes b = cid->rest();
+                facts.dtls_cid[hs_type == kClientHello ? 0 : 1] = std::vector<std::uint8_t>(b.begin(), b.end());
+            }
+            break;
+        }
         case 0:
             server_name(r, ext, hs_type, facts);
             break;
