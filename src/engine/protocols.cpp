@@ -6,6 +6,9 @@
 #include "dtls/dtls.hpp"
 #include "link/link.hpp"
 #include "net/ip.hpp"
+#include "proxy/proxy.hpp"
+#include "quic/quic.hpp"
+#include "starttls/starttls.hpp"
 #include "tls/tls_state.hpp"
 #include "transport/transport.hpp"
 #include "tunnel/tunnels.hpp"
@@ -18,9 +21,12 @@ void register_all_protocols(DissectorTables& tables) {
     register_ip(tables);
     register_transport(tables);
     register_vxlan(tables);
+    register_quic(tables);
     // TCP applications are asked in registration order within each kind (signature,
-    // port, heuristic): TLS before DNS.
+    // port, heuristic): TLS, then the proxies, the STARTTLS family, DNS.
     register_tls(tables);
+    register_proxies(tables);
+    register_starttls(tables);
     register_dns(tables);
     // UDP heuristics too are asked in registration order: DTLS after DNS's.
     register_dtls(tables);

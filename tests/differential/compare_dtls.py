@@ -30,6 +30,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tshark_cache  # noqa: E402  (one tshark run per capture and arguments, kept between runs)
+
 EXACT = [
     "dtls.record.content_type", "dtls.record.version", "dtls.record.epoch", "dtls.record.sequence_number",
     "dtls.record.length", "dtls.record.connection_id", "dtls.alert_message.level", "dtls.alert_message.desc",
@@ -56,7 +59,8 @@ def run(cmd):
 
 def table(cmd, names):
     rows = {}
-    for line in run(cmd).stdout.splitlines():
+    out = tshark_cache.run(cmd[1:]).stdout if cmd[0] == "tshark" else run(cmd).stdout
+    for line in out.splitlines():
         parts = line.split("\t")
         parts += [""] * (len(names) - len(parts))
         rows[parts[0]] = {n: [v for v in parts[i].split(",") if v != ""] for i, n in enumerate(names) if i}
