@@ -15,6 +15,10 @@ to reject unknown field names and to read a literal as the field's type.
 
 A name declared with two types (a header and a frame reference, say) gets two rows.
 
+The DTLS dissector shows the TLS handshake and record fields of its packets under
+Wireshark's DTLS names (src/dtls/dtls.cpp renames `tls.X` to `dtls.X`), so every
+`tls.` field, and `tls` itself, also gets a `dtls.` row.
+
 Usage:
     gen_field_names.py SOURCE_DIR OUTPUT_FILE   write the C++ table (field_names.inc)
     gen_field_names.py --list SOURCE_DIR        print the table as Markdown
@@ -123,9 +127,13 @@ def scan(source_dir: str) -> dict:
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.\-]*", name):
                 raise DeclarationError(f"{where}: {name!r} is not a display-filter name")
             has_names = len(items) > 4 and items[4] not in ("{}", "")
-            key = (name, type_match.group(1))
-            label_now, names_now = fields.get(key, (label, False))
-            fields[key] = (label_now, names_now or has_names)
+            names = [name]
+            if name == "tls" or name.startswith("tls."):
+                names.append("d" + name)
+            for n in names:
+                key = (n, type_match.group(1))
+                label_now, names_now = fields.get(key, (label, False))
+                fields[key] = (label_now, names_now or has_names)
     return fields
 
 

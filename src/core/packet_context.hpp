@@ -76,8 +76,9 @@ struct PacketContext {
     std::uint16_t dst_port = 0;
     std::uint16_t source = 0;       // data source that upper-layer offsets refer to
     std::uint8_t vlan_tags = 0;     // stacked 802.1Q/802.1ad tags so far
-    // The UDP flow's state slots (set by UDP; null elsewhere).
+    // The UDP flow's state slots and its udp.stream (set by UDP; null and 0 elsewhere).
     std::unique_ptr<StateSlots>* flow_slots = nullptr;
+    std::uint32_t flow_stream = 0;
 
     // A protocol's state for this packet's UDP flow, made on first use; null outside UDP.
     template <typename T>

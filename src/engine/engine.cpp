@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/packet_context.hpp"
+#include "dtls/dtls.hpp"
 #include "engine/protocols.hpp"
 #include "session/session_layer.hpp"
 #include "tls/keylog.hpp"
@@ -171,6 +172,7 @@ void FrameDissector::finish() {
     s.state.get<TcpState>().connections.for_each([&](TcpConversation& conv) { open.push_back(&conv); });
     std::sort(open.begin(), open.end(), [](const auto* a, const auto* b) { return a->stream < b->stream; });
     for (auto* conv : open) close_tcp_conversation(*conv, ctx);
+    finish_dtls(s.state);
 }
 
 void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketColumns* columns,

@@ -3,6 +3,7 @@
 #include "engine/protocols.hpp"
 
 #include "dns/dns.hpp"
+#include "dtls/dtls.hpp"
 #include "link/link.hpp"
 #include "net/ip.hpp"
 #include "proxy/proxy.hpp"
@@ -27,6 +28,8 @@ void register_all_protocols(DissectorTables& tables) {
     register_proxies(tables);
     register_starttls(tables);
     register_dns(tables);
+    // UDP heuristics too are asked in registration order: DTLS after DNS's.
+    register_dtls(tables);
 }
 
 }  // namespace tlsdissect

@@ -45,7 +45,8 @@ std::string type_word(const Tree& tree, std::int32_t id, std::string_view type_f
         if (!n.def || n.def->filter != type_field) continue;
         const auto* v = std::get_if<std::uint64_t>(&n.value);
         if (!v) return {};
-        if (type_field == "tls.handshake.type") return std::string(handshake_snake_name(static_cast<std::uint8_t>(*v)));
+        if (type_field == "tls.handshake.type" || type_field == "dtls.handshake.type")
+            return std::string(handshake_snake_name(static_cast<std::uint8_t>(*v)));
         if (is_grease(static_cast<std::uint16_t>(*v))) return "grease";
         return key_word(iana_name(kTlsExtensionTypes, *v));
     }
@@ -85,16 +86,22 @@ std::string_view explain_lookup(std::string_view key, ExplainLanguage language) 
 std::vector<std::string> explain_keys(const Tree& tree, std::int32_t id, std::string_view message) {
     const Node& n = tree.node(id);
     if (!n.def || n.def->filter.empty()) return {};
-    std::string name(n.def->filter);
-    for (const auto& t : kTypedNodes) {
-        if (t.field != n.def->filter) continue;
-        const std::string word = type_word(tree, id, t.type_field);
-        if (!word.empty()) name += "#" + word;
-        break;
-    }
+    // DTLS shows the TLS fields as dtls.*: a DTLS note first, else the TLS field's note.
+    std::vector<std::string_view> filters = {n.def->filter};
+    if (n.def->filter.rfind("dtls", 0) == 0) filters.push_back(n.def->filter.substr(1));
     std::vector<std::string> keys;
-    if (!message.empty()) keys.push_back(name + "@" + std::string(message));
-    keys.push_back(name);
+    for (std::string_view filter : filters) {
+        std::string name(filter);
+        for (const auto& t : kTypedNodes) {
+            if (t.field != filter) continue;
+            std::string word = type_word(tree, id, t.type_field);
+            if (word.empty() && filters.size() > 1) word = type_word(tree, id, "d" + std::string(t.type_field));
+            if (!word.empty()) name += "#" + word;
+            break;
+        }
+        if (!message.empty()) keys.push_back(name + "@" + std::string(message));
+        keys.push_back(name);
+    }
     return keys;
 }
 
@@ -110,10 +117,10 @@ void Explainer::walk(const Tree& tree, std::int32_t id, std::string_view message
     const Node& n = tree.node(id);
     if (n.hidden) return;
     // A handshake message is the context of the fields inside it.
-    if (n.def && n.def->filter == "tls.handshake") {
+    if (n.def && (n.def->filter == "tls.handshake" || n.def->filter == "dtls.handshake")) {
         for (std::int32_t c = n.first_child; c != kNoNode; c = tree.node(c).next_sibling) {
             const Node& t = tree.node(c);
-            if (t.def && t.def->filter == "tls.handshake.type")
+            if (t.def && (t.def->filter == "tls.handshake.type" || t.def->filter == "dtls.handshake.type"))
                 if (const auto* v = std::get_if<std::uint64_t>(&t.value))
                     message = handshake_snake_name(static_cast<std::uint8_t>(*v));
         }

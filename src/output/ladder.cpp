@@ -156,6 +156,7 @@ LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTab
     const int server = 1 - client;
     LadderConnection c;
     c.stream = conv.stream;
+    c.transport = conv.transport;
     c.client = conv.endpoint_text(client);
     c.server = conv.endpoint_text(server);
     c.sni = f.sni;
@@ -203,6 +204,11 @@ LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTab
     } else {
         c.form = f.client_hello.seen ? "TLS handshake that did not complete" : "TLS connection (handshake not captured)";
     }
+    if (f.dtls && f.hello_verify_request_frame)
+        c.form_note += std::string(c.form_note.empty() ? "" : " ") +
+                       "Before any work of its own the server sent a cookie (Hello Verify Request) that the client "
+                       "had to echo in a second Client Hello: proof that the client receives at its address "
+                       "(RFC 6347 4.2.1).";
 
     add_dns_rows(c, conv, server, table, dns_done);
     if (conv.syn_ts_ns >= 0) {
@@ -258,6 +264,7 @@ LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTab
         c.rows.push_back({r.frame, r.ts_ns, dir, step, label, encrypted});
     };
     std::size_t next_record = 0;
+    bool cookie_sent = false, cookie_echoed = false;  // DTLS: the HelloVerifyRequest round trip
     for (std::size_t i = 0; i < f.handshake.size(); ++i) {
         while (next_record < f.record_events.size() && f.record_events[next_record].handshake_before <= i)
             add_record(f.record_events[next_record++]);
@@ -286,6 +293,21 @@ LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTab
             seen.finished[e.side] = true;
         }
         if (*e.type == kClientHello && i > 0) step = 0;  // a second Client Hello (after HRR or renegotiation)
+        if (f.dtls && *e.type == kHelloVerifyRequest) {
+            label += " (cookie, " + std::to_string(f.dtls_cookie.size()) + " bytes)";
+            cookie_sent = true;
+        }
+        if (f.dtls && f.hello_verify_request_frame && *e.type == kClientHello) {
+            // The cookie round trip: the handshake proper starts with the Client Hello that echoes it.
+            if (!cookie_sent) {
+                label += " (no cookie)";
+                step = 0;
+            } else if (!cookie_echoed) {
+                label += " (with the cookie)";
+                step = full12 ? 1 : 0;
+                cookie_echoed = true;
+            }
+        }
         c.rows.push_back({e.frame, e.ts_ns, dir, step, label, false});
     }
     while (next_record < f.record_events.size()) add_record(f.record_events[next_record++]);
@@ -317,6 +339,30 @@ LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTab
                                 [&](const LadderRow& x) { return x.frame != 0 && x.frame > a.frame; });
         c.rows.insert(pos, r);
     }
+    // DTLS: a flight sent again after a timeout, one row per run of one side's
+    // retransmitted messages, where its first frame falls.
+    for (std::size_t i = 0; i < f.dtls_retransmitted.size();) {
+        const TlsHandshakeEvent& first = f.dtls_retransmitted[i];
+        std::size_t j = i;
+        std::vector<std::string> names;
+        std::uint64_t last_frame = first.frame;
+        for (; j < f.dtls_retransmitted.size() && f.dtls_retransmitted[j].side == first.side; ++j) {
+            const std::string n = message_name(f.dtls_retransmitted[j].type.value_or(0));
+            if (names.empty() || names.back() != n) names.push_back(n);
+            last_frame = f.dtls_retransmitted[j].frame;
+        }
+        // Short enough for the diagram: the first and last message of the run.
+        std::string label = "[resent] " + names.front();
+        if (names.size() > 2) label += " \xe2\x80\xa6";
+        if (names.size() > 1) label += " " + names.back();
+        if (last_frame != first.frame) label += ", to #" + std::to_string(last_frame);
+        LadderRow r{first.frame, first.ts_ns, first.side == 0 ? LadderDir::ClientToServer : LadderDir::ServerToClient, 0,
+                    label, false};
+        auto pos = std::find_if(c.rows.begin(), c.rows.end(),
+                                [&](const LadderRow& x) { return x.frame != 0 && x.frame > first.frame; });
+        c.rows.insert(pos, r);
+        i = j;
+    }
     if (conv.closed_ts_ns >= 0)
         c.rows.push_back({0, conv.closed_ts_ns, LadderDir::Note, 0,
                           conv.reset ? "TCP connection reset (RST)" : "TCP connection closed (FIN both ways)", false});
@@ -326,7 +372,8 @@ LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTab
 std::string render_ladder(const LadderConnection& c, std::int64_t capture_start_ns, bool color) {
     auto paint = [&](const char* code, const std::string& s) { return color ? code + s + kReset : s; };
     std::string out;
-    std::string title = "TLS connection, tcp.stream " + std::to_string(c.stream) + ": client " + c.client +
+    std::string title = (c.transport == "dtls" ? "DTLS connection, udp.stream " : "TLS connection, tcp.stream ") +
+                        std::to_string(c.stream) + ": client " + c.client +
                         " \xe2\x86\x92 server " + c.server;
     out += paint(kBold, title) + "\n";
     std::string facts;

@@ -50,6 +50,7 @@ struct ChainCheck {
 
 struct LadderConnection {
     std::uint32_t stream = 0;
+    std::string transport = "tcp";  // "dtls": stream is a udp.stream
     std::string client, server;  // "127.0.0.1:48436"
     std::string sni, version, cipher_suite;
     std::string form;  // "TLS 1.2 full handshake", "TLS 1.3 handshake", ...

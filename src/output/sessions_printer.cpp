@@ -221,7 +221,7 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
             .member_or_null("sni", f.sni)
             .member("ja3", j3.text)
             .member("ja3_hash", j3.hash)
-            .member("ja4", ja4(h, !f.sni.empty()));
+            .member("ja4", ja4(h, !f.sni.empty(), f.dtls ? 'd' : 't'));
     } else {
         const Fingerprint j3s = ja3s(h);
         w.member("random", hex_string(f.server_random)).member("session_id", hex_string(f.server_session_id));
@@ -230,7 +230,7 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
             .member("selected_version", f.negotiated_version)
             .member("ja3s", j3s.text)
             .member("ja3s_hash", j3s.hash)
-            .member("ja4s", ja4s(h))
+            .member("ja4s", ja4s(h, f.dtls ? 'd' : 't'))
             .member("hello_retry_request", f.hello_retry_request);
     }
     w.end();
@@ -248,6 +248,24 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
     w.object();
     if (kind) w.member("kind", "tls");
     w.member("stream", conv.stream);
+    // TLS over TCP records carry no transport key (their stream is tcp.stream); DTLS
+    // records say "dtls", and their stream is the udp.stream.
+    if (conv.transport != "tcp") w.member("transport", std::string(conv.transport));
+    if (f.dtls) {
+        // The cookie exchange (RFC 6347 4.2.1) and how many handshake messages came again.
+        // DTLS 1.3 has no HelloVerifyRequest: its HelloRetryRequest carries the cookie.
+        w.key("dtls").object().key("cookie");
+        if (f.hello_verify_request_frame || !f.dtls_cookie.empty())
+            w.value(hex_string(f.dtls_cookie));
+        else
+            w.null();
+        w.key("hello_verify_request_frame");
+        if (f.hello_verify_request_frame)
+            w.value(f.hello_verify_request_frame);
+        else
+            w.null();
+        w.member("handshake_retransmissions", f.dtls_retransmissions).end();
+    }
     endpoint(w, "client", conv, client);
     endpoint(w, "server", conv, server);
     w.member_if("version", f.negotiated_version.has_value(),

@@ -3,6 +3,7 @@
 #include "session/session_layer.hpp"
 
 #include "dns/dns.hpp"
+#include "dtls/dtls.hpp"
 #include "tls/tls_connection.hpp"
 #include "tls/tls_state.hpp"
 #include "transport/conversations.hpp"
@@ -46,6 +47,24 @@ SessionLayer::SessionLayer(CaptureState& state) : state_(state) {
         if (listeners_.empty()) return;
         const ConnectionView view = view_of(conv);
         const TlsSessionView session{view, connection.facts(), connection.client_side()};
+        for (SessionListener* l : listeners_) l->tls_session_ended(session);
+    };
+    // DTLS connections, whatever UDP flow carried them (transport "dtls", stream the udp.stream).
+    DtlsState& dtls = state.get<DtlsState>();
+    dtls.on_connection_end = [this](const DtlsConnectionEnd& end, const TlsConnectionFacts& facts, int client_side) {
+        if (listeners_.empty()) return;
+        ConnectionView v;
+        v.transport = "dtls";
+        v.stream = end.stream;
+        for (int s = 0; s < 2; ++s) {
+            v.address[s] = end.address[s];
+            v.port[s] = end.port[s];
+            v.payload_bytes[s] = end.payload_bytes[s];
+        }
+        v.first_frame = end.first_frame;
+        v.first_ts_ns = end.first_ts_ns;
+        v.path = end.path;
+        const TlsSessionView session{v, facts, client_side};
         for (SessionListener* l : listeners_) l->tls_session_ended(session);
     };
     // The DNS answer that gave the client this server's address, shown on the Client

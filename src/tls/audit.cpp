@@ -139,12 +139,13 @@ void audit_client_hello(const TlsConnectionFacts& f, Collector& c) {
 void audit_server_hello(const TlsConnectionFacts& f, Collector& c) {
     if (!f.server_hello.seen || !f.negotiated_version) return;
     const std::uint64_t frame = f.server_hello.frame;
-    const std::uint16_t v = *f.negotiated_version;
+    // DTLS versions are judged as the TLS versions whose cryptography they use.
+    const std::uint16_t v = tls_equivalent_version(*f.negotiated_version);
     const bool tls13 = f.tls13();
     const bool ssl = v <= 0x0300 && v != 0;  // SSL 3.0 (0x0300) or SSL 2.0 (0x0002)
     if (!tls13 && v < 0x0303)
         c.add("old_protocol", ssl ? AuditSeverity::High : AuditSeverity::Medium, frame,
-              {{"version", tls_version_name(v)}});
+              {{"version", tls_version_name(*f.negotiated_version)}});
     if (f.cipher_suite) {
         const CipherSuiteInfo info = describe_cipher_suite(*f.cipher_suite);
         const Vars suite{{"suite", info.name}};

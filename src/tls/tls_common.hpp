@@ -30,6 +30,12 @@ enum TlsContentType : std::uint8_t {
     kHeartbeat = 24,
 };
 
+// DTLS content types beyond TLS's (RFC 9146 connection ID records, RFC 9147 ACK).
+enum DtlsContentType : std::uint8_t {
+    kTls12Cid = 25,
+    kDtlsAck = 26,
+};
+
 enum TlsHandshakeType : std::uint8_t {
     kHelloRequest = 0, kClientHello = 1, kServerHello = 2, kHelloVerifyRequest = 3,
     kNewSessionTicket = 4, kEndOfEarlyData = 5, kEncryptedExtensions = 8, kCertificate = 11,
@@ -42,6 +48,11 @@ enum TlsHandshakeType : std::uint8_t {
 std::string tls_version_name(std::uint16_t version);
 // The protocol column form: "TLSv1.2", "SSLv3", "SSLv2".
 std::string tls_version_short(std::uint16_t version);
+// The TLS version whose cryptography a DTLS version uses (RFC 6347 section 1, RFC 9147):
+// DTLS 1.0 is TLS 1.1, DTLS 1.2 is TLS 1.2, DTLS 1.3 is TLS 1.3; other versions unchanged.
+constexpr std::uint16_t tls_equivalent_version(std::uint16_t v) {
+    return v == 0xfeff ? 0x0302 : v == 0xfefd ? 0x0303 : v == 0xfefc ? 0x0304 : v;
+}
 bool is_grease(std::uint16_t value);
 // "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"; "Reserved (GREASE)"; "Unknown (0x....)".
 std::string cipher_suite_name(std::uint16_t suite);
@@ -154,7 +165,21 @@ struct TlsConnectionFacts {
         if (record_events.size() < kMaxRecordEvents)
             record_events.push_back({frame, ts_ns, side & 1, type, length, handshake.size()});
     }
-    bool tls13() const { return negotiated_version && (*negotiated_version == 0x0304 || (*negotiated_version >> 8) == 0x7f); }
+    bool tls13() const {
+        return negotiated_version &&
+               (*negotiated_version == 0x0304 || *negotiated_version == 0xfefc || (*negotiated_version >> 8) == 0x7f);
+    }
+    // DTLS (RFC 6347, RFC 9147): handshake headers carry message_seq and fragment
+    // fields, a Client Hello a cookie, and HelloVerifyRequest exists.
+    bool dtls = false;
+    std::vector<std::uint8_t> dtls_cookie;     // the HelloVerifyRequest's cookie
+    // connection_id extension (RFC 9146): the CID each side asked its peer to put in the
+    // records it sends to it (by role: 0 the client's, in its Client Hello).
+    std::optional<std::vector<std::uint8_t>> dtls_cid[2];
+    std::uint64_t hello_verify_request_frame = 0;
+    std::uint64_t dtls_retransmissions = 0;     // handshake messages seen again
+    // The first retransmitted messages or fragments, for the ladder (bounded by kMaxRecordEvents).
+    std::vector<TlsHandshakeEvent> dtls_retransmitted;
     // For --audit (src/tls/audit.hpp).
     std::size_t dh_prime_length = 0;            // bytes of the DHE prime p in the Server Key Exchange
     std::uint64_t sslv2_client_hello_frame = 0; // an SSLv2-format Client Hello arrived in this frame

@@ -46,6 +46,9 @@ public:
     std::uint64_t sequence() const { return seq_; }
     // A record that cannot be decrypted (cut by the capture) still used a sequence number.
     void skip() { ++seq_; }
+    // DTLS: the sequence number is on the wire (epoch << 48 | sequence_number, RFC 6347
+    // section 4.1.2.1), so each record sets it before decrypt().
+    void set_sequence(std::uint64_t seq) { seq_ = seq; }
     const std::string& cipher_label() const { return label_; }
 
 protected:

@@ -155,7 +155,7 @@ FinishedVerdict TlsDecryption::check_finished(int role, Bytes verify_data, const
 
 FinishedVerdict TlsDecryption::on_handshake_message(int role, Bytes message, const TlsConnectionFacts& facts) {
     FinishedVerdict verdict;
-    if (message.size() < 4) return verdict;
+    if (message.size() < header_) return verdict;
     const std::uint8_t type = message[0];
     if (type == kHelloRequest) return verdict;  // not part of the transcript (RFC 5246 7.4.1.1)
     if (type == kClientHello && !(tls13_ && hello_retry_)) {
@@ -164,7 +164,7 @@ FinishedVerdict TlsDecryption::on_handshake_message(int role, Bytes message, con
         transcript_overflow_ = false;
         transcript_incomplete_ = false;
     }
-    if (type == kFinished && role >= 0 && role <= 1) verdict = check_finished(role, message.subspan(4), facts);
+    if (type == kFinished && role >= 0 && role <= 1) verdict = check_finished(role, message.subspan(header_), facts);
     // TLS 1.3 post-handshake messages (New Session Ticket, KeyUpdate) are not part of the
     // transcript; a server may send tickets before the client's Finished.
     const bool post_handshake = tls13_ && (application_keys_[0] || (role == 1 && application_keys_[1]));
@@ -176,11 +176,12 @@ FinishedVerdict TlsDecryption::on_handshake_message(int role, Bytes message, con
     if (!transcript_overflow_ && !post_handshake) transcript_.insert(transcript_.end(), message.begin(), message.end());
 
     if (type == kServerHello) {
-        const bool hrr = message.size() >= 38 && std::memcmp(message.data() + 6, kHelloRetryRequestRandom, 32) == 0;
+        const bool hrr = message.size() >= header_ + 34 &&
+                         std::memcmp(message.data() + header_ + 2, kHelloRetryRequestRandom, 32) == 0;
         if (facts.cipher_suite) suite_ = describe_cipher_suite(*facts.cipher_suite);
         if (hrr && !facts.server_hello.cipher_suites.empty())
             suite_ = describe_cipher_suite(facts.server_hello.cipher_suites[0]);
-        version_ = facts.negotiated_version.value_or(0);
+        version_ = tls_equivalent_version(facts.negotiated_version.value_or(0));
         tls13_ = facts.tls13();
         if (hrr) {
             // RFC 8446 section 4.4.1: the first Client Hello is replaced by message_hash.

@@ -30,6 +30,9 @@ struct FinishedVerdict {
 class TlsDecryption {
 public:
     explicit TlsDecryption(const KeyLog& keys) : keys_(keys) {}
+    // DTLS: handshake messages have a 12-byte header (RFC 6347 section 4.2.2), which the
+    // transcript keeps as if each message had been sent unfragmented.
+    void set_dtls() { header_ = 12; }
 
     // Every plaintext or decrypted handshake message (header included), in order, after
     // the dissector has filled `facts` from it. `role` 0 is the client. A Finished gets
@@ -61,7 +64,8 @@ private:
     const KeyLog& keys_;
     const SessionSecrets* secrets_ = nullptr;
     CipherSuiteInfo suite_;
-    std::uint16_t version_ = 0;
+    std::uint16_t version_ = 0;     // the TLS version whose cryptography applies (DTLS mapped)
+    std::size_t header_ = 4;        // handshake header length: 4, or 12 for DTLS
     bool tls13_ = false;
     std::vector<std::uint8_t> transcript_;
     bool transcript_overflow_ = false;

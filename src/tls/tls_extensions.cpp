@@ -17,6 +17,20 @@ constexpr FieldDef kExtension{"tls.handshake.extension", "Extension", FieldType:
 constexpr FieldDef kExtType{"tls.handshake.extension.type", "Type", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kExtLength{"tls.handshake.extension.len", "Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kExtData{"tls.handshake.extension.data", "Data", FieldType::Bytes};
+// use_srtp (RFC 5764 section 4.1.1). The "DTLS-SRTP Protection Profiles" registry has six
+// entries (RFC 5764 section 4.1.2, RFC 7714 section 14.2), too few for a generated table.
+constexpr ValueName kSrtpProfiles[] = {
+    {0x0001, "SRTP_AES128_CM_HMAC_SHA1_80"}, {0x0002, "SRTP_AES128_CM_HMAC_SHA1_32"},
+    {0x0005, "SRTP_NULL_HMAC_SHA1_80"},      {0x0006, "SRTP_NULL_HMAC_SHA1_32"},
+    {0x0007, "SRTP_AEAD_AES_128_GCM"},       {0x0008, "SRTP_AEAD_AES_256_GCM"},
+};
+constexpr FieldDef kSrtpProfilesLen{"dtls.use_srtp.protection_profiles_length", "SRTP Protection Profiles Length", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kSrtpProfile{"dtls.use_srtp.protection_profile", "SRTP Protection Profile", FieldType::UInt, Base::Hex, kSrtpProfiles, 0, 16};
+constexpr FieldDef kSrtpMkiLen{"dtls.use_srtp.mki_length", "MKI Length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kSrtpMki{"dtls.use_srtp.mki", "MKI", FieldType::Bytes};
+// connection_id (RFC 9146 section 3): struct { opaque cid<0..2^8-1>; } ConnectionId;
+constexpr FieldDef kCidLength{"dtls.connection_id_length", "Connection ID length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kCid{"dtls.connection_id", "Connection ID", FieldType::Bytes};
 
 constexpr FieldDef kSniListLen{"tls.handshake.extensions_server_name_list_len", "Server Name list length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr ValueName kSniTypes[] = {{0, "host_name"}};
@@ -254,12 +268,57 @@ void server_name(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFac
     }
 }
 
+// RFC 5764 section 4.1.1:
+//   uint8 SRTPProtectionProfile[2];
+//   SRTPProtectionProfile SRTPProtectionProfiles<2..2^16-1>;
+//   struct { SRTPProtectionProfiles SRTPProtectionProfiles; opaque srtp_mki<0..255>; } UseSRTPData;
+void use_srtp(ByteReader& r, NodeRef ext) {
+    auto profiles = read_u16_prefixed(r, ext, kSrtpProfilesLen);
+    if (!profiles) {
+        ext.short_read(r, "SRTP protection profiles");
+        r.take_rest();
+        return;
+    }
+    if (profiles->reported_remaining() % 2) ext.malformed("SRTP protection profile list of odd length", profiles->offset(), profiles->reported_remaining());
+    while (profiles->reported_remaining() >= 2) {
+        if (!read_u16(*profiles, ext, kSrtpProfile)) {
+            ext.short_read(*profiles, "SRTP protection profile");
+            break;
+        }
+    }
+    auto mki_len = read_u8(r, ext, kSrtpMkiLen);
+    if (!mki_len) {
+        ext.short_read(r, "SRTP MKI length");
+        return;
+    }
+    if (*mki_len == 0) return;
+    if (!read_bytes(r, *mki_len, ext, kSrtpMki)) {
+        ext.short_read(r, "SRTP MKI");
+        r.take_rest();
+    }
+}
+
 void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uint8_t hs_type, int side,
                     TlsConnectionFacts& facts) {
     // Before TLS 1.3 draft 23 key_share was extension 40 (now unassigned): the same body.
     constexpr std::uint16_t kDraftKeyShare = 40;
     const auto id = ext_type == kDraftKeyShare ? TlsExtension::key_share : static_cast<TlsExtension>(ext_type);
     switch (id) {
+        case TlsExtension::use_srtp:
+            use_srtp(r, ext);
+            break;
+        case TlsExtension::connection_id: {
+            auto cid = read_u8_opaque(r, ext, kCidLength, kCid, EmptyField::Omit);
+            if (!cid) {
+                ext.short_read(r, "connection ID");
+                break;
+            }
+            if (hs_type == kClientHello || (hs_type == kServerHello && !facts.parsing_hello_retry_request)) {
+                Bytes b = cid->rest();
+                facts.dtls_cid[hs_type == kClientHello ? 0 : 1] = std::vector<std::uint8_t>(b.begin(), b.end());
+            }
+            break;
+        }
         case TlsExtension::server_name:
             server_name(r, ext, hs_type, facts);
             break;
@@ -352,9 +411,19 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
                 }
             }
             break;
-        case TlsExtension::cookie:
-            if (!read_u16_opaque(r, ext, kCookieLen, kCookie)) ext.short_read(r, "cookie");
+        case TlsExtension::cookie: {
+            auto cookie = read_u16_opaque(r, ext, kCookieLen, kCookie);
+            if (!cookie) {
+                ext.short_read(r, "cookie");
+                break;
+            }
+            // A DTLS 1.3 HelloRetryRequest's cookie plays the HelloVerifyRequest's part (RFC 9147 5.1).
+            if (facts.dtls && facts.parsing_hello_retry_request) {
+                Bytes b = cookie->rest();
+                facts.dtls_cookie.assign(b.begin(), b.end());
+            }
             break;
+        }
         case TlsExtension::psk_key_exchange_modes: {
             auto list = read_u8_prefixed(r, ext, kPskModesLen);
             if (!list) {

@@ -92,6 +92,14 @@ constexpr FieldDef kCompCertUncompressed{"tls.compress_certificate.uncompressed_
 constexpr FieldDef kCompCertLen{"tls.compress_certificate.compressed_certificate_message.length", "Length", FieldType::UInt, Base::Dec, {}, 0, 24};
 constexpr FieldDef kCompCert{"tls.compress_certificate.compressed_certificate_message", "Compressed Certificate Message", FieldType::Bytes};
 constexpr FieldDef kBody{"tls.handshake.data", "Message Data", FieldType::Bytes};
+// DTLS only (RFC 6347 section 4.2.2): the handshake header's reliability fields, the
+// cookie of a Client Hello and a HelloVerifyRequest. The DTLS layer renames the other
+// tls.* fields of its messages to dtls.*, as Wireshark names them.
+constexpr FieldDef kMessageSeq{"dtls.handshake.message_seq", "Message Sequence", FieldType::UInt, Base::Dec, {}, 0, 16};
+constexpr FieldDef kFragmentOffset{"dtls.handshake.fragment_offset", "Fragment Offset", FieldType::UInt, Base::Dec, {}, 0, 24};
+constexpr FieldDef kFragmentLength{"dtls.handshake.fragment_length", "Fragment Length", FieldType::UInt, Base::Dec, {}, 0, 24};
+constexpr FieldDef kCookieLen{"dtls.handshake.cookie_length", "Cookie Length", FieldType::UInt, Base::Dec, {}, 0, 8};
+constexpr FieldDef kCookie{"dtls.handshake.cookie", "Cookie", FieldType::Bytes};
 constexpr FieldDef kJa3Full{"tls.handshake.ja3_full", "JA3 Fullstring", FieldType::String};
 constexpr FieldDef kJa3{"tls.handshake.ja3", "JA3", FieldType::String};
 constexpr FieldDef kJa4{"tls.handshake.ja4", "JA4", FieldType::String};
@@ -216,6 +224,11 @@ void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
     facts.client_hello.seen = true;
     facts.client_hello.version = *version;
     if (!hello_random(r, hs, facts.client_random, false) || !session_id(r, hs, facts.client_session_id)) {
+        r.take_rest();
+        return;
+    }
+    // RFC 6347 section 4.2.1: opaque cookie<0..2^8-1>, after the session ID.
+    if (facts.dtls && !opaque(r, 1, hs, kCookieLen, kCookie, "cookie")) {
         r.take_rest();
         return;
     }
@@ -564,13 +577,24 @@ void new_session_ticket(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts&
 //       uint24 length;             /* remaining bytes in message */
 //       select (Handshake.msg_type) { ... };
 //   } Handshake;
+// DTLS (RFC 6347 section 4.2.2) adds, after the length:
+//       uint16 message_seq; uint24 fragment_offset; uint24 fragment_length;
+// A DTLS message given here is whole (reassembled, or a single fragment covering it).
 void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnectionFacts& facts, PacketContext& ctx,
                                std::string& info) {
     const std::size_t start = r.offset();
+    const std::size_t header = facts.dtls ? 12 : 4;
     auto type = r.u8();
     auto length = r.u24();
-    NodeRef hs = parent.add(kHandshakeNode, std::monostate{}, start, 4u + (length ? *length : 0u));
-    if (!length) {
+    std::optional<std::uint16_t> message_seq;
+    std::optional<std::uint32_t> fragment_offset, fragment_length;
+    if (facts.dtls && length) {
+        message_seq = r.u16();
+        fragment_offset = message_seq ? r.u24() : std::nullopt;
+        fragment_length = fragment_offset ? r.u24() : std::nullopt;
+    }
+    NodeRef hs = parent.add(kHandshakeNode, std::monostate{}, start, header + (length ? *length : 0u));
+    if (!length || (facts.dtls && !fragment_length)) {
         hs.set_text("Handshake Protocol");
         hs.short_read(r, "handshake header");
         return;
@@ -579,6 +603,11 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
     hs.add(kHsType, std::uint64_t(*type), start, 1)
         .set_text("Handshake Type: " + name + " (" + std::to_string(*type) + ")");
     hs.add(kHsLength, std::uint64_t(*length), start + 1, 3);
+    if (facts.dtls) {
+        hs.add(kMessageSeq, std::uint64_t(*message_seq), start + 4, 2);
+        hs.add(kFragmentOffset, std::uint64_t(*fragment_offset), start + 6, 3);
+        hs.add(kFragmentLength, std::uint64_t(*fragment_length), start + 9, 3);
+    }
     auto body_opt = r.child(*length);
     if (!body_opt) {
         hs.set_text("Handshake Protocol: " + name);
@@ -598,7 +627,7 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
                 Fingerprint j3 = ja3(facts.client_hello);
                 hs.add_generated(kJa3Full, j3.text);
                 hs.add_generated(kJa3, j3.hash);
-                hs.add_generated(kJa4, ja4(facts.client_hello, !facts.sni.empty()));
+                hs.add_generated(kJa4, ja4(facts.client_hello, !facts.sni.empty(), facts.dtls ? 'd' : 't'));
             }
             if (hs) {
                 const TlsState& tls = ctx.state->get<TlsState>();
@@ -611,9 +640,22 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
                 Fingerprint j3s = ja3s(facts.server_hello);
                 hs.add_generated(kJa3sFull, j3s.text);
                 hs.add_generated(kJa3s, j3s.hash);
-                hs.add_generated(kJa4s, ja4s(facts.server_hello));
+                hs.add_generated(kJa4s, ja4s(facts.server_hello, facts.dtls ? 'd' : 't'));
             }
             break;
+        case kHelloVerifyRequest: {
+            // RFC 6347 section 4.2.1:
+            //   struct { ProtocolVersion server_version; opaque cookie<0..2^8-1>; } HelloVerifyRequest;
+            if (!read_u16(body, hs, kHsVersion, version_text)) {
+                hs.short_read(body, "Hello Verify Request");
+                break;
+            }
+            if (auto cookie = opaque(body, 1, hs, kCookieLen, kCookie, "cookie")) {
+                facts.dtls_cookie.assign(cookie->begin(), cookie->end());
+                facts.hello_verify_request_frame = ctx.frame.number;
+            }
+            break;
+        }
         case kNewSessionTicket:
             new_session_ticket(body, hs, side, facts);
             break;

@@ -38,6 +38,9 @@ std::string tls_version_short(std::uint16_t v) {
         case 0x0302: return "TLSv1.1";
         case 0x0303: return "TLSv1.2";
         case 0x0304: return "TLSv1.3";
+        case 0xfeff: return "DTLSv1.0";
+        case 0xfefd: return "DTLSv1.2";
+        case 0xfefc: return "DTLSv1.3";
         default: break;
     }
     if ((v >> 8) == 0x7f || (v >> 8) == 0x7e) return "TLSv1.3";

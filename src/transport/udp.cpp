@@ -43,6 +43,7 @@ void dissect_udp(ByteReader r, PacketContext& ctx) {
     ctx.dst_port = *dport;
     UdpConversation& conv = ctx.state->get<UdpState>().conversations.find(ctx.src, *sport, ctx.dst, *dport, ctx.frame.ts_ns);
     ctx.flow_slots = &conv.state;
+    ctx.flow_stream = conv.stream;
     std::size_t payload_len = available - 8;
     if (udp) {
         udp.set_text("User Datagram Protocol, Src Port: " + std::to_string(*sport) + ", Dst Port: " +

@@ -259,6 +259,24 @@ def main():
                 flavor = 1 if 5353 in ports else 2 if 5355 in ports else 0
                 if ports & {53, 5353, 5355}:
                     corpus.add("fuzz_dns", f"{stem}", bytes([flavor]) + t[3][8:])
+        # fuzz_dtls: the DTLS datagrams of a capture in order, [u16 length][payload] each;
+        # config bit 0 when the server's datagram comes first.
+        dtls = bytearray()
+        first_sender = None
+        for _, _, _, frame in packets:
+            t = transport_of_ip(ip_of_frame(link, frame))
+            if not t or t[0] != 17 or len(t[3]) < 8 + 13:
+                continue
+            payload = t[3][8:]
+            if not (20 <= payload[0] <= 26 and payload[1] == 0xfe and payload[2] in (0xff, 0xfd, 0xfc)):
+                continue
+            if first_sender is None:
+                first_sender = t[1]
+            if len(dtls) + len(payload) > 4000:
+                break
+            dtls += struct.pack(">H", len(payload)) + payload
+        if dtls:
+            corpus.add("fuzz_dtls", stem, bytes([0]) + bytes(dtls), force=True)
         streams, first = tcp_streams(link, packets)
         # fuzz_tls_stream: the first chunks of each connection, one frame each.
         for conn, chunks in tcp_chunks(link, packets).items():
@@ -294,6 +312,26 @@ def main():
                     for i, der in enumerate(certificates(msg, tls13)):
                         corpus.add("fuzz_x509", f"{stem}-{i}", der)
                     corpus.add("fuzz_handshake", f"{stem}-{msg[0]}", bytes([config]) + msg[:1200])
+
+    # fuzz_dtls: the records no bundled capture has: a connection-ID record (RFC 9146),
+    # a plaintext ACK (RFC 9147 section 7), DTLS 1.3 unified headers (with and without
+    # length, 8- and 16-bit sequence numbers), after a tiny Client Hello so that the
+    # flow is known to be DTLS; config bit 1 (cut) on the second copy.
+    hello_body = struct.pack(">H", 0xfefd) + bytes(32) + b"\0\0" + struct.pack(">H", 2) + b"\xc0\x2f" + b"\x01\x00"
+    hs = bytes([1]) + struct.pack(">I", len(hello_body))[1:] + struct.pack(">H", 0) + bytes(3) + \
+        struct.pack(">I", len(hello_body))[1:] + hello_body
+    records = [
+        bytes([22]) + struct.pack(">HH", 0xfefd, 0) + bytes(6) + struct.pack(">H", len(hs)) + hs,
+        bytes([25]) + struct.pack(">HH", 0xfefd, 1) + bytes(5) + b"\x01" + b"\xaa\xbb\xcc\xdd" +
+        struct.pack(">H", 24) + bytes(range(24)),
+        bytes([26]) + struct.pack(">HH", 0xfefd, 0) + bytes(5) + b"\x02" + struct.pack(">H", 18) +
+        struct.pack(">HQQ", 16, 0, 1),
+        bytes([0x2d]) + b"\x00\x05" + struct.pack(">H", 20) + bytes(range(20)),
+        bytes([0x22]) + b"\x07" + bytes(range(30)),
+    ]
+    synthetic = b"".join(struct.pack(">H", len(r)) + r for r in records)
+    corpus.add("fuzz_dtls", "synthetic", bytes([0]) + synthetic, force=True)
+    corpus.add("fuzz_dtls", "synthetic-cut", bytes([2]) + synthetic, force=True)
 
     # fuzz_filter: each filter, then a Client Hello frame to match it against.
     hello = next((frame for path, (link, packets) in parsed if link == 1
