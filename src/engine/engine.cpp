@@ -7,6 +7,7 @@
 
 #include "core/packet_context.hpp"
 #include "dtls/dtls.hpp"
+#include "quic/quic.hpp"
 #include "engine/protocols.hpp"
 #include "session/session_layer.hpp"
 #include "tls/keylog.hpp"
@@ -173,6 +174,7 @@ void FrameDissector::finish() {
     std::sort(open.begin(), open.end(), [](const auto* a, const auto* b) { return a->stream < b->stream; });
     for (auto* conv : open) close_tcp_conversation(*conv, ctx);
     finish_dtls(s.state);
+    finish_quic(s.state);
 }
 
 void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketColumns* columns,

@@ -372,7 +372,9 @@ LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTab
 std::string render_ladder(const LadderConnection& c, std::int64_t capture_start_ns, bool color) {
     auto paint = [&](const char* code, const std::string& s) { return color ? code + s + kReset : s; };
     std::string out;
-    std::string title = (c.transport == "dtls" ? "DTLS connection, udp.stream " : "TLS connection, tcp.stream ") +
+    std::string title = (c.transport == "dtls"   ? "DTLS connection, udp.stream "
+                          : c.transport == "quic" ? "QUIC connection, udp.stream "
+                                                  : "TLS connection, tcp.stream ") +
                         std::to_string(c.stream) + ": client " + c.client +
                         " \xe2\x86\x92 server " + c.server;
     out += paint(kBold, title) + "\n";

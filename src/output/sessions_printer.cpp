@@ -221,7 +221,7 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
             .member_or_null("sni", f.sni)
             .member("ja3", j3.text)
             .member("ja3_hash", j3.hash)
-            .member("ja4", ja4(h, !f.sni.empty(), f.dtls ? 'd' : 't'));
+            .member("ja4", ja4(h, !f.sni.empty(), f.dtls ? 'd' : f.quic ? 'q' : 't'));
     } else {
         const Fingerprint j3s = ja3s(h);
         w.member("random", hex_string(f.server_random)).member("session_id", hex_string(f.server_session_id));
@@ -230,7 +230,7 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
             .member("selected_version", f.negotiated_version)
             .member("ja3s", j3s.text)
             .member("ja3s_hash", j3s.hash)
-            .member("ja4s", ja4s(h, f.dtls ? 'd' : 't'))
+            .member("ja4s", ja4s(h, f.dtls ? 'd' : f.quic ? 'q' : 't'))
             .member("hello_retry_request", f.hello_retry_request);
     }
     w.end();
@@ -251,6 +251,18 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
     // TLS over TCP records carry no transport key (their stream is tcp.stream); DTLS
     // records say "dtls", and their stream is the udp.stream.
     if (conv.transport != "tcp") w.member("transport", std::string(conv.transport));
+    if (f.quic) {
+        // The QUIC version, the client's first Destination Connection ID (from which the
+        // Initial keys come) and tshark's quic.connection.number.
+        char version[16];
+        std::snprintf(version, sizeof version, "0x%08x", f.quic_version);
+        w.key("quic")
+            .object()
+            .member("version", std::string(version))
+            .member("initial_dcid", hex_string(f.quic_initial_dcid))
+            .member("connection_number", std::uint64_t(f.quic_connection))
+            .end();
+    }
     if (f.dtls) {
         // The cookie exchange (RFC 6347 4.2.1) and how many handshake messages came again.
         // DTLS 1.3 has no HelloVerifyRequest: its HelloRetryRequest carries the cookie.

@@ -132,6 +132,8 @@ constexpr std::size_t kMaxCryptoStream = 64 * 1024;
 // Handshake messages dissected per direction and space.
 constexpr std::size_t kMaxCryptoMessages = 16;
 
+}  // namespace
+
 // One direction's CRYPTO stream in one packet-number space, reassembled by offset.
 struct CryptoStream {
     std::map<std::uint64_t, std::vector<std::uint8_t>> pieces;  // not yet contiguous
@@ -168,6 +170,7 @@ struct QuicSpace {
 enum Space : int { kInitialSpace = 0, kHandshakeSpace = 1, kApplicationSpace = 2 };
 
 struct QuicFlow {
+    QuicConnectionEnd end;                       // what the session layer is told
     bool client_known = false;
     NetAddress client;
     std::uint16_t client_port = 0;
@@ -186,9 +189,14 @@ struct QuicFlow {
     bool numbered = false;
 };
 
-// Connections numbered in order of first sight (quic.connection.number).
-struct QuicState {
-    std::uint32_t next_number = 0;
+QuicState::QuicState() = default;
+QuicState::~QuicState() = default;
+
+namespace {
+
+// The UDP flow's slot: which connection of QuicState it carries.
+struct QuicFlowRef {
+    std::uint64_t id = 0;
 };
 
 bool is_known_version(std::uint32_t v) {
@@ -384,6 +392,7 @@ private:
             return;
         }
         sp.expected_pn[s] = std::max(sp.expected_pn[s], pn + 1);
+        if (space != kInitialSpace) flow_.facts.decrypted = true;  // with the key log's secrets
         if (l) {
             if (!(packet[0] & 0x80)) l.add(kKeyPhase, (u->first_byte & 0x04) != 0, at, 1);
             l.add(kPnLength, std::uint64_t(u->first_byte & 3), at, 1);
@@ -893,15 +902,65 @@ bool looks_like_quic(Bytes b) {
 
 }  // namespace
 
+namespace {
+
+// Tells the session layer about a connection that had a Client Hello.
+void report(QuicState& st, QuicFlow& flow) {
+    if (!st.on_connection_end || !flow.facts.client_hello.seen) return;
+    flow.facts.quic = true;
+    flow.facts.quic_version = flow.version;
+    flow.facts.quic_initial_dcid = flow.original_dcid;
+    flow.facts.quic_connection = flow.number;
+    st.on_connection_end(flow.end, flow.facts);
+}
+
+}  // namespace
+
 std::size_t dissect_quic_datagram(ByteReader payload, PacketContext& ctx) {
-    QuicFlow* flow = ctx.flow_state<QuicFlow>();
+    QuicState& st = ctx.state->get<QuicState>();
+    QuicFlowRef* ref = ctx.flow_state<QuicFlowRef>();
     QuicFlow scratch;
-    if (!flow) flow = &scratch;
+    QuicFlow* flow = &scratch;
+    if (ref) {
+        auto it = ref->id ? st.flows.find(ref->id) : st.flows.end();
+        if (it == st.flows.end()) {
+            if (st.flows.size() >= kMaxQuicConnections) {
+                report(st, *st.flows.begin()->second);
+                st.flows.erase(st.flows.begin());
+            }
+            ref->id = st.next_id++;
+            it = st.flows.emplace(ref->id, std::make_unique<QuicFlow>()).first;
+            QuicFlow& f = *it->second;
+            f.end.stream = ctx.flow_stream;
+            f.end.first_frame = ctx.frame.number;
+            f.end.first_ts_ns = ctx.frame.ts_ns;
+            f.end.path = ctx.path;
+        }
+        flow = it->second.get();
+    }
     if (!flow->numbered) {
         flow->numbered = true;
-        flow->number = ctx.state->get<QuicState>().next_number++;
+        flow->number = st.next_number++;
     }
-    return QuicDissector(ctx, *flow).datagram(payload);
+    const std::size_t used = QuicDissector(ctx, *flow).datagram(payload);
+    // The endpoints by role, once the client is known (its first Initial).
+    if (flow->client_known) {
+        const int side = ctx.src == flow->client && ctx.src_port == flow->client_port ? 0 : 1;
+        flow->end.address[side] = ctx.src;
+        flow->end.port[side] = ctx.src_port;
+        flow->end.address[1 - side] = ctx.dst;
+        flow->end.port[1 - side] = ctx.dst_port;
+        flow->end.payload_bytes[side] += payload.reported_remaining();
+    }
+    flow->end.last_ts_ns = ctx.frame.ts_ns;
+    return used;
+}
+
+void finish_quic(CaptureState& state) {
+    QuicState* st = state.find<QuicState>();
+    if (!st) return;
+    for (auto& [id, flow] : st->flows) report(*st, *flow);
+    st->flows.clear();
 }
 
 std::optional<std::uint64_t> read_quic_varint(ByteReader& r) {
@@ -921,8 +980,10 @@ void register_quic(DissectorTables& tables) {
     tables.udp_heuristics.add({"quic", dissect_quic_datagram, [](ByteReader payload, const PacketContext& ctx) {
                                    // A flow already known as QUIC, or a datagram that starts one.
                                    // (In a known flow the fixed bit may be greased to 0, RFC 9287.)
-                                   if (ctx.flow_slots && *ctx.flow_slots && (*ctx.flow_slots)->find<QuicFlow>())
-                                       return payload.peek_u8().has_value();
+                                   if (ctx.flow_slots && *ctx.flow_slots) {
+                                       const QuicFlowRef* ref = (*ctx.flow_slots)->find<QuicFlowRef>();
+                                       if (ref && ref->id) return payload.peek_u8().has_value();
+                                   }
                                    return looks_like_quic(payload.rest());
                                }});
 }

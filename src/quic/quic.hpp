@@ -6,8 +6,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <vector>
+
+#include "core/capture_state.hpp"
+#include "core/packet_context.hpp"
 
 #include "core/dissector_tables.hpp"
 #include "tlsdissect/byte_reader.hpp"
@@ -15,6 +21,41 @@
 namespace tlsdissect {
 
 void register_quic(DissectorTables& tables);
+
+struct TlsConnectionFacts;
+
+// A QUIC connection as the session layer sees it when it is reported (at the end of the
+// capture, or when forgotten): the client is side 0.
+struct QuicConnectionEnd {
+    std::uint32_t stream = 0;      // udp.stream of its flow
+    NetAddress address[2];         // 0 the client, 1 the server
+    std::uint16_t port[2] = {0, 0};
+    std::uint64_t first_frame = 0;
+    std::int64_t first_ts_ns = 0;
+    std::int64_t last_ts_ns = 0;
+    std::uint64_t payload_bytes[2] = {0, 0};  // UDP payload each side sent
+    LayerPath path;
+};
+
+// QUIC connections kept at once; beyond it the oldest is reported and forgotten.
+inline constexpr std::size_t kMaxQuicConnections = 65'536;
+
+struct QuicFlow;
+// Per-capture QUIC state: the connections (owned here; each UDP flow's slot names one)
+// and the session layer's hook.
+struct QuicState {
+    QuicState();
+    ~QuicState();
+    QuicState(const QuicState&) = delete;
+    QuicState& operator=(const QuicState&) = delete;
+    std::uint32_t next_number = 0;
+    std::uint64_t next_id = 1;
+    std::map<std::uint64_t, std::unique_ptr<QuicFlow>> flows;  // by id, oldest first
+    std::function<void(const QuicConnectionEnd& end, const TlsConnectionFacts& facts)> on_connection_end;
+};
+
+// Reports every connection still open (end of capture).
+void finish_quic(CaptureState& state);
 
 // One UDP datagram's QUIC packets (the udp_heuristics entry; for tests and fuzzing).
 // The flow's state comes from ctx.flow_state (a scratch state when there is none).

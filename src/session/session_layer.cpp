@@ -4,6 +4,7 @@
 
 #include "dns/dns.hpp"
 #include "dtls/dtls.hpp"
+#include "quic/quic.hpp"
 #include "tls/tls_connection.hpp"
 #include "tls/tls_state.hpp"
 #include "transport/conversations.hpp"
@@ -65,6 +66,24 @@ SessionLayer::SessionLayer(CaptureState& state) : state_(state) {
         v.first_ts_ns = end.first_ts_ns;
         v.path = end.path;
         const TlsSessionView session{v, facts, client_side};
+        for (SessionListener* l : listeners_) l->tls_session_ended(session);
+    };
+    // QUIC connections (transport "quic", stream the udp.stream; the client is side 0).
+    QuicState& quic = state.get<QuicState>();
+    quic.on_connection_end = [this](const QuicConnectionEnd& end, const TlsConnectionFacts& facts) {
+        if (listeners_.empty()) return;
+        ConnectionView v;
+        v.transport = "quic";
+        v.stream = end.stream;
+        for (int s = 0; s < 2; ++s) {
+            v.address[s] = end.address[s];
+            v.port[s] = end.port[s];
+            v.payload_bytes[s] = end.payload_bytes[s];
+        }
+        v.first_frame = end.first_frame;
+        v.first_ts_ns = end.first_ts_ns;
+        v.path = end.path;
+        const TlsSessionView session{v, facts, 0};
         for (SessionListener* l : listeners_) l->tls_session_ended(session);
     };
     // The DNS answer that gave the client this server's address, shown on the Client

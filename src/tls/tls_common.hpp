@@ -169,6 +169,12 @@ struct TlsConnectionFacts {
         return negotiated_version &&
                (*negotiated_version == 0x0304 || *negotiated_version == 0xfefc || (*negotiated_version >> 8) == 0x7f);
     }
+    // QUIC (RFC 9000, RFC 9001): the handshake travels in CRYPTO frames; the version,
+    // the client's first Destination Connection ID and tshark's quic.connection.number.
+    bool quic = false;
+    std::uint32_t quic_version = 0;
+    std::vector<std::uint8_t> quic_initial_dcid;
+    std::uint32_t quic_connection = 0;
     // DTLS (RFC 6347, RFC 9147): handshake headers carry message_seq and fragment
     // fields, a Client Hello a cookie, and HelloVerifyRequest exists.
     bool dtls = false;

@@ -124,8 +124,10 @@ def main():
     cases = []
     for name in sorted(os.listdir(folder)):
         path = os.path.join(folder, name)
-        if name.startswith("dtls"):
-            continue  # DTLS (no TCP streams to follow): compare_dtls.py checks its decryption
+        if name.startswith(("dtls", "quic")):
+            # DTLS and QUIC (no TCP streams to follow): compare_dtls.py and
+            # compare_fields.py --set quic check their decryption.
+            continue
         if name.endswith(".pcap") and os.path.exists(path[:-5] + ".keys"):
             cases.append((path, path[:-5] + ".keys"))
         elif name.endswith("-secrets.pcapng"):

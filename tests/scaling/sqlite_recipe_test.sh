@@ -59,11 +59,15 @@ sqlite3 -separator ' ' "$work/s.db" "
   FROM sessions
   WHERE json_extract(record, '\$.kind') = 'tls' AND sni IS NOT NULL
   GROUP BY sni ORDER BY connections DESC, sni;" >"$work/sni.sqlite"
-# The same from tshark: distinct (file, tcp.stream) with a Client Hello naming a server.
+# The same from tshark: distinct connections (file, tcp.stream for TLS over TCP, else
+# udp.stream for QUIC and DTLS) with a Client Hello naming a server.
 while IFS= read -r -d '' f; do
-    tshark -n -r "$f" -Y 'tls.handshake.type == 1 && tls.handshake.extensions_server_name' \
-        -T fields -e tcp.stream -e tls.handshake.extensions_server_name 2>/dev/null |
-        awk -F'\t' -v file="$f" '{ split($2, names, ","); print file "\t" $1 "\t" names[1] }'
+    tshark -n -r "$f" -Y '(tls.handshake.type == 1 && tls.handshake.extensions_server_name) ||
+                          (dtls.handshake.type == 1 && dtls.handshake.extensions_server_name)' \
+        -T fields -e tcp.stream -e udp.stream -e tls.handshake.extensions_server_name \
+        -e dtls.handshake.extensions_server_name 2>/dev/null |
+        awk -F'\t' -v file="$f" '{ stream = $1 != "" ? "t" $1 : "u" $2; sni = $3 != "" ? $3 : $4
+                                   split(sni, names, ","); print file "\t" stream "\t" names[1] }'
 done <"$work/files" | sort -u | awk -F'\t' '{ n[$3]++ } END { for (s in n) print s, n[s] }' |
     sort -k2,2nr -k1,1 >"$work/sni.tshark"
 [ -s "$work/sni.tshark" ] || fail "tshark found no server names"
