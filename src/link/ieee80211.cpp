@@ -42,8 +42,11 @@ constexpr FieldDef kTypeSubtype{"wlan.fc.type_subtype", "Type/Subtype", FieldTyp
 constexpr FieldDef kFc{"wlan.fc", "Frame Control Field", FieldType::UInt, Base::Hex, {}, 0, 16};
 constexpr FieldDef kFlags{"wlan.flags", "Flags", FieldType::UInt, Base::Hex, {}, 0, 8};
 constexpr FieldDef kDs{"wlan.fc.ds", "DS status", FieldType::UInt, Base::Hex, kDsStatus, 0x03, 8};
-constexpr FieldDef kRetry{"wlan.fc.retry", "Retry", FieldType::Bool, Base::None, {}, 0x08, 8};
-constexpr FieldDef kProtected{"wlan.fc.protected", "Protected flag", FieldType::Bool, Base::None, {}, 0x40, 8};
+constexpr ValueName kRetryNames[] = {{0, "Frame is not being retransmitted"}, {1, "Frame is being retransmitted"}};
+constexpr ValueName kProtectedNames[] = {{0, "Data is not protected"}, {1, "Data is protected"}};
+constexpr ValueName kTrueFalse[] = {{0, "False"}, {1, "True"}};
+constexpr FieldDef kRetry{"wlan.fc.retry", "Retry", FieldType::Bool, Base::None, kRetryNames, 0x08, 8};
+constexpr FieldDef kProtected{"wlan.fc.protected", "Protected flag", FieldType::Bool, Base::None, kProtectedNames, 0x40, 8};
 constexpr FieldDef kDuration{"wlan.duration", "Duration", FieldType::UInt, Base::Dec, {}, 0x7fff, 16, " microseconds"};
 constexpr FieldDef kRa{"wlan.ra", "Receiver address", FieldType::Ether};
 constexpr FieldDef kTa{"wlan.ta", "Transmitter address", FieldType::Ether};
@@ -63,7 +66,7 @@ constexpr FieldDef kRtLength{"radiotap.length", "Header length", FieldType::UInt
 constexpr FieldDef kRtPresent{"radiotap.present.word", "Present flags word", FieldType::UInt, Base::Hex, {}, 0, 32};
 constexpr FieldDef kRtMactime{"radiotap.mactime", "MAC timestamp", FieldType::UInt, Base::Dec, {}, 0, 64};
 constexpr FieldDef kRtFlags{"radiotap.flags", "Flags", FieldType::UInt, Base::Hex, {}, 0, 8};
-constexpr FieldDef kRtFlagFcs{"radiotap.flags.fcs", "FCS at end", FieldType::Bool, Base::None, {}, 0x10, 8};
+constexpr FieldDef kRtFlagFcs{"radiotap.flags.fcs", "FCS at end", FieldType::Bool, Base::None, kTrueFalse, 0x10, 8};
 constexpr FieldDef kRtRate{"radiotap.datarate", "Data rate (Mb/s)", FieldType::Double};
 constexpr FieldDef kRtFreq{"radiotap.channel.freq", "Channel frequency", FieldType::UInt, Base::Dec, {}, 0, 32};
 constexpr FieldDef kRtSignal{"radiotap.dbm_antsignal", "Antenna signal", FieldType::Int, Base::Dec, {}, 0, 8, " dBm"};
@@ -117,7 +120,9 @@ void dissect_wlan(ByteReader r, PacketContext& ctx, bool has_fcs) {
         wlan.add(kTypeSubtype, std::uint64_t(type_subtype), start, 2);
         wlan.add(kFc, std::uint64_t(*fc0 << 8 | *flags), start, 2);
         NodeRef f = wlan.add(kFlags, std::uint64_t(*flags), start + 1, 1);
-        f.add(kDs, std::uint64_t(*flags & 3u), start + 1, 1);
+        f.add(kDs, std::uint64_t(*flags & 3u), start + 1, 1)
+            .set_text(concat(".... ..", (*flags >> 1) & 1u, *flags & 1u, " = DS status: ", name_of(kDsStatus, *flags & 3u),
+                             " (0x", *flags & 3u, ")"));
         f.add(kRetry, bool(*flags & 0x08), start + 1, 1);
         f.add(kProtected, bool(*flags & kFlagProtected), start + 1, 1);
         wlan.add(kDuration, std::uint64_t(*duration & 0x7fffu), start + 2, 2);
@@ -279,7 +284,9 @@ std::size_t dissect_radiotap(ByteReader r, PacketContext& ctx) {
         const std::size_t at = h.offset();
         auto rate = h.u8();
         ok = bool(rate);
-        if (ok) rt.add(kRtRate, double(*rate) / 2.0, at, 1);
+        if (ok)
+            rt.add(kRtRate, double(*rate) / 2.0, at, 1)
+                .set_text(concat("Data Rate: ", *rate / 2, ".", (*rate % 2) * 5, " Mb/s"));
     }
     if (ok && (first_present & 8u)) {
         ok = align(2);

@@ -36,7 +36,16 @@ constexpr FieldDef kResId{"nflog.res_id", "Resource id", FieldType::UInt, Base::
 constexpr FieldDef kTlv{"nflog.tlv", "TLV", FieldType::Bytes};
 constexpr FieldDef kTlvLength{"nflog.tlv_length", "Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kTlvType{"nflog.tlv_type", "Type", FieldType::UInt, Base::Dec, kTlvTypes, 0x7fff, 16};
-constexpr FieldDef kHwProtocol{"nflog.protocol", "HW protocol", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr ValueName kHwProtocols[] = {{0x0800, "IPv4"}, {0x86dd, "IPv6"}, {0x0806, "ARP"}, {0x8100, "802.1Q Virtual LAN"}};
+constexpr FieldDef kHwProtocol{"nflog.protocol", "HW protocol", FieldType::UInt, Base::Hex, kHwProtocols, 0, 16};
+constexpr FieldDef kIfIndex[] = {
+    {"nflog.ifindex_indev", "IFINDEX_INDEV", FieldType::UInt, Base::Dec, {}, 0, 32},
+    {"nflog.ifindex_outdev", "IFINDEX_OUTDEV", FieldType::UInt, Base::Dec, {}, 0, 32},
+    {"nflog.ifindex_physindev", "IFINDEX_PHYSINDEV", FieldType::UInt, Base::Dec, {}, 0, 32},
+    {"nflog.ifindex_physoutdev", "IFINDEX_PHYSOUTDEV", FieldType::UInt, Base::Dec, {}, 0, 32},
+};
+constexpr FieldDef kUid{"nflog.uid", "UID", FieldType::Int, Base::Dec, {}, 0, 32};
+constexpr FieldDef kGid{"nflog.gid", "GID", FieldType::Int, Base::Dec, {}, 0, 32};
 constexpr FieldDef kHook{"nflog.hook", "Netfilter hook", FieldType::UInt, Base::Dec, kHooks, 0, 8};
 constexpr FieldDef kPrefix{"nflog.prefix", "Prefix", FieldType::String};
 constexpr FieldDef kValue{"nflog.tlv_value", "Value", FieldType::Bytes};
@@ -109,6 +118,10 @@ void dissect_nflog(ByteReader r, PacketContext& ctx) {
             std::size_t end = 0;
             while (end < b.size() && b[end] != 0) ++end;
             tlv.add(kPrefix, std::string(b.begin(), b.begin() + static_cast<long>(end)), at + 4, v.remaining());
+        } else if (kind >= 4 && kind <= 7 && v.remaining() == 4) {
+            tlv.add(kIfIndex[kind - 4], std::uint64_t(*v.u32()), at + 4, 4);
+        } else if ((kind == 11 || kind == 14) && v.remaining() == 4) {
+            tlv.add(kind == 11 ? kUid : kGid, std::int64_t(static_cast<std::int32_t>(*v.u32())), at + 4, 4);
         } else if (kind != kTlvPayload && v.remaining()) {
             tlv.add(kValue, to_byte_string(v.rest()), at + 4, v.remaining());
         }

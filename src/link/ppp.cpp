@@ -45,7 +45,7 @@ constexpr FieldDef kChap{"chap", "PPP Challenge Handshake Authentication Protoco
 constexpr FieldDef kCode{"ppp.code", "Code", FieldType::UInt, Base::Dec, kCodes, 0, 8};
 constexpr FieldDef kPapCode{"pap.code", "Code", FieldType::UInt, Base::Dec, kPapCodes, 0, 8};
 constexpr FieldDef kChapCode{"chap.code", "Code", FieldType::UInt, Base::Dec, kChapCodes, 0, 8};
-constexpr FieldDef kIdentifier{"ppp.identifier", "Identifier", FieldType::UInt, Base::HexDec, {}, 0, 8};
+constexpr FieldDef kIdentifier{"ppp.identifier", "Identifier", FieldType::UInt, Base::DecHex, {}, 0, 8};
 constexpr FieldDef kLength{"ppp.length", "Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kOptions{"ppp.data", "Data", FieldType::Bytes};
 

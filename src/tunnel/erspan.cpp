@@ -20,8 +20,8 @@ constexpr ValueName kBso[] = {{0, "Good or unknown integrity"}, {1, "Payload is 
                               {2, "Some frames were oversized"}, {3, "Frame with a bad or short CRC"}};
 constexpr ValueName kTruncated[] = {{0, "Not truncated"}, {1, "Truncated"}};
 constexpr ValueName kDirection[] = {{0, "Ingress"}, {1, "Egress"}};
-constexpr ValueName kGranularity[] = {{0, "Granularity 100 microseconds"}, {1, "Granularity 100 nanoseconds"},
-                                      {2, "Granularity IEEE 1588"}, {3, "Custom granularity"}};
+constexpr ValueName kGranularity[] = {{0, "100 microseconds"}, {1, "100 nanoseconds"},
+                                      {2, "IEEE 1588"}, {3, "Custom granularity"}};
 constexpr ValueName kFrameTypes[] = {{0, "Ethernet"}, {2, "IP"}};
 
 constexpr FieldDef kErspan{"erspan", "Encapsulated Remote Switch Packet ANalysis", FieldType::Protocol};

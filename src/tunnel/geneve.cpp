@@ -18,7 +18,7 @@ constexpr ValueName kProtocols[] = {
     {0x0800, "IPv4"}, {0x86dd, "IPv6"}, {0x6558, "Transparent Ethernet bridging"}, {0x8847, "MPLS label switched packet"}};
 
 constexpr FieldDef kGeneve{"geneve", "Generic Network Virtualization Encapsulation", FieldType::Protocol};
-constexpr FieldDef kVersion{"geneve.version", "Version", FieldType::UInt, Base::Dec, {}, 0xc0, 8};
+constexpr FieldDef kVersion{"geneve.version", "Version", FieldType::UInt, Base::Dec, {}, 0, 8};
 constexpr FieldDef kOptionsLength{"geneve.opt_len", "Length", FieldType::UInt, Base::Dec, {}, 0x3f, 8};
 constexpr FieldDef kFlags{"geneve.flags", "Flags", FieldType::UInt, Base::Hex, {}, 0, 8};
 constexpr FieldDef kFlagOam{"geneve.flags.oam", "Operations, Administration and Management Frame", FieldType::Bool, Base::None, kTrueFalse, 0x80, 8};
@@ -50,8 +50,8 @@ void dissect_options(ByteReader opts, NodeRef parent) {
         const std::size_t data_len = (*len & 0x1fu) * 4u;
         NodeRef opt = parent.add(kOption, std::monostate{}, at, 4 + data_len);
         if (opt) {
-            opt.set_text(concat("Option: Class 0x", hex_u16(*cls), " Type 0x", hex_u8(*type), " (", 4 + data_len,
-                                " bytes)"));
+            opt.set_text(concat("Class: 0x", hex_u16(*cls), " Type: 0x", hex_u8(*type),
+                                (*type & 0x80) ? " (Critical)" : " (Non-critical)"));
             opt.add(kOptionClass, std::uint64_t(*cls), at, 2);
             NodeRef t = opt.add(kOptionType, std::uint64_t(*type), at + 2, 1);
             t.add(kOptionCritical, bool(*type & 0x80), at + 2, 1);
@@ -93,6 +93,10 @@ std::size_t dissect_geneve(ByteReader r, PacketContext& ctx) {
         geneve.add(kOptionsLength, std::uint64_t(options_len), start, 1)
             .set_text(concat("Length: ", options_len, " bytes"));
         NodeRef f = geneve.add(kFlags, std::uint64_t(*flags), start + 1, 1);
+        std::string flag_names;
+        if (*flags & 0x80) flag_names += ", Operations, Administration and Management Frame";
+        if (*flags & 0x40) flag_names += ", Critical Options Present";
+        f.set_text(concat("Flags: 0x", hex_u8(*flags), flag_names));
         f.add(kFlagOam, bool(*flags & 0x80), start + 1, 1);
         f.add(kFlagCritical, bool(*flags & 0x40), start + 1, 1);
         f.add(kFlagReserved, bool(*flags & 0x3f), start + 1, 1);

@@ -54,7 +54,7 @@ constexpr FieldDef kGreChecksum{"gre.checksum", "Checksum", FieldType::UInt, Bas
 constexpr ValueName kChecksumStatus[] = {{0, "Bad"}, {1, "Good"}, {2, "Unverified"}};
 constexpr FieldDef kGreChecksumStatus{"gre.checksum.status", "Checksum Status", FieldType::UInt, Base::None, kChecksumStatus};
 constexpr FieldDef kGreOffset{"gre.offset", "Offset", FieldType::UInt, Base::Dec, {}, 0, 16};
-constexpr FieldDef kGreKey{"gre.key", "Key", FieldType::UInt, Base::HexDec, {}, 0, 32};
+constexpr FieldDef kGreKey{"gre.key", "Key", FieldType::UInt, Base::Hex, {}, 0, 32};
 constexpr FieldDef kGrePayloadLength{"gre.key.payload_length", "Payload Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kGreCallId{"gre.key.call_id", "Call ID", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kGreSequence{"gre.sequence_number", "Sequence Number", FieldType::UInt, Base::Dec, {}, 0, 32};
@@ -132,7 +132,7 @@ std::size_t dissect_gre(ByteReader r, PacketContext& ctx) {
                 c.add_generated(kGreChecksumStatus, std::uint64_t(2));
             }
         }
-        if (ok && (*flags & kFlagRouting)) gre.add(kGreOffset, std::uint64_t(*offset), at + 2, 2);
+        if (ok) gre.add(kGreOffset, std::uint64_t(*offset), at + 2, 2);
     }
     if (ok && (*flags & kFlagKey)) {
         const std::size_t at = r.offset();

@@ -32,7 +32,7 @@ constexpr ValueName kExtensionTypes[] = {
     {0x02, "MS Info Change Reporting support indication"}, {0x03, "Long PDCP PDU Number"},
     {0x20, "Service Class Indicator"}, {0x40, "UDP Port"}, {0x81, "RAN Container"},
     {0x82, "Long PDCP PDU Number"}, {0x83, "Xw RAN Container"}, {0x84, "NR RAN Container"},
-    {0x85, "PDU Session Container"}, {0xc0, "PDCP PDU Number"},
+    {0x85, "PDU Session container"}, {0xc0, "PDCP PDU Number"},
 };
 
 constexpr FieldDef kGtp{"gtp", "GPRS Tunneling Protocol", FieldType::Protocol};

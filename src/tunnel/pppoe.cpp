@@ -84,15 +84,18 @@ void dissect_tags(ByteReader tags, NodeRef parent) {
             return;
         }
         if (!parent) continue;
-        std::string name(name_of(kTags, *type));
-        NodeRef t = parent.add(kTag, std::uint64_t(*type), at, 2);
-        t.add(kTagLength, std::uint64_t(*len), at + 2, 2);
-        if (*len == 0) continue;
+        // As Wireshark shows them: the value, named by its tag; type and length hidden
+        // (an empty value, such as "any service", is not shown).
+        if (*len == 0) {
+            parent.add(kTag, std::uint64_t(*type), at, 2).set_hidden();
+            continue;
+        }
         const FieldDef& def = tag_value_field(*type);
-        if (def.type == FieldType::String)
-            parent.add(def, std::string(value->begin(), value->end()), at + 4, *len);
-        else
-            parent.add(def, to_byte_string(*value), at + 4, *len);
+        NodeRef v = def.type == FieldType::String
+                        ? parent.add(def, std::string(value->begin(), value->end()), at, 4u + *len)
+                        : parent.add(def, to_byte_string(*value), at, 4u + *len);
+        v.add(kTag, std::uint64_t(*type), at, 2).set_hidden();
+        v.add(kTagLength, std::uint64_t(*len), at + 2, 2).set_hidden();
     }
 }
 
