@@ -77,7 +77,7 @@ void dissect_nflog(ByteReader r, PacketContext& ctx) {
         const std::size_t at = r.offset();
         if (n == kMaxTlvs) {
             nflog.malformed("more than " + std::to_string(kMaxTlvs) + " TLVs", at, r.remaining());
-            return;
+            break;
         }
         auto len = little ? r.u16le() : r.u16();
         auto type = little ? r.u16le() : r.u16();
