@@ -52,6 +52,10 @@ constexpr FieldDef kNextType{"gtp.ext_hdr.next", "Next extension header type", F
 constexpr FieldDef kExtension{"gtp.ext_hdr", "Extension header", FieldType::None};
 constexpr FieldDef kExtensionLength{"gtp.ext_hdr.length", "Extension Header Length", FieldType::UInt, Base::Dec, {}, 0, 8};
 constexpr FieldDef kExtensionValue{"gtp.ext_val", "Extension value", FieldType::Bytes};
+constexpr ValueName kPduTypes[] = {{0, "DL PDU SESSION INFORMATION"}, {1, "UL PDU SESSION INFORMATION"}};
+constexpr FieldDef kPduType{"gtp.ext_hdr.pdu_ses_con.pdu_type", "PDU Type", FieldType::UInt, Base::Dec, kPduTypes, 0xf0, 8};
+constexpr FieldDef kQfi{"gtp.ext_hdr.pdu_ses_con.qos_flow_id", "QoS Flow Identifier (QFI)", FieldType::UInt, Base::Dec, {}, 0x3f, 8};
+constexpr std::uint8_t kExtPduSessionContainer = 0x85;
 
 // TS 29.281 section 5.1:
 //   Version (3) | PT (1) | (*) (1) | E (1) | S (1) | PN (1) | Message Type (8) | Length (16)
@@ -143,6 +147,11 @@ std::size_t dissect_gtp(ByteReader r, PacketContext& ctx) {
                                            ext_at, ext_len);
                 ext.add(kExtensionLength, std::uint64_t(*units), ext_at, 1);
                 ext.add(kExtensionValue, to_byte_string(*content), ext_at + 1, ext_len - 2);
+                // TS 38.415 section 5.5.2: PDU type (4) | spare (4) | [PPP RQI] QFI (6) ...
+                if (type == kExtPduSessionContainer && content->size() >= 2) {
+                    ext.add(kPduType, std::uint64_t((*content)[0] >> 4), ext_at + 1, 1);
+                    ext.add(kQfi, std::uint64_t((*content)[1] & 0x3fu), ext_at + 2, 1);
+                }
                 ext.add(kNextType, std::uint64_t(*following), ext_at + ext_len - 1, 1);
             }
             type = *following;

@@ -30,6 +30,7 @@ LOWER_FIELDS = [
     "gre.flags_and_version", "gre.proto", "gre.key", "gre.sequence_number",
     "erspan.version", "erspan.spanid", "erspan.vlan",
     "geneve.proto_type", "geneve.vni", "gtp.flags", "gtp.message", "gtp.teid", "gtp.length",
+    "gtp.ext_hdr.pdu_ses_con.pdu_type", "gtp.ext_hdr.pdu_ses_con.qos_flow_id",
     "mpls.label", "mpls.bottom", "mpls.ttl",
     "pppoe.code", "pppoe.session_id", "pppoe.payload_length", "ppp.protocol",
     "teredo.orig.port", "teredo.orig.addr",
