@@ -5,6 +5,9 @@
 #include "dns/dns.hpp"
 #include "link/link.hpp"
 #include "net/ip.hpp"
+#include "proxy/proxy.hpp"
+#include "quic/quic.hpp"
+#include "starttls/starttls.hpp"
 #include "tls/tls_state.hpp"
 #include "transport/transport.hpp"
 #include "tunnel/tunnels.hpp"
@@ -27,9 +30,12 @@ void register_all_protocols(DissectorTables& tables) {
     register_gre(tables);
     register_mpls(tables);
     register_pppoe(tables);
+    register_quic(tables);
     // TCP applications are asked in registration order within each kind (signature,
-    // port, heuristic): TLS before DNS.
+    // port, heuristic): TLS, then the proxies, the STARTTLS family, DNS.
     register_tls(tables);
+    register_proxies(tables);
+    register_starttls(tables);
     register_dns(tables);
 }
 

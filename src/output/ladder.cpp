@@ -50,6 +50,52 @@ std::string milliseconds(std::int64_t ns) {
 
 std::string message_name(std::uint8_t type) { return handshake_type_name(type); }
 
+// What the connection carried before TLS: a proxy's exchange or a STARTTLS dialogue,
+// message by message, and the hand-over.
+void add_exchange_rows(LadderConnection& c, const ConnectionView& conv) {
+    constexpr std::size_t kLabelColumns = 54;
+    for (const HandOverNote& h : conv.hand_overs) {
+        std::string name = h.protocol;
+        for (char& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        for (std::size_t i = 0; i < h.steps.size(); ++i) {
+            const ExchangeStep& s = h.steps[i];
+            // A multi-line reply in one frame is one row: its first line and a count.
+            std::size_t more = 0;
+            while (i + 1 < h.steps.size() && h.steps[i + 1].frame == s.frame && h.steps[i + 1].from_client == s.from_client) {
+                ++more;
+                ++i;
+            }
+            std::string_view text = s.text;
+            for (std::string_view prefix : {"C: ", "S: ", "Request: ", "Response: "})
+                if (text.substr(0, prefix.size()) == prefix) text.remove_prefix(prefix.size());
+            const bool header = h.protocol.rfind("proxy-", 0) == 0;  // its text names it already
+            std::string label = header ? std::string(text) : name + " " + std::string(text);
+            const std::string tail = more ? " (+" + std::to_string(more) + (more == 1 ? " line)" : " lines)") : "";
+            if (columns(label) + columns(tail) > kLabelColumns) {
+                label.resize(kLabelColumns - columns(tail) - 1);
+                while (!label.empty() && (static_cast<unsigned char>(label.back()) & 0xc0) == 0x80) label.pop_back();
+                if (!label.empty() && static_cast<unsigned char>(label.back()) >= 0xc0) label.pop_back();
+                label += "\xe2\x80\xa6";  // …
+            }
+            label += tail;
+            // The exchange's client is the TLS client (who asked the proxy, or for STARTTLS).
+            c.rows.push_back({s.frame, s.ts_ns, s.from_client ? LadderDir::ClientToServer : LadderDir::ServerToClient, 0,
+                              label, false});
+        }
+        std::string note;
+        if (h.protocol.rfind("proxy-", 0) == 0)
+            note = "\xe2\x86\xb3 a load balancer's PROXY header: the client " +
+                   (h.origin.empty() ? std::string("(not named)") : h.origin) + " had connected to " +
+                   (h.target.empty() ? std::string("(not named)") : h.target) + "; then TLS:";
+        else if (h.proxy)
+            note = "\xe2\x86\xb3 through the " + name + " proxy to " +
+                   (h.target.empty() ? std::string("(no target named)") : h.target) + "; then TLS:";
+        else
+            note = "\xe2\x86\xb3 " + name + " upgrades the connection to TLS:";
+        c.rows.push_back({0, h.steps.empty() ? 0 : h.steps.back().ts_ns, LadderDir::Note, 0, note, false});
+    }
+}
+
 // The DNS lookups before this connection that resolved the server's address: the one
 // the engine linked (resolved_by), and the other questions for the same name just before
 // (a browser asks A and AAAA together).
@@ -164,6 +210,8 @@ LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTab
         if (conv.irtt_ns > 0) label += " (" + milliseconds(conv.irtt_ns) + ")";
         c.rows.push_back({conv.first_frame, conv.syn_ts_ns, LadderDir::Both, 0, label, false});
     }
+
+    add_exchange_rows(c, conv);
 
     // Handshake messages, Change Cipher Spec and application-data records in wire order.
     struct Seen {

@@ -10,6 +10,7 @@
 
 #include "core/background_worker.hpp"
 #include "core/bounded_cache.hpp"
+#include "dns/dns_name.hpp"
 #include "dns/dns_transactions.hpp"
 #include "tls/audit.hpp"
 #include "tls/cipher_suites.hpp"
@@ -384,9 +385,30 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
         .end();
     w.key("bytes").object().member("c2s", conv.payload_bytes[client]).member("s2c", conv.payload_bytes[server]).end();
     w.member("first_frame", conv.first_frame);
-    // The DNS answer that gave the client this server address, earlier in the capture.
+    // A proxy the client went through (the last one) and a STARTTLS-style upgrade.
+    const HandOverNote* proxy = nullptr;
+    const HandOverNote* upgrade = nullptr;
+    for (const HandOverNote& h : conv.hand_overs) (h.proxy ? proxy : upgrade) = &h;
+    if (proxy)
+        w.key("proxy")
+            .object()
+            .member("kind", proxy->protocol)
+            .member_or_null("target", proxy->target)
+            .member("frame", proxy->frame)
+            .member_if("origin", !proxy->origin.empty(), [&] { return proxy->origin; })
+            .end();
+    if (upgrade) w.member("starttls", upgrade->protocol);
+    // The DNS answer that gave the client this server address, earlier in the capture;
+    // through a proxy, the address the proxy was asked for, or the name it was given
+    // (the client did not resolve that one itself).
     w.key("resolved_by");
-    if (auto r = dns.resolution_for(conv.address[server], conv.first_frame)) {
+    const NetAddress& asked = proxy && proxy->target_address.family ? proxy->target_address : conv.address[server];
+    if (proxy && !proxy->target_address.family && !proxy->target_host.empty()) {
+        w.object().member("frame", proxy->frame).member("name", proxy->target_host).key("cname_chain").array().end();
+        w.member_if("sni_matches", !f.sni.empty(), [&] { return dns_names_equal(f.sni, proxy->target_host); });
+        w.member("source", proxy->protocol);
+        w.end();
+    } else if (auto r = dns.resolution_for(asked, conv.first_frame)) {
         w.object().member("frame", r->frame).member("name", r->name).member("cname_chain", r->cname_chain);
         w.member_if("sni_matches", !f.sni.empty(), [&] { return r->names(f.sni); });
         w.end();

@@ -30,6 +30,7 @@ ConnectionView view_of(const TcpConversation& conv) {
     v.closed_ts_ns = conv.closed_ts_ns;
     v.reset = conv.rst;
     if (conv.path) v.path = *conv.path;
+    if (conv.hand_overs) v.hand_overs = *conv.hand_overs;
     return v;
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/packet_context.hpp"
 #include "dns/dns_transactions.hpp"
+#include "transport/tcp_application.hpp"
 
 namespace tlsdissect {
 
@@ -33,6 +34,7 @@ struct ConnectionView {
     bool reset = false;
     std::uint64_t payload_bytes[2] = {0, 0};  // sent by each side
     LayerPath path;                       // inside a tunnel: its IP headers and tunnels (else empty)
+    std::vector<HandOverNote> hand_overs; // proxies and STARTTLS the connection went through
 
     // "127.0.0.1:443" or "[::1]:443".
     std::string endpoint_text(int side) const;

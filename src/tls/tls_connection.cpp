@@ -85,18 +85,10 @@ TlsStart detect_tls(Bytes b) {
     if (plausible_record_header(b) && (b[0] == kHandshake || b[0] == kApplicationData || b[0] == kAlert))
         return TlsStart::Tls;
     if (plausible_sslv2_hello(b)) return TlsStart::Tls;
-    auto starts = [&](const char* s) {
-        const std::size_t n = std::strlen(s);
-        return b.size() >= n && std::memcmp(b.data(), s, n) == 0;
-    };
-    // The greetings of text protocols with a STARTTLS upgrade (SMTP, FTP, IMAP, POP3, XMPP).
-    if (starts("220 ") || starts("220-") || starts("* OK") || starts("+OK") || starts("<?xml") || starts("<stream"))
-        return TlsStart::MaybeStartTls;
     return TlsStart::No;
 }
 
-TlsConnection::TlsConnection(int first_sender, bool plaintext_first, const KeyLog* keys) : client_side_(first_sender) {
-    dir_[0].plaintext = dir_[1].plaintext = plaintext_first;
+TlsConnection::TlsConnection(int first_sender, const KeyLog* keys) : client_side_(first_sender) {
     if (keys && !keys->empty()) decryption_ = std::make_unique<TlsDecryption>(*keys);
 }
 
@@ -139,12 +131,6 @@ void TlsConnection::on_stream_event(int side, const StreamEvent& e, PacketContex
             [&](const AssembledPdu& pdu) { on_record(side, pdu, ctx); }, [](std::size_t) {});
         d.handshake.clear();
         return;
-    }
-    Bytes data = e.data;
-    if (d.plaintext) {
-        // Before STARTTLS: plaintext until a chunk begins with a TLS handshake record.
-        if (!(plausible_record_header(data) && data[0] == kHandshake) && !plausible_sslv2_hello(data)) return;
-        d.plaintext = false;
     }
     if (e.current_frame) frame_bytes_ = true;
     d.framer.feed(

@@ -21,15 +21,15 @@
 namespace tlsdissect {
 
 // Does this first payload of a connection start TLS (a record header or an SSLv2
-// Client Hello)? Or greet like a plaintext protocol that may upgrade with STARTTLS?
-enum class TlsStart : std::uint8_t { No, Tls, MaybeStartTls };
+// Client Hello)? (Plaintext that upgrades later is src/starttls's, handed over here.)
+enum class TlsStart : std::uint8_t { No, Tls };
 TlsStart detect_tls(Bytes first_payload);
 
 class TlsConnection final : public TcpApplication {
 public:
     // `client_side`: the side that sent the first packet (the Client Hello decides later).
     // `keys`: the key log to decrypt with (null or empty: records stay encrypted).
-    TlsConnection(int first_sender, bool plaintext_first, const KeyLog* keys = nullptr);
+    TlsConnection(int first_sender, const KeyLog* keys = nullptr);
     void on_stream_event(int side, const StreamEvent& event, PacketContext& ctx) override;
     void on_close(const TcpConversation& conv, PacketContext& ctx) override;
     FrameUse frame_use(std::uint64_t frame) const override;
@@ -41,7 +41,6 @@ private:
         PduAssembler framer;
         TlsDirectionState state;
         HandshakeMessageBuffer handshake;      // a handshake message split over records
-        bool plaintext = false;                // before STARTTLS: not TLS yet
         bool sslv2_possible = true;            // the first record may be an SSLv2 Client Hello
         std::uint64_t skipped = 0;             // bytes passed over looking for a record
     };

@@ -256,14 +256,17 @@ void server_name(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFac
 
 void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uint8_t hs_type, int side,
                     TlsConnectionFacts& facts) {
-    switch (ext_type) {
-        case 0:
+    // Before TLS 1.3 draft 23 key_share was extension 40 (now unassigned): the same body.
+    constexpr std::uint16_t kDraftKeyShare = 40;
+    const auto id = ext_type == kDraftKeyShare ? TlsExtension::key_share : static_cast<TlsExtension>(ext_type);
+    switch (id) {
+        case TlsExtension::server_name:
             server_name(r, ext, hs_type, facts);
             break;
-        case 1:
+        case TlsExtension::max_fragment_length:
             read_u8(r, ext, kMaxFragmentLength);
             break;
-        case 5:
+        case TlsExtension::status_request:
             // struct { CertificateStatusType status_type; OCSPStatusRequest request; }  (empty from servers)
             if (r.empty()) break;
             // RFC 8446 section 4.4.2.1: in a TLS 1.3 certificate entry, a CertificateStatus.
@@ -275,11 +278,11 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             read_u16_prefixed(r, ext, kStatusResponders);
             read_u16_prefixed(r, ext, kStatusExts);
             break;
-        case 10:
+        case TlsExtension::supported_groups:
             u16_list(r, ext, kGroupsLen, kGroups, kGroup, kTlsSupportedGroups, "groups",
                      hs_type == kClientHello ? &facts.client_hello.supported_groups : nullptr);
             break;
-        case 11: {
+        case TlsExtension::ec_point_formats: {
             auto list = read_u8_prefixed(r, ext, kPointFormatsLen);
             if (!list) {
                 ext.short_read(r, "EC point formats");
@@ -289,27 +292,27 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
                 if (hs_type == kClientHello) facts.client_hello.ec_point_formats.push_back(*f);
             break;
         }
-        case 13:
-        case 50:
+        case TlsExtension::signature_algorithms:
+        case TlsExtension::signature_algorithms_cert:
             u16_list(r, ext, kSigAlgsLen, kSigAlgs, kSigAlg, kTlsSignatureSchemes, "algorithms",
-                     ext_type == 13 && hs_type == kClientHello ? &facts.client_hello.signature_algorithms : nullptr);
+                     id == TlsExtension::signature_algorithms && hs_type == kClientHello ? &facts.client_hello.signature_algorithms : nullptr);
             break;
-        case 15:
+        case TlsExtension::heartbeat:
             read_u8(r, ext, kHeartbeatMode);
             break;
-        case 16:
+        case TlsExtension::application_layer_protocol_negotiation:
             alpn(r, ext, hs_type, facts);
             break;
-        case 21:
+        case TlsExtension::padding:
             read_rest(r, ext, kPadding);
             break;
-        case 22:
+        case TlsExtension::encrypt_then_mac:
             if (hs_type == kServerHello) facts.encrypt_then_mac = true;
             break;
-        case 23:
+        case TlsExtension::extended_master_secret:
             if (hs_type == kServerHello) facts.extended_master_secret = true;
             break;
-        case 27: {
+        case TlsExtension::compress_certificate: {
             auto list = read_u8_prefixed(r, ext, kCompressAlgsLen);
             if (!list) {
                 ext.short_read(r, "compression algorithms");
@@ -318,22 +321,22 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             while (read_u16(*list, ext, kCertCompressionAlg)) {}
             break;
         }
-        case 28:
+        case TlsExtension::record_size_limit:
             read_u16(r, ext, kRecordSizeLimit);
             break;
-        case 35:
+        case TlsExtension::session_ticket:
             if (!read_rest(r, ext, kTicketData, EmptyField::Omit).empty() && hs_type == kClientHello)
                 facts.client_offered_ticket = true;
             break;
-        case 41:
+        case TlsExtension::pre_shared_key:
             pre_shared_key(r, ext, hs_type, facts);
             break;
-        case 42:
+        case TlsExtension::early_data:
             if (hs_type == kNewSessionTicket) {
                 read_u32(r, ext, kMaxEarlyData);
             }
             break;
-        case 43:
+        case TlsExtension::supported_versions:
             if (hs_type == kClientHello) {
                 auto list = read_u8_prefixed(r, ext, kVersionsLen);
                 if (!list) {
@@ -349,10 +352,10 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
                 }
             }
             break;
-        case 44:
+        case TlsExtension::cookie:
             if (!read_u16_opaque(r, ext, kCookieLen, kCookie)) ext.short_read(r, "cookie");
             break;
-        case 45: {
+        case TlsExtension::psk_key_exchange_modes: {
             auto list = read_u8_prefixed(r, ext, kPskModesLen);
             if (!list) {
                 ext.short_read(r, "PSK key exchange modes");
@@ -361,18 +364,17 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             while (read_u8(*list, ext, kPskMode)) {}
             break;
         }
-        case 40:  // key_share before TLS 1.3 draft 23 moved it to 51
-        case 51:
+        case TlsExtension::key_share:
             key_share(r, ext, hs_type, facts);
             break;
-        case 34:  // delegated_credentials (RFC 9345): the client's SignatureSchemeList
+        case TlsExtension::delegated_credential:  // RFC 9345: the client's SignatureSchemeList
             if (hs_type == kClientHello) {
                 u16_list(r, ext, kSigAlgsLen, kSigAlgs, kSigAlg, kTlsSignatureSchemes, "algorithms");
             } else {
                 read_rest(r, ext, kExtData);
             }
             break;
-        case 17: {
+        case TlsExtension::status_request_v2: {
             // RFC 6961: struct { CertificateStatusType status_type; uint16 request_length;
             //   select (status_type) {...} request; } CertificateStatusRequestItemV2;
             //   CertificateStatusRequestItemV2 certificate_status_req_list<1..2^16-1>;
@@ -396,10 +398,10 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             }
             break;
         }
-        case 18:
+        case TlsExtension::signed_certificate_timestamp:
             if (!r.empty()) dissect_sct_list(r, ext);
             break;
-        case 65037:
+        case TlsExtension::encrypted_client_hello:
             // ECHClientHello: uint8 type; then for outer: HpkeSymmetricCipherSuite (kdf, aead),
             // uint8 config_id, opaque enc<0..2^16-1>, opaque payload<1..2^16-1>.
             if (hs_type == kClientHello) {
@@ -414,7 +416,7 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
                 read_rest(r, ext, kExtData);
             }
             break;
-        case 65281:
+        case TlsExtension::renegotiation_info:
             if (!read_u8_opaque(r, ext, kRenegLen, kReneg, EmptyField::Omit)) ext.short_read(r, "renegotiation info");
             break;
         default:

@@ -64,6 +64,8 @@ struct TcpConversation {
     std::unique_ptr<TcpStreamReassembler> flow[2];
     std::unique_ptr<TcpApplication> app;
     std::unique_ptr<TcpApplication> previous_app;  // the one that handed over to `app`
+    // Each hand-over so far (a proxy's, a STARTTLS), in order; null until the first.
+    std::unique_ptr<std::vector<HandOverNote>> hand_overs;
     NetAddress address[2];
     std::unique_ptr<LayerPath> path;  // the outer layers, when inside a tunnel (null otherwise)
     std::uint64_t path_key = 0;       // ConversationKey::path

@@ -280,23 +280,54 @@ std::unique_ptr<TcpApplication> choose_application(const TcpConversation& conv, 
     return nullptr;
 }
 
+}  // namespace
+
+void deliver_stream_event(TcpConversation& conv, int side, const StreamEvent& e, PacketContext& ctx) {
+    if (!conv.app_decided && e.kind == StreamEvent::Kind::Data) {
+        conv.app_decided = true;
+        conv.app = choose_application(conv, side, e.data, ctx);
+    }
+    if (!conv.app) return;
+    conv.app->on_stream_event(side, e, ctx);
+    StreamEvent rest = e;
+    while (conv.app && conv.app->handing_over()) {
+        TcpApplication::HandOver h = conv.app->take_hand_over();
+        if (conv.hand_overs && conv.hand_overs->size() >= kMaxHandOvers) break;
+        if (!h.next && !h.next_name.empty()) {
+            if (const TcpApplicationEntry* entry = ctx.tables->tcp_by_name.find(h.next_name))
+                h.next = entry->make(conv, conv.first_sender < 0 ? side : conv.first_sender, ctx);
+        }
+        if (!h.next && !h.choose_again) break;
+        if (!conv.hand_overs) conv.hand_overs = std::make_unique<std::vector<HandOverNote>>();
+        conv.hand_overs->push_back(std::move(h.note));
+        // The one handing over may still have shown something in this frame; it
+        // stays until the connection ends.
+        conv.previous_app = std::move(conv.app);
+        conv.app = std::move(h.next);
+        conv.app_decided = conv.app != nullptr;
+        // The rest of the current event is the successor's at once.
+        if (rest.kind != StreamEvent::Kind::Data || h.used >= rest.data.size()) break;
+        rest.data = rest.data.subspan(h.used);
+        rest.offset += h.used;
+        rest.length = rest.length > h.used ? rest.length - h.used : 0;
+        rest.frame_offset += h.used;
+        if (!conv.app_decided) {
+            conv.app_decided = true;
+            conv.app = choose_application(conv, side, rest.data, ctx);
+            if (!conv.app) break;
+        }
+        conv.app->on_stream_event(side, rest, ctx);
+    }
+}
+
+namespace {
+
 void dispatch_events(TcpConversation& conv, int side, const ReassemblyOutput& out, PacketContext& ctx) {
     const TcpState& tcp = ctx.state->get<TcpState>();
     for (const StreamEvent& e : out.events) {
         const bool follow = tcp.follow_sink && tcp.follow_stream == conv.stream;
         if (follow) tcp.follow_sink(conv, side == conv.first_sender ? 0 : 1, e);
-        if (!conv.app_decided && e.kind == StreamEvent::Kind::Data) {
-            conv.app_decided = true;
-            conv.app = choose_application(conv, side, e.data, ctx);
-        }
-        if (!conv.app) continue;
-        conv.app->on_stream_event(side, e, ctx);
-        if (auto next = conv.app->take_successor()) {
-            // The one handing over may still have shown something in this frame; it
-            // stays until the connection ends.
-            conv.previous_app = std::move(conv.app);
-            conv.app = std::move(next);
-        }
+        deliver_stream_event(conv, side, e, ctx);
     }
 }
 

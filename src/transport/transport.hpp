@@ -35,6 +35,11 @@ struct UdpState {
 // TCP (6) and UDP (17) in the IP protocol table.
 void register_transport(DissectorTables& tables);
 
+// One event of a connection's byte stream to its application: chosen from the first
+// payload through the tables, and replaced when it hands over (the rest of the event
+// then goes to the successor). TCP calls it for every event; tests and fuzz targets too.
+void deliver_stream_event(TcpConversation& conv, int side, const StreamEvent& e, PacketContext& ctx);
+
 // Delivers what a connection still buffers and tells its application it ended.
 void close_tcp_conversation(TcpConversation& conv, PacketContext& ctx);
 

@@ -7,16 +7,24 @@ the frame of each finding is taken from tshark (the frame of the message that sh
 never from tlsdissect. Also: the tree (-Y on tls.audit.id), the summary's Info suffix,
 --fail-on exit codes, and the Chinese texts.
 
-Usage: audit_test.py TLSDISSECT SOURCE_DIR
+Usage: audit_test.py TLSDISSECT SOURCE_DIR                  the bundled captures
+       audit_test.py TLSDISSECT SOURCE_DIR --real DIR       the real-world traces in DIR
+                                                            (exit 77 when DIR is absent)
 """
 import json
 import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "differential"))
+import tshark_cache  # noqa: E402
+
 tool, src = sys.argv[1], sys.argv[2]
 captures = os.path.join(src, "captures")
-real = os.path.join(src, "..", "shared", "captures-real", "tls")
+real = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--real" else None
+if real and not os.path.isdir(real):
+    print(f"SKIP: {real}: absent")
+    sys.exit(77)
 failures = []
 checks = 0
 
@@ -44,8 +52,7 @@ def run(args, env=None):
 def tshark_frames(path, flt):
     keys = path[:-5] + ".keys" if path.endswith(".pcap") else ""
     opts = ["-o", "tls.keylog_file:" + keys] if os.path.exists(keys) else []
-    out = subprocess.run(["tshark", "-r", path, *opts, "-Y", flt, "-T", "fields", "-e", "frame.number"],
-                         capture_output=True, text=True).stdout
+    out = tshark_cache.run(["-r", path, *opts, "-Y", flt, "-T", "fields", "-e", "frame.number"]).stdout
     return [int(x) for x in out.split()]
 
 
@@ -131,27 +138,29 @@ def check_capture(path, expected, extra=()):
         check(r.returncode == want, f"{path}: --fail-on {level} exit {r.returncode}, wanted {want}")
 
 
-for name, expected in BUNDLED.items():
-    check_capture(os.path.join(captures, name + ".pcap"), expected)
+def check_bundled():
+    for name, expected in BUNDLED.items():
+        check_capture(os.path.join(captures, name + ".pcap"), expected)
 
-# TLS 1.3 hides the certificate: no certificate findings without the key log, all of
-# them at the decrypted Certificate's frame with it.
-tls13 = os.path.join(captures, "audit-tls13-bad-cert.pcap")
-check_capture(tls13, {}, )
-check_capture(tls13, {"weak_key": (CERT, "medium"), "weak_signature": (CERT, "medium"),
-                      "cert_expired": (CERT, "high"), "name_mismatch": (CERT, "high")},
-              extra=("--keylog", tls13[:-5] + ".keys"))
+    # TLS 1.3 hides the certificate: no certificate findings without the key log, all of
+    # them at the decrypted Certificate's frame with it.
+    tls13 = os.path.join(captures, "audit-tls13-bad-cert.pcap")
+    check_capture(tls13, {})
+    check_capture(tls13, {"weak_key": (CERT, "medium"), "weak_signature": (CERT, "medium"),
+                          "cert_expired": (CERT, "high"), "name_mismatch": (CERT, "high")},
+                  extra=("--keylog", tls13[:-5] + ".keys"))
 
-# Without --audit, no findings key; with it, the Chinese texts when LANG is zh_*.
-doc = json.loads(run(["--sessions", os.path.join(captures, "audit-bad-cert.pcap")]).stdout)
-check("findings" not in doc["tls"][0], "findings present without --audit")
-zh = findings(os.path.join(captures, "audit-bad-cert.pcap"), "zh")
-check(zh and zh[0] and all(any("\u4e00" <= c <= "\u9fff" for c in f["why"]) for f in zh[0]),
-      f"LANG=zh_CN: whys not in Chinese: {zh}")
-r = run(["--fail-on", "high", os.path.join(captures, "audit-bad-cert.pcap")])
-check(r.returncode == 2, f"--fail-on without --audit: exit {r.returncode}, wanted 2")
+    # Without --audit, no findings key; with it, the Chinese texts when LANG is zh_*.
+    doc = json.loads(run(["--sessions", os.path.join(captures, "audit-bad-cert.pcap")]).stdout)
+    check("findings" not in doc["tls"][0], "findings present without --audit")
+    zh = findings(os.path.join(captures, "audit-bad-cert.pcap"), "zh")
+    check(zh and zh[0] and all(any("\u4e00" <= c <= "\u9fff" for c in f["why"]) for f in zh[0]),
+          f"LANG=zh_CN: whys not in Chinese: {zh}")
+    r = run(["--fail-on", "high", os.path.join(captures, "audit-bad-cert.pcap")])
+    check(r.returncode == 2, f"--fail-on without --audit: exit {r.returncode}, wanted 2")
 
-# Real-world traces (../shared/captures-real/tls), when present.
+
+# Real-world traces (in ../shared/captures-real/tls): with --real.
 REAL = {
     # Heartbleed: the over-long heartbeat request, at the frame tshark shows it.
     "heartbleed.pcap": lambda p: {"heartbleed_attempt": tshark_frames(
@@ -162,18 +171,28 @@ REAL = {
                               "weak_cipher_chosen": tshark_frames(p, "tls.handshake.type == 2 && tls.handshake.ciphersuite == 0x0004")},
     "tls-expired-cert.pcap": lambda p: {"cert_expired": tshark_frames(p, CERT)[:1]},
 }
-skipped = []
-for name, want_fn in REAL.items():
-    path = os.path.join(real, name)
-    if not os.path.exists(path):
-        skipped.append(name)
-        continue
-    want = want_fn(path)
-    got = [f for conn in findings(path) for f in (conn or [])]
-    for fid, frames in want.items():
-        check(frames, f"{name}: tshark finds no frame for {fid}")
-        have = sorted({f["frame"] for f in got if f["id"] == fid})
-        check(have and set(frames) <= set(have), f"{name}: {fid} at frames {have}, tshark says {frames}")
 
-print(f"{checks} checks, {len(failures)} failed" + (f"; real-world traces absent: {', '.join(skipped)}" if skipped else ""))
+
+def check_real_world(real):
+    skipped = []
+    for name, want_fn in REAL.items():
+        path = os.path.join(real, name)
+        if not os.path.exists(path):
+            skipped.append(name)
+            continue
+        want = want_fn(path)
+        got = [f for conn in findings(path) for f in (conn or [])]
+        for fid, frames in want.items():
+            check(frames, f"{name}: tshark finds no frame for {fid}")
+            have = sorted({f["frame"] for f in got if f["id"] == fid})
+            check(have and set(frames) <= set(have), f"{name}: {fid} at frames {have}, tshark says {frames}")
+    return skipped
+
+
+if real:
+    absent = check_real_world(real)
+else:
+    check_bundled()
+    absent = []
+print(f"{checks} checks, {len(failures)} failed" + (f"; real-world traces absent: {', '.join(absent)}" if absent else ""))
 sys.exit(1 if failures else 0)

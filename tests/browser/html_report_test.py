@@ -24,6 +24,9 @@ import tempfile
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "differential"))
+import tshark_cache  # noqa: E402
+
 CAPTURE = "captures/https-cname-tls12.pcap"
 # (frame, field, occurrence, compare with tshark): fields in the frame and in the
 # reassembled buffer of the certificate message. tshark's PDML gives a field's position in
@@ -142,8 +145,10 @@ def find_field(layers, field, occurrence):
 def pdml_position(capture, frame, field, occurrence):
     """tshark's (pos, size) of the `occurrence`-th `field` in `frame`, or None."""
     import xml.etree.ElementTree as ET
-    out = subprocess.run(["tshark", "-r", capture, "-Y", f"frame.number == {frame}", "-T", "pdml"],
-                         capture_output=True, check=True).stdout
+    r = tshark_cache.run(["-r", capture, "-Y", f"frame.number == {frame}", "-T", "pdml"])
+    if r.returncode:
+        raise subprocess.CalledProcessError(r.returncode, "tshark", r.stdout_bytes, r.stderr_bytes)
+    out = r.stdout_bytes
     found = [f for f in ET.fromstring(out).iter("field") if f.get("name") == field]
     if len(found) <= occurrence:
         return None

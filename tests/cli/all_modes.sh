@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every capture in every output mode (issue 10): each file in captures/ and in
-# ../shared/captures-real/ (when present) is run in the default tree, -x, -s, -e fields,
+# Every capture in every output mode (issue 10): each file in captures/ (or, with
+# --real-world DIR, in ../shared/captures-real/) is run in the default tree, -x, -s, -e fields,
 # --json, --jsonl, --sessions, --sessions --jsonl, --follow 0 and -Y modes. Each run must
 # exit with a documented status for a readable capture (0, or 4/5/6 for a file that is not
 # a capture, uses an unsupported link type or is damaged: the same status in every mode),
@@ -8,7 +8,8 @@
 # LeakSanitizer or UndefinedBehaviorSanitizer report on standard error. Run by ctest in the
 # normal build and in the ASan+UBSan build of tools/test.sh.
 #
-# Usage: TLSDISSECT=path/to/tlsdissect all_modes.sh SOURCE_DIR
+# Usage: TLSDISSECT=path/to/tlsdissect all_modes.sh SOURCE_DIR [--real-world DIR]
+# (exit 77 when DIR is absent).
 # ALL_MODES_JOBS (default 2) files are run at once.
 set -u
 src=$1
@@ -60,15 +61,15 @@ if [[ ${2:-} == --one ]]; then
 fi
 
 files=()
-for f in "$src"/captures/*; do
-    case $f in *.keys | *.md) continue ;; esac
-    [[ -f $f ]] && files+=("$f")
-done
-real=$src/../shared/captures-real
-if [[ -d $real ]]; then
+if [[ ${2:-} == --real-world ]]; then
+    real=${3:?--real-world needs a folder}
+    [[ -d $real ]] || { echo "SKIP: $real: absent"; exit 77; }
     while IFS= read -r f; do files+=("$f"); done < <(find "$real" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.gz' -o -name '*.cap' \) | sort)
 else
-    echo "(../shared/captures-real absent: bundled captures only)"
+    for f in "$src"/captures/*; do
+        case $f in *.keys | *.md) continue ;; esac
+        [[ -f $f ]] && files+=("$f")
+    done
 fi
 if [[ ${#files[@]} -eq 0 ]]; then
     echo "no captures found"

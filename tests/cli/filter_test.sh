@@ -7,6 +7,13 @@
 set -u
 src=$1
 tool=${TLSDISSECT:?}
+# tshark's answers come from the cache shared by the tests when ctest names one
+# (TLSDISSECT_TSHARK_CACHE; tests/differential/tshark_cache.py).
+if [[ -n ${TLSDISSECT_TSHARK_CACHE:-} ]] && command -v tshark >/dev/null; then
+    tshark_cache_python=python3  # Debian's, when there, starts faster than a version manager's shim
+    [[ -x /usr/bin/python3 ]] && tshark_cache_python=/usr/bin/python3
+    tshark() { "$tshark_cache_python" "$src/tests/differential/tshark_cache.py" "$@"; }
+fi
 captures="$src/captures"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

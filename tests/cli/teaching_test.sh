@@ -3,10 +3,24 @@
 # notes from data/explain), --ladder (the numbered steps at the frames tshark reports),
 # --html (a self-contained file), DV/OV/EV against tshark's policy OIDs, option rules.
 # Usage: TLSDISSECT=path/to/tlsdissect teaching_test.sh SOURCE_DIR   (exit 77: no tshark)
+#        TLSDISSECT=... teaching_test.sh SOURCE_DIR --real-world DIR: only DV/OV/EV, on the
+#        real-world captures in DIR (exit 77 when DIR is absent)
 set -u
 src=$1
 tool=${TLSDISSECT:?}
+real=
+if [[ ${2:-} == --real-world ]]; then
+    real=${3:?--real-world needs a folder}
+    [[ -d $real ]] || { echo "SKIP: $real: absent"; exit 77; }
+fi
 command -v tshark >/dev/null || { echo "SKIP: tshark is not installed"; exit 77; }
+# tshark's answers come from the cache shared by the tests when ctest names one
+# (TLSDISSECT_TSHARK_CACHE; tests/differential/tshark_cache.py).
+if [[ -n ${TLSDISSECT_TSHARK_CACHE:-} ]] && command -v tshark >/dev/null; then
+    tshark_cache_python=python3  # Debian's, when there, starts faster than a version manager's shim
+    [[ -x /usr/bin/python3 ]] && tshark_cache_python=/usr/bin/python3
+    tshark() { "$tshark_cache_python" "$src/tests/differential/tshark_cache.py" "$@"; }
+fi
 cap=$src/captures/https-cname-tls12.pcap
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -15,6 +29,7 @@ ok() { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL $*"; }
 note() { grep -P "^$1\t" "$src/data/explain/$2.tsv" | cut -f2; }  # the note of KEY in LANG
 
+if [[ -z $real ]]; then
 # --explain: the line under the Client Hello's Random is the data file's note.
 under_random() { grep -A1 -m1 '^            Random: ' | tail -1 | sed 's/^ *\xe2\x93\x98 //'; }
 en=$(note 'tls.handshake.random@client_hello' en)
@@ -75,6 +90,7 @@ grep -q 'A 127.0.0.2 .*this address' "$tmp/ladder" && ok || fail "ladder: the an
 grep -q '<!DOCTYPE html>' "$tmp/page.html" && ok || fail "--html: not a page"
 if grep -qE '(src|href)=["'"'"']?(https?:)?//' "$tmp/page.html"; then fail "--html refers to the network"; else ok; fi
 grep -q 'id=chain-of-trust' "$tmp/page.html" && ok || fail "--html: no chain-of-trust section"
+fi
 
 # DV/OV/EV from the policy OIDs, against tshark's x509ce.policyIdentifier, frame by frame
 # (not in frames with an OCSP response: tshark also dissects the certificates inside it).
@@ -82,9 +98,9 @@ levels_of_oids() {  # OIDs (comma-separated) -> sorted level abbreviations
     tr ',' '\n' | awk '$0=="2.23.140.1.1"{print "EV"} $0=="2.23.140.1.2.1"{print "DV"} $0=="2.23.140.1.2.2"{print "OV"} $0=="2.23.140.1.2.3"{print "IV"}' |
         sort -u | tr '\n' ' '
 }
-real=$src/../shared/captures-real/tls
 compared=0
-for f in "$src"/captures/*.pcap "$real"/*.pcap; do
+if [[ -n $real ]]; then set -- "$real"/*.pcap; else set -- "$src"/captures/*.pcap; fi
+for f in "$@"; do
     [[ -f $f ]] || continue
     while IFS=$'\t' read -r frame oids; do
         [[ -n $oids ]] || continue
@@ -96,6 +112,7 @@ for f in "$src"/captures/*.pcap "$real"/*.pcap; do
 done
 echo "validation levels compared in $compared frames"
 
+if [[ -z $real ]]; then
 # Option rules.
 for bad in "--ladder --sessions" "--ladder --json" "--html $tmp/x.html --ladder" "--ladder -Y tls" "--explain=fr"; do
     # shellcheck disable=SC2086
@@ -104,6 +121,7 @@ for bad in "--ladder --sessions" "--ladder --json" "--html $tmp/x.html --ladder"
 done
 "$tool" --html "$tmp/y.html" "$cap" "$cap" >/dev/null 2>&1
 [[ $? == 2 ]] && ok || fail "--html with two files should be a usage error"
+fi
 
 echo "teaching: $passed passed, $failed failed"
 [[ $failed == 0 ]]

@@ -22,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 
+import tshark_cache
+
 HS_FIELDS = ["frame.number", "tls.handshake.type", "http.request.method", "http.request.uri", "http.response.code"]
 
 
@@ -33,13 +35,22 @@ def key_args(keys):
     return ["--keylog", keys] if keys else []
 
 
+# Captures whose TLS tshark finds only when told where (a port it does not link to TLS).
+DECODE_AS = {
+    # The FTP data connection after PROT P is TLS from its first byte on the passive
+    # port; tshark's ftp-data dissector claims it unless turned off.
+    "starttls-ftp.pcap": ["--disable-protocol", "ftp-data"],
+}
+
+
 def tshark_keys(keys):
     return ["-o", f"tls.keylog_file:{keys}"] if keys else ["-o", "tls.keylog_file:"]
 
 
 def fields(tool, capture, keys):
     if tool == "tshark":
-        cmd = ["tshark", "-n", "-r", capture, *tshark_keys(keys), "-o", "tcp.reassemble_out_of_order:TRUE",
+        cmd = ["tshark", "-n", "-r", capture, *tshark_keys(keys), *DECODE_AS.get(os.path.basename(capture), []),
+               "-o", "tcp.reassemble_out_of_order:TRUE",
                "-T", "fields", "-E", "occurrence=a", "-E", "separator=/t"]
         for f in HS_FIELDS:
             cmd += ["-e", f]
@@ -48,7 +59,7 @@ def fields(tool, capture, keys):
         for f in HS_FIELDS:
             cmd += ["-e", f]
         cmd.append(capture)
-    out = run(cmd)
+    out = tshark_cache.run(cmd[1:]) if tool == "tshark" else run(cmd)
     rows = {}
     for line in out.stdout.splitlines():
         parts = line.split("\t")
@@ -58,10 +69,12 @@ def fields(tool, capture, keys):
     return rows
 
 
-def follow(tool, capture, keys, stream):
+def follow(tool, capture, keys, stream, streams=None):
     if tool == "tshark":
-        out = run(["tshark", "-n", "-r", capture, *tshark_keys(keys), "-o", "tcp.reassemble_out_of_order:TRUE", "-q",
-                   "-z", f"follow,tls,raw,{stream}"]).stdout
+        # Every TLS stream of the capture asked in one (cached) tshark run.
+        out = tshark_cache.follow(capture, "tls", streams or [stream],
+                                  [*tshark_keys(keys), *DECODE_AS.get(os.path.basename(capture), []),
+                                   "-o", "tcp.reassemble_out_of_order:TRUE"])[stream]
     else:
         out = run([tool, *key_args(keys), "--follow-tls", str(stream), "--follow-format", "raw", capture]).stdout
     data = ["", ""]
@@ -80,7 +93,7 @@ def follow(tool, capture, keys, stream):
 
 
 def tls_streams(capture, keys):
-    out = run(["tshark", "-n", "-r", capture, *tshark_keys(keys), "-Y", "tls", "-T", "fields", "-e", "tcp.stream"])
+    out = tshark_cache.run(["-n", "-r", capture, *tshark_keys(keys), "-Y", "tls", "-T", "fields", "-e", "tcp.stream"])
     return sorted({int(s) for s in out.stdout.split() if s.isdigit()})
 
 
@@ -133,7 +146,7 @@ def main():
         streams = tls_streams(capture, keys)
         decrypted_bytes = 0
         for s in streams:
-            (o, our_node0), (t, their_node0) = follow(tool, capture, keys, s), follow("tshark", capture, keys, s)
+            (o, our_node0), (t, their_node0) = follow(tool, capture, keys, s), follow("tshark", capture, keys, s, streams)
             # tshark numbers the nodes of a TLS follow from the first decrypted record (in
             # TLS 1.3 the server's Encrypted Extensions), tlsdissect from the TCP connection's
             # first sender; match the directions by tshark's Node 0 endpoint.

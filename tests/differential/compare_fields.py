@@ -7,13 +7,16 @@ contains a protocol tlsdissect does not dissect yet (ICMP quoting an inner IP he
 tunnels, ...) are compared only on the fields outside that protocol and counted.
 
 Usage: compare_fields.py [--set lower|tls] TLSDISSECT CAPTURE_OR_DIR [CAPTURE_OR_DIR ...]
-A missing directory is skipped (the real-world captures live outside the project).
+A missing directory is skipped (the real-world captures live outside the project);
+exit 77 when none of them exists.
 Exit 0 when everything agrees, 1 on a disagreement, 77 when tshark is missing.
 """
 import os
 import shutil
 import subprocess
 import sys
+
+import tshark_cache
 
 LOWER_FIELDS = [
     "frame.number", "frame.len", "frame.cap_len",
@@ -69,6 +72,59 @@ EVERY_LAYER = {"ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.d
                "udp.srcport", "udp.dstport", "udp.stream", "mpls.label", "mpls.bottom", "mpls.ttl",
                "vlan.id", "eth.src", "eth.dst", "eth.type"}
 
+# Proxies in front of TLS (HTTP CONNECT, SOCKS, the PROXY protocol), then the TLS they carry.
+PROXY_FIELDS = [
+    "frame.number", "tcp.stream",
+    "http.request.method", "http.request.uri", "http.request.version", "http.response.code",
+    "http.response.phrase", "http.host",
+    "socks.version", "socks.command", "socks.address_type", "socks.remote_name", "socks.dst", "socks.dstV6",
+    "socks.port", "socks.dstport", "socks.v4a_dns_name", "socks.results", "socks.auth_method_count",
+    "socks.auth_method", "socks.auth_accepted_method", "socks.subnegotiation_version", "socks.username",
+    "socks.auth_status",
+    "proxy.version", "proxy.v1.proto", "proxy.v2.version", "proxy.v2.cmd", "proxy.v2.addr_family",
+    "proxy.v2.protocol", "proxy.v2.length", "proxy.src.ipv4", "proxy.dst.ipv4", "proxy.src.ipv6", "proxy.dst.ipv6",
+    "proxy.srcport", "proxy.dstport", "proxy.v2.tlv.type",
+    "tls.record.content_type", "tls.record.length", "tls.handshake.type", "tls.handshake.ciphersuite",
+    "tls.handshake.extensions_server_name", "tls.handshake.extension.type",
+]
+# Protocols that upgrade to TLS in place (STARTTLS and the databases), then the TLS.
+STARTTLS_FIELDS = [
+    "frame.number", "tcp.stream",
+    "smtp.req.command", "smtp.req.parameter", "smtp.response.code", "smtp.rsp.parameter",
+    "pop.request.command", "pop.request.parameter", "pop.response.indicator", "pop.response.description",
+    "imap.request_tag", "imap.request.command", "imap.response_tag",
+    "ftp.request.command", "ftp.request.arg", "ftp.response.code", "ftp.response.arg",
+    "ldap.messageID", "ldap.protocolOp", "ldap.requestName", "ldap.resultCode",
+    "pgsql.type", "pgsql.length",
+    "mysql.packet_length", "mysql.packet_number", "mysql.protocol", "mysql.version", "mysql.thread_id",
+    "mysql.caps.server", "mysql.caps.client", "mysql.caps.sl", "mysql.max_packet",
+    "tls.record.content_type", "tls.record.length", "tls.handshake.type", "tls.handshake.ciphersuite",
+    "tls.handshake.extensions_server_name", "tls.handshake.extension.type",
+]
+# QUIC: headers, the Initial packets' frames (decrypted without keys) and the TLS
+# handshake messages in their CRYPTO frames.
+QUIC_FIELDS = [
+    "frame.number", "udp.stream",
+    "quic.header_form", "quic.long.packet_type", "quic.long.packet_type_v2", "quic.version", "quic.dcil",
+    "quic.dcid", "quic.scil", "quic.scid", "quic.token_length", "quic.length", "quic.packet_number",
+    "quic.packet_number_length", "quic.frame_type", "quic.padding_length", "quic.ack.largest_acknowledged",
+    "quic.ack.first_ack_range", "quic.crypto.offset", "quic.crypto.length", "quic.supported_version",
+    "quic.stream.stream_id", "quic.stream.offset", "quic.stream.length", "quic.nci.sequence",
+    "quic.nci.connection_id", "quic.md.maximum_data", "quic.ms.max_streams", "quic.cc.error_code",
+    "tls.handshake.type", "tls.handshake.length", "tls.handshake.ciphersuite", "tls.handshake.extensions_server_name",
+    "tls.handshake.extension.type", "tls.handshake.extensions_alpn_str", "tls.handshake.extensions_key_share_group",
+]
+# Captures on ports tshark does not know for the protocol: its Decode As.
+DECODE_AS = {"smtp-starttls.pcap": ["-d", "tcp.port==2525,smtp"]}
+# Where tshark is wrong in a set other than tls: (set, capture, frame) -> {field: expected}.
+KNOWN_DIFFERENCES_BY_SET = {
+    # tshark 4.0 takes the first four letters of a command line as the SMTP command, so
+    # RFC 3207's STARTTLS becomes "STAR" with the parameter "TLS".
+    ("starttls", "smtp-starttls.pcap", 9): {"smtp.req.command": "STARTTLS", "smtp.req.parameter": ""},
+}
+# tshark repeats a generated summary of the SOCKS request ([Version], [Command], [Remote
+# Port]) on every frame of the tunnel; tlsdissect shows the exchange once.
+SOCKS_TUNNEL_SUMMARY = {"socks.version", "socks.command", "socks.dstport"}
 # Where tshark 4.0 is wrong or does not look, the right value is asserted instead, with
 # the reason. (capture file name, frame) -> {field: expected tlsdissect value}; the other
 # fields of such a frame are not compared.
@@ -135,8 +191,12 @@ TWIN_TUNNEL_CAPTURES = {"gre-two-tunnels-tls13.pcap"}
 PRESENCE_ONLY = {"tls.handshake.verify_data"}
 
 # Options that make tshark's view comparable: reassemble out-of-order segments too.
-TSHARK_OPTIONS = {"lower": [], "tls": ["-o", "tcp.reassemble_out_of_order:TRUE"]}
-FIELD_SETS = {"lower": LOWER_FIELDS, "tls": TLS_FIELDS}
+TSHARK_OPTIONS = {"lower": [], "tls": ["-o", "tcp.reassemble_out_of_order:TRUE"],
+                  "proxy": ["-o", "tcp.reassemble_out_of_order:TRUE", "-o", "tcp.try_heuristic_first:TRUE"],
+                  "starttls": ["-o", "tcp.reassemble_out_of_order:TRUE"], "quic": []}
+FIELD_SETS = {"lower": LOWER_FIELDS, "tls": TLS_FIELDS, "proxy": PROXY_FIELDS, "starttls": STARTTLS_FIELDS,
+              "quic": QUIC_FIELDS}
+SET_NAME = "lower"
 FIELDS = LOWER_FIELDS
 OPTIONS = []
 # Protocols that, when tshark finds them, carry inner headers tlsdissect does not dissect
@@ -172,21 +232,52 @@ _cut_frames = {}
 def is_cut(capture, frame):
     """Frames whose captured length is below their length on the wire."""
     if capture not in _cut_frames:
-        out = run(["tshark", "-n", "-r", capture, "-T", "fields", "-e", "frame.number", "-e", "frame.len",
-                   "-e", "frame.cap_len"]).stdout
-        _cut_frames[capture] = {line.split("\t")[0] for line in out.splitlines()
-                                if len(line.split("\t")) == 3 and line.split("\t")[1] != line.split("\t")[2]}
+        # The lower set's tshark run (cached, shared with that test) holds these three.
+        cut = set()
+        for line in lower_tshark(capture).stdout.splitlines():
+            cols = line.split("\t")[1:4]  # after frame.protocols
+            if len(cols) == 3 and cols[1] != cols[2]:
+                cut.add(cols[0])
+        _cut_frames[capture] = cut
     return frame in _cut_frames[capture]
+
+
+def tshark_fields(capture, fields, options, occurrence):
+    args = []
+    for f in fields:
+        args += ["-e", f]
+    return tshark_cache.run(["-n", "-r", capture] + options + ["-T", "fields", "-E", f"occurrence={occurrence}",
+                            "-e", "frame.protocols"] + args)
+
+
+def lower_tshark(capture):
+    return tshark_fields(capture, LOWER_FIELDS, TSHARK_OPTIONS["lower"], "a")
+
+
+def key_log_of(capture):
+    """The key log beside a capture (NAME.keys for NAME.pcap), or None."""
+    for suffix in (".pcapng.gz", ".pcap.gz", ".pcapng", ".pcap"):
+        if capture.endswith(suffix):
+            keys = capture[: -len(suffix)] + ".keys"
+            return keys if os.path.exists(keys) else None
+    return None
 
 
 def compare(tool, capture):
     args = []
     for f in FIELDS:
         args += ["-e", f]
+    # Every occurrence of every field: the lower set compares EVERY_LAYER fields in full
+    # and the others on their first occurrence (below).
     first_only = FIELDS is LOWER_FIELDS
-    shark = run(["tshark", "-n", "-r", capture] + OPTIONS + ["-T", "fields", "-E", "occurrence=a",
-                 "-e", "frame.protocols"] + args)
-    ours = run([tool, capture] + args)
+    extra, ours_extra = list(DECODE_AS.get(os.path.basename(capture), [])), []
+    keys = key_log_of(capture)
+    if SET_NAME == "quic" and keys:
+        # QUIC with its key log: both decrypt the Handshake and 1-RTT packets.
+        extra += ["-o", f"tls.keylog_file:{keys}"]
+        ours_extra = ["--keylog", keys]
+    shark = tshark_fields(capture, FIELDS, OPTIONS + extra, "a")
+    ours = run([tool, capture] + ours_extra + args)
     if ours.returncode == 5 and "unsupported link type" in ours.stderr:
         return None, 0, 0  # a link type not dissected yet: reported as skipped
     if ours.returncode not in (0, 6):
@@ -219,7 +310,10 @@ def compare(tool, capture):
             t = [v if name in EVERY_LAYER else v.split(",")[0] for name, v in zip(FIELDS, t)]
             o = [v if name in EVERY_LAYER else v.split(",")[0] for name, v in zip(FIELDS, o)]
         frame = t[0]
-        known = KNOWN_DIFFERENCES.get((base, int(frame))) if frame.isdigit() and FIELDS is not LOWER_FIELDS else None
+        known = None
+        if frame.isdigit():
+            known = (KNOWN_DIFFERENCES.get((base, int(frame))) if FIELDS is TLS_FIELDS
+                     else KNOWN_DIFFERENCES_BY_SET.get((SET_NAME, base, int(frame))))
         lower_known = KNOWN_LOWER_DIFFERENCES.get((base, int(frame)), {}) if frame.isdigit() and first_only else {}
         if lower_known:
             ours_by_name = dict(zip(FIELDS, o))
@@ -238,11 +332,19 @@ def compare(tool, capture):
         partial = partially_dissected(protocols)
         if partial:
             skipped += 1
+        tunnel_summary = all(not tv for name, tv in zip(FIELDS, t)
+                             if name.startswith("socks.") and name not in SOCKS_TUNNEL_SUMMARY)
         for name, tv, ov in zip(FIELDS, t, o):
             if name in lower_known:
                 continue
             tv = VALUE_MAPS.get((base, name), {}).get(tv, tv)
             if tv == ov or (name in PRESENCE_ONLY and bool(tv) == bool(ov)):
+                continue
+            if name in SOCKS_TUNNEL_SUMMARY and tunnel_summary and not ov:
+                continue
+            if name == "quic.dcid" and ov.startswith(tv):
+                # tshark 4.0 does not match short-header packets of QUIC v2 connections to
+                # their connection, so it leaves out their DCID; tlsdissect shows it.
                 continue
             if (partial or cut) and not tv.strip():
                 continue
@@ -259,8 +361,9 @@ def compare(tool, capture):
 
 
 def main():
-    global FIELDS, OPTIONS
+    global FIELDS, OPTIONS, SET_NAME
     if len(sys.argv) > 2 and sys.argv[1] == "--set":
+        SET_NAME = sys.argv[2]
         FIELDS = FIELD_SETS[sys.argv[2]]
         OPTIONS = TSHARK_OPTIONS[sys.argv[2]]
         del sys.argv[1:3]
@@ -272,6 +375,10 @@ def main():
         return 77
     tool = sys.argv[1]
     failed = passed = unsupported = 0
+    if not any(os.path.exists(p) for p in sys.argv[2:]):
+        # Only the real-world captures beside the project can be absent: a skip, not a pass.
+        print(f"SKIP: {' '.join(sys.argv[2:])}: absent")
+        return 77
     for capture in captures(sys.argv[2:]):
         problems, frames, skipped = compare(tool, capture)
         name = os.path.relpath(capture)

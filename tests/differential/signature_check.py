@@ -3,6 +3,7 @@
 copy does not.
 
     signature_check.py TLSDISSECT CAPTURES_DIR [REAL_WORLD_DIR]
+    signature_check.py TLSDISSECT - REAL_WORLD_DIR     (only part 3)
 
 1. Every bundled capture with a Server Key Exchange (ECDHE-RSA, ECDHE-ECDSA, DHE, GnuTLS,
    TLS 1.0/1.1) must report "signature_valid": true in --sessions and a
@@ -12,8 +13,8 @@ copy does not.
    server's key-exchange public key flipped (scapy, checksums recomputed) must report
    "signature_valid": false and [Signature: INVALID ...]. tshark reads the copy without
    complaint (same frames, still an SKE), so only the signature tells it apart.
-3. Real-world captures (when the folder is there): every SKE that can be checked must
-   be valid; the counts are printed.
+3. Real-world captures: every SKE that can be checked must be valid; the counts are
+   printed. Exit 77 (skipped) when the folder is named but absent and parts 1-2 passed.
 Needs Debian's python3 with scapy (python3-scapy) and tshark.
 """
 import json
@@ -22,11 +23,16 @@ import subprocess
 import sys
 import tempfile
 
+import tshark_cache
+
 TAMPER = ["https-cname-tls12.pcap", "tls12-ecdhe-ecdsa.pcap", "tls10-openssl.pcap"]
 
 
 def tshark(path, *args):
-    return subprocess.run(["tshark", "-r", path, *args], capture_output=True, text=True, check=True).stdout
+    r = tshark_cache.run(["-r", path, *args])
+    if r.returncode:
+        raise subprocess.CalledProcessError(r.returncode, ["tshark", "-r", path, *args], r.stdout, r.stderr)
+    return r.stdout
 
 
 def ske_frames(path):
@@ -87,6 +93,20 @@ def main():
     tool, bundled = sys.argv[1], sys.argv[2]
     real = sys.argv[3] if len(sys.argv) > 3 else None
     failures = 0
+    if bundled != "-":
+        failures += check_bundled(tool, bundled)
+    if real and not os.path.isdir(real):
+        print(f"real-world: {real}: absent")
+        print("signature_check:", "FAILED" if failures else "skipped (real-world captures absent)")
+        return 1 if failures else 77
+    if real:
+        failures += check_real_world(tool, real)
+    print("signature_check:", "FAILED" if failures else "passed")
+    return 1 if failures else 0
+
+
+def check_bundled(tool, bundled):
+    failures = 0
     checked = 0
     for name in sorted(os.listdir(bundled)):
         if not name.endswith((".pcap", ".pcapng")):
@@ -110,7 +130,7 @@ def main():
         import scapy  # noqa: F401, PLC0415
     except ImportError:
         print("FAIL scapy is missing (Debian python3-scapy)")
-        return 1
+        return failures + 1
     with tempfile.TemporaryDirectory() as tmp:
         for name in TAMPER:
             src = os.path.join(bundled, name)
@@ -123,20 +143,22 @@ def main():
                 any(l.startswith("[Signature: INVALID") for l in lines)
             print(f"{'ok  ' if ok else 'FAIL'} tampered {name}: verdicts {v}, tree {lines}")
             failures += not ok
+    return failures
 
-    if real and os.path.isdir(real):
-        counts = {True: 0, False: 0, None: 0}
-        for name in sorted(os.listdir(real)):
-            if not name.endswith((".pcap", ".pcapng")):
-                continue
-            for _, x in verdicts(tool, os.path.join(real, name)):
-                counts[x] += 1
-                if x is False:
-                    print(f"FAIL {name}: a Server Key Exchange signature does not verify")
-                    failures += 1
-        print(f"real-world: {counts[True]} valid, {counts[False]} invalid, {counts[None]} not checkable")
-    print("signature_check:", "FAILED" if failures else "passed")
-    return 1 if failures else 0
+
+def check_real_world(tool, real):
+    failures = 0
+    counts = {True: 0, False: 0, None: 0}
+    for name in sorted(os.listdir(real)):
+        if not name.endswith((".pcap", ".pcapng")):
+            continue
+        for _, x in verdicts(tool, os.path.join(real, name)):
+            counts[x] += 1
+            if x is False:
+                print(f"FAIL {name}: a Server Key Exchange signature does not verify")
+                failures += 1
+    print(f"real-world: {counts[True]} valid, {counts[False]} invalid, {counts[None]} not checkable")
+    return failures
 
 
 if __name__ == "__main__":

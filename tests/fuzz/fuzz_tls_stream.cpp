@@ -1,11 +1,13 @@
-// Fuzz target: the TLS record stream. A TlsConnection is driven with StreamEvents as
-// the TCP layer would deliver them (both directions, several events per frame, data
-// from the current frame or drained from earlier ones, gaps), a tree per frame; at the
-// end the connection closes and its session record is written (JSON Lines) with its
-// JA3/JA4 fingerprints.
+// Fuzz target: a TCP connection's applications. StreamEvents as the TCP layer would
+// deliver them (both directions, several events per frame, data from the current frame
+// or drained from earlier ones, gaps) go through deliver_stream_event, so the tables
+// choose the application from the first payload and the port (TLS, a proxy, a STARTTLS
+// protocol, DNS) and hand-overs happen as in a capture; a tree per frame. At the end the
+// connection closes and a TLS connection's session record is written (JSON Lines) with
+// its JA3/JA4 fingerprints.
 //
-// Input: [u8 config: bit 0 plaintext first (STARTTLS), bit 1 first sender], then
-// chunks [u8 flags] [u16 length] [bytes]:
+// Input: [u8 config: bits 0-2 the server port (443, 25, 1080, 5432, 3306, 389, 143,
+// 8080), bit 3 first sender], then chunks [u8 flags] [u16 length] [bytes]:
 //   bit 0 side; bit 1 a gap of `length` * 16 bytes (no bytes follow); bit 2 starts a new
 //   frame; bit 3 bytes drained from an earlier frame (not in the current one).
 #include <cstdint>
@@ -17,6 +19,7 @@
 #include "session/session_layer.hpp"
 #include "tls/fingerprints.hpp"
 #include "tls/tls_connection.hpp"
+#include "transport/transport.hpp"
 
 using namespace tlsdissect;
 
@@ -31,6 +34,7 @@ struct Chunk {
 };
 
 constexpr int kMaxFrames = 1024;
+constexpr std::uint16_t kServerPorts[8] = {443, 25, 1080, 5432, 3306, 389, 143, 8080};
 
 }  // namespace
 
@@ -39,15 +43,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint8_t config = in.u8();
     fuzz::Engine engine;
     TcpConversation conv;
-    conv.first_sender = (config >> 1) & 1;
+    conv.first_sender = (config >> 3) & 1;
     conv.address[0].family = conv.address[1].family = 4;
     conv.address[0].bytes[0] = 127;
     conv.address[1].bytes[0] = 127;
     conv.address[1].bytes[3] = 2;
     conv.port[0] = 40000;
-    conv.port[1] = 443;
-    conv.app = std::make_unique<TlsConnection>(conv.first_sender, config & 1);
-    auto& tls = static_cast<TlsConnection&>(*conv.app);
+    conv.port[1] = kServerPorts[config & 7];
 
     std::uint64_t offset[2] = {0, 0};
     std::uint64_t frame_number = 0;
@@ -98,21 +100,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 e.data = c.current ? Bytes(frame).subspan(c.at, c.length) : Bytes(earlier).subspan(c.at, c.length);
             }
             offset[c.side] += c.length;
-            tls.on_stream_event(c.side, e, ctx);
+            deliver_stream_event(conv, c.side, e, ctx);
         }
-        (void)tls.frame_use(frame_number);
+        if (conv.app) (void)conv.app->frame_use(frame_number);
+        if (conv.previous_app) (void)conv.previous_app->frame_use(frame_number);
         fuzz::render(tree);
     }
-    const TlsConnectionFacts& facts = tls.facts();
-    (void)ja3(facts.client_hello);
-    (void)ja3s(facts.server_hello);
-    (void)ja4(facts.client_hello, !facts.sni.empty());
-    (void)ja4s(facts.server_hello);
+    if (const auto* tls = dynamic_cast<const TlsConnection*>(conv.app.get())) {
+        const TlsConnectionFacts& facts = tls->facts();
+        (void)ja3(facts.client_hello);
+        (void)ja3s(facts.server_hello);
+        (void)ja4(facts.client_hello, !facts.sni.empty());
+        (void)ja4s(facts.server_hello);
+    }
     // The connection ends: through the session layer, its --sessions record is written.
     SessionLayer session_layer(engine.state);
     auto sessions = make_sessions_printer(fuzz::null_output(), true, session_layer.dns());
     session_layer.add_listener(sessions.get());
     PacketContext ctx = engine.context(nullptr, nullptr, frame_number, 0);
-    conv.app->on_close(conv, ctx);
+    if (conv.app) conv.app->on_close(conv, ctx);
+    if (conv.previous_app) conv.previous_app->on_close(conv, ctx);
     return 0;
 }

@@ -324,7 +324,9 @@ def main():
         streams, first = tcp_streams(link, packets)
         # fuzz_tls_stream: the first chunks of each connection, one frame each.
         for conn, chunks in tcp_chunks(link, packets).items():
-            data = bytearray([0 if not stem.startswith("smtp") else 1])
+            # fuzz_tls_stream's config byte: the server port's index (its kServerPorts).
+            port_index = {"smtp": 1, "proxy-socks": 2, "proxy-connect": 7}
+            data = bytearray([next((v for k, v in port_index.items() if stem.startswith(k)), 0)])
             for side, payload in chunks:
                 if len(data) + len(payload) > 3000:
                     break
@@ -332,7 +334,7 @@ def main():
             corpus.add("fuzz_tls_stream", stem, bytes(data))
             break
         for (conn, side), stream in streams.items():
-            if not stream or stream[0] not in (22, 0x80) and not stem.startswith("smtp"):
+            if not stream or stream[0] not in (22, 0x80) and not stem.startswith(("smtp", "proxy")):
                 continue
             tls13 = stem.startswith("tls13")
             # fuzz_reassembly_diff: the stream's head and a few segment operations.

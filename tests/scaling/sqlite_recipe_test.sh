@@ -11,6 +11,13 @@ set -euo pipefail
 src=$1
 tool=${TLSDISSECT:?set TLSDISSECT}
 for c in sqlite3 tshark python3 xargs; do command -v "$c" >/dev/null || { echo "missing $c" >&2; exit 1; }; done
+# tshark's answers come from the cache shared by the tests when ctest names one
+# (TLSDISSECT_TSHARK_CACHE; tests/differential/tshark_cache.py).
+if [[ -n ${TLSDISSECT_TSHARK_CACHE:-} ]] && command -v tshark >/dev/null; then
+    tshark_cache_python=python3  # Debian's, when there, starts faster than a version manager's shim
+    [[ -x /usr/bin/python3 ]] && tshark_cache_python=/usr/bin/python3
+    tshark() { "$tshark_cache_python" "$src/tests/differential/tshark_cache.py" "$@"; }
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }

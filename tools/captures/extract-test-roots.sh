@@ -20,7 +20,7 @@ declare -A seen=()
 n=0
 for f in "$DIR"/*.pcap "$DIR"/*.pcapng; do
     [ -f "$f" ] || continue
-    certs=$(tshark -r "$f" -Y 'tls.handshake.type == 11' -T fields -e tls.handshake.certificate 2>/dev/null | head -1)
+    certs=$(tshark -r "$f" -Y 'tls.handshake.type == 11' -T fields -e tls.handshake.certificate 2>/dev/null | sed -n 1p)  # sed reads all: no SIGPIPE under pipefail
     [ -n "$certs" ] || continue
     IFS=, read -ra list <<<"$certs"
     for hex in "${list[@]}"; do

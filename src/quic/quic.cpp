@@ -1,0 +1,719 @@
+// QUIC packets and frames with Wireshark's quic.* field names; the CRYPTO stream of the
+// Initial packet-number space, reassembled by offset, handed to the TLS handshake
+// dissector in the frame that completes each message.
+#include "quic/quic.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <string>
+
+#include "core/capture_state.hpp"
+#include "tls/keylog.hpp"
+#include "tls/tls_common.hpp"
+#include "tls/tls_state.hpp"
+#include "tlsdissect/read_field.hpp"
+
+namespace tlsdissect {
+
+namespace {
+
+constexpr std::uint32_t kVersion1 = 0x00000001;
+constexpr std::uint32_t kVersion2 = 0x6b3343cf;
+
+constexpr ValueName kLongTypesV1[] = {{0, "Initial"}, {1, "0-RTT"}, {2, "Handshake"}, {3, "Retry"}};
+constexpr ValueName kLongTypesV2[] = {{0, "Retry"}, {1, "Initial"}, {2, "0-RTT"}, {3, "Handshake"}};
+constexpr ValueName kHeaderForms[] = {{0, "Short Header"}, {1, "Long Header"}};
+constexpr ValueName kFrameTypes[] = {
+    {0x00, "PADDING"}, {0x01, "PING"}, {0x02, "ACK"}, {0x03, "ACK"}, {0x04, "RESET_STREAM"},
+    {0x05, "STOP_SENDING"}, {0x06, "CRYPTO"}, {0x07, "NEW_TOKEN"}, {0x08, "STREAM"}, {0x09, "STREAM"},
+    {0x0a, "STREAM"}, {0x0b, "STREAM"}, {0x0c, "STREAM"}, {0x0d, "STREAM"}, {0x0e, "STREAM"}, {0x0f, "STREAM"},
+    {0x10, "MAX_DATA"}, {0x11, "MAX_STREAM_DATA"}, {0x12, "MAX_STREAMS"}, {0x13, "MAX_STREAMS"},
+    {0x14, "DATA_BLOCKED"}, {0x15, "STREAM_DATA_BLOCKED"}, {0x16, "STREAMS_BLOCKED"}, {0x17, "STREAMS_BLOCKED"},
+    {0x18, "NEW_CONNECTION_ID"}, {0x19, "RETIRE_CONNECTION_ID"}, {0x1a, "PATH_CHALLENGE"},
+    {0x1b, "PATH_RESPONSE"}, {0x1c, "CONNECTION_CLOSE"}, {0x1d, "CONNECTION_CLOSE"}, {0x1e, "HANDSHAKE_DONE"},
+    {0x30, "DATAGRAM"}, {0x31, "DATAGRAM"}};
+
+constexpr FieldDef kQuic{"quic", "QUIC IETF", FieldType::Protocol};
+constexpr FieldDef kConnectionNumber{"quic.connection.number", "Connection Number", FieldType::UInt};
+constexpr FieldDef kPacketLength{"quic.packet_length", "Packet Length", FieldType::UInt};
+constexpr FieldDef kHeaderForm{"quic.header_form", "Header Form", FieldType::UInt, Base::Dec, kHeaderForms, 0x80, 8};
+constexpr FieldDef kFixedBit{"quic.fixed_bit", "Fixed Bit", FieldType::Bool, Base::None, {}, 0x40, 8};
+constexpr FieldDef kLongType{"quic.long.packet_type", "Packet Type", FieldType::UInt, Base::Dec, kLongTypesV1, 0x30, 8};
+constexpr FieldDef kLongTypeV2{"quic.long.packet_type_v2", "Packet Type", FieldType::UInt, Base::Dec, kLongTypesV2,
+                               0x30, 8};
+constexpr FieldDef kLongReserved{"quic.long.reserved", "Reserved", FieldType::UInt, Base::Dec, {}, 0x0c, 8};
+constexpr FieldDef kPnLength{"quic.packet_number_length", "Packet Number Length", FieldType::UInt, Base::Dec, {},
+                             0x03, 8};
+constexpr FieldDef kVersion{"quic.version", "Version", FieldType::UInt, Base::Hex, {}, 0, 32};
+constexpr FieldDef kSupportedVersion{"quic.supported_version", "Supported Version", FieldType::UInt, Base::Hex, {}, 0, 32};
+constexpr FieldDef kDcil{"quic.dcil", "Destination Connection ID Length", FieldType::UInt};
+constexpr FieldDef kDcid{"quic.dcid", "Destination Connection ID", FieldType::Bytes};
+constexpr FieldDef kScil{"quic.scil", "Source Connection ID Length", FieldType::UInt};
+constexpr FieldDef kScid{"quic.scid", "Source Connection ID", FieldType::Bytes};
+constexpr FieldDef kTokenLength{"quic.token_length", "Token Length", FieldType::UInt};
+constexpr FieldDef kToken{"quic.token", "Token", FieldType::Bytes};
+constexpr FieldDef kLength{"quic.length", "Length", FieldType::UInt};
+constexpr FieldDef kPacketNumber{"quic.packet_number", "Packet Number", FieldType::UInt};
+constexpr FieldDef kPayload{"quic.payload", "Payload", FieldType::Bytes};
+constexpr FieldDef kProtectedPayload{"quic.protected_payload", "Protected Payload", FieldType::Bytes};
+constexpr FieldDef kRemainingPayload{"quic.remaining_payload", "Remaining Payload", FieldType::Bytes};
+constexpr FieldDef kShort{"quic.short", "QUIC Short Header", FieldType::None};
+constexpr FieldDef kSpinBit{"quic.spin_bit", "Spin Bit", FieldType::Bool, Base::None, {}, 0x20, 8};
+constexpr FieldDef kKeyPhase{"quic.key_phase", "Key Phase Bit", FieldType::Bool, Base::None, {}, 0x04, 8};
+constexpr FieldDef kRetryToken{"quic.retry_token", "Retry Token", FieldType::Bytes};
+constexpr FieldDef kRetryTag{"quic.retry_integrity_tag", "Retry Integrity Tag", FieldType::Bytes};
+constexpr FieldDef kFrame{"quic.frame", "Frame", FieldType::None};
+constexpr FieldDef kFrameType{"quic.frame_type", "Frame Type", FieldType::UInt};
+constexpr FieldDef kPaddingLength{"quic.padding_length", "Padding Length", FieldType::UInt};
+constexpr FieldDef kAckLargest{"quic.ack.largest_acknowledged", "Largest Acknowledged", FieldType::UInt};
+constexpr FieldDef kAckDelay{"quic.ack.ack_delay", "ACK Delay", FieldType::UInt};
+constexpr FieldDef kAckRangeCount{"quic.ack.ack_range_count", "ACK Range Count", FieldType::UInt};
+constexpr FieldDef kAckFirstRange{"quic.ack.first_ack_range", "First ACK Range", FieldType::UInt};
+constexpr FieldDef kAckGap{"quic.ack.gap", "Gap", FieldType::UInt};
+constexpr FieldDef kAckRange{"quic.ack.ack_range", "ACK Range", FieldType::UInt};
+constexpr FieldDef kAckEct0{"quic.ack.ect0_count", "ECT(0) Count", FieldType::UInt};
+constexpr FieldDef kAckEct1{"quic.ack.ect1_count", "ECT(1) Count", FieldType::UInt};
+constexpr FieldDef kAckCe{"quic.ack.ecn_ce_count", "ECN-CE Count", FieldType::UInt};
+constexpr FieldDef kCryptoOffset{"quic.crypto.offset", "Offset", FieldType::UInt};
+constexpr FieldDef kCryptoLength{"quic.crypto.length", "Length", FieldType::UInt};
+constexpr FieldDef kCryptoData{"quic.crypto.crypto_data", "Crypto Data", FieldType::None};
+constexpr FieldDef kCloseError{"quic.cc.error_code", "Error code", FieldType::UInt};
+constexpr FieldDef kCloseErrorApp{"quic.cc.error_code.app", "Application Error code", FieldType::UInt};
+constexpr FieldDef kCloseFrameType{"quic.cc.frame_type", "Frame Type", FieldType::UInt};
+constexpr FieldDef kCloseReasonLength{"quic.cc.reason_phrase.length", "Reason phrase Length", FieldType::UInt};
+constexpr FieldDef kCloseReason{"quic.cc.reason_phrase", "Reason phrase", FieldType::String};
+constexpr FieldDef kStreamFin{"quic.stream.fin", "Fin", FieldType::Bool, Base::None, {}, 0x01, 8};
+constexpr FieldDef kStreamLen{"quic.stream.len", "Len(gth)", FieldType::Bool, Base::None, {}, 0x02, 8};
+constexpr FieldDef kStreamOff{"quic.stream.off", "Off(set)", FieldType::Bool, Base::None, {}, 0x04, 8};
+constexpr FieldDef kStreamId{"quic.stream.stream_id", "Stream ID", FieldType::UInt};
+constexpr FieldDef kStreamOffset{"quic.stream.offset", "Offset", FieldType::UInt};
+constexpr FieldDef kStreamLength{"quic.stream.length", "Length", FieldType::UInt};
+constexpr FieldDef kStreamData{"quic.stream_data", "Stream Data", FieldType::Bytes};
+constexpr FieldDef kRstsStreamId{"quic.rsts.stream_id", "Stream ID", FieldType::UInt};
+constexpr FieldDef kRstsError{"quic.rsts.application_error_code", "Application Error code", FieldType::UInt};
+constexpr FieldDef kRstsFinalSize{"quic.rsts.final_size", "Final Size", FieldType::UInt};
+constexpr FieldDef kSsStreamId{"quic.ss.stream_id", "Stream ID", FieldType::UInt};
+constexpr FieldDef kSsError{"quic.ss.application_error_code", "Application Error code", FieldType::UInt};
+constexpr FieldDef kNewTokenLength{"quic.nt.length", "(Token) Length", FieldType::UInt};
+constexpr FieldDef kNewToken{"quic.nt.token", "Token", FieldType::Bytes};
+constexpr FieldDef kMaxData{"quic.md.maximum_data", "Maximum Data", FieldType::UInt};
+constexpr FieldDef kMsdStreamId{"quic.msd.stream_id", "Stream ID", FieldType::UInt};
+constexpr FieldDef kMsdMaximum{"quic.msd.maximum_stream_data", "Maximum Stream Data", FieldType::UInt};
+constexpr FieldDef kMaxStreams{"quic.ms.max_streams", "Max Streams", FieldType::UInt};
+constexpr FieldDef kDataBlocked{"quic.sb.stream_data_limit", "Stream Data Limit", FieldType::UInt};
+constexpr FieldDef kSdbStreamId{"quic.sdb.stream_id", "Stream ID", FieldType::UInt};
+constexpr FieldDef kSdbLimit{"quic.sb.stream_data_limit", "Stream Data Limit", FieldType::UInt};
+constexpr FieldDef kStreamsBlocked{"quic.sib.stream_limit", "Stream Limit", FieldType::UInt};
+constexpr FieldDef kNciSequence{"quic.nci.sequence", "Sequence", FieldType::UInt};
+constexpr FieldDef kNciRetirePriorTo{"quic.nci.retire_prior_to", "Retire Prior To", FieldType::UInt};
+constexpr FieldDef kNciLength{"quic.nci.connection_id.length", "Connection ID Length", FieldType::UInt};
+constexpr FieldDef kNciConnectionId{"quic.nci.connection_id", "Connection ID", FieldType::Bytes};
+constexpr FieldDef kNciResetToken{"quic.nci.stateless_reset_token", "Stateless Reset Token", FieldType::Bytes};
+constexpr FieldDef kRciSequence{"quic.rci.sequence", "Sequence", FieldType::UInt};
+constexpr FieldDef kPathChallenge{"quic.path_challenge.data", "Data", FieldType::Bytes};
+constexpr FieldDef kPathResponse{"quic.path_response.data", "Data", FieldType::Bytes};
+constexpr FieldDef kDatagramLength{"quic.dg.length", "Datagram Length", FieldType::UInt};
+constexpr FieldDef kDatagram{"quic.dg", "Datagram", FieldType::Bytes};
+constexpr FieldDef kTlsLayer{"tls", "Transport Layer Security", FieldType::Protocol};
+
+// CRYPTO bytes kept per direction before the stream is called too long (a Client Hello
+// with a post-quantum key share is about 1.8 KB; certificates come in Handshake packets).
+constexpr std::size_t kMaxCryptoStream = 64 * 1024;
+// Handshake messages dissected per direction and space.
+constexpr std::size_t kMaxCryptoMessages = 16;
+
+// One direction's CRYPTO stream in one packet-number space, reassembled by offset.
+struct CryptoStream {
+    std::map<std::uint64_t, std::vector<std::uint8_t>> pieces;  // not yet contiguous
+    std::vector<std::uint8_t> pending;  // contiguous bytes not yet a whole message
+    std::uint64_t next = 0;             // stream offset of pending's end
+    std::size_t messages = 0;
+    bool overflow = false;
+};
+
+// One packet-number space (Initial, Handshake, application data), by side.
+struct QuicSpace {
+    std::optional<QuicKeys> keys[2];   // 0 client, 1 server
+    std::uint64_t expected_pn[2] = {0, 0};
+    CryptoStream crypto[2];
+};
+enum Space : int { kInitialSpace = 0, kHandshakeSpace = 1, kApplicationSpace = 2 };
+
+struct QuicFlow {
+    bool client_known = false;
+    NetAddress client;
+    std::uint16_t client_port = 0;
+    std::uint32_t version = 0;
+    std::vector<std::uint8_t> original_dcid;     // the client's first Destination Connection ID
+    std::vector<std::uint8_t> cid[2];            // the Source Connection ID each side chose
+    QuicSpace space[3];
+    std::optional<QuicKeys> zero_rtt;            // the client's early data keys
+    bool secrets_found = false;                  // the key log had this connection's secrets
+    TlsConnectionFacts facts;
+    std::uint32_t number = 0;
+    bool numbered = false;
+};
+
+// Connections numbered in order of first sight (quic.connection.number).
+struct QuicState {
+    std::uint32_t next_number = 0;
+};
+
+bool is_known_version(std::uint32_t v) {
+    return v == kVersion1 || v == kVersion2 || (v >= 0xff00001d && v <= 0xff000020);
+}
+
+// The long-header packet type as version 1 numbers it (v2 permutes them).
+unsigned v1_type(std::uint32_t version, unsigned bits) {
+    if (version != kVersion2) return bits;
+    static constexpr unsigned kFromV2[4] = {3, 0, 1, 2};  // v2 Retry 0, Initial 1, 0-RTT 2, Handshake 3
+    return kFromV2[bits & 3];
+}
+
+std::string hex_of(Bytes b) { return hex_string(b); }
+
+// Adds `n` varint-coded fields in order; returns them (nothing once one is missing).
+std::optional<std::uint64_t> read_varint_field(ByteReader& r, NodeRef parent, const FieldDef& def) {
+    const std::size_t at = r.offset();
+    auto v = read_quic_varint(r);
+    if (v && parent) parent.add(def, *v, at, r.offset() - at);
+    return v;
+}
+
+class QuicDissector {
+public:
+    QuicDissector(PacketContext& ctx, QuicFlow& flow) : ctx_(ctx), flow_(flow) {}
+
+    // One datagram: the coalesced packets in order; returns the bytes used.
+    std::size_t datagram(ByteReader payload) {
+        const std::size_t start = payload.offset();
+        while (!payload.empty() && payload.captured_all()) {
+            Bytes rest = payload.rest();
+            if (rest[0] & 0x80) {
+                if (!long_packet(payload)) break;
+            } else {
+                if (!(rest[0] & 0x40) && packets_ > 0) break;  // padding after the last packet
+                short_packet(payload);
+                break;  // a short-header packet runs to the end of the datagram
+            }
+        }
+        if (ctx_.columns) {
+            ctx_.columns->protocol = "QUIC";
+            ctx_.columns->info = info_;
+        }
+        return payload.offset() - start;
+    }
+
+private:
+    int side() const {
+        return flow_.client_known && ctx_.src == flow_.client && ctx_.src_port == flow_.client_port ? 0 : 1;
+    }
+
+    NodeRef layer(std::size_t at, std::size_t length) {
+        ctx_.add_protocol("quic");
+        NodeRef l = ctx_.add_layer(kQuic, at, length);
+        if (l) l.add_generated(kConnectionNumber, std::uint64_t(flow_.number));
+        if (l) l.add_generated(kPacketLength, std::uint64_t(length));
+        ++packets_;
+        return l;
+    }
+
+    void note(const std::string& text) {
+        if (!ctx_.columns) return;
+        if (!info_.empty()) info_ += ", ";
+        info_ += text;
+    }
+
+    bool long_packet(ByteReader& r) {
+        const std::size_t at = r.offset();
+        Bytes all = r.rest();
+        if (all.size() < 7) return false;
+        const std::uint8_t first = all[0];
+        ByteReader h = r;
+        (void)h.u8();
+        auto version = h.u32();
+        auto dcid = version ? h.u8_prefixed() : std::nullopt;
+        auto scid = dcid ? h.u8_prefixed() : std::nullopt;
+        if (!scid || dcid->reported_remaining() > 20 || scid->reported_remaining() > 20) {
+            NodeRef l = layer(at, all.size());
+            l.malformed("long header cut short or with a connection ID over 20 bytes", at, all.size());
+            (void)r.take_rest();
+            return false;
+        }
+        if (*version == 0) return version_negotiation(r, *dcid, *scid);
+        const unsigned type = v1_type(*version, (first >> 4) & 3);
+        std::uint64_t token_length = 0;
+        std::optional<ByteReader> token;
+        if (type == 0) {
+            auto tl = read_quic_varint(h);
+            if (!tl || *tl > h.remaining()) return truncated(r, at, "token");
+            token_length = *tl;
+            token = h.child(static_cast<std::size_t>(*tl));
+        }
+        if (type == 3) return retry(r, first, *version, *dcid, *scid);
+        const std::size_t length_at = h.offset();
+        auto length = read_quic_varint(h);
+        if (!length) return truncated(r, at, "length");
+        const std::size_t pn_offset = h.offset() - at;
+        const std::size_t total = pn_offset + static_cast<std::size_t>(std::min<std::uint64_t>(*length, all.size()));
+        if (*length > all.size() - pn_offset) {
+            NodeRef l = layer(at, all.size());
+            header_fields(l, at, first, *version, *dcid, *scid, type);
+            l.truncated("packet length " + std::to_string(*length) + " beyond the datagram", length_at, all.size() - (length_at - at));
+            (void)r.take_rest();
+            return false;
+        }
+        Bytes packet = all.first(total);
+        (void)r.bytes(total);
+        NodeRef l = layer(at, total);
+        remember_connection(type, *version, dcid->rest(), scid->rest());
+        header_fields(l, at, first, *version, *dcid, *scid, type);
+        if (type == 0) {
+            l.add(kTokenLength, token_length, token->offset() - varint_size(token_length), varint_size(token_length));
+            if (token_length) l.add(kToken, to_byte_string(token->rest()), token->offset(), token->reported_remaining());
+        }
+        l.add(kLength, *length, length_at, h.offset() - length_at);
+        static constexpr const char* kNames[4] = {"Initial", "0-RTT", "Handshake", "Retry"};
+        std::string text = std::string(kNames[type]) + ", DCID=" + hex_of(dcid->rest()) +
+                           (scid->rest().empty() ? "" : ", SCID=" + hex_of(scid->rest()));
+        const int s = side();
+        if (type == 0) {
+            const auto& k = flow_.space[kInitialSpace].keys[s];
+            protected_packet(l, packet, at, pn_offset, text, kInitialSpace, k ? &*k : nullptr, kRemainingPayload);
+        } else if (type == 2) {
+            const auto& k = flow_.space[kHandshakeSpace].keys[s];
+            protected_packet(l, packet, at, pn_offset, text, kHandshakeSpace, k ? &*k : nullptr, kRemainingPayload);
+        } else {  // 0-RTT
+            const QuicKeys* k = s == 0 && flow_.zero_rtt ? &*flow_.zero_rtt : nullptr;
+            protected_packet(l, packet, at, pn_offset, text, kApplicationSpace, k, kRemainingPayload);
+        }
+        return true;
+    }
+
+    static std::size_t varint_size(std::uint64_t v) { return v < 64 ? 1 : v < 16384 ? 2 : v < (1u << 30) ? 4 : 8; }
+
+    bool truncated(ByteReader& r, std::size_t at, std::string_view what) {
+        NodeRef l = layer(at, r.reported_remaining());
+        l.truncated("long header cut short (" + std::string(what) + ")", at, r.reported_remaining());
+        (void)r.take_rest();
+        return false;
+    }
+
+    void header_fields(NodeRef l, std::size_t at, std::uint8_t first, std::uint32_t version, const ByteReader& dcid,
+                       const ByteReader& scid, unsigned type) {
+        if (!l) return;
+        l.add(kHeaderForm, std::uint64_t(first >> 7), at, 1);
+        l.add(kFixedBit, (first & 0x40) != 0, at, 1);
+        l.add(version == kVersion2 ? kLongTypeV2 : kLongType, std::uint64_t((first >> 4) & 3), at, 1);
+        (void)type;
+        l.add(kVersion, std::uint64_t(version), at + 1, 4);
+        l.add(kDcil, std::uint64_t(dcid.reported_remaining()), at + 5, 1);
+        if (!dcid.rest().empty()) l.add(kDcid, to_byte_string(dcid.rest()), dcid.offset(), dcid.reported_remaining());
+        l.add(kScil, std::uint64_t(scid.reported_remaining()), scid.offset() - 1, 1);
+        if (!scid.rest().empty()) l.add(kScid, to_byte_string(scid.rest()), scid.offset(), scid.reported_remaining());
+    }
+
+    void remember_connection(unsigned type, std::uint32_t version, Bytes dcid, Bytes scid) {
+        if (!flow_.client_known && type == 0) {
+            // The first Initial comes from the client; its DCID makes the Initial keys.
+            flow_.client_known = true;
+            flow_.client = ctx_.src;
+            flow_.client_port = ctx_.src_port;
+            flow_.version = version;
+            flow_.original_dcid.assign(dcid.begin(), dcid.end());
+            if (is_known_version(version)) {
+                flow_.space[kInitialSpace].keys[0] = quic_initial_keys(version, dcid, false);
+                flow_.space[kInitialSpace].keys[1] = quic_initial_keys(version, dcid, true);
+            }
+        }
+        const int s = side();
+        if (flow_.cid[s].empty()) flow_.cid[s].assign(scid.begin(), scid.end());
+    }
+
+    // A protected packet of packet-number space `space`: decrypted when its keys are
+    // known (Initial always; the others with a key log), its frames shown.
+    void protected_packet(NodeRef l, Bytes packet, std::size_t at, std::size_t pn_offset, const std::string& text,
+                          int space, const QuicKeys* keys, const FieldDef& payload_def) {
+        const int s = side();
+        QuicSpace& sp = flow_.space[space];
+        std::uint64_t pn = 0;
+        std::optional<QuicUnprotected> u;
+        if (keys) u = quic_unprotect(*keys, packet, pn_offset, sp.expected_pn[s], pn);
+        if (!u) {
+            l.add(payload_def, to_byte_string(packet.subspan(pn_offset)), at + pn_offset, packet.size() - pn_offset);
+            if (space == kInitialSpace)
+                l.expert(kDecryptionFailed, keys ? "Initial packet not decrypted (authentication failed)"
+                                                 : "Initial packet of a QUIC version without known keys");
+            else if (keys)
+                l.expert(kDecryptionFailed, "not decrypted with the key log's secret (authentication failed)");
+            note(text);
+            return;
+        }
+        sp.expected_pn[s] = std::max(sp.expected_pn[s], pn + 1);
+        if (l) {
+            if (!(packet[0] & 0x80)) l.add(kKeyPhase, (u->first_byte & 0x04) != 0, at, 1);
+            l.add(kPnLength, std::uint64_t(u->first_byte & 3), at, 1);
+            l.add(kPacketNumber, pn, at + pn_offset, u->pn_length);
+            l.add(kPayload, to_byte_string(packet.subspan(pn_offset + u->pn_length)), at + pn_offset + u->pn_length,
+                  packet.size() - pn_offset - u->pn_length);
+        }
+        // The frames, from the decrypted bytes (a data source of their own).
+        const std::uint16_t source =
+            l ? l.tree()->add_source("Decrypted QUIC (" + std::to_string(u->plaintext.size()) + " bytes)", u->plaintext)
+              : 0;
+        ByteReader frames(Bytes(l ? l.tree()->source_bytes(source) : Bytes(u->plaintext)), u->plaintext.size(), 0);
+        std::string names = frames_of(frames, l, source, s, space);
+        note(text + ", PKN: " + std::to_string(pn) + names);
+    }
+
+    // After a handshake message: the key log's secrets for this connection, once the
+    // Server Hello named the cipher suite.
+    void install_keys() {
+        if (flow_.secrets_found || !flow_.facts.cipher_suite || flow_.facts.client_random.size() != 32) return;
+        const KeyLog* log = ctx_.state->get<TlsState>().key_log;
+        const SessionSecrets* secrets = log ? log->find(flow_.facts.client_random) : nullptr;
+        if (!secrets) return;
+        flow_.secrets_found = true;
+        const std::uint16_t suite = *flow_.facts.cipher_suite;
+        auto keys = [&](const std::vector<std::uint8_t>& secret) -> std::optional<QuicKeys> {
+            if (secret.empty()) return std::nullopt;
+            return quic_keys_from_secret(flow_.version, suite, secret);
+        };
+        flow_.space[kHandshakeSpace].keys[0] = keys(secrets->client_handshake_traffic_secret);
+        flow_.space[kHandshakeSpace].keys[1] = keys(secrets->server_handshake_traffic_secret);
+        flow_.space[kApplicationSpace].keys[0] = keys(secrets->client_traffic_secret_0);
+        flow_.space[kApplicationSpace].keys[1] = keys(secrets->server_traffic_secret_0);
+        flow_.zero_rtt = keys(secrets->client_early_traffic_secret);
+    }
+
+    // The frames of a decrypted packet; returns ", CRYPTO, PADDING" for the Info column.
+    std::string frames_of(ByteReader& r, NodeRef l, std::uint16_t source, int s, int space) {
+        std::string names;
+        std::string last;
+        while (!r.empty()) {
+            const std::size_t at = r.offset();
+            auto type = read_quic_varint(r);
+            if (!type) break;
+            std::string_view name = name_of(kFrameTypes, *type);
+            NodeRef f = l ? l.add(kFrame, std::monostate{}, at, 0, source) : l;
+            if (f) f.set_text(name.empty() ? "Unknown frame" : std::string(name));
+            if (f) {
+                char hex[24];
+                std::snprintf(hex, sizeof hex, "0x%016llx", static_cast<unsigned long long>(*type));
+                f.add(kFrameType, *type, at, r.offset() - at)
+                    .set_text("Frame Type: " + std::string(name.empty() ? "Unknown" : name) + " (" + hex + ")");
+            }
+            bool ok = true;
+            switch (*type) {
+                case 0x00: {
+                    std::size_t n = 1;
+                    while (!r.empty() && r.rest()[0] == 0) {
+                        (void)r.u8();
+                        ++n;
+                    }
+                    if (f) f.add(kPaddingLength, std::uint64_t(n), at, n);
+                    break;
+                }
+                case 0x01:
+                case 0x1e: break;
+                case 0x02:
+                case 0x03: ok = ack(r, f, *type == 0x03); break;
+                case 0x06: ok = crypto(r, f, s, space); break;
+                case 0x1c:
+                case 0x1d: {
+                    ok = read_varint_field(r, f, *type == 0x1d ? kCloseErrorApp : kCloseError).has_value();
+                    if (ok && *type == 0x1c) ok = read_varint_field(r, f, kCloseFrameType).has_value();
+                    auto len = ok ? read_varint_field(r, f, kCloseReasonLength) : std::nullopt;
+                    const std::size_t reason_at = r.offset();
+                    auto reason = len && *len <= r.remaining() ? r.bytes(static_cast<std::size_t>(*len)) : std::nullopt;
+                    if (reason && f)
+                        f.add(kCloseReason, std::string(reinterpret_cast<const char*>(reason->data()), reason->size()),
+                              reason_at, reason->size());
+                    ok = reason.has_value();
+                    break;
+                }
+                default:
+                    if (space != kApplicationSpace) {
+                        // Only PADDING, PING, ACK, CRYPTO and CONNECTION_CLOSE may be in Initial
+                        // and Handshake packets (RFC 9000 section 12.4).
+                        if (f) f.malformed("frame type not allowed in an " +
+                                               std::string(space == kInitialSpace ? "Initial" : "Handshake") + " packet",
+                                           at, r.reported_remaining());
+                        (void)r.take_rest();
+                        break;
+                    }
+                    ok = application_frame(*type, r, f);
+                    break;
+            }
+            if (f) f.set_length(r.offset() - at);
+            if (!ok) {
+                if (f) f.short_read(r, std::string(name.empty() ? "frame" : name));
+                break;
+            }
+            const std::string n(name.empty() ? "Unknown" : name);
+            if (n != last) names += ", " + n;
+            last = n;
+        }
+        return names;
+    }
+
+    // The frames of 0-RTT and 1-RTT packets (RFC 9000 section 19, RFC 9221 for DATAGRAM).
+    bool application_frame(std::uint64_t type, ByteReader& r, NodeRef f) {
+        auto v = [&](const FieldDef& def) { return read_varint_field(r, f, def).has_value(); };
+        auto bytes = [&](const FieldDef& def, std::uint64_t n) {
+            if (n > r.remaining()) return false;
+            const std::size_t at = r.offset();
+            auto b = r.bytes(static_cast<std::size_t>(n));
+            if (f && b) f.add(def, to_byte_string(*b), at, b->size());
+            return b.has_value();
+        };
+        if (type >= 0x08 && type <= 0x0f) {  // STREAM: OFF 0x04, LEN 0x02, FIN 0x01
+            if (f) {
+                const std::size_t at = r.offset() - 1;
+                f.add(kStreamFin, (type & 1) != 0, at, 1);
+                f.add(kStreamLen, (type & 2) != 0, at, 1);
+                f.add(kStreamOff, (type & 4) != 0, at, 1);
+            }
+            if (!v(kStreamId)) return false;
+            if ((type & 4) && !v(kStreamOffset)) return false;
+            std::uint64_t length = r.remaining();
+            if (type & 2) {
+                auto n = read_varint_field(r, f, kStreamLength);
+                if (!n) return false;
+                length = *n;
+            }
+            return bytes(kStreamData, length);
+        }
+        switch (type) {
+            case 0x04: return v(kRstsStreamId) && v(kRstsError) && v(kRstsFinalSize);
+            case 0x05: return v(kSsStreamId) && v(kSsError);
+            case 0x07: {
+                auto n = read_varint_field(r, f, kNewTokenLength);
+                return n && bytes(kNewToken, *n);
+            }
+            case 0x10: return v(kMaxData);
+            case 0x11: return v(kMsdStreamId) && v(kMsdMaximum);
+            case 0x12:
+            case 0x13: return v(kMaxStreams);
+            case 0x14: return v(kDataBlocked);
+            case 0x15: return v(kSdbStreamId) && v(kSdbLimit);
+            case 0x16:
+            case 0x17: return v(kStreamsBlocked);
+            case 0x18: {
+                if (!v(kNciSequence) || !v(kNciRetirePriorTo)) return false;
+                auto n = read_u8(r, f, kNciLength);
+                return n && *n <= 20 && bytes(kNciConnectionId, *n) && bytes(kNciResetToken, 16);
+            }
+            case 0x19: return v(kRciSequence);
+            case 0x1a: return bytes(kPathChallenge, 8);
+            case 0x1b: return bytes(kPathResponse, 8);
+            case 0x30: return bytes(kDatagram, r.remaining());
+            case 0x31: {
+                auto n = read_varint_field(r, f, kDatagramLength);
+                return n && bytes(kDatagram, *n);
+            }
+            default:
+                if (f) f.malformed("unknown frame type", r.offset(), r.reported_remaining());
+                (void)r.take_rest();
+                return true;
+        }
+    }
+
+    bool ack(ByteReader& r, NodeRef f, bool ecn) {
+        if (!read_varint_field(r, f, kAckLargest) || !read_varint_field(r, f, kAckDelay)) return false;
+        auto count = read_varint_field(r, f, kAckRangeCount);
+        if (!count || !read_varint_field(r, f, kAckFirstRange)) return false;
+        for (std::uint64_t i = 0; i < *count; ++i)
+            if (!read_varint_field(r, f, kAckGap) || !read_varint_field(r, f, kAckRange)) return false;
+        if (ecn)
+            return read_varint_field(r, f, kAckEct0) && read_varint_field(r, f, kAckEct1) &&
+                   read_varint_field(r, f, kAckCe);
+        return true;
+    }
+
+    bool crypto(ByteReader& r, NodeRef f, int s, int space) {
+        auto offset = read_varint_field(r, f, kCryptoOffset);
+        auto length = offset ? read_varint_field(r, f, kCryptoLength) : std::nullopt;
+        if (!length || *length > r.remaining()) return false;
+        const std::size_t data_at = r.offset();
+        auto data = r.bytes(static_cast<std::size_t>(*length));
+        if (f) f.add(kCryptoData, std::monostate{}, data_at, data->size());
+        add_crypto(f, s, space, *offset, *data);
+        return true;
+    }
+
+    // Adds a CRYPTO frame's bytes; each handshake message completed is dissected here.
+    void add_crypto(NodeRef f, int s, int space, std::uint64_t offset, Bytes data) {
+        CryptoStream& c = flow_.space[space].crypto[s];
+        if (c.overflow || c.messages >= kMaxCryptoMessages) return;
+        if (offset + data.size() > kMaxCryptoStream) {
+            c.overflow = true;
+            if (f) f.expert(kCryptoTooLong, "CRYPTO stream beyond " + std::to_string(kMaxCryptoStream) + " bytes: not reassembled");
+            return;
+        }
+        if (offset + data.size() <= c.next) return;  // a retransmission of bytes already used
+        if (offset > c.next) {
+            auto& piece = c.pieces[offset];
+            if (piece.size() < data.size()) piece.assign(data.begin(), data.end());
+            return;
+        }
+        const std::size_t skip = static_cast<std::size_t>(c.next - offset);
+        c.pending.insert(c.pending.end(), data.begin() + static_cast<long>(skip), data.end());
+        c.next = offset + data.size();
+        // Later pieces that now join.
+        for (auto it = c.pieces.begin(); it != c.pieces.end() && it->first <= c.next;) {
+            const std::uint64_t end = it->first + it->second.size();
+            if (end > c.next) {
+                const std::size_t k = static_cast<std::size_t>(c.next - it->first);
+                c.pending.insert(c.pending.end(), it->second.begin() + static_cast<long>(k), it->second.end());
+                c.next = end;
+            }
+            it = c.pieces.erase(it);
+        }
+        // Whole handshake messages.
+        while (c.pending.size() >= 4 && c.messages < kMaxCryptoMessages) {
+            const std::size_t len = std::size_t(c.pending[1]) << 16 | std::size_t(c.pending[2]) << 8 | c.pending[3];
+            if (c.pending.size() < 4 + len) break;
+            std::vector<std::uint8_t> message(c.pending.begin(), c.pending.begin() + static_cast<long>(4 + len));
+            c.pending.erase(c.pending.begin(), c.pending.begin() + static_cast<long>(4 + len));
+            ++c.messages;
+            handshake_message(f, s, std::move(message));
+        }
+    }
+
+    void handshake_message(NodeRef f, int s, std::vector<std::uint8_t> message) {
+        NodeRef parent = f;
+        std::uint16_t source = 0;
+        if (f) {
+            source = f.tree()->add_source("Reassembled CRYPTO (" + std::to_string(message.size()) + " bytes)", message);
+            parent = f.add(kTlsLayer, std::monostate{}, 0, message.size(), source);
+        }
+        ByteReader m(f ? f.tree()->source_bytes(source) : Bytes(message), message.size(), 0);
+        std::string info;
+        const std::uint16_t saved = ctx_.source;
+        ctx_.source = source;
+        dissect_handshake_message(m, parent, s, flow_.facts, ctx_, info);
+        ctx_.source = saved;
+        if (parent && !info.empty()) parent.set_text("TLSv1.3 Record Layer: Handshake Protocol: " + info);
+        ctx_.add_protocol("tls");
+        install_keys();
+    }
+
+    bool version_negotiation(ByteReader& r, const ByteReader& dcid, const ByteReader& scid) {
+        const std::size_t at = r.offset();
+        Bytes all = r.take_rest().rest();
+        NodeRef l = layer(at, all.size());
+        if (l) {
+            l.add(kHeaderForm, std::uint64_t(1), at, 1);
+            l.add(kVersion, std::uint64_t(0), at + 1, 4);
+            l.add(kDcil, std::uint64_t(dcid.reported_remaining()), at + 5, 1);
+            if (!dcid.rest().empty()) l.add(kDcid, to_byte_string(dcid.rest()), dcid.offset(), dcid.reported_remaining());
+            l.add(kScil, std::uint64_t(scid.reported_remaining()), scid.offset() - 1, 1);
+            if (!scid.rest().empty()) l.add(kScid, to_byte_string(scid.rest()), scid.offset(), scid.reported_remaining());
+            for (std::size_t o = scid.offset() + scid.reported_remaining() - at; o + 4 <= all.size(); o += 4) {
+                const std::uint32_t v = std::uint32_t(all[o]) << 24 | std::uint32_t(all[o + 1]) << 16 |
+                                        std::uint32_t(all[o + 2]) << 8 | all[o + 3];
+                l.add(kSupportedVersion, std::uint64_t(v), at + o, 4);
+            }
+        }
+        note("Version Negotiation");
+        return false;
+    }
+
+    bool retry(ByteReader& r, std::uint8_t first, std::uint32_t version, const ByteReader& dcid, const ByteReader& scid) {
+        const std::size_t at = r.offset();
+        Bytes all = r.take_rest().rest();
+        NodeRef l = layer(at, all.size());
+        header_fields(l, at, first, version, dcid, scid, 3);
+        const std::size_t token_at = scid.offset() + scid.reported_remaining() - at;
+        if (l && all.size() >= token_at + 16) {
+            l.add(kRetryToken, to_byte_string(all.subspan(token_at, all.size() - token_at - 16)), at + token_at,
+                  all.size() - token_at - 16);
+            l.add(kRetryTag, to_byte_string(all.last(16)), at + all.size() - 16, 16);
+        }
+        note("Retry, DCID=" + hex_of(dcid.rest()) + ", SCID=" + hex_of(scid.rest()));
+        return false;
+    }
+
+    void short_packet(ByteReader& r) {
+        const std::size_t at = r.offset();
+        Bytes all = r.take_rest().rest();
+        NodeRef l = layer(at, all.size());
+        // The DCID is the Source Connection ID the receiver chose in its long headers.
+        const int s = side();
+        const std::vector<std::uint8_t>& cid = flow_.cid[1 - s];
+        const std::size_t n = std::min(cid.size(), all.size() - 1);
+        if (l) {
+            NodeRef h = l.add(kShort, std::monostate{}, at, 1 + n);
+            h.add(kHeaderForm, std::uint64_t(0), at, 1);
+            h.add(kFixedBit, (all[0] & 0x40) != 0, at, 1);
+            h.add(kSpinBit, (all[0] & 0x20) != 0, at, 1);
+            if (n) h.add(kDcid, to_byte_string(all.subspan(1, n)), at + 1, n);
+        }
+        const std::string text =
+            "Protected Payload" + std::string(n ? ", DCID=" + hex_of(all.subspan(1, n)) : std::string());
+        const auto& k = flow_.space[kApplicationSpace].keys[s];
+        protected_packet(l, all, at, 1 + n, text, kApplicationSpace, k ? &*k : nullptr, kProtectedPayload);
+    }
+
+    static constexpr FieldDef kDecryptionFailed{"quic.decryption_failed", "Decryption failed", FieldType::Expert,
+                                                Base::None, {}, 0, 0, {}, Severity::Warn};
+    static constexpr FieldDef kCryptoTooLong{"quic.crypto.too_long", "CRYPTO stream too long", FieldType::Expert,
+                                             Base::None, {}, 0, 0, {}, Severity::Warn};
+
+    PacketContext& ctx_;
+    QuicFlow& flow_;
+    std::string info_;
+    int packets_ = 0;
+};
+
+// A datagram that starts a QUIC connection: a long header of a known version (or a
+// Version Negotiation), a connection ID length within 20, and room for what follows.
+bool looks_like_quic(Bytes b) {
+    if (b.size() < 7 || !(b[0] & 0x80)) return false;
+    const std::uint32_t v = std::uint32_t(b[1]) << 24 | std::uint32_t(b[2]) << 16 | std::uint32_t(b[3]) << 8 | b[4];
+    if (!is_known_version(v) && v != 0) return false;
+    if (v != 0 && !(b[0] & 0x40)) return false;
+    return b[5] <= 20 && b.size() >= 7u + b[5];
+}
+
+std::size_t dissect_quic(ByteReader payload, PacketContext& ctx) {
+    QuicFlow* flow = ctx.flow_state<QuicFlow>();
+    QuicFlow scratch;
+    if (!flow) flow = &scratch;
+    if (!flow->numbered) {
+        flow->numbered = true;
+        flow->number = ctx.state->get<QuicState>().next_number++;
+    }
+    return QuicDissector(ctx, *flow).datagram(payload);
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> read_quic_varint(ByteReader& r) {
+    auto first = r.u8();
+    if (!first) return std::nullopt;
+    const std::size_t n = std::size_t{1} << (*first >> 6);
+    std::uint64_t v = *first & 0x3f;
+    for (std::size_t i = 1; i < n; ++i) {
+        auto b = r.u8();
+        if (!b) return std::nullopt;
+        v = v << 8 | *b;
+    }
+    return v;
+}
+
+void register_quic(DissectorTables& tables) {
+    tables.udp_heuristics.add({"quic", dissect_quic, [](ByteReader payload, const PacketContext& ctx) {
+                                   // A flow already known as QUIC, or a datagram that starts one.
+                                   if (ctx.flow_slots && *ctx.flow_slots && (*ctx.flow_slots)->find<QuicFlow>()) {
+                                       auto first = payload.peek_u8();
+                                       return first && (*first & 0x40);
+                                   }
+                                   return looks_like_quic(payload.rest());
+                               }});
+}
+
+}  // namespace tlsdissect

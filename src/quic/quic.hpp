@@ -1,0 +1,50 @@
+// QUIC (RFC 9000, RFC 9001, RFC 9369 for version 2): long and short headers, several
+// packets coalesced in one datagram, Initial packets decrypted without keys (their keys
+// come from the client's first Destination Connection ID), the frames inside, and the
+// CRYPTO stream reassembled in any order and handed to the TLS handshake dissector.
+// Handshake, 0-RTT and 1-RTT packets are shown as protected payload.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/dissector_tables.hpp"
+#include "tlsdissect/byte_reader.hpp"
+
+namespace tlsdissect {
+
+void register_quic(DissectorTables& tables);
+
+// A QUIC variable-length integer (RFC 9000 section 16).
+std::optional<std::uint64_t> read_quic_varint(ByteReader& r);
+
+// One direction's packet protection in one packet-number space: the AEAD and header
+// protection of the TLS 1.3 cipher suite (RFC 9001 section 5).
+enum class QuicCipher : std::uint8_t { Aes128Gcm, Aes256Gcm, Chacha20Poly1305 };
+struct QuicKeys {
+    QuicCipher cipher = QuicCipher::Aes128Gcm;
+    std::vector<std::uint8_t> key, iv, hp;
+};
+using QuicInitialKeys = QuicKeys;
+// The Initial keys of one direction (RFC 9001 section 5.2), for `version` (1, 2 or a
+// draft) from the client's first Destination Connection ID; empty for other versions.
+std::optional<QuicKeys> quic_initial_keys(std::uint32_t version, Bytes client_dcid, bool server);
+// Handshake or 1-RTT keys from a TLS traffic secret (a key log's) for cipher suite
+// `suite` (TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256).
+std::optional<QuicKeys> quic_keys_from_secret(std::uint32_t version, std::uint16_t suite, Bytes secret);
+
+// Removes header protection and decrypts one Initial packet in place: `packet` is the
+// whole packet (header first), `pn_offset` where the packet number begins. Returns the
+// packet number length and fills `first_byte`, `pn_bytes` and `plaintext`; nothing when
+// the sample is missing or the tag does not match.
+struct QuicUnprotected {
+    std::uint8_t first_byte = 0;
+    std::size_t pn_length = 0;
+    std::uint64_t truncated_pn = 0;
+    std::vector<std::uint8_t> plaintext;
+};
+std::optional<QuicUnprotected> quic_unprotect(const QuicInitialKeys& keys, Bytes packet, std::size_t pn_offset,
+                                              std::uint64_t expected_pn, std::uint64_t& full_pn);
+
+}  // namespace tlsdissect
