@@ -65,7 +65,7 @@ const FieldDef& tag_value_field(std::uint16_t tag) {
 }
 
 // RFC 2516 section 5: TAG_TYPE (16) | TAG_LENGTH (16) | TAG_VALUE
-void dissect_tags(ByteReader tags, NodeRef parent) {
+void dissect_tags(ByteReader tags, NodeRef parent, PacketColumns* columns) {
     for (std::size_t n = 0; !tags.empty(); ++n) {
         const std::size_t at = tags.offset();
         if (n == kMaxTags) {
@@ -83,6 +83,8 @@ void dissect_tags(ByteReader tags, NodeRef parent) {
             parent.short_read(tags, "PPPoE tag value");
             return;
         }
+        // The summary names the access concentrator, as Wireshark's does.
+        if (columns && *type == 0x0102) columns->info += " AC-Name='" + std::string(value->begin(), value->end()) + "'";
         if (!parent) continue;
         // As Wireshark shows them: the value, named by its tag; type and length hidden
         // (an empty value, such as "any service", is not shown).
@@ -133,7 +135,7 @@ std::size_t dissect_pppoe(bool session, ByteReader r, PacketContext& ctx) {
     const std::size_t covered = 6 + payload->reported_remaining();
     if (!session) {
         NodeRef tags = pppoe.add_text(kTagList, "PPPoE Tags", payload->offset(), payload->reported_remaining());
-        dissect_tags(*payload, tags);
+        dissect_tags(*payload, tags, ctx.columns);
         return covered;
     }
     if (payload->reported_remaining() == 0) return covered;
