@@ -118,6 +118,15 @@ QUIC_FIELDS = [
 DECODE_AS = {"smtp-starttls.pcap": ["-d", "tcp.port==2525,smtp"]}
 # Where tshark is wrong in a set other than tls: (set, capture, frame) -> {field: expected}.
 KNOWN_DIFFERENCES_BY_SET = {
+    # LINKTYPE_PPP, dissected since issue 19's link types: frame 79 is the server's Initial
+    # of the second (0-RTT) connection, coalesced with a Handshake and a 1-RTT packet.
+    # tshark 4.0 does not remove its header protection (it reads a 3-byte packet number
+    # 9612292 from protected bits and shows no frames); tlsdissect decrypts it (the AEAD
+    # tag checks, so the keys are right): packet number 1, ACK then PADDING, and counts
+    # the short-header packet after the Handshake one.
+    ("quic", "quic__interop__quic-go_quic-go__zerortt.pcap", 79): {
+        "quic.header_form": "1,1,0", "quic.packet_number": "1", "quic.packet_number_length": "1",
+        "quic.frame_type": "2,0", "quic.padding_length": "1120"},
     # tshark 4.0 takes the first four letters of a command line as the SMTP command, so
     # RFC 3207's STARTTLS becomes "STAR" with the parameter "TLS".
     ("starttls", "smtp-starttls.pcap", 9): {"smtp.req.command": "STARTTLS", "smtp.req.parameter": ""},
