@@ -15,11 +15,18 @@ namespace tlsdissect {
 enum LinkType : std::uint32_t {
     kLinkNull = 0,
     kLinkEthernet = 1,
+    kLinkPpp = 9,
+    kLinkFddi = 10,
+    kLinkPppHdlc = 50,
     kLinkRaw = 101,
+    kLinkIeee80211 = 105,
     kLinkLoop = 108,
     kLinkLinuxSll = 113,
+    kLinkRadiotap = 127,
+    kLinkPpi = 192,
     kLinkIpv4 = 228,
     kLinkIpv6 = 229,
+    kLinkNflog = 239,
     kLinkLinuxSll2 = 276,
 };
 bool link_type_supported(std::uint32_t link_type);

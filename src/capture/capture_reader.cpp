@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -245,6 +246,8 @@ bool link_type_supported(std::uint32_t link_type) {
     switch (link_type) {
         case kLinkNull: case kLinkEthernet: case kLinkRaw: case kLinkLoop:
         case kLinkLinuxSll: case kLinkIpv4: case kLinkIpv6: case kLinkLinuxSll2:
+        case kLinkPpp: case kLinkFddi: case kLinkPppHdlc: case kLinkIeee80211: case kLinkRadiotap:
+        case kLinkPpi: case kLinkNflog:
             return true;
         default:
             return false;
@@ -261,8 +264,32 @@ std::string link_type_name(std::uint32_t link_type) {
         case kLinkIpv4: return "IPV4";
         case kLinkIpv6: return "IPV6";
         case kLinkLinuxSll2: return "LINUX_SLL2";
-        default: return "LINKTYPE_" + std::to_string(link_type);
+        case kLinkPpp: return "PPP";
+        case kLinkFddi: return "FDDI";
+        case kLinkPppHdlc: return "PPP_HDLC";
+        case kLinkIeee80211: return "IEEE802_11";
+        case kLinkRadiotap: return "IEEE802_11_RADIOTAP";
+        case kLinkPpi: return "PPI";
+        case kLinkNflog: return "NFLOG";
+        default: break;
     }
+    // Link types not dissected, by their tcpdump.org names, so that the error names them.
+    static constexpr std::pair<std::uint32_t, const char*> kOthers[] = {
+        {3, "AX25"}, {6, "IEEE802_5"}, {7, "ARCNET_BSD"}, {8, "SLIP"},
+        {100, "ATM_RFC1483"}, {104, "C_HDLC"}, {106, "ATM_CLIP"}, {107, "FRELAY"}, {114, "LTALK"},
+        {119, "PRISM_HEADER"}, {122, "IP_OVER_FC"}, {123, "SUNATM"}, {138, "APPLE_IP_OVER_IEEE1394"},
+        {139, "MTP2_WITH_PHDR"}, {143, "DOCSIS"}, {163, "IEEE802_11_AVS"}, {165, "BACNET_MS_TP"},
+        {166, "PPP_PPPD"}, {169, "GPRS_LLC"}, {177, "LINUX_LAPD"}, {187, "BLUETOOTH_HCI_H4"},
+        {189, "USB_LINUX"}, {195, "IEEE802_15_4_WITHFCS"}, {201, "BLUETOOTH_HCI_H4_WITH_PHDR"},
+        {215, "IEEE802_15_4_NONASK_PHY"}, {220, "USB_LINUX_MMAPPED"}, {227, "CAN_SOCKETCAN"},
+        {230, "IEEE802_15_4_NOFCS"}, {235, "DVB_CI"}, {249, "USBPCAP"}, {251, "BLUETOOTH_LE_LL"},
+        {253, "NETLINK"}, {254, "BLUETOOTH_LINUX_MONITOR"}, {256, "BLUETOOTH_LE_LL_WITH_PHDR"},
+        {264, "ISO_14443"}, {272, "NORDIC_BLE"}, {283, "IEEE802_15_4_TAP"},
+    };
+    for (const auto& [value, name] : kOthers)
+        if (value == link_type) return name;
+    if (link_type >= 147 && link_type <= 162) return "USER" + std::to_string(link_type - 147);
+    return "LINKTYPE_" + std::to_string(link_type);
 }
 
 std::string link_type_description(std::uint32_t link_type) {
@@ -275,6 +302,13 @@ std::string link_type_description(std::uint32_t link_type) {
         case kLinkIpv4: return "Raw IPv4";
         case kLinkIpv6: return "Raw IPv6";
         case kLinkLinuxSll2: return "Linux cooked-mode capture v2";
+        case kLinkPpp: return "PPP";
+        case kLinkFddi: return "FDDI";
+        case kLinkPppHdlc: return "PPP in HDLC-like framing";
+        case kLinkIeee80211: return "IEEE 802.11 Wireless LAN";
+        case kLinkRadiotap: return "IEEE 802.11 plus radiotap radio header";
+        case kLinkPpi: return "Per-Packet Information header";
+        case kLinkNflog: return "NFLOG";
         default: return "Unknown";
     }
 }

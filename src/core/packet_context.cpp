@@ -48,6 +48,36 @@ void dissect_data(ByteReader payload, PacketContext& ctx) {
     if (ctx.columns && ctx.columns->info.empty()) ctx.columns->protocol = "Data";
 }
 
+std::uint64_t LayerPath::outer_key() const {
+    if (size <= 1) return 0;
+    // FNV-1a over the hops, then one mixing step: a collision would merge two
+    // conversations, at 64 bits not a practical concern.
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    auto add = [&h](std::uint8_t b) {
+        h ^= b;
+        h *= 0x100000001b3ull;
+    };
+    auto add_address = [&add](const NetAddress& a) {
+        add(a.family);
+        for (auto b : a.bytes) add(b);
+    };
+    for (std::size_t i = 0; i + 1 < size; ++i) {
+        const PathHop& hop = hops[i];
+        for (char c : hop.protocol) add(static_cast<std::uint8_t>(c));
+        add(0);
+        if (hop.src.family) {
+            // Both directions of a tunnel cross the same pair of endpoints.
+            const bool ordered = hop.src <= hop.dst;
+            add_address(ordered ? hop.src : hop.dst);
+            add_address(ordered ? hop.dst : hop.src);
+        }
+        if (hop.id_is_network)
+            for (int shift = 24; shift >= 0; shift -= 8) add(static_cast<std::uint8_t>(hop.id >> shift));
+    }
+    h ^= h >> 31;
+    return h ? h : 1;
+}
+
 std::string NetAddress::endpoint_text(std::uint16_t port) const {
     return (family == 6 ? "[" + to_string() + "]" : to_string()) + ":" + std::to_string(port);
 }

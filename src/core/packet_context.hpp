@@ -35,6 +35,9 @@ struct PathHop {
     std::string_view protocol;  // "ip", "ipv6", "vxlan", ...
     NetAddress src, dst;        // IP hops
     std::uint32_t id = 0;       // tunnel hops: VNI, GRE key, MPLS label
+    // The id names the same tunnel in both directions (a VNI, a PPPoE session), so it
+    // tells conversations apart; a per-direction id (a GTP TEID, an MPLS label) does not.
+    bool id_is_network = false;
 };
 
 // Hops kept per packet; deeper nesting is dissected but no longer recorded.
@@ -46,6 +49,13 @@ struct LayerPath {
     void push(const PathHop& hop) {
         if (size < kMaxPathHops) hops[size++] = hop;
     }
+    // Crossed a tunnel: more than the one (innermost) IP header, or any tunnel hop.
+    bool tunnelled() const { return size > 1; }
+    // What tells a conversation inside tunnels from one with the same addresses and
+    // ports elsewhere: every hop but the innermost (the conversation's own IP header),
+    // each IP hop by its unordered address pair and each tunnel by its protocol (and id
+    // when the id names the network in both directions). 0 when not tunnelled.
+    std::uint64_t outer_key() const;
 };
 
 // What one packet's dissection carries from layer to layer. Cross-packet state is in

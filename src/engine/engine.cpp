@@ -12,6 +12,7 @@
 #include "session/session_layer.hpp"
 #include "tls/keylog.hpp"
 #include "tls/tls_state.hpp"
+#include "tlsdissect/capture.hpp"
 #include "tlsdissect/dissect.hpp"
 #include "tlsdissect/text.hpp"
 #include "transport/transport.hpp"
@@ -236,8 +237,9 @@ void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketCol
     }
     ByteReader reader(packet.data, packet.original_length, 0);
     if (!dispatch_uint(s.tables.link_type, packet.link_type, reader, ctx)) {
-        ctx.root.malformed("link type " + std::to_string(packet.link_type) + " is not dissected", 0,
-                           reader.remaining());
+        ctx.root.malformed("link type " + link_type_name(packet.link_type) + " (" + std::to_string(packet.link_type) +
+                               ") is not dissected",
+                           0, reader.remaining());
         dissect_data(reader, ctx);
     }
     if (packet.captured_length < packet.original_length && frame)

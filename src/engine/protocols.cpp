@@ -18,9 +18,19 @@ namespace tlsdissect {
 void register_all_protocols(DissectorTables& tables) {
     register_ethernet(tables);
     register_cooked_links(tables);
+    register_ppp(tables);
+    register_nflog(tables);
+    register_ieee80211(tables);
+    register_llc_links(tables);
     register_ip(tables);
     register_transport(tables);
     register_vxlan(tables);
+    register_geneve(tables);
+    register_gtp(tables);
+    register_teredo(tables);
+    register_gre(tables);
+    register_mpls(tables);
+    register_pppoe(tables);
     register_quic(tables);
     // TCP applications are asked in registration order within each kind (signature,
     // port, heuristic): TLS, then the proxies, the STARTTLS family, DNS.

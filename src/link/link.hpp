@@ -14,6 +14,18 @@ void register_ethernet(DissectorTables& tables);
 // Linux cooked capture v1 and v2, BSD loopback (NULL, LOOP), raw IP.
 void register_cooked_links(DissectorTables& tables);
 
+// PPP (LINKTYPE_PPP, LINKTYPE_PPP_HDLC, and EtherType 0x880b for PPPoE and GRE).
+void register_ppp(DissectorTables& tables);
+// Linux netfilter NFLOG (LINKTYPE_NFLOG).
+void register_nflog(DissectorTables& tables);
+// IEEE 802.11 (plain, under radiotap, under PPI).
+void register_ieee80211(DissectorTables& tables);
+// FDDI (LINKTYPE_FDDI), whose frames carry LLC.
+void register_llc_links(DissectorTables& tables);
+
+// An IEEE 802.2 LLC frame (with SNAP: its EtherType's payload): returns its length.
+std::size_t dissect_llc(ByteReader frame, PacketContext& ctx);
+
 // A whole Ethernet II frame (for tunnels that carry Ethernet): returns its length.
 std::size_t dissect_ethernet(ByteReader frame, PacketContext& ctx);
 

@@ -91,10 +91,31 @@ void dissect_ip_payload(std::uint8_t protocol, ByteReader payload, PacketContext
     dissect_data(payload, ctx);
 }
 
+namespace {
+
+// IP in IP (RFC 2003, protocol 4) and IPv6 in IP (RFC 2473 and RFC 4213, protocol 41),
+// in either outer version. The inner header pushes its own hop onto the path; a packet
+// nested deeper than the path holds is shown as data.
+template <std::size_t (*Inner)(ByteReader, PacketContext&)>
+std::size_t dissect_ip_in_ip(ByteReader r, PacketContext& ctx) {
+    if (ctx.nesting_exhausted()) {
+        ctx.root.malformed("more than " + std::to_string(kMaxPathHops) + " nested IP headers and tunnels", r.offset(),
+                           r.remaining());
+        dissect_data(r, ctx);
+        return r.reported_remaining();
+    }
+    return Inner(r, ctx);
+}
+
+}  // namespace
+
 void register_ip(DissectorTables& tables) {
     constexpr std::uint16_t kEtherTypeIpv4 = 0x0800, kEtherTypeIpv6 = 0x86dd;
+    constexpr std::uint8_t kIpProtocolIpip = 4, kIpProtocolIpv6 = 41;
     tables.ethertype.add(kEtherTypeIpv4, {"ip", dissect_ipv4});
     tables.ethertype.add(kEtherTypeIpv6, {"ipv6", dissect_ipv6});
+    tables.ip_protocol.add(kIpProtocolIpip, {"ip", dissect_ip_in_ip<dissect_ipv4>});
+    tables.ip_protocol.add(kIpProtocolIpv6, {"ipv6", dissect_ip_in_ip<dissect_ipv6>});
 }
 
 }  // namespace tlsdissect

@@ -27,6 +27,29 @@ void endpoint(JsonWriter& w, std::string_view key, const ConnectionView& conv, i
     w.key(key).object().member("ip", conv.address[side].to_string()).member("port", conv.port[side]).end();
 }
 
+// Only for a connection inside tunnels (records of others are unchanged): "path", the
+// protocols it was reached through, outermost first, ending with its own IP and
+// transport (["ip", "gre", "erspan", "ip", "tcp"]); "outer", each hop before its own IP
+// header: {protocol, src, dst} for an IP header, {protocol, id} for a tunnel with an
+// identifier (VNI, GRE key, ERSPAN session, GTP TEID, MPLS label, PPPoE session).
+void tunnel_path(JsonWriter& w, const ConnectionView& conv) {
+    if (!conv.path.tunnelled()) return;
+    w.key("path").array();
+    for (std::size_t i = 0; i < conv.path.size; ++i) w.value(conv.path.hops[i].protocol);
+    w.value(conv.transport).end();
+    w.key("outer").array();
+    for (std::size_t i = 0; i + 1 < conv.path.size; ++i) {
+        const PathHop& hop = conv.path.hops[i];
+        w.object().member("protocol", hop.protocol);
+        if (hop.src.family)
+            w.member("src", hop.src.to_string()).member("dst", hop.dst.to_string());
+        else if (hop.id || hop.id_is_network)
+            w.member("id", hop.id);
+        w.end();
+    }
+    w.end();
+}
+
 // "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" -> kx ECDHE, auth RSA, enc AES_128_GCM,
 // mac AEAD, prf SHA256, from describe_cipher_suite(). TLS 1.3 suites name only the AEAD
 // and hash; their key exchange and authentication come from the handshake (key_share
@@ -280,6 +303,7 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
     }
     endpoint(w, "client", conv, client);
     endpoint(w, "server", conv, server);
+    tunnel_path(w, conv);
     w.member_if("version", f.negotiated_version.has_value(),
                 [&] { return tls_version_name(*f.negotiated_version); });
     w.key("cipher_suite");

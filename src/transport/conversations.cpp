@@ -26,12 +26,15 @@ std::size_t ConversationKeyHash::operator()(const ConversationKey& k) const noex
     mix(word(k.b.bytes.data()));
     mix(word(k.b.bytes.data() + 8));
     mix(std::uint64_t(k.a.family) << 32 | std::uint64_t(k.a_port) << 16 | k.b_port);
+    if (k.path) mix(k.path);
     return static_cast<std::size_t>(h);
 }
 
 ConversationKey make_conversation_key(const NetAddress& src, std::uint16_t src_port,
-                                      const NetAddress& dst, std::uint16_t dst_port, int& side) {
+                                      const NetAddress& dst, std::uint16_t dst_port, int& side,
+                                      std::uint64_t path) {
     ConversationKey k;
+    k.path = path;
     if (std::tie(src, src_port) <= std::tie(dst, dst_port)) {
         k.a = src;
         k.a_port = src_port;
@@ -51,8 +54,8 @@ ConversationKey make_conversation_key(const NetAddress& src, std::uint16_t src_p
 TcpConversation& TcpConversationTable::find(const NetAddress& src, std::uint16_t src_port,
                                             const NetAddress& dst, std::uint16_t dst_port,
                                             bool syn_only, std::uint32_t seq, int& side,
-                                            std::unique_ptr<TcpConversation>* replaced) {
-    ConversationKey key = make_conversation_key(src, src_port, dst, dst_port, side);
+                                            std::unique_ptr<TcpConversation>* replaced, std::uint64_t path) {
+    ConversationKey key = make_conversation_key(src, src_port, dst, dst_port, side, path);
     auto it = table_.find(key);
     if (it != table_.end()) {
         const TcpDirection& d = it->second->side[side];
@@ -64,6 +67,7 @@ TcpConversation& TcpConversationTable::find(const NetAddress& src, std::uint16_t
     }
     auto conv = std::make_unique<TcpConversation>();
     conv->stream = next_stream_++;
+    conv->path_key = path;
     TcpConversation& ref = *conv;
     table_[key] = std::move(conv);
     return ref;
@@ -71,9 +75,9 @@ TcpConversation& TcpConversationTable::find(const NetAddress& src, std::uint16_t
 
 UdpConversation& UdpConversationTable::find(const NetAddress& src, std::uint16_t src_port,
                                             const NetAddress& dst, std::uint16_t dst_port,
-                                            std::int64_t ts_ns) {
+                                            std::int64_t ts_ns, std::uint64_t path) {
     int side = 0;
-    ConversationKey key = make_conversation_key(src, src_port, dst, dst_port, side);
+    ConversationKey key = make_conversation_key(src, src_port, dst, dst_port, side, path);
     auto [it, inserted] = table_.try_emplace(key);
     if (inserted) {
         it->second.stream = next_stream_++;

@@ -18,10 +18,13 @@
 namespace tlsdissect {
 
 // Both endpoints of a connection, smaller endpoint first, so both directions of a
-// connection find the same entry.
+// connection find the same entry; inside tunnels, also the way it was reached
+// (LayerPath::outer_key), so that equal addresses and ports in two tunnels are two
+// conversations.
 struct ConversationKey {
     NetAddress a, b;
     std::uint16_t a_port = 0, b_port = 0;
+    std::uint64_t path = 0;  // 0 outside tunnels
     friend bool operator==(const ConversationKey&, const ConversationKey&) = default;
 };
 
@@ -31,7 +34,8 @@ struct ConversationKeyHash {
 
 // Builds the key and tells which side `src` is: 0 for endpoint a, 1 for endpoint b.
 ConversationKey make_conversation_key(const NetAddress& src, std::uint16_t src_port,
-                                      const NetAddress& dst, std::uint16_t dst_port, int& side);
+                                      const NetAddress& dst, std::uint16_t dst_port, int& side,
+                                      std::uint64_t path = 0);
 
 struct TcpDirection {
     bool base_set = false;
@@ -64,6 +68,7 @@ struct TcpConversation {
     std::unique_ptr<std::vector<HandOverNote>> hand_overs;
     NetAddress address[2];
     std::unique_ptr<LayerPath> path;  // the outer layers, when inside a tunnel (null otherwise)
+    std::uint64_t path_key = 0;       // ConversationKey::path
     std::uint64_t payload_bytes[2] = {0, 0};  // TCP payload sent by each side (retransmissions included)
     std::uint64_t first_frame = 0;
     std::uint16_t port[2] = {0, 0};
@@ -83,10 +88,10 @@ public:
     // new, or when a SYN with a new initial sequence number reuses the ports of an
     // earlier connection (as tshark does). `side` is the sender's side.
     // `replaced`, when given, receives the earlier connection a reused port pair pushed
-    // out of the table (the caller closes it).
+    // out of the table (the caller closes it). `path` is LayerPath::outer_key.
     TcpConversation& find(const NetAddress& src, std::uint16_t src_port, const NetAddress& dst,
                           std::uint16_t dst_port, bool syn_only, std::uint32_t seq, int& side,
-                          std::unique_ptr<TcpConversation>* replaced = nullptr);
+                          std::unique_ptr<TcpConversation>* replaced = nullptr, std::uint64_t path = 0);
     std::uint32_t streams() const { return next_stream_; }
     std::size_t open() const { return table_.size(); }
     // Frees closed and idle connections, and the oldest beyond the connection limit;
@@ -105,7 +110,7 @@ public:
     }
     // `conv` has just closed (closed_ts_ns set): it will expire kClosedConnectionLingerNs later.
     void note_closed(const TcpConversation& conv) {
-        closing_.push_back({conv.closed_ts_ns, ConversationKey{conv.address[0], conv.address[1], conv.port[0], conv.port[1]},
+        closing_.push_back({conv.closed_ts_ns, ConversationKey{conv.address[0], conv.address[1], conv.port[0], conv.port[1], conv.path_key},
                             conv.stream});
     }
 
@@ -192,7 +197,7 @@ public:
     explicit UdpConversationTable(std::size_t max_conversations = kDefaultMaxUdpConversations)
         : max_conversations_(max_conversations) {}
     UdpConversation& find(const NetAddress& src, std::uint16_t src_port, const NetAddress& dst,
-                          std::uint16_t dst_port, std::int64_t ts_ns);
+                          std::uint16_t dst_port, std::int64_t ts_ns, std::uint64_t path = 0);
     std::size_t open() const { return table_.size(); }
     std::uint32_t streams() const { return next_stream_; }
     // Forgets the least recently active flows beyond the limit. References returned by

@@ -424,7 +424,8 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     int side = 0;
     std::unique_ptr<TcpConversation> replaced;
     TcpConversationTable& connections = ctx.state->get<TcpState>().connections;
-    TcpConversation& conv = connections.find(ctx.src, *sport, ctx.dst, *dport, syn_only, *seq, side, &replaced);
+    TcpConversation& conv = connections.find(ctx.src, *sport, ctx.dst, *dport, syn_only, *seq, side, &replaced,
+                                                ctx.path.outer_key());
     if (replaced) {
         // The earlier connection on these ports ends here, as if it had expired: what it
         // buffered is delivered and its records are written, outside this packet's tree.

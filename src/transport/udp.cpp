@@ -41,7 +41,8 @@ void dissect_udp(ByteReader r, PacketContext& ctx) {
     }
     ctx.src_port = *sport;
     ctx.dst_port = *dport;
-    UdpConversation& conv = ctx.state->get<UdpState>().conversations.find(ctx.src, *sport, ctx.dst, *dport, ctx.frame.ts_ns);
+    UdpConversation& conv = ctx.state->get<UdpState>().conversations.find(ctx.src, *sport, ctx.dst, *dport, ctx.frame.ts_ns,
+                                                                                 ctx.path.outer_key());
     ctx.flow_slots = &conv.state;
     ctx.flow_stream = conv.stream;
     std::size_t payload_len = available - 8;

@@ -6,6 +6,7 @@
 #include "core/packet_context.hpp"
 #include "tlsdissect/capture.hpp"
 #include "tlsdissect/text.hpp"
+#include "tunnel/tunnel_common.hpp"
 #include "tunnel/tunnels.hpp"
 
 namespace tlsdissect {
@@ -63,14 +64,8 @@ std::size_t dissect_vxlan(ByteReader r, PacketContext& ctx) {
     }
     ByteReader inner = r.take_rest();
     if (inner.reported_remaining() == 0) return length;
-    if (ctx.nesting_exhausted()) {
-        vxlan.malformed("more than " + std::to_string(kMaxPathHops) + " nested IP headers and tunnels", inner.offset(),
-                        inner.remaining());
-        dissect_data(inner, ctx);
-        return length;
-    }
-    ctx.path.push({"vxlan", {}, {}, *vni});
-    if (!dispatch_uint(ctx.tables->link_type, kLinkEthernet, inner, ctx)) dissect_data(inner, ctx);
+    if (!enter_tunnel(vxlan, {"vxlan", {}, {}, *vni, true}, inner, ctx)) return length;
+    dissect_inner_ethertype(kEtherTypeTransparentBridging, inner, ctx);
     return length;
 }
 

@@ -30,6 +30,15 @@ LOWER_FIELDS = [
     "tcp.options.mss_val", "tcp.options.wscale.shift", "tcp.options.timestamp.tsval",
     "udp.srcport", "udp.dstport", "udp.length", "udp.stream",
     "vxlan.flags", "vxlan.vni",
+    "gre.flags_and_version", "gre.proto", "gre.key", "gre.sequence_number",
+    "erspan.version", "erspan.spanid", "erspan.vlan",
+    "geneve.proto_type", "geneve.vni", "gtp.flags", "gtp.message", "gtp.teid", "gtp.length",
+    "gtp.ext_hdr.pdu_ses_con.pdu_type", "gtp.ext_hdr.pdu_ses_con.qos_flow_id",
+    "mpls.label", "mpls.bottom", "mpls.ttl",
+    "pppoe.code", "pppoe.session_id", "pppoe.payload_length", "ppp.protocol",
+    "teredo.orig.port", "teredo.orig.addr",
+    "nflog.family", "nflog.res_id", "radiotap.length", "wlan.fc.type_subtype", "wlan.bssid", "wlan.seq",
+    "llc.type",
     "tcp.analysis.retransmission", "tcp.analysis.out_of_order", "tcp.analysis.lost_segment",
     "tcp.analysis.spurious_retransmission",
 ]
@@ -56,6 +65,13 @@ TLS_FIELDS = [
     "ocsp.revocationTime", "ocsp.revocationReason", "ocsp.thisUpdate", "ocsp.nextUpdate", "ocsp.signature",
     "ocsp.certs",
 ]
+# In a frame that crossed tunnels, these appear once per layer (outer first): every
+# occurrence is compared, in order, so that outer and inner addresses, ports and stream
+# indexes all agree. The other fields are compared on their first occurrence.
+EVERY_LAYER = {"ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.stream",
+               "udp.srcport", "udp.dstport", "udp.stream", "mpls.label", "mpls.bottom", "mpls.ttl",
+               "vlan.id", "eth.src", "eth.dst", "eth.type"}
+
 # Proxies in front of TLS (HTTP CONNECT, SOCKS, the PROXY protocol), then the TLS they carry.
 PROXY_FIELDS = [
     "frame.number", "tcp.stream",
@@ -106,6 +122,15 @@ QUIC_FIELDS = [
 DECODE_AS = {"smtp-starttls.pcap": ["-d", "tcp.port==2525,smtp"]}
 # Where tshark is wrong in a set other than tls: (set, capture, frame) -> {field: expected}.
 KNOWN_DIFFERENCES_BY_SET = {
+    # LINKTYPE_PPP, dissected since issue 19's link types: frame 79 is the server's Initial
+    # of the second (0-RTT) connection, coalesced with a Handshake and a 1-RTT packet.
+    # tshark 4.0 does not remove its header protection (it reads a 3-byte packet number
+    # 9612292 from protected bits and shows no frames); tlsdissect decrypts it (the AEAD
+    # tag checks, so the keys are right): packet number 1, ACK then PADDING, and counts
+    # the short-header packet after the Handshake one.
+    ("quic", "quic__interop__quic-go_quic-go__zerortt.pcap", 79): {
+        "quic.header_form": "1,1,0", "quic.packet_number": "1", "quic.packet_number_length": "1",
+        "quic.frame_type": "2,0", "quic.padding_length": "1120"},
     # tshark 4.0 takes the first four letters of a command line as the SMTP command, so
     # RFC 3207's STARTTLS becomes "STAR" with the parameter "TLS".
     ("starttls", "smtp-starttls.pcap", 9): {"smtp.req.command": "STARTTLS", "smtp.req.parameter": ""},
@@ -149,6 +174,35 @@ KNOWN_DIFFERENCES = {
     ("audit-null-sha1.pcap", 18): {"tls.record.content_type": "21", "tls.alert_message.level": ""},
 }
 
+# Lower-layer values where tshark 4.0 numbers or labels differently for a reason that is
+# not the capture's: (capture file name, field) -> {tshark's value: tlsdissect's value}.
+# Every other value of the field is compared as usual.
+VALUE_MAPS = {
+    # SIP/SDP in this GTP-U trace sets up the RTP and RTCP flows; tshark's RTP dissector
+    # creates their conversations ahead with one endpoint left open, and the UDP
+    # packets of the other direction then land in a conversation of their own (udp.stream
+    # 6). One 4-tuple is one flow both ways: tlsdissect keeps stream 4 for both
+    # directions of the RTP flow, so the RTCP flow is 6, not 7.
+    ("gtp-iphone.pcap", "udp.stream"): {"0,6": "0,4", "0,7": "0,6"},
+}
+# (capture file name, frame) -> {field: tlsdissect's value}, for the lower layers.
+KNOWN_LOWER_DIFFERENCES = {
+    # NFLOG logs the same SYN at three netfilter hooks (frames 1-3, the same
+    # microsecond). tshark labels the copies retransmissions; tlsdissect's TCP analysis
+    # does not label a repeated SYN without payload (a TCP-layer difference, not NFLOG's).
+    ("nflog-http.pcap", 2): {"tcp.analysis.retransmission": ""},
+    ("nflog-http.pcap", 3): {"tcp.analysis.retransmission": ""},
+}
+
+# Captures that carry one connection twice, interleaved, through two tunnels (the same
+# addresses, ports and bytes inside): frame 2k is frame 2k-1's packet through the second
+# tunnel. tshark 4.0 keys conversations by addresses and ports only, so it makes one
+# tcp.stream of both and calls every second copy a retransmission; tlsdissect keys them
+# by their outer path too (issue 19) and sees two clean connections, streams 0 and 1.
+# For the even frames, tlsdissect's values must equal tshark's for the twin frame
+# (TLS fields) with tcp.stream 1 and no retransmission label (lower fields).
+TWIN_TUNNEL_CAPTURES = {"gre-two-tunnels-tls13.pcap"}
+
 # tshark 4.0 declares these as FT_NONE: with -T fields it prints "1" where the field is
 # present (a decrypted Finished), tlsdissect prints the bytes. Only presence is compared.
 PRESENCE_ONLY = {"tls.handshake.verify_data"}
@@ -162,21 +216,15 @@ FIELD_SETS = {"lower": LOWER_FIELDS, "tls": TLS_FIELDS, "proxy": PROXY_FIELDS, "
 SET_NAME = "lower"
 FIELDS = LOWER_FIELDS
 OPTIONS = []
-# Protocols that, when tshark finds them, carry inner headers tlsdissect does not dissect yet.
-NOT_YET = {"icmp", "icmpv6", "gre", "ipip", "mpls", "pppoe", "pppoes", "pppoed", "ppp", "arp", "llc", "eapol",
-           "lldp", "gtp", "erspan", "teredo", "esp", "geneve", "l2tp", "nsh"}
-IP_LAYERS = {"ip", "ipv6"}
-# Encapsulations tlsdissect dissects: an IP header inside one is expected.
-TUNNELS = {"vxlan"}
+# Protocols that, when tshark finds them, carry inner headers tlsdissect does not dissect
+# yet (ICMP errors quote the IP header of the packet they answer). The encapsulations
+# (VXLAN, GRE, ERSPAN, Geneve, GTP-U, MPLS, PPPoE, PPP, Teredo, IP in IP) and the link
+# types (NFLOG, PPP, 802.11 with LLC) are dissected and compared layer by layer.
+NOT_YET = {"icmp", "icmpv6", "arp", "eapol", "lldp", "esp", "l2tp", "nsh", "stp", "cdp", "lcp", "ipcp", "chap", "pap"}
 
 
 def partially_dissected(protocols):
-    layers = protocols.split(":")
-    if any(p in NOT_YET for p in layers):
-        return True
-    ip_count = sum(1 for p in layers if p in IP_LAYERS)
-    tunnels = sum(1 for p in layers if p in TUNNELS)
-    return ip_count > 1 + tunnels  # IP in IP
+    return any(p in NOT_YET for p in protocols.split(":"))
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
 
 
@@ -220,7 +268,7 @@ def tshark_fields(capture, fields, options, occurrence):
 
 
 def lower_tshark(capture):
-    return tshark_fields(capture, LOWER_FIELDS, TSHARK_OPTIONS["lower"], "f")
+    return tshark_fields(capture, LOWER_FIELDS, TSHARK_OPTIONS["lower"], "a")
 
 
 def key_log_of(capture):
@@ -236,14 +284,16 @@ def compare(tool, capture):
     args = []
     for f in FIELDS:
         args += ["-e", f]
-    occurrence = "f" if FIELDS is LOWER_FIELDS else "a"
+    # Every occurrence of every field: the lower set compares EVERY_LAYER fields in full
+    # and the others on their first occurrence (below).
+    first_only = FIELDS is LOWER_FIELDS
     extra, ours_extra = list(DECODE_AS.get(os.path.basename(capture), [])), []
     keys = key_log_of(capture)
     if SET_NAME == "quic" and keys:
         # QUIC with its key log: both decrypt the Handshake and 1-RTT packets.
         extra += ["-o", f"tls.keylog_file:{keys}"]
         ours_extra = ["--keylog", keys]
-    shark = tshark_fields(capture, FIELDS, OPTIONS + extra, occurrence)
+    shark = tshark_fields(capture, FIELDS, OPTIONS + extra, "a")
     ours = run([tool, capture] + ours_extra + args)
     if ours.returncode == 5 and "unsupported link type" in ours.stderr:
         return None, 0, 0  # a link type not dissected yet: reported as skipped
@@ -255,17 +305,38 @@ def compare(tool, capture):
     if len(theirs_lines) != len(our_lines):
         problems.append(f"frame count: tshark {len(theirs_lines)}, tlsdissect {len(our_lines)}")
     base = os.path.basename(capture)
-    for t_line, o_line in zip(theirs_lines, our_lines):
+    twins = base in TWIN_TUNNEL_CAPTURES
+    for index, (t_line, o_line) in enumerate(zip(theirs_lines, our_lines)):
         t = t_line.split("\t")
         protocols, t = t[0], t[1:]
+        frame_number = index + 1
+        if twins and frame_number % 2 == 0:
+            ours_by_name = dict(zip(FIELDS, o_line.split("\t")))
+            if ours_by_name.get("tcp.stream") != "1":
+                problems.append(f"frame {frame_number}: tcp.stream: expected '1', tlsdissect "
+                                f"{ours_by_name.get('tcp.stream')!r}")
+            if first_only:
+                if ours_by_name.get("tcp.analysis.retransmission"):
+                    problems.append(f"frame {frame_number}: labelled a retransmission")
+                continue
+            t = theirs_lines[index - 1].split("\t")[1:]
+            t[FIELDS.index("frame.number")] = str(frame_number)
+            t[FIELDS.index("tcp.stream")] = "1"
         o = o_line.split("\t")
-        if occurrence == "f":
-            o = [v.split(",")[0] for v in o]
+        if first_only:
+            t = [v if name in EVERY_LAYER else v.split(",")[0] for name, v in zip(FIELDS, t)]
+            o = [v if name in EVERY_LAYER else v.split(",")[0] for name, v in zip(FIELDS, o)]
         frame = t[0]
         known = None
         if frame.isdigit():
             known = (KNOWN_DIFFERENCES.get((base, int(frame))) if FIELDS is TLS_FIELDS
                      else KNOWN_DIFFERENCES_BY_SET.get((SET_NAME, base, int(frame))))
+        lower_known = KNOWN_LOWER_DIFFERENCES.get((base, int(frame)), {}) if frame.isdigit() and first_only else {}
+        if lower_known:
+            ours_by_name = dict(zip(FIELDS, o))
+            for name, want in lower_known.items():
+                if ours_by_name.get(name) != want:
+                    problems.append(f"frame {frame}: {name}: expected {want!r}, tlsdissect {ours_by_name.get(name)!r}")
         if known:
             ours_by_name = dict(zip(FIELDS, o))
             for name, want in known.items():
@@ -281,6 +352,9 @@ def compare(tool, capture):
         tunnel_summary = all(not tv for name, tv in zip(FIELDS, t)
                              if name.startswith("socks.") and name not in SOCKS_TUNNEL_SUMMARY)
         for name, tv, ov in zip(FIELDS, t, o):
+            if name in lower_known:
+                continue
+            tv = VALUE_MAPS.get((base, name), {}).get(tv, tv)
             if tv == ov or (name in PRESENCE_ONLY and bool(tv) == bool(ov)):
                 continue
             if tv == "<MISSING>" and ov == "":
@@ -297,6 +371,8 @@ def compare(tool, capture):
                 continue  # tshark went deeper, into a layer tlsdissect does not dissect yet
             if partial and name.startswith(("tcp.", "udp.")):
                 continue  # tshark found these inside a quoted inner header
+            if partial and name in EVERY_LAYER and tv.startswith(ov + ","):
+                continue  # the same outer layers; tshark also read the quoted inner header
             if name.startswith("ocsp.") and ":tls" not in protocols:
                 continue  # OCSP over HTTP: tlsdissect dissects OCSP only inside TLS
             problems.append(f"frame {frame}: {name}: tshark {tv!r}, tlsdissect {ov!r}")

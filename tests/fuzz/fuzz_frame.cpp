@@ -12,8 +12,11 @@
 using namespace tlsdissect;
 
 namespace {
-constexpr std::uint32_t kLinkTypes[] = {kLinkNull,     kLinkEthernet, kLinkRaw,  kLinkLoop,
-                                        kLinkLinuxSll, kLinkIpv4,     kLinkIpv6, kLinkLinuxSll2};
+// New link types are appended, so that the selector bytes of the committed seeds keep
+// their meaning.
+constexpr std::uint32_t kLinkTypes[] = {kLinkNull,     kLinkEthernet, kLinkRaw,       kLinkLoop,     kLinkLinuxSll,
+                                        kLinkIpv4,     kLinkIpv6,     kLinkLinuxSll2, kLinkPpp,      kLinkFddi,
+                                        kLinkPppHdlc,  kLinkIeee80211, kLinkRadiotap, kLinkPpi,      kLinkNflog};
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

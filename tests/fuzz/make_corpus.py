@@ -22,7 +22,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # The link-type order of fuzz_frame.cpp's selector byte.
-FRAME_LINK_TYPES = [0, 1, 101, 108, 113, 228, 229, 276]
+FRAME_LINK_TYPES = [0, 1, 101, 108, 113, 228, 229, 276, 9, 10, 50, 105, 127, 192, 239]
+# Link types added with the encapsulations (issue 19): their fuzz_frame seeds are
+# written by encapsulation_seeds(), not by the main loop.
+NEW_FRAME_LINK_TYPES = {9, 10, 50, 105, 127, 192, 239}
+
+# fuzz_encapsulation.cpp's selector: (index, how the payload is reached, key).
+ENCAPSULATIONS = [("ip", 47), ("udp", 4789), ("udp", 6081), ("udp", 2152), ("udp", 3544), ("ethertype", 0x8847),
+                  ("ethertype", 0x8863), ("ethertype", 0x8864), ("ethertype", 0x880b), ("ip", 4), ("ip", 41),
+                  ("link", 9), ("link", 239), ("link", 127), ("link", 105), ("link", 192), ("link", 10)]
 
 # fuzz_filter seeds: display filters in the forms the user guide and the unit tests use.
 FILTER_SEEDS = [
@@ -203,6 +211,51 @@ def pcap_file(link, packets):
     return bytes(out)
 
 
+def encapsulation_payload(link, frame):
+    """(selector, payload) for fuzz_encapsulation: the frame with the outer layers that
+    the target rebuilds itself taken off, or None."""
+    for index, (kind, key) in enumerate(ENCAPSULATIONS):
+        if kind == "link" and link == key:
+            return index, frame
+    if link != 1 or len(frame) < 14:
+        return None
+    etype = struct.unpack(">H", frame[12:14])[0]
+    for index, (kind, key) in enumerate(ENCAPSULATIONS):
+        if kind == "ethertype" and etype == key:
+            return index, frame[14:]
+    ip = frame[14:]
+    if etype != 0x0800 or len(ip) < 20 or ip[0] != 0x45:
+        return None
+    for index, (kind, key) in enumerate(ENCAPSULATIONS):
+        if kind == "ip" and ip[9] == key:
+            return index, ip[20:]
+        if kind == "udp" and ip[9] == 17 and len(ip) >= 28 and struct.unpack(">H", ip[22:24])[0] == key:
+            return index, ip[28:]
+    return None
+
+
+def encapsulation_seeds(corpus, parsed):
+    """fuzz_encapsulation seeds from the tunnel and link-type captures, tunnels nested
+    beyond the path limit, and fuzz_frame seeds for the link types added with them."""
+    for path, (link, packets) in parsed:
+        # The first SYN and the frame of the Client Hello (the fourth), of every capture.
+        for i, (_, caplen, origlen, frame) in enumerate(packets[:4:3]):
+            found = encapsulation_payload(link, frame)
+            if found:
+                corpus.add("fuzz_encapsulation", f"{path.stem}-{i}", bytes([found[0], origlen - caplen & 255]) + found[1])
+            if link in NEW_FRAME_LINK_TYPES:
+                corpus.add("fuzz_frame", f"{path.stem}-{i}", bytes([FRAME_LINK_TYPES.index(link), origlen - caplen & 255]) + frame)
+    # GRE around IPv4 around GRE ... twelve deep, and IPv4 in IPv4 twelve deep.
+    inner = bytes.fromhex("45000028000100004006000000000001000000029c4001bb00000001000000005002ffff00000000")
+    for name, proto, head in (("gre-loop", 47, b"\x00\x00\x08\x00"), ("ipip-loop", 4, b"")):
+        packet = inner
+        for _ in range(12):
+            body = head + packet
+            packet = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(body), 1, 0, 64, proto, 0, bytes([10, 0, 0, 1]),
+                                 bytes([10, 0, 0, 2])) + body
+        corpus.add("fuzz_encapsulation", name, bytes([ENCAPSULATIONS.index(("ip", proto)), 0]) + packet[20:], force=True)
+
+
 class Corpus:
     def __init__(self, out, budget):
         self.out, self.budget, self.used = out, budget, {}
@@ -223,6 +276,9 @@ def main():
     ap.add_argument("--captures", type=Path, default=ROOT / "captures")
     ap.add_argument("--out", type=Path, default=ROOT / "tests" / "fuzz" / "corpus")
     ap.add_argument("--budget", type=int, default=8 * 1024, help="bytes of seeds per target (default 8 KiB)")
+    ap.add_argument("--encapsulations-only", action="store_true",
+                    help="write only the fuzz_encapsulation seeds and the fuzz_frame seeds of the link types "
+                         "added with them (keeps the other committed seeds as they are)")
     args = ap.parse_args()
     corpus = Corpus(args.out, args.budget)
     rng = random.Random(10)
@@ -231,6 +287,12 @@ def main():
     # Smallest captures first so that every kind of traffic fits in the budget.
     files.sort(key=lambda p: p.stat().st_size)
     parsed = [(p, r) for p in files if (r := read_pcap(p))]
+    if args.encapsulations_only:
+        corpus.used["fuzz_frame"] = 0
+        encapsulation_seeds(corpus, parsed)
+        for target in sorted(corpus.used):
+            print(f"{target}: {corpus.used[target]} bytes", file=sys.stderr)
+        return
 
     for path, (link, packets) in parsed:
         stem = path.stem
@@ -239,7 +301,7 @@ def main():
         # fuzz_output: the same, a little longer (its last byte also picks the modes).
         corpus.add("fuzz_output", stem, pcap_file(link, packets[:10]))
         # fuzz_frame: a few frames of each link type, cut short now and then.
-        if link in FRAME_LINK_TYPES:
+        if link in FRAME_LINK_TYPES and link not in NEW_FRAME_LINK_TYPES:
             for i, (_, caplen, origlen, frame) in enumerate(packets[:40:7]):
                 corpus.add("fuzz_frame", f"{stem}-{i}", bytes([FRAME_LINK_TYPES.index(link), origlen - caplen & 255]) + frame)
         # fuzz_ip_frames: the IP packets of the first frames, as a sequence.
@@ -360,6 +422,8 @@ def main():
             else:
                 data += bytes([3 | side])
         corpus.add("fuzz_tcp_reassembly", f"ops-{n}", bytes(data))
+
+    encapsulation_seeds(corpus, parsed)
 
     for target in sorted(corpus.used):
         print(f"{target}: {corpus.used[target]} bytes", file=sys.stderr)

@@ -205,7 +205,7 @@ TEST_CASE("Unreadable input gives one error and the documented code") {
     TempFile odd_link(classic_pcap(false, false, 147));
     CHECK_FALSE(CaptureReader::open(odd_link.path, e, msg));
     CHECK(e == CaptureError::UnsupportedLink);
-    CHECK(msg == "unsupported link type LINKTYPE_147 (147)");
+    CHECK(msg == "unsupported link type USER0 (147)");
 }
 
 TEST_CASE("A file cut in the middle of a packet yields the packets before it, then an error") {
