@@ -60,14 +60,22 @@ sqlite3 -separator ' ' "$work/s.db" "
   WHERE json_extract(record, '\$.kind') = 'tls' AND sni IS NOT NULL
   GROUP BY sni ORDER BY connections DESC, sni;" >"$work/sni.sqlite"
 # The same from tshark: distinct connections (file, tcp.stream for TLS over TCP, else
-# udp.stream for QUIC and DTLS) with a Client Hello naming a server.
+# udp.stream for QUIC and DTLS) with a Client Hello naming a server. The outermost IP
+# addresses join the key: tshark gives one tcp.stream to two connections with the same
+# inner addresses that came through different tunnels, tlsdissect two (user guide,
+# "Tunnels"); a Client Hello always goes from client to server, so the pair is stable.
 while IFS= read -r -d '' f; do
-    tshark -n -r "$f" -Y '(tls.handshake.type == 1 && tls.handshake.extensions_server_name) ||
+    # In the two-GRE-tunnels capture tshark takes the second connection's segments for
+    # retransmissions of the first (same inner addresses and sequence numbers) unless told
+    # not to analyse sequence numbers; the GRE key then tells the connections apart.
+    opts=()
+    case $f in *gre-two-tunnels*) opts=(-o tcp.analyze_sequence_numbers:FALSE) ;; esac
+    tshark -n -r "$f" "${opts[@]}" -Y '(tls.handshake.type == 1 && tls.handshake.extensions_server_name) ||
                           (dtls.handshake.type == 1 && dtls.handshake.extensions_server_name)' \
-        -T fields -e tcp.stream -e udp.stream -e tls.handshake.extensions_server_name \
-        -e dtls.handshake.extensions_server_name 2>/dev/null |
+        -T fields -E occurrence=f -e tcp.stream -e udp.stream -e tls.handshake.extensions_server_name \
+        -e dtls.handshake.extensions_server_name -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst -e gre.key 2>/dev/null |
         awk -F'\t' -v file="$f" '{ stream = $1 != "" ? "t" $1 : "u" $2; sni = $3 != "" ? $3 : $4
-                                   split(sni, names, ","); print file "\t" stream "\t" names[1] }'
+                                   print file "\t" stream " " $5 $6 $7 $8 $9 "\t" sni }'
 done <"$work/files" | sort -u | awk -F'\t' '{ n[$3]++ } END { for (s in n) print s, n[s] }' |
     sort -k2,2nr -k1,1 >"$work/sni.tshark"
 [ -s "$work/sni.tshark" ] || fail "tshark found no server names"
