@@ -66,7 +66,8 @@ constexpr FieldDef kUhCid{"dtls.unified_header.cid_present", "Connection ID", Fi
 constexpr FieldDef kUhSeqSize{"dtls.unified_header.seq_size", "Sequence Number Size", FieldType::Bool, Base::None, kSeqSize, 0x08, 8};
 constexpr FieldDef kUhLength{"dtls.unified_header.length_present", "Length", FieldType::Bool, Base::None, kPresent, 0x04, 8};
 constexpr FieldDef kUhEpoch{"dtls.unified_header.epoch", "Epoch (low bits)", FieldType::UInt, Base::Dec, {}, 0x03, 8};
-constexpr FieldDef kUhSequence{"dtls.unified_header.sequence_number", "Sequence Number (encrypted)", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kUhSequence16{"dtls.unified_header.sequence_number", "Sequence Number (encrypted)", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kUhSequence8{"dtls.unified_header.sequence_number", "Sequence Number (encrypted)", FieldType::UInt, Base::Hex, {}, 0, 8};
 // ACK (RFC 9147 section 7).
 constexpr FieldDef kAck{"dtls.ack", "ACK", FieldType::None};
 constexpr FieldDef kAckLength{"dtls.ack.record_numbers_length", "Record Numbers Length", FieldType::UInt, Base::Dec, {}, 0, 16};
@@ -345,7 +346,7 @@ private:
             rec.short_read(r, "unified header");
             return false;
         }
-        rec.add(kUhSequence, std::uint64_t(*seq), r.offset() - (seq16 ? 2 : 1), seq16 ? 2 : 1);
+        rec.add(seq16 ? kUhSequence16 : kUhSequence8, std::uint64_t(*seq), r.offset() - (seq16 ? 2 : 1), seq16 ? 2 : 1);
         std::optional<ByteReader> body;
         if (has_length) {
             auto length = read_u16(r, rec, kRecordLength);
