@@ -138,8 +138,9 @@ std::string version_text(std::uint16_t v) { return "Version: " + tls_version_nam
 // facts and, with a key log, the key schedule.
 class DtlsConnection {
 public:
-    DtlsConnection(std::uint64_t id, PacketContext& ctx, const KeyLog* keys, AuditSettings* audit)
-        : id_(id), audit_(audit) {
+    DtlsConnection(std::uint64_t id, PacketContext& ctx, const KeyLog* keys, AuditSettings* audit,
+                   DtlsReassemblyBudget* budget)
+        : id_(id), audit_(audit), reassembler_{DtlsHandshakeReassembler(budget), DtlsHandshakeReassembler(budget)} {
         end_.address[0] = ctx.src;
         end_.address[1] = ctx.dst;
         end_.port[0] = ctx.src_port;
@@ -776,7 +777,7 @@ DtlsConnection& connection_for(PacketContext& ctx, DtlsState& st) {
     }
     const std::uint64_t id = st.next_id++;
     const TlsState& tls = ctx.state->get<TlsState>();
-    auto conn = std::make_unique<DtlsConnection>(id, ctx, tls.key_log, tls.audit);
+    auto conn = std::make_unique<DtlsConnection>(id, ctx, tls.key_log, tls.audit, &st.reassembly_budget);
     DtlsConnection& ref = *conn;
     st.connections.emplace(id, std::move(conn));
     if (flow) flow->id = id;

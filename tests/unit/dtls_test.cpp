@@ -312,3 +312,24 @@ TEST_CASE("DTLS 1.3: a unified header with a connection ID carries the CID its r
     CHECK(value(h.tree, "dtls.enc_content") == "dead");
     CHECK(h.columns.info == "Encrypted Record");
 }
+
+TEST_CASE("DTLS reassembly: the reassemblers of a capture share one memory budget", "[dtls]") {
+    const auto body = body_of(1000);
+    DtlsReassemblyBudget budget;
+    budget.limit = 2500;
+    {
+        DtlsHandshakeReassembler a(&budget), b(&budget);
+        CHECK(a.add(fragment(body, 0, 10, 1, 1)).kind == DtlsHandshakeReassembler::Kind::Partial);
+        CHECK(b.add(fragment(body, 0, 10, 2, 1)).kind == DtlsHandshakeReassembler::Kind::Partial);
+        CHECK(budget.used == 2000);
+        // A third message would pass the shared limit: refused, whatever each one holds.
+        auto out = a.add(fragment(body, 0, 10, 3, 2));
+        CHECK(out.kind == DtlsHandshakeReassembler::Kind::Rejected);
+        CHECK(out.problem.find("all DTLS connections") != std::string::npos);
+        // Completing a message gives its bytes back.
+        CHECK(a.add(fragment(body, 10, 1000, 4, 1)).kind == DtlsHandshakeReassembler::Kind::Complete);
+        CHECK(budget.used == 1000);
+    }
+    // So does a reassembler that goes away (its connection forgotten).
+    CHECK(budget.used == 0);
+}
