@@ -50,7 +50,7 @@ DtlsHandshakeReassembler::Outcome DtlsHandshakeReassembler::finish(std::uint16_t
     out.frames = std::move(p.frames);
     out.frame_bytes = std::move(p.frame_bytes);
     completed_.push_back({seq, p.type, p.length, digest_of_bytes(p.body), out.frames.empty() ? 0 : out.frames.back()});
-    if (completed_.size() > kMaxDtlsCompletedMessages) completed_.pop_front();
+    if (completed_.size() > kMaxDtlsCompletedMessages) completed_.erase(completed_.begin());
     return out;
 }
 

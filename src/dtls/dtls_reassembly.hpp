@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <string>
 #include <vector>
@@ -99,7 +98,7 @@ private:
 
     DtlsReassemblyBudget* budget_ = nullptr;
     std::map<std::uint16_t, Pending> pending_;
-    std::deque<Completed> completed_;
+    std::vector<Completed> completed_;  // oldest first (a deque would allocate even when empty)
     std::size_t pending_bytes_ = 0;
     std::uint64_t next_order_ = 0;
 };
