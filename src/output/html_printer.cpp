@@ -127,7 +127,8 @@ std::string arrow_cell(const LadderRow& r) {
 }
 
 std::string ladder_html(const LadderConnection& c, std::int64_t start_ns) {
-    std::string h = "<section class=ladder><h3>tcp.stream " + std::to_string(c.stream) + ": " + escape(c.client) +
+    const std::string stream = (c.transport == "dtls" ? "DTLS, udp.stream " : "tcp.stream ") + std::to_string(c.stream);
+    std::string h = "<section class=ladder><h3>" + stream + ": " + escape(c.client) +
                     " \xe2\x86\x92 " + escape(c.server) + "</h3><p class=facts>";
     if (!c.sni.empty()) h += "SNI <b>" + escape(c.sni) + "</b> \xc2\xb7 ";
     if (!c.version.empty()) h += escape(c.version) + " \xc2\xb7 ";
@@ -147,7 +148,8 @@ std::string ladder_html(const LadderConnection& c, std::int64_t start_ns) {
 // The chain-of-trust section of one connection: root (the last certificate sent, or the
 // issuer it names) at the top, the site's certificate at the bottom.
 std::string chain_html(const LadderConnection& c, const PageWords& w) {
-    std::string h = "<section class=chain data-stream='" + std::to_string(c.stream) + "'><h3>tcp.stream " +
+    std::string h = "<section class=chain data-stream='" + std::to_string(c.stream) + "'><h3>" +
+                    (c.transport == "dtls" ? "DTLS, udp.stream " : "tcp.stream ") +
                     std::to_string(c.stream) + (c.sni.empty() ? "" : " \xc2\xb7 " + escape(c.sni)) + "</h3><ol class=certs>";
     const std::int64_t at = c.first_ts_ns / 1'000'000'000;
     if (!c.certificates.empty() && c.certificates.back().parsed &&
