@@ -13,6 +13,9 @@ test time (the floods are megabytes). Each capture and what it attacks:
   udp-flood.pcap.gz           N UDP datagrams, each a new flow: the UDP conversation table
   fragment-flood.pcap.gz      20000 IPv4 first-fragments of different datagrams whose
                               last byte is at 65527: fragment buffers (32 MiB, 4096 datagrams)
+  dtls-fragment-flood.pcap.gz 20000 DTLS flows, each sending the first 100 bytes of a
+                              Certificate that claims 250000: DTLS reassembly memory
+                              (64 MiB for all connections together)
   tls-16mb-record.pcap        a TLS record claiming 65535 bytes (over the 2^14+2048 limit)
                               and a handshake message claiming 16 MiB, over ~2000 segments
   dns-compression-loops.pcap  DNS responses whose names loop, point forward, follow
@@ -178,6 +181,22 @@ def fragment_flood(path, count=20000):
     src, dst = (10, 0, 0, 1), (10, 0, 0, 2)
     for i in range(count):
         w.packet(ipv4(src, dst, 17, b"\xaa" * 8, ident=i, frag=65520 // 8), ts_us=i)
+    w.close()
+
+
+def dtls_fragment_flood(path, count=20000):
+    # Each flow's first datagram starts a large handshake message that never completes: a
+    # reassembler per connection that sizes its buffer by the message length holds
+    # 250 KB for every 150-byte packet, unless the capture's reassemblers share a bound.
+    w = PcapWriter(path)
+    dst = (10, 254, 0, 1)
+    length = 250000
+    fragment = bytes(100)
+    hs = bytes([11]) + length.to_bytes(3, "big") + bytes(2) + bytes(3) + len(fragment).to_bytes(3, "big") + fragment
+    record = bytes([22, 0xfe, 0xfd, 0, 0]) + bytes(6) + len(hs).to_bytes(2, "big") + hs
+    for i in range(count):
+        src = (10, 1 + (i >> 16) % 254, (i >> 8) & 0xFF, i & 0xFF or 1)
+        w.packet(udp(src, dst, 1024 + i % 60000, 4433, record), ts_us=i)
     w.close()
 
 
@@ -402,6 +421,7 @@ def main():
         syn_flood(out / "syn-flood-big.pcap.gz", args.big_syns)
     udp_flood(out / "udp-flood.pcap.gz", args.udp_flows)
     fragment_flood(out / "fragment-flood.pcap.gz")
+    dtls_fragment_flood(out / "dtls-fragment-flood.pcap.gz")
     tls_16mb_record(out / "tls-16mb-record.pcap")
     dns_compression_loops(out / "dns-compression-loops.pcap")
     cert_deep_nesting(out / "cert-deep-nesting.pcap")

@@ -66,7 +66,8 @@ constexpr FieldDef kUhCid{"dtls.unified_header.cid_present", "Connection ID", Fi
 constexpr FieldDef kUhSeqSize{"dtls.unified_header.seq_size", "Sequence Number Size", FieldType::Bool, Base::None, kSeqSize, 0x08, 8};
 constexpr FieldDef kUhLength{"dtls.unified_header.length_present", "Length", FieldType::Bool, Base::None, kPresent, 0x04, 8};
 constexpr FieldDef kUhEpoch{"dtls.unified_header.epoch", "Epoch (low bits)", FieldType::UInt, Base::Dec, {}, 0x03, 8};
-constexpr FieldDef kUhSequence{"dtls.unified_header.sequence_number", "Sequence Number (encrypted)", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kUhSequence16{"dtls.unified_header.sequence_number", "Sequence Number (encrypted)", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kUhSequence8{"dtls.unified_header.sequence_number", "Sequence Number (encrypted)", FieldType::UInt, Base::Hex, {}, 0, 8};
 // ACK (RFC 9147 section 7).
 constexpr FieldDef kAck{"dtls.ack", "ACK", FieldType::None};
 constexpr FieldDef kAckLength{"dtls.ack.record_numbers_length", "Record Numbers Length", FieldType::UInt, Base::Dec, {}, 0, 16};
@@ -137,8 +138,9 @@ std::string version_text(std::uint16_t v) { return "Version: " + tls_version_nam
 // facts and, with a key log, the key schedule.
 class DtlsConnection {
 public:
-    DtlsConnection(std::uint64_t id, PacketContext& ctx, const KeyLog* keys, AuditSettings* audit)
-        : id_(id), audit_(audit) {
+    DtlsConnection(std::uint64_t id, PacketContext& ctx, const KeyLog* keys, AuditSettings* audit,
+                   DtlsReassemblyBudget* budget)
+        : id_(id), audit_(audit), reassembler_{DtlsHandshakeReassembler(budget), DtlsHandshakeReassembler(budget)} {
         end_.address[0] = ctx.src;
         end_.address[1] = ctx.dst;
         end_.port[0] = ctx.src_port;
@@ -345,7 +347,7 @@ private:
             rec.short_read(r, "unified header");
             return false;
         }
-        rec.add(kUhSequence, std::uint64_t(*seq), r.offset() - (seq16 ? 2 : 1), seq16 ? 2 : 1);
+        rec.add(seq16 ? kUhSequence16 : kUhSequence8, std::uint64_t(*seq), r.offset() - (seq16 ? 2 : 1), seq16 ? 2 : 1);
         std::optional<ByteReader> body;
         if (has_length) {
             auto length = read_u16(r, rec, kRecordLength);
@@ -775,7 +777,7 @@ DtlsConnection& connection_for(PacketContext& ctx, DtlsState& st) {
     }
     const std::uint64_t id = st.next_id++;
     const TlsState& tls = ctx.state->get<TlsState>();
-    auto conn = std::make_unique<DtlsConnection>(id, ctx, tls.key_log, tls.audit);
+    auto conn = std::make_unique<DtlsConnection>(id, ctx, tls.key_log, tls.audit, &st.reassembly_budget);
     DtlsConnection& ref = *conn;
     st.connections.emplace(id, std::move(conn));
     if (flow) flow->id = id;

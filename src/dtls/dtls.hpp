@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "core/packet_context.hpp"
+#include "dtls/dtls_reassembly.hpp"
 #include "tls/tls_common.hpp"
 
 namespace tlsdissect {
@@ -42,6 +43,8 @@ struct DtlsState {
     DtlsState& operator=(const DtlsState&) = delete;
     // Set by the session layer: a DTLS connection ended (forgotten, or the capture ended).
     std::function<void(const DtlsConnectionEnd& end, const TlsConnectionFacts& facts, int client_side)> on_connection_end;
+    // Declared before the connections, so that it outlives their reassemblers.
+    DtlsReassemblyBudget reassembly_budget;
     std::map<std::uint64_t, std::unique_ptr<DtlsConnection>> connections;  // by id, oldest first
     std::uint64_t next_id = 1;
 };

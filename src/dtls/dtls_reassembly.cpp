@@ -39,7 +39,7 @@ void DtlsHandshakeReassembler::drop_oldest() {
     auto oldest = std::min_element(pending_.begin(), pending_.end(),
                                    [](const auto& a, const auto& b) { return a.second.order < b.second.order; });
     if (oldest == pending_.end()) return;
-    pending_bytes_ -= oldest->second.body.size();
+    release(oldest->second.body.size());
     pending_.erase(oldest);
 }
 
@@ -50,7 +50,7 @@ DtlsHandshakeReassembler::Outcome DtlsHandshakeReassembler::finish(std::uint16_t
     out.frames = std::move(p.frames);
     out.frame_bytes = std::move(p.frame_bytes);
     completed_.push_back({seq, p.type, p.length, digest_of_bytes(p.body), out.frames.empty() ? 0 : out.frames.back()});
-    if (completed_.size() > kMaxDtlsCompletedMessages) completed_.pop_front();
+    if (completed_.size() > kMaxDtlsCompletedMessages) completed_.erase(completed_.begin());
     return out;
 }
 
@@ -79,7 +79,7 @@ DtlsHandshakeReassembler::Outcome DtlsHandshakeReassembler::add(const DtlsFragme
             return out;
         }
         completed_.clear();
-        pending_bytes_ = 0;
+        release(pending_bytes_);
         pending_.clear();
     }
     auto it = pending_.find(f.message_seq);
@@ -107,12 +107,19 @@ DtlsHandshakeReassembler::Outcome DtlsHandshakeReassembler::add(const DtlsFragme
             out.problem = "no room to reassemble a message of " + std::to_string(f.length) + " bytes";
             return out;
         }
+        if (budget_ && budget_->used + f.length > budget_->limit) {
+            out.kind = Kind::Rejected;
+            out.problem = "the reassembly memory of all DTLS connections (" + std::to_string(budget_->limit) +
+                          " bytes) is in use";
+            return out;
+        }
         Pending p;
         p.type = f.type;
         p.length = f.length;
         p.body.assign(f.length, 0);
         p.order = next_order_++;
         pending_bytes_ += f.length;
+        if (budget_) budget_->used += f.length;
         it = pending_.emplace(f.message_seq, std::move(p)).first;
     }
     Pending& p = it->second;
@@ -159,7 +166,7 @@ DtlsHandshakeReassembler::Outcome DtlsHandshakeReassembler::add(const DtlsFragme
         out.kind = Kind::Partial;
         return out;
     }
-    pending_bytes_ -= p.body.size();
+    release(p.body.size());
     Pending taken = std::move(p);
     pending_.erase(it);
     return finish(f.message_seq, taken);

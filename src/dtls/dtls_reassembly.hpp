@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,6 +22,15 @@ inline constexpr std::size_t kMaxDtlsPendingBytes = 512u << 10;
 inline constexpr std::size_t kMaxDtlsHandshakeMessage = 256u << 10;
 // Messages remembered as complete, to recognise retransmissions.
 inline constexpr std::size_t kMaxDtlsCompletedMessages = 64;
+// Bytes held for incomplete messages by all the reassemblers of a capture together, so
+// that many connections each holding a little cannot add up to a lot.
+inline constexpr std::size_t kMaxDtlsTotalPendingBytes = 64u << 20;
+
+// The memory all the reassemblers of a capture share (DtlsState owns it).
+struct DtlsReassemblyBudget {
+    std::size_t used = 0;
+    std::size_t limit = kMaxDtlsTotalPendingBytes;
+};
 
 struct DtlsFragment {
     std::uint8_t type = 0;
@@ -35,6 +43,12 @@ struct DtlsFragment {
 
 class DtlsHandshakeReassembler {
 public:
+    // `budget`, when given, is charged for every byte held and must outlive this.
+    explicit DtlsHandshakeReassembler(DtlsReassemblyBudget* budget = nullptr) : budget_(budget) {}
+    ~DtlsHandshakeReassembler() { release(pending_bytes_); }
+    DtlsHandshakeReassembler(const DtlsHandshakeReassembler&) = delete;
+    DtlsHandshakeReassembler& operator=(const DtlsHandshakeReassembler&) = delete;
+
     enum class Kind : std::uint8_t {
         Complete,        // `message` holds the whole message
         Partial,         // kept; more fragments are needed
@@ -77,8 +91,14 @@ private:
     void drop_oldest();
     Outcome finish(std::uint16_t seq, Pending& p);
 
+    void release(std::size_t n) {
+        pending_bytes_ -= n;
+        if (budget_) budget_->used -= n;
+    }
+
+    DtlsReassemblyBudget* budget_ = nullptr;
     std::map<std::uint16_t, Pending> pending_;
-    std::deque<Completed> completed_;
+    std::vector<Completed> completed_;  // oldest first (a deque would allocate even when empty)
     std::size_t pending_bytes_ = 0;
     std::uint64_t next_order_ = 0;
 };

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -126,8 +127,17 @@ std::string arrow_cell(const LadderRow& r) {
     return "<td></td>";
 }
 
+// "tcp.stream 3"; over UDP (DTLS, QUIC) "DTLS, udp.stream 3".
+std::string stream_name(const LadderConnection& c) {
+    if (c.transport == "tcp") return "tcp.stream " + std::to_string(c.stream);
+    std::string name = c.transport;
+    for (char& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return name + ", udp.stream " + std::to_string(c.stream);
+}
+
 std::string ladder_html(const LadderConnection& c, std::int64_t start_ns) {
-    std::string h = "<section class=ladder><h3>tcp.stream " + std::to_string(c.stream) + ": " + escape(c.client) +
+    const std::string stream = stream_name(c);
+    std::string h = "<section class=ladder><h3>" + stream + ": " + escape(c.client) +
                     " \xe2\x86\x92 " + escape(c.server) + "</h3><p class=facts>";
     if (!c.sni.empty()) h += "SNI <b>" + escape(c.sni) + "</b> \xc2\xb7 ";
     if (!c.version.empty()) h += escape(c.version) + " \xc2\xb7 ";
@@ -147,8 +157,8 @@ std::string ladder_html(const LadderConnection& c, std::int64_t start_ns) {
 // The chain-of-trust section of one connection: root (the last certificate sent, or the
 // issuer it names) at the top, the site's certificate at the bottom.
 std::string chain_html(const LadderConnection& c, const PageWords& w) {
-    std::string h = "<section class=chain data-stream='" + std::to_string(c.stream) + "'><h3>tcp.stream " +
-                    std::to_string(c.stream) + (c.sni.empty() ? "" : " \xc2\xb7 " + escape(c.sni)) + "</h3><ol class=certs>";
+    std::string h = "<section class=chain data-stream='" + std::to_string(c.stream) + "'><h3>" + stream_name(c) +
+                    (c.sni.empty() ? "" : " \xc2\xb7 " + escape(c.sni)) + "</h3><ol class=certs>";
     const std::int64_t at = c.first_ts_ns / 1'000'000'000;
     if (!c.certificates.empty() && c.certificates.back().parsed &&
         c.certificates.back().issuer != c.certificates.back().subject)

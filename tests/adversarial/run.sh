@@ -31,8 +31,10 @@ if ldd "$tool" 2>/dev/null | grep -q 'libasan' || grep -qa 'AddressSanitizer' "$
 fi
 if [[ $sanitized -eq 1 ]]; then
     big=0 flood=100000 syn_rss_default=600 syn_rss_limited=300 fragment_rss=300 udp_rss=600 udp_rss_limited=300
+    dtls_rss=600
 else
     big=1000000 flood=300000 syn_rss_default=200 syn_rss_limited=48 fragment_rss=80 udp_rss=80 udp_rss_limited=32
+    dtls_rss=160
 fi
 syns=${ADVERSARIAL_SYNS:-$flood}
 big_syns=${ADVERSARIAL_BIG_SYNS:-$big}
@@ -238,6 +240,14 @@ fi
 # datagrams and 32 MiB are buffered.
 run fragment-flood 0 -- -s "$tmp/fragment-flood.pcap.gz"
 rss_below fragment-flood "$fragment_rss"
+
+# 20000 DTLS flows each starting a 250000-byte Certificate: all DTLS reassemblers
+# together hold at most 64 MiB (5 GB without the shared bound), plus about 2.5 KiB per
+# connection; the later flows get the defragmentation error.
+if run dtls-fragment-flood 0 -- -Y 'frame.number >= 19990' "$tmp/dtls-fragment-flood.pcap.gz"; then
+    rss_below dtls-fragment-flood "$dtls_rss"
+    expect dtls-fragment-flood "[Not reassembled: the reassembly memory of all DTLS connections"
+fi
 
 # A new UDP flow in every datagram: flows are remembered up to --udp-max-conversations
 # (default 262144), the least recently active forgotten beyond it.

@@ -264,3 +264,72 @@ TEST_CASE("DTLS reassembly: lying fragments are rejected, memory stays bounded",
         CHECK(r.pending_bytes() <= kMaxDtlsPendingBytes);
     }
 }
+
+namespace {
+
+// A DTLSPlaintext record (epoch 0) holding one unfragmented handshake message.
+std::vector<std::uint8_t> handshake_record(std::uint8_t type, std::uint16_t seq, const std::vector<std::uint8_t>& body) {
+    const std::size_t n = body.size();
+    const std::size_t m = n + 12;
+    // type, version, epoch 0, sequence number `seq`, length; then the 12-byte handshake header.
+    const std::uint8_t header[25] = {22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, static_cast<std::uint8_t>(seq),
+                                     static_cast<std::uint8_t>(m >> 8), static_cast<std::uint8_t>(m),
+                                     type, static_cast<std::uint8_t>(n >> 16), static_cast<std::uint8_t>(n >> 8),
+                                     static_cast<std::uint8_t>(n), static_cast<std::uint8_t>(seq >> 8),
+                                     static_cast<std::uint8_t>(seq), 0, 0, 0, static_cast<std::uint8_t>(n >> 16),
+                                     static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
+    std::vector<std::uint8_t> rec(std::begin(header), std::end(header));
+    for (std::uint8_t b : body) rec.push_back(b);
+    return rec;
+}
+
+}  // namespace
+
+TEST_CASE("DTLS 1.3: a unified header with a connection ID carries the CID its receiver asked for", "[dtls]") {
+    // Client Hello offering DTLS 1.3 and asking for CID 0a0b; Server Hello choosing DTLS
+    // 1.3 and asking for CID c1c2c3 (RFC 9146 connection_id, RFC 9147 section 4).
+    const std::string random(64, '1');
+    const auto client_hello = from_hex("fefd" + random + "0000" + "00021301" + "0100" + "000e" + "002b000302fefc" +
+                                       "00360003020a0b");
+    const auto server_hello = from_hex("fefd" + random + "00" + "1301" + "00" + "000e" + "002b0002fefc" +
+                                       "0036000403c1c2c3");
+    DtlsFlowHarness h;
+    h.datagram(handshake_record(1, 0, client_hello), 0);
+    CHECK(value(h.tree, "dtls.connection_id") == "0a0b");
+    h.datagram(handshake_record(2, 0, server_hello), 1);
+    CHECK(value(h.tree, "dtls.connection_id") == "c1c2c3");
+    CHECK(h.columns.protocol == "DTLSv1.3");
+    // Server to client: 001 C=1 S=1 L=1 epoch 2, the client's CID, sequence 0x0102, length 3.
+    h.datagram({0x3e, 0x0a, 0x0b, 0x01, 0x02, 0x00, 0x03, 0xaa, 0xbb, 0xcc}, 1);
+    CHECK(value(h.tree, "dtls.record.connection_id") == "0a0b");
+    CHECK(value(h.tree, "dtls.unified_header.sequence_number") == "0x0102");
+    CHECK(value(h.tree, "dtls.enc_content") == "aabbcc");
+    CHECK(anomalies(h.tree).empty());
+    // Client to server: the server's CID, an 8-bit sequence number, no length.
+    h.datagram({0x32, 0xc1, 0xc2, 0xc3, 0x07, 0xde, 0xad}, 0);
+    CHECK(value(h.tree, "dtls.record.connection_id") == "c1c2c3");
+    CHECK(value(h.tree, "dtls.unified_header.sequence_number") == "0x07");
+    CHECK(value(h.tree, "dtls.enc_content") == "dead");
+    CHECK(h.columns.info == "Encrypted Record");
+}
+
+TEST_CASE("DTLS reassembly: the reassemblers of a capture share one memory budget", "[dtls]") {
+    const auto body = body_of(1000);
+    DtlsReassemblyBudget budget;
+    budget.limit = 2500;
+    {
+        DtlsHandshakeReassembler a(&budget), b(&budget);
+        CHECK(a.add(fragment(body, 0, 10, 1, 1)).kind == DtlsHandshakeReassembler::Kind::Partial);
+        CHECK(b.add(fragment(body, 0, 10, 2, 1)).kind == DtlsHandshakeReassembler::Kind::Partial);
+        CHECK(budget.used == 2000);
+        // A third message would pass the shared limit: refused, whatever each one holds.
+        auto out = a.add(fragment(body, 0, 10, 3, 2));
+        CHECK(out.kind == DtlsHandshakeReassembler::Kind::Rejected);
+        CHECK(out.problem.find("all DTLS connections") != std::string::npos);
+        // Completing a message gives its bytes back.
+        CHECK(a.add(fragment(body, 10, 1000, 4, 1)).kind == DtlsHandshakeReassembler::Kind::Complete);
+        CHECK(budget.used == 1000);
+    }
+    // So does a reassembler that goes away (its connection forgotten).
+    CHECK(budget.used == 0);
+}
