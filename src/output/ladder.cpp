@@ -193,6 +193,10 @@ LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTab
         c.form = f.server_selected_psk ? "TLS 1.3 handshake, resumed with a pre-shared key (ticket)" : "TLS 1.3 handshake";
         c.form_note = "One round trip: the key shares travel in the hellos, and everything after the Server Hello "
                       "is encrypted (Change Cipher Spec records only calm old middleboxes).";
+        if (f.quic)
+            c.form_note = "TLS 1.3 inside QUIC: the messages travel in CRYPTO frames, the hellos in Initial packets "
+                          "(protected with keys anyone can derive from the client's first connection ID), the rest "
+                          "in Handshake packets; there are no TLS records and no Change Cipher Spec.";
         if (f.hello_retry_request) c.form_note += " The server asked for another key share first (HelloRetryRequest).";
     } else if (f.resumed) {
         c.form = "TLS 1.2 abbreviated handshake: session resumed";
