@@ -36,7 +36,7 @@ bool verbose() {
 // What a TlsConnection showed and learned, without frame numbers, offsets and the
 // reassembly bookkeeping (which legitimately differ with the segmentation).
 struct TlsObserver {
-    explicit TlsObserver(int side) : side(side), tls(0, false) {}
+    explicit TlsObserver(int side) : side(side), tls(0) {}
     int side;
     TlsConnection tls;
     fuzz::Engine engine;
