@@ -824,6 +824,15 @@ private:
         Bytes all = r.take_rest().rest();
         NodeRef l = layer(at, all.size());
         header_fields(l, at, first, version, dcid, scid, 3);
+        // The client's next Initial goes to the connection ID the Retry chose, and its
+        // Initial keys come from it (RFC 9000 section 17.2.5, RFC 9001 section 5.2).
+        Bytes retry_cid = scid.rest();
+        flow_.cid[1].assign(retry_cid.begin(), retry_cid.end());
+        if (is_known_version(version)) {
+            flow_.original_dcid.assign(retry_cid.begin(), retry_cid.end());
+            flow_.space[kInitialSpace].keys[0] = quic_initial_keys(version, retry_cid, false);
+            flow_.space[kInitialSpace].keys[1] = quic_initial_keys(version, retry_cid, true);
+        }
         const std::size_t token_at = scid.offset() + scid.reported_remaining() - at;
         if (l && all.size() >= token_at + 16) {
             l.add(kRetryToken, to_byte_string(all.subspan(token_at, all.size() - token_at - 16)), at + token_at,
@@ -914,6 +923,34 @@ void report(QuicState& st, QuicFlow& flow) {
     st.on_connection_end(flow.end, flow.facts);
 }
 
+bool starts_new_connection(Bytes b, const QuicFlow& flow, const PacketContext& ctx) {
+    if (b.size() < 7 || !(b[0] & 0x80) || ctx.src != flow.client || ctx.src_port != flow.client_port) return false;
+    const std::uint32_t v = std::uint32_t(b[1]) << 24 | std::uint32_t(b[2]) << 16 | std::uint32_t(b[3]) << 8 | b[4];
+    if (!is_known_version(v) || v1_type(v, (b[0] >> 4) & 3) != 0) return false;
+    const std::size_t n = b[5];
+    if (n > 20 || b.size() < 6 + n) return false;
+    const Bytes dcid = b.subspan(6, n);
+    auto same = [&](const std::vector<std::uint8_t>& cid) {
+        return cid.size() == dcid.size() && std::equal(cid.begin(), cid.end(), dcid.begin());
+    };
+    if (same(flow.original_dcid) || same(flow.cid[1])) return false;
+    // A connection ID learned later (NEW_CONNECTION_ID): still this connection if its
+    // Initial keys open the packet.
+    const auto& keys = flow.space[kInitialSpace].keys[0];
+    if (!keys) return true;
+    ByteReader r{b};
+    (void)r.bytes(6 + n);
+    auto scid = r.u8_prefixed();
+    auto token_length = scid ? read_quic_varint(r) : std::nullopt;
+    if (!token_length || *token_length > r.remaining() || !r.bytes(static_cast<std::size_t>(*token_length))) return true;
+    auto length = read_quic_varint(r);
+    const std::size_t pn_offset = r.offset();
+    if (!length || *length > b.size() - pn_offset) return true;
+    std::uint64_t pn = 0;
+    return !quic_unprotect(*keys, b.first(pn_offset + static_cast<std::size_t>(*length)), pn_offset,
+                           flow.space[kInitialSpace].expected_pn[0], pn);
+}
+
 }  // namespace
 
 std::size_t dissect_quic_datagram(ByteReader payload, PacketContext& ctx) {
@@ -937,6 +974,19 @@ std::size_t dissect_quic_datagram(ByteReader payload, PacketContext& ctx) {
             f.end.path = ctx.path;
         }
         flow = it->second.get();
+        // A client Initial to a connection ID this connection never used: a new connection
+        // on the same addresses and ports (the client's port was reused).
+        if (flow->client_known && starts_new_connection(payload.rest(), *flow, ctx)) {
+            report(st, *flow);
+            st.flows.erase(it);
+            ref->id = st.next_id++;
+            it = st.flows.emplace(ref->id, std::make_unique<QuicFlow>()).first;
+            flow = it->second.get();
+            flow->end.stream = ctx.flow_stream;
+            flow->end.first_frame = ctx.frame.number;
+            flow->end.first_ts_ns = ctx.frame.ts_ns;
+            flow->end.path = ctx.path;
+        }
     }
     if (!flow->numbered) {
         flow->numbered = true;

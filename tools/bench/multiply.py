@@ -39,11 +39,11 @@ def main():
     server_addrs = set()
     for p in packets:
         pkt = p[3]
-        # Servers answer from a well-known port: TLS on 443, DNS on 53.
+        # Servers answer from a well-known port: TLS on 443, DNS on 53, QUIC on 4433.
         if len(pkt) >= 38 and pkt[12:14] == b"\x08\x00" and pkt[23] in (6, 17):
             ihl = (pkt[14] & 15) * 4
             sport = pkt[14 + ihl:16 + ihl]
-            if sport in (b"\x01\xbb", b"\x00\x35"):
+            if sport in (b"\x01\xbb", b"\x00\x35", b"\x11\x51"):
                 server_addrs.add(bytes(pkt[26:30]))
     with open(dst, "wb") as out:
         out.write(data[:24])
