@@ -961,6 +961,16 @@ std::size_t dissect_quic_datagram(ByteReader payload, PacketContext& ctx) {
     if (ref) {
         auto it = ref->id ? st.flows.find(ref->id) : st.flows.end();
         if (it == st.flows.end()) {
+            if (st.next_id % kQuicSweepEvery == 0) {
+                for (auto old = st.flows.begin(); old != st.flows.end();) {
+                    if (ctx.frame.ts_ns - old->second->end.last_ts_ns > kQuicIdleTimeoutNs) {
+                        report(st, *old->second);
+                        old = st.flows.erase(old);
+                    } else {
+                        ++old;
+                    }
+                }
+            }
             if (st.flows.size() >= kMaxQuicConnections) {
                 report(st, *st.flows.begin()->second);
                 st.flows.erase(st.flows.begin());

@@ -39,6 +39,10 @@ struct QuicConnectionEnd {
 
 // QUIC connections kept at once; beyond it the oldest is reported and forgotten.
 inline constexpr std::size_t kMaxQuicConnections = 65'536;
+// A connection without a datagram for this long (capture time) is reported and forgotten,
+// looked for every kQuicSweepEvery new connections (as for DTLS).
+inline constexpr std::int64_t kQuicIdleTimeoutNs = 600'000'000'000;
+inline constexpr std::uint64_t kQuicSweepEvery = 1024;
 
 struct QuicFlow;
 // Per-capture QUIC state: the connections (owned here; each UDP flow's slot names one)
