@@ -36,6 +36,24 @@ ConnectionView view_of(const TcpConversation& conv) {
     return v;
 }
 
+// A connection over a UDP flow (DTLS, QUIC): its module's end-of-connection facts have
+// the same members.
+template <typename End>
+ConnectionView view_of_flow(const End& end, std::string_view transport) {
+    ConnectionView v;
+    v.transport = transport;
+    v.stream = end.stream;
+    for (int s = 0; s < 2; ++s) {
+        v.address[s] = end.address[s];
+        v.port[s] = end.port[s];
+        v.payload_bytes[s] = end.payload_bytes[s];
+    }
+    v.first_frame = end.first_frame;
+    v.first_ts_ns = end.first_ts_ns;
+    v.path = end.path;
+    return v;
+}
+
 }  // namespace
 
 std::string ConnectionView::endpoint_text(int side) const {
@@ -54,17 +72,7 @@ SessionLayer::SessionLayer(CaptureState& state) : state_(state) {
     DtlsState& dtls = state.get<DtlsState>();
     dtls.on_connection_end = [this](const DtlsConnectionEnd& end, const TlsConnectionFacts& facts, int client_side) {
         if (listeners_.empty()) return;
-        ConnectionView v;
-        v.transport = "dtls";
-        v.stream = end.stream;
-        for (int s = 0; s < 2; ++s) {
-            v.address[s] = end.address[s];
-            v.port[s] = end.port[s];
-            v.payload_bytes[s] = end.payload_bytes[s];
-        }
-        v.first_frame = end.first_frame;
-        v.first_ts_ns = end.first_ts_ns;
-        v.path = end.path;
+        const ConnectionView v = view_of_flow(end, "dtls");
         const TlsSessionView session{v, facts, client_side};
         for (SessionListener* l : listeners_) l->tls_session_ended(session);
     };
@@ -72,17 +80,7 @@ SessionLayer::SessionLayer(CaptureState& state) : state_(state) {
     QuicState& quic = state.get<QuicState>();
     quic.on_connection_end = [this](const QuicConnectionEnd& end, const TlsConnectionFacts& facts) {
         if (listeners_.empty()) return;
-        ConnectionView v;
-        v.transport = "quic";
-        v.stream = end.stream;
-        for (int s = 0; s < 2; ++s) {
-            v.address[s] = end.address[s];
-            v.port[s] = end.port[s];
-            v.payload_bytes[s] = end.payload_bytes[s];
-        }
-        v.first_frame = end.first_frame;
-        v.first_ts_ns = end.first_ts_ns;
-        v.path = end.path;
+        const ConnectionView v = view_of_flow(end, "quic");
         const TlsSessionView session{v, facts, 0};
         for (SessionListener* l : listeners_) l->tls_session_ended(session);
     };
