@@ -157,7 +157,9 @@ std::string ladder_html(const LadderConnection& c, std::int64_t start_ns) {
 // The chain-of-trust section of one connection: root (the last certificate sent, or the
 // issuer it names) at the top, the site's certificate at the bottom.
 std::string chain_html(const LadderConnection& c, const PageWords& w) {
-    std::string h = "<section class=chain data-stream='" + std::to_string(c.stream) + "'><h3>" + stream_name(c) +
+    // tcp.stream and udp.stream count apart: the key names its transport ("tcp 3", "udp 3").
+    std::string h = "<section class=chain data-stream='" + std::string(c.transport == "tcp" ? "tcp " : "udp ") +
+                    std::to_string(c.stream) + "'><h3>" + stream_name(c) +
                     (c.sni.empty() ? "" : " \xc2\xb7 " + escape(c.sni)) + "</h3><ol class=certs>";
     const std::int64_t at = c.first_ts_ns / 1'000'000'000;
     if (!c.certificates.empty() && c.certificates.back().parsed &&
