@@ -38,12 +38,17 @@ NS_TAG=stls
 . "$HERE/lib.sh"
 
 [ "$(id -u)" = 0 ] || die "must run as root (network namespaces, tcpdump, servers)"
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+# Where Debian's packages put the PostgreSQL server and slapd's core schema, asked of dpkg.
+pg_package=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 'postgresql-[0-9]*' 2>/dev/null |
+    awk '$1 == "ii" && $2 ~ /^postgresql-[0-9]+$/ {print $2}' | sort -V | tail -1)
+PGBIN=$(dirname "$(dpkg -L "$pg_package" 2>/dev/null | grep -m1 '/bin/postgres$')")
+CORE_SCHEMA=$(dpkg -L slapd 2>/dev/null | grep -m1 '/schema/core\.schema$' || true)
 for c in ip timeout openssl curl dovecot vsftpd slapd ldapsearch psql mariadbd mariadb mariadb-install-db runuser \
          tcpdump tshark; do
     command -v "$c" >/dev/null || [ -x "/usr/sbin/$c" ] || die "missing command: $c"
 done
 [ -x "$PGBIN/postgres" ] || die "missing PostgreSQL server binaries"
+[ -f "$CORE_SCHEMA" ] || die "missing slapd's core schema"
 
 mkdir -p "$OUT"
 DEST=$(cd "$OUT" && pwd)
@@ -79,8 +84,8 @@ key_for() {
 # ---------------------------------------------------------------- Dovecot: IMAP, POP3
 log "Dovecot: IMAP and POP3 STARTTLS (curl)"
 d=$WORK/dovecot
-mkdir -p "$d/home/alice"
-chown -R dovenull:dovenull "$d/home"
+mkdir -p "$d/users/alice"
+chown -R dovenull:dovenull "$d/users"
 key_for root "$d"
 cat >"$d/dovecot.conf" <<EOF
 base_dir = $d/run
@@ -101,7 +106,7 @@ passdb {
 }
 userdb {
   driver = static
-  args = uid=dovenull gid=dovenull home=$d/home/%u mail=maildir:$d/home/%u/Maildir
+  args = uid=dovenull gid=dovenull home=$d/users/%u mail=maildir:$d/users/%u/Maildir
 }
 EOF
 start_bg dove "$d/run.log" dovecot -F -c "$d/dovecot.conf"
@@ -123,9 +128,9 @@ check "two Client Hellos" eq "$(count "$d/c.pcap" 'tls.handshake.type == 1')" 2
 # ---------------------------------------------------------------- vsftpd: FTP AUTH TLS
 log "vsftpd: FTP AUTH TLS with a protected data connection (curl)"
 d=$WORK/vsftpd
-mkdir -p "$d/empty" "$d/root/pub"
-printf 'hello over FTPS\n' >"$d/root/pub/readme.txt"
-chmod 555 "$d/root" "$d/empty"
+mkdir -p "$d/empty" "$d/ftp/pub"
+printf 'hello over FTPS\n' >"$d/ftp/pub/readme.txt"
+chmod 555 "$d/ftp" "$d/empty"
 key_for root "$d"
 cat >"$d/vsftpd.conf" <<EOF
 listen=YES
@@ -133,7 +138,7 @@ listen_address=127.0.0.2
 background=NO
 anonymous_enable=YES
 local_enable=NO
-anon_root=$d/root
+anon_root=$d/ftp
 secure_chroot_dir=$d/empty
 ssl_enable=YES
 allow_anon_ssl=YES
@@ -175,7 +180,7 @@ d=$WORK/slapd
 mkdir -p "$d"
 key_for root "$d"
 cat >"$d/slapd.conf" <<EOF
-include /etc/ldap/schema/core.schema
+include $CORE_SCHEMA
 pidfile $d/slapd.pid
 argsfile $d/slapd.args
 TLSCertificateFile $PKI/server-chain.pem
