@@ -82,14 +82,6 @@ constexpr FieldDef kNotDecrypted{"tlsdissect.decryption.unavailable", "Not decry
 constexpr FieldDef kDecryptFailed{"tlsdissect.decryption.failed", "Decryption failed", FieldType::Expert, Base::None,
                                   {}, 0, 0, {}, Severity::Warn};
 constexpr FieldDef kFinishedVerified{"tlsdissect.finished.verified", "Verified", FieldType::Bool};
-// --audit findings at the frame that shows each, as for TLS over TCP.
-constexpr FieldDef kAuditInfo{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Chat};
-constexpr FieldDef kAuditLow{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Note};
-constexpr FieldDef kAuditMedium{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Warn};
-constexpr FieldDef kAuditHigh{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Error};
-constexpr FieldDef kAuditId{"tls.audit.id", "Finding", FieldType::String};
-constexpr FieldDef kAuditSeverity{"tls.audit.severity", "Severity", FieldType::String};
-constexpr FieldDef kAuditWhy{"tls.audit.why", "Why", FieldType::String};
 constexpr FieldDef kFinishedWrong{"tlsdissect.finished.wrong", "Finished verify_data does not match", FieldType::Expert,
                                   Base::None, {}, 0, 0, {}, Severity::Error};
 
@@ -188,26 +180,7 @@ public:
     // the DTLS layer; their ids for the Info column.
     std::string audit_frame(NodeRef layer, PacketContext& ctx) {
         std::string ids;
-        if (!audit_ || (!layer && !ctx.columns)) return ids;
-        const std::pair<std::size_t, std::size_t> seen{facts_.handshake.size(), facts_.overlong_heartbeat_frames.size()};
-        if (seen == audited_) return ids;
-        audited_ = seen;
-        for (const AuditFinding& f : audit_connection(facts_, audit_->lang)) {
-            if (f.frame != ctx.frame.number) continue;
-            const std::string id(f.id);
-            if ((" " + ids + ",").find(" " + id + ",") != std::string::npos) continue;
-            ids += (ids.empty() ? "" : ", ") + id;
-            if (!layer) continue;
-            const std::string severity(audit_severity_name(f.severity));
-            const FieldDef& def = f.severity == AuditSeverity::High     ? kAuditHigh
-                                  : f.severity == AuditSeverity::Medium ? kAuditMedium
-                                  : f.severity == AuditSeverity::Low    ? kAuditLow
-                                                                        : kAuditInfo;
-            NodeRef n = layer.expert(def, "Audit (" + severity + "): " + id + ": " + f.why);
-            n.add_generated(kAuditId, id);
-            n.add_generated(kAuditSeverity, severity);
-            n.add_generated(kAuditWhy, f.why).set_hidden();
-        }
+        if (audit_ && (layer || ctx.columns)) note_audit_findings(facts_, *audit_, audited_, ids, layer, ctx.frame.number);
         return ids;
     }
 

@@ -16,6 +16,7 @@
 
 #include "tls/cipher_suites.hpp"
 #include "tls/tls_common.hpp"
+#include "tlsdissect/field.hpp"
 #include "tlsdissect/text.hpp"
 
 namespace tlsdissect {
@@ -301,6 +302,43 @@ std::vector<AuditFinding> audit_connection(const TlsConnectionFacts& f, const st
     for (auto frame : f.overlong_heartbeat_frames) c.add("heartbleed_attempt", AuditSeverity::High, frame);
     std::stable_sort(c.out.begin(), c.out.end(), [](const AuditFinding& a, const AuditFinding& b) { return a.frame < b.frame; });
     return c.out;
+}
+
+namespace {
+
+// --audit findings, as expert notes at the frame that shows each.
+constexpr FieldDef kAuditInfo{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Chat};
+constexpr FieldDef kAuditLow{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Note};
+constexpr FieldDef kAuditMedium{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Warn};
+constexpr FieldDef kAuditHigh{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Error};
+constexpr FieldDef kAuditId{"tls.audit.id", "Finding", FieldType::String};
+constexpr FieldDef kAuditSeverity{"tls.audit.severity", "Severity", FieldType::String};
+constexpr FieldDef kAuditWhy{"tls.audit.why", "Why", FieldType::String};
+
+}  // namespace
+
+void note_audit_findings(const TlsConnectionFacts& facts, const AuditSettings& audit,
+                         std::pair<std::size_t, std::size_t>& audited, std::string& ids, NodeRef layer,
+                         std::uint64_t frame) {
+    const std::pair<std::size_t, std::size_t> seen{facts.handshake.size(), facts.overlong_heartbeat_frames.size()};
+    if (seen == audited) return;
+    audited = seen;
+    for (const AuditFinding& f : audit_connection(facts, audit.lang)) {
+        if (f.frame != frame) continue;
+        const std::string id(f.id);
+        if ((" " + ids + ",").find(" " + id + ",") != std::string::npos) continue;
+        ids += (ids.empty() ? "" : ", ") + id;
+        if (!layer) continue;
+        const std::string severity(audit_severity_name(f.severity));
+        const FieldDef& def = f.severity == AuditSeverity::High     ? kAuditHigh
+                              : f.severity == AuditSeverity::Medium ? kAuditMedium
+                              : f.severity == AuditSeverity::Low    ? kAuditLow
+                                                                    : kAuditInfo;
+        NodeRef n = layer.expert(def, "Audit (" + severity + "): " + id + ": " + f.why);
+        n.add_generated(kAuditId, id);
+        n.add_generated(kAuditSeverity, severity);
+        n.add_generated(kAuditWhy, f.why).set_hidden();  // already in the line above; for -e and -Y
+    }
 }
 
 }  // namespace tlsdissect

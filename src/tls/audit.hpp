@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tlsdissect {
@@ -52,6 +53,17 @@ struct AuditSettings {
 
 // The reason texts (audit_texts.cpp): one row per id, in both languages. Placeholders
 // such as {suite} are filled with language-neutral values (names, numbers, dates).
+class NodeRef;
+
+// --audit on a connection's layer (TLS over TCP, DTLS): the findings that frame `frame`
+// shows and `ids` (that frame's ids so far, for the Info column) does not name yet, as
+// expert notes under `layer`, their ids appended to `ids`. `audited` remembers how much
+// of the facts (handshake messages, heartbeat anomalies) was looked at already, so that
+// nothing is computed again for a frame that brought nothing new.
+void note_audit_findings(const TlsConnectionFacts& facts, const AuditSettings& audit,
+                         std::pair<std::size_t, std::size_t>& audited, std::string& ids, NodeRef layer,
+                         std::uint64_t frame);
+
 struct AuditText {
     std::string_view key;  // the finding id, or "id.case" for a second wording
     std::string_view en;

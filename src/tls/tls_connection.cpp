@@ -36,14 +36,6 @@ constexpr FieldDef kEncryptedHandshake{"tls.handshake.encrypted", "Encrypted Han
 constexpr FieldDef kHandshakeFragment{"tls.handshake.fragment", "Handshake Fragment", FieldType::Bytes};
 constexpr FieldDef kHandshakeFragments{"tls.handshake.fragments", "Reassembled Handshake Message", FieldType::None};
 constexpr FieldDef kHandshakeFragmentFrame{"tls.handshake.fragment.frame", "Frame", FieldType::FrameNum};
-// --audit findings, as expert notes at the frame that shows each (src/tls/audit.cpp).
-constexpr FieldDef kAuditInfo{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Chat};
-constexpr FieldDef kAuditLow{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Note};
-constexpr FieldDef kAuditMedium{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Warn};
-constexpr FieldDef kAuditHigh{"tls.audit", "Audit", FieldType::Expert, Base::None, {}, 0, 0, {}, Severity::Error};
-constexpr FieldDef kAuditId{"tls.audit.id", "Finding", FieldType::String};
-constexpr FieldDef kAuditSeverity{"tls.audit.severity", "Severity", FieldType::String};
-constexpr FieldDef kAuditWhy{"tls.audit.why", "Why", FieldType::String};
 constexpr FieldDef kDecrypted{"tls.decrypted", "Decrypted TLS record", FieldType::None};
 constexpr FieldDef kDecryptedData{"tls.decrypted.data", "Decrypted Application Data", FieldType::Bytes};
 constexpr FieldDef kNotDecrypted{"tlsdissect.decryption.unavailable", "Not decrypted", FieldType::Expert, Base::None,
@@ -149,28 +141,8 @@ void TlsConnection::on_close(const TcpConversation& conv, PacketContext& ctx) {
 // added a handshake message (decrypted ones too) or an over-long heartbeat: nothing
 // else changes what the audit sees.
 void TlsConnection::audit_frame(NodeRef layer, PacketContext& ctx) {
-    const AuditSettings* audit = audit_;
-    if (!audit || (!layer && !ctx.columns)) return;
-    const std::pair<std::size_t, std::size_t> seen{facts_.handshake.size(), facts_.overlong_heartbeat_frames.size()};
-    if (seen == audited_) return;
-    audited_ = seen;
-    for (const AuditFinding& f : audit_connection(facts_, audit->lang)) {
-        if (f.frame != ctx.frame.number) continue;
-        const std::string id(f.id);
-        if ((" " + frame_audit_ + ",").find(" " + id + ",") != std::string::npos) continue;
-        frame_audit_ += (frame_audit_.empty() ? "" : ", ") + id;
-        if (!layer) continue;
-        const std::string severity(audit_severity_name(f.severity));
-        const FieldDef& def = f.severity == AuditSeverity::High     ? kAuditHigh
-                              : f.severity == AuditSeverity::Medium ? kAuditMedium
-                              : f.severity == AuditSeverity::Low    ? kAuditLow
-                                                                    : kAuditInfo;
-        NodeRef n = layer.expert(def,
-                                 "Audit (" + severity + "): " + id + ": " + f.why);
-        n.add_generated(kAuditId, id);
-        n.add_generated(kAuditSeverity, severity);
-        n.add_generated(kAuditWhy, f.why).set_hidden();  // already in the line above; for -e and -Y
-    }
+    if (!audit_ || (!layer && !ctx.columns)) return;
+    note_audit_findings(facts_, *audit_, audited_, frame_audit_, layer, ctx.frame.number);
 }
 
 NodeRef TlsConnection::layer_for(const AssembledPdu& pdu, ByteReader& reader, PacketContext& ctx) {
