@@ -376,11 +376,18 @@ private:
     // known (Initial always; the others with a key log), its frames shown.
     void protected_packet(NodeRef l, Bytes packet, std::size_t at, std::size_t pn_offset, const std::string& text,
                           int space, const QuicKeys* keys, const FieldDef& payload_def) {
-        const int s = side();
-        QuicSpace& sp = flow_.space[space];
         std::uint64_t pn = 0;
         std::optional<QuicUnprotected> u;
-        if (keys) u = quic_unprotect(*keys, packet, pn_offset, sp.expected_pn[s], pn);
+        if (keys) u = quic_unprotect(*keys, packet, pn_offset, flow_.space[space].expected_pn[side()], pn);
+        show_packet(l, packet, at, pn_offset, text, space, keys != nullptr, std::move(u), pn, payload_def);
+    }
+
+    // The packet as opened (or not: `u` empty) with the keys of its space.
+    void show_packet(NodeRef l, Bytes packet, std::size_t at, std::size_t pn_offset, const std::string& text,
+                     int space, bool keys, std::optional<QuicUnprotected> u, std::uint64_t pn,
+                     const FieldDef& payload_def) {
+        const int s = side();
+        QuicSpace& sp = flow_.space[space];
         if (!u) {
             l.add(payload_def, to_byte_string(packet.subspan(pn_offset)), at + pn_offset, packet.size() - pn_offset);
             if (space == kInitialSpace)
@@ -860,32 +867,34 @@ private:
         }
         const std::string text =
             "Protected Payload" + std::string(n ? ", DCID=" + hex_of(all.subspan(1, n)) : std::string());
-        const QuicKeys* k = application_keys(all, 1 + n, s);
-        protected_packet(l, all, at, 1 + n, text, kApplicationSpace, k, kProtectedPayload);
+        std::uint64_t pn = 0;
+        const bool keys = flow_.space[kApplicationSpace].keys[s].has_value();
+        auto u = keys ? open_application_packet(all, 1 + n, s, pn) : std::nullopt;
+        show_packet(l, all, at, 1 + n, text, kApplicationSpace, keys, std::move(u), pn, kProtectedPayload);
     }
 
-    // The 1-RTT keys that open this packet: the current ones, the next generation after a
-    // key update (RFC 9001 section 6; header protection keys do not change), or the
-    // previous one for a packet sent before the update.
-    const QuicKeys* application_keys(Bytes packet, std::size_t pn_offset, int s) {
+    // A 1-RTT packet opened with the current keys, the next generation after a key update
+    // (RFC 9001 section 6; header protection keys do not change; the update is kept), or
+    // the previous one for a packet sent before the update. Each is tried once.
+    std::optional<QuicUnprotected> open_application_packet(Bytes packet, std::size_t pn_offset, int s,
+                                                           std::uint64_t& pn) {
         QuicSpace& sp = flow_.space[kApplicationSpace];
-        if (!sp.keys[s]) return nullptr;
-        std::uint64_t pn = 0;
-        if (quic_unprotect(*sp.keys[s], packet, pn_offset, sp.expected_pn[s], pn)) return &*sp.keys[s];
-        if (flow_.app_previous[s] && quic_unprotect(*flow_.app_previous[s], packet, pn_offset, sp.expected_pn[s], pn))
-            return &*flow_.app_previous[s];
-        if (flow_.app_secret[s].empty() || flow_.key_updates[s] >= kMaxKeyUpdates) return &*sp.keys[s];
+        if (auto u = quic_unprotect(*sp.keys[s], packet, pn_offset, sp.expected_pn[s], pn)) return u;
+        if (flow_.app_previous[s])
+            if (auto u = quic_unprotect(*flow_.app_previous[s], packet, pn_offset, sp.expected_pn[s], pn)) return u;
+        if (flow_.app_secret[s].empty() || flow_.key_updates[s] >= kMaxKeyUpdates) return std::nullopt;
         auto next_secret = quic_next_secret(flow_.version, *flow_.facts.cipher_suite, flow_.app_secret[s]);
         auto next = next_secret ? quic_keys_from_secret(flow_.version, *flow_.facts.cipher_suite, *next_secret)
                                 : std::nullopt;
-        if (!next) return &*sp.keys[s];
+        if (!next) return std::nullopt;
         next->hp = sp.keys[s]->hp;
-        if (!quic_unprotect(*next, packet, pn_offset, sp.expected_pn[s], pn)) return &*sp.keys[s];
+        auto u = quic_unprotect(*next, packet, pn_offset, sp.expected_pn[s], pn);
+        if (!u) return std::nullopt;
         flow_.app_previous[s] = std::move(sp.keys[s]);
         sp.keys[s] = std::move(next);
         flow_.app_secret[s] = std::move(*next_secret);
         ++flow_.key_updates[s];
-        return &*sp.keys[s];
+        return u;
     }
 
     static constexpr FieldDef kDecryptionFailed{"quic.decryption_failed", "Decryption failed", FieldType::Expert,
