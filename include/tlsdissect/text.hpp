@@ -10,6 +10,26 @@
 
 namespace tlsdissect {
 
+// Protocol text (HTTP heads, command lines): ASCII case-insensitive equality, blanks
+// (spaces and tabs) trimmed at both ends, and non-printable bytes escaped as \xNN so a
+// line from the wire never drives a terminal.
+inline bool ascii_iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+inline std::string_view trim_blanks(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+std::string escape_nonprintable(std::string_view s);
+
 // Wireshark's bit-field picture: the bits of `mask` within a `bits`-wide integer,
 // others as dots, grouped by four: bit_pattern(0x45, 0xf0, 8) == "0100 ....".
 std::string bit_pattern(std::uint64_t value, std::uint64_t mask, unsigned bits);

@@ -1,6 +1,8 @@
 // HTTP/1.x message heads and HTTP/2 frame headers from decrypted TLS records.
 #include "http/http.hpp"
 
+#include "tlsdissect/text.hpp"
+
 #include <cstring>
 #include <string_view>
 
@@ -45,39 +47,6 @@ constexpr std::string_view kMethods[] = {"GET ",   "POST ",  "HEAD ",    "PUT ",
                                          "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "};
 
 std::string_view as_text(Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
-
-// Control characters in a header shown on a terminal are escaped; the value keeps the bytes.
-std::string printable(std::string_view s) {
-    std::string out;
-    for (unsigned char c : s) {
-        if (c >= 0x20 && c < 0x7f) {
-            out.push_back(static_cast<char>(c));
-        } else {
-            static const char* hex = "0123456789abcdef";
-            out += "\\x";
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        }
-    }
-    return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 }  // namespace
 
@@ -132,7 +101,7 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
         const std::size_t eol = t.find("\r\n");
         if (eol == std::string_view::npos) {
             // A head that continues in the next record, or a bare-LF sender: shown as text.
-            layer.add(kHeader, std::string(t), data.offset(), t.size()).set_text(printable(t) + " [continues]");
+            layer.add(kHeader, std::string(t), data.offset(), t.size()).set_text(escape_nonprintable(t) + " [continues]");
             (void)data.bytes(t.size());
             return first;
         }
@@ -148,7 +117,7 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
             first_line = false;
             first = std::string(line);
             if (line.rfind("HTTP/", 0) == 0) {
-                NodeRef n = layer.add(kResponseLine, first, at, eol + 2).set_text(printable(line) + "\\r\\n");
+                NodeRef n = layer.add(kResponseLine, first, at, eol + 2).set_text(escape_nonprintable(line) + "\\r\\n");
                 const std::size_t sp1 = line.find(' ');
                 const std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
                 if (sp1 == std::string_view::npos) {
@@ -167,7 +136,7 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
                 if (sp2 != std::string_view::npos)
                     n.add(kResponsePhrase, std::string(line.substr(sp2 + 1)), at + sp2 + 1, line.size() - sp2 - 1);
             } else {
-                NodeRef n = layer.add(kRequestLine, first, at, eol + 2).set_text(printable(line) + "\\r\\n");
+                NodeRef n = layer.add(kRequestLine, first, at, eol + 2).set_text(escape_nonprintable(line) + "\\r\\n");
                 const std::size_t sp1 = line.find(' ');
                 const std::size_t sp2 = line.rfind(' ');
                 if (sp1 == std::string_view::npos || sp2 == sp1) {
@@ -180,20 +149,20 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
             }
             continue;
         }
-        NodeRef h = layer.add(kHeader, std::string(line), at, eol + 2).set_text(printable(line) + "\\r\\n");
+        NodeRef h = layer.add(kHeader, std::string(line), at, eol + 2).set_text(escape_nonprintable(line) + "\\r\\n");
         const std::size_t colon = line.find(':');
         if (colon == std::string_view::npos) {
             h.expert(kBadLine, "header line without a colon");
             continue;
         }
-        std::string_view name = line.substr(0, colon), value = trim(line.substr(colon + 1));
-        const FieldDef* known = iequals(name, "Host")             ? &kHost
-                                : iequals(name, "Content-Type")   ? &kContentType
-                                : iequals(name, "Server")         ? &kServer
-                                : iequals(name, "User-Agent")     ? &kUserAgent
+        std::string_view name = line.substr(0, colon), value = trim_blanks(line.substr(colon + 1));
+        const FieldDef* known = ascii_iequals(name, "Host")             ? &kHost
+                                : ascii_iequals(name, "Content-Type")   ? &kContentType
+                                : ascii_iequals(name, "Server")         ? &kServer
+                                : ascii_iequals(name, "User-Agent")     ? &kUserAgent
                                 : nullptr;
         if (known) h.add(*known, std::string(value), at + colon + 1, line.size() - colon - 1).set_hidden();
-        if (iequals(name, "Content-Length")) {
+        if (ascii_iequals(name, "Content-Length")) {
             std::uint64_t v = 0;
             bool ok = !value.empty() && value.size() <= 18;
             for (char c : value) ok = ok && c >= '0' && c <= '9', v = v * 10 + static_cast<std::uint64_t>(c - '0');

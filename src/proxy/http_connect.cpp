@@ -28,7 +28,7 @@ std::string_view header_value(std::string_view head, std::string_view name) {
         const std::size_t end = head.find("\r\n", start);
         std::string_view line = head.substr(start, end == std::string_view::npos ? end : end - start);
         if (line.size() > name.size() && line[name.size()] == ':' && ascii_iequals(line.substr(0, name.size()), name))
-            return trim_spaces(line.substr(name.size() + 1));
+            return trim_blanks(line.substr(name.size() + 1));
         at = end;
     }
     return {};

@@ -10,28 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include "tlsdissect/text.hpp"
 #include "transport/tcp_application.hpp"
 
 namespace tlsdissect {
 
 inline constexpr FieldDef kHttpLayer{"http", "Hypertext Transfer Protocol", FieldType::Protocol};
-
-inline bool ascii_iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
-
-inline std::string_view trim_spaces(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 // A decimal number of at most 18 digits.
 inline bool parse_decimal(std::string_view s, std::uint64_t& out) {

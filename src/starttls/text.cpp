@@ -10,6 +10,7 @@
 
 #include "starttls/starttls.hpp"
 #include "starttls/starttls_common.hpp"
+#include "tlsdissect/text.hpp"
 #include "transport/message_application.hpp"
 
 namespace tlsdissect {
@@ -67,34 +68,6 @@ constexpr FieldDef kSieveLine{"managesieve.line", "Line", FieldType::String};
 std::string_view text_of(Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
-        if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 'a' + 'A');
-        if (x != y) return false;
-    }
-    return true;
-}
-
-// Non-printable bytes of a line as \xNN, so a line never drives a terminal.
-std::string printable(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (unsigned char c : s) {
-        if (c >= 0x20 && c < 0x7f) {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out += "\\x";
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 15]);
-        }
-    }
-    return out;
-}
 
 std::string_view protocol_name(TextProtocol p) {
     switch (p) {
@@ -193,10 +166,10 @@ private:
     void classify_command(std::string_view line) {
         if (protocol_ != TextProtocol::Unknown) return;
         auto [word, rest] = split_word(line);
-        if (iequals(word, "EHLO") || iequals(word, "HELO") || iequals(word, "LHLO") || iequals(word, "MAIL"))
+        if (ascii_iequals(word, "EHLO") || ascii_iequals(word, "HELO") || ascii_iequals(word, "LHLO") || ascii_iequals(word, "MAIL"))
             protocol_ = TextProtocol::Smtp;
-        else if (iequals(word, "USER") || iequals(word, "FEAT") || iequals(word, "PBSZ") ||
-                 (iequals(word, "AUTH") && (iequals(rest, "TLS") || iequals(rest, "SSL") || iequals(rest, "TLS-C"))))
+        else if (ascii_iequals(word, "USER") || ascii_iequals(word, "FEAT") || ascii_iequals(word, "PBSZ") ||
+                 (ascii_iequals(word, "AUTH") && (ascii_iequals(rest, "TLS") || ascii_iequals(rest, "SSL") || ascii_iequals(rest, "TLS-C"))))
             protocol_ = TextProtocol::Ftp;
         else
             protocol_ = TextProtocol::Smtp;
@@ -205,7 +178,7 @@ private:
     void command(std::string_view line, NodeRef layer, std::size_t at, PacketContext& ctx) {
         auto [word, rest] = split_word(line);
         const std::size_t rest_at = at + word.size() + 1;
-        const std::string shown = printable(line);
+        const std::string shown = escape_nonprintable(line);
         switch (protocol_) {
             case TextProtocol::Imap: {
                 auto [cmd, args] = split_word(rest);
@@ -213,7 +186,7 @@ private:
                 NodeRef n = layer.add(kImapLine, std::string(line), at, line.size() + 2).set_text("Line: " + shown + "\\r\\n");
                 n.add(kImapRequestTag, std::string(word), at, word.size());
                 if (!cmd.empty()) n.add(kImapRequestCommand, std::string(cmd), rest_at, cmd.size());
-                if (iequals(cmd, "STARTTLS")) asked(std::string(word), ctx);
+                if (ascii_iequals(cmd, "STARTTLS")) asked(std::string(word), ctx);
                 show_info(ctx, column(), "Request: " + shown);
                 return;
             }
@@ -221,7 +194,7 @@ private:
                 NodeRef n = layer.add(kPopRequest, std::string(line), at, line.size() + 2).set_text(shown + "\\r\\n");
                 n.add(kPopCommand, std::string(word), at, word.size());
                 if (!rest.empty()) n.add(kPopParameter, std::string(rest), rest_at, rest.size());
-                if (iequals(word, "STLS")) asked({}, ctx);
+                if (ascii_iequals(word, "STLS")) asked({}, ctx);
                 show_info(ctx, column(), "C: " + shown);
                 return;
             }
@@ -230,8 +203,8 @@ private:
                 NodeRef n = layer.add(kFtpLine, std::string(line), at, line.size() + 2).set_text(shown + "\\r\\n");
                 n.add(kFtpCommand, std::string(word), at, word.size());
                 if (!rest.empty()) n.add(kFtpArg, std::string(rest), rest_at, rest.size());
-                if (iequals(word, "AUTH") && (iequals(rest, "TLS") || iequals(rest, "SSL") || iequals(rest, "TLS-C") ||
-                                              iequals(rest, "TLS-P")))
+                if (ascii_iequals(word, "AUTH") && (ascii_iequals(rest, "TLS") || ascii_iequals(rest, "SSL") || ascii_iequals(rest, "TLS-C") ||
+                                              ascii_iequals(rest, "TLS-P")))
                     asked({}, ctx);
                 show_info(ctx, column(), "Request: " + shown);
                 return;
@@ -242,7 +215,7 @@ private:
                 if (nntp) layer.add(kNntpRequest, true, at, 0).set_hidden();
                 layer.add(nntp ? kNntpLine : kSieveLine, std::string(line), at, line.size() + 2)
                     .set_text(shown + "\\r\\n");
-                if (iequals(word, "STARTTLS")) asked({}, ctx);
+                if (ascii_iequals(word, "STARTTLS")) asked({}, ctx);
                 show_info(ctx, column(), "Request: " + shown);
                 return;
             }
@@ -252,7 +225,7 @@ private:
                                 .set_text("Command Line: " + shown + "\\r\\n");
                 n.add(kSmtpCommand, std::string(word), at, word.size());
                 if (!rest.empty()) n.add(kSmtpParameter, std::string(rest), rest_at, rest.size());
-                if (iequals(word, "STARTTLS")) asked({}, ctx);
+                if (ascii_iequals(word, "STARTTLS")) asked({}, ctx);
                 show_info(ctx, column(), "C: " + shown);
                 return;
             }
@@ -260,7 +233,7 @@ private:
     }
 
     void reply(std::string_view line, NodeRef layer, std::size_t at, const AssembledPdu& pdu, PacketContext& ctx) {
-        const std::string shown = printable(line);
+        const std::string shown = escape_nonprintable(line);
         bool accepted = false, refused = false;
         switch (protocol_) {
             case TextProtocol::Imap: {
@@ -270,7 +243,7 @@ private:
                 if (tag != "*" && tag != "+") n.add(kImapResponseTag, std::string(tag), at, tag.size());
                 if (!status.empty()) n.add(kImapResponseStatus, std::string(status), at + tag.size() + 1, status.size());
                 if (pending_ && tag == pending_tag_) {
-                    accepted = iequals(status, "OK");
+                    accepted = ascii_iequals(status, "OK");
                     refused = !accepted;
                 }
                 show_info(ctx, column(), "Response: " + shown);
