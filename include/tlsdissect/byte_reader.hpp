@@ -58,6 +58,14 @@ public:
     std::optional<std::uint32_t> u32() { return big_endian<std::uint32_t>(4); }
     std::optional<std::uint64_t> u48() { return big_endian<std::uint64_t>(6); }
     std::optional<std::uint64_t> u64() { return big_endian<std::uint64_t>(8); }
+    // A QUIC variable-length integer (RFC 9000 section 16): 1, 2, 4 or 8 bytes, the length
+    // in the first byte's two top bits. Nothing is consumed when it is cut short.
+    std::optional<std::uint64_t> quic_varint() {
+        const std::size_t n = pos_ < data_.size() ? std::size_t{1} << (data_[pos_] >> 6) : 1;
+        auto v = big_endian<std::uint64_t>(n);
+        if (!v) return std::nullopt;
+        return *v & ((std::uint64_t{1} << (8 * n - 2)) - 1);
+    }
     std::optional<std::uint16_t> u16le() { return little_endian<std::uint16_t>(2); }
     std::optional<std::uint32_t> u32le() { return little_endian<std::uint32_t>(4); }
 

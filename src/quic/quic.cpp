@@ -215,7 +215,7 @@ std::string hex_of(Bytes b) { return hex_string(b); }
 // Adds `n` varint-coded fields in order; returns them (nothing once one is missing).
 std::optional<std::uint64_t> read_varint_field(ByteReader& r, NodeRef parent, const FieldDef& def) {
     const std::size_t at = r.offset();
-    auto v = read_quic_varint(r);
+    auto v = r.quic_varint();
     if (v && parent) parent.add(def, *v, at, r.offset() - at);
     return v;
 }
@@ -287,14 +287,14 @@ private:
         std::uint64_t token_length = 0;
         std::optional<ByteReader> token;
         if (type == 0) {
-            auto tl = read_quic_varint(h);
+            auto tl = h.quic_varint();
             if (!tl || *tl > h.remaining()) return truncated(r, at, "token");
             token_length = *tl;
             token = h.child(static_cast<std::size_t>(*tl));
         }
         if (type == 3) return retry(r, first, *version, *dcid, *scid);
         const std::size_t length_at = h.offset();
-        auto length = read_quic_varint(h);
+        auto length = h.quic_varint();
         if (!length) return truncated(r, at, "length");
         const std::size_t pn_offset = h.offset() - at;
         const std::size_t total = pn_offset + static_cast<std::size_t>(std::min<std::uint64_t>(*length, all.size()));
@@ -444,7 +444,7 @@ private:
         std::string last;
         while (!r.empty()) {
             const std::size_t at = r.offset();
-            auto type = read_quic_varint(r);
+            auto type = r.quic_varint();
             if (!type) break;
             std::string_view name = name_of(kFrameTypes, *type);
             NodeRef f = l ? l.add(kFrame, std::monostate{}, at, 0, source) : l;
@@ -640,7 +640,7 @@ private:
         for (;;) {
             ByteReader r{Bytes(st.buf)};
             if (st.uni && !st.typed) {
-                auto type = read_quic_varint(r);
+                auto type = r.quic_varint();
                 if (!type) return;
                 st.typed = true;
                 st.type = *type;
@@ -654,15 +654,15 @@ private:
                 continue;
             }
             if (st.uni && st.type == 1 && !st.push_read) {
-                auto push = read_quic_varint(r);
+                auto push = r.quic_varint();
                 if (!push) return;
                 st.push_read = true;
                 if (h3) h3.add(kH3PushId, *push, at, 0);
                 st.buf.erase(st.buf.begin(), st.buf.begin() + static_cast<long>(r.offset()));
                 continue;
             }
-            auto type = read_quic_varint(r);
-            auto length = type ? read_quic_varint(r) : std::nullopt;
+            auto type = r.quic_varint();
+            auto length = type ? r.quic_varint() : std::nullopt;
             if (!length) return;
             const std::size_t header = r.offset();
             const bool whole = *length <= r.remaining();
@@ -677,8 +677,8 @@ private:
             if (*type == 4 && whole) {  // SETTINGS: identifier/value pairs
                 ByteReader p = *r.child(static_cast<std::size_t>(*length));
                 while (!p.empty()) {
-                    auto sid = read_quic_varint(p);
-                    auto sval = sid ? read_quic_varint(p) : std::nullopt;
+                    auto sid = p.quic_varint();
+                    auto sval = sid ? p.quic_varint() : std::nullopt;
                     if (!sval) break;
                     if (fr) {
                         fr.add(kH3SettingsId, *sid, at, 0);
@@ -950,9 +950,9 @@ bool starts_new_connection(Bytes b, const QuicFlow& flow, const PacketContext& c
     ByteReader r{b};
     (void)r.bytes(6 + n);
     auto scid = r.u8_prefixed();
-    auto token_length = scid ? read_quic_varint(r) : std::nullopt;
+    auto token_length = scid ? r.quic_varint() : std::nullopt;
     if (!token_length || *token_length > r.remaining() || !r.bytes(static_cast<std::size_t>(*token_length))) return true;
-    auto length = read_quic_varint(r);
+    auto length = r.quic_varint();
     const std::size_t pn_offset = r.offset();
     if (!length || *length > b.size() - pn_offset) return true;
     std::uint64_t pn = 0;
@@ -1030,19 +1030,6 @@ void finish_quic(CaptureState& state) {
     if (!st) return;
     for (auto& [id, flow] : st->flows) report(*st, *flow);
     st->flows.clear();
-}
-
-std::optional<std::uint64_t> read_quic_varint(ByteReader& r) {
-    auto first = r.u8();
-    if (!first) return std::nullopt;
-    const std::size_t n = std::size_t{1} << (*first >> 6);
-    std::uint64_t v = *first & 0x3f;
-    for (std::size_t i = 1; i < n; ++i) {
-        auto b = r.u8();
-        if (!b) return std::nullopt;
-        v = v << 8 | *b;
-    }
-    return v;
 }
 
 void register_quic(DissectorTables& tables) {

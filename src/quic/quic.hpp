@@ -65,8 +65,6 @@ void finish_quic(CaptureState& state);
 // The flow's state comes from ctx.flow_state (a scratch state when there is none).
 std::size_t dissect_quic_datagram(ByteReader payload, PacketContext& ctx);
 
-// A QUIC variable-length integer (RFC 9000 section 16).
-std::optional<std::uint64_t> read_quic_varint(ByteReader& r);
 
 // One direction's packet protection in one packet-number space: the AEAD and header
 // protection of the TLS 1.3 cipher suite (RFC 9001 section 5).

@@ -62,22 +62,9 @@ constexpr Known kKnown[] = {
     {0xff04de1b, "min_ack_delay", Known::Integer, {"tls.quic.parameter.min_ack_delay", "min_ack_delay", FieldType::UInt}},
 };
 
-std::optional<std::uint64_t> varint(ByteReader& r) {
-    auto first = r.u8();
-    if (!first) return std::nullopt;
-    const std::size_t n = std::size_t{1} << (*first >> 6);
-    std::uint64_t v = *first & 0x3f;
-    for (std::size_t i = 1; i < n; ++i) {
-        auto b = r.u8();
-        if (!b) return std::nullopt;
-        v = v << 8 | *b;
-    }
-    return v;
-}
-
 std::optional<std::uint64_t> read_varint(ByteReader& r, NodeRef parent, const FieldDef& def) {
     const std::size_t at = r.offset();
-    auto v = varint(r);
+    auto v = r.quic_varint();
     if (v && parent) parent.add(def, *v, at, r.offset() - at);
     return v;
 }

@@ -21,12 +21,13 @@ TEST_CASE("QUIC variable-length integers (RFC 9000 appendix A.1 examples)", "[qu
                           Case{"7bbd", 15293ull}, Case{"25", 37ull}, Case{"4025", 37ull}}) {
         const auto bytes = from_hex(c.hex);
         ByteReader r{Bytes(bytes)};
-        CHECK(read_quic_varint(r) == c.value);
+        CHECK(r.quic_varint() == c.value);
         CHECK(r.empty());
     }
     const auto cut = from_hex("9d7f3e");
     ByteReader r{Bytes(cut)};
-    CHECK_FALSE(read_quic_varint(r).has_value());
+    CHECK_FALSE(r.quic_varint().has_value());
+    CHECK(r.offset() == 0);  // nothing consumed
 }
 
 TEST_CASE("QUIC Initial keys: RFC 9001 appendix A.1 and RFC 9369 appendix A.1", "[quic]") {
