@@ -277,11 +277,9 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
     if (f.quic) {
         // The QUIC version, the client's first Destination Connection ID (from which the
         // Initial keys come) and tshark's quic.connection.number.
-        char version[16];
-        std::snprintf(version, sizeof version, "0x%08x", f.quic_version);
         w.key("quic")
             .object()
-            .member("version", std::string(version))
+            .member("version", "0x" + hex_u32(f.quic_version))
             .member("initial_dcid", hex_string(f.quic_initial_dcid))
             .member("connection_number", std::uint64_t(f.quic_connection))
             .end();

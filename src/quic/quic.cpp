@@ -14,6 +14,7 @@
 #include "tls/tls_common.hpp"
 #include "tls/tls_state.hpp"
 #include "tlsdissect/read_field.hpp"
+#include "tlsdissect/text.hpp"
 
 namespace tlsdissect {
 
@@ -210,7 +211,6 @@ unsigned v1_type(std::uint32_t version, unsigned bits) {
     return kFromV2[bits & 3];
 }
 
-std::string hex_of(Bytes b) { return hex_string(b); }
 
 // Adds `n` varint-coded fields in order; returns them (nothing once one is missing).
 std::optional<std::uint64_t> read_varint_field(ByteReader& r, NodeRef parent, const FieldDef& def) {
@@ -316,8 +316,8 @@ private:
         }
         l.add(kLength, *length, length_at, h.offset() - length_at);
         static constexpr const char* kNames[4] = {"Initial", "0-RTT", "Handshake", "Retry"};
-        std::string text = std::string(kNames[type]) + ", DCID=" + hex_of(dcid->rest()) +
-                           (scid->rest().empty() ? "" : ", SCID=" + hex_of(scid->rest()));
+        std::string text = std::string(kNames[type]) + ", DCID=" + hex_string(dcid->rest()) +
+                           (scid->rest().empty() ? "" : ", SCID=" + hex_string(scid->rest()));
         const int s = side();
         if (type == 0) {
             const auto& k = flow_.space[kInitialSpace].keys[s];
@@ -450,10 +450,8 @@ private:
             NodeRef f = l ? l.add(kFrame, std::monostate{}, at, 0, source) : l;
             if (f) f.set_text(name.empty() ? "Unknown frame" : std::string(name));
             if (f) {
-                char hex[24];
-                std::snprintf(hex, sizeof hex, "0x%016llx", static_cast<unsigned long long>(*type));
                 f.add(kFrameType, *type, at, r.offset() - at)
-                    .set_text("Frame Type: " + std::string(name.empty() ? "Unknown" : name) + " (" + hex + ")");
+                    .set_text("Frame Type: " + std::string(name.empty() ? "Unknown" : name) + " (0x" + hex_digits(*type, 16) + ")");
             }
             bool ok = true;
             switch (*type) {
@@ -645,7 +643,7 @@ private:
                 st.typed = true;
                 st.type = *type;
                 if (h3) h3.add(kH3StreamType, *type, at, 0).set_text("Stream Type: " + std::string(h3_stream_name(*type)) +
-                                                                     " (0x" + hex_u64(*type) + ")");
+                                                                     " (0x" + hex_digits(*type, 1) + ")");
                 if (*type != 0 && *type != 1) {  // QPACK encoder/decoder and unknown streams: not read further
                     st.broken = true;
                     return;
@@ -669,7 +667,7 @@ private:
             if (*type != 0 && *length <= kMaxH3Buffer - header && !whole) return;  // wait for the frame
             NodeRef fr = h3 ? h3.add(kH3Frame, std::monostate{}, at, 0) : h3;
             if (fr) {
-                fr.set_text("Type: " + std::string(h3_frame_name(*type)) + " (0x" + hex_u64(*type) + "), Length: " +
+                fr.set_text("Type: " + std::string(h3_frame_name(*type)) + " (0x" + hex_digits(*type, 1) + "), Length: " +
                             std::to_string(*length));
                 fr.add(kH3FrameType, *type, at, 0);
                 fr.add(kH3FrameLength, *length, at, 0);
@@ -696,11 +694,6 @@ private:
         }
     }
 
-    static std::string hex_u64(std::uint64_t v) {
-        char b[20];
-        std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(v));
-        return b;
-    }
     static std::string_view h3_stream_name(std::uint64_t t) {
         switch (t) {
             case 0: return "Control Stream";
@@ -846,7 +839,7 @@ private:
                   all.size() - token_at - 16);
             l.add(kRetryTag, to_byte_string(all.last(16)), at + all.size() - 16, 16);
         }
-        note("Retry, DCID=" + hex_of(dcid.rest()) + ", SCID=" + hex_of(scid.rest()));
+        note("Retry, DCID=" + hex_string(dcid.rest()) + ", SCID=" + hex_string(scid.rest()));
         return false;
     }
 
@@ -866,7 +859,7 @@ private:
             if (n) h.add(kDcid, to_byte_string(all.subspan(1, n)), at + 1, n);
         }
         const std::string text =
-            "Protected Payload" + std::string(n ? ", DCID=" + hex_of(all.subspan(1, n)) : std::string());
+            "Protected Payload" + std::string(n ? ", DCID=" + hex_string(all.subspan(1, n)) : std::string());
         std::uint64_t pn = 0;
         const bool keys = flow_.space[kApplicationSpace].keys[s].has_value();
         auto u = keys ? open_application_packet(all, 1 + n, s, pn) : std::nullopt;
