@@ -5,8 +5,7 @@
 
 #include "dns/dns.hpp"
 #include "transport/conversations.hpp"
-#include "transport/pdu_assembler.hpp"
-#include "transport/tcp_application.hpp"
+#include "transport/message_application.hpp"
 
 namespace tlsdissect {
 
@@ -21,9 +20,10 @@ PduShape message_shape(Bytes head) {
     return PduShape::pdu(2 + length, 2 + length);
 }
 
-class DnsTcpConnection final : public TcpApplication {
+class DnsTcpConnection final : public MessageApplication {
 public:
-    explicit DnsTcpConnection(const TcpConversation* conv) {
+    explicit DnsTcpConnection(const TcpConversation* conv) : MessageApplication(0) {
+        keep_no_steps();
         if (!conv) return;
         known_endpoints_ = true;
         for (int s = 0; s < 2; ++s) {
@@ -34,26 +34,10 @@ public:
     }
 
     void on_stream_event(int side, const StreamEvent& event, PacketContext& ctx) override {
-        note_frame(ctx);
-        if (event.kind == StreamEvent::Kind::Data && event.current_frame) frame_consumed_ = true;
-        framer_[side & 1].feed(
-            event, ctx.frame.number, [](Bytes head) { return message_shape(head); },
-            [&](const AssembledPdu& pdu) { on_message(side & 1, pdu, ctx); }, [](std::size_t) {});
-    }
-
-    FrameUse frame_use(std::uint64_t frame) const override {
-        if (frame != frame_) return {};
-        return {frame_consumed_, frame_shown_};
+        feed(side, event, ctx, message_shape, [&](const AssembledPdu& pdu) { on_message(side & 1, pdu, ctx); });
     }
 
 private:
-    void note_frame(PacketContext& ctx) {
-        if (ctx.frame.number == frame_) return;
-        frame_ = ctx.frame.number;
-        frame_consumed_ = frame_shown_ = frame_protocol_added_ = false;
-        frame_info_.clear();
-    }
-
     DnsEndpoints endpoints(int side, const PacketContext& ctx) const {
         DnsEndpoints where;
         where.transport = DnsTransport::Tcp;
@@ -71,25 +55,9 @@ private:
         return where;
     }
 
-    // Where the message's bytes are: in place in the frame, or in a new data source
-    // with the list of segments that carried it (the way Wireshark shows it).
-    NodeRef layer_for(const AssembledPdu& pdu, ByteReader& reader, PacketContext& ctx) {
-        const FieldDef& def = dns_layer_field(flavor_);
-        if (pdu.in_current_frame || !ctx.root) {
-            reader = ByteReader(pdu.bytes, pdu.length, pdu.in_current_frame ? pdu.frame_offset : 0);
-            return ctx.root.add(def, std::monostate{}, pdu.frame_offset, pdu.length, ctx.source);
-        }
-        const std::uint16_t source = present_reassembled_pdu(ctx.root, pdu);
-        reader = ByteReader(ctx.root.tree()->source_bytes(source), pdu.length, 0);
-        return ctx.root.add(def, std::monostate{}, 0, pdu.length, source);
-    }
-
     void on_message(int side, const AssembledPdu& pdu, PacketContext& ctx) {
-        frame_shown_ = true;
         ByteReader reader;
-        NodeRef layer = layer_for(pdu, reader, ctx);
-        if (!frame_protocol_added_) ctx.add_protocol(dns_layer_field(flavor_).filter);
-        frame_protocol_added_ = true;
+        NodeRef layer = layer_for(dns_layer_field(flavor_), pdu, reader, ctx);
         const std::size_t length_at = reader.offset();
         auto length = reader.u16();
         if (!length) {  // cannot happen: the framer hands over whole messages
@@ -100,23 +68,14 @@ private:
         ByteReader message = reader.take_rest();
         std::string info;
         dissect_dns_message(message, layer, ctx, endpoints(side, ctx), flavor_, ctx.columns ? &info : nullptr);
-        if (!ctx.columns) return;
-        if (!frame_info_.empty()) frame_info_ += ", ";
-        frame_info_ += info;
-        ctx.columns->protocol = flavor_ == DnsFlavor::Mdns ? "MDNS" : flavor_ == DnsFlavor::Llmnr ? "LLMNR" : "DNS";
-        ctx.columns->info = frame_info_;
+        if (ctx.columns)
+            show_info(ctx, flavor_ == DnsFlavor::Mdns ? "MDNS" : flavor_ == DnsFlavor::Llmnr ? "LLMNR" : "DNS", info);
     }
 
-    PduAssembler framer_[2];
     bool known_endpoints_ = false;
     NetAddress address_[2];
     std::uint16_t port_[2] = {0, 0};
     DnsFlavor flavor_ = DnsFlavor::Dns;
-    std::uint64_t frame_ = 0;
-    bool frame_consumed_ = false;
-    bool frame_shown_ = false;
-    bool frame_protocol_added_ = false;
-    std::string frame_info_;
 };
 
 }  // namespace

@@ -1,5 +1,5 @@
-// A TCP application that speaks in messages before it hands the connection over (a
-// proxy's exchange, a STARTTLS dialogue, a database's SSL request): each direction's
+// A TCP application that speaks in messages (DNS over TCP) or does so before it hands
+// the connection over (a proxy's exchange, a STARTTLS dialogue, a database's SSL request): each direction's
 // bytes framed into messages, each message shown in the frame of its last byte (in
 // place, or from its reassembled segments), the Info column, and the bookkeeping TCP
 // asks for (frame_use). Once a hand-over is asked for, the rest of the event is left
@@ -112,7 +112,9 @@ protected:
     // Sets the Protocol column and adds `text` to this frame's Info ("a, b"); the text is
     // also a step of the exchange (the ladder shows them before the TLS handshake).
     void show_info(PacketContext& ctx, std::string_view protocol, std::string_view text) {
-        if (steps_.size() < kMaxExchangeSteps) {
+        if (!record_steps_) {
+            // an application that never hands over keeps no steps
+        } else if (steps_.size() < kMaxExchangeSteps) {
             steps_.push_back({ctx.frame.number, ctx.frame.ts_ns, side_ == client_, std::string(text)});
         } else {
             steps_.back() = {ctx.frame.number, ctx.frame.ts_ns, side_ == client_, std::string(text)};
@@ -125,6 +127,8 @@ protected:
     }
 
     bool is_client(int side) const { return (side & 1) == client_; }
+    // For an application that never hands over (DNS over TCP): no exchange steps kept.
+    void keep_no_steps() { record_steps_ = false; }
 
     void annotate_hand_over(HandOverNote& note) override { note.steps = std::move(steps_); }
 
@@ -142,6 +146,7 @@ private:
     const StreamEvent* event_ = nullptr;
     int side_ = 0;                  // the direction of the message being handled
     std::vector<ExchangeStep> steps_;
+    bool record_steps_ = true;
     NodeRef layer_;                 // frame_layer's node, for the frame and side below
     std::uint64_t layer_frame_ = 0;
     int layer_side_ = -1;
