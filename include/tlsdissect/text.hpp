@@ -4,6 +4,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -44,6 +45,14 @@ std::string seconds_ns(std::int64_t ns);
 std::string utc_time_ns(std::int64_t ns);
 // "1357328848.512314000"
 std::string epoch_time_ns(std::int64_t ns);
+// A record's identifier in --sessions: `prefix` and the 16 hex digits of FNV-1a (64
+// bits) over `key`, the facts that tell the connection or transaction apart (its
+// endpoints and first time), so the same capture gives the same uid on every run.
+std::string stable_uid(char prefix, std::string_view key);
+// FNV-1a (64 bits): a digest to recognise the same bytes again (not cryptographic).
+std::uint64_t fnv1a_64(std::span<const std::uint8_t> bytes);
+// RFC 3339 in UTC with nanoseconds: "2013-01-04T19:47:28.512314000Z"
+std::string rfc3339_utc_ns(std::int64_t ns);
 
 // The same forms appended to `out`, for printers that write a whole packet into one
 // buffer without a temporary string per field.

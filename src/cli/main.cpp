@@ -155,7 +155,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     }
     std::unique_ptr<SessionsPrinter> sessions;
     if (o.sessions) {
-        sessions = make_sessions_printer(stdout, o.jsonl, dissector.sessions().dns(), audit);
+        sessions = make_sessions_printer(stdout, o.jsonl, dissector.sessions().dns(), audit, path);
         dissector.sessions().add_listener(sessions.get());
         dissector.end_connections_at_close(true);
     }

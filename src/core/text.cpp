@@ -141,6 +141,44 @@ std::string utc_time_ns(std::int64_t ns) {
     return out;
 }
 
+namespace {
+template <typename Byte>
+std::uint64_t fnv1a(std::span<const Byte> bytes) {
+    std::uint64_t h = 14695981039346656037ull;
+    for (Byte c : bytes) {
+        h ^= static_cast<std::uint8_t>(c);
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+}  // namespace
+
+std::uint64_t fnv1a_64(std::span<const std::uint8_t> bytes) { return fnv1a(bytes); }
+
+std::string stable_uid(char prefix, std::string_view key) {
+    std::string out(1, prefix);
+    append_hex_digits(out, fnv1a(std::span<const char>(key.data(), key.size())), 16);
+    return out;
+}
+
+std::string rfc3339_utc_ns(std::int64_t ns) {
+    std::int64_t sec = ns / 1'000'000'000;
+    std::int64_t rem = ns % 1'000'000'000;
+    if (rem < 0) {
+        rem += 1'000'000'000;
+        --sec;
+    }
+    std::time_t t = static_cast<std::time_t>(sec);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char text[64];
+    std::string out(text, std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm));
+    out.push_back('.');
+    append_nine_decimals(out, static_cast<std::uint64_t>(rem));
+    out.push_back('Z');
+    return out;
+}
+
 std::string escape_nonprintable(std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "dns/dns_name.hpp"
+#include "tlsdissect/text.hpp"
 
 namespace tlsdissect {
 
@@ -153,7 +154,6 @@ DnsMatch DnsTransactionTable::observe(const DnsEndpoints& where, const DnsMessag
         return m;
     }
 
-    remember_resolutions(message, frame);
     Transaction* match = nullptr;
     auto it = table_.find(key);
     if (it != table_.end()) {
@@ -180,6 +180,7 @@ DnsMatch DnsTransactionTable::observe(const DnsEndpoints& where, const DnsMessag
             // message of a zone transfer.
             for (auto t = list.rbegin(); t != list.rend(); ++t) {
                 if (t->record.response_frame == 0 || (!qkey.empty() && t->question_key != qkey)) continue;
+                remember_resolutions(message, frame, &t->record);
                 if (t->multiple_responses) {
                     m.request_in = t->record.query_frame;
                     m.time_ns = ts_ns - t->record.query_ts_ns;
@@ -193,6 +194,7 @@ DnsMatch DnsTransactionTable::observe(const DnsEndpoints& where, const DnsMessag
             }
         }
     }
+    remember_resolutions(message, frame, match ? &match->record : nullptr);
     if (!match) {
         m.unsolicited = true;
         unsolicited_.push_back({key, std::move(qkey), frame, ts_ns});
@@ -210,7 +212,14 @@ DnsMatch DnsTransactionTable::observe(const DnsEndpoints& where, const DnsMessag
     return m;
 }
 
-void DnsTransactionTable::remember_resolutions(const DnsMessageFacts& message, std::uint64_t frame) {
+std::string dns_transaction_uid(const DnsTransactionRecord& t) {
+    std::string key = concat(t.transport == DnsTransport::Tcp ? "dns/tcp " : "dns/udp ", t.client.endpoint_text(t.client_port),
+                             ' ', t.server.endpoint_text(t.server_port), ' ', t.id, ' ', t.query_ts_ns);
+    return stable_uid('D', key);
+}
+
+void DnsTransactionTable::remember_resolutions(const DnsMessageFacts& message, std::uint64_t frame,
+                                               const DnsTransactionRecord* query) {
     if (message.full_rcode() != 0 || message.answers.empty()) return;
     const std::string qname = message.questions.empty() ? std::string() : message.questions.front().name;
     // The CNAME chain from the name asked, through the answer section (RFC 1034 section 3.6.2).
@@ -224,10 +233,12 @@ void DnsTransactionTable::remember_resolutions(const DnsMessageFacts& message, s
         chain.push_back(next->target);
         current = dns_name_key(next->target);
     }
+    const std::string uid = query ? dns_transaction_uid(*query) : std::string();
     for (const auto& rr : message.answers) {
         if (!rr.address || (rr.type != kDnsTypeA && rr.type != kDnsTypeAaaa)) continue;
         DnsResolution res;
         res.frame = frame;
+        res.transaction_uid = uid;
         const std::string owner = dns_name_key(rr.name);
         if (!qname.empty() && owner == dns_name_key(qname)) {
             res.name = qname;

@@ -85,9 +85,14 @@ struct DnsTransactionRecord {
     std::vector<DnsRecord> answers;
 };
 
+// The transaction's uid in --sessions ("D" and 16 hex digits): from its transport,
+// endpoints, DNS id and query time.
+std::string dns_transaction_uid(const DnsTransactionRecord& t);
+
 // A name that resolved to an address.
 struct DnsResolution {
     std::uint64_t frame = 0;          // the response
+    std::string transaction_uid;      // dns_transaction_uid of its query; empty: no query seen
     std::string name;                 // the name asked
     std::vector<std::string> cname_chain;  // the CNAME targets from `name` to the address owner, in order
     // `host` is the name asked or one of the CNAME targets (the SNI check of a connection).
@@ -143,7 +148,7 @@ private:
     static Key make_key(const DnsEndpoints& where, std::uint16_t id);
     static std::vector<std::string> question_key(const std::vector<DnsQuestion>& questions);
     void expire(std::int64_t now_ns);
-    void remember_resolutions(const DnsMessageFacts& message, std::uint64_t frame);
+    void remember_resolutions(const DnsMessageFacts& message, std::uint64_t frame, const DnsTransactionRecord* query);
     void complete(const Transaction& t);
     void drop(const Key& key, std::uint64_t query_frame);
 

@@ -192,9 +192,25 @@ std::string upper(std::string s) {
 }
 
 // `kind`: the "kind" member, written in JSON Lines only (the document groups by kind).
-void dns_record(JsonWriter& w, const DnsTransactionRecord& t, bool kind) {
+// What every record starts with: its uid, the capture file, and its start and end times
+// as epoch seconds (a string with nine decimals, like tshark's frame.time_epoch, since a
+// JSON number would lose the nanoseconds) and RFC 3339 UTC. `end_ns` < 0: no end (null).
+void record_identity(JsonWriter& w, const std::string& uid, const std::string& file, std::int64_t start_ns,
+                     std::int64_t end_ns) {
+    w.member("uid", uid).member("capture_file", file);
+    w.member("start_epoch", epoch_time_ns(start_ns)).member("start_time", rfc3339_utc_ns(start_ns));
+    if (end_ns < 0) {
+        w.key("end_epoch").null().key("end_time").null();
+        return;
+    }
+    w.member("end_epoch", epoch_time_ns(end_ns)).member("end_time", rfc3339_utc_ns(end_ns));
+}
+
+void dns_record(JsonWriter& w, const DnsTransactionRecord& t, bool kind, const std::string& file) {
     w.object();
     if (kind) w.member("kind", "dns");
+    record_identity(w, dns_transaction_uid(t), file, t.query_ts_ns,
+                    t.response_frame ? t.query_ts_ns + t.response_time_ns : -1);
     w.member("id", t.id).key("query_frame");
     if (t.query_frame)
         w.value(t.query_frame);
@@ -262,14 +278,18 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
 // The record of one TLS connection; `kind` as for dns_record. --audit adds "findings".
 // `verdict_at` non-null: the Server Key Exchange signature is checked elsewhere (on the
 // background thread); a 4-byte `null` holds its place and *verdict_at gets its offset.
+// `file` is the capture file; `resumes` the uid of the connection whose session this
+// one resumed (empty: not resumed, or that connection is not known).
 void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionTable& dns, bool kind,
-                 const AuditSettings* audit, std::size_t* verdict_at) {
+                 const AuditSettings* audit, std::size_t* verdict_at, const std::string& file,
+                 const std::string& resumes) {
     const ConnectionView& conv = tls.connection;
     const TlsConnectionFacts& f = tls.facts;
     const int client = tls.client_side;
     const int server = 1 - client;
     w.object();
     if (kind) w.member("kind", "tls");
+    record_identity(w, conv.uid(client), file, conv.first_ts_ns, std::max(conv.last_ts_ns, conv.first_ts_ns));
     w.member("stream", conv.stream);
     // TLS over TCP records carry no transport key (their stream is tcp.stream); DTLS
     // records say "dtls", and their stream is the udp.stream.
@@ -314,6 +334,7 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
         w.value(f.resumed);
     else
         w.null();
+    w.member_or_null("resumes", resumes);
     // A Server Hello that was a HelloRetryRequest is named so (the first Server Hello
     // when an HRR happened).
     bool hrr_named = !f.hello_retry_request;
@@ -432,12 +453,14 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
     w.key("resolved_by");
     const NetAddress& asked = proxy && proxy->target_address.family ? proxy->target_address : conv.address[server];
     if (proxy && !proxy->target_address.family && !proxy->target_host.empty()) {
-        w.object().member("frame", proxy->frame).member("name", proxy->target_host).key("cname_chain").array().end();
+        w.object().member("frame", proxy->frame).key("uid").null();
+        w.member("name", proxy->target_host).key("cname_chain").array().end();
         w.member_if("sni_matches", !f.sni.empty(), [&] { return dns_names_equal(f.sni, proxy->target_host); });
         w.member("source", proxy->protocol);
         w.end();
     } else if (auto r = dns.resolution_for(asked, conv.first_frame)) {
-        w.object().member("frame", r->frame).member("name", r->name).member("cname_chain", r->cname_chain);
+        w.object().member("frame", r->frame).member_or_null("uid", r->transaction_uid);
+        w.member("name", r->name).member("cname_chain", r->cname_chain);
         w.member_if("sni_matches", !f.sni.empty(), [&] { return r->names(f.sni); });
         w.end();
     } else {
@@ -538,11 +561,14 @@ private:
 // they hold a place for are done; at most this many (then the printer waits for the
 // oldest).
 constexpr std::size_t kMaxPendingRecords = 64;
+// Session IDs and tickets remembered for the resumption links (then forgotten all at once).
+constexpr std::size_t kMaxResumptionKeys = 65'536;
 
 class JsonSessionsPrinter final : public SessionsPrinter {
 public:
-    JsonSessionsPrinter(std::FILE* out, bool lines, DnsTransactionTable& dns, const AuditSettings* audit)
-        : out_(out), lines_(lines), dns_(dns), audit_(audit) {
+    JsonSessionsPrinter(std::FILE* out, bool lines, DnsTransactionTable& dns, const AuditSettings* audit,
+                        std::string file)
+        : out_(out), lines_(lines), dns_(dns), audit_(audit), file_(std::move(file)) {
         dns_.keep_completed(true);
     }
 
@@ -559,7 +585,7 @@ public:
         // The one expensive check of a record, a public-key signature verification, runs
         // on the background thread while this one goes on with the capture.
         const bool later = worker_.threaded() && !f.ske_signature.empty();
-        tls_session(w, tls, dns_, lines_, audit_, later ? &p.verdict_at : nullptr);
+        tls_session(w, tls, dns_, lines_, audit_, later ? &p.verdict_at : nullptr, file_, resumed_from(tls));
         if (later && p.verdict_at != std::string::npos) {
             auto check = server_key_exchange_check(f);
             p.verdict = worker_.run<std::optional<bool>>([check] { return check().valid; });
@@ -599,13 +625,36 @@ private:
     };
 
     void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
+    // Resumption links: a full TLS 1.2 (or earlier) handshake's Server Hello session ID,
+    // and every ticket a server issued (by digest), are remembered with the connection's
+    // uid; a connection that resumed with one of them points there. Only connections
+    // whose records were written before (ended before this one) are known.
+    std::string resumed_from(const TlsSessionView& tls) {
+        const TlsConnectionFacts& f = tls.facts;
+        if (!f.server_hello.seen) return {};
+        std::string found;
+        auto find = [&](const std::string& key) {
+            auto it = resumption_keys_.find(key);
+            if (found.empty() && it != resumption_keys_.end()) found = it->second;
+        };
+        if (f.resumed) {
+            if (!f.tls13() && !f.client_session_id.empty()) find("s" + hex_string(f.client_session_id));
+            for (std::uint64_t t : f.tickets_offered) find("t" + hex_digits(t, 16));
+        }
+        if (resumption_keys_.size() >= kMaxResumptionKeys) resumption_keys_.clear();
+        const std::string uid = tls.connection.uid(tls.client_side);
+        if (!f.tls13() && !f.resumed && !f.server_session_id.empty())
+            resumption_keys_["s" + hex_string(f.server_session_id)] = uid;
+        for (std::uint64_t t : f.tickets_issued) resumption_keys_["t" + hex_digits(t, 16)] = uid;
+        return found;
+    }
     void emit_dns(std::uint64_t key, const DnsTransactionRecord& t) {
         Pending p;
         p.key = key;
         p.dns = true;
         take_buffer(p.text);
         JsonWriter w(p.text, lines_ ? -1 : 2, lines_ ? 0 : 2);
-        dns_record(w, t, lines_);
+        dns_record(w, t, lines_, file_);
         push(std::move(p));
     }
     // Record texts are written into buffers used before: a record is about 12 KB, and a
@@ -650,6 +699,9 @@ private:
     bool lines_;
     DnsTransactionTable& dns_;
     const AuditSettings* audit_;
+    std::string file_;
+    // "s" + session ID (hex) or "t" + ticket digest -> the uid of the connection that made it
+    std::unordered_map<std::string, std::string> resumption_keys_;
     RecordSpool sessions_;
     RecordSpool dns_records_;
     std::deque<Pending> pending_;
@@ -660,8 +712,8 @@ private:
 }  // namespace
 
 std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns,
-                                                       const AuditSettings* audit) {
-    return std::make_unique<JsonSessionsPrinter>(out, lines, dns, audit);
+                                                       const AuditSettings* audit, std::string file) {
+    return std::make_unique<JsonSessionsPrinter>(out, lines, dns, audit, std::move(file));
 }
 
 }  // namespace tlsdissect

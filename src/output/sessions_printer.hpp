@@ -28,7 +28,9 @@ public:
 // `lines`: JSON Lines, one record per line as soon as it is complete.
 // `dns` gives the DNS transactions and the DNS -> TLS link (resolved_by).
 // `audit` (--audit): each TLS record gets "findings" in that language; null: no findings key.
+// `file`: the capture file's name as given ("-" for standard input), in every record.
 std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns,
-                                                       const AuditSettings* audit = nullptr);
+                                                       const AuditSettings* audit = nullptr,
+                                                       std::string file = "-");
 
 }  // namespace tlsdissect

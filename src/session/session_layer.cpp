@@ -7,6 +7,7 @@
 #include "quic/quic.hpp"
 #include "tls/tls_connection.hpp"
 #include "tls/tls_state.hpp"
+#include "tlsdissect/text.hpp"
 #include "transport/conversations.hpp"
 
 namespace tlsdissect {
@@ -27,6 +28,7 @@ ConnectionView view_of(const TcpConversation& conv) {
     }
     v.first_frame = conv.first_frame;
     v.first_ts_ns = conv.first_ts_ns;
+    v.last_ts_ns = conv.last_ts_ns;
     v.syn_ts_ns = conv.syn_ts_ns;
     v.irtt_ns = conv.irtt_ns;
     v.closed_ts_ns = conv.closed_ts_ns;
@@ -50,6 +52,7 @@ ConnectionView view_of_flow(const End& end, std::string_view transport) {
     }
     v.first_frame = end.first_frame;
     v.first_ts_ns = end.first_ts_ns;
+    v.last_ts_ns = end.last_ts_ns;
     v.path = end.path;
     return v;
 }
@@ -58,6 +61,11 @@ ConnectionView view_of_flow(const End& end, std::string_view transport) {
 
 std::string ConnectionView::endpoint_text(int side) const {
     return address[side].endpoint_text(port[side]);
+}
+
+std::string ConnectionView::uid(int client_side) const {
+    return stable_uid('C', concat(transport, ' ', endpoint_text(client_side), ' ', endpoint_text(1 - client_side), ' ',
+                                  first_ts_ns));
 }
 
 SessionLayer::SessionLayer(CaptureState& state) : state_(state) {

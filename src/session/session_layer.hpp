@@ -28,6 +28,7 @@ struct ConnectionView {
     std::uint16_t port[2] = {0, 0};
     std::uint64_t first_frame = 0;
     std::int64_t first_ts_ns = 0;
+    std::int64_t last_ts_ns = 0;          // the last packet seen before the connection ended
     std::int64_t syn_ts_ns = -1;          // TCP: the first SYN, -1 when not seen
     std::int64_t irtt_ns = 0;             // TCP: SYN to the ACK that completed the handshake
     std::int64_t closed_ts_ns = -1;       // FIN both ways or RST; -1 when still open
@@ -38,6 +39,9 @@ struct ConnectionView {
 
     // "127.0.0.1:443" or "[::1]:443".
     std::string endpoint_text(int side) const;
+    // The connection's uid in --sessions ("C" and 16 hex digits): from its transport,
+    // client and server endpoints and first packet's time.
+    std::string uid(int client_side) const;
 };
 
 struct TlsSessionView {

@@ -110,6 +110,8 @@ struct HelloFacts {
     std::vector<std::string> alpn;
 };
 
+inline constexpr std::size_t kMaxTicketDigests = 8;
+
 // What the handshake tells about a connection; filled as messages are parsed.
 struct TlsConnectionFacts {
     HelloFacts client_hello, server_hello;
@@ -136,6 +138,11 @@ struct TlsConnectionFacts {
     std::size_t kx_public_key_length = 0;
     std::optional<std::uint32_t> ticket_lifetime;
     std::size_t ticket_length = 0;
+    // Digests (fnv1a_64) of the tickets the server issued (NewSessionTicket) and of those
+    // the client offered (session_ticket extension, PSK identities), to link a resumed
+    // connection to the one that issued its ticket; at most kMaxTicketDigests each.
+    std::vector<std::uint64_t> tickets_issued, tickets_offered;
+    void note_ticket(std::vector<std::uint64_t>& list, Bytes ticket);
     std::vector<CertificateSummary> certificates;  // the server's chain, as sent
     std::vector<CertificateSummary> client_certificates;
     std::vector<TlsHandshakeEvent> handshake;

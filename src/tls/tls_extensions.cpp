@@ -211,6 +211,7 @@ void pre_shared_key(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnection
         n.add(kPskIdentityLen, std::uint64_t(id->reported_remaining()), iat, 2);
         n.add(kPskIdentityData, to_byte_string(id->rest()), iat + 2, id->reported_remaining());
         n.add(kPskTicketAge, std::uint64_t(*age), age_at, 4);
+        facts.note_ticket(facts.tickets_offered, id->rest());
     }
     if (!read_u16_opaque(r, ext, kPskBindersLen, kPskBinders)) ext.short_read(r, "PSK binders");
 }
@@ -384,8 +385,11 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             read_u16(r, ext, kRecordSizeLimit);
             break;
         case TlsExtension::session_ticket:
-            if (!read_rest(r, ext, kTicketData, EmptyField::Omit).empty() && hs_type == kClientHello)
+            if (const Bytes ticket = read_rest(r, ext, kTicketData, EmptyField::Omit);
+                !ticket.empty() && hs_type == kClientHello) {
                 facts.client_offered_ticket = true;
+                facts.note_ticket(facts.tickets_offered, ticket);
+            }
             break;
         case TlsExtension::pre_shared_key:
             pre_shared_key(r, ext, hs_type, facts);

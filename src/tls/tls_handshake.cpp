@@ -565,7 +565,10 @@ void new_session_ticket(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts&
         read_u32(r, hs, kTicketAgeAdd);
         opaque(r, 1, hs, kTicketNonceLen, kTicketNonce, "ticket nonce");
     }
-    if (auto t = opaque(r, 2, hs, kTicketLen, kTicket, "session ticket")) facts.ticket_length = t->size();
+    if (auto t = opaque(r, 2, hs, kTicketLen, kTicket, "session ticket")) {
+        facts.ticket_length = t->size();
+        facts.note_ticket(facts.tickets_issued, *t);
+    }
     if (tls13) extensions_block(r, hs, kNewSessionTicket, side, facts);
 }
 

@@ -97,6 +97,10 @@ std::string handshake_type_name(std::uint8_t type) {
     }
 }
 
+void TlsConnectionFacts::note_ticket(std::vector<std::uint64_t>& list, Bytes ticket) {
+    if (!ticket.empty() && list.size() < kMaxTicketDigests) list.push_back(fnv1a_64(ticket));
+}
+
 std::string_view handshake_snake_name(std::uint8_t type) {
     std::string_view n = sorted_lookup(kTlsHandshakeTypes, type);
     return n.empty() ? std::string_view("unknown") : n;

@@ -102,6 +102,8 @@ TEST_CASE("Number and time forms", "[text]") {
     // The second's text is kept between calls: the same second again, then another.
     CHECK(utc_time_ns(-999'999'999) == "Dec 31, 1969 23:59:59.000000001 UTC");
     CHECK(utc_time_ns(1357328849'000000000) == "Jan  4, 2013 19:47:29.000000000 UTC");
+    CHECK(rfc3339_utc_ns(1357328848'512314000) == "2013-01-04T19:47:28.512314000Z");
+    CHECK(rfc3339_utc_ns(-1) == "1969-12-31T23:59:59.999999999Z");
 }
 
 TEST_CASE("Addresses read as inet_ntop writes them", "[text]") {
