@@ -13,6 +13,7 @@ packages=(
   chromium    # the --html browser test (headless, DevTools protocol)
   jq          # the jq examples in docs/teaching.md, re-run by its ctest
   sqlite3     # the SQLite recipe test (docs/scaling.md)
+  man-db bash-completion zsh  # the installed manual page and completions (tests/cli/install_test.sh)
   libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for clang (only recommended by clang)
 )
 missing=()

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/manual.hpp"
 #include "cli/teaching_options.hpp"
 #include "filter/packet_selection.hpp"
 #include "output/html_printer.hpp"
@@ -265,6 +266,9 @@ int main(int argc, char** argv) {
         ->needs(audit_flag);
     app.add_flag("-q,--quiet", o.quiet,
                  "No progress line on stderr (it is shown only when stderr is a terminal and stdout is not)");
+    // `tlsdissect --generate man|bash|zsh FILE`: the build writes the manual page and the
+    // completion scripts from this option table (src/cli/manual.hpp); not in --help.
+    if (argc == 4 && std::string(argv[1]) == "--generate") return generate_documentation(app, argv[2], argv[3]);
     try {
         auto args = normalize_teaching_args(argc, argv);
         std::vector<char*> arg_pointers;
