@@ -1,7 +1,9 @@
 // -s/--summary: Wireshark's packet list, one line per packet.
+#include <optional>
 #include <string>
 
 #include "output/field_format.hpp"
+#include "output/packet_colouring.hpp"
 #include "output/printers.hpp"
 #include "tlsdissect/text.hpp"
 
@@ -11,13 +13,19 @@ namespace {
 
 class SummaryPrinter final : public PacketPrinter {
 public:
-    SummaryPrinter(std::FILE* out, bool color, bool hex) : out_(out), color_(color), hex_(hex) {}
-    bool wants_tree() const override { return hex_; }
+    SummaryPrinter(std::FILE* out, bool color, bool hex) : out_(out), color_(color), hex_(hex) {
+        if (color_) colouring_.emplace(PacketColouring::for_terminal());
+    }
+    // The colouring rules look at the packet's fields, as tshark's do.
+    bool wants_tree() const override { return hex_ || color_; }
     bool wants_columns() const override { return true; }
     void begin_file(const CaptureFileInfo& info) override { nanosecond_ = info.nanosecond; }
 
     void packet(const FrameInfo& frame, const Tree* tree, const PacketColumns* c) override {
         std::string line;
+        // On a terminal, the row has the colours of the first colouring rule it matches.
+        const ColouringRule* rule = colouring_ && tree ? colouring_->rule_for(*tree) : nullptr;
+        if (rule) line += colouring_->escape(*rule);
         std::string num = std::to_string(frame.number);
         line.append(num.size() < 5 ? 5 - num.size() : 0, ' ');
         line += num;
@@ -29,11 +37,12 @@ public:
         line += " \xe2\x86\x92 ";
         append_terminal_text(line, c->destination);
         line += " ";
-        if (color_) line += "\x1b[1m";
+        if (color_ && !rule) line += "\x1b[1m";
         line += c->protocol;
-        if (color_) line += "\x1b[0m";
+        if (color_ && !rule) line += "\x1b[0m";
         line += " " + std::to_string(frame.original_length) + " ";
         append_terminal_text(line, c->info);
+        if (rule) line += "\x1b[0m";
         line.push_back('\n');
         if (hex_ && tree) {
             append_hex_dump(line, *tree);
@@ -47,6 +56,7 @@ private:
     bool color_;
     bool hex_;
     bool nanosecond_ = false;
+    std::optional<PacketColouring> colouring_;
 };
 
 class FieldsPrinter final : public PacketPrinter {

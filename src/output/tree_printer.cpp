@@ -2,6 +2,7 @@
 #include <string>
 
 #include "output/field_format.hpp"
+#include "output/packet_colouring.hpp"
 #include "output/printers.hpp"
 
 namespace tlsdissect {
@@ -18,6 +19,7 @@ class TreePrinter final : public PacketPrinter {
 public:
     TreePrinter(std::FILE* out, TreeOptions options) : out_(out), options_(options) {
         if (options_.explain) explainer_.emplace(*options_.explain);
+        if (options_.color) colouring_.emplace(PacketColouring::for_terminal());
     }
     bool wants_tree() const override { return true; }
     bool wants_columns() const override { return false; }
@@ -27,6 +29,9 @@ public:
         if (printed_) buffer_.push_back('\n');
         printed_ = true;
         notes_ = explainer_ ? &explainer_->notes(*tree) : nullptr;
+        // The protocol rows (the top level) have the packet's colouring-rule colours.
+        const ColouringRule* rule = colouring_ ? colouring_->rule_for(*tree) : nullptr;
+        protocol_colour_ = rule ? colouring_->escape(*rule).c_str() : kBold;
         for (std::int32_t id = tree->node(0).first_child; id != kNoNode; id = tree->node(id).next_sibling)
             print_node(*tree, id, 0);
         if (options_.hex) {
@@ -46,7 +51,7 @@ private:
             if (n.def && n.def->type == FieldType::Expert)
                 colour = n.def->severity == Severity::Error ? kRed : kYellow;
             else if (depth == 0)
-                colour = kBold;
+                colour = protocol_colour_;
             else if (n.generated)
                 colour = kDim;
         }
@@ -75,6 +80,8 @@ private:
     bool printed_ = false;
     std::optional<Explainer> explainer_;
     const std::vector<std::string_view>* notes_ = nullptr;
+    std::optional<PacketColouring> colouring_;
+    const char* protocol_colour_ = kBold;
 };
 
 void dump_bytes(std::string& out, Bytes bytes) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "filter/display_filter.hpp"
+#include "output/packet_colouring.hpp"
 #include "filter/field_names.hpp"
 #include "filter/filter_literals.hpp"
 #include "filter/frame_list.hpp"
@@ -615,5 +616,13 @@ TEST_CASE("Mangled filters and patterns fail cleanly", "[filter]") {
             CHECK_FALSE(error.message.empty());
             CHECK_FALSE(filter_error_display(text, error).empty());
         }
+    }
+}
+
+TEST_CASE("Every default colouring rule compiles in our filter dialect", "[filter][colour]") {
+    for (const ColouringRule& rule : default_colouring_rules()) {
+        FilterError error;
+        INFO(rule.name << ": " << rule.filter);
+        CHECK(DisplayFilter::compile(rule.filter, error).has_value());
     }
 }
