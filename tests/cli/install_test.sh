@@ -30,7 +30,7 @@ line=$(env -i PATH=/usr/bin:/bin "$bin" -s -c 1 "$capture")
 cd "$work"
 
 # --- 2. the manual page has every option of --help ---
-page=$work/prefix/share/man/man1/tlsdissect.1
+page=$work/prefix/share/man/man1/tlsdissect.1.gz
 [[ -f $page ]] || fail "no manual page at share/man/man1"
 command -v man >/dev/null || fail "man is not installed (man-db)"
 MANWIDTH=200 LC_ALL=C.UTF-8 man -l "$page" 2>/dev/null | sed 's/\xe2\x80\x90/-/g; s/\xe2\x88\x92/-/g' >"$work/man.txt"
