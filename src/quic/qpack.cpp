@@ -108,7 +108,7 @@ QpackFieldSection QpackDecoder::decode(std::int64_t stream_id, Bytes section) {
             impl_->drain();
             return out;
         }
-        if (n == 0 && left == 0) {
+        if (n == 0 && !(flags & NGHTTP3_QPACK_DECODE_FLAG_EMIT)) {  // nothing more comes of these bytes
             out.error = "field section cut short";
             return out;
         }
