@@ -40,7 +40,8 @@ def tshark_frames(capture):
     """frame number -> dict of tshark's fields for it."""
     env = dict(os.environ, TZ="UTC")
     names = ["frame.number", "frame.time_epoch", "frame.time", "tcp.stream", "udp.stream", "dns.flags.response",
-             "dns.id", "dns.response_to", "dns.retransmission", "dns.a", "dns.aaaa", "dns.qry.name"]
+             "dns.id", "dns.response_to", "dns.retransmission", "dns.a", "dns.aaaa", "dns.qry.name",
+             "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "udp.srcport", "udp.dstport"]
     args = ["-n", "-r", capture, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"]
     for n in names:
         args += ["-e", n]
@@ -51,7 +52,8 @@ def tshark_frames(capture):
         cols += [""] * (len(names) - len(cols))
         f = dict(zip(names, cols))
         # Inside tunnels a packet has several UDP/TCP layers: the connection is the innermost.
-        for k in ("tcp.stream", "udp.stream", "dns.id", "dns.flags.response"):
+        for k in ("tcp.stream", "udp.stream", "dns.id", "dns.flags.response", "ip.src", "ip.dst", "ipv6.src",
+                  "ipv6.dst", "udp.srcport", "udp.dstport"):
             f[k] = f[k].split("|")[-1] if f[k] else ""
         frames[int(f["frame.number"])] = f
     return frames
@@ -115,7 +117,16 @@ def check_capture(tool, capture, db):
         stream_key = "tcp.stream" if r.get("transport") is None else "udp.stream"
         stream = at(first, stream_key)
         last_hs = max([h["frame"] for h in r["handshake"]] + [first])
-        ends = {f["frame.time_epoch"] for n, f in frames.items() if n >= last_hs and f[stream_key] == stream}
+        # A QUIC connection may move to a new client address (another udp.stream); its
+        # server endpoint stays.
+        server = (r["server"]["ip"], str(r["server"]["port"]))
+
+        def talks_to_server(f):
+            return r.get("transport") == "quic" and server in (
+                (f["ip.src"] or f["ipv6.src"], f["udp.srcport"]), (f["ip.dst"] or f["ipv6.dst"], f["udp.dstport"]))
+
+        ends = {f["frame.time_epoch"] for n, f in frames.items()
+                if n >= last_hs and (f[stream_key] == stream or talks_to_server(f))}
         if r["end_epoch"] not in ends:
             fail(f"{what}: end {r['end_epoch']} is the time of no frame of tshark's {stream_key} {stream} "
                  f"from frame {last_hs} on")
