@@ -545,8 +545,9 @@ constexpr std::size_t kMaxPendingRecords = 64;
 
 class JsonSessionsPrinter final : public SessionsPrinter {
 public:
-    JsonSessionsPrinter(std::FILE* out, bool lines, DnsTransactionTable& dns, const AuditSettings* audit)
-        : out_(out), lines_(lines), dns_(dns), audit_(audit) {
+    JsonSessionsPrinter(std::FILE* out, bool lines, DnsTransactionTable& dns, const AuditSettings* audit,
+                        Shard shard)
+        : out_(out), lines_(lines), dns_(dns), audit_(audit), shard_(shard) {
         dns_.keep_completed(true);
     }
 
@@ -555,6 +556,8 @@ public:
     }
 
     void tls_session_ended(const TlsSessionView& tls) override {
+        const ConnectionView& c = tls.connection;
+        if (!shard_.keeps(c.address[0], c.port[0], c.address[1], c.port[1])) return;
         const TlsConnectionFacts& f = tls.facts;
         Pending p;
         p.key = tls.connection.stream;
@@ -584,6 +587,8 @@ public:
             .member("format", reader.format() == CaptureFormat::PcapNg ? "pcapng" : "pcap")
             .member("link_type", link_type_name(reader.link_type()))
             .member("packets", packets)
+            .member_if("shard", !shard_.all(),
+                       [&] { return std::to_string(shard_.index + 1) + "/" + std::to_string(shard_.count); })
             .end();
         text += ",\n";
         write(text);
@@ -604,6 +609,7 @@ private:
 
     void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
     void emit_dns(std::uint64_t key, const DnsTransactionRecord& t) {
+        if (!shard_.keeps(t.client, t.client_port, t.server, t.server_port)) return;
         Pending p;
         p.key = key;
         p.dns = true;
@@ -654,6 +660,7 @@ private:
     bool lines_;
     DnsTransactionTable& dns_;
     const AuditSettings* audit_;
+    Shard shard_;
     RecordSpool sessions_;
     RecordSpool dns_records_;
     std::deque<Pending> pending_;
@@ -664,8 +671,8 @@ private:
 }  // namespace
 
 std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns,
-                                                       const AuditSettings* audit) {
-    return std::make_unique<JsonSessionsPrinter>(out, lines, dns, audit);
+                                                       const AuditSettings* audit, Shard shard) {
+    return std::make_unique<JsonSessionsPrinter>(out, lines, dns, audit, shard);
 }
 
 }  // namespace tlsdissect
