@@ -447,6 +447,16 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
     } else {
         w.null();
     }
+    // The HTTPS record (RFC 9460) that told the client which protocols the server speaks
+    // (an "h3" in it is how a browser learns to try QUIC), for the name it asked for.
+    w.key("https_rr");
+    std::string host = f.sni;
+    if (host.empty() && !proxy)
+        if (auto r = dns.resolution_for(asked, conv.first_frame)) host = r->name;
+    if (auto b = dns.service_binding_for(host, conv.port[server], conv.first_frame))
+        w.object().member("frame", b->frame).member("name", b->name).member("alpn", b->alpn).end();
+    else
+        w.null();
     // --audit: the connection's findings, ordered by frame.
     if (audit) {
         w.key("findings").array();
