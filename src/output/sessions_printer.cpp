@@ -564,8 +564,9 @@ constexpr std::size_t kMaxPendingRecords = 64;
 class JsonSessionsPrinter final : public SessionsPrinter {
 public:
     JsonSessionsPrinter(std::FILE* out, bool lines, DnsTransactionTable& dns, const AuditSettings* audit,
-                        Shard shard)
-        : out_(out), lines_(lines), dns_(dns), audit_(audit), shard_(shard) {
+                        Shard shard, unsigned jobs)
+        : out_(out), lines_(lines), dns_(dns), audit_(audit), shard_(shard),
+          worker_(BackgroundWorker::threads_for(jobs)) {
         dns_.keep_completed(true);
     }
 
@@ -656,6 +657,7 @@ private:
     enum class Drain { Ready, Oldest, All };
     void drain(Drain how) {
         bool wait = how != Drain::Ready;
+        if (wait) worker_.flush();  // the checks still in the caller's batch, before waiting
         while (!pending_.empty()) {
             Pending& p = pending_.front();
             if (p.verdict.valid()) {
@@ -694,8 +696,8 @@ private:
 }  // namespace
 
 std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns,
-                                                       const AuditSettings* audit, Shard shard) {
-    return std::make_unique<JsonSessionsPrinter>(out, lines, dns, audit, shard);
+                                                       const AuditSettings* audit, Shard shard, unsigned jobs) {
+    return std::make_unique<JsonSessionsPrinter>(out, lines, dns, audit, shard, jobs);
 }
 
 }  // namespace tlsdissect
