@@ -106,7 +106,8 @@ bool use_color(const std::string& mode) {
 std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
     const bool color = use_color(o.color);
     if (!o.teach.html.empty()) return make_html_printer(o.teach.html, *teaching_language(o.teach));
-    if (o.teach.ladder) return make_ladder_printer(stdout, color);
+    if (o.teach.ladder)
+        return make_ladder_printer(stdout, color, o.teach.explain.empty() ? ExplainLanguage::En : *teaching_language(o.teach));
     if (!o.fields.empty()) return make_fields_printer(stdout, o.fields, o.field_header);
     if (o.json || (o.jsonl && !o.sessions))
         return make_json_printer(stdout, o.jsonl, o.teach.explain.empty() ? std::nullopt : teaching_language(o.teach));

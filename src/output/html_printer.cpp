@@ -400,7 +400,8 @@ constexpr const char* kScript = R"JS(
 class HtmlPrinter final : public PacketPrinter {
 public:
     HtmlPrinter(std::string path, ExplainLanguage language)
-        : path_(std::move(path)), explainer_(language), words_(language == ExplainLanguage::Zh ? kChinese : kEnglish) {}
+        : path_(std::move(path)), explainer_(language), words_(language == ExplainLanguage::Zh ? kChinese : kEnglish),
+          collector_(language) {}
     bool wants_tree() const override { return true; }
     bool wants_columns() const override { return true; }
     void attach(FrameDissector& dissector) override { collector_.attach(dissector); }
