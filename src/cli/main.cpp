@@ -16,6 +16,7 @@
 #include "output/printers.hpp"
 #include "output/progress_meter.hpp"
 #include "output/sessions_printer.hpp"
+#include "output/walkthrough.hpp"
 #include "tls/chain_of_trust.hpp"
 #include "tls/audit.hpp"
 #include "tlsdissect/capture.hpp"
@@ -105,6 +106,15 @@ bool use_color(const std::string& mode) {
 
 std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
     const bool color = use_color(o.color);
+    if (!o.teach.walkthrough.empty()) {
+        WalkthroughOptions w;
+        w.language = walkthrough_language(o.teach);
+        w.html_path = o.teach.html;
+        w.sni = o.teach.sni;
+        w.stream = o.select.stream;
+        if (!o.select.frames.empty()) w.frame = std::strtoull(o.select.frames.c_str(), nullptr, 10);
+        return make_walkthrough_printer(stdout, std::move(w));
+    }
     if (!o.teach.html.empty()) return make_html_printer(o.teach.html, *teaching_language(o.teach));
     if (o.teach.ladder)
         return make_ladder_printer(stdout, color, o.teach.explain.empty() ? ExplainLanguage::En : *teaching_language(o.teach));
@@ -275,7 +285,19 @@ int main(int argc, char** argv) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : kExitUsage;
     }
-    if ((o.teach.ladder || !o.teach.html.empty()) &&
+    const bool walkthrough = !o.teach.walkthrough.empty();
+    if (!o.teach.sni.empty() && !walkthrough) {
+        std::fprintf(stderr, "tlsdissect: --sni chooses the connection of --walkthrough\n");
+        return kExitUsage;
+    }
+    if (walkthrough && (o.teach.ladder || o.sessions || o.follow >= 0 || o.follow_tls >= 0 || o.json || o.jsonl ||
+                        !o.fields.empty() || !o.select.filter.empty() || o.summary || o.files.size() != 1)) {
+        std::fprintf(stderr, "tlsdissect: --walkthrough writes the article of one connection of one capture file "
+                             "(choose it with --sni, --stream or --frames); it does not combine with --ladder, "
+                             "--sessions, --follow, --json, --jsonl, -e, -s or -Y\n");
+        return kExitUsage;
+    }
+    if (!walkthrough && (o.teach.ladder || !o.teach.html.empty()) &&
         (o.sessions || o.follow >= 0 || o.json || o.jsonl || !o.fields.empty() || (o.teach.ladder && !o.teach.html.empty()))) {
         std::fprintf(stderr, "tlsdissect: --ladder and --html are output modes of their own; they do not combine with "
                              "each other or with --sessions, --follow, --json, --jsonl or -e\n");
@@ -290,7 +312,7 @@ int main(int argc, char** argv) {
         return kExitUsage;
     }
     std::optional<PacketSelection> selection;
-    if (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0) {
+    if (!walkthrough && (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0)) {
         if (o.follow >= 0 || o.follow_tls >= 0 || o.sessions) {
             std::fprintf(stderr, "tlsdissect: -Y, --frames and --stream choose packets to print; "
                                  "they do not combine with --follow or --sessions\n");

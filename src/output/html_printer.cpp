@@ -9,6 +9,7 @@
 
 #include "output/field_format.hpp"
 #include "output/ladder.hpp"
+#include "output/pictures.hpp"
 #include "tlsdissect/text.hpp"
 
 namespace tlsdissect {
@@ -80,19 +81,7 @@ constexpr PageWords kChinese{
     "\xe4\xb8\xaa\xe6\x95\xb0\xe6\x8d\xae\xe5\x8c\x85\xe6\x9c\xaa\xe6\x94\xbe\xe5\x85\xa5\xe6\x9c\xac\xe9\xa1\xb5"
     "\xef\xbc\x88\xe5\xb7\xb2\xe8\xbe\xbe\xe4\xb8\x8a\xe9\x99\x90\xef\xbc\x89"};
 
-std::string escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out.push_back(c);
-        }
-    }
-    return out;
-}
+std::string escape(std::string_view s) { return html_escape(s); }
 
 // One node as [text, offset, length, source, generated, note, children].
 json node_array(const Tree& tree, std::int32_t id, const std::vector<std::string_view>& notes) {

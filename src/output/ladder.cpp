@@ -185,7 +185,17 @@ void add_dns_rows(LadderConnection& c, const ConnectionView& conv, int server, c
         if (answer.empty()) answer = w.no_answer;
         std::string label = w.dns_answer + q.name + " \xe2\x86\x92 " + answer + w.after +
                             milliseconds(t->response_time_ns) + w.after_end;
-        if (t->response_frame == resolution->frame) label += w.this_address;
+        if (t->response_frame == resolution->frame) {
+            label += w.this_address;
+            c.dns_name = q.name;
+            c.dns_query_frame = t->query_frame;
+            c.dns_response_frame = t->response_frame;
+            c.dns_chain.clear();
+            for (const auto& a : t->answers)
+                if (a.section == DnsSection::Answer)
+                    c.dns_chain.push_back({a.name, dns_type_text(a.type), a.data,
+                                           a.address && *a.address == conv.address[server]});
+        }
         c.rows.push_back({t->response_frame, t->query_ts_ns + t->response_time_ns, LadderDir::Dns, 0, label, false});
     }
 }
@@ -224,10 +234,16 @@ LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTab
     if (f.negotiated_version) c.version = tls_version_name(*f.negotiated_version);
     if (f.cipher_suite) c.cipher_suite = cipher_suite_name(*f.cipher_suite);
     c.first_frame = conv.first_frame;
+    c.server_address = conv.address[server].to_string();
     c.first_ts_ns = conv.first_ts_ns;
     c.certificates = f.certificates;
     // The verdicts of tls/chain_of_trust and tls/signature_check, where they were computed.
     if (f.chain && f.chain->checked) {
+        c.chain_checked = true;
+        c.chain_valid = f.chain->path_valid;
+        c.chain_reason = f.chain->reason;
+        for (const auto& link : f.chain->path)
+            if (link.signature_valid) c.link_signatures.push_back({link.name, *link.signature_valid});
         for (const auto& link : f.chain->path)
             if (link.signature_valid)
                 c.chain_checks.push_back({w.signature_of + link.name, *link.signature_valid,

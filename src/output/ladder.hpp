@@ -149,6 +149,21 @@ struct LadderConnection {
     bool tls13 = false, resumed = false, quic = false, dtls = false;
     // The handshake got as far as application data (or both Finished messages).
     bool complete = false;
+    // The DNS answer that gave the client the server's address (resolved_by): the name
+    // asked, the answer records in order (CNAME chain, then addresses), its frames.
+    struct DnsStep {
+        std::string owner, type, data;
+        bool gave_address = false;  // the address the client connected to
+    };
+    std::string dns_name;
+    std::vector<DnsStep> dns_chain;
+    std::uint64_t dns_query_frame = 0, dns_response_frame = 0;
+    std::string server_address;  // the server's IP, without the port
+    // The signature of each certificate on the path, checked with its issuer's key: by
+    // commonName (or subject), root first; empty when nothing was checked.
+    std::vector<std::pair<std::string, bool>> link_signatures;
+    bool chain_valid = false, chain_checked = false;
+    std::string chain_reason;
     std::optional<bool> ske_signature_valid;       // the Server Key Exchange signature, when checked
     std::string ske_signature_algorithm;
     ExplainLanguage language = ExplainLanguage::En;
