@@ -43,6 +43,8 @@ struct PageWords {
     const char* none;
     const char* hint;
     const char* cut;
+    const char* columns;  // the packet list's header cells
+    const char* dns_lookup;
 };
 
 constexpr PageWords kEnglish{
@@ -53,7 +55,9 @@ constexpr PageWords kEnglish{
     "issued by", "self-signed", "valid", "at capture time", "valid", "expired", "not yet valid", "CA certificate",
     "site (leaf) certificate", "validation level", "public key", "No TLS connection in this capture.",
     "Click a packet, then a field: its bytes light up on the right. Green lines are notes.",
-    "packets were left out of this page (limit reached)"};
+    "packets were left out of this page (limit reached)",
+    "<th>No.</th><th>Time</th><th>Source</th><th>Destination</th><th>Protocol</th><th>Length</th><th>Info</th>",
+    "DNS lookup"};
 
 constexpr PageWords kChinese{
     "zh", "\xe6\x95\xb0\xe6\x8d\xae\xe5\x8c\x85", "\xe5\xad\x97\xe6\xae\xb5", "\xe5\xad\x97\xe8\x8a\x82",
@@ -79,7 +83,9 @@ constexpr PageWords kChinese{
     "\xe4\xbc\x9a\xe9\xab\x98\xe4\xba\xae\xe5\xae\x83\xe7\x9a\x84\xe5\xad\x97\xe8\x8a\x82\xe3\x80\x82"
     "\xe7\xbb\xbf\xe8\x89\xb2\xe7\x9a\x84\xe8\xa1\x8c\xe6\x98\xaf\xe8\xaf\xb4\xe6\x98\x8e\xe3\x80\x82",
     "\xe4\xb8\xaa\xe6\x95\xb0\xe6\x8d\xae\xe5\x8c\x85\xe6\x9c\xaa\xe6\x94\xbe\xe5\x85\xa5\xe6\x9c\xac\xe9\xa1\xb5"
-    "\xef\xbc\x88\xe5\xb7\xb2\xe8\xbe\xbe\xe4\xb8\x8a\xe9\x99\x90\xef\xbc\x89"};
+    "\xef\xbc\x88\xe5\xb7\xb2\xe8\xbe\xbe\xe4\xb8\x8a\xe9\x99\x90\xef\xbc\x89",
+    "<th>序号</th><th>时间</th><th>源地址</th><th>目的地址</th><th>协议</th><th>长度</th><th>信息</th>",
+    "DNS 解析"};
 
 std::string escape(std::string_view s) { return html_escape(s); }
 
@@ -124,16 +130,20 @@ std::string stream_name(const LadderConnection& c) {
     return name + ", udp.stream " + std::to_string(c.stream);
 }
 
-std::string ladder_html(const LadderConnection& c, std::int64_t start_ns) {
+std::string ladder_html(const LadderConnection& c, std::int64_t start_ns, const PageWords& w) {
     const std::string stream = stream_name(c);
+    const LadderText& lw = ladder_text(c.language);
     std::string h = "<section class=ladder><h3>" + stream + ": " + escape(c.client) +
                     " \xe2\x86\x92 " + escape(c.server) + "</h3><p class=facts>";
     if (!c.sni.empty()) h += "SNI <b>" + escape(c.sni) + "</b> \xc2\xb7 ";
     if (!c.version.empty()) h += escape(c.version) + " \xc2\xb7 ";
     if (!c.cipher_suite.empty()) h += escape(c.cipher_suite);
     h += "</p><p class=form><b>" + escape(c.form) + "</b>" + (c.form_note.empty() ? "" : ". " + escape(c.form_note)) +
-         "</p><table class=ladder-table><thead><tr><th>#</th><th>t</th><th class=lane>client " + escape(c.client) +
-         "<span class=right>server " + escape(c.server) + "</span></th></tr></thead><tbody>";
+         "</p><figure class=picture>" + ladder_svg(c, start_ns) + "</figure>";
+    if (const std::string dns = dns_svg(c); !dns.empty())
+        h += std::string("<h4>") + w.dns_lookup + "</h4><figure class=picture>" + dns + "</figure>";
+    h += std::string("<table class=ladder-table><thead><tr><th>#</th><th>t</th><th class=lane>") + lw.lane_client +
+         escape(c.client) + "<span class=right>" + lw.lane_server + escape(c.server) + "</span></th></tr></thead><tbody>";
     for (const auto& r : c.rows) {
         char t[32];
         std::snprintf(t, sizeof t, "%.6f", static_cast<double>(r.ts_ns - start_ns) / 1e9);
@@ -179,7 +189,7 @@ std::string chain_html(const LadderConnection& c, const PageWords& w) {
         }
         h += "</div></li>";
     }
-    h += "</ol>";
+    h += "</ol><figure class=picture>" + chain_svg(c) + "</figure>";
     // ---- Chain verification verdicts -------------------------------------------------
     // One line per ChainCheck in LadderConnection::chain_checks (signature of each
     // certificate, root store, validity at capture time, SNI against the SAN list). To show
@@ -245,6 +255,8 @@ section.ladder, section.chain { margin: 1em; }
 .checks { border: 2px dashed #90a4ae; padding: .2em .8em; }
 .checks h4 { margin: .2em 0; }
 h2.section { margin: 1em 1em 0; }
+figure.picture { margin: .6em 0; }
+figure.picture svg { max-width: 100%; height: auto; border: 1px solid #cfd8dc; }
 @media print {
   body { font-size: 11pt; }
   header button, header .hint { display: none; }
@@ -252,7 +264,8 @@ h2.section { margin: 1em 1em 0; }
   .pane { overflow: visible; border: none; height: auto; }
   #packets { display: none; }
   #tree details { display: block; }
-  section.ladder, section.chain { break-inside: avoid; }
+  @page { size: A4; margin: 12mm; }
+  section.chain, figure.picture { break-inside: avoid; }
 }
 )CSS";
 
@@ -442,12 +455,11 @@ public:
              "</span><button id=smaller>A\xe2\x88\x92</button><button id=bigger>A+</button></header>";
         if (left_out_) h += "<p class=bad>" + std::to_string(left_out_) + " " + words_.cut + "</p>";
         h += std::string("<main><div class=pane id=packets><h2>") + words_.packets +
-             "</h2><table id=packet-table><thead><tr><th>No.</th><th>Time</th><th>Source</th><th>Destination</th>"
-             "<th>Protocol</th><th>Length</th><th>Info</th></tr></thead><tbody></tbody></table></div>"
+             "</h2><table id=packet-table><thead><tr>" + words_.columns + "</tr></thead><tbody></tbody></table></div>"
              "<div class=pane id=tree></div><div class=pane id=hex></div></main>";
         h += std::string("<h2 class=section>") + words_.ladders + "</h2>";
         if (connections.empty()) h += std::string("<p class='muted section'>") + words_.none + "</p>";
-        for (const auto& c : connections) h += ladder_html(c, collector_.capture_start_ns());
+        for (const auto& c : connections) h += ladder_html(c, collector_.capture_start_ns(), words_);
         h += std::string("<h2 class=section id=chain-of-trust>") + words_.chain + "</h2><p class=section>" +
              words_.chain_intro + "</p>";
         for (const auto& c : connections)

@@ -50,6 +50,23 @@ const PictureWords& words(const LadderConnection& c) { return c.language == Expl
 // Approximate width in pixels of a text line at 13 px (wide characters count double).
 int text_width(std::string_view s) { return static_cast<int>(terminal_columns(s) * 7.4) + 4; }
 
+// `s` cut to at most `cols` terminal columns, with an ellipsis when cut.
+std::string fit(const std::string& s, std::size_t cols) {
+    if (terminal_columns(s) <= cols) return s;
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t len = 1;
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c >= 0xf0) len = 4;
+        else if (c >= 0xe0) len = 3;
+        else if (c >= 0xc0) len = 2;
+        if (terminal_columns(out + s.substr(i, len)) + 1 > cols) break;
+        out += s.substr(i, len);
+        i += len;
+    }
+    return out + "\xe2\x80\xa6";
+}
+
 std::string num(double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", v);
@@ -156,12 +173,12 @@ std::string ladder_svg(const LadderConnection& c, std::int64_t start_ns) {
                 s += arrow(x_server, x_client, y, "SYN, ACK", "#2e7d32", false);
                 y += row_h;
                 s += arrow(x_client, x_server, y, "ACK", "#2e7d32", false);
-                s += text(x_server + 8, y - row_h, label, "font-size='11' fill='#2e7d32'");
                 break;
             case LadderDir::Dns: {
                 const bool query = r.label.rfind(query_prefix, 0) == 0;
                 s += arrow(query ? x_client : x_resolver, query ? x_resolver : x_client, y, "", "#6a1b9a", false);
-                s += text(x_client + 8, y + 4, label, "fill='#6a1b9a' font-size='12'");
+                const auto room = static_cast<std::size_t>((width - x_client - 16) / 6.8);
+                s += text(x_client + 8, y + 4, fit(label, room), "fill='#6a1b9a' font-size='12'");
                 break;
             }
             case LadderDir::Note:

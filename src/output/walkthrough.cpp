@@ -146,6 +146,9 @@ std::vector<Item> items_of(const std::vector<const FrameRecord*>& frames, std::u
             if (n.field == "tls.handshake") {
                 std::string name = after(n.line, "Handshake Protocol: ");
                 if (name.empty()) name = n.line;
+                // DTLS: a fragment, and the message put together from fragments, are shown at the message.
+                if (name.find(" (Fragment)") != std::string::npos || name.find(" (Reassembled)") != std::string::npos)
+                    continue;
                 out.push_back({ItemKind::Handshake, f, i, name, from_client});
             } else if (n.field == "tls.change_cipher_spec") {
                 out.push_back({ItemKind::ChangeCipherSpec, f, i, "Change Cipher Spec", from_client});
