@@ -113,6 +113,7 @@ std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
         w.sni = o.teach.sni;
         w.stream = o.select.stream;
         if (!o.select.frames.empty()) w.frame = std::strtoull(o.select.frames.c_str(), nullptr, 10);
+        w.audit = o.audit;
         return make_walkthrough_printer(stdout, std::move(w));
     }
     if (!o.teach.html.empty()) return make_html_printer(o.teach.html, *teaching_language(o.teach));
@@ -354,6 +355,7 @@ int main(int argc, char** argv) {
         // Findings speak the --explain language when one is chosen, else the environment's.
         std::string lang = audit_default_lang();
         if (auto l = teaching_language(o.teach)) lang = *l == ExplainLanguage::Zh ? "zh" : "en";
+        if (!o.teach.walkthrough.empty()) lang = walkthrough_language(o.teach) == ExplainLanguage::Zh ? "zh" : "en";
         audit = AuditSettings{lang, std::nullopt, 0};
     }
     // TLSDISSECT_PROGRESS_IMMEDIATE (tests): a progress line at every check, no delay.

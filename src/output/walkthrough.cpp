@@ -173,8 +173,9 @@ std::vector<Item> items_of(const std::vector<const FrameRecord*>& frames, std::u
 
 class ArticleWriter {
 public:
-    ArticleWriter(const LadderConnection& c, const std::vector<FrameRecord>& all, std::string file, std::int64_t start_ns)
-        : c_(c), all_(all), file_(std::move(file)), start_ns_(start_ns), lang_(c.language) {
+    ArticleWriter(const LadderConnection& c, const std::vector<FrameRecord>& all, std::string file, std::int64_t start_ns,
+                  bool audit)
+        : c_(c), all_(all), file_(std::move(file)), start_ns_(start_ns), lang_(c.language), audit_(audit) {
         const std::string key = std::string(c.transport == "tcp" ? "tcp " : "udp ") + std::to_string(c.stream);
         for (const auto& f : all)
             if (f.stream_key == key) frames_.push_back(&f);
@@ -191,6 +192,7 @@ public:
         application_data();
         close();
         checks();
+        audit();
         return std::move(blocks_);
     }
 
@@ -559,9 +561,11 @@ private:
             para(t("ch_groups", {{"groups", join(groups, t("list_sep"), 6)}}));
         const auto alpn = shown_all(f, "tls.handshake.extensions_alpn_str", i, end);
         if (!alpn.empty()) para(t("ch_alpn", {{"list", join(alpn, t("list_sep"))}}));
+        const std::string ticket = f.value("tls.handshake.extensions.session_ticket", i, end);
         if (f.find("tls.handshake.extensions.psk.identity", i, end) >= 0) para(t("ch_psk"));
-        else if (f.find("tls.handshake.extensions.session_ticket", i, end) >= 0 ||
-                 f.shown("tls.handshake.extension.type", i, end).size())
+        else if (!ticket.empty())
+            para(t("ch_ticket_offered", {{"length", std::to_string(ticket.size() / 2)}}));
+        else
             for (int k = i; k < end; ++k)
                 if (f.nodes[static_cast<std::size_t>(k)].field == "tls.handshake.extension.type" &&
                     f.nodes[static_cast<std::size_t>(k)].value == "35") {
@@ -681,7 +685,7 @@ private:
             }
         }
         if (count[0] + count[1] == 0) {
-            para(t("app_none"));
+            para(t(c_.quic ? "app_quic" : "app_none"));
             return;
         }
         para(t("app_counts", {{"c", std::to_string(count[0])}, {"cb", std::to_string(bytes[0])},
@@ -734,11 +738,34 @@ private:
         list(std::move(lines));
     }
 
+    // ---- 7. --audit findings, as the tree shows them at their frames ----
+    void audit() {
+        if (!audit_) return;
+        heading(2, t("audit_title"), "audit");
+        std::vector<std::string> lines;
+        for (const FrameRecord* f : frames_)
+            for (int i = 0; i < static_cast<int>(f->nodes.size()); ++i) {
+                if (f->nodes[static_cast<std::size_t>(i)].field != "tls.audit") continue;
+                const int end = f->end_of(i);
+                const std::string id = f->value("tls.audit.id", i, end);
+                // "[Audit (medium): id: reason]": the reason, in the language of the findings.
+                std::string reason = after(f->nodes[static_cast<std::size_t>(i)].line, id + ": ");
+                if (!reason.empty() && reason.back() == ']') reason.pop_back();
+                lines.push_back(t("audit_finding", {{"frame", std::to_string(f->number)},
+                                                    {"severity", t("severity_" + f->value("tls.audit.severity", i, end))},
+                                                    {"id", code(id)},
+                                                    {"reason", reason}}));
+            }
+        if (lines.empty()) para(t("audit_none"));
+        list(std::move(lines));
+    }
+
     const LadderConnection& c_;
     const std::vector<FrameRecord>& all_;
     std::string file_;
     std::int64_t start_ns_;
     ExplainLanguage lang_;
+    bool audit_;
     std::vector<const FrameRecord*> frames_;
     std::uint32_t client_port_ = 0;
     std::vector<Item> items_;
@@ -878,7 +905,7 @@ public:
             frames_.clear();
             return;
         }
-        ArticleWriter writer(*chosen, frames_, file_, collector_.capture_start_ns());
+        ArticleWriter writer(*chosen, frames_, file_, collector_.capture_start_ns(), o_.audit);
         const auto blocks = writer.write();
         frames_.clear();
         if (o_.html_path.empty()) {

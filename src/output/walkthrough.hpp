@@ -28,6 +28,7 @@ struct WalkthroughOptions {
     std::string sni;           // choose the first connection with this SNI
     std::int64_t stream = -1;  // ... or this tcp.stream (udp.stream for DTLS and QUIC)
     std::uint64_t frame = 0;   // ... or the connection this frame belongs to
+    bool audit = false;        // --audit: a section with the connection's findings
 };
 
 // At most this many frames are kept (their tree lines) until the end of the capture.
