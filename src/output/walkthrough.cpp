@@ -502,7 +502,7 @@ private:
             const std::string verified = f.shown("tlsdissect.finished.verified", i, end);
             para(t(it.from_client ? "finished_client" : "finished_server",
                    {{"verify", code(f.value("tls.handshake.verify_data", i, end))}}) +
-                 (verified.empty() ? "" : " " + t("finished_checked", {{"verdict", code(verified)}})));
+                 (verified.empty() ? "" : t("space") + t("finished_checked", {{"verdict", code(verified)}})));
         } else if (n == "New Session Ticket") {
             excerpt(f, i, 1);
             para(t(c_.tls13 ? "ticket_13" : "ticket_12",
@@ -592,8 +592,11 @@ private:
                                       std::pair{"tls.handshake.ciphersuite.encryption", "part_enc"},
                                       std::pair{"tls.handshake.ciphersuite.mac", "part_mac"},
                                       std::pair{"tls.handshake.ciphersuite.prf", "part_prf"}}) {
-                const std::string v = f.shown(field, cs, cs_end);
-                if (!v.empty()) parts.push_back(t(key, {{"v", code(v)}}));
+                // "AEAD (the cipher authenticates each record)": the name; the article explains it.
+                std::string v = f.shown(field, cs, cs_end);
+                v = v.substr(0, v.find(" ("));
+                if (v.empty()) continue;
+                parts.push_back(t(v == "AEAD" && std::string_view(key) == "part_mac" ? "part_mac_aead" : key, {{"v", code(v)}}));
             }
             list(std::move(parts));
         }
@@ -647,7 +650,7 @@ private:
             std::string verdict;
             if (c_.ske_signature_valid) verdict = t(*c_.ske_signature_valid ? "ske_sig_ok" : "ske_sig_bad");
             para(t("ske_signature", {{"alg", code(sig)}, {"len", code(f.value("tls.handshake.sig_len", i, end))}}) +
-                 (verdict.empty() ? "" : " " + verdict));
+                 (verdict.empty() ? "" : t("space") + verdict));
         }
     }
 
