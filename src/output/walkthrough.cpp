@@ -301,6 +301,24 @@ private:
 
     void assign_steps() {
         std::vector<bool> used(c_.rows.size(), false);
+        // TLS 1.3 without keys: the encrypted handshake travels in records typed as
+        // application data; the ladder knows which ones they are.
+        const LadderText& w = ladder_text(lang_);
+        for (auto& it : items_) {
+            if (!c_.tls13 || it.kind != ItemKind::AppData) continue;
+            for (std::size_t r = 0; r < c_.rows.size(); ++r) {
+                const LadderRow& row = c_.rows[r];
+                if (used[r] || row.frame != it.frame->number ||
+                    (row.dir == LadderDir::ClientToServer) != it.from_client)
+                    continue;
+                if (row.label != w.enc_server_flight && row.label != w.enc_server_continued && row.label != w.enc_finished)
+                    continue;
+                used[r] = true;
+                it.kind = ItemKind::EncryptedHandshake;
+                it.name = row.label;
+                break;
+            }
+        }
         for (auto& it : items_) {
             const std::string want = it.kind == ItemKind::EncryptedHandshake ? "Finished"
                                      : it.kind == ItemKind::AppData        ? "Application Data"
@@ -439,7 +457,7 @@ private:
     // ---- 3. TLS ----
     std::string item_heading(const Item& it) const {
         std::string h = it.step ? "[" + std::to_string(it.step) + "] " : "";
-        h += it.kind == ItemKind::EncryptedHandshake ? t("encrypted_handshake_name") : it.name;
+        h += it.kind == ItemKind::EncryptedHandshake && !c_.tls13 ? t("encrypted_handshake_name") : it.name;
         return h + t("heading_frame", {{"frame", std::to_string(it.frame->number)}, {"dir", direction(it.from_client)}});
     }
     void tls_handshake() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every capture in every output mode (issue 10): each file in captures/ (or, with
 # --real-world DIR, in ../shared/captures-real/) is run in the default tree, -x, -s, -e fields,
-# --json, --jsonl, --sessions, --sessions --jsonl, --follow 0 and -Y modes. Each run must
+# --json, --jsonl, --sessions, --sessions --jsonl, --follow 0, --walkthrough zh and -Y modes. Each run must
 # exit with a documented status for a readable capture (0, or 4/5/6 for a file that is not
 # a capture, uses an unsupported link type or is damaged: the same status in every mode),
 # end within ALL_MODES_TIMEOUT seconds (default 300), and leave no AddressSanitizer,
@@ -33,6 +33,7 @@ if [[ ${2:-} == --one ]]; then
            "sessions|--sessions"
            "sessions-jsonl|--sessions --jsonl"
            "follow|--follow 0"
+           "walkthrough|--walkthrough zh"
            "filter|--color=never -Y tls.handshake||dns||tcp.analysis.retransmission||_ws.malformed")
     runs=0 first_rc=
     for m in "${modes[@]}"; do
