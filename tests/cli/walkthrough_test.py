@@ -6,7 +6,12 @@ article's HTML) has no English sentence left (message and field names, and the v
 the capture itself holds, excepted); every bundled TLS, DTLS and QUIC capture gives an
 article in both languages without error; the connection can be chosen.
 
-Usage: walkthrough_test.py TLSDISSECT SOURCE_DIR
+With --real-world DIR instead: every capture under DIR/tls, DIR/quic, DIR/dtls and
+DIR/modern gives an article in both languages (exit 0, no English sentence in the
+Chinese one), and over TCP the article's Client Hello is tshark's (frame and random).
+
+Usage: walkthrough_test.py TLSDISSECT SOURCE_DIR [--real-world DIR]
+(exit 77 when DIR is absent)
 """
 import html.parser
 import json
@@ -348,12 +353,57 @@ def check_choice(tool, src):
     print("ok: --stream, --sni, --frames choose the connection")
 
 
+def check_real_world(tool, src, real):
+    files = []
+    for sub in ("tls", "quic", "dtls", "modern"):
+        folder = os.path.join(real, sub)
+        if os.path.isdir(folder):
+            files += sorted(os.path.join(folder, f) for f in os.listdir(folder)
+                            if f.endswith((".pcap", ".pcapng", ".cap", ".gz")))
+    articles = 0
+    for capture in files:
+        name = os.path.relpath(capture, real)
+        keys = os.path.splitext(capture)[0] + ".keys"
+        common = ["--keylog", keys] if os.path.exists(keys) else []
+        before = len(failures)
+        en = run(tool, common + ["--walkthrough", "en", capture], check=False)
+        zh = run(tool, common + ["--walkthrough", "zh", capture], check=False)
+        for lang, r in (("en", en), ("zh", zh)):
+            if r.returncode not in (0, 4, 5, 6):
+                fail(f"{name}: --walkthrough {lang}: exit {r.returncode}: {r.stderr.strip()[:200]}")
+        if not en.stdout:
+            continue  # no TLS connection (said on stderr)
+        articles += 1
+        left = english_left(zh.stdout, capture_values(tool, src, capture, keys if common else None))
+        if left:
+            fail(f"{name}: English left in the Chinese article: {left[:3]}")
+        m = re.search(r"`tcp\.stream == (\d+)`", en.stdout)
+        if m:
+            rows = tshark_rows(capture, ["frame.number", "tls.handshake.random"],
+                               f"tcp.stream == {m.group(1)} && tls.handshake.type == 1")
+            if rows and rows[0]["tls.handshake.random"]:
+                r = rows[0]
+                if f"Client Hello (frame {r['frame.number']}," not in en.stdout or \
+                        f"`{r['tls.handshake.random'].split(',')[0]}`" not in en.stdout:
+                    fail(f"{name}: the article's Client Hello is not tshark's (frame {r['frame.number']})")
+        if len(failures) == before:
+            print(f"ok: {name}")
+    print(f"{len(files)} captures, {articles} articles")
+
+
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 5):
         print(__doc__)
         return 2
     tool, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     os.chdir(src)
+    if len(sys.argv) == 5:
+        real = sys.argv[4]
+        if not os.path.isdir(real):
+            print(f"SKIP: {real}: absent")
+            return 77
+        check_real_world(tool, src, os.path.abspath(real))
+        return 1 if failures else 0
     check_seed_capture(tool, src)
     check_chinese(tool, src)
     check_choice(tool, src)
