@@ -30,6 +30,7 @@ struct PictureWords {
     const char* dns_title;
     const char* ca;
     const char* leaf;
+    const char* colon;
 };
 
 constexpr PictureWords kEnglish{
@@ -37,13 +38,13 @@ constexpr PictureWords kEnglish{
     "not yet valid", "public key", "signature checked with the issuer's key: correct",
     "signature checked with the issuer's key: WRONG", "signature not checked", "chain valid: it ends at a trusted root",
     "chain NOT valid", "the client connected to this address", "Handshake sequence diagram",
-    "Certificate chain", "DNS lookup: CNAME chain", "CA certificate", "site (leaf) certificate"};
+    "Certificate chain", "DNS lookup: CNAME chain", "CA certificate", "site (leaf) certificate", ": "};
 
 constexpr PictureWords kChinese{
     "DNS 解析器", "客户端", "服务器", "颁发者", "自签名", "有效期", "抓包时", "有效", "已过期", "尚未生效", "公钥",
     "用颁发者公钥验证签名：正确", "用颁发者公钥验证签名：错误", "签名未验证", "证书链有效：终止于受信任的根证书",
     "证书链无效", "客户端连接的正是这个地址", "握手时序图", "证书链", "DNS 解析：CNAME 链", "CA 证书",
-    "网站（叶）证书"};
+    "网站（叶）证书", "："};
 
 const PictureWords& words(const LadderConnection& c) { return c.language == ExplainLanguage::Zh ? kChinese : kEnglish; }
 
@@ -218,12 +219,12 @@ std::string chain_svg(const LadderConnection& c) {
         s += text(824, y + 22, std::string(cert.is_ca ? w.ca : w.leaf) + " #" + std::to_string(k + 1),
                   "text-anchor='end' fill='#555' font-size='12'");
         s += text(56, y + 42, cert.subject == cert.issuer ? std::string(w.self_signed)
-                                                          : std::string(w.issued_by) + ": " + cert.issuer);
-        s += text(56, y + 60, std::string(w.valid) + ": " + date_of(cert.not_before_epoch) + " \xe2\x86\x92 " +
-                                  date_of(cert.not_after_epoch) + " \xc2\xb7 " + w.at_capture + ": " +
+                                                          : std::string(w.issued_by) + w.colon + cert.issuer);
+        s += text(56, y + 60, std::string(w.valid) + w.colon + date_of(cert.not_before_epoch) + " \xe2\x86\x92 " +
+                                  date_of(cert.not_after_epoch) + " \xc2\xb7 " + w.at_capture + w.colon +
                                   (ok_time ? w.ok : at < cert.not_before_epoch ? w.not_yet : w.expired),
                   ok_time ? "fill='#1b5e20'" : "fill='#b71c1c' font-weight='bold'");
-        s += text(56, y + 78, std::string(w.key) + ": " + cert.public_key_algorithm +
+        s += text(56, y + 78, std::string(w.key) + w.colon + cert.public_key_algorithm +
                                   (cert.public_key_bits ? " " + std::to_string(cert.public_key_bits) : "") +
                                   (cert.curve.empty() ? "" : " " + cert.curve) + " \xc2\xb7 " + cert.signature_algorithm,
                   "font-size='12' fill='#333'");
@@ -249,7 +250,7 @@ std::string chain_svg(const LadderConnection& c) {
     }
     if (c.chain_checked)
         s += text(40, y + 24, c.chain_valid ? std::string("\xe2\x9c\x94 ") + w.chain_ok
-                                            : std::string("\xe2\x9c\x98 ") + w.chain_bad + ": " + c.chain_reason,
+                                            : std::string("\xe2\x9c\x98 ") + w.chain_bad + w.colon + c.chain_reason,
                   c.chain_valid ? "fill='#1b5e20' font-weight='bold'" : "fill='#b71c1c' font-weight='bold'");
     return s + "</svg>";
 }
@@ -275,7 +276,7 @@ std::string dns_svg(const LadderConnection& c) {
         y += box_h;
         s += line(110, y, 110, y + gap - 2, "stroke='#6a1b9a' stroke-width='2'");
         s += "<path d='M110 " + num(y + gap) + " l-6 -10 l12 0 z' fill='#6a1b9a'/>";
-        s += text(124, y + gap / 2.0 + 5, step.type + " (" + step.owner + ")", "fill='#6a1b9a' font-size='12'");
+        s += text(124, y + gap / 2.0 + 5, step.type, "fill='#6a1b9a' font-size='12'");
         y += gap;
         const int bw = box(step.data, step.gave_address);
         if (step.gave_address)
