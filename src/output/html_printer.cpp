@@ -29,17 +29,7 @@ struct PageWords {
     const char* chain_intro;
     const char* chain_checks;
     const char* no_checks;
-    const char* issued_by;
-    const char* self_signed;
-    const char* valid;
-    const char* at_capture;
-    const char* ok;
-    const char* expired;
-    const char* not_yet;
-    const char* ca;
-    const char* leaf;
     const char* level;
-    const char* key;
     const char* none;
     const char* hint;
     const char* cut;
@@ -52,8 +42,7 @@ constexpr PageWords kEnglish{
     "What the certificates in the capture say, from the root the client must already trust down to the site's "
     "certificate. Each certificate names its issuer; the issuer's key signs it.",
     "Verification", "No verification result in this build (signatures and the root store are not checked here).",
-    "issued by", "self-signed", "valid", "at capture time", "valid", "expired", "not yet valid", "CA certificate",
-    "site (leaf) certificate", "validation level", "public key", "No TLS connection in this capture.",
+    "validation level", "No TLS connection in this capture.",
     "Click a packet, then a field: its bytes light up on the right. Green lines are notes.",
     "packets were left out of this page (limit reached)",
     "<th>No.</th><th>Time</th><th>Source</th><th>Destination</th><th>Protocol</th><th>Length</th><th>Info</th>",
@@ -72,11 +61,7 @@ constexpr PageWords kChinese{
     "\xe6\x9c\xac\xe7\x89\x88\xe6\x9c\xac\xe6\xb2\xa1\xe6\x9c\x89\xe9\xaa\x8c\xe8\xaf\x81\xe7\xbb\x93\xe6\x9e\x9c"
     "\xef\xbc\x88\xe6\x9c\xaa\xe6\xa3\x80\xe6\x9f\xa5\xe7\xad\xbe\xe5\x90\x8d\xe5\x92\x8c\xe6\xa0\xb9\xe8\xaf\x81"
     "\xe4\xb9\xa6\xe5\xba\x93\xef\xbc\x89\xe3\x80\x82",
-    "\xe9\xa2\x81\xe5\x8f\x91\xe8\x80\x85", "\xe8\x87\xaa\xe7\xad\xbe\xe5\x90\x8d",
-    "\xe6\x9c\x89\xe6\x95\x88\xe6\x9c\x9f", "\xe6\x8a\x93\xe5\x8c\x85\xe6\x97\xb6",
-    "\xe6\x9c\x89\xe6\x95\x88", "\xe5\xb7\xb2\xe8\xbf\x87\xe6\x9c\x9f", "\xe5\xb0\x9a\xe6\x9c\xaa\xe7\x94\x9f\xe6\x95\x88",
-    "CA \xe8\xaf\x81\xe4\xb9\xa6", "\xe7\xbd\x91\xe7\xab\x99\xef\xbc\x88\xe5\x8f\xb6\xef\xbc\x89\xe8\xaf\x81\xe4\xb9\xa6",
-    "\xe9\xaa\x8c\xe8\xaf\x81\xe7\xba\xa7\xe5\x88\xab", "\xe5\x85\xac\xe9\x92\xa5",
+    "\xe9\xaa\x8c\xe8\xaf\x81\xe7\xba\xa7\xe5\x88\xab",
     "\xe6\x9c\xac\xe6\x8a\x93\xe5\x8c\x85\xe4\xb8\xad\xe6\xb2\xa1\xe6\x9c\x89 TLS \xe8\xbf\x9e\xe6\x8e\xa5\xe3\x80\x82",
     "\xe7\x82\xb9\xe5\x87\xbb\xe4\xb8\x80\xe4\xb8\xaa\xe6\x95\xb0\xe6\x8d\xae\xe5\x8c\x85\xef\xbc\x8c\xe5\x86\x8d"
     "\xe7\x82\xb9\xe5\x87\xbb\xe4\xb8\x80\xe4\xb8\xaa\xe5\xad\x97\xe6\xae\xb5\xef\xbc\x9a\xe5\x8f\xb3\xe4\xbe\xa7"
@@ -100,14 +85,7 @@ json node_array(const Tree& tree, std::int32_t id, const std::vector<std::string
                         std::string(note), n.def ? std::string(n.def->filter) : std::string(), std::move(children)});
 }
 
-std::string date_of(std::int64_t epoch) {
-    std::time_t t = static_cast<std::time_t>(epoch);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    return buf;
-}
+std::string date_of(std::int64_t epoch) { return utc_time(epoch, "%Y-%m-%d %H:%M:%S"); }
 
 std::string arrow_cell(const LadderRow& r) {
     std::string label = escape(r.label);
@@ -155,7 +133,8 @@ std::string ladder_html(const LadderConnection& c, std::int64_t start_ns, const 
 
 // The chain-of-trust section of one connection: root (the last certificate sent, or the
 // issuer it names) at the top, the site's certificate at the bottom.
-std::string chain_html(const LadderConnection& c, const PageWords& w) {
+std::string chain_html(const LadderConnection& c, const PageWords& pw) {
+    const CertificateWords& w = certificate_words(c.language);
     // tcp.stream and udp.stream count apart: the key names its transport ("tcp 3", "udp 3").
     std::string h = "<section class=chain data-stream='" + std::string(c.transport == "tcp" ? "tcp " : "udp ") +
                     std::to_string(c.stream) + "'><h3>" + stream_name(c) +
@@ -172,17 +151,17 @@ std::string chain_html(const LadderConnection& c, const PageWords& w) {
             continue;
         }
         h += "<div class=subject>" + escape(s.subject) + "</div><div>" +
-             (s.subject == s.issuer ? std::string(w.self_signed) : std::string(w.issued_by) + ": " + escape(s.issuer)) +
+             (s.subject == s.issuer ? std::string(w.self_signed) : std::string(w.issued_by) + w.colon + escape(s.issuer)) +
              "</div>";
         const char* state = at < s.not_before_epoch ? w.not_yet : at > s.not_after_epoch ? w.expired : w.ok;
         const bool good = state == w.ok;
-        h += std::string("<div>") + w.valid + ": " + date_of(s.not_before_epoch) + " \xe2\x86\x92 " +
-             date_of(s.not_after_epoch) + " UTC \xc2\xb7 " + w.at_capture + ": <span class=" + (good ? "ok" : "bad") +
+        h += std::string("<div>") + w.valid + w.colon + date_of(s.not_before_epoch) + " \xe2\x86\x92 " +
+             date_of(s.not_after_epoch) + " UTC \xc2\xb7 " + w.at_capture + w.colon + "<span class=" + (good ? "ok" : "bad") +
              ">" + state + "</span></div>";
-        h += std::string("<div>") + (s.is_ca ? w.ca : w.leaf) + " \xc2\xb7 " + w.key + ": " + escape(s.public_key_algorithm) +
+        h += std::string("<div>") + (s.is_ca ? w.ca : w.leaf) + " \xc2\xb7 " + w.key + w.colon + escape(s.public_key_algorithm) +
              (s.public_key_bits ? " " + std::to_string(s.public_key_bits) : "") + (s.curve.empty() ? "" : " " + escape(s.curve));
         if (const std::string level = cabf_validation_level(s.policies); !level.empty())
-            h += std::string(" \xc2\xb7 ") + w.level + ": " + escape(level);
+            h += std::string(" \xc2\xb7 ") + pw.level + w.colon + escape(level);
         if (!s.san.empty()) {
             h += " \xc2\xb7 SAN:";
             for (const auto& n : s.san) h += " " + escape(n);
@@ -194,8 +173,8 @@ std::string chain_html(const LadderConnection& c, const PageWords& w) {
     // One line per ChainCheck in LadderConnection::chain_checks (signature of each
     // certificate, root store, validity at capture time, SNI against the SAN list). To show
     // a new verdict, append a ChainCheck where the check runs; nothing here changes.
-    h += std::string("<div class=checks><h4>") + w.chain_checks + "</h4><ul>";
-    if (c.chain_checks.empty()) h += std::string("<li class=muted>") + w.no_checks + "</li>";
+    h += std::string("<div class=checks><h4>") + pw.chain_checks + "</h4><ul>";
+    if (c.chain_checks.empty()) h += std::string("<li class=muted>") + pw.no_checks + "</li>";
     for (const auto& v : c.chain_checks)
         h += std::string("<li class=") + (v.ok ? "ok" : "bad") + ">" + (v.ok ? "\xe2\x9c\x94 " : "\xe2\x9c\x98 ") +
              escape(v.what) + (v.detail.empty() ? "" : ": " + escape(v.detail)) + "</li>";

@@ -11,14 +11,6 @@ struct PictureWords {
     const char* resolver;
     const char* client;
     const char* server;
-    const char* issued_by;
-    const char* self_signed;
-    const char* valid;
-    const char* at_capture;
-    const char* ok;
-    const char* expired;
-    const char* not_yet;
-    const char* key;
     const char* sig_ok;
     const char* sig_bad;
     const char* sig_unknown;
@@ -28,23 +20,23 @@ struct PictureWords {
     const char* ladder_title;
     const char* chain_title;
     const char* dns_title;
-    const char* ca;
-    const char* leaf;
-    const char* colon;
 };
 
+constexpr CertificateWords kCertificateEnglish{"issued by", "self-signed", "valid", "at capture time", "valid",
+                                               "expired", "not yet valid", "CA certificate", "site (leaf) certificate",
+                                               "public key", ": "};
+constexpr CertificateWords kCertificateChinese{"颁发者", "自签名", "有效期", "抓包时", "有效", "已过期", "尚未生效",
+                                               "CA 证书", "网站（叶）证书", "公钥", "："};
+
 constexpr PictureWords kEnglish{
-    "DNS resolver", "client", "server", "issued by", "self-signed", "valid", "at capture time", "valid", "expired",
-    "not yet valid", "public key", "signature checked with the issuer's key: correct",
+    "DNS resolver", "client", "server", "signature checked with the issuer's key: correct",
     "signature checked with the issuer's key: WRONG", "signature not checked", "chain valid: it ends at a trusted root",
     "chain NOT valid", "the client connected to this address", "Handshake sequence diagram",
-    "Certificate chain", "DNS lookup: CNAME chain", "CA certificate", "site (leaf) certificate", ": "};
+    "Certificate chain", "DNS lookup: CNAME chain"};
 
 constexpr PictureWords kChinese{
-    "DNS 解析器", "客户端", "服务器", "颁发者", "自签名", "有效期", "抓包时", "有效", "已过期", "尚未生效", "公钥",
-    "用颁发者公钥验证签名：正确", "用颁发者公钥验证签名：错误", "签名未验证", "证书链有效：终止于受信任的根证书",
-    "证书链无效", "客户端连接的正是这个地址", "握手时序图", "证书链", "DNS 解析：CNAME 链", "CA 证书",
-    "网站（叶）证书", "："};
+    "DNS 解析器", "客户端", "服务器", "用颁发者公钥验证签名：正确", "用颁发者公钥验证签名：错误", "签名未验证", "证书链有效：终止于受信任的根证书",
+    "证书链无效", "客户端连接的正是这个地址", "握手时序图", "证书链", "DNS 解析：CNAME 链"};
 
 const PictureWords& words(const LadderConnection& c) { return c.language == ExplainLanguage::Zh ? kChinese : kEnglish; }
 
@@ -102,16 +94,22 @@ std::string svg_open(int width, int height, std::string_view cls, std::string_vi
            "role='img'><title>" + html_escape(title) + "</title><rect width='100%' height='100%' fill='#ffffff'/>";
 }
 
-std::string date_of(std::int64_t epoch) {
+std::string date_of(std::int64_t epoch) { return utc_time(epoch, "%Y-%m-%d"); }
+
+}  // namespace
+
+const CertificateWords& certificate_words(ExplainLanguage language) {
+    return language == ExplainLanguage::Zh ? kCertificateChinese : kCertificateEnglish;
+}
+
+std::string utc_time(std::int64_t epoch, const char* format) {
     std::time_t t = static_cast<std::time_t>(epoch);
     std::tm tm{};
     gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, format, &tm);
     return buf;
 }
-
-}  // namespace
 
 std::string html_escape(std::string_view s) {
     std::string out;
@@ -194,11 +192,12 @@ std::string ladder_svg(const LadderConnection& c, std::int64_t start_ns) {
 
 std::string chain_svg(const LadderConnection& c) {
     if (c.certificates.empty()) return {};
-    const PictureWords& w = words(c);
+    const PictureWords& pw = words(c);
+    const CertificateWords& w = certificate_words(c.language);
     const int width = 880, box_h = 86, gap = 44, top = 10;
     const int n = static_cast<int>(c.certificates.size());
     const int height = top + n * box_h + (n - 1) * gap + 40;
-    std::string s = svg_open(width, height, "chain-svg", w.chain_title);
+    std::string s = svg_open(width, height, "chain-svg", pw.chain_title);
     const std::int64_t at = c.first_ts_ns / 1'000'000'000;
     double y = top;
     for (int k = n - 1; k >= 0; --k) {
@@ -234,23 +233,23 @@ std::string chain_svg(const LadderConnection& c) {
             // The link below: the next certificate's signature, checked with this one's key.
             const CertificateSummary& child = c.certificates[static_cast<std::size_t>(k - 1)];
             const std::string child_name = child.subject_cn.empty() ? child.subject : child.subject_cn;
-            const char* verdict = w.sig_unknown;
+            const char* verdict = pw.sig_unknown;
             std::string color = "#555";
             for (const auto& [name, valid] : c.link_signatures)
                 if (name == child_name) {
-                    verdict = valid ? w.sig_ok : w.sig_bad;
+                    verdict = valid ? pw.sig_ok : pw.sig_bad;
                     color = valid ? "#1b5e20" : "#b71c1c";
                 }
             s += line(440, y, 440, y + gap - 2, "stroke='" + color + "' stroke-width='2'");
             s += "<path d='M440 " + num(y + gap) + " l-6 -10 l12 0 z' fill='" + color + "'/>";
-            s += text(452, y + gap / 2.0 + 5, std::string(verdict) + (verdict == w.sig_unknown ? "" : " "),
+            s += text(452, y + gap / 2.0 + 5, std::string(verdict) + (verdict == pw.sig_unknown ? "" : " "),
                       "fill='" + color + "' font-size='12'");
             y += gap;
         }
     }
     if (c.chain_checked)
-        s += text(40, y + 24, c.chain_valid ? std::string("\xe2\x9c\x94 ") + w.chain_ok
-                                            : std::string("\xe2\x9c\x98 ") + w.chain_bad + w.colon + c.chain_reason,
+        s += text(40, y + 24, c.chain_valid ? std::string("\xe2\x9c\x94 ") + pw.chain_ok
+                                            : std::string("\xe2\x9c\x98 ") + pw.chain_bad + w.colon + c.chain_reason,
                   c.chain_valid ? "fill='#1b5e20' font-weight='bold'" : "fill='#b71c1c' font-weight='bold'");
     return s + "</svg>";
 }

@@ -13,6 +13,25 @@
 
 namespace tlsdissect {
 
+// How a certificate is described, in the pictures and on the --html page.
+struct CertificateWords {
+    const char* issued_by;
+    const char* self_signed;
+    const char* valid;
+    const char* at_capture;
+    const char* ok;
+    const char* expired;
+    const char* not_yet;
+    const char* ca;
+    const char* leaf;
+    const char* key;
+    const char* colon;  // ": ", or the full-width colon
+};
+const CertificateWords& certificate_words(ExplainLanguage language);
+
+// A time in UTC, strftime `format`.
+std::string utc_time(std::int64_t epoch, const char* format);
+
 // Text for HTML and SVG: & < > " escaped.
 std::string html_escape(std::string_view s);
 

@@ -173,6 +173,15 @@ def start_chromium(chromium, profile):
     raise RuntimeError("chromium did not open its DevTools port")
 
 
+def stop_chromium(proc):
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def page_websocket(port):
     for _ in range(50):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -274,12 +283,7 @@ def main():
             if not sections or sections[0] < 12 or sections[1] < 3:
                 failures.append(f"ladder rows / chain certificates on the page: {sections}")
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_chromium(proc)
     for f in failures:
         print("FAIL:", f)
     return 1 if failures else 0

@@ -19,7 +19,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from html_report_test import DevTools, WebSocket, page_websocket, start_chromium  # noqa: E402
+from html_report_test import DevTools, WebSocket, page_websocket, start_chromium, stop_chromium  # noqa: E402
 
 CAPTURE = "captures/https-cname-tls12.pcap"
 KEYS = "captures/https-cname-tls12.keys"
@@ -143,12 +143,7 @@ def main():
                 width = A4_WIDTH if name.startswith("walkthrough") else 1600
                 check_page(devtools, path, name, artifacts, expect[lang], failures, width)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_chromium(proc)
     for f in failures:
         print("FAIL:", f)
     return 1 if failures else 0
