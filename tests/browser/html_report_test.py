@@ -173,6 +173,14 @@ def start_chromium(chromium, profile):
     raise RuntimeError("chromium did not open its DevTools port")
 
 
+def find_chromium():
+    """Chromium's path; None (and a SKIP line) when it is not installed."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        print("SKIP: chromium is not installed (Debian package `chromium`; tools/install-deps.sh installs it)")
+    return chromium
+
+
 def stop_chromium(proc):
     proc.terminate()
     try:
@@ -199,9 +207,8 @@ def main():
         print(__doc__)
         return 2
     tlsdissect, source_dir, artifacts = sys.argv[1:]
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = find_chromium()
     if not chromium:
-        print("SKIP: chromium is not installed (Debian package `chromium`; tools/install-deps.sh installs it)")
         return 77
     capture = os.path.join(source_dir, CAPTURE)
     os.makedirs(artifacts, exist_ok=True)

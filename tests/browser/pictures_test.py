@@ -12,14 +12,13 @@ Exit 77 (skipped) only when Chromium is not installed.
 """
 import base64
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from html_report_test import DevTools, WebSocket, page_websocket, start_chromium, stop_chromium  # noqa: E402
+from html_report_test import DevTools, WebSocket, page_websocket, find_chromium, start_chromium, stop_chromium  # noqa: E402
 
 CAPTURE = "captures/https-cname-tls12.pcap"
 KEYS = "captures/https-cname-tls12.keys"
@@ -107,9 +106,8 @@ def main():
         print(__doc__)
         return 2
     tlsdissect, source_dir, artifacts = sys.argv[1:]
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = find_chromium()
     if not chromium:
-        print("SKIP: chromium is not installed (Debian package `chromium`; tools/install-deps.sh installs it)")
         return 77
     os.makedirs(artifacts, exist_ok=True)
     capture = os.path.join(source_dir, CAPTURE)
