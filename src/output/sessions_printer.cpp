@@ -282,7 +282,11 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
             .member("version", "0x" + hex_u32(f.quic_version))
             .member("initial_dcid", hex_string(f.quic_initial_dcid))
             .member("connection_number", std::uint64_t(f.quic_connection))
-            .end();
+            .key("migrations")
+            .array();
+        for (const auto& m : f.quic_migrations)
+            w.object().member("frame", m.frame).member("stream", m.stream).member("client", m.client).end();
+        w.end().end();
     }
     if (f.dtls) {
         // The cookie exchange (RFC 6347 4.2.1) and how many handshake messages came again.
