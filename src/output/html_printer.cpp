@@ -35,6 +35,7 @@ struct PageWords {
     const char* cut;
     const char* columns;  // the packet list's header cells
     const char* dns_lookup;
+    const char* frame_bytes;  // the hex pane's title of the frame's bytes; N: their count
 };
 
 constexpr PageWords kEnglish{
@@ -46,7 +47,7 @@ constexpr PageWords kEnglish{
     "Click a packet, then a field: its bytes light up on the right. Green lines are notes.",
     "packets were left out of this page (limit reached)",
     "<th>No.</th><th>Time</th><th>Source</th><th>Destination</th><th>Protocol</th><th>Length</th><th>Info</th>",
-    "DNS lookup"};
+    "DNS lookup", "Frame (N bytes)"};
 
 constexpr PageWords kChinese{
     "zh", "\xe6\x95\xb0\xe6\x8d\xae\xe5\x8c\x85", "\xe5\xad\x97\xe6\xae\xb5", "\xe5\xad\x97\xe8\x8a\x82",
@@ -70,7 +71,7 @@ constexpr PageWords kChinese{
     "\xe4\xb8\xaa\xe6\x95\xb0\xe6\x8d\xae\xe5\x8c\x85\xe6\x9c\xaa\xe6\x94\xbe\xe5\x85\xa5\xe6\x9c\xac\xe9\xa1\xb5"
     "\xef\xbc\x88\xe5\xb7\xb2\xe8\xbe\xbe\xe4\xb8\x8a\xe9\x99\x90\xef\xbc\x89",
     "<th>序号</th><th>时间</th><th>源地址</th><th>目的地址</th><th>协议</th><th>长度</th><th>信息</th>",
-    "DNS 解析"};
+    "DNS 解析", "帧（N 字节）"};
 
 std::string escape(std::string_view s) { return html_escape(s); }
 
@@ -271,7 +272,7 @@ constexpr const char* kScript = R"JS(
 
   function renderHex(p) {
     hexDiv.innerHTML = '<h2>' + data.words.bytes + '</h2>';
-    const sources = [{ name: 'Frame (' + (p.b.length / 2) + ' bytes)', b: p.b }].concat(p.s);
+    const sources = [{ name: data.words.frame.replace('N', p.b.length / 2), b: p.b }].concat(p.s);
     sources.forEach(function (src, si) {
       const box = document.createElement('div'); box.className = 'hexsrc'; box.id = 'src-' + si;
       const h = document.createElement('h3'); h.textContent = src.name; box.appendChild(h);
@@ -420,7 +421,7 @@ public:
         const auto connections = collector_.take_connections();
         json doc;
         doc["file"] = file_;
-        doc["words"] = {{"fields", words_.fields}, {"bytes", words_.bytes}};
+        doc["words"] = {{"fields", words_.fields}, {"bytes", words_.bytes}, {"frame", words_.frame_bytes}};
         doc["packets"] = std::move(packets_);
         packets_ = json::array();
         std::string data = doc.dump(-1, ' ', false, json::error_handler_t::replace);

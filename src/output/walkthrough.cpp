@@ -1,9 +1,10 @@
 #include "output/walkthrough.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
-#include <optional>
 #include <vector>
 
 #include "output/field_format.hpp"
@@ -869,7 +870,6 @@ std::string html_page(const std::vector<Block>& blocks, ExplainLanguage lang) {
     std::string h = std::string("<!DOCTYPE html>\n<html lang='") + (lang == ExplainLanguage::Zh ? "zh-CN" : "en") +
                     "'><head><meta charset='utf-8'><meta name='viewport' content='width=device-width'><title>" +
                     html_escape(title) + "</title><style>" + kArticleStyle + "</style></head><body><article>\n";
-    bool open_list = false;
     for (const Block& b : blocks) {
         switch (b.kind) {
             case Block::Heading:
@@ -898,7 +898,6 @@ std::string html_page(const std::vector<Block>& blocks, ExplainLanguage lang) {
                 break;
         }
     }
-    (void)open_list;
     return h + "</article></body></html>\n";
 }
 

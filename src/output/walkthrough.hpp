@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "explain/explain.hpp"
 #include "output/printers.hpp"
@@ -39,7 +40,7 @@ std::unique_ptr<PacketPrinter> make_walkthrough_printer(std::FILE* out, Walkthro
 // The article's sentences: `key` in `language`, each {name} replaced by its value.
 std::string walkthrough_text(std::string_view key, ExplainLanguage language,
                              std::initializer_list<std::pair<std::string_view, std::string>> values = {});
-// Every key, for the test that both languages have each one.
-std::size_t walkthrough_text_count();
+// Every key (for the test that both languages have the same placeholders).
+std::vector<std::string_view> walkthrough_text_keys();
 
 }  // namespace tlsdissect

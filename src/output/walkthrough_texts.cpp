@@ -247,8 +247,8 @@ constexpr WalkthroughText kTexts[] = {
      "encryption {v}: the symmetric cipher that protects the data",
      "加密算法 {v}：保护数据的对称加密算法"},
     {"part_mac",
-     "integrity {v}: each record carries an HMAC with this hash",
-     "完整性校验 {v}：每条记录附带用该哈希算法计算的 HMAC"},
+     "integrity {v}: each record carries this message authentication code",
+     "完整性校验 {v}：每条记录都附带这种消息认证码"},
     {"part_mac_aead",
      "integrity {v}: AEAD means the cipher itself authenticates each record, no separate MAC",
      "完整性校验 {v}：AEAD 表示加密算法本身就校验每条记录的完整性，无需单独的 MAC"},
@@ -412,6 +412,10 @@ std::string walkthrough_text(std::string_view key, ExplainLanguage language,
     return out;
 }
 
-std::size_t walkthrough_text_count() { return std::size(kTexts); }
+std::vector<std::string_view> walkthrough_text_keys() {
+    std::vector<std::string_view> keys;
+    for (const auto& t : kTexts) keys.push_back(t.key);
+    return keys;
+}
 
 }  // namespace tlsdissect
