@@ -697,10 +697,12 @@ private:
             heading(3, t("app_heading", {{"frame", std::to_string(it.frame->number)}, {"dir", direction(it.from_client)}}));
             excerpt(*it.frame, it.node, 2);
             const int h = it.frame->find("http");
-            if (h >= 0) {
+            if (h >= 0 && static_cast<std::size_t>(h) + 1 < it.frame->nodes.size() &&
+                it.frame->nodes[static_cast<std::size_t>(h) + 1].depth > it.frame->nodes[static_cast<std::size_t>(h)].depth) {
                 any_decrypted = true;
                 excerpt(*it.frame, h, 1);
-                para(t("app_decrypted", {{"line", code(after(it.frame->nodes[static_cast<std::size_t>(h) + 1].line, ""))}}));
+                // The first line under HTTP: the request or status line.
+                para(t("app_decrypted", {{"line", code(it.frame->nodes[static_cast<std::size_t>(h) + 1].line)}}));
             } else if (it.frame->find("tls.decrypted", it.node, it.frame->end_of(it.node)) >= 0) {
                 any_decrypted = true;
                 para(t("app_decrypted_other"));
