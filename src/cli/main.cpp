@@ -17,6 +17,7 @@
 #include "output/printers.hpp"
 #include "output/progress_meter.hpp"
 #include "output/sessions_printer.hpp"
+#include "output/walkthrough.hpp"
 #include "tls/chain_of_trust.hpp"
 #include "tls/audit.hpp"
 #include "tlsdissect/capture.hpp"
@@ -94,7 +95,32 @@ struct Options {
     TeachingOptions teach;
     bool quiet = false;
     std::size_t udp_max_conversations = 0;
+    unsigned jobs = 0;                               // -j: cores to use (0: all)
+    std::string shard;                               // --shard K/N, as given
+    std::uint32_t shard_index = 0, shard_count = 1;  // parsed (0-based index)
 };
+
+// "K/N" with 1 <= K <= N <= 65536: sets the 0-based index and the count.
+bool parse_shard(const std::string& text, std::uint32_t& index, std::uint32_t& count) {
+    const std::size_t slash = text.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == text.size()) return false;
+    auto number = [](std::string_view s, std::uint32_t& v) {
+        if (s.empty() || s.size() > 5) return false;
+        v = 0;
+        for (char c : s) {
+            if (c < '0' || c > '9') return false;
+            v = v * 10 + static_cast<std::uint32_t>(c - '0');
+        }
+        return true;
+    };
+    std::uint32_t k = 0, n = 0;
+    if (!number(std::string_view(text).substr(0, slash), k) || !number(std::string_view(text).substr(slash + 1), n))
+        return false;
+    if (n < 1 || n > 65536 || k < 1 || k > n) return false;
+    index = k - 1;
+    count = n;
+    return true;
+}
 
 bool use_color(const std::string& mode) {
     if (mode == "always") return true;
@@ -106,8 +132,19 @@ bool use_color(const std::string& mode) {
 
 std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
     const bool color = use_color(o.color);
+    if (!o.teach.walkthrough.empty()) {
+        WalkthroughOptions w;
+        w.language = walkthrough_language(o.teach);
+        w.html_path = o.teach.html;
+        w.sni = o.teach.sni;
+        w.stream = o.select.stream;
+        if (!o.select.frames.empty()) w.frame = std::strtoull(o.select.frames.c_str(), nullptr, 10);
+        w.audit = o.audit;
+        return make_walkthrough_printer(stdout, std::move(w));
+    }
     if (!o.teach.html.empty()) return make_html_printer(o.teach.html, *teaching_language(o.teach));
-    if (o.teach.ladder) return make_ladder_printer(stdout, color);
+    if (o.teach.ladder)
+        return make_ladder_printer(stdout, color, o.teach.explain.empty() ? ExplainLanguage::En : *teaching_language(o.teach));
     if (!o.fields.empty()) return make_fields_printer(stdout, o.fields, o.field_header);
     if (o.json || (o.jsonl && !o.sessions))
         return make_json_printer(stdout, o.jsonl, o.teach.explain.empty() ? std::nullopt : teaching_language(o.teach));
@@ -156,7 +193,9 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     }
     std::unique_ptr<SessionsPrinter> sessions;
     if (o.sessions) {
-        sessions = make_sessions_printer(stdout, o.jsonl, dissector.sessions().dns(), audit, path);
+        sessions = make_sessions_printer(stdout, o.jsonl, dissector.sessions().dns(), audit,
+                                         Shard{o.shard_index, o.shard_count}, o.jobs, path);
+        dissector.set_shard(o.shard_index, o.shard_count);
         dissector.sessions().add_listener(sessions.get());
         dissector.end_connections_at_close(true);
     }
@@ -218,6 +257,15 @@ int main(int argc, char** argv) {
     app.add_flag("--sessions", o.sessions,
                  "Print one JSON record per TLS connection (and DNS transaction) instead of packets; "
                  "see docs/json.md");
+    app.add_option("-j,--jobs", o.jobs,
+                   "Cores to use (default 0: all of them); with --sessions the signature checks run on the others. "
+                   "The output does not depend on it")
+        ->check(CLI::Range(0u, 1024u));
+    app.add_option("--shard", o.shard,
+                   "With --sessions: only the connections and DNS transactions of shard K of N (K/N, 1 <= K <= N), "
+                   "chosen by a hash of their endpoints, so that N processes share one capture; the N outputs "
+                   "together hold the records of the whole capture")
+        ->needs("--sessions");
     app.add_flag("--json", o.json, "Print every packet with its field tree as a JSON array; see docs/json.md");
     app.add_flag("--jsonl", o.jsonl,
                  "JSON Lines: one packet (or, with --sessions, one session) per line, as soon as it is complete");
@@ -278,7 +326,24 @@ int main(int argc, char** argv) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : kExitUsage;
     }
-    if ((o.teach.ladder || !o.teach.html.empty()) &&
+    if (!o.shard.empty() && !parse_shard(o.shard, o.shard_index, o.shard_count)) {
+        std::fprintf(stderr, "tlsdissect: --shard: '%s' is not K/N with 1 <= K <= N <= 65536 (e.g. 2/4)\n",
+                     o.shard.c_str());
+        return kExitUsage;
+    }
+    const bool walkthrough = !o.teach.walkthrough.empty();
+    if (!o.teach.sni.empty() && !walkthrough) {
+        std::fprintf(stderr, "tlsdissect: --sni chooses the connection of --walkthrough\n");
+        return kExitUsage;
+    }
+    if (walkthrough && (o.teach.ladder || o.sessions || o.follow >= 0 || o.follow_tls >= 0 || o.json || o.jsonl ||
+                        !o.fields.empty() || !o.select.filter.empty() || o.summary || o.files.size() != 1)) {
+        std::fprintf(stderr, "tlsdissect: --walkthrough writes the article of one connection of one capture file "
+                             "(choose it with --sni, --stream or --frames); it does not combine with --ladder, "
+                             "--sessions, --follow, --json, --jsonl, -e, -s or -Y\n");
+        return kExitUsage;
+    }
+    if (!walkthrough && (o.teach.ladder || !o.teach.html.empty()) &&
         (o.sessions || o.follow >= 0 || o.json || o.jsonl || !o.fields.empty() || (o.teach.ladder && !o.teach.html.empty()))) {
         std::fprintf(stderr, "tlsdissect: --ladder and --html are output modes of their own; they do not combine with "
                              "each other or with --sessions, --follow, --json, --jsonl or -e\n");
@@ -293,7 +358,7 @@ int main(int argc, char** argv) {
         return kExitUsage;
     }
     std::optional<PacketSelection> selection;
-    if (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0) {
+    if (!walkthrough && (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0)) {
         if (o.follow >= 0 || o.follow_tls >= 0 || o.sessions) {
             std::fprintf(stderr, "tlsdissect: -Y, --frames and --stream choose packets to print; "
                                  "they do not combine with --follow or --sessions\n");
@@ -335,6 +400,7 @@ int main(int argc, char** argv) {
         // Findings speak the --explain language when one is chosen, else the environment's.
         std::string lang = audit_default_lang();
         if (auto l = teaching_language(o.teach)) lang = *l == ExplainLanguage::Zh ? "zh" : "en";
+        if (!o.teach.walkthrough.empty()) lang = walkthrough_language(o.teach) == ExplainLanguage::Zh ? "zh" : "en";
         audit = AuditSettings{lang, std::nullopt, 0};
     }
     // TLSDISSECT_PROGRESS_IMMEDIATE (tests): a progress line at every check, no delay.

@@ -220,6 +220,7 @@ namespace {
 // The UDP flow's slot: which connection of QuicState it carries.
 struct QuicFlowRef {
     std::uint64_t id = 0;
+    bool other_shard = false;  // --shard: a connection of another shard, only numbered
 };
 
 // Whether the packet comes from the client: its address now or one it sent from before
@@ -1110,6 +1111,13 @@ bool starts_new_connection(Bytes b, const QuicFlow& flow, const PacketContext& c
 std::size_t dissect_quic_datagram(ByteReader payload, PacketContext& ctx) {
     QuicState& st = ctx.state->get<QuicState>();
     QuicFlowRef* ref = ctx.flow_state<QuicFlowRef>();
+    if (ref && ref->other_shard) return 0;
+    if (ref && !ref->id && !ctx.in_shard && !owner_of_short_header(st, payload.rest())) {
+        // Another shard's connection: it takes its number (as in the whole capture), nothing more.
+        ref->other_shard = true;
+        ++st.next_number;
+        return 0;
+    }
     QuicFlow scratch;
     QuicFlow* flow = &scratch;
     if (ref) {
@@ -1188,18 +1196,22 @@ void finish_quic(CaptureState& state) {
 }
 
 void register_quic(DissectorTables& tables) {
-    tables.udp_heuristics.add({"quic", dissect_quic_datagram, [](ByteReader payload, const PacketContext& ctx) {
+    // Outside the --shard too: to number the other shards' connections as the whole
+    // capture does, and to follow a connection of this shard to a new path.
+    tables.udp_heuristics.add({"quic", dissect_quic_datagram,
+                               [](ByteReader payload, const PacketContext& ctx) {
                                    // A flow already known as QUIC, or a datagram that starts one.
                                    // (In a known flow the fixed bit may be greased to 0, RFC 9287.)
                                    if (ctx.flow_slots && *ctx.flow_slots) {
                                        const QuicFlowRef* ref = (*ctx.flow_slots)->find<QuicFlowRef>();
-                                       if (ref && ref->id) return payload.peek_u8().has_value();
+                                       if (ref && (ref->id || ref->other_shard)) return payload.peek_u8().has_value();
                                    }
                                    // A short header on a new path to a known connection ID (migration).
                                    if (const QuicState* st = ctx.state->find<QuicState>())
                                        if (owner_of_short_header(*st, payload.rest())) return true;
                                    return looks_like_quic(payload.rest());
-                               }});
+                               },
+                               true});
 }
 
 }  // namespace tlsdissect
