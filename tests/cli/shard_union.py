@@ -13,6 +13,7 @@ Exit 77 (skipped) when no capture is found (a real-world folder that is absent).
 """
 import collections
 import os
+import re
 import subprocess
 import sys
 
@@ -30,6 +31,9 @@ def captures(paths):
             yield p
 
 
+RESUMES = re.compile(r'"resumes":"C[0-9a-f]{16}"')
+
+
 def records(tool, capture, extra, keys):
     args = [tool, "--sessions", "--jsonl", "--quiet"] + extra
     if keys:
@@ -37,7 +41,10 @@ def records(tool, capture, extra, keys):
     out = subprocess.run(args + [capture], capture_output=True, text=True)
     if out.returncode not in (0, 6):
         return None, out.returncode
-    return collections.Counter(line for line in out.stdout.splitlines() if line.strip()), out.returncode
+    # `resumes` names another connection, which may fall in another shard (null there):
+    # it is left out of the comparison.
+    return collections.Counter(RESUMES.sub('"resumes":null', line) for line in out.stdout.splitlines()
+                               if line.strip()), out.returncode
 
 
 def main():
