@@ -3,7 +3,10 @@
 one thread, signature checks in it too) as with several (-j 2: packets printed on a
 thread of their own, checks on another).
 
-    jobs_same.py TLSDISSECT DIR_OR_CAPTURE...
+    jobs_same.py TLSDISSECT [--every K] DIR_OR_CAPTURE...
+
+With --every K only every K-th capture of a folder (sorted by name) is run, to keep the
+sanitizer build's run short.
 
 Modes: the tree, -s, -s -x, --json, --jsonl, -e, --sessions, --sessions --jsonl, -Y with
 the tree, and a cut-short run (-c 5). Exit 77 when no capture is found.
@@ -17,20 +20,22 @@ MODES = [[], ["-s"], ["-s", "-x"], ["--json"], ["--jsonl"], ["-e", "frame.number
 EXTENSIONS = (".pcap", ".pcapng", ".pcap.gz")
 
 
-def captures(paths):
+def captures(paths, every):
     for p in paths:
         if os.path.isdir(p):
-            for f in sorted(os.listdir(p)):
-                if f.endswith(EXTENSIONS):
-                    yield os.path.join(p, f)
+            names = [f for f in sorted(os.listdir(p)) if f.endswith(EXTENSIONS)]
+            for f in names[::every]:
+                yield os.path.join(p, f)
         elif os.path.exists(p):
             yield p
 
 
 def main():
-    tool, paths = sys.argv[1], sys.argv[2:]
+    tool, paths, every = sys.argv[1], sys.argv[2:], 1
+    if paths[:1] == ["--every"]:
+        every, paths = int(paths[1]), paths[2:]
     checked, failures = 0, 0
-    for capture in captures(paths):
+    for capture in captures(paths, every):
         stem = capture[: capture.rfind(".pcap")]
         keys = ["--keylog", stem + ".keys"] if os.path.exists(stem + ".keys") else []
         for mode in MODES:
