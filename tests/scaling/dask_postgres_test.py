@@ -27,10 +27,8 @@ import concurrent.futures
 import glob
 import json
 import os
-import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +36,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "differential"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools", "scale"))
 
 try:
     import distributed  # noqa: F401  (the tool needs it; imported here to skip cleanly)
@@ -45,7 +44,9 @@ try:
 except ImportError as missing:
     print(f"skipped: {missing} (Debian packages python3-distributed, python3-psycopg2)")
     sys.exit(77)
+import local_cluster  # noqa: E402
 import tshark_cache  # noqa: E402
+from local_cluster import LocalCluster  # noqa: E402
 
 SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
 failures = []
@@ -54,79 +55,6 @@ failures = []
 def fail(message):
     failures.append(message)
     print("FAIL", message, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def postgres_bin():
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    if not found:
-        path = shutil.which("pg_ctl")
-        return os.path.dirname(path) if path else None
-    return os.path.dirname(found[-1])
-
-
-class Postgres:
-    """A throwaway server: initdb in a temporary folder, pg_ctl start on 127.0.0.1:PORT.
-    PostgreSQL refuses to run as root, so as root the server runs as the postgres user
-    (or nobody)."""
-
-    def __init__(self, work):
-        self.bin = postgres_bin()
-        self.data = os.path.join(work, "pgdata")
-        self.log = os.path.join(work, "postgres.log")
-        self.port = free_port()
-        self.run_as = []
-        os.mkdir(self.data, 0o700)
-        open(self.log, "w").close()
-        if os.geteuid() == 0:
-            user = "postgres"
-            try:
-                pwd.getpwnam(user)
-            except KeyError:
-                user = "nobody"
-            os.chmod(work, 0o755)
-            ids = pwd.getpwnam(user)
-            for path in (self.data, self.log):
-                os.chown(path, ids.pw_uid, ids.pw_gid)
-            self.run_as = ["runuser", "-u", user, "--"]
-        self.pg(["initdb", "-D", self.data, "-U", "scale", "--auth=trust", "-E", "UTF8", "--no-locale"])
-        self.pg(["pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "30", "start", "-o",
-                 f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
-                 " -c synchronous_commit=off -c full_page_writes=off"])
-        self.dsn = f"host=127.0.0.1 port={self.port} user=scale dbname=postgres"
-
-    def pg(self, args):
-        subprocess.run(self.run_as + [os.path.join(self.bin, args[0])] + args[1:], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-    def stop(self):
-        subprocess.run(self.run_as + [os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-m", "immediate",
-                                      "-w", "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def start(command, log):
-    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-
-
-def stop(process):
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wait_for_workers(scheduler, n):
-    from distributed import Client
-    with Client(scheduler, timeout=30) as client:
-        client.wait_for_workers(n, timeout=60)
 
 
 def canonical(record):
@@ -152,7 +80,7 @@ DECODE_AS = {"ssl-to-http-server.pcap": ["-d", "tcp.port==80,tls"]}
 def tshark_answers(f):
     """tshark's view of one capture: (connection key, server name) for every Client Hello
     naming a server, and (asked name, address) for every A/AAAA record in the answer
-    section of a DNS response. The connection key is the file, tcp.stream (udp.stream for
+    section of a DNS response to a query (the owner name of the record). The connection key is the file, tcp.stream (udp.stream for
     QUIC and DTLS), the outermost addresses and the GRE key, as in
     tests/scaling/sqlite_recipe_test.sh (which says why)."""
     options = list(DECODE_AS.get(os.path.basename(f), []))
@@ -167,20 +95,24 @@ def tshark_answers(f):
                             "-e", "dtls.handshake.extensions_server_name", "-e", "ip.src", "-e", "ip.dst",
                             "-e", "ipv6.src", "-e", "ipv6.dst", "-e", "gre.key",
                             "-e", "dns.qry.name", "-e", "dns.count.answers", "-e", "dns.resp.type",
-                            "-e", "dns.a", "-e", "dns.aaaa"])
+                            "-e", "dns.a", "-e", "dns.aaaa", "-e", "dns.resp.name", "-e", "dns.response_to"])
     connections, pairs = set(), set()
     for line in out.stdout.splitlines():
         v = [field.split("|") if field else [] for field in line.split("\t")]
-        v += [[]] * (14 - len(v))
+        v += [[]] * (16 - len(v))
         first = [x[0] if x else "" for x in v]
         sni = first[2] or first[3]
         if sni:
             stream = "t" + first[0] if first[0] else "u" + first[1]
             connections.add((f, stream, " ".join(first[4:9]), sni))
-        elif first[9]:
+        elif first[15]:
+            # A response to a query in the capture (tlsdissect's DNS records are
+            # transactions): its answer section is the first dns.count.answers records.
             answers = v[11][: int(first[10] or 0)]
-            addresses = v[12][: answers.count("1")] + v[13][: answers.count("28")]
-            pairs.update((first[9], address) for address in addresses)
+            names = iter(name for name, t in zip(v[14], answers) if t == "1")
+            pairs.update((next(names), a) for a in v[12][: answers.count("1")])
+            names = iter(name for name, t in zip(v[14], answers) if t == "28")
+            pairs.update((next(names), a) for a in v[13][: answers.count("28")])
     return connections, pairs
 
 
@@ -197,7 +129,7 @@ def tshark_views(files):
 def run_tool(source, tool, scheduler, dsn, inputs, kill=None, log=None):
     """Runs tlsdissect-scale; with kill=(worker process, dsn), SIGKILLs that worker as soon
     as two connections are inside a transaction (both workers busy in a task)."""
-    command = ["/usr/bin/python3", os.path.join(source, "tools", "scale", "tlsdissect-scale"),
+    command = [sys.executable, os.path.join(source, "tools", "scale", "tlsdissect-scale"),
                "--scheduler", scheduler, "--db", dsn, "--tlsdissect", tool, "--keys-beside",
                "--arg=--roots", f"--arg={os.path.join(source, 'captures', 'test-roots.pem')}",
                "--shard-above", "1M", "--shards", "2", "--retries", "2", *inputs]
@@ -225,17 +157,17 @@ def run_tool(source, tool, scheduler, dsn, inputs, kill=None, log=None):
 def main():
     tool, source = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     real = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
-    if postgres_bin() is None or shutil.which("dask") is None:
+    if not local_cluster.available():
         print("skipped: PostgreSQL (Debian postgresql) or dask (python3-distributed) not installed")
         return 77
     work = tempfile.mkdtemp(prefix="tlsdissect-scale-")
-    processes, pg = [], None
+    cluster = None
     try:
         # A capture big enough to be split into two shards (--shard-above 1M), and long
         # enough to be in flight when the worker is killed: multiply.py's copies of a
         # bundled capture, each its own connections.
         big = os.path.join(work, "multiplied.pcap")
-        subprocess.run(["/usr/bin/python3", os.path.join(source, "tools", "bench", "multiply.py"),
+        subprocess.run([sys.executable, os.path.join(source, "tools", "bench", "multiply.py"),
                         os.path.join(source, "captures", "https-cname-tls12.pcap"), big, "800"], check=True)
         not_capture = os.path.join(source, "captures", "README.md")
         bundled = sorted(f for f in glob.glob(os.path.join(source, "captures", "*")) if f.endswith(SUFFIXES))
@@ -246,26 +178,13 @@ def main():
         else:
             print("real-world captures absent: that part is skipped")
         files = [big] + bundled + real_files
-        pg = Postgres(work)
-        log = open(os.path.join(work, "cluster.log"), "w")
-        port = free_port()
-        scheduler = f"tcp://127.0.0.1:{port}"
-        processes.append(start(["dask", "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                "--no-dashboard", "--no-show"], log))
-        env_dir = os.path.join(work, "dask")
-        os.mkdir(env_dir)
-        workers = []
-        for _ in range(2):
-            workers.append(start(["dask", "worker", scheduler, "--nthreads", "1", "--no-nanny",
-                                  "--host", "127.0.0.1", "--no-dashboard", "--local-directory", env_dir], log))
-        processes += workers
-        wait_for_workers(scheduler, 2)
-
+        cluster = LocalCluster(work, workers=2)
+        scheduler, workers = cluster.scheduler, cluster.workers
         started = time.monotonic()
         inputs = [big, os.path.join(source, "captures")] + ([real] if real_files else []) + [not_capture]
         tool_log = open(os.path.join(work, "tool.log"), "w+")
-        status, report, killed_at = run_tool(source, tool, scheduler, pg.dsn, inputs,
-                                             kill=(workers[1], pg.dsn), log=tool_log)
+        status, report, killed_at = run_tool(source, tool, scheduler, cluster.dsn, inputs,
+                                             kill=(workers[1], cluster.dsn), log=tool_log)
         print(f"run: {time.monotonic() - started:.1f} s, exit {status}")
         print(report.strip())
         if killed_at is None:
@@ -273,8 +192,9 @@ def main():
         else:
             print(f"worker killed {killed_at - started:.1f} s into the run")
             time.sleep(0.5)  # the server logs the cut connection when it notices
-            if "unexpected EOF on client connection with an open transaction" not in open(pg.log).read() \
-                    and "could not receive data from client" not in open(pg.log).read():
+            server_log = open(cluster.postgres.log).read()
+            if "unexpected EOF on client connection with an open transaction" not in server_log \
+                    and "could not receive data from client" not in server_log:
                 fail("PostgreSQL's log shows no transaction cut by the killed worker")
 
         # Direct runs: the expected records and exit statuses.
@@ -282,7 +202,7 @@ def main():
         for f in files:
             statuses[f], records = direct_run(tool, f, keys_for(f) + ["--roots", os.path.join(source, "captures", "test-roots.pem")])
             expected[f] = collections.Counter(canonical(r) for r in records)
-        connection = psycopg2.connect(pg.dsn)
+        connection = psycopg2.connect(cluster.dsn)
         with connection.cursor() as cursor:
             cursor.execute("SELECT file, shard, record FROM tls UNION ALL SELECT file, shard, record FROM dns")
             stored = collections.defaultdict(collections.Counter)
@@ -324,7 +244,7 @@ def main():
             cursor.execute("SELECT (SELECT count(*) FROM tls), (SELECT count(*) FROM dns)")
             before = cursor.fetchone()
         again = [big] + bundled[:10]
-        status2, report2, _ = run_tool(source, tool, scheduler, pg.dsn, again, log=tool_log)
+        status2, report2, _ = run_tool(source, tool, scheduler, cluster.dsn, again, log=tool_log)
         connection.rollback()
         with connection.cursor() as cursor:
             cursor.execute("SELECT (SELECT count(*) FROM tls), (SELECT count(*) FROM dns)")
@@ -346,7 +266,7 @@ def main():
                      f"tshark-only {dict(sni_tshark - sni_view)}")
             print(f"sni_connections: {len(sni_view)} names, {sum(sni_view.values())} connections, as tshark says")
 
-            cursor.execute("SELECT DISTINCT name, address FROM dns_addresses")
+            cursor.execute("SELECT DISTINCT answer_name, address FROM dns_addresses")
             dns_view = set(cursor.fetchall())
             if dns_view != dns_tshark:
                 fail(f"dns_addresses differs from tshark: view-only {sorted(dns_view - dns_tshark)[:5]}, "
@@ -374,10 +294,8 @@ def main():
         connection.close()
         print(f"total {time.monotonic() - started:.1f} s")
     finally:
-        for process in reversed(processes):
-            stop(process)
-        if pg:
-            pg.stop()
+        if cluster:
+            cluster.close()
         if failures:
             for name in ("tool.log", "cluster.log", "postgres.log"):
                 path = os.path.join(work, name)
