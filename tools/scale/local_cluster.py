@@ -9,7 +9,8 @@ test (tests/scaling/dask_postgres_test.py) and for measuring it (measure.py).
         cluster.workers    # the worker processes (subprocess.Popen)
 
 PostgreSQL refuses to run as root, so as root the server runs as the postgres user (made
-by Debian's postgresql package), or nobody. Needs Debian's postgresql and
+by Debian's postgresql package), or nobody: the folders above WORKDIR must let it through.
+Needs Debian's postgresql and
 python3-distributed (the `dask` command).
 """
 import glob
