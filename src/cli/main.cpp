@@ -93,6 +93,7 @@ struct Options {
     TeachingOptions teach;
     bool quiet = false;
     std::size_t udp_max_conversations = 0;
+    unsigned jobs = 0;                               // -j: cores to use (0: all)
     std::string shard;                               // --shard K/N, as given
     std::uint32_t shard_index = 0, shard_count = 1;  // parsed (0-based index)
 };
@@ -180,7 +181,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     std::unique_ptr<SessionsPrinter> sessions;
     if (o.sessions) {
         sessions = make_sessions_printer(stdout, o.jsonl, dissector.sessions().dns(), audit,
-                                         Shard{o.shard_index, o.shard_count});
+                                         Shard{o.shard_index, o.shard_count}, o.jobs);
         dissector.set_shard(o.shard_index, o.shard_count);
         dissector.sessions().add_listener(sessions.get());
         dissector.end_connections_at_close(true);
@@ -243,6 +244,10 @@ int main(int argc, char** argv) {
     app.add_flag("--sessions", o.sessions,
                  "Print one JSON record per TLS connection (and DNS transaction) instead of packets; "
                  "see docs/json.md");
+    app.add_option("-j,--jobs", o.jobs,
+                   "Cores to use (default 0: all of them); with --sessions the signature checks run on the others. "
+                   "The output does not depend on it")
+        ->check(CLI::Range(0u, 1024u));
     app.add_option("--shard", o.shard,
                    "With --sessions: only the connections and DNS transactions of shard K of N (K/N, 1 <= K <= N), "
                    "chosen by a hash of their endpoints, so that N processes share one capture; the N outputs "
