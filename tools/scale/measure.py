@@ -8,10 +8,11 @@ workers on one machine (local_cluster.py), against tlsdissect alone writing to
 The workload: FILES (default 8) captures, each COPIES (default 2000) copies of the
 bundled captures/https-cname-tls12.pcap made by tools/bench/multiply.py (every copy its
 own client address: one TLS connection and two DNS lookups, 3 records), so the
-files are alike and the work divides evenly. --audit is on, as the tool's default.
+files are alike and the work divides evenly. --audit and -j 1 as the tool's defaults.
 """
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -23,13 +24,19 @@ sys.path.insert(0, HERE)
 from local_cluster import LocalCluster  # noqa: E402
 
 
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def direct(tool, files, parallel):
     started = time.monotonic()
     processes, records = [], 0
     pending = list(files)
     while pending or processes:
         while pending and len(processes) < parallel:
-            processes.append(subprocess.Popen([tool, "--sessions", "--jsonl", "--audit", "--quiet", pending.pop()],
+            processes.append(subprocess.Popen([tool, "--sessions", "--jsonl", "--audit", "--quiet", "-j", "1",
+                                               pending.pop()],
                                               stdout=subprocess.PIPE))
         process = processes.pop(0)
         records += process.stdout.read().count(b"\n")
@@ -59,16 +66,21 @@ def main():
                             os.path.join(ROOT, "captures", "https-cname-tls12.pcap"), files[-1], copies], check=True)
         size = sum(os.path.getsize(f) for f in files)
         print(f"{n} files, {size / 1e6:.0f} MB, {os.cpu_count()} CPUs\n")
-        print("| run | records | seconds | records/s |")
-        print("|---|---|---|---|")
+        # CPU: of tlsdissect alone; for the cluster, of the tool, the scheduler, the workers
+        # and their tlsdissect processes (not of the PostgreSQL server, which pg_ctl detaches).
+        print("| run | records | seconds | records/s | CPU seconds |")
+        print("|---|---|---|---|---|")
         for parallel in (1, 2):
+            cpu = children_cpu()
             records, seconds = direct(tool, files, parallel)
-            print(f"| tlsdissect alone, {parallel} at once, to /dev/null | {records} | {seconds:.1f} | {records / seconds:.0f} |")
+            print(f"| tlsdissect alone, {parallel} at once, to /dev/null | {records} | {seconds:.1f} "
+                  f"| {records / seconds:.0f} | {children_cpu() - cpu:.1f} |")
         for workers in (1, 2):
             os.makedirs(os.path.join(work, f"cluster{workers}"))
+            cpu = children_cpu()
             records, seconds = scaled(tool, files, workers, work)
             print(f"| tlsdissect-scale, {workers} worker{'s' if workers > 1 else ''}, into PostgreSQL "
-                  f"| {records} | {seconds:.1f} | {records / seconds:.0f} |")
+                  f"| {records} | {seconds:.1f} | {records / seconds:.0f} | {children_cpu() - cpu:.1f} |")
 
 
 if __name__ == "__main__":
