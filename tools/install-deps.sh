@@ -15,6 +15,9 @@ packages=(
   fonts-wqy-microhei  # Chinese glyphs for the browser tests' screenshots and PDFs
   jq          # the jq examples in docs/teaching.md, re-run by its ctest
   sqlite3     # the SQLite recipe test (docs/scaling.md)
+  # tools/scale/tlsdissect-scale and its test (label scale): Dask's scheduler and workers,
+  # PostgreSQL's client library for Python, and a PostgreSQL server (the test starts its own)
+  python3-dask python3-distributed python3-psycopg2 postgresql
   libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for clang (only recommended by clang)
 )
 missing=()
