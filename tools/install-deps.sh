@@ -16,6 +16,9 @@ packages=(
   jq          # the jq examples in docs/teaching.md, re-run by its ctest
   sqlite3     # the SQLite recipe test (docs/scaling.md)
   man-db bash-completion zsh  # the installed manual page and completions (tests/cli/install_test.sh)
+  # tools/scale/tlsdissect-scale and its test (label scale): Dask's scheduler and workers,
+  # PostgreSQL's client library for Python, and a PostgreSQL server (the test starts its own)
+  python3-dask python3-distributed python3-psycopg2 postgresql
   libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for clang (only recommended by clang)
 )
 missing=()

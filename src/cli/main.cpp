@@ -17,6 +17,8 @@
 #include "output/printers.hpp"
 #include "output/progress_meter.hpp"
 #include "output/sessions_printer.hpp"
+#include "cli/print_pipeline.hpp"
+#include "core/background_worker.hpp"
 #include "output/walkthrough.hpp"
 #include "tls/chain_of_trust.hpp"
 #include "tls/audit.hpp"
@@ -207,10 +209,16 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     FrameInfo info;
     CapturedPacket packet;
     int status = 0;
+    // With more than one core, a printer that reads only the packet prints on a thread
+    // of its own while the next packets are dissected (same output, in order).
+    std::unique_ptr<PrintPipeline> pipeline;
+    if (print_packets && printer.reads_only_the_packet() && BackgroundWorker::threads_for(o.jobs) > 0)
+        pipeline = std::make_unique<PrintPipeline>(printer);
     for (std::int64_t n = 0; o.count < 0 || n < o.count; ++n) {
         ReadStatus rs = reader->next(packet);
         if (rs == ReadStatus::End) break;
         if (rs == ReadStatus::Error) {
+            pipeline.reset();  // what was read before the damage is printed first
             progress.finish();
             std::fflush(stdout);
             std::fprintf(stderr, "tlsdissect: %s: after frame %llu: %s\n", name.c_str(),
@@ -220,14 +228,29 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
         }
         take_embedded_secrets();
         const bool need_tree = print_packets && (printer.wants_tree() || (selection && selection->needs_tree()));
-        dissector.dissect(packet, need_tree ? &tree : nullptr,
-                          print_packets && printer.wants_columns() ? &columns : nullptr, &info);
-        const bool shown = !selection || selection->selects(info, need_tree ? &tree : nullptr);
-        if (print_packets && shown) printer.packet(info, &tree, &columns);
+        const bool need_columns = print_packets && printer.wants_columns();
+        if (pipeline) {
+            CapturedPacket view;
+            PrintPipeline::Slot& slot = pipeline->take(packet, view);
+            slot.with_tree = need_tree;
+            slot.with_columns = need_columns;
+            dissector.dissect(view, need_tree ? &slot.tree : nullptr, need_columns ? &slot.columns : nullptr,
+                              &slot.info);
+            info = slot.info;
+            if (!selection || selection->selects(info, need_tree ? &slot.tree : nullptr))
+                pipeline->print(slot);
+            else
+                pipeline->give_back(slot);
+        } else {
+            dissector.dissect(packet, need_tree ? &tree : nullptr, need_columns ? &columns : nullptr, &info);
+            const bool shown = !selection || selection->selects(info, need_tree ? &tree : nullptr);
+            if (print_packets && shown) printer.packet(info, &tree, &columns);
+        }
         if (sessions) sessions->poll();
         progress.packet(dissector.frames());
         if (selection && !sessions && !follow && selection->done_after(info.number)) break;
     }
+    pipeline.reset();
     progress.finish();
     dissector.finish();
     if (follow) follow->finish();

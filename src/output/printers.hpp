@@ -29,6 +29,9 @@ public:
     virtual void attach(FrameDissector&) {}
     virtual void packet(const FrameInfo& frame, const Tree* tree, const PacketColumns* columns) = 0;
     virtual void end_file() {}
+    // packet() reads nothing but its arguments and the printer's own state (no engine
+    // hook, no session): it may then run on another thread than the dissection.
+    virtual bool reads_only_the_packet() const { return false; }
 };
 
 struct TreeOptions {

@@ -18,6 +18,7 @@ public:
     }
     // The colouring rules look at the packet's fields, as tshark's do.
     bool wants_tree() const override { return hex_ || color_; }
+    bool reads_only_the_packet() const override { return true; }
     bool wants_columns() const override { return true; }
     void begin_file(const CaptureFileInfo& info) override { nanosecond_ = info.nanosecond; }
 
@@ -64,6 +65,7 @@ public:
     FieldsPrinter(std::FILE* out, std::vector<std::string> fields, bool header)
         : out_(out), fields_(std::move(fields)), header_(header) {}
     bool wants_tree() const override { return true; }
+    bool reads_only_the_packet() const override { return true; }
     bool wants_columns() const override { return false; }
 
     void begin_file(const CaptureFileInfo&) override {

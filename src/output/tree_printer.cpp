@@ -21,6 +21,7 @@ public:
         if (options_.explain) explainer_.emplace(*options_.explain);
         if (options_.color) colouring_.emplace(PacketColouring::for_terminal());
     }
+    bool reads_only_the_packet() const override { return true; }
     bool wants_tree() const override { return true; }
     bool wants_columns() const override { return false; }
 

@@ -376,13 +376,15 @@ StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& s
             conv.flow[s]->flush(out);
             dispatch_events(conv, s, out, ctx);
         }
-        // The connection is over: its application is told and freed now. What is left
+        // A connection closed both ways: its application is told and freed now. What is left
         // until it expires is a tombstone, the addresses, stream index and each
         // direction's sequence bounds, so that a late retransmission is still labelled.
         // (--sessions keeps not even the sequence bounds: nothing shows those labels.)
+        // After a reset the peer's segments in flight still come (and tshark dissects
+        // them), so a reset connection keeps its application until it expires.
         if (ctx.state->get<TcpState>().end_at_close) {
             close_tcp_conversation(conv, ctx);
-        } else {
+        } else if (conv.fin[0] && conv.fin[1]) {
             PacketContext quiet = ctx.quiet();  // what closing adds belongs to no packet's tree
             close_tcp_conversation(conv, quiet, true);
         }
