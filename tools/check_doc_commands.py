@@ -16,7 +16,8 @@ first on PATH, LC_ALL=C.UTF-8, TZ=UTC and NO_COLOR. The shown output must be:
 The commands of one block run in one shell, one after the other, so that `echo $?`
 shows the status of the command before it.
 
-A command annotated otherwise (`(made by ...)`) is shown for reading, not run.
+A command annotated otherwise (`(made by ...)`, `(not run: why)`) is shown for reading,
+not run. A command line ending in a backslash goes on on the next line.
 Exit status 1 when any command prints something else (each is listed with a diff).
 
 Usage: check_doc_commands.py TLSDISSECT [DOC...]
@@ -56,7 +57,9 @@ def blocks(path):
             continue
         if block is None:
             continue
-        if line.startswith("$ "):
+        if current and not current[2] and current[1].endswith("\\"):
+            current = (current[0], current[1] + "\n" + line, [])  # a command continued on the next line
+        elif line.startswith("$ "):
             if current:
                 block.append(current)
             current = (number, line[2:], [])
