@@ -9,7 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/number_option.hpp"
+#include "cli/output_status.hpp"
 #include "cli/teaching_options.hpp"
+#include "filter/field_names.hpp"
 #include "filter/packet_selection.hpp"
 #include "output/html_printer.hpp"
 #include "output/ladder.hpp"
@@ -28,8 +31,9 @@ namespace {
 
 using namespace tlsdissect;
 
-// Exit codes (docs/user-guide.md): 0 success, 2 bad command line, and the
-// CaptureError values 3-6 for the first file that failed.
+// Exit codes (docs/user-guide.md): 0 success, 2 bad command line, the CaptureError
+// values 3-6 for the first file that failed, 7 output that could not be written
+// (kExitWriteError).
 constexpr int kExitUsage = 2;
 // --audit --fail-on: a finding of that severity or worse was found (and every file was read).
 constexpr int kExitAuditFindings = 10;
@@ -61,11 +65,15 @@ Exit status:
   3  a file cannot be opened (missing, unreadable, a directory)
   4  a file is not a pcap or pcapng capture
   5  a file uses a link type tlsdissect does not dissect
-  6  a file is damaged or ends in the middle of a packet (the packets before
-     the damage are still shown)
+  6  a file is damaged or ends in the middle of a packet, or its gzip stream is
+     damaged (the packets before the damage are still shown)
+  7  the output cannot be written (a full disk, a closed standard output, an
+     --html page that cannot be created)
   10 with --audit --fail-on SEVERITY: a finding of that severity or worse
      (checked after every file was read without error)
-With several files, the status is that of the first file that failed.)";
+With several files, the status is that of the first file that failed.
+When a limit makes tlsdissect forget something (docs/limits.md), the status
+stays 0 and one line on stderr says what and how much.)";
 
 struct Options {
     std::vector<std::string> files;
@@ -94,6 +102,24 @@ struct Options {
     bool quiet = false;
     std::size_t udp_max_conversations = 0;
 };
+
+// Each output mode prints something different, so two of them on one command line is
+// a mistake to say, not one to settle by a silent rule of precedence. The exception:
+// --jsonl with --sessions (one session a line). -x adds bytes to the tree and -s only.
+void exclude_other_output_modes(CLI::App& app) {
+    const std::vector<std::string> modes = {"--summary", "--json", "--jsonl", "--sessions", "--field",
+                                            "--ladder",  "--html", "--follow", "--follow-tls"};
+    auto allowed_together = [](const std::string& a, const std::string& b) {
+        return (a == "--jsonl" && b == "--sessions") || (a == "--sessions" && b == "--jsonl") ||
+               (a == "--follow" && b == "--follow-tls") || (a == "--follow-tls" && b == "--follow");  // excluded already
+    };
+    for (std::size_t i = 0; i < modes.size(); ++i)
+        for (std::size_t j = i + 1; j < modes.size(); ++j)
+            if (!allowed_together(modes[i], modes[j])) app.get_option(modes[i])->excludes(app.get_option(modes[j]));
+    CLI::Option* hex = app.get_option("--hex");
+    for (const auto& mode : modes)
+        if (mode != "--summary") hex->excludes(app.get_option(mode));
+}
 
 bool use_color(const std::string& mode) {
     if (mode == "always") return true;
@@ -187,6 +213,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
         if (sessions) sessions->poll();
         progress.packet(dissector.frames());
         if (selection && !sessions && !follow && selection->done_after(info.number)) break;
+        if (stdout_failed()) break;  // nobody will see the rest; finish_stdout() says why
     }
     progress.finish();
     dissector.finish();
@@ -199,6 +226,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
 }  // namespace
 
 int main(int argc, char** argv) {
+    guard_closed_stdout();
     CLI::App app{kDescription, "tlsdissect"};
     app.footer(kFooter);
     app.set_version_flag("-v,--version", std::string("tlsdissect ") + kVersion);
@@ -223,37 +251,43 @@ int main(int argc, char** argv) {
     app.add_option("--follow", o.follow,
                    "Print TCP stream N's reassembled payload, both directions, instead of packets "
                    "(like tshark -z follow,tcp,ascii,N)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(whole_number(UINT32_MAX));
     app.add_option("--follow-tls", o.follow_tls,
                    "Print TCP stream N's decrypted TLS application data (needs --keylog or embedded secrets), "
                    "like tshark -z follow,tls,ascii,N")
-        ->check(CLI::NonNegativeNumber)
+        ->check(whole_number(UINT32_MAX))
         ->excludes("--follow");
     app.add_option("--follow-format", o.follow_format, "With --follow or --follow-tls: ascii or raw (hex)")
         ->check(CLI::IsMember({"ascii", "raw"}))
         ->capture_default_str();
     app.add_option("--tcp-max-out-of-order", o.tcp_max_out_of_order,
-                   "Bytes one TCP direction may hold while waiting for a missing segment (default 1 MiB)");
+                   "Bytes one TCP direction may hold while waiting for a missing segment (default 1 MiB)")
+        ->check(whole_number_for(o.tcp_max_out_of_order));
     app.add_option("--tcp-max-buffered", o.tcp_max_buffered,
-                   "Bytes all TCP connections together may hold (default 256 MiB)");
+                   "Bytes all TCP connections together may hold: reassembly buffers, partial records and "
+                   "connection state; beyond it the least recently active connections are given up (default 256 MiB)")
+        ->check(whole_number_for(o.tcp_max_buffered));
     app.add_option("--tcp-max-connections", o.tcp_max_connections,
-                   "TCP connections tracked at once before the least recently active are dropped (default 262144)");
+                   "TCP connections tracked at once before the least recently active are dropped (default 262144)")
+        ->check(whole_number_for(o.tcp_max_connections));
     app.add_option("--keylog", o.keylogs,
                    "Decrypt TLS with this NSS key log file (SSLKEYLOGFILE format); repeat for more. "
                    "Secrets embedded in pcapng files are used too")
         ->allow_extra_args(false);
     app.add_option("--udp-max-conversations", o.udp_max_conversations,
-                   "UDP flows remembered at once before the least recently active are forgotten (default 262144)");
+                   "UDP flows remembered at once before the least recently active are forgotten (default 262144)")
+        ->check(whole_number_for(o.udp_max_conversations));
     app.add_option("-Y,--filter", o.select.filter,
                    "Show only packets that match this Wireshark-style display filter, e.g. "
                    "'tls.handshake.type == 1 && ip.addr == 10.0.0.0/8'");
     app.add_option("--frames", o.select.frames, "Show only these frames, e.g. 16,18-28");
     app.add_option("--stream", o.select.stream, "Show only the packets of TCP stream N (tcp.stream == N)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(whole_number(UINT32_MAX));
     app.add_option("--roots", o.roots,
                    "Trusted root certificates for the chain-of-trust check: a PEM file or a directory of them "
                    "(default: the system store)");
-    app.add_option("-c,--count", o.count, "Stop after this many packets of each file")->check(CLI::NonNegativeNumber);
+    app.add_option("-c,--count", o.count, "Stop after this many packets of each file")
+        ->check(whole_number_for(o.count));
     add_teaching_options(app, o.teach);
     auto* audit_flag = app.add_flag("--audit", o.audit,
                                     "Passive security audit of each TLS connection: findings (weak ciphers, old "
@@ -265,6 +299,7 @@ int main(int argc, char** argv) {
         ->needs(audit_flag);
     app.add_flag("-q,--quiet", o.quiet,
                  "No progress line on stderr (it is shown only when stderr is a terminal and stdout is not)");
+    exclude_other_output_modes(app);
     try {
         auto args = normalize_teaching_args(argc, argv);
         std::vector<char*> arg_pointers;
@@ -274,10 +309,13 @@ int main(int argc, char** argv) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : kExitUsage;
     }
-    if ((o.teach.ladder || !o.teach.html.empty()) &&
-        (o.sessions || o.follow >= 0 || o.json || o.jsonl || !o.fields.empty() || (o.teach.ladder && !o.teach.html.empty()))) {
-        std::fprintf(stderr, "tlsdissect: --ladder and --html are output modes of their own; they do not combine with "
-                             "each other or with --sessions, --follow, --json, --jsonl or -e\n");
+    for (const auto& field : o.fields) {
+        if (!find_field_name(field).empty()) continue;
+        std::fprintf(stderr, "tlsdissect: -e: unknown field \"%s\"", field.c_str());
+        const std::string_view suggestion = closest_field_name(field);
+        if (!suggestion.empty())
+            std::fprintf(stderr, " (did you mean \"%.*s\"?)", static_cast<int>(suggestion.size()), suggestion.data());
+        std::fputc('\n', stderr);
         return kExitUsage;
     }
     if (o.teach.ladder && (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0)) {
@@ -341,8 +379,11 @@ int main(int argc, char** argv) {
         int rc = run_file(path, *printer, o, selection ? &*selection : nullptr, key_files, audit ? &*audit : nullptr,
                           progress);
         if (status == 0) status = rc;
+        if (stdout_failed() || printer->failed()) break;
     }
-    std::fflush(stdout);
+    // Output that did not arrive outranks everything else: what was asked for is not there.
+    if (const int write_status = finish_stdout()) return write_status;
+    if (printer->failed()) return kExitWriteError;
     if (status == 0 && audit && !o.fail_on.empty() && audit->worst && *audit->worst >= *parse_audit_severity(o.fail_on))
         return kExitAuditFindings;
     return status;

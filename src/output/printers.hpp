@@ -29,6 +29,8 @@ public:
     virtual void attach(FrameDissector&) {}
     virtual void packet(const FrameInfo& frame, const Tree* tree, const PacketColumns* columns) = 0;
     virtual void end_file() {}
+    // The printer's own output (the --html page) could not be written; it said why on stderr.
+    virtual bool failed() const { return false; }
 };
 
 struct TreeOptions {
