@@ -195,15 +195,19 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     int status = 0;
     for (std::int64_t n = 0; o.count < 0 || n < o.count; ++n) {
         ReadStatus rs = reader->next(packet);
-        if (rs == ReadStatus::End) break;
-        if (rs == ReadStatus::Error) {
+        // A damaged gzip stream ends the packets early; its damage is the error to name
+        // (a record cut short by it is only the consequence).
+        if (rs != ReadStatus::Packet && (rs == ReadStatus::Error || !reader->stream_damage().empty())) {
             progress.finish();
             std::fflush(stdout);
+            const std::string& why =
+                reader->stream_damage().empty() ? reader->error_message() : reader->stream_damage();
             std::fprintf(stderr, "tlsdissect: %s: after frame %llu: %s\n", name.c_str(),
-                         static_cast<unsigned long long>(dissector.frames()), reader->error_message().c_str());
+                         static_cast<unsigned long long>(dissector.frames()), why.c_str());
             status = static_cast<int>(CaptureError::Damaged);
             break;
         }
+        if (rs == ReadStatus::End) break;
         take_embedded_secrets();
         const bool need_tree = print_packets && (printer.wants_tree() || (selection && selection->needs_tree()));
         dissector.dissect(packet, need_tree ? &tree : nullptr,
