@@ -12,6 +12,7 @@
 #include "cli/number_option.hpp"
 #include "cli/output_status.hpp"
 #include "cli/teaching_options.hpp"
+#include "dns/dns_transactions.hpp"
 #include "filter/field_names.hpp"
 #include "filter/packet_selection.hpp"
 #include "output/html_printer.hpp"
@@ -140,6 +141,25 @@ std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
     return make_tree_printer(stdout, TreeOptions{color, o.hex, o.teach.explain.empty() ? std::nullopt : teaching_language(o.teach)});
 }
 
+// One line per limit that made this file's output incomplete (docs/limits.md); the exit
+// status stays what it was.
+void report_limits(const std::string& name, const LimitsReached& limits) {
+    if (!limits.any()) return;
+    std::fflush(stdout);
+    if (limits.tcp_connections_given_up > 0)
+        std::fprintf(stderr,
+                     "tlsdissect: %s: TCP memory limit reached: %llu connections were given up before their end "
+                     "(%llu bytes; see --tcp-max-buffered)\n",
+                     name.c_str(), static_cast<unsigned long long>(limits.tcp_connections_given_up),
+                     static_cast<unsigned long long>(limits.tcp_bytes_given_up));
+    if (limits.dns_transactions_not_listed > 0)
+        std::fprintf(stderr,
+                     "tlsdissect: %s: %llu DNS transactions are not listed: more unanswered queries than the %zu "
+                     "that are kept\n",
+                     name.c_str(), static_cast<unsigned long long>(limits.dns_transactions_not_listed),
+                     kMaxDnsUnansweredKept);
+}
+
 // Dissects one file; returns its exit status.
 int run_file(const std::string& path, PacketPrinter& printer, const Options& o, const PacketSelection* selection,
              const KeyLog& key_files, AuditSettings* audit, ProgressMeter& progress) {
@@ -222,8 +242,11 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     progress.finish();
     dissector.finish();
     if (follow) follow->finish();
-    if (sessions) sessions->finish(path == "-" ? "-" : path, *reader, dissector.frames());
+    LimitsReached limits = dissector.limits_reached();
+    if (!sessions) limits.dns_transactions_not_listed = 0;  // only --sessions lists unanswered queries
+    if (sessions) sessions->finish(path == "-" ? "-" : path, *reader, dissector.frames(), limits);
     printer.end_file();
+    report_limits(name, limits);
     return status;
 }
 

@@ -567,7 +567,8 @@ public:
         push(std::move(p));
     }
 
-    void finish(const std::string& path, const CaptureReader& reader, std::uint64_t packets) override {
+    void finish(const std::string& path, const CaptureReader& reader, std::uint64_t packets,
+                const LimitsReached& limits) override {
         poll();
         // Queries that never got an answer are transactions too.
         for (auto& t : dns_.unanswered()) emit_dns(t.query_frame, t);
@@ -579,8 +580,17 @@ public:
             .member("file", path)
             .member("format", reader.format() == CaptureFormat::PcapNg ? "pcapng" : "pcap")
             .member("link_type", link_type_name(reader.link_type()))
-            .member("packets", packets)
-            .end();
+            .member("packets", packets);
+        if (limits.any()) {
+            // Only when a limit was reached: what the records above are missing.
+            w.key("limits_reached")
+                .object()
+                .member("tcp_connections_given_up", limits.tcp_connections_given_up)
+                .member("tcp_bytes_given_up", limits.tcp_bytes_given_up)
+                .member("dns_transactions_not_listed", limits.dns_transactions_not_listed)
+                .end();
+        }
+        w.end();
         text += ",\n";
         write(text);
         sessions_.write_array(out_, "tls");
