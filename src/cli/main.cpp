@@ -267,7 +267,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("-e,--field", o.fields,
                    "Print this field's value (a Wireshark display-filter name such as ip.src); repeat for more. "
-                   "Output is tab-separated like tshark -T fields");
+                   "Output is tab-separated like tshark -T fields")
+        ->allow_extra_args(false);  // one field per -e, as in tshark: what follows is a capture file
     app.add_flag("--field-header", o.field_header, "With -e: print the field names as a first line");
     app.add_flag("--sessions", o.sessions,
                  "Print one JSON record per TLS connection (and DNS transaction) instead of packets; "
