@@ -16,18 +16,8 @@ fail() {
     echo "FAIL $*"
 }
 
-# expect NAME WANTED_EXIT WANTED_STDERR_SUBSTRING -- command...: stdout in $tmp/out, stderr in $tmp/err.
-expect() {
-    local name=$1 want=$2 text=$3
-    shift 4
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    if [[ $rc -eq $want ]] && { [[ -z $text ]] || grep -qF -- "$text" "$tmp/err"; }; then
-        passed=$((passed + 1))
-    else
-        fail "$name: exit $rc (wanted $want), stderr: $(head -c 300 "$tmp/err")"
-    fi
-}
+# shellcheck source=tests/cli/expect.sh
+source "$src/tests/cli/expect.sh"
 
 # stderr_lines NAME N: the last command wrote exactly N lines on stderr.
 stderr_lines() {
