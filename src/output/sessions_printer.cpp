@@ -282,7 +282,11 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
             .member("version", "0x" + hex_u32(f.quic_version))
             .member("initial_dcid", hex_string(f.quic_initial_dcid))
             .member("connection_number", std::uint64_t(f.quic_connection))
-            .end();
+            .key("migrations")
+            .array();
+        for (const auto& m : f.quic_migrations)
+            w.object().member("frame", m.frame).member("stream", m.stream).member("client", m.client).end();
+        w.end().end();
     }
     if (f.dtls) {
         // The cookie exchange (RFC 6347 4.2.1) and how many handshake messages came again.
@@ -541,8 +545,9 @@ constexpr std::size_t kMaxPendingRecords = 64;
 
 class JsonSessionsPrinter final : public SessionsPrinter {
 public:
-    JsonSessionsPrinter(std::FILE* out, bool lines, DnsTransactionTable& dns, const AuditSettings* audit)
-        : out_(out), lines_(lines), dns_(dns), audit_(audit) {
+    JsonSessionsPrinter(std::FILE* out, bool lines, DnsTransactionTable& dns, const AuditSettings* audit,
+                        Shard shard)
+        : out_(out), lines_(lines), dns_(dns), audit_(audit), shard_(shard) {
         dns_.keep_completed(true);
     }
 
@@ -551,6 +556,8 @@ public:
     }
 
     void tls_session_ended(const TlsSessionView& tls) override {
+        const ConnectionView& c = tls.connection;
+        if (!shard_.keeps(c.address[0], c.port[0], c.address[1], c.port[1])) return;
         const TlsConnectionFacts& f = tls.facts;
         Pending p;
         p.key = tls.connection.stream;
@@ -580,7 +587,9 @@ public:
             .member("file", path)
             .member("format", reader.format() == CaptureFormat::PcapNg ? "pcapng" : "pcap")
             .member("link_type", link_type_name(reader.link_type()))
-            .member("packets", packets);
+            .member("packets", packets)
+            .member_if("shard", !shard_.all(),
+                       [&] { return std::to_string(shard_.index + 1) + "/" + std::to_string(shard_.count); });
         if (limits.any()) {
             // Only when a limit was reached: what the records above are missing.
             w.key("limits_reached")
@@ -610,6 +619,7 @@ private:
 
     void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
     void emit_dns(std::uint64_t key, const DnsTransactionRecord& t) {
+        if (!shard_.keeps(t.client, t.client_port, t.server, t.server_port)) return;
         Pending p;
         p.key = key;
         p.dns = true;
@@ -660,6 +670,7 @@ private:
     bool lines_;
     DnsTransactionTable& dns_;
     const AuditSettings* audit_;
+    Shard shard_;
     RecordSpool sessions_;
     RecordSpool dns_records_;
     std::deque<Pending> pending_;
@@ -670,8 +681,8 @@ private:
 }  // namespace
 
 std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns,
-                                                       const AuditSettings* audit) {
-    return std::make_unique<JsonSessionsPrinter>(out, lines, dns, audit);
+                                                       const AuditSettings* audit, Shard shard) {
+    return std::make_unique<JsonSessionsPrinter>(out, lines, dns, audit, shard);
 }
 
 }  // namespace tlsdissect

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tlsdissect/capture.hpp"
+#include "core/shard.hpp"
 #include "session/session_layer.hpp"
 #include "tlsdissect/dissect.hpp"
 
@@ -30,7 +31,9 @@ public:
 // `lines`: JSON Lines, one record per line as soon as it is complete.
 // `dns` gives the DNS transactions and the DNS -> TLS link (resolved_by).
 // `audit` (--audit): each TLS record gets "findings" in that language; null: no findings key.
+// `shard` (--shard): only the records whose endpoints fall in it (the capture summary
+// says which shard it is).
 std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns,
-                                                       const AuditSettings* audit = nullptr);
+                                                       const AuditSettings* audit = nullptr, Shard shard = {});
 
 }  // namespace tlsdissect
