@@ -41,11 +41,12 @@ fi
 # at most, for blocks of a few hundred bytes). The process takes about 16 MiB on a tiny
 # capture (its 1 MiB I/O buffers, the name tables), and the connection table's buckets
 # and the --sessions records waiting to be printed add up to 8 MiB here. So a run under a
-# budget of B MiB stays below B * 5/4 + 24 MiB; a sanitizer build's redzones and shadow
-# memory more than double every block (B * 3 + 100).
+# budget of B MiB stays below B * 5/4 + 24 MiB. A sanitizer build starts at about 140 MiB
+# (shadow memory, the 16 MiB quarantine) and its redzones and shadow more than double
+# every small block: B * 3 + 150.
 tcp_budget_mib=32
 if [[ $sanitized -eq 1 ]]; then
-    tcp_budget_rss=$((tcp_budget_mib * 3 + 100)) tcp_default_rss=$((256 * 3 + 100))
+    tcp_budget_rss=$((tcp_budget_mib * 3 + 150)) tcp_default_rss=$((256 * 3 + 150))
 else
     tcp_budget_rss=$((tcp_budget_mib * 5 / 4 + 24)) tcp_default_rss=$((256 * 5 / 4 + 24))
 fi
