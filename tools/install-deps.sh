@@ -12,6 +12,7 @@ packages=(
   time        # /usr/bin/time: peak memory in the adversarial tests
   clang       # the fuzz targets (libFuzzer)
   chromium    # the --html browser test (headless, DevTools protocol)
+  fonts-wqy-microhei  # Chinese glyphs for the browser tests' screenshots and PDFs
   jq          # the jq examples in docs/teaching.md, re-run by its ctest
   sqlite3     # the SQLite recipe test (docs/scaling.md)
   libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for clang (only recommended by clang)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Keep the example output in docs/teaching.md real.
+"""Keep the example output in docs/teaching.md (and docs/teaching.zh.md) real.
 
 Every fenced block that starts with ```console and whose first line is `$ COMMAND` is
 re-run (bash, from the repository root, with the built tlsdissect first on PATH) and its
@@ -49,8 +49,8 @@ def main(argv):
     new = BLOCK_RE.sub(replace, text)
     if check:
         for cmd in stale:
-            print(f"docs/teaching.md is stale: the output of `{cmd}` changed "
-                  f"(run tools/update_teaching_doc.py path/to/tlsdissect)")
+            print(f"{os.path.relpath(doc, ROOT)} is stale: the output of `{cmd}` changed "
+                  f"(run tools/update_teaching_doc.py path/to/tlsdissect {os.path.relpath(doc, ROOT)})")
         return 1 if stale else 0
     if new != text:
         with open(doc, "w", encoding="utf-8") as f:

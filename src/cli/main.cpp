@@ -20,6 +20,9 @@
 #include "output/printers.hpp"
 #include "output/progress_meter.hpp"
 #include "output/sessions_printer.hpp"
+#include "cli/print_pipeline.hpp"
+#include "core/background_worker.hpp"
+#include "output/walkthrough.hpp"
 #include "tls/chain_of_trust.hpp"
 #include "tls/audit.hpp"
 #include "tlsdissect/capture.hpp"
@@ -102,6 +105,7 @@ struct Options {
     TeachingOptions teach;
     bool quiet = false;
     std::size_t udp_max_conversations = 0;
+    unsigned jobs = 0;                               // -j: cores to use (0: all)
     std::string shard;                               // --shard K/N, as given
     std::uint32_t shard_index = 0, shard_count = 1;  // parsed (0-based index)
 };
@@ -156,8 +160,19 @@ bool use_color(const std::string& mode) {
 
 std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
     const bool color = use_color(o.color);
+    if (!o.teach.walkthrough.empty()) {
+        WalkthroughOptions w;
+        w.language = walkthrough_language(o.teach);
+        w.html_path = o.teach.html;
+        w.sni = o.teach.sni;
+        w.stream = o.select.stream;
+        if (!o.select.frames.empty()) w.frame = std::strtoull(o.select.frames.c_str(), nullptr, 10);
+        w.audit = o.audit;
+        return make_walkthrough_printer(stdout, std::move(w));
+    }
     if (!o.teach.html.empty()) return make_html_printer(o.teach.html, *teaching_language(o.teach));
-    if (o.teach.ladder) return make_ladder_printer(stdout, color);
+    if (o.teach.ladder)
+        return make_ladder_printer(stdout, color, o.teach.explain.empty() ? ExplainLanguage::En : *teaching_language(o.teach));
     if (!o.fields.empty()) return make_fields_printer(stdout, o.fields, o.field_header);
     if (o.json || (o.jsonl && !o.sessions))
         return make_json_printer(stdout, o.jsonl, o.teach.explain.empty() ? std::nullopt : teaching_language(o.teach));
@@ -226,7 +241,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     std::unique_ptr<SessionsPrinter> sessions;
     if (o.sessions) {
         sessions = make_sessions_printer(stdout, o.jsonl, dissector.sessions().dns(), audit,
-                                         Shard{o.shard_index, o.shard_count});
+                                         Shard{o.shard_index, o.shard_count}, o.jobs);
         dissector.set_shard(o.shard_index, o.shard_count);
         dissector.sessions().add_listener(sessions.get());
         dissector.end_connections_at_close(true);
@@ -239,11 +254,17 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     FrameInfo info;
     CapturedPacket packet;
     int status = 0;
+    // With more than one core, a printer that reads only the packet prints on a thread
+    // of its own while the next packets are dissected (same output, in order).
+    std::unique_ptr<PrintPipeline> pipeline;
+    if (print_packets && printer.reads_only_the_packet() && BackgroundWorker::threads_for(o.jobs) > 0)
+        pipeline = std::make_unique<PrintPipeline>(printer);
     for (std::int64_t n = 0; o.count < 0 || n < o.count; ++n) {
         ReadStatus rs = reader->next(packet);
         // A damaged gzip stream ends the packets early; its damage is the error to name
         // (a record cut short by it is only the consequence).
         if (rs != ReadStatus::Packet && (rs == ReadStatus::Error || !reader->stream_damage().empty())) {
+            pipeline.reset();  // what was read before the damage is printed first
             progress.finish();
             std::fflush(stdout);
             const std::string& why =
@@ -256,15 +277,30 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
         if (rs == ReadStatus::End) break;
         take_embedded_secrets();
         const bool need_tree = print_packets && (printer.wants_tree() || (selection && selection->needs_tree()));
-        dissector.dissect(packet, need_tree ? &tree : nullptr,
-                          print_packets && printer.wants_columns() ? &columns : nullptr, &info);
-        const bool shown = !selection || selection->selects(info, need_tree ? &tree : nullptr);
-        if (print_packets && shown) printer.packet(info, &tree, &columns);
+        const bool need_columns = print_packets && printer.wants_columns();
+        if (pipeline) {
+            CapturedPacket view;
+            PrintPipeline::Slot& slot = pipeline->take(packet, view);
+            slot.with_tree = need_tree;
+            slot.with_columns = need_columns;
+            dissector.dissect(view, need_tree ? &slot.tree : nullptr, need_columns ? &slot.columns : nullptr,
+                              &slot.info);
+            info = slot.info;
+            if (!selection || selection->selects(info, need_tree ? &slot.tree : nullptr))
+                pipeline->print(slot);
+            else
+                pipeline->give_back(slot);
+        } else {
+            dissector.dissect(packet, need_tree ? &tree : nullptr, need_columns ? &columns : nullptr, &info);
+            const bool shown = !selection || selection->selects(info, need_tree ? &tree : nullptr);
+            if (print_packets && shown) printer.packet(info, &tree, &columns);
+        }
         if (sessions) sessions->poll();
         progress.packet(dissector.frames());
         if (selection && !sessions && !follow && selection->done_after(info.number)) break;
         if (stdout_failed()) break;  // nobody will see the rest; finish_stdout() says why
     }
+    pipeline.reset();
     progress.finish();
     dissector.finish();
     if (follow) follow->finish();
@@ -299,6 +335,10 @@ int main(int argc, char** argv) {
     app.add_flag("--sessions", o.sessions,
                  "Print one JSON record per TLS connection (and DNS transaction) instead of packets; "
                  "see docs/json.md");
+    app.add_option("-j,--jobs", o.jobs,
+                   "Cores to use (default 0: all of them); with --sessions the signature checks run on the others. "
+                   "The output does not depend on it")
+        ->check(CLI::Range(0u, 1024u));
     app.add_option("--shard", o.shard,
                    "With --sessions: only the connections and DNS transactions of shard K of N (K/N, 1 <= K <= N), "
                    "chosen by a hash of their endpoints, so that N processes share one capture; the N outputs "
@@ -373,6 +413,18 @@ int main(int argc, char** argv) {
                      o.shard.c_str());
         return kExitUsage;
     }
+    const bool walkthrough = !o.teach.walkthrough.empty();
+    if (!o.teach.sni.empty() && !walkthrough) {
+        std::fprintf(stderr, "tlsdissect: --sni chooses the connection of --walkthrough\n");
+        return kExitUsage;
+    }
+    if (walkthrough && (o.teach.ladder || o.sessions || o.follow >= 0 || o.follow_tls >= 0 || o.json || o.jsonl ||
+                        !o.fields.empty() || !o.select.filter.empty() || o.summary || o.files.size() != 1)) {
+        std::fprintf(stderr, "tlsdissect: --walkthrough writes the article of one connection of one capture file "
+                             "(choose it with --sni, --stream or --frames); it does not combine with --ladder, "
+                             "--sessions, --follow, --json, --jsonl, -e, -s or -Y\n");
+        return kExitUsage;
+    }
     for (const auto& field : o.fields) {
         if (!find_field_name(field).empty()) continue;
         std::fprintf(stderr, "tlsdissect: -e: unknown field \"%s\"", field.c_str());
@@ -391,7 +443,7 @@ int main(int argc, char** argv) {
         return kExitUsage;
     }
     std::optional<PacketSelection> selection;
-    if (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0) {
+    if (!walkthrough && (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0)) {
         if (o.follow >= 0 || o.follow_tls >= 0 || o.sessions) {
             std::fprintf(stderr, "tlsdissect: -Y, --frames and --stream choose packets to print; "
                                  "they do not combine with --follow or --sessions\n");
@@ -433,6 +485,7 @@ int main(int argc, char** argv) {
         // Findings speak the --explain language when one is chosen, else the environment's.
         std::string lang = audit_default_lang();
         if (auto l = teaching_language(o.teach)) lang = *l == ExplainLanguage::Zh ? "zh" : "en";
+        if (!o.teach.walkthrough.empty()) lang = walkthrough_language(o.teach) == ExplainLanguage::Zh ? "zh" : "en";
         audit = AuditSettings{lang, std::nullopt, 0};
     }
     // TLSDISSECT_PROGRESS_IMMEDIATE (tests): a progress line at every check, no delay.

@@ -22,7 +22,15 @@ void add_teaching_options(CLI::App& app, TeachingOptions& o) {
                  "numbers, times, the DNS lookup before it and the numbered steps of the handshake");
     app.add_option("--html", o.html,
                    "Write a self-contained HTML page (packet list, field tree, hex pane, ladder, chain of trust, "
-                   "notes in the --explain language) to this file instead of printing packets");
+                   "notes in the --explain language) to this file instead of printing packets; with --walkthrough, "
+                   "the article as a page with pictures");
+    app.add_option("--walkthrough", o.walkthrough,
+                   "Instead of packets, write the article of one TLS connection (en or zh; alone: from the "
+                   "environment): DNS lookup, TCP handshake, every TLS message with this capture's values and "
+                   "what they mean, application data, close. Markdown, or HTML with --html. The connection: "
+                   "--sni NAME, --stream N, --frames N, else the first complete handshake")
+        ->check(CLI::IsMember({"auto", "en", "zh"}));
+    app.add_option("--sni", o.sni, "With --walkthrough: the first connection whose Client Hello names this server");
 }
 
 namespace {
@@ -46,17 +54,22 @@ std::vector<std::string> normalize_teaching_args(int argc, char** argv) {
     std::vector<std::string> args(argv, argv + argc);
     for (std::size_t i = 1; i < args.size(); ++i) {
         if (args[i] == "--") break;
-        if (args[i] != "--explain") continue;
+        if (args[i] != "--explain" && args[i] != "--walkthrough") continue;
         const bool language_next = i + 1 < args.size() && (args[i + 1] == "en" || args[i + 1] == "zh" ||
                                                            args[i + 1] == "auto" || looks_like_language(args[i + 1]));
         if (language_next) {
-            args[i] = "--explain=" + args[i + 1];
+            args[i] += "=" + args[i + 1];
             args.erase(args.begin() + static_cast<std::ptrdiff_t>(i) + 1);
         } else {
-            args[i] = "--explain=auto";
+            args[i] += "=auto";
         }
     }
     return args;
+}
+
+ExplainLanguage walkthrough_language(const TeachingOptions& o) {
+    if (auto l = explain_language_from_name(o.walkthrough)) return *l;
+    return explain_language_from_environment();
 }
 
 std::optional<ExplainLanguage> teaching_language(const TeachingOptions& o) {

@@ -9,6 +9,7 @@
 
 #include "output/field_format.hpp"
 #include "output/ladder.hpp"
+#include "output/pictures.hpp"
 #include "tlsdissect/text.hpp"
 
 namespace tlsdissect {
@@ -28,20 +29,13 @@ struct PageWords {
     const char* chain_intro;
     const char* chain_checks;
     const char* no_checks;
-    const char* issued_by;
-    const char* self_signed;
-    const char* valid;
-    const char* at_capture;
-    const char* ok;
-    const char* expired;
-    const char* not_yet;
-    const char* ca;
-    const char* leaf;
     const char* level;
-    const char* key;
     const char* none;
     const char* hint;
     const char* cut;
+    const char* columns;  // the packet list's header cells
+    const char* dns_lookup;
+    const char* frame_bytes;  // the hex pane's title of the frame's bytes; N: their count
 };
 
 constexpr PageWords kEnglish{
@@ -49,10 +43,11 @@ constexpr PageWords kEnglish{
     "What the certificates in the capture say, from the root the client must already trust down to the site's "
     "certificate. Each certificate names its issuer; the issuer's key signs it.",
     "Verification", "No verification result in this build (signatures and the root store are not checked here).",
-    "issued by", "self-signed", "valid", "at capture time", "valid", "expired", "not yet valid", "CA certificate",
-    "site (leaf) certificate", "validation level", "public key", "No TLS connection in this capture.",
+    "validation level", "No TLS connection in this capture.",
     "Click a packet, then a field: its bytes light up on the right. Green lines are notes.",
-    "packets were left out of this page (limit reached)"};
+    "packets were left out of this page (limit reached)",
+    "<th>No.</th><th>Time</th><th>Source</th><th>Destination</th><th>Protocol</th><th>Length</th><th>Info</th>",
+    "DNS lookup", "Frame (N bytes)"};
 
 constexpr PageWords kChinese{
     "zh", "\xe6\x95\xb0\xe6\x8d\xae\xe5\x8c\x85", "\xe5\xad\x97\xe6\xae\xb5", "\xe5\xad\x97\xe8\x8a\x82",
@@ -67,32 +62,18 @@ constexpr PageWords kChinese{
     "\xe6\x9c\xac\xe7\x89\x88\xe6\x9c\xac\xe6\xb2\xa1\xe6\x9c\x89\xe9\xaa\x8c\xe8\xaf\x81\xe7\xbb\x93\xe6\x9e\x9c"
     "\xef\xbc\x88\xe6\x9c\xaa\xe6\xa3\x80\xe6\x9f\xa5\xe7\xad\xbe\xe5\x90\x8d\xe5\x92\x8c\xe6\xa0\xb9\xe8\xaf\x81"
     "\xe4\xb9\xa6\xe5\xba\x93\xef\xbc\x89\xe3\x80\x82",
-    "\xe9\xa2\x81\xe5\x8f\x91\xe8\x80\x85", "\xe8\x87\xaa\xe7\xad\xbe\xe5\x90\x8d",
-    "\xe6\x9c\x89\xe6\x95\x88\xe6\x9c\x9f", "\xe6\x8a\x93\xe5\x8c\x85\xe6\x97\xb6",
-    "\xe6\x9c\x89\xe6\x95\x88", "\xe5\xb7\xb2\xe8\xbf\x87\xe6\x9c\x9f", "\xe5\xb0\x9a\xe6\x9c\xaa\xe7\x94\x9f\xe6\x95\x88",
-    "CA \xe8\xaf\x81\xe4\xb9\xa6", "\xe7\xbd\x91\xe7\xab\x99\xef\xbc\x88\xe5\x8f\xb6\xef\xbc\x89\xe8\xaf\x81\xe4\xb9\xa6",
-    "\xe9\xaa\x8c\xe8\xaf\x81\xe7\xba\xa7\xe5\x88\xab", "\xe5\x85\xac\xe9\x92\xa5",
+    "\xe9\xaa\x8c\xe8\xaf\x81\xe7\xba\xa7\xe5\x88\xab",
     "\xe6\x9c\xac\xe6\x8a\x93\xe5\x8c\x85\xe4\xb8\xad\xe6\xb2\xa1\xe6\x9c\x89 TLS \xe8\xbf\x9e\xe6\x8e\xa5\xe3\x80\x82",
     "\xe7\x82\xb9\xe5\x87\xbb\xe4\xb8\x80\xe4\xb8\xaa\xe6\x95\xb0\xe6\x8d\xae\xe5\x8c\x85\xef\xbc\x8c\xe5\x86\x8d"
     "\xe7\x82\xb9\xe5\x87\xbb\xe4\xb8\x80\xe4\xb8\xaa\xe5\xad\x97\xe6\xae\xb5\xef\xbc\x9a\xe5\x8f\xb3\xe4\xbe\xa7"
     "\xe4\xbc\x9a\xe9\xab\x98\xe4\xba\xae\xe5\xae\x83\xe7\x9a\x84\xe5\xad\x97\xe8\x8a\x82\xe3\x80\x82"
     "\xe7\xbb\xbf\xe8\x89\xb2\xe7\x9a\x84\xe8\xa1\x8c\xe6\x98\xaf\xe8\xaf\xb4\xe6\x98\x8e\xe3\x80\x82",
     "\xe4\xb8\xaa\xe6\x95\xb0\xe6\x8d\xae\xe5\x8c\x85\xe6\x9c\xaa\xe6\x94\xbe\xe5\x85\xa5\xe6\x9c\xac\xe9\xa1\xb5"
-    "\xef\xbc\x88\xe5\xb7\xb2\xe8\xbe\xbe\xe4\xb8\x8a\xe9\x99\x90\xef\xbc\x89"};
+    "\xef\xbc\x88\xe5\xb7\xb2\xe8\xbe\xbe\xe4\xb8\x8a\xe9\x99\x90\xef\xbc\x89",
+    "<th>序号</th><th>时间</th><th>源地址</th><th>目的地址</th><th>协议</th><th>长度</th><th>信息</th>",
+    "DNS 解析", "帧（N 字节）"};
 
-std::string escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out.push_back(c);
-        }
-    }
-    return out;
-}
+std::string escape(std::string_view s) { return html_escape(s); }
 
 // One node as [text, offset, length, source, generated, note, children].
 json node_array(const Tree& tree, std::int32_t id, const std::vector<std::string_view>& notes) {
@@ -105,14 +86,7 @@ json node_array(const Tree& tree, std::int32_t id, const std::vector<std::string
                         std::string(note), n.def ? std::string(n.def->filter) : std::string(), std::move(children)});
 }
 
-std::string date_of(std::int64_t epoch) {
-    std::time_t t = static_cast<std::time_t>(epoch);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    return buf;
-}
+std::string date_of(std::int64_t epoch) { return utc_time(epoch, "%Y-%m-%d %H:%M:%S"); }
 
 std::string arrow_cell(const LadderRow& r) {
     std::string label = escape(r.label);
@@ -135,16 +109,20 @@ std::string stream_name(const LadderConnection& c) {
     return name + ", udp.stream " + std::to_string(c.stream);
 }
 
-std::string ladder_html(const LadderConnection& c, std::int64_t start_ns) {
+std::string ladder_html(const LadderConnection& c, std::int64_t start_ns, const PageWords& w) {
     const std::string stream = stream_name(c);
+    const LadderText& lw = ladder_text(c.language);
     std::string h = "<section class=ladder><h3>" + stream + ": " + escape(c.client) +
                     " \xe2\x86\x92 " + escape(c.server) + "</h3><p class=facts>";
     if (!c.sni.empty()) h += "SNI <b>" + escape(c.sni) + "</b> \xc2\xb7 ";
     if (!c.version.empty()) h += escape(c.version) + " \xc2\xb7 ";
     if (!c.cipher_suite.empty()) h += escape(c.cipher_suite);
     h += "</p><p class=form><b>" + escape(c.form) + "</b>" + (c.form_note.empty() ? "" : ". " + escape(c.form_note)) +
-         "</p><table class=ladder-table><thead><tr><th>#</th><th>t</th><th class=lane>client " + escape(c.client) +
-         "<span class=right>server " + escape(c.server) + "</span></th></tr></thead><tbody>";
+         "</p><figure class=picture>" + ladder_svg(c, start_ns) + "</figure>";
+    if (const std::string dns = dns_svg(c); !dns.empty())
+        h += std::string("<h4>") + w.dns_lookup + "</h4><figure class=picture>" + dns + "</figure>";
+    h += std::string("<table class=ladder-table><thead><tr><th>#</th><th>t</th><th class=lane>") + lw.lane_client +
+         escape(c.client) + "<span class=right>" + lw.lane_server + escape(c.server) + "</span></th></tr></thead><tbody>";
     for (const auto& r : c.rows) {
         char t[32];
         std::snprintf(t, sizeof t, "%.6f", static_cast<double>(r.ts_ns - start_ns) / 1e9);
@@ -156,7 +134,8 @@ std::string ladder_html(const LadderConnection& c, std::int64_t start_ns) {
 
 // The chain-of-trust section of one connection: root (the last certificate sent, or the
 // issuer it names) at the top, the site's certificate at the bottom.
-std::string chain_html(const LadderConnection& c, const PageWords& w) {
+std::string chain_html(const LadderConnection& c, const PageWords& pw) {
+    const CertificateWords& w = certificate_words(c.language);
     // tcp.stream and udp.stream count apart: the key names its transport ("tcp 3", "udp 3").
     std::string h = "<section class=chain data-stream='" + std::string(c.transport == "tcp" ? "tcp " : "udp ") +
                     std::to_string(c.stream) + "'><h3>" + stream_name(c) +
@@ -173,30 +152,30 @@ std::string chain_html(const LadderConnection& c, const PageWords& w) {
             continue;
         }
         h += "<div class=subject>" + escape(s.subject) + "</div><div>" +
-             (s.subject == s.issuer ? std::string(w.self_signed) : std::string(w.issued_by) + ": " + escape(s.issuer)) +
+             (s.subject == s.issuer ? std::string(w.self_signed) : std::string(w.issued_by) + w.colon + escape(s.issuer)) +
              "</div>";
         const char* state = at < s.not_before_epoch ? w.not_yet : at > s.not_after_epoch ? w.expired : w.ok;
         const bool good = state == w.ok;
-        h += std::string("<div>") + w.valid + ": " + date_of(s.not_before_epoch) + " \xe2\x86\x92 " +
-             date_of(s.not_after_epoch) + " UTC \xc2\xb7 " + w.at_capture + ": <span class=" + (good ? "ok" : "bad") +
+        h += std::string("<div>") + w.valid + w.colon + date_of(s.not_before_epoch) + " \xe2\x86\x92 " +
+             date_of(s.not_after_epoch) + " UTC \xc2\xb7 " + w.at_capture + w.colon + "<span class=" + (good ? "ok" : "bad") +
              ">" + state + "</span></div>";
-        h += std::string("<div>") + (s.is_ca ? w.ca : w.leaf) + " \xc2\xb7 " + w.key + ": " + escape(s.public_key_algorithm) +
+        h += std::string("<div>") + (s.is_ca ? w.ca : w.leaf) + " \xc2\xb7 " + w.key + w.colon + escape(s.public_key_algorithm) +
              (s.public_key_bits ? " " + std::to_string(s.public_key_bits) : "") + (s.curve.empty() ? "" : " " + escape(s.curve));
         if (const std::string level = cabf_validation_level(s.policies); !level.empty())
-            h += std::string(" \xc2\xb7 ") + w.level + ": " + escape(level);
+            h += std::string(" \xc2\xb7 ") + pw.level + w.colon + escape(level);
         if (!s.san.empty()) {
             h += " \xc2\xb7 SAN:";
             for (const auto& n : s.san) h += " " + escape(n);
         }
         h += "</div></li>";
     }
-    h += "</ol>";
+    h += "</ol><figure class=picture>" + chain_svg(c) + "</figure>";
     // ---- Chain verification verdicts -------------------------------------------------
     // One line per ChainCheck in LadderConnection::chain_checks (signature of each
     // certificate, root store, validity at capture time, SNI against the SAN list). To show
     // a new verdict, append a ChainCheck where the check runs; nothing here changes.
-    h += std::string("<div class=checks><h4>") + w.chain_checks + "</h4><ul>";
-    if (c.chain_checks.empty()) h += std::string("<li class=muted>") + w.no_checks + "</li>";
+    h += std::string("<div class=checks><h4>") + pw.chain_checks + "</h4><ul>";
+    if (c.chain_checks.empty()) h += std::string("<li class=muted>") + pw.no_checks + "</li>";
     for (const auto& v : c.chain_checks)
         h += std::string("<li class=") + (v.ok ? "ok" : "bad") + ">" + (v.ok ? "\xe2\x9c\x94 " : "\xe2\x9c\x98 ") +
              escape(v.what) + (v.detail.empty() ? "" : ": " + escape(v.detail)) + "</li>";
@@ -256,6 +235,8 @@ section.ladder, section.chain { margin: 1em; }
 .checks { border: 2px dashed #90a4ae; padding: .2em .8em; }
 .checks h4 { margin: .2em 0; }
 h2.section { margin: 1em 1em 0; }
+figure.picture { margin: .6em 0; }
+figure.picture svg { max-width: 100%; height: auto; border: 1px solid #cfd8dc; }
 @media print {
   body { font-size: 11pt; }
   header button, header .hint { display: none; }
@@ -263,7 +244,8 @@ h2.section { margin: 1em 1em 0; }
   .pane { overflow: visible; border: none; height: auto; }
   #packets { display: none; }
   #tree details { display: block; }
-  section.ladder, section.chain { break-inside: avoid; }
+  @page { size: A4; margin: 12mm; }
+  section.chain, figure.picture { break-inside: avoid; }
 }
 )CSS";
 
@@ -290,7 +272,7 @@ constexpr const char* kScript = R"JS(
 
   function renderHex(p) {
     hexDiv.innerHTML = '<h2>' + data.words.bytes + '</h2>';
-    const sources = [{ name: 'Frame (' + (p.b.length / 2) + ' bytes)', b: p.b }].concat(p.s);
+    const sources = [{ name: data.words.frame.replace('N', p.b.length / 2), b: p.b }].concat(p.s);
     sources.forEach(function (src, si) {
       const box = document.createElement('div'); box.className = 'hexsrc'; box.id = 'src-' + si;
       const h = document.createElement('h3'); h.textContent = src.name; box.appendChild(h);
@@ -400,7 +382,8 @@ constexpr const char* kScript = R"JS(
 class HtmlPrinter final : public PacketPrinter {
 public:
     HtmlPrinter(std::string path, ExplainLanguage language)
-        : path_(std::move(path)), explainer_(language), words_(language == ExplainLanguage::Zh ? kChinese : kEnglish) {}
+        : path_(std::move(path)), explainer_(language), words_(language == ExplainLanguage::Zh ? kChinese : kEnglish),
+          collector_(language) {}
     bool wants_tree() const override { return true; }
     bool wants_columns() const override { return true; }
     void attach(FrameDissector& dissector) override { collector_.attach(dissector); }
@@ -438,7 +421,7 @@ public:
         const auto connections = collector_.take_connections();
         json doc;
         doc["file"] = file_;
-        doc["words"] = {{"fields", words_.fields}, {"bytes", words_.bytes}};
+        doc["words"] = {{"fields", words_.fields}, {"bytes", words_.bytes}, {"frame", words_.frame_bytes}};
         doc["packets"] = std::move(packets_);
         packets_ = json::array();
         std::string data = doc.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -452,12 +435,11 @@ public:
              "</span><button id=smaller>A\xe2\x88\x92</button><button id=bigger>A+</button></header>";
         if (left_out_) h += "<p class=bad>" + std::to_string(left_out_) + " " + words_.cut + "</p>";
         h += std::string("<main><div class=pane id=packets><h2>") + words_.packets +
-             "</h2><table id=packet-table><thead><tr><th>No.</th><th>Time</th><th>Source</th><th>Destination</th>"
-             "<th>Protocol</th><th>Length</th><th>Info</th></tr></thead><tbody></tbody></table></div>"
+             "</h2><table id=packet-table><thead><tr>" + words_.columns + "</tr></thead><tbody></tbody></table></div>"
              "<div class=pane id=tree></div><div class=pane id=hex></div></main>";
         h += std::string("<h2 class=section>") + words_.ladders + "</h2>";
         if (connections.empty()) h += std::string("<p class='muted section'>") + words_.none + "</p>";
-        for (const auto& c : connections) h += ladder_html(c, collector_.capture_start_ns());
+        for (const auto& c : connections) h += ladder_html(c, collector_.capture_start_ns(), words_);
         h += std::string("<h2 class=section id=chain-of-trust>") + words_.chain + "</h2><p class=section>" +
              words_.chain_intro + "</p>";
         for (const auto& c : connections)

@@ -151,6 +151,7 @@ public:
         if (!lines_ && opened_) std::fputs("\n]\n", out_);
     }
     bool wants_tree() const override { return true; }
+    bool reads_only_the_packet() const override { return true; }
     bool wants_columns() const override { return true; }
     void begin_file(const CaptureFileInfo& info) override { file_ = info.path; }
 

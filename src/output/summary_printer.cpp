@@ -13,6 +13,7 @@ class SummaryPrinter final : public PacketPrinter {
 public:
     SummaryPrinter(std::FILE* out, bool color, bool hex) : out_(out), color_(color), hex_(hex) {}
     bool wants_tree() const override { return hex_; }
+    bool reads_only_the_packet() const override { return true; }
     bool wants_columns() const override { return true; }
     void begin_file(const CaptureFileInfo& info) override { nanosecond_ = info.nanosecond; }
 
@@ -54,6 +55,7 @@ public:
     FieldsPrinter(std::FILE* out, std::vector<std::string> fields, bool header)
         : out_(out), fields_(std::move(fields)), header_(header) {}
     bool wants_tree() const override { return true; }
+    bool reads_only_the_packet() const override { return true; }
     bool wants_columns() const override { return false; }
 
     void begin_file(const CaptureFileInfo&) override {

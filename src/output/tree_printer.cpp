@@ -19,6 +19,7 @@ public:
     TreePrinter(std::FILE* out, TreeOptions options) : out_(out), options_(options) {
         if (options_.explain) explainer_.emplace(*options_.explain);
     }
+    bool reads_only_the_packet() const override { return true; }
     bool wants_tree() const override { return true; }
     bool wants_columns() const override { return false; }
 

@@ -378,7 +378,16 @@ StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& s
             conv.flow[s]->flush(out);
             dispatch_events(conv, s, out, ctx);
         }
-        if (ctx.state->get<TcpState>().end_at_close) close_tcp_conversation(conv, ctx);
+        // The connection is over: its application is told and freed now. What is left
+        // until it expires is a tombstone, the addresses, stream index and each
+        // direction's sequence bounds, so that a late retransmission is still labelled.
+        // (--sessions keeps not even the sequence bounds: nothing shows those labels.)
+        if (ctx.state->get<TcpState>().end_at_close) {
+            close_tcp_conversation(conv, ctx);
+        } else {
+            PacketContext quiet = ctx.quiet();  // what closing adds belongs to no packet's tree
+            close_tcp_conversation(conv, quiet, true);
+        }
     }
     return result;
 }
@@ -673,7 +682,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     }
 }
 
-void close_tcp_conversation(TcpConversation& conv, PacketContext& ctx) {
+void close_tcp_conversation(TcpConversation& conv, PacketContext& ctx, bool keep_sequence_state) {
     for (int side = 0; side < 2; ++side) {
         if (!conv.flow[side]) continue;
         ReassemblyOutput& out = scratch_output();
@@ -685,8 +694,12 @@ void close_tcp_conversation(TcpConversation& conv, PacketContext& ctx) {
     if (conv.app) conv.app->on_close(conv, ctx);
     conv.previous_app.reset();
     conv.app.reset();
-    conv.flow[0].reset();
-    conv.flow[1].reset();
+    for (auto& flow : conv.flow) {
+        if (keep_sequence_state && flow)
+            flow->forget_bytes();
+        else
+            flow.reset();
+    }
     TcpState& state = ctx.state->get<TcpState>();
     state.held -= conv.accounted;
     conv.accounted = 0;

@@ -18,6 +18,14 @@ std::int64_t TcpStreamReassembler::stream_offset(std::uint32_t seq) const {
     return static_cast<std::int64_t>(next_) + delta;
 }
 
+void TcpStreamReassembler::forget_bytes() {
+    release(buffered_);
+    pending_.clear();
+    recent_.reset();
+    recent_size_ = 0;
+    recent_head_ = 0;
+}
+
 std::size_t TcpStreamReassembler::compare_recent(std::uint64_t offset, Bytes data) const {
     // The ring holds the bytes just before next_.
     const std::uint64_t recent_start = next_ - recent_size_;

@@ -99,6 +99,10 @@ public:
     void acknowledged(std::uint32_t ack, ReassemblyOutput& out);
     // Delivers everything buffered, with gaps for the holes (end of connection or capture).
     void flush(ReassemblyOutput& out);
+    // After the connection closed: frees the bytes kept (buffered segments, the recheck
+    // window) and keeps the sequence bounds, so that later segments are still labelled
+    // (retransmission, out of order) but their overlaps are no longer compared.
+    void forget_bytes();
 
     bool started() const { return started_; }
     std::uint64_t next_offset() const { return next_; }

@@ -173,6 +173,23 @@ def start_chromium(chromium, profile):
     raise RuntimeError("chromium did not open its DevTools port")
 
 
+def find_chromium():
+    """Chromium's path; None (and a SKIP line) when it is not installed."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        print("SKIP: chromium is not installed (Debian package `chromium`; tools/install-deps.sh installs it)")
+    return chromium
+
+
+def stop_chromium(proc):
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def page_websocket(port):
     for _ in range(50):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -190,9 +207,8 @@ def main():
         print(__doc__)
         return 2
     tlsdissect, source_dir, artifacts = sys.argv[1:]
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = find_chromium()
     if not chromium:
-        print("SKIP: chromium is not installed (Debian package `chromium`; tools/install-deps.sh installs it)")
         return 77
     capture = os.path.join(source_dir, CAPTURE)
     os.makedirs(artifacts, exist_ok=True)
@@ -274,12 +290,7 @@ def main():
             if not sections or sections[0] < 12 or sections[1] < 3:
                 failures.append(f"ladder rows / chain certificates on the page: {sections}")
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_chromium(proc)
     for f in failures:
         print("FAIL:", f)
     return 1 if failures else 0

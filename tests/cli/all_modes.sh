@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every capture in every output mode (issue 10): each file in captures/ (or, with
 # --real-world DIR, in ../shared/captures-real/) is run in the default tree, -x, -s, -e fields,
-# --json, --jsonl, --sessions, --sessions --jsonl, --follow 0 and -Y modes. Each run must
+# --json, --jsonl, --sessions, --sessions --jsonl, --follow 0, --walkthrough zh and -Y modes. Each run must
 # exit with a documented status for a readable capture (0, or 4/5/6 for a file that is not
 # a capture, uses an unsupported link type or is damaged: the same status in every mode),
 # end within ALL_MODES_TIMEOUT seconds (default 300), and leave no AddressSanitizer,
@@ -17,23 +17,26 @@ tool=${TLSDISSECT:?}
 jobs=${ALL_MODES_JOBS:-2}
 limit=${ALL_MODES_TIMEOUT:-300}
 
+# The modes, each "name|options".
+fields=(-e frame.number -e ip.src -e tcp.stream -e tls.handshake.type
+        -e tls.handshake.extensions_server_name -e x509sat.printableString -e dns.qry.name -e dns.a)
+modes=("tree|--color=never"
+       "hex|--color=never -x"
+       "summary|--color=never -s"
+       "fields|${fields[*]}"
+       "json|--json"
+       "jsonl|--jsonl"
+       "sessions|--sessions"
+       "sessions-jsonl|--sessions --jsonl"
+       "follow|--follow 0"
+       "walkthrough|--walkthrough zh"
+       "filter|--color=never -Y tls.handshake||dns||tcp.analysis.retransmission||_ws.malformed")
+
 # One file, every mode: prints "FAIL ..." lines and one "RUNS n" line.
 if [[ ${2:-} == --one ]]; then
     file=$3
     err=$(mktemp)
     trap 'rm -f "$err"' EXIT
-    fields=(-e frame.number -e ip.src -e tcp.stream -e tls.handshake.type
-            -e tls.handshake.extensions_server_name -e x509sat.printableString -e dns.qry.name -e dns.a)
-    modes=("tree|--color=never"
-           "hex|--color=never -x"
-           "summary|--color=never -s"
-           "fields|${fields[*]}"
-           "json|--json"
-           "jsonl|--jsonl"
-           "sessions|--sessions"
-           "sessions-jsonl|--sessions --jsonl"
-           "follow|--follow 0"
-           "filter|--color=never -Y tls.handshake||dns||tcp.analysis.retransmission||_ws.malformed")
     runs=0 first_rc=
     for m in "${modes[@]}"; do
         name=${m%%|*}
@@ -83,4 +86,4 @@ failures=$(grep '^FAIL' <<<"$results")
 [[ -n $failures ]] && echo "$failures"
 echo "all_modes: ${#files[@]} files, $runs runs, $(grep -c '^FAIL' <<<"$results") failed, $((SECONDS - start)) s"
 # Every file must have been run in every mode.
-[[ $runs -eq $((${#files[@]} * 10)) && -z $failures ]]
+[[ $runs -eq $((${#files[@]} * ${#modes[@]})) && -z $failures ]]

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """--shard K/N: the N shards' --sessions records together are the unsharded records,
-each exactly once (docs/scaling.md).
+each exactly once (docs/scaling.md); and -j: the output is the same with one core
+(`-j 1`, no background thread) as with several (`-j 4`), byte for byte.
 
     shard_union.py TLSDISSECT N DIR_OR_CAPTURE...
 
@@ -53,6 +54,13 @@ def main():
         whole, rc = records(tool, capture, [], keys)
         if whole is None:
             continue  # not a capture tlsdissect reads (its own exit code is tested elsewhere)
+        one = subprocess.run([tool, "--sessions", "--quiet", "-j", "1"] + (["--keylog", keys] if keys else []) + [capture],
+                             capture_output=True)
+        four = subprocess.run([tool, "--sessions", "--quiet", "-j", "4"] + (["--keylog", keys] if keys else []) + [capture],
+                              capture_output=True)
+        if one.stdout != four.stdout or one.returncode != four.returncode:
+            failures += 1
+            print(f"FAIL {capture}: --sessions -j 1 and -j 4 differ")
         union = collections.Counter()
         shards_with_records = 0
         for k in range(1, n + 1):

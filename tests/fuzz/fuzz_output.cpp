@@ -1,5 +1,6 @@
 // Fuzz target: a whole capture file through the output modes fuzz_capture does not
-// drive: --json, --jsonl, -e fields, --follow (ascii and raw), --sessions --jsonl, with
+// drive: --json, --jsonl, -e fields, --follow (ascii and raw), --sessions --jsonl,
+// --walkthrough (English or Chinese, Markdown), with
 // a display filter and --stream selecting the packets, as src/cli/main.cpp runs them.
 //
 // Input: a capture file. Its last byte also picks the follow format and stream and
@@ -16,6 +17,7 @@
 #include "filter/packet_selection.hpp"
 #include "fuzz_support.hpp"
 #include "output/sessions_printer.hpp"
+#include "output/walkthrough.hpp"
 #include "tlsdissect/capture.hpp"
 #include "tlsdissect/dissect.hpp"
 
@@ -65,8 +67,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     dissector.follow_tcp_stream((mode >> 4) & 3, [&follow](const FollowChunk& c) { follow->chunk(c); });
     auto sessions = make_sessions_printer(fuzz::null_output(), true, dissector.sessions().dns());
     dissector.sessions().add_listener(sessions.get());
+    WalkthroughOptions walk_options;
+    walk_options.language = (mode & 64) ? ExplainLanguage::Zh : ExplainLanguage::En;
+    auto walkthrough = make_walkthrough_printer(fuzz::null_output(), walk_options);
+    walkthrough->attach(dissector);
     const CaptureFileInfo file{path, reader->nanosecond_resolution()};
-    for (auto* p : {json.get(), jsonl.get(), fields_printer.get()}) p->begin_file(file);
+    for (auto* p : {json.get(), jsonl.get(), fields_printer.get(), walkthrough.get()}) p->begin_file(file);
 
     Tree tree;
     PacketColumns columns;
@@ -75,6 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (int n = 0; n < kMaxPackets; ++n) {
         if (reader->next(packet) != ReadStatus::Packet) break;
         dissector.dissect(packet, &tree, &columns, &info);
+        walkthrough->packet(info, &tree, &columns);
         if (selection->selects(info, &tree)) {
             for (auto* p : {json.get(), jsonl.get(), fields_printer.get()}) p->packet(info, &tree, &columns);
         }
@@ -83,6 +90,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     dissector.finish();
     follow->finish();
     sessions->finish(path, *reader, dissector.frames(), dissector.limits_reached());
-    for (auto* p : {json.get(), jsonl.get(), fields_printer.get()}) p->end_file();
+    for (auto* p : {json.get(), jsonl.get(), fields_printer.get(), walkthrough.get()}) p->end_file();
     return 0;
 }

@@ -11,14 +11,20 @@
 #     and goes on with the connection IDs the server issued (NEW_CONNECTION_ID). The
 #     request and response headers the two stacks logged are kept in .headers, the
 #     reference for the QPACK decoding test. Key log: .keys.
+#   quic-ngtcp2-h3dns.pcap: the server looked up first, as a browser does: dig asks
+#     dnsmasq for the HTTPS record of _4433._https.quic.example.test (RFC 9460: ALPN
+#     h3,h2, which tells a browser to try QUIC), then gtlsclient resolves
+#     quic.example.test itself (glibc, A and AAAA, through the namespace's own
+#     resolv.conf) and fetches /index.html over HTTP/3 with that name as SNI. Key log: .keys.
 #   (ngtcp2 0.12 also speaks the QUIC v2 *draft* version 0x709a50c4, but tshark 4.0, the
 #   oracle, misreads its packet types; QUIC v2 as published is tested on real traces.)
 #
 # Debian 12 packages needed (not installed by this script):
 #   bash coreutils iproute2 ethtool openssl ngtcp2-server ngtcp2-client tcpdump tshark
+#   dnsmasq-base dnsutils
 #
 # Usage (as root):  tools/captures/make-quic-captures.sh [OUTDIR [NAME...]]
-#   OUTDIR defaults to captures/; NAMEs (v1, keyupdate, migration) choose the captures
+#   OUTDIR defaults to captures/; NAMEs (v1, keyupdate, migration, h3dns) choose the captures
 #   made again (default: all).
 #
 # The traffic stays on the loopback of one network namespace this script creates
@@ -32,7 +38,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 case ${1:-} in -h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 OUT=${1:-"$HERE/../../captures"}
 shift $(($# > 0 ? 1 : 0))
-NAMES=${*:-v1 keyupdate migration}
+NAMES=${*:-v1 keyupdate migration h3dns}
 want() { case " $NAMES " in *" $1 "*) return 0 ;; esac; return 1; }
 PY=/usr/bin/python3
 TMO=60
@@ -107,6 +113,37 @@ if want migration; then
         sed -n 's/^http: stream \(0x[0-9a-f]*\) \[\(.*\)\]$/\1 \2/p' "$m/$who.log"
     done >"$m/headers"
     check "migration: header lines logged" ge "$(wc -l <"$m/headers")" 4
+fi
+
+if want h3dns; then
+    log "DNS (an HTTPS record advertising h3, then the client's own lookup) and HTTP/3 (ngtcp2, GnuTLS)"
+    d=$WORK/h3dns
+    mkdir -p "$d"
+    # The HTTPS record's RDATA: SvcPriority 1, TargetName "." (the owner's own name),
+    # alpn (key 1, 6 bytes) "h3" "h2". quic.example.test has an A record only.
+    start_bg pdns "$d/dnsmasq.log" "${DNSMASQ_BASE[@]}" --listen-address=127.0.0.53 \
+        --host-record=quic.example.test,127.0.0.2 \
+        --dns-rr=_4433._https.quic.example.test,65,00010000010006026833026832
+    # `ip netns exec` mounts /etc/netns/NS/resolv.conf over /etc/resolv.conf: the
+    # client's own lookups go to this dnsmasq (the directory goes with the namespace).
+    mkdir -p "/etc/netns/$NS"
+    echo "nameserver 127.0.0.53" >"/etc/netns/$NS/resolv.conf"
+    start_bg srv "$d/server.log" /usr/sbin/gtlsserver -q -d "$WWW" 127.0.0.2 4433 "$PKI/leaf.key" "$PKI/server-chain.pem"
+    wait_listen udp 4433
+    wait_listen udp 53
+    cap_start cap "$d/q.pcap" -i lo udp port 4433 or udp port 53
+    digq 127.0.0.53 _4433._https.quic.example.test TYPE65 >"$d/dig.log" 2>&1 || { cat "$d/dig.log" >&2; die "dig failed"; }
+    nx env SSLKEYLOGFILE="$d/keys" timeout "$CTMO" gtlsclient -q --exit-on-all-streams-close \
+        quic.example.test 4433 "https://quic.example.test:4433/index.html" >"$d/client.log" 2>&1 ||
+        { tail -20 "$d/client.log" >&2; die "gtlsclient (h3dns) failed"; }
+    sleep 0.5
+    cap_stop "$cap"
+    stop_bg "$srv"
+    stop_bg "$pdns"
+    check "h3dns: an HTTPS answer advertising h3" ge "$(count "$d/q.pcap" 'dns.flags.response == 1 && dns.svcb.svcparam.alpn == "h3"')" 1
+    check "h3dns: the client's A answer for 127.0.0.2" ge "$(count "$d/q.pcap" 'dns.a == 127.0.0.2')" 1
+    check "h3dns: a Client Hello with SNI quic.example.test in an Initial packet" ge \
+        "$(count "$d/q.pcap" 'quic && tls.handshake.extensions_server_name == "quic.example.test"')" 1
 fi
 
 cat "$WORK/checks.log" >&2
