@@ -49,6 +49,10 @@ TYPE_WORDS = {
 
 DECLARATION_RE = re.compile(r"\b(?:inline\s+)?(?:static\s+)?(?:constexpr|const)\s+FieldDef\s+(k\w+)\s*\{")
 STRING_RE = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+# A FieldDef written inside a table's entry rather than declared by name (the QUIC
+# transport parameters: {0x04, "initial_max_data", Known::Integer, {"tls.quic.parameter.
+# initial_max_data", "initial_max_data", FieldType::UInt}}): name, label, type.
+EMBEDDED_RE = re.compile(r'\{\s*"([A-Za-z_][A-Za-z0-9_.\-]*)"\s*,\s*"((?:[^"\\\n]|\\.)*)"\s*,\s*FieldType::(\w+)\s*[,}]')
 
 
 class DeclarationError(Exception):
@@ -134,6 +138,13 @@ def scan(source_dir: str) -> dict:
                 key = (n, type_match.group(1))
                 label_now, names_now = fields.get(key, (label, False))
                 fields[key] = (label_now, names_now or has_names)
+        for match in EMBEDDED_RE.finditer(text):
+            name, label, type_name = match.group(1), unescape(match.group(2)), match.group(3)
+            if "." not in name or type_name not in FIELD_TYPES:
+                continue
+            names = [name] + (["d" + name] if name.startswith("tls.") else [])
+            for n in names:
+                fields.setdefault((n, type_name), (label, False))
     return fields
 
 

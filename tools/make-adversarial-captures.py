@@ -11,6 +11,11 @@ test time (the floods are megabytes). Each capture and what it attacks:
                               port 443: connection table growth (--tcp-max-connections)
   syn-flood-big.pcap.gz       the same with --big-syns N SYNs (the test uses a million)
   udp-flood.pcap.gz           N UDP datagrams, each a new flow: the UDP conversation table
+  tls-half-open-flood.pcap.gz --half-open N connections (default 200000), each a SYN, a
+                              SYN/ACK and a Client Hello record cut 40 bytes short:
+                              partial records and connection state (--tcp-max-buffered)
+  dns-unanswered-flood.pcap.gz --dns-queries N DNS queries (default 200000) that are
+                              never answered: the unanswered list of --sessions
   fragment-flood.pcap.gz      20000 IPv4 first-fragments of different datagrams whose
                               last byte is at 65527: fragment buffers (32 MiB, 4096 datagrams)
   dtls-fragment-flood.pcap.gz 20000 DTLS flows, each sending the first 100 bytes of a
@@ -162,6 +167,33 @@ def syn_flood(path, count):
     for i in range(count):
         src = (10, 1 + (i >> 16) % 254, (i >> 8) & 0xFF, i & 0xFF or 1)
         w.packet(tcp(src, dst, 1024 + i % 60000, 443, i * 7919, 0, 0x02), ts_us=i)
+    w.close()
+
+
+def tls_half_open_flood(path, count):
+    # Each connection waits for the last 40 bytes of its first record, forever: what it
+    # holds (the partial record, the reassembler, the TLS state) is held to the end.
+    w = PcapWriter(path)
+    dst = (10, 253, 0, 1)
+    hello = record(22, client_hello(), version=0x0301)
+    cut = hello[:-40]
+    for i in range(count):
+        src = (10, 1 + (i >> 16) % 254, (i >> 8) & 0xFF, i & 0xFF or 1)
+        sport = 1024 + i % 60000
+        isn = (i * 7919) & 0xFFFFFFFF
+        w.packet(tcp(src, dst, sport, 443, isn, 0, 0x02), ts_us=3 * i)
+        w.packet(tcp(dst, src, 443, sport, 5000, isn + 1, 0x12), ts_us=3 * i + 1)
+        w.packet(tcp(src, dst, sport, 443, isn + 1, 5001, 0x18, cut), ts_us=3 * i + 2)
+    w.close()
+
+
+def dns_unanswered_flood(path, count):
+    w = PcapWriter(path)
+    client, server = (10, 0, 0, 1), (10, 0, 0, 53)
+    for i in range(count):
+        name = b"".join(bytes([len(p)]) + p for p in (b"q%d" % i, b"example", b"test")) + b"\x00"
+        query = struct.pack("!HHHHHH", i & 0xFFFF, 0x0100, 1, 0, 0, 0) + name + struct.pack("!HH", 1, 1)
+        w.packet(udp(client, server, 1024 + (i >> 16), 53, query), ts_us=i)
     w.close()
 
 
@@ -411,6 +443,10 @@ def main():
     ap.add_argument("outdir", type=Path)
     ap.add_argument("--syns", type=int, default=300_000, help="SYNs in syn-flood.pcap.gz (default 300000)")
     ap.add_argument("--udp-flows", type=int, default=300_000, help="datagrams in udp-flood.pcap.gz (default 300000)")
+    ap.add_argument("--half-open", type=int, default=200_000,
+                    help="connections in tls-half-open-flood.pcap.gz (default 200000)")
+    ap.add_argument("--dns-queries", type=int, default=200_000,
+                    help="queries in dns-unanswered-flood.pcap.gz (default 200000)")
     ap.add_argument("--big-syns", type=int, default=0,
                     help="also write syn-flood-big.pcap.gz with this many SYNs (default: none)")
     args = ap.parse_args()
@@ -420,6 +456,8 @@ def main():
     if args.big_syns:
         syn_flood(out / "syn-flood-big.pcap.gz", args.big_syns)
     udp_flood(out / "udp-flood.pcap.gz", args.udp_flows)
+    tls_half_open_flood(out / "tls-half-open-flood.pcap.gz", args.half_open)
+    dns_unanswered_flood(out / "dns-unanswered-flood.pcap.gz", args.dns_queries)
     fragment_flood(out / "fragment-flood.pcap.gz")
     dtls_fragment_flood(out / "dtls-fragment-flood.pcap.gz")
     tls_16mb_record(out / "tls-16mb-record.pcap")

@@ -85,6 +85,10 @@ public:
     virtual const std::vector<DecryptionSecrets>& secrets() const = 0;
     // After ReadStatus::Error.
     const std::string& error_message() const { return error_message_; }
+    // After ReadStatus::End or Error: what was wrong with the gzip stream the capture was
+    // read from ("gzip: incorrect data check"); empty when nothing was. The packets
+    // before the damage have been read.
+    const std::string& stream_damage() const;
     // For a progress indicator: how far into the file reading has got (compressed bytes
     // for a gzip file), and the file's size; 0 for both when not known (standard input).
     std::uint64_t bytes_read() const;
@@ -98,6 +102,7 @@ private:
     std::uint64_t total_bytes_ = 0;
     // The FILE*'s buffer (closed by the derived reader's destructor, before this is freed)
     std::unique_ptr<char[]> stdio_buffer_;
+    std::shared_ptr<const std::string> damage_;  // shared with the decompressing stream
 };
 
 }  // namespace tlsdissect

@@ -61,6 +61,14 @@ struct FollowChunk {
     std::string endpoint[2];    // "127.0.0.1:48436", node 0 and node 1
 };
 
+// What the limits made the engine give up or forget in this file (docs/limits.md).
+struct LimitsReached {
+    std::uint64_t tcp_connections_given_up = 0;  // over --tcp-max-buffered, least recently active first
+    std::uint64_t tcp_bytes_given_up = 0;        // what they held
+    std::uint64_t dns_transactions_not_listed = 0;  // beyond the unanswered list (--sessions)
+    bool any() const { return tcp_connections_given_up || dns_transactions_not_listed; }
+};
+
 struct EngineLimits {
     std::size_t tcp_max_out_of_order_bytes = 0;  // 0: keep the default
     std::size_t tcp_max_total_buffered_bytes = 0;
@@ -115,6 +123,7 @@ public:
     // Bytes held by TCP reassembly right now, over all connections.
     std::size_t tcp_buffered_bytes() const;
     std::size_t open_tcp_connections() const;
+    LimitsReached limits_reached();
     // The session layer (src/session/): finished TLS connections go to its listeners,
     // DNS transactions and the DNS -> TLS links are read there.
     SessionLayer& sessions();

@@ -4,7 +4,9 @@
 // have different link types and does not expose Decryption Secrets Blocks.
 #include <cerrno>
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
+#include <memory>
 #include <utility>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,49 +22,134 @@ namespace {
 
 constexpr std::size_t kStdioBufferSize = 1 << 20;
 
-// A FILE* over a gzip stream (zlib reads plain data through unchanged), with the
-// first bytes, already read to sniff the format, served again first.
-struct GzCookie {
-    gzFile gz = nullptr;
-    unsigned char prefix[4]{};
-    std::size_t prefix_len = 0;
-    std::size_t prefix_pos = 0;
+// A FILE* over a descriptor whose bytes may be gzip (RFC 1952; several members one
+// after the other, as `cat a.gz b.gz` makes) or plain (standard input is always read
+// through here, compressed or not). zlib's inflate is used directly rather than gzread,
+// which drops the last buffer it decompressed when it meets damage (a bad CRC in the
+// trailer loses every packet): here every byte decompressed before the damage is served,
+// then end of file, and `damage` says what was wrong.
+constexpr std::size_t kInflateInput = 1 << 16;
+
+struct InflateCookie {
+    int fd = -1;
+    bool gzip = false;
+    bool input_done = false;   // read() returned 0 (or failed)
+    bool output_done = false;  // nothing more will be served
+    z_stream strm{};
+    bool strm_ready = false;
+    std::unique_ptr<unsigned char[]> in = std::make_unique<unsigned char[]>(kInflateInput);
+    std::size_t in_pos = 0, in_len = 0;  // plain data: what is left in `in`
+    std::shared_ptr<std::string> damage;
+    unsigned char prefix[4]{};  // the first bytes, read to sniff the format, served again first
+    std::size_t prefix_len = 0, prefix_pos = 0;
+
+    ~InflateCookie() {
+        if (strm_ready) inflateEnd(&strm);
+        if (fd >= 0) ::close(fd);
+    }
+
+    // Refills `in` (after what is left of it); false at end of input or on an error.
+    bool fill() {
+        if (input_done) return false;
+        ssize_t n;
+        do n = ::read(fd, in.get(), kInflateInput);
+        while (n < 0 && errno == EINTR);
+        if (n <= 0) {
+            input_done = true;
+            if (n < 0) *damage = std::string("read error: ") + std::strerror(errno);
+            return false;
+        }
+        if (gzip) {
+            strm.next_in = in.get();
+            strm.avail_in = static_cast<uInt>(n);
+        } else {
+            in_pos = 0;
+            in_len = static_cast<std::size_t>(n);
+        }
+        return true;
+    }
+
+    ssize_t read_plain(char* buf, std::size_t size) {
+        if (in_pos == in_len && !fill()) return damage->empty() ? 0 : -1;
+        const std::size_t n = std::min(size, in_len - in_pos);
+        std::memcpy(buf, in.get() + in_pos, n);
+        in_pos += n;
+        return static_cast<ssize_t>(n);
+    }
+
+    ssize_t read_gzip(char* buf, std::size_t size) {
+        strm.next_out = reinterpret_cast<Bytef*>(buf);
+        strm.avail_out = static_cast<uInt>(std::min<std::size_t>(size, UINT32_MAX));
+        const uInt wanted = strm.avail_out;
+        while (!output_done && strm.avail_out == wanted) {
+            if (strm.avail_in == 0 && !fill()) {
+                // The input ended inside a member (a member that ended was handled below).
+                if (damage->empty()) *damage = "gzip: unexpected end of file";
+                output_done = true;
+                break;
+            }
+            const int rc = inflate(&strm, Z_NO_FLUSH);
+            if (rc == Z_STREAM_END) {
+                // Another member may follow; anything else after a member is ignored, as gzip -d does.
+                if (strm.avail_in == 0 && !fill()) {
+                    output_done = true;
+                } else if (strm.next_in[0] == 0x1f) {
+                    inflateReset(&strm);
+                } else {
+                    output_done = true;
+                }
+            } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+                *damage = std::string("gzip: ") + (strm.msg ? strm.msg : "damaged compressed data");
+                output_done = true;
+            }
+        }
+        return static_cast<ssize_t>(wanted - strm.avail_out);
+    }
 };
 
-ssize_t gz_cookie_read(void* cookie, char* buf, size_t size) {
-    auto* c = static_cast<GzCookie*>(cookie);
+ssize_t inflate_cookie_read(void* cookie, char* buf, size_t size) {
+    auto* c = static_cast<InflateCookie*>(cookie);
     std::size_t done = 0;
     while (done < size && c->prefix_pos < c->prefix_len) buf[done++] = static_cast<char>(c->prefix[c->prefix_pos++]);
-    if (done == size) return static_cast<ssize_t>(done);
-    int n = gzread(c->gz, buf + done, static_cast<unsigned>(size - done));
-    if (n < 0) return done ? static_cast<ssize_t>(done) : -1;
-    return static_cast<ssize_t>(done + static_cast<std::size_t>(n));
+    if (done > 0) return static_cast<ssize_t>(done);
+    return c->gzip ? c->read_gzip(buf, size) : c->read_plain(buf, size);
 }
 
-int gz_cookie_close(void* cookie) {
-    auto* c = static_cast<GzCookie*>(cookie);
-    int rc = gzclose(c->gz);
-    delete c;
-    return rc == Z_OK ? 0 : EOF;
+int inflate_cookie_close(void* cookie) {
+    delete static_cast<InflateCookie*>(cookie);
+    return 0;
 }
 
-FILE* open_through_zlib(int fd, unsigned char magic[4], std::size_t& magic_len, char* stdio_buffer) {
-    gzFile gz = gzdopen(fd, "rb");
-    if (!gz) return nullptr;
-    gzbuffer(gz, kStdioBufferSize);
-    auto* cookie = new GzCookie{};
-    cookie->gz = gz;
-    int n = gzread(gz, cookie->prefix, sizeof cookie->prefix);
-    magic_len = n > 0 ? static_cast<std::size_t>(n) : 0;
-    cookie->prefix_len = magic_len;
-    std::memcpy(magic, cookie->prefix, magic_len);
-    cookie_io_functions_t io{gz_cookie_read, nullptr, nullptr, gz_cookie_close};
-    FILE* f = fopencookie(cookie, "r", io);
-    if (!f) {
-        gzclose(gz);
-        delete cookie;
-        return nullptr;
+// Takes `fd`; reads the first bytes (decompressed) into `magic`. `damage` receives what
+// is wrong with a gzip stream when that is found.
+FILE* open_through_zlib(int fd, unsigned char magic[4], std::size_t& magic_len, char* stdio_buffer,
+                        const std::shared_ptr<std::string>& damage) {
+    auto cookie = std::make_unique<InflateCookie>();
+    cookie->fd = fd;
+    cookie->damage = damage;
+    if (fd < 0) return nullptr;
+    cookie->gzip = false;
+    if (cookie->fill() && cookie->in_len >= 2 && cookie->in[0] == 0x1f && cookie->in[1] == 0x8b) {
+        cookie->gzip = true;
+        if (inflateInit2(&cookie->strm, 15 + 16) != Z_OK) return nullptr;
+        cookie->strm_ready = true;
+        cookie->strm.next_in = cookie->in.get();
+        cookie->strm.avail_in = static_cast<uInt>(cookie->in_len);
     }
+    auto& c = *cookie;
+    while (c.prefix_len < sizeof c.prefix) {
+        char* at = reinterpret_cast<char*>(c.prefix) + c.prefix_len;
+        const ssize_t n = c.gzip ? c.read_gzip(at, sizeof c.prefix - c.prefix_len)
+                                 : c.read_plain(at, sizeof c.prefix - c.prefix_len);
+        if (n <= 0) break;
+        c.prefix_len += static_cast<std::size_t>(n);
+    }
+    magic_len = c.prefix_len;
+    std::memcpy(magic, c.prefix, magic_len);
+    cookie_io_functions_t io{inflate_cookie_read, nullptr, nullptr, inflate_cookie_close};
+    FILE* f = fopencookie(cookie.get(), "r", io);
+    if (!f) return nullptr;
+    cookie.release();
     setvbuf(f, stdio_buffer, _IOFBF, kStdioBufferSize);
     return f;
 }
@@ -150,9 +237,10 @@ std::unique_ptr<CaptureReader> CaptureReader::open(const std::string& path, Capt
     // glibc takes the size only with a caller's buffer (with nullptr it keeps 4 KiB).
     // It must outlive the FILE*, which the reader closes: the reader keeps it.
     auto stdio_buffer = std::make_unique<char[]>(kStdioBufferSize);
+    auto damage = std::make_shared<std::string>();
 
     if (path == "-") {
-        file = open_through_zlib(dup(fileno(stdin)), magic, magic_len, stdio_buffer.get());
+        file = open_through_zlib(dup(fileno(stdin)), magic, magic_len, stdio_buffer.get(), damage);
     } else {
         struct stat st {};
         if (stat(path.c_str(), &st) != 0) {
@@ -180,7 +268,7 @@ std::unique_ptr<CaptureReader> CaptureReader::open(const std::string& path, Capt
             int fd = dup(fileno(file));
             std::fclose(file);
             lseek(fd, 0, SEEK_SET);
-            file = open_through_zlib(fd, magic, magic_len, stdio_buffer.get());
+            file = open_through_zlib(fd, magic, magic_len, stdio_buffer.get(), damage);
             source_fd = fd;
         } else {
             std::rewind(file);
@@ -192,6 +280,12 @@ std::unique_ptr<CaptureReader> CaptureReader::open(const std::string& path, Capt
     if (!file) {
         error = CaptureError::CannotOpen;
         message = "cannot read the file";
+        return nullptr;
+    }
+    if (magic_len < 4 && !damage->empty()) {
+        std::fclose(file);
+        error = CaptureError::Damaged;
+        message = *damage;
         return nullptr;
     }
     if (magic_len < 4) {
@@ -206,6 +300,7 @@ std::unique_ptr<CaptureReader> CaptureReader::open(const std::string& path, Capt
         reader->source_fd_ = source_fd;
         reader->total_bytes_ = total_bytes;
         reader->stdio_buffer_ = std::move(stdio_buffer);
+        reader->damage_ = std::move(damage);
         return reader;
     }
     if (!is_pcap_magic(magic)) {
@@ -233,7 +328,13 @@ std::unique_ptr<CaptureReader> CaptureReader::open(const std::string& path, Capt
     base.source_fd_ = source_fd;
     base.total_bytes_ = total_bytes;
     base.stdio_buffer_ = std::move(stdio_buffer);
+    base.damage_ = std::move(damage);
     return reader;
+}
+
+const std::string& CaptureReader::stream_damage() const {
+    static const std::string none;
+    return damage_ ? *damage_ : none;
 }
 
 std::uint64_t CaptureReader::bytes_read() const {

@@ -10,7 +10,11 @@
 #include <vector>
 
 #include "cli/manual.hpp"
+#include "cli/number_option.hpp"
+#include "cli/output_status.hpp"
 #include "cli/teaching_options.hpp"
+#include "dns/dns_transactions.hpp"
+#include "filter/field_names.hpp"
 #include "filter/packet_selection.hpp"
 #include "output/html_printer.hpp"
 #include "output/ladder.hpp"
@@ -32,8 +36,9 @@ namespace {
 
 using namespace tlsdissect;
 
-// Exit codes (docs/user-guide.md): 0 success, 2 bad command line, and the
-// CaptureError values 3-6 for the first file that failed.
+// Exit codes (docs/user-guide.md): 0 success, 2 bad command line, the CaptureError
+// values 3-6 for the first file that failed, 7 output that could not be written
+// (kExitWriteError).
 constexpr int kExitUsage = 2;
 // --audit --fail-on: a finding of that severity or worse was found (and every file was read).
 constexpr int kExitAuditFindings = 10;
@@ -65,11 +70,15 @@ Exit status:
   3  a file cannot be opened (missing, unreadable, a directory)
   4  a file is not a pcap or pcapng capture
   5  a file uses a link type tlsdissect does not dissect
-  6  a file is damaged or ends in the middle of a packet (the packets before
-     the damage are still shown)
+  6  a file is damaged or ends in the middle of a packet, or its gzip stream is
+     damaged (the packets before the damage are still shown)
+  7  the output cannot be written (a full disk, a closed standard output, an
+     --html page that cannot be created)
   10 with --audit --fail-on SEVERITY: a finding of that severity or worse
      (checked after every file was read without error)
-With several files, the status is that of the first file that failed.)";
+With several files, the status is that of the first file that failed.
+When a limit makes tlsdissect forget something (docs/limits.md), the status
+stays 0 and one line on stderr says what and how much.)";
 
 struct Options {
     std::vector<std::string> files;
@@ -101,6 +110,24 @@ struct Options {
     std::string shard;                               // --shard K/N, as given
     std::uint32_t shard_index = 0, shard_count = 1;  // parsed (0-based index)
 };
+
+// Each output mode prints something different, so two of them on one command line is
+// a mistake to say, not one to settle by a silent rule of precedence. The exception:
+// --jsonl with --sessions (one session a line). -x adds bytes to the tree and -s only.
+void exclude_other_output_modes(CLI::App& app) {
+    const std::vector<std::string> modes = {"--summary", "--json", "--jsonl", "--sessions", "--field",
+                                            "--ladder",  "--html", "--follow", "--follow-tls"};
+    auto allowed_together = [](const std::string& a, const std::string& b) {
+        return (a == "--jsonl" && b == "--sessions") || (a == "--sessions" && b == "--jsonl") ||
+               (a == "--follow" && b == "--follow-tls") || (a == "--follow-tls" && b == "--follow");  // excluded already
+    };
+    for (std::size_t i = 0; i < modes.size(); ++i)
+        for (std::size_t j = i + 1; j < modes.size(); ++j)
+            if (!allowed_together(modes[i], modes[j])) app.get_option(modes[i])->excludes(app.get_option(modes[j]));
+    CLI::Option* hex = app.get_option("--hex");
+    for (const auto& mode : modes)
+        if (mode != "--summary") hex->excludes(app.get_option(mode));
+}
 
 // "K/N" with 1 <= K <= N <= 65536: sets the 0-based index and the count.
 bool parse_shard(const std::string& text, std::uint32_t& index, std::uint32_t& count) {
@@ -152,6 +179,25 @@ std::unique_ptr<PacketPrinter> make_printer(const Options& o) {
         return make_json_printer(stdout, o.jsonl, o.teach.explain.empty() ? std::nullopt : teaching_language(o.teach));
     if (o.summary) return make_summary_printer(stdout, color, o.hex);
     return make_tree_printer(stdout, TreeOptions{color, o.hex, o.teach.explain.empty() ? std::nullopt : teaching_language(o.teach)});
+}
+
+// One line per limit that made this file's output incomplete (docs/limits.md); the exit
+// status stays what it was.
+void report_limits(const std::string& name, const LimitsReached& limits) {
+    if (!limits.any()) return;
+    std::fflush(stdout);
+    if (limits.tcp_connections_given_up > 0)
+        std::fprintf(stderr,
+                     "tlsdissect: %s: TCP memory limit reached: %llu connections were given up before their end "
+                     "(%llu bytes; see --tcp-max-buffered)\n",
+                     name.c_str(), static_cast<unsigned long long>(limits.tcp_connections_given_up),
+                     static_cast<unsigned long long>(limits.tcp_bytes_given_up));
+    if (limits.dns_transactions_not_listed > 0)
+        std::fprintf(stderr,
+                     "tlsdissect: %s: %llu DNS transactions are not listed: more unanswered queries than the %zu "
+                     "that are kept\n",
+                     name.c_str(), static_cast<unsigned long long>(limits.dns_transactions_not_listed),
+                     kMaxDnsUnansweredKept);
 }
 
 // Dissects one file; returns its exit status.
@@ -216,16 +262,20 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
         pipeline = std::make_unique<PrintPipeline>(printer);
     for (std::int64_t n = 0; o.count < 0 || n < o.count; ++n) {
         ReadStatus rs = reader->next(packet);
-        if (rs == ReadStatus::End) break;
-        if (rs == ReadStatus::Error) {
+        // A damaged gzip stream ends the packets early; its damage is the error to name
+        // (a record cut short by it is only the consequence).
+        if (rs != ReadStatus::Packet && (rs == ReadStatus::Error || !reader->stream_damage().empty())) {
             pipeline.reset();  // what was read before the damage is printed first
             progress.finish();
             std::fflush(stdout);
+            const std::string& why =
+                reader->stream_damage().empty() ? reader->error_message() : reader->stream_damage();
             std::fprintf(stderr, "tlsdissect: %s: after frame %llu: %s\n", name.c_str(),
-                         static_cast<unsigned long long>(dissector.frames()), reader->error_message().c_str());
+                         static_cast<unsigned long long>(dissector.frames()), why.c_str());
             status = static_cast<int>(CaptureError::Damaged);
             break;
         }
+        if (rs == ReadStatus::End) break;
         take_embedded_secrets();
         const bool need_tree = print_packets && (printer.wants_tree() || (selection && selection->needs_tree()));
         const bool need_columns = print_packets && printer.wants_columns();
@@ -249,19 +299,24 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
         if (sessions) sessions->poll();
         progress.packet(dissector.frames());
         if (selection && !sessions && !follow && selection->done_after(info.number)) break;
+        if (stdout_failed()) break;  // nobody will see the rest; finish_stdout() says why
     }
     pipeline.reset();
     progress.finish();
     dissector.finish();
     if (follow) follow->finish();
-    if (sessions) sessions->finish(path == "-" ? "-" : path, *reader, dissector.frames());
+    LimitsReached limits = dissector.limits_reached();
+    if (!sessions) limits.dns_transactions_not_listed = 0;  // only --sessions lists unanswered queries
+    if (sessions) sessions->finish(path == "-" ? "-" : path, *reader, dissector.frames(), limits);
     printer.end_file();
+    report_limits(name, limits);
     return status;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    guard_closed_stdout();
     CLI::App app{kDescription, "tlsdissect"};
     app.footer(kFooter);
     app.set_version_flag("-v,--version", std::string("tlsdissect ") + kVersion);
@@ -275,7 +330,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("-e,--field", o.fields,
                    "Print this field's value (a Wireshark display-filter name such as ip.src); repeat for more. "
-                   "Output is tab-separated like tshark -T fields");
+                   "Output is tab-separated like tshark -T fields")
+        ->allow_extra_args(false);  // one field per -e, as in tshark: what follows is a capture file
     app.add_flag("--field-header", o.field_header, "With -e: print the field names as a first line");
     app.add_flag("--sessions", o.sessions,
                  "Print one JSON record per TLS connection (and DNS transaction) instead of packets; "
@@ -295,37 +351,43 @@ int main(int argc, char** argv) {
     app.add_option("--follow", o.follow,
                    "Print TCP stream N's reassembled payload, both directions, instead of packets "
                    "(like tshark -z follow,tcp,ascii,N)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(whole_number(UINT32_MAX));
     app.add_option("--follow-tls", o.follow_tls,
                    "Print TCP stream N's decrypted TLS application data (needs --keylog or embedded secrets), "
                    "like tshark -z follow,tls,ascii,N")
-        ->check(CLI::NonNegativeNumber)
+        ->check(whole_number(UINT32_MAX))
         ->excludes("--follow");
     app.add_option("--follow-format", o.follow_format, "With --follow or --follow-tls: ascii or raw (hex)")
         ->check(CLI::IsMember({"ascii", "raw"}))
         ->capture_default_str();
     app.add_option("--tcp-max-out-of-order", o.tcp_max_out_of_order,
-                   "Bytes one TCP direction may hold while waiting for a missing segment (default 1 MiB)");
+                   "Bytes one TCP direction may hold while waiting for a missing segment (default 1 MiB)")
+        ->check(whole_number_for(o.tcp_max_out_of_order));
     app.add_option("--tcp-max-buffered", o.tcp_max_buffered,
-                   "Bytes all TCP connections together may hold (default 256 MiB)");
+                   "Bytes all TCP connections together may hold: reassembly buffers, partial records and "
+                   "connection state; beyond it the least recently active connections are given up (default 256 MiB)")
+        ->check(whole_number_for(o.tcp_max_buffered));
     app.add_option("--tcp-max-connections", o.tcp_max_connections,
-                   "TCP connections tracked at once before the least recently active are dropped (default 262144)");
+                   "TCP connections tracked at once before the least recently active are dropped (default 262144)")
+        ->check(whole_number_for(o.tcp_max_connections));
     app.add_option("--keylog", o.keylogs,
                    "Decrypt TLS with this NSS key log file (SSLKEYLOGFILE format); repeat for more. "
                    "Secrets embedded in pcapng files are used too")
         ->allow_extra_args(false);
     app.add_option("--udp-max-conversations", o.udp_max_conversations,
-                   "UDP flows remembered at once before the least recently active are forgotten (default 262144)");
+                   "UDP flows remembered at once before the least recently active are forgotten (default 262144)")
+        ->check(whole_number_for(o.udp_max_conversations));
     app.add_option("-Y,--filter", o.select.filter,
                    "Show only packets that match this Wireshark-style display filter, e.g. "
                    "'tls.handshake.type == 1 && ip.addr == 10.0.0.0/8'");
     app.add_option("--frames", o.select.frames, "Show only these frames, e.g. 16,18-28");
     app.add_option("--stream", o.select.stream, "Show only the packets of TCP stream N (tcp.stream == N)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(whole_number(UINT32_MAX));
     app.add_option("--roots", o.roots,
                    "Trusted root certificates for the chain-of-trust check: a PEM file or a directory of them "
                    "(default: the system store)");
-    app.add_option("-c,--count", o.count, "Stop after this many packets of each file")->check(CLI::NonNegativeNumber);
+    app.add_option("-c,--count", o.count, "Stop after this many packets of each file")
+        ->check(whole_number_for(o.count));
     add_teaching_options(app, o.teach);
     auto* audit_flag = app.add_flag("--audit", o.audit,
                                     "Passive security audit of each TLS connection: findings (weak ciphers, old "
@@ -340,6 +402,7 @@ int main(int argc, char** argv) {
     // `tlsdissect --generate man|bash|zsh FILE`: the build writes the manual page and the
     // completion scripts from this option table (src/cli/manual.hpp); not in --help.
     if (argc == 4 && std::string(argv[1]) == "--generate") return generate_documentation(app, argv[2], argv[3]);
+    exclude_other_output_modes(app);
     try {
         auto args = normalize_teaching_args(argc, argv);
         std::vector<char*> arg_pointers;
@@ -366,10 +429,13 @@ int main(int argc, char** argv) {
                              "--sessions, --follow, --json, --jsonl, -e, -s or -Y\n");
         return kExitUsage;
     }
-    if (!walkthrough && (o.teach.ladder || !o.teach.html.empty()) &&
-        (o.sessions || o.follow >= 0 || o.json || o.jsonl || !o.fields.empty() || (o.teach.ladder && !o.teach.html.empty()))) {
-        std::fprintf(stderr, "tlsdissect: --ladder and --html are output modes of their own; they do not combine with "
-                             "each other or with --sessions, --follow, --json, --jsonl or -e\n");
+    for (const auto& field : o.fields) {
+        if (!find_field_name(field).empty()) continue;
+        std::fprintf(stderr, "tlsdissect: -e: unknown field \"%s\"", field.c_str());
+        const std::string_view suggestion = closest_field_name(field);
+        if (!suggestion.empty())
+            std::fprintf(stderr, " (did you mean \"%.*s\"?)", static_cast<int>(suggestion.size()), suggestion.data());
+        std::fputc('\n', stderr);
         return kExitUsage;
     }
     if (o.teach.ladder && (!o.select.filter.empty() || !o.select.frames.empty() || o.select.stream >= 0)) {
@@ -434,8 +500,11 @@ int main(int argc, char** argv) {
         int rc = run_file(path, *printer, o, selection ? &*selection : nullptr, key_files, audit ? &*audit : nullptr,
                           progress);
         if (status == 0) status = rc;
+        if (stdout_failed() || printer->failed()) break;
     }
-    std::fflush(stdout);
+    // Output that did not arrive outranks everything else: what was asked for is not there.
+    if (const int write_status = finish_stdout()) return write_status;
+    if (printer->failed()) return kExitWriteError;
     if (status == 0 && audit && !o.fail_on.empty() && audit->worst && *audit->worst >= *parse_audit_severity(o.fail_on))
         return kExitAuditFindings;
     return status;

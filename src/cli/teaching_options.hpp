@@ -24,7 +24,9 @@ void add_teaching_options(CLI::App& app, TeachingOptions& options);
 // `--explain` and `--walkthrough` may stand alone (language from the environment) or take a language:
 // "--explain zh", "--explain=en". A bare `--explain` followed by anything that is not a
 // language (a capture file, another option) becomes "--explain=auto", so that
-// `tlsdissect --explain capture.pcap` reads the file.
+// `tlsdissect --explain capture.pcap` reads the file. A word that looks like another
+// language ("fr", "de_DE") and is not a file is taken as the language, to be refused
+// by name rather than opened as a capture.
 std::vector<std::string> normalize_teaching_args(int argc, char** argv);
 
 // The language of the notes (--explain) and of the HTML page; empty when --explain is off

@@ -66,6 +66,7 @@ void DnsTransactionTable::drop(const Key& key, std::uint64_t query_frame) {
             if (expired_unanswered_.size() > kMaxDnsUnansweredKept) {
                 expired_unanswered_.pop_front();
                 ++dropped_;
+                ++not_listed_;
             }
         }
         list.erase(t);
@@ -96,6 +97,7 @@ void DnsTransactionTable::complete(const Transaction& t) {
     if (completed_.size() > kMaxDnsTransactions) {
         completed_.pop_front();
         ++dropped_;
+        ++not_listed_;
     }
 }
 

@@ -130,6 +130,9 @@ public:
     std::vector<DnsTransactionRecord> take_completed();
     std::size_t pending() const { return count_; }
     std::size_t dropped() const { return dropped_; }
+    // Transactions that will never be listed (unanswered() or take_completed()): more
+    // unanswered queries than kMaxDnsUnansweredKept, or completed ones not taken in time.
+    std::uint64_t not_listed() const { return not_listed_; }
 
 private:
     struct Key {
@@ -174,6 +177,7 @@ private:
     std::deque<Age> age_order_;  // transactions in creation order
     std::size_t count_ = 0;
     std::size_t dropped_ = 0;
+    std::uint64_t not_listed_ = 0;
     std::deque<DnsTransactionRecord> expired_unanswered_;
     std::deque<DnsTransactionRecord> completed_;
     bool keep_completed_ = false;

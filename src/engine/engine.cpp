@@ -93,6 +93,16 @@ std::size_t FrameDissector::tcp_buffered_bytes() const {
     const TcpState* tcp = state_->state.find<TcpState>();
     return tcp ? tcp->buffered : 0;
 }
+LimitsReached FrameDissector::limits_reached() {
+    LimitsReached r;
+    if (const TcpState* tcp = state_->state.find<TcpState>()) {
+        r.tcp_connections_given_up = tcp->given_up_connections;
+        r.tcp_bytes_given_up = tcp->given_up_bytes;
+    }
+    r.dns_transactions_not_listed = sessions().dns().not_listed();
+    return r;
+}
+
 std::size_t FrameDissector::open_tcp_connections() const {
     const TcpState* tcp = state_->state.find<TcpState>();
     return tcp ? tcp->connections.open() : 0;

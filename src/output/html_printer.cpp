@@ -447,13 +447,17 @@ public:
         h += "<script type='application/json' id='capture-data'>" + data + "</script><script>" + kScript +
              "</script></body></html>\n";
         std::FILE* f = std::fopen(path_.c_str(), "wb");
-        if (!f || std::fwrite(h.data(), 1, h.size(), f) != h.size()) {
-            std::fprintf(stderr, "tlsdissect: %s: cannot write: %s\n", path_.c_str(), std::strerror(errno));
-            if (f) std::fclose(f);
-            return;
+        int error = f ? 0 : errno;
+        if (f) {
+            if (std::fwrite(h.data(), 1, h.size(), f) != h.size()) error = errno;
+            if (std::fclose(f) != 0 && error == 0) error = errno;  // fclose flushes: a full disk shows here
         }
-        std::fclose(f);
+        if (error != 0) {
+            std::fprintf(stderr, "tlsdissect: %s: cannot write: %s\n", path_.c_str(), std::strerror(error));
+            failed_ = true;
+        }
     }
+    bool failed() const override { return failed_; }
 
 private:
     std::string path_;
@@ -463,6 +467,7 @@ private:
     LadderCollector collector_;
     json packets_ = json::array();
     std::size_t left_out_ = 0;
+    bool failed_ = false;
 };
 
 }  // namespace

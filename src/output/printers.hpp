@@ -29,6 +29,8 @@ public:
     virtual void attach(FrameDissector&) {}
     virtual void packet(const FrameInfo& frame, const Tree* tree, const PacketColumns* columns) = 0;
     virtual void end_file() {}
+    // The printer's own output (the --html page) could not be written; it said why on stderr.
+    virtual bool failed() const { return false; }
     // packet() reads nothing but its arguments and the printer's own state (no engine
     // hook, no session): it may then run on another thread than the dissection.
     virtual bool reads_only_the_packet() const { return false; }

@@ -618,7 +618,8 @@ public:
         push(std::move(p));
     }
 
-    void finish(const std::string& path, const CaptureReader& reader, std::uint64_t packets) override {
+    void finish(const std::string& path, const CaptureReader& reader, std::uint64_t packets,
+                const LimitsReached& limits) override {
         poll();
         // Queries that never got an answer are transactions too.
         for (auto& t : dns_.unanswered()) emit_dns(t.query_frame, t);
@@ -636,8 +637,17 @@ public:
             .member("link_type", link_type_name(reader.link_type()))
             .member("packets", packets)
             .member_if("shard", !shard_.all(),
-                       [&] { return std::to_string(shard_.index + 1) + "/" + std::to_string(shard_.count); })
-            .end();
+                       [&] { return std::to_string(shard_.index + 1) + "/" + std::to_string(shard_.count); });
+        if (limits.any()) {
+            // Only when a limit was reached: what the records above are missing.
+            w.key("limits_reached")
+                .object()
+                .member("tcp_connections_given_up", limits.tcp_connections_given_up)
+                .member("tcp_bytes_given_up", limits.tcp_bytes_given_up)
+                .member("dns_transactions_not_listed", limits.dns_transactions_not_listed)
+                .end();
+        }
+        w.end();
         text += "\n}\n";
         write(text);
         tls_records_ = 0;

@@ -23,7 +23,9 @@ public:
     // After each packet: takes the DNS transactions that completed (streaming prints them).
     virtual void poll() = 0;
     // The file is done: print the document (or the remaining lines).
-    virtual void finish(const std::string& path, const CaptureReader& reader, std::uint64_t packets) = 0;
+    // `limits`: what the limits made the engine forget, for the capture summary.
+    virtual void finish(const std::string& path, const CaptureReader& reader, std::uint64_t packets,
+                        const LimitsReached& limits) = 0;
 };
 
 // `lines`: JSON Lines, one record per line as soon as it is complete.

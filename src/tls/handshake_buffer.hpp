@@ -23,6 +23,8 @@ public:
     std::uint8_t pending_type() const { return bytes_.empty() ? 0 : bytes_[0]; }
     // The frames that carried the waiting bytes, oldest first.
     const std::vector<std::uint64_t>& frames() const { return frames_; }
+    // Heap bytes held for the waiting message.
+    std::size_t buffered() const { return bytes_.capacity() + frames_.capacity() * sizeof(std::uint64_t); }
 
     // The first bytes of a message that continues in later records.
     void start(Bytes partial, std::uint64_t frame);

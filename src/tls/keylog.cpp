@@ -1,6 +1,10 @@
 // NSS key log parsing: one secret per line, keyed by the Client Hello random.
 #include "tls/keylog.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -43,19 +47,30 @@ std::vector<std::string_view> words(std::string_view line) {
 }  // namespace
 
 bool KeyLog::load_file(const std::string& path, std::vector<std::string>& warnings) {
+    // A directory opens as a stream on Linux and reads as nothing: refuse it by name.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        warnings.push_back(path + ": cannot read the key log file: it is a directory");
+        return false;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        warnings.push_back(path + ": cannot read the key log file");
+        warnings.push_back(path + ": cannot read the key log file: " + std::strerror(errno));
         return false;
     }
     std::ostringstream text;
     text << in.rdbuf();
+    if (in.bad()) {
+        warnings.push_back(path + ": cannot read the key log file: " + std::strerror(errno));
+        return false;
+    }
     add_text(text.str(), path, warnings);
     return true;
 }
 
 void KeyLog::add_text(std::string_view text, const std::string& origin, std::vector<std::string>& warnings) {
     std::size_t line_no = 0;
+    std::size_t skipped = 0;  // lines skipped beyond the first kMaxKeyLogWarnings, counted
     while (!text.empty()) {
         std::size_t end = text.find('\n');
         std::string_view line = text.substr(0, end);
@@ -65,7 +80,8 @@ void KeyLog::add_text(std::string_view text, const std::string& origin, std::vec
         auto w = words(line);
         if (w.empty() || w[0][0] == '#') continue;
         auto warn = [&](const std::string& why) {
-            warnings.push_back(origin + ":" + std::to_string(line_no) + ": " + why + ", line skipped");
+            if (++skipped <= kMaxKeyLogWarnings)
+                warnings.push_back(origin + ":" + std::to_string(line_no) + ": " + why + ", line skipped");
         };
         if (w.size() != 3) {
             warn("expected 3 fields (label, client random, secret), found " + std::to_string(w.size()));
@@ -113,6 +129,9 @@ void KeyLog::add_text(std::string_view text, const std::string& origin, std::vec
             warn("unknown label '" + std::string(label) + "'");
         }
     }
+    if (skipped > kMaxKeyLogWarnings)
+        warnings.push_back(origin + ": " + std::to_string(skipped - kMaxKeyLogWarnings) +
+                           " more lines that are not key log lines were skipped");
 }
 
 const SessionSecrets* KeyLog::find(Bytes client_random) const {

@@ -23,10 +23,14 @@ struct SessionSecrets {
     std::vector<std::uint8_t> exporter_secret;
 };
 
+// Malformed lines warned about one by one per key log; the rest are counted in one line.
+inline constexpr std::size_t kMaxKeyLogWarnings = 5;
+
 class KeyLog {
 public:
     // Reads one key log file. Problems (unreadable file, malformed lines) are appended to
-    // `warnings` as "FILE:LINE: why"; the good lines are kept. False when the file cannot be read.
+    // `warnings` as "FILE:LINE: why" (the first kMaxKeyLogWarnings, then one line counting
+    // the rest); the good lines are kept. False when the file cannot be read.
     bool load_file(const std::string& path, std::vector<std::string>& warnings);
     // Key log text from any source (a Decryption Secrets Block); `origin` names it in warnings.
     void add_text(std::string_view text, const std::string& origin, std::vector<std::string>& warnings);

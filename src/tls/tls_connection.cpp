@@ -94,6 +94,26 @@ void TlsConnection::note_frame(PacketContext& ctx, std::uint64_t frame) {
     (void)ctx;
 }
 
+// The decryption state of a connection with keys: its own object and OpenSSL's cipher
+// and digest contexts (a rough figure; they are allocated inside OpenSSL).
+constexpr std::size_t kDecryptionStateBytes = sizeof(TlsDecryption) + 4096;
+
+std::size_t TlsConnection::memory_bytes() const {
+    // The partial records and messages, and the larger parts of the facts kept for the
+    // session record (an estimate: strings inside the certificate summaries are left out).
+    std::size_t bytes = sizeof(*this);
+    for (const Direction& d : dir_) bytes += d.framer.buffered() + d.handshake.buffered();
+    const TlsConnectionFacts& f = facts_;
+    bytes += f.client_session_id.capacity() + f.server_session_id.capacity() + f.client_random.capacity() +
+             f.server_random.capacity() + f.ske_params.capacity() + f.ske_signature.capacity() +
+             f.sni.capacity() + f.alpn_offered.capacity() * sizeof(std::string) +
+             (f.certificates.capacity() + f.client_certificates.capacity()) * sizeof(CertificateSummary) +
+             f.handshake.capacity() * sizeof(TlsHandshakeEvent) + f.alerts.capacity() * sizeof(TlsAlertEvent) +
+             f.record_events.capacity() * sizeof(TlsRecordEvent);
+    if (decryption_) bytes += kDecryptionStateBytes;
+    return bytes;
+}
+
 TcpApplication::FrameUse TlsConnection::frame_use(std::uint64_t frame) const {
     if (frame != frame_) return {};
     return {frame_bytes_, frame_pdu_};

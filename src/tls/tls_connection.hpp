@@ -33,6 +33,7 @@ public:
     void on_stream_event(int side, const StreamEvent& event, PacketContext& ctx) override;
     void on_close(const TcpConversation& conv, PacketContext& ctx) override;
     FrameUse frame_use(std::uint64_t frame) const override;
+    std::size_t memory_bytes() const override;
     const TlsConnectionFacts& facts() const { return facts_; }
     int client_side() const { return client_side_; }
 

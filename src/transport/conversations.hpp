@@ -73,6 +73,7 @@ struct TcpConversation {
     std::uint64_t payload_bytes[2] = {0, 0};  // TCP payload sent by each side (retransmissions included)
     std::uint64_t first_frame = 0;
     std::uint16_t port[2] = {0, 0};
+    std::size_t accounted = 0;  // the bytes TcpState::held counts for it (tcp.cpp)
 };
 
 // Connections kept at once before the least recently active are dropped, and how long
@@ -104,6 +105,11 @@ public:
         for (auto& [key, conv] : table_) visit(*conv);
     }
     void set_max_connections(std::size_t n) { max_connections_ = n; }
+    // Gives up the least recently active connections, oldest first, until `enough()`;
+    // never `keep` (the connection of the packet at hand). `on_drop` sees each one first
+    // (to deliver what it buffered). Returns how many were given up.
+    template <typename Enough, typename OnDrop>
+    std::size_t give_up_oldest(const TcpConversation* keep, Enough&& enough, OnDrop&& on_drop);
     // A packet of some connection at `ts_ns` (keeps a lower bound of every connection's
     // last packet time, so that expire() looks for idle connections only when one can be).
     void note_activity(std::int64_t ts_ns) {
@@ -177,6 +183,26 @@ void TcpConversationTable::expire(std::int64_t now_ns, OnDrop&& on_drop) {
         on_drop(*it->second);
         table_.erase(it);
     }
+}
+
+template <typename Enough, typename OnDrop>
+std::size_t TcpConversationTable::give_up_oldest(const TcpConversation* keep, Enough&& enough, OnDrop&& on_drop) {
+    std::vector<std::pair<std::int64_t, decltype(table_)::iterator>> by_age;
+    by_age.reserve(table_.size());
+    for (auto it = table_.begin(); it != table_.end(); ++it)
+        if (it->second.get() != keep) by_age.emplace_back(it->second->last_ts_ns, it);
+    // By age, then stream, so that the order (and what on_drop prints) is the same on every run.
+    std::sort(by_age.begin(), by_age.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first : a.second->second->stream < b.second->second->stream;
+    });
+    std::size_t given_up = 0;
+    for (auto& [ts, it] : by_age) {
+        if (enough()) break;
+        on_drop(*it->second);
+        table_.erase(it);
+        ++given_up;
+    }
+    return given_up;
 }
 
 struct UdpConversation {

@@ -30,6 +30,9 @@ public:
         if (frame != frame_) return {};
         return {consumed_, shown_};
     }
+    std::size_t memory_bytes() const override {
+        return sizeof(*this) + framer_[0].buffered() + framer_[1].buffered();
+    }
 
 protected:
     // `client` is the side of the connection that speaks first in this protocol's terms.

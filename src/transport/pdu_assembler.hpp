@@ -65,7 +65,8 @@ public:
     // Forgets a partial PDU (after a gap the rest of it will never come).
     void reset();
     bool idle() const { return total_ == 0 && head_.empty(); }
-    std::size_t buffered() const { return head_.capacity(); }
+    // Heap bytes held for the PDU in progress (its bytes and the list of its frames).
+    std::size_t buffered() const { return head_.capacity() + pieces_.capacity() * sizeof(PduPiece); }
 
 private:
     void add_piece(std::uint64_t frame, std::size_t n);

@@ -77,6 +77,8 @@ constexpr FieldDef kAckLostSegment{"tcp.analysis.ack_lost_segment", "TCP ACKed u
                                    Base::None, {}, 0, 0, {}, Severity::Warn};
 constexpr FieldDef kOverlapConflict{"tcp.analysis.overlap_conflict", "Overlap with different data", FieldType::Expert,
                                     Base::None, {}, 0, 0, {}, Severity::Error};
+constexpr FieldDef kMemoryLimit{"tcp.analysis.memory_limit", "TCP memory limit", FieldType::Expert,
+                                Base::None, {}, 0, 0, {}, Severity::Warn};
 constexpr FieldDef kBufferLimit{"tcp.analysis.buffer_limit", "Reassembly buffer limit", FieldType::Expert,
                                 Base::None, {}, 0, 0, {}, Severity::Warn};
 
@@ -392,6 +394,42 @@ StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& s
     return result;
 }
 
+// Bytes a connection costs besides what its reassemblers and application report: its
+// table entry (the hash map node with its key) and the conversation itself.
+constexpr std::size_t kConnectionEntryBytes = sizeof(TcpConversation) + 96;
+
+// Counts what `conv` holds now in TcpState::held.
+void account(TcpConversation& conv, TcpState& state) {
+    std::size_t bytes = kConnectionEntryBytes;
+    for (const auto& flow : conv.flow)
+        if (flow) bytes += flow->held_bytes();
+    if (conv.app) bytes += conv.app->memory_bytes();
+    if (conv.previous_app) bytes += conv.previous_app->memory_bytes();
+    state.held = state.held - conv.accounted + bytes;
+    conv.accounted = bytes;
+}
+
+// Over --tcp-max-buffered: the least recently active connections are given up (what
+// they buffered is delivered, their records written, outside this packet's tree) until
+// a tenth of the limit is free again, so that a flood does not sort the table at every
+// packet. Returns how many were given up.
+std::size_t keep_within_memory_limit(TcpConversation& current, PacketContext& ctx) {
+    TcpState& state = ctx.state->get<TcpState>();
+    const std::size_t limit = state.limits.max_total_buffered_bytes;
+    if (state.held + state.buffered <= limit) return 0;
+    const std::size_t target = limit - limit / 10;
+    PacketContext quiet = ctx.quiet();
+    const std::size_t given_up = state.connections.give_up_oldest(
+        &current, [&] { return state.held + state.buffered <= target; },
+        [&](TcpConversation& conv) {
+            const std::size_t before = state.held + state.buffered;
+            close_tcp_conversation(conv, quiet);
+            state.given_up_bytes += before - (state.held + state.buffered);
+        });
+    state.given_up_connections += given_up;
+    return given_up;
+}
+
 }  // namespace
 
 // RFC 9293 section 3.1:
@@ -592,8 +630,10 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     seg.out_of_order_threshold_ns = conv.irtt_ns;
     const StreamStepResult step = stream_step(conv, side, seg, (flags & kAckFlag) ? std::optional<std::uint32_t>(*ack)
                                                                                    : std::nullopt, ctx);
+    account(conv, ctx.state->get<TcpState>());
+    const std::size_t given_up = keep_within_memory_limit(conv, ctx);
     std::string prefix;
-    if (step.labels || step.ack_gap) {
+    if (step.labels || step.ack_gap || given_up) {
         NodeRef analysis = tcp ? tcp.add_text(kAnalysis, "SEQ/ACK analysis", 0, 0) : NodeRef{};
         analysis.set_generated();
         auto note = [&](const FieldDef& def, const char* text) {
@@ -617,6 +657,11 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
                                                   std::to_string(step.conflicts) + " bytes); the first bytes are kept");
         if (step.labels & kLabelBufferLimit)
             analysis.expert(kBufferLimit, "Out-of-order buffer limit reached: the missing bytes are treated as lost");
+        if (given_up)
+            analysis.expert(kMemoryLimit, concat("TCP memory limit reached (--tcp-max-buffered ",
+                                                 ctx.state->get<TcpState>().limits.max_total_buffered_bytes,
+                                                 " bytes): the ", given_up,
+                                                 " least recently active connections were given up"));
     }
     if (ctx.columns && !prefix.empty()) ctx.columns->info.insert(0, prefix);
     if (payload_len == 0) return;
@@ -657,6 +702,9 @@ void close_tcp_conversation(TcpConversation& conv, PacketContext& ctx, bool keep
         else
             flow.reset();
     }
+    TcpState& state = ctx.state->get<TcpState>();
+    state.held -= conv.accounted;
+    conv.accounted = 0;
 }
 
 }  // namespace tlsdissect

@@ -57,6 +57,9 @@ public:
     virtual void on_stream_event(int side, const StreamEvent& event, PacketContext& ctx) = 0;
     // The connection ended (FIN/RST both ways, eviction, or end of capture).
     virtual void on_close(const TcpConversation&, PacketContext&) {}
+    // Roughly the bytes this application holds (itself, partial messages, what it keeps
+    // for the session record), counted against --tcp-max-buffered with its connection.
+    virtual std::size_t memory_bytes() const { return 0; }
     struct FrameUse {
         bool consumed = false;  // the frame's payload went to this application
         bool shown = false;     // ... and it added layers (a PDU ended in this frame)

@@ -107,9 +107,15 @@ public:
     bool started() const { return started_; }
     std::uint64_t next_offset() const { return next_; }
     std::size_t buffered_bytes() const { return buffered_; }
+    // What this direction holds besides its out-of-order bytes (counted apart, in
+    // total_buffered): itself, the recheck window once allocated, the buffer list's nodes.
+    std::size_t held_bytes() const {
+        return sizeof(*this) + (recent_ ? kRecheckWindow : 0) + pending_.size() * kPendingNodeBytes;
+    }
     bool finished() const { return fin_seen_; }
 
 private:
+    static constexpr std::size_t kPendingNodeBytes = 80;  // a std::map node with its Pending, roughly
     struct Pending {
         std::vector<std::uint8_t> bytes;
         std::uint64_t frame = 0;

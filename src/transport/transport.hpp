@@ -21,7 +21,13 @@ struct TcpState {
 
     TcpConversationTable connections;
     TcpReassemblyLimits limits;
-    std::size_t buffered = 0;  // bytes held by reassembly, over all connections
+    std::size_t buffered = 0;  // out-of-order bytes held by reassembly, over all connections
+    // Everything else the connections hold (their state, partial records, recheck
+    // windows), as estimated after each segment; buffered + held stays within
+    // limits.max_total_buffered_bytes by giving up the least recently active connections.
+    std::size_t held = 0;
+    std::uint64_t given_up_connections = 0;  // given up to keep within the limit
+    std::uint64_t given_up_bytes = 0;        // what they held then
     // --follow: the stream to copy, and where its bytes go (node 0 = first sender).
     std::int64_t follow_stream = -1;
     std::function<void(const TcpConversation&, int node, const StreamEvent&)> follow_sink;

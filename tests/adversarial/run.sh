@@ -31,17 +31,31 @@ if ldd "$tool" 2>/dev/null | grep -q 'libasan' || grep -qa 'AddressSanitizer' "$
 fi
 if [[ $sanitized -eq 1 ]]; then
     big=0 flood=100000 syn_rss_default=600 syn_rss_limited=300 fragment_rss=300 udp_rss=600 udp_rss_limited=300
-    dtls_rss=600
+    dtls_rss=600 half_open=50000 dns_queries=50000
 else
     big=1000000 flood=300000 syn_rss_default=200 syn_rss_limited=48 fragment_rss=80 udp_rss=80 udp_rss_limited=32
-    dtls_rss=160
+    dtls_rss=160 half_open=200000 dns_queries=200000
+fi
+# The TCP memory budget (--tcp-max-buffered) bounds what all connections hold, as the
+# engine estimates it; the estimate leaves out the allocator's own overhead (a quarter
+# at most, for blocks of a few hundred bytes). The process takes about 16 MiB on a tiny
+# capture (its 1 MiB I/O buffers, the name tables), and the connection table's buckets
+# and the --sessions records waiting to be printed add up to 8 MiB here. So a run under a
+# budget of B MiB stays below B * 5/4 + 24 MiB. A sanitizer build starts at about 140 MiB
+# (shadow memory, the 16 MiB quarantine) and its redzones and shadow more than double
+# every small block: B * 3 + 150.
+tcp_budget_mib=32
+if [[ $sanitized -eq 1 ]]; then
+    tcp_budget_rss=$((tcp_budget_mib * 3 + 150)) tcp_default_rss=$((256 * 3 + 150))
+else
+    tcp_budget_rss=$((tcp_budget_mib * 5 / 4 + 24)) tcp_default_rss=$((256 * 5 / 4 + 24))
 fi
 syns=${ADVERSARIAL_SYNS:-$flood}
 big_syns=${ADVERSARIAL_BIG_SYNS:-$big}
 udp_flows=${ADVERSARIAL_UDP_FLOWS:-$flood}
 
 if ! python3 "$src/tools/make-adversarial-captures.py" "$tmp" --syns "$syns" --udp-flows "$udp_flows" \
-        --big-syns "$big_syns" 2>"$tmp/gen.log"; then
+        --big-syns "$big_syns" --half-open "$half_open" --dns-queries "$dns_queries" 2>"$tmp/gen.log"; then
     cat "$tmp/gen.log"
     echo "FAIL: could not generate the captures"
     exit 1
@@ -255,6 +269,49 @@ run udp-flood 0 -- -s "$tmp/udp-flood.pcap.gz"
 rss_below udp-flood "$udp_rss"
 run udp-flood-limited 0 -- -s --udp-max-conversations 10000 "$tmp/udp-flood.pcap.gz"
 rss_below udp-flood-limited "$udp_rss_limited"
+
+# Half-open TLS connections, each waiting for the last 40 bytes of its Client Hello
+# record: about 5 KB each (state, partial record, recheck window), so 200000 of them held
+# 930 MB before every byte a connection holds counted against --tcp-max-buffered. Now the
+# least recently active are given up, counted in the capture summary and on stderr.
+if run half-open-budget 0 -- --sessions --tcp-max-buffered $((tcp_budget_mib << 20)) "$tmp/tls-half-open-flood.pcap.gz"; then
+    json_ok half-open-budget
+    rss_below half-open-budget "$tcp_budget_rss"
+    python3 - "$tmp/half-open-budget.out" "$half_open" <<'PY' && passed=$((passed + 1)) || fail "half-open-budget: capture summary"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+n = int(sys.argv[2])
+given_up = doc["capture"]["limits_reached"]["tcp_connections_given_up"]
+# Every connection still has its record: given-up ones when they were given up.
+assert len(doc["tls"]) == n, len(doc["tls"])
+assert 0 < given_up < n, given_up
+PY
+    grep -qE "half-open-flood.pcap.gz: TCP memory limit reached: [0-9]+ connections were given up" "$tmp/half-open-budget.err" &&
+        passed=$((passed + 1)) || fail "half-open-budget: no stderr line"
+fi
+out_to=/dev/null run half-open-default 0 -- -s "$tmp/tls-half-open-flood.pcap.gz"
+rss_below half-open-default "$tcp_default_rss"
+out_to=/dev/null run half-open-tree 0 -- --color=never --tcp-max-buffered $((tcp_budget_mib << 20)) "$tmp/tls-half-open-flood.pcap.gz"
+rss_below half-open-tree "$tcp_budget_rss"
+
+# Queries that are never answered: --sessions lists the last kMaxDnsUnansweredKept
+# (4096) of those that expired and the ones still waiting (65536), and counts the rest.
+if run dns-unanswered 0 -- --sessions "$tmp/dns-unanswered-flood.pcap.gz"; then
+    python3 - "$tmp/dns-unanswered.out" "$dns_queries" <<'PY' && passed=$((passed + 1)) || fail "dns-unanswered: counts"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+n = int(sys.argv[2])
+listed = len(doc["dns"])
+not_listed = doc["capture"].get("limits_reached", {}).get("dns_transactions_not_listed", 0)
+assert listed + not_listed == n, (listed, not_listed)
+assert listed < n
+PY
+    grep -qF "DNS transactions are not listed: more unanswered queries than the 4096 that are kept" \
+        "$tmp/dns-unanswered.err" && passed=$((passed + 1)) || fail "dns-unanswered: no stderr line"
+fi
+run dns-unanswered-jsonl 0 -- --sessions --jsonl "$tmp/dns-unanswered-flood.pcap.gz"
+grep -qF "DNS transactions are not listed" "$tmp/dns-unanswered-jsonl.err" && passed=$((passed + 1)) ||
+    fail "dns-unanswered-jsonl: no stderr line"
 
 echo "adversarial: $passed checks passed, $failed failed"
 [[ $failed -eq 0 ]]

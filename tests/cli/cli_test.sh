@@ -8,18 +8,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
 
-expect() {  # expect NAME WANTED_EXIT WANTED_STDERR_SUBSTRING -- command...
-    local name=$1 want=$2 text=$3
-    shift 4
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    if [[ $rc -eq $want ]] && { [[ -z $text ]] || grep -qF -- "$text" "$tmp/err"; }; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name: exit $rc (wanted $want), stderr: $(head -c 300 "$tmp/err")"
-    fi
-}
+# shellcheck source=tests/cli/expect.sh
+source "$src/tests/cli/expect.sh"
 
 printf 'not a capture\n' >"$tmp/text.pcap"
 mkdir "$tmp/dir"

@@ -62,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     dissector.finish();
     // finish() flushed and freed every reassembler.
     FUZZ_CHECK(dissector.tcp_buffered_bytes() == 0);
-    sessions->finish(path, *reader, dissector.frames());
+    sessions->finish(path, *reader, dissector.frames(), dissector.limits_reached());
     tree_printer->end_file();
     summary_printer->end_file();
     return 0;

@@ -89,7 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     dissector.finish();
     follow->finish();
-    sessions->finish(path, *reader, dissector.frames());
+    sessions->finish(path, *reader, dissector.frames(), dissector.limits_reached());
     for (auto* p : {json.get(), jsonl.get(), fields_printer.get(), walkthrough.get()}) p->end_file();
     return 0;
 }

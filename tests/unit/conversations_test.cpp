@@ -120,3 +120,26 @@ TEST_CASE("TCP connections expire after the linger (closed) or the idle timeout,
     REQUIRE(order.size() == 50);
     CHECK(std::is_sorted(order.begin(), order.end()));
 }
+
+TEST_CASE("Over the memory budget, the least recently active TCP connections are given up first") {
+    TcpConversationTable t;
+    constexpr std::int64_t s = 1'000'000'000;
+    std::vector<TcpConversation*> c;
+    // Ten connections; activity in the order 3, 7, 0, 1, 2, 4, 5, 6, 8, 9 (oldest first).
+    const std::int64_t last[10] = {3, 4, 5, 1, 6, 7, 8, 2, 9, 10};
+    for (std::uint16_t i = 0; i < 10; ++i) {
+        c.push_back(&open_tcp(t, static_cast<std::uint16_t>(8000 + i), 0));
+        c.back()->last_ts_ns = last[i] * s;
+    }
+    TcpConversation* current = c[3];  // the oldest, but its packet is being dissected: kept
+    const std::vector<std::uint32_t> oldest{c[7]->stream, c[0]->stream, c[1]->stream};
+    std::vector<std::uint32_t> given_up;
+    const std::size_t n = t.give_up_oldest(
+        current, [&] { return given_up.size() >= 3; }, [&](TcpConversation& conv) { given_up.push_back(conv.stream); });
+    CHECK(n == 3);
+    CHECK(given_up == oldest);
+    CHECK(t.open() == 7);
+    // Enough already: nothing is given up.
+    CHECK(t.give_up_oldest(nullptr, [] { return true; }, [](TcpConversation&) {}) == 0);
+    CHECK(t.open() == 7);
+}

@@ -38,5 +38,26 @@ TEST_CASE("an unreadable key log file is one warning", "[keylog]") {
     std::vector<std::string> warnings;
     CHECK_FALSE(keys.load_file("no/such/file.keys", warnings));
     REQUIRE(warnings.size() == 1);
-    CHECK(warnings[0] == "no/such/file.keys: cannot read the key log file");
+    CHECK(warnings[0] == "no/such/file.keys: cannot read the key log file: No such file or directory");
+}
+
+TEST_CASE("a directory is not a key log file", "[keylog]") {
+    KeyLog keys;
+    std::vector<std::string> warnings;
+    CHECK_FALSE(keys.load_file(".", warnings));
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0] == ".: cannot read the key log file: it is a directory");
+}
+
+TEST_CASE("a file that is not a key log warns a few times, then counts", "[keylog]") {
+    KeyLog keys;
+    std::vector<std::string> warnings;
+    std::string text;
+    for (int i = 1; i <= 1000; ++i) text += std::to_string(i) + "\n";
+    text += "# a comment is not malformed\n";
+    keys.add_text(text, "numbers.txt", warnings);
+    REQUIRE(warnings.size() == kMaxKeyLogWarnings + 1);
+    CHECK(warnings[0] == "numbers.txt:1: expected 3 fields (label, client random, secret), found 1, line skipped");
+    CHECK(warnings.back() == "numbers.txt: " + std::to_string(1000 - kMaxKeyLogWarnings) +
+                                 " more lines that are not key log lines were skipped");
 }
