@@ -222,8 +222,9 @@ void dns_record(JsonWriter& w, const DnsTransactionRecord& t, bool kind) {
     w.end().end();
 }
 
-void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
-    const HelloFacts& h = client ? f.client_hello : f.server_hello;
+// `h`: f.client_hello, f.client_hello_retry or f.server_hello.
+void hello_json(JsonWriter& w, const TlsConnectionFacts& f, const HelloFacts& h) {
+    const bool client = &h != &f.server_hello;
     if (!h.seen) {
         w.null();
         return;
@@ -244,7 +245,7 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
             .member_or_null("sni", f.sni)
             .member("ja3", j3.text)
             .member("ja3_hash", j3.hash)
-            .member("ja4", ja4(h, !f.sni.empty(), f.dtls ? 'd' : f.quic ? 'q' : 't'));
+            .member("ja4", ja4(h, !f.sni.empty(), f.ja4_transport()));
     } else {
         const Fingerprint j3s = ja3s(h);
         w.member("random", hex_string(f.server_random)).member("session_id", hex_string(f.server_session_id));
@@ -253,7 +254,7 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
             .member("selected_version", f.negotiated_version)
             .member("ja3s", j3s.text)
             .member("ja3s_hash", j3s.hash)
-            .member("ja4s", ja4s(h, f.dtls ? 'd' : f.quic ? 'q' : 't'))
+            .member("ja4s", ja4s(h, f.ja4_transport()))
             .member("hello_retry_request", f.hello_retry_request);
     }
     w.end();
@@ -333,9 +334,11 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
     }
     w.end();
     w.key("client_hello");
-    hello_json(w, f, true);
+    hello_json(w, f, f.client_hello);
+    w.key("client_hello_retry");
+    hello_json(w, f, f.client_hello_retry);
     w.key("server_hello");
-    hello_json(w, f, false);
+    hello_json(w, f, f.server_hello);
     w.key("certificates").array();
     for (const auto& c : f.certificates) certificate_json(w, c);
     w.end().key("client_certificates").array();

@@ -234,10 +234,12 @@ void alpn(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts& fac
         l.add(kAlpnStr, proto, name->offset(), name->reported_remaining());
         if (type == kClientHello) {
             facts.alpn_offered.push_back(proto);
-            facts.client_hello.alpn.push_back(proto);
+            facts.current_client_hello().alpn.push_back(proto);
         } else {
             facts.alpn_selected = proto;
-            if (type == kServerHello || type == kEncryptedExtensions) facts.server_hello.alpn.assign(1, proto);
+            // JA4S fingerprints the Server Hello alone: an ALPN in the (TLS 1.3, encrypted)
+            // EncryptedExtensions is not part of it, so keys do not change it.
+            if (type == kServerHello) facts.server_hello.alpn.assign(1, proto);
         }
     }
 }
@@ -339,7 +341,7 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             break;
         case TlsExtension::supported_groups:
             u16_list(r, ext, kGroupsLen, kGroups, kGroup, kTlsSupportedGroups, "groups",
-                     hs_type == kClientHello ? &facts.client_hello.supported_groups : nullptr);
+                     hs_type == kClientHello ? &facts.current_client_hello().supported_groups : nullptr);
             break;
         case TlsExtension::ec_point_formats: {
             auto list = read_u8_prefixed(r, ext, kPointFormatsLen);
@@ -348,13 +350,13 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
                 break;
             }
             while (auto f = read_u8(*list, ext, kPointFormat))
-                if (hs_type == kClientHello) facts.client_hello.ec_point_formats.push_back(*f);
+                if (hs_type == kClientHello) facts.current_client_hello().ec_point_formats.push_back(*f);
             break;
         }
         case TlsExtension::signature_algorithms:
         case TlsExtension::signature_algorithms_cert:
             u16_list(r, ext, kSigAlgsLen, kSigAlgs, kSigAlg, kTlsSignatureSchemes, "algorithms",
-                     id == TlsExtension::signature_algorithms && hs_type == kClientHello ? &facts.client_hello.signature_algorithms : nullptr);
+                     id == TlsExtension::signature_algorithms && hs_type == kClientHello ? &facts.current_client_hello().signature_algorithms : nullptr);
             break;
         case TlsExtension::heartbeat:
             read_u8(r, ext, kHeartbeatMode);
@@ -403,7 +405,7 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
                     break;
                 }
                 while (auto v = read_u16(*list, ext, kVersion, supported_version_text))
-                    facts.client_hello.supported_versions.push_back(*v);
+                    facts.current_client_hello().supported_versions.push_back(*v);
             } else if (auto v = read_u16(r, ext, kVersion, supported_version_text)) {
                 if (hs_type == kServerHello) {
                     facts.negotiated_version = *v;
@@ -579,7 +581,7 @@ void dissect_extensions(ByteReader block, NodeRef parent, std::uint8_t hs_type, 
             return;
         }
         ByteReader r = *data;
-        HelloFacts* hello = hs_type == kClientHello ? &facts.client_hello
+        HelloFacts* hello = hs_type == kClientHello ? &facts.current_client_hello()
                             : (hs_type == kServerHello ? &facts.server_hello : nullptr);
         if (hello) hello->extensions.push_back(*type);
         extension_body(*type, r, ext, hs_type, side, facts);

@@ -220,9 +220,15 @@ void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
         return;
     }
     facts.client_hello_version = *version;
-    facts.client_hello = HelloFacts{};
-    facts.client_hello.seen = true;
-    facts.client_hello.version = *version;
+    // A Client Hello after the first one keeps the first intact (tls_common.hpp).
+    using Slot = TlsConnectionFacts::ClientHelloSlot;
+    facts.client_hello_slot = !facts.client_hello.seen ? Slot::First
+                              : facts.hello_retry_request && !facts.client_hello_retry.seen ? Slot::Retry
+                                                                                             : Slot::Later;
+    HelloFacts& hello = facts.current_client_hello();
+    hello = HelloFacts{};
+    hello.seen = true;
+    hello.version = *version;
     if (!hello_random(r, hs, facts.client_random, false) || !session_id(r, hs, facts.client_session_id)) {
         r.take_rest();
         return;
@@ -250,7 +256,7 @@ void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
             list.short_read(*suites, "cipher suite");
             break;
         }
-        facts.client_hello.cipher_suites.push_back(*s);
+        hello.cipher_suites.push_back(*s);
     }
     auto comps = read_u8_prefixed(r, hs, kCompLen);
     if (!comps) {
@@ -268,7 +274,7 @@ void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
             clist.short_read(*comps, "compression method");
             break;
         }
-        facts.client_hello.compression_methods.push_back(*c);
+        hello.compression_methods.push_back(*c);
     }
     extensions_block(r, hs, kClientHello, 0, facts);
 }
@@ -624,10 +630,11 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
             client_hello(body, hs, facts);
             if (hs && facts.client_hello.seen) {
                 // Fingerprints as generated fields, named as Wireshark 4.2+ names them.
-                Fingerprint j3 = ja3(facts.client_hello);
+                const HelloFacts& hello = facts.current_client_hello();
+                Fingerprint j3 = ja3(hello);
                 hs.add_generated(kJa3Full, j3.text);
                 hs.add_generated(kJa3, j3.hash);
-                hs.add_generated(kJa4, ja4(facts.client_hello, !facts.sni.empty(), facts.dtls ? 'd' : 't'));
+                hs.add_generated(kJa4, ja4(hello, !facts.sni.empty(), facts.ja4_transport()));
             }
             if (hs) {
                 const TlsState& tls = ctx.state->get<TlsState>();
@@ -640,7 +647,7 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
                 Fingerprint j3s = ja3s(facts.server_hello);
                 hs.add_generated(kJa3sFull, j3s.text);
                 hs.add_generated(kJa3s, j3s.hash);
-                hs.add_generated(kJa4s, ja4s(facts.server_hello, facts.dtls ? 'd' : 't'));
+                hs.add_generated(kJa4s, ja4s(facts.server_hello, facts.ja4_transport()));
             }
             break;
         case kHelloVerifyRequest: {
@@ -707,7 +714,7 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
                          body.remaining());
     }
     facts.handshake.push_back({ctx.frame.number, ctx.frame.ts_ns, side, *type});
-    if (*type == kClientHello) facts.client_hello.frame = ctx.frame.number;
+    if (*type == kClientHello) facts.current_client_hello().frame = ctx.frame.number;
     if (*type == kServerHello) facts.server_hello.frame = ctx.frame.number;
     if (!info.empty()) info += ", ";
     info += name;
