@@ -114,14 +114,14 @@ void add_dns_rows(LadderConnection& c, const ConnectionView& conv, int server, c
     for (const DnsTransactionRecord* t : picked) {
         const DnsQuestion& q = t->questions.front();
         c.rows.push_back({t->query_frame, t->query_ts_ns, LadderDir::Dns, 0,
-                          "DNS query: " + dns_type_text(q.type) + " " + q.name + "? (to resolver " +
+                          "DNS query: " + dns_type_mnemonic(q.type) + " " + q.name + "? (to resolver " +
                               t->server.to_string() + ")",
                           false});
         std::string answer;
         std::string owner = q.name;
         for (const auto& a : t->answers) {
             if (a.section != DnsSection::Answer) continue;
-            answer += (answer.empty() ? "" : ", ") + dns_type_text(a.type) + " " + a.data;
+            answer += (answer.empty() ? "" : ", ") + dns_type_mnemonic(a.type) + " " + a.data;
         }
         if (answer.empty()) answer = "no answer";
         std::string label = "DNS answer: " + q.name + " \xe2\x86\x92 " + answer + " (after " +

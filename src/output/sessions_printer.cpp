@@ -203,7 +203,7 @@ void dns_record(JsonWriter& w, const DnsTransactionRecord& t, bool kind) {
     w.member_if("response_frame", t.response_frame != 0, [&] { return t.response_frame; });
     w.member_if("response_time", t.response_frame != 0, [&] { return static_cast<double>(t.response_time_ns) / 1e9; });
     w.member_if("name", !t.questions.empty(), [&] { return t.questions.front().name; });
-    w.member_if("type", !t.questions.empty(), [&] { return dns_type_text(t.questions.front().type); });
+    w.member_if("type", !t.questions.empty(), [&] { return dns_type_mnemonic(t.questions.front().type); });
     w.member_if("rcode", t.response_frame != 0, [&] { return upper(iana_name(kDnsRcodes, t.rcode)); });
     w.member("transport", t.transport == DnsTransport::Tcp ? "tcp" : "udp");
     w.key("client").object().member("ip", t.client.to_string()).member("port", t.client_port).end();
@@ -214,7 +214,7 @@ void dns_record(JsonWriter& w, const DnsTransactionRecord& t, bool kind) {
         if (a.section != DnsSection::Answer) continue;
         w.object()
             .member("name", a.name)
-            .member("type", dns_type_text(a.type))
+            .member("type", dns_type_mnemonic(a.type))
             .member("ttl", a.ttl)
             .member("data", a.data)
             .end();
@@ -356,7 +356,7 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
         else
             w.null();
         w.member_if("signature_scheme", f.ske_signature_scheme.has_value(),
-                    [&] { return iana_name(kTlsSignatureSchemes, *f.ske_signature_scheme); });
+                    [&] { return signature_scheme_name(*f.ske_signature_scheme); });
         w.key("signature_valid");
         if (verdict_at) {
             *verdict_at = w.size();

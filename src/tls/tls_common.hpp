@@ -56,6 +56,10 @@ constexpr std::uint16_t tls_equivalent_version(std::uint16_t v) {
 bool is_grease(std::uint16_t value);
 // "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"; "Reserved (GREASE)"; "Unknown (0x....)".
 std::string cipher_suite_name(std::uint16_t suite);
+// A SignatureScheme (RFC 8446 4.2.3) by its IANA name; a TLS 1.2 hash and signature
+// pair without one (RFC 5246 7.4.1.4.1) as Wireshark names it, hash then signature
+// ("SHA224 RSA" for 0x0301); GREASE; else "Unknown".
+std::string signature_scheme_name(std::uint16_t scheme);
 std::string handshake_type_name(std::uint8_t type);  // "Client Hello" (Wireshark's words)
 std::string_view handshake_snake_name(std::uint8_t type);  // "client_hello" (RFC names)
 // A value-name lookup in one of the IANA tables with GREASE and unknown handled.

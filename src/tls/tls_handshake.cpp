@@ -107,14 +107,6 @@ constexpr FieldDef kJa3sFull{"tls.handshake.ja3s_full", "JA3S Fullstring", Field
 constexpr FieldDef kJa3s{"tls.handshake.ja3s", "JA3S", FieldType::String};
 constexpr FieldDef kJa4s{"tls.handshake.ja4s", "JA4S", FieldType::String};
 
-std::string scheme_name(std::uint16_t v) {
-    std::string n = iana_name(kTlsSignatureSchemes, v, true);
-    if (n != "Unknown") return n;
-    // TLS 1.2 (hash, signature) pairs that are not SignatureScheme code points.
-    std::string hash = iana_name(kTlsHashAlgorithms, v >> 8), sig = iana_name(kTlsSignatureAlgorithms, v & 0xff);
-    if (hash != "Unknown" && sig != "Unknown") return hash + "_" + sig;
-    return "Unknown (0x" + hex_u16(v) + ")";
-}
 
 std::string group_name(std::uint16_t v) {
     std::string n = iana_name(kTlsSupportedGroups, v, true);
@@ -125,7 +117,7 @@ std::string group_name(std::uint16_t v) {
 std::string version_text(std::uint16_t v) { return "Version: " + tls_version_name(v) + " (0x" + hex_u16(v) + ")"; }
 std::string suite_text(std::uint16_t v) { return "Cipher Suite: " + cipher_suite_name(v) + " (0x" + hex_u16(v) + ")"; }
 std::string scheme_text(std::uint16_t v) {
-    return "Signature Algorithm: " + scheme_name(v) + " (0x" + hex_u16(v) + ")";
+    return "Signature Algorithm: " + signature_scheme_name(v) + " (0x" + hex_u16(v) + ")";
 }
 
 // A <len>-prefixed opaque vector shown as length + bytes.
