@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "tls/tls_state.hpp"
+#include "tls/certificate_compression.hpp"
 #include "tls/fingerprints.hpp"
 #include "tls/handshake_checks.hpp"
 #include "tls/tls_common.hpp"
@@ -91,6 +92,7 @@ constexpr FieldDef kKeyUpdateRequest{"tls.handshake.key_update.request_update", 
 constexpr FieldDef kCompCertUncompressed{"tls.compress_certificate.uncompressed_length", "Uncompressed Length", FieldType::UInt, Base::Dec, {}, 0, 24};
 constexpr FieldDef kCompCertLen{"tls.compress_certificate.compressed_certificate_message.length", "Length", FieldType::UInt, Base::Dec, {}, 0, 24};
 constexpr FieldDef kCompCert{"tls.compress_certificate.compressed_certificate_message", "Compressed Certificate Message", FieldType::Bytes};
+constexpr FieldDef kCompCertDecompressed{"tls.compress_certificate.decompressed", "Decompressed Certificate", FieldType::None};
 constexpr FieldDef kBody{"tls.handshake.data", "Message Data", FieldType::Bytes};
 // DTLS only (RFC 6347 section 4.2.2): the handshake header's reliability fields, the
 // cookie of a Client Hello and a HelloVerifyRequest. The DTLS layer renames the other
@@ -392,6 +394,31 @@ void certificate(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts,
     if (side == 1) check_server_chain(hs, facts, ctx);
 }
 
+// RFC 8879 section 4: the Certificate message inside a CompressedCertificate,
+// decompressed and dissected as if it had been sent as is, from the decompressed bytes
+// as a data source of their own. `at`, `length`: the CompressedCertificate body.
+void compressed_certificate(std::uint16_t algorithm, std::uint32_t uncompressed_length, Bytes compressed,
+                            std::size_t at, std::size_t length, NodeRef hs, int side, TlsConnectionFacts& facts,
+                            PacketContext& ctx) {
+    DecompressedCertificate d = decompress_certificate(algorithm, compressed, uncompressed_length);
+    if (!d.error.empty()) {
+        hs.malformed("compressed certificate not decompressed: " + d.error, at, length);
+        return;
+    }
+    const std::size_t n = d.bytes.size();
+    const std::string label = "Decompressed Certificate (" + std::to_string(n) + " bytes)";
+    NodeRef inner;
+    Bytes bytes = d.bytes;
+    if (hs) {
+        const std::uint16_t source = hs.tree()->add_source(label, std::move(d.bytes));
+        bytes = hs.tree()->source_bytes(source);
+        inner = hs.add_text(kCompCertDecompressed, label, 0, n, source);
+    }
+    ByteReader r(bytes, n, 0);
+    certificate(r, inner, side, facts, ctx);
+    if (!r.empty()) inner.malformed(std::to_string(r.remaining()) + " trailing bytes after the Certificate", r.offset(), r.remaining());
+}
+
 // RFC 8422 section 5.4 (ECDHE), RFC 5246 section 7.4.3 (DHE):
 //   struct { ECCurveType curve_type; NamedCurve namedcurve; opaque point <1..2^8-1>; } ServerECDHParams;
 //   struct { opaque dh_p<1..2^16-1>; opaque dh_g<1..2^16-1>; opaque dh_Ys<1..2^16-1>; } ServerDHParams;
@@ -690,9 +717,13 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
         case kCompressedCertificate: {
             // RFC 8879 section 4: struct { CertificateCompressionAlgorithm algorithm;
             //   uint24 uncompressed_length; opaque compressed_certificate_message<1..2^24-1>; }
-            read_u16(body, hs, kCertCompressionAlg);
-            read_u24(body, hs, kCompCertUncompressed);
-            opaque(body, 3, hs, kCompCertLen, kCompCert, "compressed certificate");
+            const std::size_t at = body.offset();
+            auto algorithm = read_u16(body, hs, kCertCompressionAlg);
+            auto uncompressed_length = read_u24(body, hs, kCompCertUncompressed);
+            auto compressed = opaque(body, 3, hs, kCompCertLen, kCompCert, "compressed certificate");
+            if (algorithm && uncompressed_length && compressed && body.captured_all())
+                compressed_certificate(*algorithm, *uncompressed_length, *compressed, at, body.offset() - at, hs, side,
+                                       facts, ctx);
             break;
         }
         default:
