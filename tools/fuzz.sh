@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 all_targets=(fuzz_capture fuzz_frame fuzz_ip_frames fuzz_tcp_reassembly fuzz_tls_stream
-             fuzz_handshake fuzz_x509 fuzz_dns fuzz_reassembly_diff fuzz_filter fuzz_output fuzz_decrypt fuzz_quic fuzz_dtls
+             fuzz_handshake fuzz_x509 fuzz_dns fuzz_reassembly_diff fuzz_filter fuzz_output fuzz_decrypt fuzz_quic fuzz_dtls fuzz_qpack
              fuzz_encapsulation)
 seconds=60
 if [[ $# -gt 0 && $1 =~ ^[0-9]+$ ]]; then

@@ -106,6 +106,10 @@ public:
     // in the last kClosedConnectionLingerNs of capture time. The connection's addresses
     // and stream index are still kept for that time.
     void end_connections_at_close(bool on);
+    // --shard: only the TCP connections and UDP flows whose endpoints hash to shard
+    // `index` (0-based) of `count` are dissected above the transport; DNS is read in
+    // every flow (for the DNS -> TLS links). Stream numbers stay those of the whole capture.
+    void set_shard(std::uint32_t index, std::uint32_t count);
     // The capture has ended: deliver what connections still buffer.
     void finish();
     // Bytes held by TCP reassembly right now, over all connections.

@@ -93,7 +93,32 @@ struct Options {
     TeachingOptions teach;
     bool quiet = false;
     std::size_t udp_max_conversations = 0;
+    unsigned jobs = 0;                               // -j: cores to use (0: all)
+    std::string shard;                               // --shard K/N, as given
+    std::uint32_t shard_index = 0, shard_count = 1;  // parsed (0-based index)
 };
+
+// "K/N" with 1 <= K <= N <= 65536: sets the 0-based index and the count.
+bool parse_shard(const std::string& text, std::uint32_t& index, std::uint32_t& count) {
+    const std::size_t slash = text.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == text.size()) return false;
+    auto number = [](std::string_view s, std::uint32_t& v) {
+        if (s.empty() || s.size() > 5) return false;
+        v = 0;
+        for (char c : s) {
+            if (c < '0' || c > '9') return false;
+            v = v * 10 + static_cast<std::uint32_t>(c - '0');
+        }
+        return true;
+    };
+    std::uint32_t k = 0, n = 0;
+    if (!number(std::string_view(text).substr(0, slash), k) || !number(std::string_view(text).substr(slash + 1), n))
+        return false;
+    if (n < 1 || n > 65536 || k < 1 || k > n) return false;
+    index = k - 1;
+    count = n;
+    return true;
+}
 
 bool use_color(const std::string& mode) {
     if (mode == "always") return true;
@@ -155,7 +180,9 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     }
     std::unique_ptr<SessionsPrinter> sessions;
     if (o.sessions) {
-        sessions = make_sessions_printer(stdout, o.jsonl, dissector.sessions().dns(), audit);
+        sessions = make_sessions_printer(stdout, o.jsonl, dissector.sessions().dns(), audit,
+                                         Shard{o.shard_index, o.shard_count}, o.jobs);
+        dissector.set_shard(o.shard_index, o.shard_count);
         dissector.sessions().add_listener(sessions.get());
         dissector.end_connections_at_close(true);
     }
@@ -217,6 +244,15 @@ int main(int argc, char** argv) {
     app.add_flag("--sessions", o.sessions,
                  "Print one JSON record per TLS connection (and DNS transaction) instead of packets; "
                  "see docs/json.md");
+    app.add_option("-j,--jobs", o.jobs,
+                   "Cores to use (default 0: all of them); with --sessions the signature checks run on the others. "
+                   "The output does not depend on it")
+        ->check(CLI::Range(0u, 1024u));
+    app.add_option("--shard", o.shard,
+                   "With --sessions: only the connections and DNS transactions of shard K of N (K/N, 1 <= K <= N), "
+                   "chosen by a hash of their endpoints, so that N processes share one capture; the N outputs "
+                   "together hold the records of the whole capture")
+        ->needs("--sessions");
     app.add_flag("--json", o.json, "Print every packet with its field tree as a JSON array; see docs/json.md");
     app.add_flag("--jsonl", o.jsonl,
                  "JSON Lines: one packet (or, with --sessions, one session) per line, as soon as it is complete");
@@ -273,6 +309,11 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : kExitUsage;
+    }
+    if (!o.shard.empty() && !parse_shard(o.shard, o.shard_index, o.shard_count)) {
+        std::fprintf(stderr, "tlsdissect: --shard: '%s' is not K/N with 1 <= K <= N <= 65536 (e.g. 2/4)\n",
+                     o.shard.c_str());
+        return kExitUsage;
     }
     if ((o.teach.ladder || !o.teach.html.empty()) &&
         (o.sessions || o.follow >= 0 || o.json || o.jsonl || !o.fields.empty() || (o.teach.ladder && !o.teach.html.empty()))) {

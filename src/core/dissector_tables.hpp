@@ -32,6 +32,9 @@ struct PayloadDissector {
     std::string_view name;  // the protocol's short name, as in frame.protocols
     PayloadDissectFn dissect = nullptr;
     PayloadHeuristicFn accepts = nullptr;  // heuristic lists only
+    // UDP heuristics: also tried in flows outside the --shard (their `accepts` sees
+    // PacketContext::in_shard false).
+    bool outside_shard = false;
 };
 
 // A TCP application for a connection (it receives each direction's bytes in order),

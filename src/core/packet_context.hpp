@@ -89,6 +89,8 @@ struct PacketContext {
     // The UDP flow's state slots and its udp.stream (set by UDP; null and 0 elsewhere).
     std::unique_ptr<StateSlots>* flow_slots = nullptr;
     std::uint32_t flow_stream = 0;
+    // False in a UDP flow outside the --shard (only some dissectors run there).
+    bool in_shard = true;
 
     // A protocol's state for this packet's UDP flow, made on first use; null outside UDP.
     template <typename T>

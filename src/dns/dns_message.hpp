@@ -50,6 +50,7 @@ struct DnsRecord {
     std::string data;
     std::optional<NetAddress> address;  // A, AAAA
     std::string target;                 // the name in NS, CNAME, DNAME, PTR, MX, SRV, SVCB/HTTPS
+    std::vector<std::string> alpn;      // SVCB/HTTPS: the alpn SvcParam's protocol ids, in order
 };
 
 struct DnsEdns {

@@ -6,6 +6,9 @@ namespace tlsdissect::dns_rdata_detail {
 
 namespace {
 
+// ALPN ids of an HTTPS record kept for the DNS -> TLS link (a record lists two or three).
+constexpr std::size_t kMaxSvcAlpnKept = 16;
+
 std::string svc_key_name(std::uint16_t key) {
     std::string_view name = name_of(kDnsSvcParamKeys, key);
     return name.empty() ? "key" + std::to_string(key) : std::string(name);  // RFC 9460 section 2.1
@@ -98,6 +101,7 @@ void rdata_svcb(ByteReader& r, RdataContext& c) {
                     if (*id_length == 0) c.bad(param, "empty ALPN id", id_at, 1);
                     const std::string text = dns_printable(*id);
                     param.add(kSvcAlpn, text, id_at + 1, *id_length);
+                    if (c.record.alpn.size() < kMaxSvcAlpnKept) c.record.alpn.push_back(text);
                     list_separator();
                     shown += text;
                 }

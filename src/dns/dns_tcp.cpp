@@ -98,9 +98,12 @@ void register_dns(DissectorTables& tables) {
         return payload.reported_remaining();
     };
     for (std::uint16_t port : {kDnsPort, kMdnsPort, kLlmnrPort}) tables.udp_port.add(port, {"dns", dns_udp});
-    tables.udp_heuristics.add({"dns", dns_udp, [](ByteReader payload, const PacketContext&) {
+    // Outside the --shard too: every shard needs the answers for its connections' links.
+    tables.udp_heuristics.add({"dns", dns_udp,
+                               [](ByteReader payload, const PacketContext&) {
                                    return payload.captured_all() && plausible_dns_message(payload.rest());
-                               }});
+                               },
+                               true});
     constexpr TcpApplicationFactory dns_tcp = [](const TcpConversation& conv, int, PacketContext&) {
         return make_dns_tcp_application(conv);
     };

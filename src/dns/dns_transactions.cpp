@@ -225,6 +225,7 @@ void DnsTransactionTable::remember_resolutions(const DnsMessageFacts& message, s
         current = dns_name_key(next->target);
     }
     for (const auto& rr : message.answers) {
+        if (rr.type == kDnsTypeHttps && !rr.alpn.empty()) remember_binding(rr, frame);
         if (!rr.address || (rr.type != kDnsTypeA && rr.type != kDnsTypeAaaa)) continue;
         DnsResolution res;
         res.frame = frame;
@@ -258,6 +259,36 @@ void DnsTransactionTable::remember_resolutions(const DnsMessageFacts& message, s
         }
         --resolution_count_;
     }
+}
+
+void DnsTransactionTable::remember_binding(const DnsRecord& rr, std::uint64_t frame) {
+    const std::string key = dns_name_key(rr.name);
+    auto& list = bindings_[key];
+    list.push_back({frame, rr.name, rr.alpn});
+    if (list.size() > kMaxDnsResolutionsPerAddress) {
+        list.pop_front();
+        return;
+    }
+    binding_order_.push_back(key);
+    if (binding_order_.size() <= kMaxDnsResolutions) return;
+    auto old = bindings_.find(binding_order_.front());
+    binding_order_.pop_front();
+    if (old != bindings_.end()) {
+        old->second.pop_front();
+        if (old->second.empty()) bindings_.erase(old);
+    }
+}
+
+std::optional<DnsServiceBinding> DnsTransactionTable::service_binding_for(std::string_view host, std::uint16_t port,
+                                                                          std::uint64_t before_frame) const {
+    if (host.empty()) return std::nullopt;
+    const std::string owner =
+        port == 443 ? std::string(host) : "_" + std::to_string(port) + "._https." + std::string(host);
+    auto it = bindings_.find(dns_name_key(owner));
+    if (it == bindings_.end()) return std::nullopt;
+    for (auto b = it->second.rbegin(); b != it->second.rend(); ++b)
+        if (b->frame < before_frame) return *b;
+    return std::nullopt;
 }
 
 std::optional<DnsResolution> DnsTransactionTable::resolution_for(const NetAddress& address,

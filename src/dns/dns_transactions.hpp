@@ -85,6 +85,14 @@ struct DnsTransactionRecord {
     std::vector<DnsRecord> answers;
 };
 
+// An HTTPS record (RFC 9460, ServiceMode) that told clients how to reach a name: the
+// response's frame, the owner name asked, and the protocols it advertised ("h3", "h2").
+struct DnsServiceBinding {
+    std::uint64_t frame = 0;
+    std::string name;
+    std::vector<std::string> alpn;
+};
+
 // A name that resolved to an address.
 struct DnsResolution {
     std::uint64_t frame = 0;          // the response
@@ -101,6 +109,11 @@ public:
 
     // The most recent answer before `before_frame` that resolved a name to `address`.
     std::optional<DnsResolution> resolution_for(const NetAddress& address, std::uint64_t before_frame) const;
+    // The most recent HTTPS record before `before_frame` for `host` reached on `port`:
+    // the owner "_PORT._https.HOST" for a port other than 443 (RFC 9460 section 9.1),
+    // else HOST.
+    std::optional<DnsServiceBinding> service_binding_for(std::string_view host, std::uint16_t port,
+                                                         std::uint64_t before_frame) const;
 
     // Transactions still waiting for an answer, then those that expired unanswered
     // (oldest first; at most kMaxDnsUnansweredKept of the latter).
@@ -163,6 +176,9 @@ private:
     std::unordered_map<NetAddress, std::deque<DnsResolution>, NetAddressHash> resolutions_;
     std::deque<NetAddress> resolution_order_;
     std::size_t resolution_count_ = 0;
+    void remember_binding(const DnsRecord& rr, std::uint64_t frame);
+    std::unordered_map<std::string, std::deque<DnsServiceBinding>> bindings_;  // by owner name key
+    std::deque<std::string> binding_order_;  // owner keys, oldest first (kMaxDnsResolutions at most)
 };
 
 }  // namespace tlsdissect

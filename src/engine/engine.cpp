@@ -132,6 +132,12 @@ void FrameDissector::set_audit(AuditSettings* audit) { state_->state.get<TlsStat
 
 void FrameDissector::end_connections_at_close(bool on) { state_->state.get<TcpState>().end_at_close = on; }
 
+void FrameDissector::set_shard(std::uint32_t index, std::uint32_t count) {
+    const Shard shard{index, count};
+    state_->state.get<TcpState>().shard = shard;
+    state_->state.get<UdpState>().shard = shard;
+}
+
 void FrameDissector::follow_tcp_stream(std::uint32_t stream, std::function<void(const FollowChunk&)> sink) {
     TcpState& tcp = state_->state.get<TcpState>();
     tcp.follow_stream = stream;

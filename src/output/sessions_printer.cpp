@@ -283,7 +283,11 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
             .member("version", "0x" + hex_u32(f.quic_version))
             .member("initial_dcid", hex_string(f.quic_initial_dcid))
             .member("connection_number", std::uint64_t(f.quic_connection))
-            .end();
+            .key("migrations")
+            .array();
+        for (const auto& m : f.quic_migrations)
+            w.object().member("frame", m.frame).member("stream", m.stream).member("client", m.client).end();
+        w.end().end();
     }
     if (f.dtls) {
         // The cookie exchange (RFC 6347 4.2.1) and how many handshake messages came again.
@@ -446,6 +450,16 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
     } else {
         w.null();
     }
+    // The HTTPS record (RFC 9460) that told the client which protocols the server speaks
+    // (an "h3" in it is how a browser learns to try QUIC), for the name it asked for.
+    w.key("https_rr");
+    std::string host = f.sni;
+    if (host.empty() && !proxy)
+        if (auto r = dns.resolution_for(asked, conv.first_frame)) host = r->name;
+    if (auto b = dns.service_binding_for(host, conv.port[server], conv.first_frame))
+        w.object().member("frame", b->frame).member("name", b->name).member("alpn", b->alpn).end();
+    else
+        w.null();
     // --audit: the connection's findings, ordered by frame.
     if (audit) {
         w.key("findings").array();
@@ -461,13 +475,16 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
     w.end();
 }
 
-// The whole-document form (--sessions without --jsonl) prints its records only at the
-// end, in stream order (TLS) and query order (DNS). To keep memory flat on big captures
-// each record is serialised as soon as it is complete, already indented for its place in
-// the document, into a spool file; only its sort key, offset and length stay in memory.
+// DNS records kept for the whole-document form (--sessions without --jsonl), whose
+// "dns" array follows the streamed "tls" one: in memory up to kDnsRecordsInMemory
+// bytes, then in a temporary file, so that a DNS flood keeps memory flat. Each record is
+// serialised when complete, already indented for its place in the document; only its
+// sort key (the query frame), offset and length stay in memory past the budget.
+constexpr std::size_t kDnsRecordsInMemory = 16 << 20;
+
 class RecordSpool {
 public:
-    RecordSpool() : file_(std::tmpfile()) {}
+    RecordSpool() = default;
     ~RecordSpool() {
         if (file_) std::fclose(file_);
     }
@@ -478,6 +495,10 @@ public:
     // (inside an array inside the top-level object).
     void add(std::uint64_t key, const std::string& text) {
         Entry e{key, 0, text.size()};
+        if (memory_.size() + text.size() > kDnsRecordsInMemory && !file_ && !file_failed_) {
+            file_ = std::tmpfile();
+            file_failed_ = !file_;
+        }
         if (file_ && std::fwrite(text.data(), 1, text.size(), file_) == text.size()) {
             e.offset = file_end_;
             file_end_ += text.size();
@@ -519,7 +540,7 @@ public:
         memory_.clear();
         if (file_) {
             std::fclose(file_);
-            file_ = std::tmpfile();
+            file_ = nullptr;
             file_end_ = 0;
         }
     }
@@ -531,7 +552,8 @@ private:
         std::uint64_t offset;
         std::size_t length;
     };
-    std::FILE* file_;
+    std::FILE* file_ = nullptr;
+    bool file_failed_ = false;
     std::uint64_t file_end_ = 0;  // records are only appended until write_array
     std::vector<Entry> entries_;
     std::string memory_;
@@ -544,8 +566,10 @@ constexpr std::size_t kMaxPendingRecords = 64;
 
 class JsonSessionsPrinter final : public SessionsPrinter {
 public:
-    JsonSessionsPrinter(std::FILE* out, bool lines, DnsTransactionTable& dns, const AuditSettings* audit)
-        : out_(out), lines_(lines), dns_(dns), audit_(audit) {
+    JsonSessionsPrinter(std::FILE* out, bool lines, DnsTransactionTable& dns, const AuditSettings* audit,
+                        Shard shard, unsigned jobs)
+        : out_(out), lines_(lines), dns_(dns), audit_(audit), shard_(shard),
+          worker_(BackgroundWorker::threads_for(jobs)) {
         dns_.keep_completed(true);
     }
 
@@ -554,6 +578,8 @@ public:
     }
 
     void tls_session_ended(const TlsSessionView& tls) override {
+        const ConnectionView& c = tls.connection;
+        if (!shard_.keeps(c.address[0], c.port[0], c.address[1], c.port[1])) return;
         const TlsConnectionFacts& f = tls.facts;
         Pending p;
         p.key = tls.connection.stream;
@@ -576,26 +602,29 @@ public:
         for (auto& t : dns_.unanswered()) emit_dns(t.query_frame, t);
         drain(Drain::All);
         if (lines_) return;
-        std::string text = "{\n  \"capture\": ";
+        // The "tls" array was streamed; then the DNS records, then what the capture was.
+        write(tls_records_ ? "\n  ]" : "{\n  \"tls\": []");
+        write(",\n");
+        dns_records_.write_array(out_, "dns");
+        std::string text = ",\n  \"capture\": ";
         JsonWriter w(text, 2, 1);
         w.object()
             .member("file", path)
             .member("format", reader.format() == CaptureFormat::PcapNg ? "pcapng" : "pcap")
             .member("link_type", link_type_name(reader.link_type()))
             .member("packets", packets)
+            .member_if("shard", !shard_.all(),
+                       [&] { return std::to_string(shard_.index + 1) + "/" + std::to_string(shard_.count); })
             .end();
-        text += ",\n";
+        text += "\n}\n";
         write(text);
-        sessions_.write_array(out_, "tls");
-        write(",\n");
-        dns_records_.write_array(out_, "dns");
-        write("\n}\n");
+        tls_records_ = 0;
     }
 
 private:
     struct Pending {
         std::string text;
-        std::uint64_t key = 0;  // the spool's sort key: stream (TLS) or first frame (DNS)
+        std::uint64_t key = 0;  // DNS: the spool's sort key, the first frame
         bool dns = false;
         std::size_t verdict_at = std::string::npos;
         std::future<std::optional<bool>> verdict;  // valid while the check is outstanding
@@ -603,6 +632,7 @@ private:
 
     void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
     void emit_dns(std::uint64_t key, const DnsTransactionRecord& t) {
+        if (!shard_.keeps(t.client, t.client_port, t.server, t.server_port)) return;
         Pending p;
         p.key = key;
         p.dns = true;
@@ -630,6 +660,7 @@ private:
     enum class Drain { Ready, Oldest, All };
     void drain(Drain how) {
         bool wait = how != Drain::Ready;
+        if (wait) worker_.flush();  // the checks still in the caller's batch, before waiting
         while (!pending_.empty()) {
             Pending& p = pending_.front();
             if (p.verdict.valid()) {
@@ -640,8 +671,12 @@ private:
             if (lines_) {
                 p.text.push_back('\n');
                 write(p.text);
+            } else if (p.dns) {
+                dns_records_.add(p.key, p.text);
             } else {
-                (p.dns ? dns_records_ : sessions_).add(p.key, p.text);
+                // Streamed into the document's "tls" array, in the order connections ended.
+                write(tls_records_++ ? ",\n    " : "{\n  \"tls\": [\n    ");
+                write(p.text);
             }
             if (spare_.size() < kMaxPendingRecords) spare_.push_back(std::move(p.text));
             pending_.pop_front();
@@ -653,7 +688,8 @@ private:
     bool lines_;
     DnsTransactionTable& dns_;
     const AuditSettings* audit_;
-    RecordSpool sessions_;
+    Shard shard_;
+    std::uint64_t tls_records_ = 0;  // written to the current document so far
     RecordSpool dns_records_;
     std::deque<Pending> pending_;
     std::vector<std::string> spare_;  // buffers of records already written
@@ -663,8 +699,8 @@ private:
 }  // namespace
 
 std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns,
-                                                       const AuditSettings* audit) {
-    return std::make_unique<JsonSessionsPrinter>(out, lines, dns, audit);
+                                                       const AuditSettings* audit, Shard shard, unsigned jobs) {
+    return std::make_unique<JsonSessionsPrinter>(out, lines, dns, audit, shard, jobs);
 }
 
 }  // namespace tlsdissect

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tlsdissect/capture.hpp"
+#include "core/shard.hpp"
 #include "session/session_layer.hpp"
 #include "tlsdissect/dissect.hpp"
 
@@ -28,7 +29,11 @@ public:
 // `lines`: JSON Lines, one record per line as soon as it is complete.
 // `dns` gives the DNS transactions and the DNS -> TLS link (resolved_by).
 // `audit` (--audit): each TLS record gets "findings" in that language; null: no findings key.
+// `shard` (--shard): only the records whose endpoints fall in it (the capture summary
+// says which shard it is). `jobs` (-j): the cores to use, 0 for all; the signature
+// checks run on jobs - 1 background threads (none with 1), the output is the same.
 std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns,
-                                                       const AuditSettings* audit = nullptr);
+                                                       const AuditSettings* audit = nullptr, Shard shard = {},
+                                                       unsigned jobs = 0);
 
 }  // namespace tlsdissect

@@ -2,6 +2,7 @@
 // Initial packet-number space, reassembled by offset, handed to the TLS handshake
 // dissector in the frame that completes each message.
 #include "quic/quic.hpp"
+#include "quic/qpack.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -125,6 +126,21 @@ constexpr FieldDef kH3FrameType{"http3.frame_type", "Type", FieldType::UInt};
 constexpr FieldDef kH3FrameLength{"http3.frame_length", "Length", FieldType::UInt};
 constexpr FieldDef kH3SettingsId{"http3.settings.id", "Settings Identifier", FieldType::UInt};
 constexpr FieldDef kH3SettingsValue{"http3.settings.value", "Settings Value", FieldType::UInt};
+constexpr FieldDef kH3HeadersCount{"http3.headers.count", "Headers Count", FieldType::UInt};
+constexpr FieldDef kH3Header{"http3.headers.header", "Header", FieldType::None};
+constexpr FieldDef kH3HeaderName{"http3.headers.header.name", "Name", FieldType::String};
+constexpr FieldDef kH3HeaderValue{"http3.headers.header.value", "Value", FieldType::String};
+constexpr FieldDef kH3FullUri{"http3.request.full_uri", "Full request URI", FieldType::String};
+constexpr FieldDef kH3Blocked{"http3.header.qpack.blocked", "HEADERS blocked on the QPACK encoder stream",
+                              FieldType::Bool};
+constexpr FieldDef kH3BlockedRequired{"http3.header.qpack.blocked.rcint", "Required insert count", FieldType::UInt};
+constexpr FieldDef kH3BlockedAvailable{"http3.header.qpack.blocked.wcint", "Available insert count",
+                                       FieldType::UInt};
+constexpr FieldDef kH3QpackEncoder{"http3.qpack.encoder", "QPACK encoder", FieldType::Bytes};
+constexpr FieldDef kH3QpackInsertCount{"http3.qpack.encoder.icnt", "QPACK encoder instruction count",
+                                       FieldType::UInt};
+constexpr FieldDef kH3HeadersFailed{"http3.headers.decoding_failed", "Header decoding failed", FieldType::Expert,
+                                    Base::None, {}, 0, 0, {}, Severity::Warn};
 constexpr FieldDef kTlsLayer{"tls", "Transport Layer Security", FieldType::Protocol};
 
 // CRYPTO bytes kept per direction before the stream is called too long (a Client Hello
@@ -146,6 +162,7 @@ struct CryptoStream {
 
 // One HTTP/3 stream's bytes not yet a whole frame (frames span STREAM frames).
 struct H3Stream {
+    std::uint64_t id = 0;
     bool uni = false;
     bool typed = false;       // a unidirectional stream's type was read
     bool push_read = false;
@@ -171,10 +188,14 @@ struct QuicSpace {
 enum Space : int { kInitialSpace = 0, kHandshakeSpace = 1, kApplicationSpace = 2 };
 
 struct QuicFlow {
+    std::uint64_t id = 0;                        // its key in QuicState::flows (0: a scratch flow)
     QuicConnectionEnd end;                       // what the session layer is told
     bool client_known = false;
-    NetAddress client;
+    NetAddress client;                           // where the client sends from now
     std::uint16_t client_port = 0;
+    std::vector<std::pair<NetAddress, std::uint16_t>> old_clients;  // where it sent from before
+    std::string migration_note;                  // said on the next packet's QUIC layer
+    std::vector<std::string> own_cids;           // its entries in QuicState::cids
     std::uint32_t version = 0;
     std::vector<std::uint8_t> original_dcid;     // the client's first Destination Connection ID
     std::vector<std::uint8_t> cid[2];            // the Source Connection ID each side chose
@@ -182,6 +203,7 @@ struct QuicFlow {
     std::optional<QuicKeys> zero_rtt;            // the client's early data keys
     bool secrets_found = false;                  // the key log had this connection's secrets
     std::map<std::uint64_t, H3Stream> h3;        // HTTP/3 streams by stream ID and direction
+    std::unique_ptr<QpackDecoder> qpack[2];      // field sections each side sent (made on first use)
     std::vector<std::uint8_t> app_secret[2];     // the current 1-RTT secret, by side (key updates)
     std::optional<QuicKeys> app_previous[2];     // the keys before the last update (late packets)
     unsigned key_updates[2] = {0, 0};
@@ -198,7 +220,30 @@ namespace {
 // The UDP flow's slot: which connection of QuicState it carries.
 struct QuicFlowRef {
     std::uint64_t id = 0;
+    bool other_shard = false;  // --shard: a connection of another shard, only numbered
 };
+
+// Whether the packet comes from the client: its address now or one it sent from before
+// it moved.
+bool sent_by_client(const QuicFlow& flow, const PacketContext& ctx) {
+    if (!flow.client_known) return false;
+    if (ctx.src == flow.client && ctx.src_port == flow.client_port) return true;
+    for (const auto& [address, port] : flow.old_clients)
+        if (ctx.src == address && ctx.src_port == port) return true;
+    return false;
+}
+
+// The connection whose ID a short-header datagram carries as Destination (tried at each
+// length some known ID has), for a datagram on a path not seen before.
+const QuicCidOwner* owner_of_short_header(const QuicState& st, Bytes b) {
+    if (b.size() < 2 || (b[0] & 0x80) || st.cids.empty()) return nullptr;
+    for (std::size_t n = 1; n <= 20 && n < b.size(); ++n) {
+        if (!(st.cid_lengths >> n & 1)) continue;
+        auto it = st.cids.find(std::string(reinterpret_cast<const char*>(b.data() + 1), n));
+        if (it != st.cids.end()) return &it->second;
+    }
+    return nullptr;
+}
 
 bool is_known_version(std::uint32_t v) {
     return v == kVersion1 || v == kVersion2 || (v >= 0xff00001d && v <= 0xff000020);
@@ -222,7 +267,7 @@ std::optional<std::uint64_t> read_varint_field(ByteReader& r, NodeRef parent, co
 
 class QuicDissector {
 public:
-    QuicDissector(PacketContext& ctx, QuicFlow& flow) : ctx_(ctx), flow_(flow) {}
+    QuicDissector(PacketContext& ctx, QuicFlow& flow, QuicState* state) : ctx_(ctx), flow_(flow), state_(state) {}
 
     // One datagram: the coalesced packets in order; returns the bytes used.
     std::size_t datagram(ByteReader payload) {
@@ -247,14 +292,28 @@ public:
     }
 
 private:
-    int side() const {
-        return flow_.client_known && ctx_.src == flow_.client && ctx_.src_port == flow_.client_port ? 0 : 1;
+    int side() const { return sent_by_client(flow_, ctx_) ? 0 : 1; }
+
+    // Connection IDs found again from a datagram of a new path: `s` chose `cid`.
+    void remember_cid(int s, Bytes cid) {
+        if (!state_ || !flow_.id || cid.empty() || cid.size() > 20 || flow_.own_cids.size() >= kMaxQuicCidsPerConnection)
+            return;
+        std::string key(reinterpret_cast<const char*>(cid.data()), cid.size());
+        auto [it, added] = state_->cids.try_emplace(key, QuicCidOwner{flow_.id, s});
+        if (!added) return;  // already known (or another connection's: the first keeps it)
+        flow_.own_cids.push_back(std::move(key));
+        state_->cid_lengths |= 1u << cid.size();
     }
 
     NodeRef layer(std::size_t at, std::size_t length) {
         ctx_.add_protocol("quic");
         NodeRef l = ctx_.add_layer(kQuic, at, length);
-        if (l) l.add_generated(kConnectionNumber, std::uint64_t(flow_.number));
+        // As tshark: the connection number once per datagram, on its first packet.
+        if (l && packets_ == 0) l.add_generated(kConnectionNumber, std::uint64_t(flow_.number));
+        if (!flow_.migration_note.empty()) {
+            if (l) l.expert(kMigration, flow_.migration_note);
+            flow_.migration_note.clear();
+        }
         if (l) l.add_generated(kPacketLength, std::uint64_t(length));
         ++packets_;
         return l;
@@ -370,6 +429,7 @@ private:
         }
         const int s = side();
         if (flow_.cid[s].empty()) flow_.cid[s].assign(scid.begin(), scid.end());
+        remember_cid(s, scid);
     }
 
     // A protected packet of packet-number space `space`: decrypted when its keys are
@@ -563,7 +623,9 @@ private:
             case 0x18: {
                 if (!v(kNciSequence) || !v(kNciRetirePriorTo)) return false;
                 auto n = read_u8(r, f, kNciLength);
-                return n && *n <= 20 && bytes(kNciConnectionId, *n) && bytes(kNciResetToken, 16);
+                if (!n || *n > 20 || *n > r.remaining()) return false;
+                remember_cid(side(), r.rest().first(static_cast<std::size_t>(*n)));
+                return bytes(kNciConnectionId, *n) && bytes(kNciResetToken, 16);
             }
             case 0x19: return v(kRciSequence);
             case 0x1a: return bytes(kPathChallenge, 8);
@@ -591,12 +653,14 @@ private:
         if (it == flow_.h3.end()) {
             if (flow_.h3.size() >= kMaxH3Streams) return;
             it = flow_.h3.emplace(key, H3Stream{}).first;
+            it->second.id = id;
             it->second.uni = (id & 2) != 0;
         }
         if (offset == 0 && it->second.next > 0 && data.size() <= kMaxH3Buffer) {
             // The stream's start sent again (a packet retransmitted): shown again, read
             // from a fresh state as it would have been the first time.
             H3Stream again;
+            again.id = id;
             again.uni = it->second.uni;
             again.next = 0;
             NodeRef h3 = f ? f.add(kHttp3, std::monostate{}, at, data.size()) : f;
@@ -644,12 +708,25 @@ private:
                 st.type = *type;
                 if (h3) h3.add(kH3StreamType, *type, at, 0).set_text("Stream Type: " + std::string(h3_stream_name(*type)) +
                                                                      " (0x" + hex_digits(*type, 1) + ")");
-                if (*type != 0 && *type != 1) {  // QPACK encoder/decoder and unknown streams: not read further
+                if (*type > 2) {  // the QPACK decoder stream and unknown streams: not read further
                     st.broken = true;
                     return;
                 }
                 st.buf.erase(st.buf.begin(), st.buf.begin() + static_cast<long>(r.offset()));
                 continue;
+            }
+            if (st.uni && st.type == 2) {  // QPACK encoder instructions: they fill the dynamic table
+                if (st.buf.empty()) return;
+                QpackDecoder& q = qpack_of(side());
+                const bool read = q.read_encoder(Bytes(st.buf));
+                if (h3) {
+                    NodeRef e = h3.add(kH3QpackEncoder, to_byte_string(Bytes(st.buf)), at, 0);
+                    e.add_generated(kH3QpackInsertCount, q.insert_count());
+                    if (!read) e.malformed("QPACK encoder stream not understood", at, 0);
+                }
+                st.buf.clear();
+                if (!read) st.broken = true;
+                return;
             }
             if (st.uni && st.type == 1 && !st.push_read) {
                 auto push = r.quic_varint();
@@ -684,6 +761,7 @@ private:
                     }
                 }
             }
+            if (*type == 1 && whole) field_section(st, fr, r.child(static_cast<std::size_t>(*length))->rest(), at);
             if (whole) {
                 st.buf.erase(st.buf.begin(), st.buf.begin() + static_cast<long>(header + *length));
             } else {
@@ -692,6 +770,58 @@ private:
                 st.buf.clear();
             }
         }
+    }
+
+    QpackDecoder& qpack_of(int s) {
+        if (!flow_.qpack[s]) flow_.qpack[s] = std::make_unique<QpackDecoder>();
+        return *flow_.qpack[s];
+    }
+
+    // A HEADERS frame's QPACK field section, decoded with the dynamic table the same
+    // side's encoder stream built so far.
+    void field_section(const H3Stream& st, NodeRef fr, Bytes section, std::size_t at) {
+        const int s = side();
+        const QpackFieldSection fs = qpack_of(s).decode(static_cast<std::int64_t>(st.id), section);
+        if (fs.status == QpackFieldSection::Status::Decoded) remember_request(s, fs);
+        if (!fr) return;
+        if (fs.status == QpackFieldSection::Status::Blocked) {
+            NodeRef b = fr.add_generated(kH3Blocked, true);
+            b.add_generated(kH3BlockedRequired, fs.required_insert_count);
+            b.add_generated(kH3BlockedAvailable, fs.insert_count);
+            b.set_text("HEADERS blocked on the QPACK encoder stream: needs " + std::to_string(fs.required_insert_count) +
+                       " dynamic table entries, " + std::to_string(fs.insert_count) + " seen");
+        } else if (fs.status == QpackFieldSection::Status::Failed) {
+            fr.expert(kH3HeadersFailed, "QPACK field section not decoded: " + fs.error);
+        }
+        if (fs.fields.empty()) return;
+        fr.add_generated(kH3HeadersCount, std::uint64_t(fs.fields.size()));
+        std::string_view scheme, authority, path;
+        for (const auto& [name, value] : fs.fields) {
+            NodeRef h = fr.add(kH3Header, std::monostate{}, at, 0);
+            h.set_text("Header: " + escape_nonprintable(name) + ": " + escape_nonprintable(value));
+            h.add(kH3HeaderName, name, at, 0);
+            h.add(kH3HeaderValue, value, at, 0);
+            if (name == ":scheme") scheme = value;
+            if (name == ":authority") authority = value;
+            if (name == ":path") path = value;
+        }
+        if (!scheme.empty() && !authority.empty())
+            fr.add_generated(kH3FullUri, std::string(scheme) + "://" + std::string(authority) + std::string(path));
+    }
+
+    // The first request and response of the connection, as HTTP/1 would write their
+    // first lines ("GET /index.html HTTP/3", "HTTP/3 200"), for the sessions record.
+    void remember_request(int s, const QpackFieldSection& fs) {
+        std::string_view method, path, status;
+        for (const auto& [name, value] : fs.fields) {
+            if (name == ":method") method = value;
+            if (name == ":path") path = value;
+            if (name == ":status") status = value;
+        }
+        if (s == 0 && !method.empty() && flow_.facts.http_request_line.empty())
+            flow_.facts.http_request_line = std::string(method) + " " + std::string(path) + " HTTP/3";
+        if (s == 1 && !status.empty() && flow_.facts.http_status_line.empty())
+            flow_.facts.http_status_line = "HTTP/3 " + std::string(status);
     }
 
     static std::string_view h3_stream_name(std::uint64_t t) {
@@ -891,6 +1021,8 @@ private:
         return u;
     }
 
+    static constexpr FieldDef kMigration{"quic.connection_migration", "Connection migration", FieldType::Expert,
+                                         Base::None, {}, 0, 0, {}, Severity::Note};
     static constexpr FieldDef kDecryptionFailed{"quic.decryption_failed", "Decryption failed", FieldType::Expert,
                                                 Base::None, {}, 0, 0, {}, Severity::Warn};
     static constexpr FieldDef kCryptoTooLong{"quic.crypto.too_long", "CRYPTO stream too long", FieldType::Expert,
@@ -898,6 +1030,7 @@ private:
 
     PacketContext& ctx_;
     QuicFlow& flow_;
+    QuicState* state_;
     std::string info_;
     int packets_ = 0;
 };
@@ -924,6 +1057,26 @@ void report(QuicState& st, QuicFlow& flow) {
     flow.facts.quic_initial_dcid = flow.original_dcid;
     flow.facts.quic_connection = flow.number;
     st.on_connection_end(flow.end, flow.facts);
+}
+
+// Reports a connection and forgets it with its connection IDs.
+std::map<std::uint64_t, std::unique_ptr<QuicFlow>>::iterator forget(
+    QuicState& st, std::map<std::uint64_t, std::unique_ptr<QuicFlow>>::iterator it) {
+    report(st, *it->second);
+    for (const std::string& cid : it->second->own_cids) st.cids.erase(cid);
+    return st.flows.erase(it);
+}
+
+// A new connection in `st`, first seen in this packet.
+QuicFlow& new_flow(QuicState& st, QuicFlowRef& ref, const PacketContext& ctx) {
+    ref.id = st.next_id++;
+    QuicFlow& f = *st.flows.emplace(ref.id, std::make_unique<QuicFlow>()).first->second;
+    f.id = ref.id;
+    f.end.stream = ctx.flow_stream;
+    f.end.first_frame = ctx.frame.number;
+    f.end.first_ts_ns = ctx.frame.ts_ns;
+    f.end.path = ctx.path;
+    return f;
 }
 
 bool starts_new_connection(Bytes b, const QuicFlow& flow, const PacketContext& ctx) {
@@ -959,60 +1112,76 @@ bool starts_new_connection(Bytes b, const QuicFlow& flow, const PacketContext& c
 std::size_t dissect_quic_datagram(ByteReader payload, PacketContext& ctx) {
     QuicState& st = ctx.state->get<QuicState>();
     QuicFlowRef* ref = ctx.flow_state<QuicFlowRef>();
+    if (ref && ref->other_shard) return 0;
+    if (ref && !ref->id && !ctx.in_shard && !owner_of_short_header(st, payload.rest())) {
+        // Another shard's connection: it takes its number (as in the whole capture), nothing more.
+        ref->other_shard = true;
+        ++st.next_number;
+        return 0;
+    }
     QuicFlow scratch;
     QuicFlow* flow = &scratch;
     if (ref) {
         auto it = ref->id ? st.flows.find(ref->id) : st.flows.end();
         if (it == st.flows.end()) {
-            if (st.next_id % kQuicSweepEvery == 0) {
-                for (auto old = st.flows.begin(); old != st.flows.end();) {
-                    if (ctx.frame.ts_ns - old->second->end.last_ts_ns > kQuicIdleTimeoutNs) {
-                        report(st, *old->second);
-                        old = st.flows.erase(old);
-                    } else {
-                        ++old;
+            // A path not seen before: a connection that moved there (its connection ID
+            // as Destination), else a new connection.
+            if (const QuicCidOwner* owner = owner_of_short_header(st, payload.rest())) {
+                it = st.flows.find(owner->id);
+                if (it != st.flows.end()) {
+                    ref->id = owner->id;
+                    // Sent to the side that chose the ID: by the other one. The server
+                    // keeps its address; a client that moved is followed to the new one.
+                    QuicFlow& f = *it->second;
+                    if (owner->side == 1 && f.client_known && !sent_by_client(f, ctx)) {
+                        if (f.old_clients.size() < kMaxQuicCidsPerConnection)
+                            f.old_clients.emplace_back(f.client, f.client_port);
+                        const std::string from = f.client.endpoint_text(f.client_port);
+                        f.client = ctx.src;
+                        f.client_port = ctx.src_port;
+                        const std::string to = ctx.src.endpoint_text(ctx.src_port);
+                        f.migration_note = "Connection migration: the client moved from " + from + " to " + to;
+                        if (f.facts.quic_migrations.size() < kMaxQuicCidsPerConnection)
+                            f.facts.quic_migrations.push_back({ctx.frame.number, ctx.flow_stream, to});
                     }
                 }
             }
-            if (st.flows.size() >= kMaxQuicConnections) {
-                report(st, *st.flows.begin()->second);
-                st.flows.erase(st.flows.begin());
-            }
-            ref->id = st.next_id++;
-            it = st.flows.emplace(ref->id, std::make_unique<QuicFlow>()).first;
-            QuicFlow& f = *it->second;
-            f.end.stream = ctx.flow_stream;
-            f.end.first_frame = ctx.frame.number;
-            f.end.first_ts_ns = ctx.frame.ts_ns;
-            f.end.path = ctx.path;
         }
-        flow = it->second.get();
-        // A client Initial to a connection ID this connection never used: a new connection
-        // on the same addresses and ports (the client's port was reused).
-        if (flow->client_known && starts_new_connection(payload.rest(), *flow, ctx)) {
-            report(st, *flow);
-            st.flows.erase(it);
-            ref->id = st.next_id++;
-            it = st.flows.emplace(ref->id, std::make_unique<QuicFlow>()).first;
+        if (it == st.flows.end()) {
+            if (st.next_id % kQuicSweepEvery == 0) {
+                for (auto old = st.flows.begin(); old != st.flows.end();) {
+                    if (ctx.frame.ts_ns - old->second->end.last_ts_ns > kQuicIdleTimeoutNs)
+                        old = forget(st, old);
+                    else
+                        ++old;
+                }
+            }
+            if (st.flows.size() >= kMaxQuicConnections) forget(st, st.flows.begin());
+            flow = &new_flow(st, *ref, ctx);
+        } else {
             flow = it->second.get();
-            flow->end.stream = ctx.flow_stream;
-            flow->end.first_frame = ctx.frame.number;
-            flow->end.first_ts_ns = ctx.frame.ts_ns;
-            flow->end.path = ctx.path;
+            // A client Initial to a connection ID this connection never used: a new
+            // connection on the same addresses and ports (the client's port was reused).
+            if (flow->client_known && starts_new_connection(payload.rest(), *flow, ctx)) {
+                forget(st, it);
+                flow = &new_flow(st, *ref, ctx);
+            }
         }
     }
     if (!flow->numbered) {
         flow->numbered = true;
         flow->number = st.next_number++;
     }
-    const std::size_t used = QuicDissector(ctx, *flow).datagram(payload);
-    // The endpoints by role, once the client is known (its first Initial).
+    const std::size_t used = QuicDissector(ctx, *flow, ref ? &st : nullptr).datagram(payload);
     if (flow->client_known) {
-        const int side = ctx.src == flow->client && ctx.src_port == flow->client_port ? 0 : 1;
-        flow->end.address[side] = ctx.src;
-        flow->end.port[side] = ctx.src_port;
-        flow->end.address[1 - side] = ctx.dst;
-        flow->end.port[1 - side] = ctx.dst_port;
+        const int side = sent_by_client(*flow, ctx) ? 0 : 1;
+        // The endpoints by role, as the connection began (its client's first Initial).
+        if (flow->end.port[0] == 0) {
+            flow->end.address[side] = ctx.src;
+            flow->end.port[side] = ctx.src_port;
+            flow->end.address[1 - side] = ctx.dst;
+            flow->end.port[1 - side] = ctx.dst_port;
+        }
         flow->end.payload_bytes[side] += payload.reported_remaining();
     }
     flow->end.last_ts_ns = ctx.frame.ts_ns;
@@ -1024,18 +1193,26 @@ void finish_quic(CaptureState& state) {
     if (!st) return;
     for (auto& [id, flow] : st->flows) report(*st, *flow);
     st->flows.clear();
+    st->cids.clear();
 }
 
 void register_quic(DissectorTables& tables) {
-    tables.udp_heuristics.add({"quic", dissect_quic_datagram, [](ByteReader payload, const PacketContext& ctx) {
+    // Outside the --shard too: to number the other shards' connections as the whole
+    // capture does, and to follow a connection of this shard to a new path.
+    tables.udp_heuristics.add({"quic", dissect_quic_datagram,
+                               [](ByteReader payload, const PacketContext& ctx) {
                                    // A flow already known as QUIC, or a datagram that starts one.
                                    // (In a known flow the fixed bit may be greased to 0, RFC 9287.)
                                    if (ctx.flow_slots && *ctx.flow_slots) {
                                        const QuicFlowRef* ref = (*ctx.flow_slots)->find<QuicFlowRef>();
-                                       if (ref && ref->id) return payload.peek_u8().has_value();
+                                       if (ref && (ref->id || ref->other_shard)) return payload.peek_u8().has_value();
                                    }
+                                   // A short header on a new path to a known connection ID (migration).
+                                   if (const QuicState* st = ctx.state->find<QuicState>())
+                                       if (owner_of_short_header(*st, payload.rest())) return true;
                                    return looks_like_quic(payload.rest());
-                               }});
+                               },
+                               true});
 }
 
 }  // namespace tlsdissect

@@ -10,6 +10,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/capture_state.hpp"
@@ -45,8 +47,18 @@ inline constexpr std::int64_t kQuicIdleTimeoutNs = 600'000'000'000;
 inline constexpr std::uint64_t kQuicSweepEvery = 1024;
 
 struct QuicFlow;
-// Per-capture QUIC state: the connections (owned here; each UDP flow's slot names one)
-// and the session layer's hook.
+// Who chose a connection ID: the connection (its id in QuicState::flows) and the side
+// (0 client, 1 server); packets sent *to* that side carry it as Destination.
+struct QuicCidOwner {
+    std::uint64_t id = 0;
+    int side = 0;
+};
+// Connection IDs remembered per connection (those in long headers and NEW_CONNECTION_ID).
+inline constexpr std::size_t kMaxQuicCidsPerConnection = 32;
+
+// Per-capture QUIC state: the connections (owned here; each UDP flow's slot names one),
+// the connection IDs that find a connection from a new address (migration), and the
+// session layer's hook.
 struct QuicState {
     QuicState();
     ~QuicState();
@@ -55,6 +67,8 @@ struct QuicState {
     std::uint32_t next_number = 0;
     std::uint64_t next_id = 1;
     std::map<std::uint64_t, std::unique_ptr<QuicFlow>> flows;  // by id, oldest first
+    std::unordered_map<std::string, QuicCidOwner> cids;        // connection ID bytes -> owner
+    std::uint32_t cid_lengths = 0;                             // bit n: some ID has n bytes
     std::function<void(const QuicConnectionEnd& end, const TlsConnectionFacts& facts)> on_connection_end;
 };
 

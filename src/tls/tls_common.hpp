@@ -193,6 +193,14 @@ struct TlsConnectionFacts {
     std::uint32_t quic_version = 0;
     std::vector<std::uint8_t> quic_initial_dcid;
     std::uint32_t quic_connection = 0;
+    // Each time the client went on from a new address or port (RFC 9000 section 9): the
+    // first frame from there, its udp.stream and the new "address:port".
+    struct PathChange {
+        std::uint64_t frame = 0;
+        std::uint32_t stream = 0;
+        std::string client;
+    };
+    std::vector<PathChange> quic_migrations;
     // DTLS (RFC 6347, RFC 9147): handshake headers carry message_seq and fragment
     // fields, a Client Hello a cookie, and HelloVerifyRequest exists.
     bool dtls = false;

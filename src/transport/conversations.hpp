@@ -47,6 +47,7 @@ struct TcpDirection {
 
 struct TcpConversation {
     std::uint32_t stream = 0;
+    std::int8_t in_shard = -1;  // --shard: -1 not decided yet, then 0 or 1
     std::int64_t first_ts_ns = 0;
     std::int64_t last_ts_ns = 0;
     std::int64_t closed_ts_ns = -1;  // when FIN both ways or RST was seen
@@ -180,6 +181,7 @@ void TcpConversationTable::expire(std::int64_t now_ns, OnDrop&& on_drop) {
 
 struct UdpConversation {
     std::uint32_t stream = 0;
+    std::int8_t in_shard = -1;  // --shard: -1 not decided yet, then 0 or 1
     std::int64_t first_ts_ns = 0;
     std::int64_t last_ts_ns = 0;
     // Per-flow state of the protocols above (PacketContext::flow_state), made on first use.

@@ -544,6 +544,9 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
         info += " Win=" + std::to_string(calc_window) + " Len=" + std::to_string(payload_len) + options.info;
     }
     if (!header_ok) return;
+    TcpState& tcp_state = ctx.state->get<TcpState>();
+    if (conv.in_shard < 0) conv.in_shard = tcp_state.shard.keeps(ctx.src, *sport, ctx.dst, *dport);
+    if (!conv.in_shard) return;  // --shard: another process's connection
     ByteReader payload = r.take_rest();
     conv.payload_bytes[side] += payload_len;
     if (conv.first_sender < 0) {

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "core/packet_context.hpp"
+#include "core/shard.hpp"
 #include "transport/conversations.hpp"
 #include "transport/tcp_reassembler.hpp"
 
@@ -26,10 +27,15 @@ struct TcpState {
     std::function<void(const TcpConversation&, int node, const StreamEvent&)> follow_sink;
     // End a connection (application told, buffers freed) as soon as it closes.
     bool end_at_close = false;
+    // --shard: connections outside it are numbered but not reassembled or dissected.
+    Shard shard;
 };
 
 struct UdpState {
     UdpConversationTable conversations;
+    // --shard: flows outside it go only to the dissectors marked to run there (DNS, for
+    // the DNS -> TLS links; tunnels by port; QUIC finding a connection that moved).
+    Shard shard;
 };
 
 // TCP (6) and UDP (17) in the IP protocol table.

@@ -45,6 +45,8 @@ void dissect_udp(ByteReader r, PacketContext& ctx) {
                                                                                  ctx.path.outer_key());
     ctx.flow_slots = &conv.state;
     ctx.flow_stream = conv.stream;
+    if (conv.in_shard < 0) conv.in_shard = ctx.state->get<UdpState>().shard.keeps(ctx.src, *sport, ctx.dst, *dport);
+    ctx.in_shard = conv.in_shard != 0;
     std::size_t payload_len = available - 8;
     if (udp) {
         udp.set_text("User Datagram Protocol, Src Port: " + std::to_string(*sport) + ", Dst Port: " +
@@ -87,6 +89,7 @@ void dissect_udp(ByteReader r, PacketContext& ctx) {
         return;
     }
     for (const PayloadDissector& h : ctx.tables->udp_heuristics.entries()) {
+        if (!ctx.in_shard && !h.outside_shard) continue;
         if (h.accepts(payload, ctx)) {
             h.dissect(payload, ctx);
             return;

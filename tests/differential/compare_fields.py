@@ -110,7 +110,8 @@ QUIC_FIELDS = [
     "quic.packet_number_length", "quic.frame_type", "quic.padding_length", "quic.ack.largest_acknowledged",
     "quic.ack.first_ack_range", "quic.crypto.offset", "quic.crypto.length", "quic.supported_version",
     "quic.stream.stream_id", "quic.stream.offset", "quic.stream.length", "quic.nci.sequence",
-    "quic.nci.connection_id", "quic.md.maximum_data", "quic.ms.max_streams", "quic.cc.error_code",
+    "quic.nci.connection_id", "quic.rci.sequence", "quic.path_challenge.data", "quic.path_response.data",
+    "quic.connection.number", "quic.md.maximum_data", "quic.ms.max_streams", "quic.cc.error_code",
     "http3.stream_type", "http3.frame_type", "http3.frame_length", "http3.settings.id", "http3.settings.value",
     "tls.quic.parameter.type", "tls.quic.parameter.length", "tls.quic.parameter.initial_max_data",
     "tls.quic.parameter.max_idle_timeout", "tls.quic.parameter.initial_source_connection_id",
@@ -138,6 +139,7 @@ KNOWN_DIFFERENCES_BY_SET = {
     # frame 14 and runs over 25 packets; tshark 4.0 shows it nowhere (it does not
     # reassemble an HTTP/3 frame that long), tlsdissect shows its header where it begins.
     ("quic", "quic-ngtcp2-keyupdate.pcap", 14): {"http3.frame_type": "1,0", "http3.frame_length": "11,26635"},
+    ("quic", "quic-ngtcp2-migration.pcap", 13): {"http3.frame_type": "1,0", "http3.frame_length": "11,26635"},
 }
 # tshark repeats a generated summary of the SOCKS request ([Version], [Command], [Remote
 # Port]) on every frame of the tunnel; tlsdissect shows the exchange once.
@@ -184,6 +186,9 @@ VALUE_MAPS = {
     # 6). One 4-tuple is one flow both ways: tlsdissect keeps stream 4 for both
     # directions of the RTP flow, so the RTCP flow is 6, not 7.
     ("gtp-iphone.pcap", "udp.stream"): {"0,6": "0,4", "0,7": "0,6"},
+    # tshark misreads the server's Initial in frame 79 (see KNOWN_DIFFERENCES_BY_SET) and
+    # counts a third connection from there; it is the second connection's (number 1).
+    ("quic__interop__quic-go_quic-go__zerortt.pcap", "quic.connection.number"): {"2": "1"},
 }
 # (capture file name, frame) -> {field: tlsdissect's value}, for the lower layers.
 KNOWN_LOWER_DIFFERENCES = {
@@ -364,6 +369,11 @@ def compare(tool, capture):
             if name == "quic.dcid" and ov.startswith(tv):
                 # tshark 4.0 does not match short-header packets of QUIC v2 connections to
                 # their connection, so it leaves out their DCID; tlsdissect shows it.
+                continue
+            if name == "quic.connection.number" and not tv and ov:
+                # tshark 4.0 finds no connection for a packet to a connection ID it did not
+                # see issued ("Unknown QUIC connection"): it gives no number; tlsdissect
+                # knows the connection by its UDP flow.
                 continue
             if (partial or cut) and not tv.strip():
                 continue

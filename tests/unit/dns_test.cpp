@@ -1061,6 +1061,8 @@ std::vector<std::string> dns_captures() {
         if (!std::filesystem::is_directory(folder)) continue;
         for (const auto& entry : std::filesystem::directory_iterator(folder)) {
             const std::string name = entry.path().filename().string();
+            const std::string ext = entry.path().extension().string();
+            if (ext != ".pcap" && ext != ".pcapng" && ext != ".gz") continue;  // key logs, notes
             if (name.find("dns") != std::string::npos || name.find("https-cname-tls12.pcap") == 0 ||
                 folder.filename() == "dns")
                 out.push_back(entry.path().string());

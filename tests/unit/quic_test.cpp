@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "quic/qpack.hpp"
 #include "quic/quic.hpp"
 #include "test_support.hpp"
 #include "tlsdissect/field.hpp"
@@ -69,4 +70,43 @@ TEST_CASE("QUIC Initial unprotected: RFC 9001 appendix A.3, the server's Initial
     CHECK(pn == 1);
     CHECK(u->pn_length == 2);
     CHECK(hex_string(Bytes(u->plaintext).first(7)) == "02000000000600");  // ACK, then CRYPTO
+}
+
+TEST_CASE("QPACK field sections: RFC 9204 appendix B.1 and B.2", "[quic][qpack]") {
+    using tlsdissect::QpackDecoder;
+    using tlsdissect::QpackFieldSection;
+    using Fields = std::vector<std::pair<std::string, std::string>>;
+    SECTION("B.1: a literal with a static name reference, no dynamic table") {
+        QpackDecoder d;
+        const auto section = from_hex("0000510b2f696e6465782e68746d6c");
+        const QpackFieldSection fs = d.decode(0, tlsdissect::Bytes(section));
+        CHECK(fs.status == QpackFieldSection::Status::Decoded);
+        CHECK(fs.required_insert_count == 0);
+        CHECK(fs.fields == Fields{{":path", "/index.html"}});
+    }
+    const auto encoder = from_hex("3fbd01c00f7777772e6578616d706c652e636f6dc10c2f73616d706c652f70617468");
+    const auto section = from_hex("03811011");
+    SECTION("B.2: post-base indexed lines after the encoder stream's two inserts") {
+        QpackDecoder d;
+        REQUIRE(d.read_encoder(tlsdissect::Bytes(encoder)));
+        CHECK(d.insert_count() == 2);
+        const QpackFieldSection fs = d.decode(4, tlsdissect::Bytes(section));
+        CHECK(fs.status == QpackFieldSection::Status::Decoded);
+        CHECK(fs.required_insert_count == 2);
+        CHECK(fs.fields == Fields{{":authority", "www.example.com"}, {":path", "/sample/path"}});
+    }
+    SECTION("B.2's field section before the encoder stream: blocked, with what it needs") {
+        QpackDecoder d;
+        const QpackFieldSection fs = d.decode(4, tlsdissect::Bytes(section));
+        CHECK(fs.status == QpackFieldSection::Status::Blocked);
+        CHECK(fs.required_insert_count == 2);
+        CHECK(fs.insert_count == 0);
+        CHECK(fs.fields.empty());
+    }
+    SECTION("an encoder stream that is not QPACK leaves the decoder failed, not crashed") {
+        QpackDecoder d;
+        const auto junk = from_hex("3fffffffffffffffffffff");
+        CHECK_FALSE(d.read_encoder(tlsdissect::Bytes(junk)));
+        CHECK(d.decode(0, tlsdissect::Bytes(section)).status == QpackFieldSection::Status::Failed);
+    }
 }

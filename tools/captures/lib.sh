@@ -22,6 +22,7 @@ cleanup() {
     for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
     for ns in "${NSLIST[@]}"; do
         if ip netns list | grep -qw "$ns"; then ip netns del "$ns" || true; fi
+        rm -rf "/etc/netns/$ns"   # a namespace's own /etc files (ip netns exec), if any
     done
     [ -n "${WORK:-}" ] || return 0
     if [ -n "${KEEP_WORK:-}" ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK"; fi
