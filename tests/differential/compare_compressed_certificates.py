@@ -57,58 +57,46 @@ def split_certificates(body, tls13):
 
 
 def main():
-    if len(sys.argv) < 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    if not shutil.which("tshark"):
-        print("SKIP: tshark not found")
-        return 77
+    tool, captures = tshark_cache.tool_and_captures(__doc__)
     try:
         import brotli  # noqa: F401
     except ImportError:
         print("SKIP: the Python brotli module (Debian python3-brotli) is missing")
         return 77
-    tool, dirs = sys.argv[1], [d for d in sys.argv[2:] if os.path.isdir(d)]
-    if not dirs:
-        print("SKIP: no capture folder")
-        return 77
     failures, checked = [], 0
-    for d in dirs:
-        for name in sorted(os.listdir(d)):
-            if not name.endswith((".pcap", ".pcapng")):
+    for capture in captures:
+        name = os.path.basename(capture)
+        keys = os.path.splitext(capture)[0] + ".keys"
+        opts = ["-o", f"tls.keylog_file:{keys}"] if os.path.exists(keys) else []
+        rows = [dict(zip(FIELDS, line.split("\t"))) for line in
+                tshark_cache.fields(capture, FIELDS, options=opts, display_filter="tls.handshake.type == 25")]
+        if not rows:
+            continue
+        versions = tshark_cache.fields(capture, ["tcp.stream", "tls.handshake.extensions.supported_version"],
+                                       options=opts, display_filter="tls.handshake.type == 2")
+        tls13 = {int(s) for s, v in (line.split("\t") for line in versions) if "0x0304" in v}
+        cmd = [tool, "--sessions", capture] + (["--keylog", keys] if os.path.exists(keys) else [])
+        sessions = {t["stream"]: t for t in json.loads(subprocess.run(cmd, capture_output=True, text=True,
+                                                                       check=True).stdout)["tls"]}
+        for row in rows:
+            algorithm = int(row["tls.compress_certificate.algorithm"])
+            data = bytes.fromhex(row["tls.compress_certificate.compressed_certificate_message"].replace(":", ""))
+            body = decompress(algorithm, data)
+            if body is None:
                 continue
-            capture = os.path.join(d, name)
-            keys = os.path.splitext(capture)[0] + ".keys"
-            opts = ["-o", f"tls.keylog_file:{keys}"] if os.path.exists(keys) else []
-            rows = [dict(zip(FIELDS, line.split("\t"))) for line in
-                    tshark_cache.fields(capture, FIELDS, options=opts, display_filter="tls.handshake.type == 25")]
-            if not rows:
-                continue
-            versions = tshark_cache.fields(capture, ["tcp.stream", "tls.handshake.extensions.supported_version"],
-                                           options=opts, display_filter="tls.handshake.type == 2")
-            tls13 = {int(s) for s, v in (line.split("\t") for line in versions) if "0x0304" in v}
-            cmd = [tool, "--sessions", capture] + (["--keylog", keys] if os.path.exists(keys) else [])
-            sessions = {t["stream"]: t for t in json.loads(subprocess.run(cmd, capture_output=True, text=True,
-                                                                           check=True).stdout)["tls"]}
-            for row in rows:
-                algorithm = int(row["tls.compress_certificate.algorithm"])
-                data = bytes.fromhex(row["tls.compress_certificate.compressed_certificate_message"].replace(":", ""))
-                body = decompress(algorithm, data)
-                if body is None:
-                    continue
-                checked += 1
-                stream = int(row["tcp.stream"])
-                expected = split_certificates(body, stream in tls13)
-                mine = [c["sha256"] for c in sessions.get(stream, {}).get("certificates", [])]
-                if len(body) != int(row["tls.compress_certificate.uncompressed_length"]):
-                    failures.append(f"{name}: frame {row['frame.number']}: the capture's own length does not match")
-                if mine != expected:
-                    failures.append(f"{name}: frame {row['frame.number']}: certificates {mine}, decompressed {expected}")
-                frame = subprocess.run([tool, capture, "-Y", f"frame.number == {row['frame.number']}"] +
-                                       (["--keylog", keys] if os.path.exists(keys) else []),
-                                       capture_output=True, text=True, check=True).stdout
-                if "[Malformed" in frame or "[Truncated" in frame:
-                    failures.append(f"{name}: frame {row['frame.number']}: an anomaly in the tree")
+            checked += 1
+            stream = int(row["tcp.stream"])
+            expected = split_certificates(body, stream in tls13)
+            mine = [c["sha256"] for c in sessions.get(stream, {}).get("certificates", [])]
+            if len(body) != int(row["tls.compress_certificate.uncompressed_length"]):
+                failures.append(f"{name}: frame {row['frame.number']}: the capture's own length does not match")
+            if mine != expected:
+                failures.append(f"{name}: frame {row['frame.number']}: certificates {mine}, decompressed {expected}")
+            frame = subprocess.run([tool, capture, "-Y", f"frame.number == {row['frame.number']}"] +
+                                   (["--keylog", keys] if os.path.exists(keys) else []),
+                                   capture_output=True, text=True, check=True).stdout
+            if "[Malformed" in frame or "[Truncated" in frame:
+                failures.append(f"{name}: frame {row['frame.number']}: an anomaly in the tree")
     for f in failures:
         print("FAIL", f)
     print(f"{checked} compressed certificates checked, {len(failures)} disagreements")

@@ -27,7 +27,6 @@ Usage: compare_fingerprints.py TLSDISSECT DIR...; exit 0 / 1, 77 without tshark 
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -121,72 +120,59 @@ def sessions(tool, capture, keys):
 
 
 def main():
-    if len(sys.argv) < 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    if not shutil.which("tshark"):
-        print("SKIP: tshark not found")
-        return 77
-    tool, dirs = sys.argv[1], [d for d in sys.argv[2:] if os.path.isdir(d)]
-    if not dirs:
-        print("SKIP: no capture folder")
-        return 77
+    tool, captures = tshark_cache.tool_and_captures(__doc__)
     failures, checked, retries = [], 0, 0
-    for d in dirs:
-        for name in sorted(os.listdir(d)):
-            if not name.endswith((".pcap", ".pcapng")):
-                continue
-            capture = os.path.join(d, name)
-            keys = os.path.splitext(capture)[0] + ".keys"
-            plain = sessions(tool, capture, None)
-            if plain is None:
-                continue
-            chs, shs = hellos(capture, 1), hellos(capture, 2)
+    for capture in captures:
+        keys = os.path.splitext(capture)[0] + ".keys"
+        plain = sessions(tool, capture, None)
+        if plain is None:
+            continue
+        chs, shs = hellos(capture, 1), hellos(capture, 2)
 
-            def fail(msg, capture=capture):
-                failures.append(f"{os.path.basename(capture)}: {msg}")
+        def fail(msg, capture=capture):
+            failures.append(f"{os.path.basename(capture)}: {msg}")
 
-            for t in plain:
-                if "transport" in t:
-                    continue  # DTLS and QUIC: only the key log comparison below
-                s = t["stream"]
-                ours = [t["client_hello"], t["client_hello_retry"]]
-                theirs = chs.get(s, [])
-                real_sh = [r for r in shs.get(s, []) if r["tls.handshake.random"].replace(":", "") != HRR_RANDOM]
-                hrr = any(r["tls.handshake.random"].replace(":", "") == HRR_RANDOM for r in shs.get(s, []))
-                if not theirs or ours[0] is None:
+        for t in plain:
+            if "transport" in t:
+                continue  # DTLS and QUIC: only the key log comparison below
+            s = t["stream"]
+            ours = [t["client_hello"], t["client_hello_retry"]]
+            theirs = chs.get(s, [])
+            real_sh = [r for r in shs.get(s, []) if r["tls.handshake.random"].replace(":", "") != HRR_RANDOM]
+            hrr = any(r["tls.handshake.random"].replace(":", "") == HRR_RANDOM for r in shs.get(s, []))
+            if not theirs or ours[0] is None:
+                continue
+            expected = theirs[:2] if hrr else theirs[:1]
+            if hrr:
+                retries += 1
+            elif ours[1] is not None:
+                fail(f"stream {s}: client_hello_retry without a HelloRetryRequest")
+            for mine, row in zip(ours, expected):
+                checked += 1
+                if mine is None:
+                    fail(f"stream {s}: no record of the Client Hello in frame {row['frame.number']}")
                     continue
-                expected = theirs[:2] if hrr else theirs[:1]
-                if hrr:
-                    retries += 1
-                elif ours[1] is not None:
-                    fail(f"stream {s}: client_hello_retry without a HelloRetryRequest")
-                for mine, row in zip(ours, expected):
-                    checked += 1
-                    if mine is None:
-                        fail(f"stream {s}: no record of the Client Hello in frame {row['frame.number']}")
-                        continue
-                    if str(mine["frame"]) != row["frame.number"]:
-                        fail(f"stream {s}: Client Hello frame {mine['frame']}, tshark {row['frame.number']}")
-                    if mine["ja3_hash"] != row["tls.handshake.ja3"]:
-                        fail(f"frame {row['frame.number']}: ja3 {mine['ja3_hash']}, tshark {row['tls.handshake.ja3']}")
-                    if comparable(row, True) and mine["ja4"] != ja4(row):
-                        fail(f"frame {row['frame.number']}: ja4 {mine['ja4']}, from tshark's fields {ja4(row)}")
-                sh = t["server_hello"]
-                if sh and real_sh and str(sh["frame"]) == real_sh[0]["frame.number"]:
-                    row = real_sh[0]
-                    if sh["ja3s_hash"] != row["tls.handshake.ja3s"]:
-                        fail(f"frame {row['frame.number']}: ja3s {sh['ja3s_hash']}, tshark {row['tls.handshake.ja3s']}")
-                    if comparable(row, False) and sh["ja4s"] != ja4s(row):
-                        fail(f"frame {row['frame.number']}: ja4s {sh['ja4s']}, from tshark's fields {ja4s(row)}")
-            if os.path.exists(keys):
-                decrypted = sessions(tool, capture, keys)
-                pick = lambda ts: [(t["stream"], t.get("transport"), *[(t[k] or {}).get(f) for k, f in  # noqa: E731
-                                                   (("client_hello", "ja4"), ("client_hello_retry", "ja4"),
-                                                    ("server_hello", "ja4s"), ("server_hello", "ja3s"))])
-                                   for t in ts]
-                if decrypted is not None and pick(decrypted) != pick(plain):
-                    fail(f"fingerprints differ with the key log: {pick(plain)} / {pick(decrypted)}")
+                if str(mine["frame"]) != row["frame.number"]:
+                    fail(f"stream {s}: Client Hello frame {mine['frame']}, tshark {row['frame.number']}")
+                if mine["ja3_hash"] != row["tls.handshake.ja3"]:
+                    fail(f"frame {row['frame.number']}: ja3 {mine['ja3_hash']}, tshark {row['tls.handshake.ja3']}")
+                if comparable(row, True) and mine["ja4"] != ja4(row):
+                    fail(f"frame {row['frame.number']}: ja4 {mine['ja4']}, from tshark's fields {ja4(row)}")
+            sh = t["server_hello"]
+            if sh and real_sh and str(sh["frame"]) == real_sh[0]["frame.number"]:
+                row = real_sh[0]
+                if sh["ja3s_hash"] != row["tls.handshake.ja3s"]:
+                    fail(f"frame {row['frame.number']}: ja3s {sh['ja3s_hash']}, tshark {row['tls.handshake.ja3s']}")
+                if comparable(row, False) and sh["ja4s"] != ja4s(row):
+                    fail(f"frame {row['frame.number']}: ja4s {sh['ja4s']}, from tshark's fields {ja4s(row)}")
+        if os.path.exists(keys):
+            decrypted = sessions(tool, capture, keys)
+            pick = lambda ts: [(t["stream"], t.get("transport"), *[(t[k] or {}).get(f) for k, f in  # noqa: E731
+                                               (("client_hello", "ja4"), ("client_hello_retry", "ja4"),
+                                                ("server_hello", "ja4s"), ("server_hello", "ja3s"))])
+                               for t in ts]
+            if decrypted is not None and pick(decrypted) != pick(plain):
+                fail(f"fingerprints differ with the key log: {pick(plain)} / {pick(decrypted)}")
     for f in failures:
         print("FAIL", f)
     print(f"{checked} Client Hellos checked ({retries} connections with a HelloRetryRequest), "

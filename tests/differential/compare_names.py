@@ -14,7 +14,6 @@ Usage: compare_names.py TLSDISSECT DIR...; exit 0 / 1, 77 without tshark or capt
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -40,47 +39,35 @@ def names(lines):
 
 
 def main():
-    if len(sys.argv) < 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    if not shutil.which("tshark"):
-        print("SKIP: tshark not found")
-        return 77
-    tool, dirs = sys.argv[1], [d for d in sys.argv[2:] if os.path.isdir(d)]
-    if not dirs:
-        print("SKIP: no capture folder")
-        return 77
+    tool, captures = tshark_cache.tool_and_captures(__doc__)
     failures, pairs, dns_types = [], 0, 0
-    for d in dirs:
-        for name in sorted(os.listdir(d)):
-            if not name.endswith((".pcap", ".pcapng")):
+    for capture in captures:
+        name = os.path.basename(capture)
+        tree = subprocess.run([tool, capture], capture_output=True, text=True, check=False)
+        if tree.returncode != 0:
+            continue
+        theirs_lines = tshark_cache.run(["-n", "-r", capture, "-V"]).stdout.splitlines()
+        ours, theirs = names(tree.stdout.splitlines()), names(theirs_lines)
+        for value, mine in sorted(ours.items()):
+            if value not in theirs:
                 continue
-            capture = os.path.join(d, name)
-            tree = subprocess.run([tool, capture], capture_output=True, text=True, check=False)
-            if tree.returncode != 0:
-                continue
-            theirs_lines = tshark_cache.run(["-n", "-r", capture, "-V"]).stdout.splitlines()
-            ours, theirs = names(tree.stdout.splitlines()), names(theirs_lines)
-            for value, mine in sorted(ours.items()):
-                if value not in theirs:
+            if legacy_pair(value) or "Unknown" in mine:
+                pairs += 1
+                if mine != theirs[value] and not all(n.startswith("Unknown") for n in theirs[value]):
+                    failures.append(f"{name}: 0x{value:04x} is {sorted(mine)}, tshark {sorted(theirs[value])}")
+        unknown = {int(m.group(1)) for m in map(DNS_UNKNOWN.match, theirs_lines) if m}
+        if not unknown:
+            continue
+        sessions = subprocess.run([tool, "--sessions", capture], capture_output=True, text=True, check=False)
+        if sessions.returncode != 0:
+            continue
+        for t in json.loads(sessions.stdout)["dns"]:
+            for value in [t.get("type")] + [a["type"] for a in t["answers"]]:
+                if value is None:
                     continue
-                if legacy_pair(value) or "Unknown" in mine:
-                    pairs += 1
-                    if mine != theirs[value] and not all(n.startswith("Unknown") for n in theirs[value]):
-                        failures.append(f"{name}: 0x{value:04x} is {sorted(mine)}, tshark {sorted(theirs[value])}")
-            unknown = {int(m.group(1)) for m in map(DNS_UNKNOWN.match, theirs_lines) if m}
-            if not unknown:
-                continue
-            sessions = subprocess.run([tool, "--sessions", capture], capture_output=True, text=True, check=False)
-            if sessions.returncode != 0:
-                continue
-            for t in json.loads(sessions.stdout)["dns"]:
-                for value in [t.get("type")] + [a["type"] for a in t["answers"]]:
-                    if value is None:
-                        continue
-                    dns_types += 1
-                    if value.startswith("Unknown") or (value.startswith("TYPE") and int(value[4:]) not in unknown):
-                        failures.append(f"{name}: DNS transaction {t['id']}: type {value!r} (tshark: Unknown {sorted(unknown)})")
+                dns_types += 1
+                if value.startswith("Unknown") or (value.startswith("TYPE") and int(value[4:]) not in unknown):
+                    failures.append(f"{name}: DNS transaction {t['id']}: type {value!r} (tshark: Unknown {sorted(unknown)})")
     for f in failures:
         print("FAIL", f)
     print(f"{pairs} signature algorithm values and {dns_types} DNS types of captures with unnamed types checked, "
