@@ -103,10 +103,14 @@ struct Parse {
     }
 };
 
-std::string type_with_number(std::uint16_t type) {
+}  // namespace
+
+std::string dns_type_with_number(std::uint16_t type) {
     const std::string name = dns_type_text(type);
     return name.rfind("Unknown", 0) == 0 ? name : name + " (" + std::to_string(type) + ")";
 }
+
+namespace {
 
 void add_flag(NodeRef parent, const FieldDef& def, std::uint16_t flags, std::size_t at, const char* set,
               const char* clear) {
@@ -219,7 +223,7 @@ void parse_question(ByteReader& r, Parse& p, NodeRef section) {
     }
     if (node) {
         const std::size_t fixed = at + n.wire_length;
-        node.add(kQryType, std::uint64_t(q.type), fixed, 2).set_text("Type: " + type_with_number(q.type));
+        node.add(kQryType, std::uint64_t(q.type), fixed, 2).set_text("Type: " + dns_type_with_number(q.type));
         if (p.flavor == DnsFlavor::Mdns) {
             node.add(kQryClassMdns, std::uint64_t(q.klass), fixed + 2, 2);
             node.add(kQryQu, q.unicast_response, fixed + 2, 2)
@@ -285,7 +289,7 @@ void parse_record(ByteReader& r, Parse& p, NodeRef section, DnsSection which) {
             if (dot2 != std::string::npos) node.add(kSrvName, owner.substr(dot2 + 1), at, n.wire_length).set_hidden();
         }
     }
-    node.add(kRespType, std::uint64_t(rec.type), fixed, 2).set_text("Type: " + type_with_number(rec.type));
+    node.add(kRespType, std::uint64_t(rec.type), fixed, 2).set_text("Type: " + dns_type_with_number(rec.type));
     if (opt) {
         ++p.opt_records;
         DnsEdns edns;
@@ -407,6 +411,12 @@ std::string dns_type_text(std::uint16_t type) {
     if (type == 255) return "ANY";  // the IANA mnemonic is "*"; dig and Wireshark say ANY
     std::string_view name = name_of(kDnsTypes, type);
     return name.empty() ? "Unknown (" + std::to_string(type) + ")" : std::string(name);
+}
+
+std::string dns_type_mnemonic(std::uint16_t type) {
+    if (type == 255) return "ANY";
+    std::string_view name = name_of(kDnsTypes, type);
+    return name.empty() ? "TYPE" + std::to_string(type) : std::string(name);
 }
 
 std::string dns_class_text(std::uint16_t klass) {

@@ -101,7 +101,12 @@ bool plausible_dns_message(Bytes payload);
 std::string dns_opcode_text(std::uint8_t opcode);
 std::string dns_rcode_text(std::uint16_t rcode);
 // The RR type mnemonic ("A", "CNAME", "ANY", "Unknown (2048)").
-std::string dns_type_text(std::uint16_t type);
+std::string dns_type_text(std::uint16_t type);  // as Wireshark shows it: "A", "Unknown (65534)"
+// "A (1)", "Unknown (65534)": the type and its number, for the tree.
+std::string dns_type_with_number(std::uint16_t type);
+// The presentation form (zone files, dig, --sessions): the mnemonic, or RFC 3597
+// section 5's "TYPE65534" for a type without one.
+std::string dns_type_mnemonic(std::uint16_t type);
 std::string dns_class_text(std::uint16_t klass);
 
 }  // namespace tlsdissect

@@ -55,11 +55,6 @@ std::string base32hex(Bytes b) {
     return out;
 }
 
-std::string type_label(std::uint16_t type) {
-    std::string name = dns_type_text(type);
-    return name;
-}
-
 ByteString byte_string(Bytes b) { return ByteString{{b.begin(), b.end()}}; }
 
 Ipv4Address ipv4(Bytes b) {

@@ -198,7 +198,6 @@ std::string presentation(const DnsName& n);
 std::string base64(Bytes b);
 // RFC 4648 section 7 "base32hex", lowercase as Wireshark shows NSEC3 hashes.
 std::string base32hex(Bytes b);
-std::string type_label(std::uint16_t type);
 ByteString byte_string(Bytes b);
 Ipv4Address ipv4(Bytes b);
 Ipv6Address ipv6(Bytes b);

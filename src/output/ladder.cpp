@@ -173,14 +173,14 @@ void add_dns_rows(LadderConnection& c, const ConnectionView& conv, int server, c
     for (const DnsTransactionRecord* t : picked) {
         const DnsQuestion& q = t->questions.front();
         c.rows.push_back({t->query_frame, t->query_ts_ns, LadderDir::Dns, 0,
-                          w.dns_query + dns_type_text(q.type) + " " + q.name + w.to_resolver +
+                          w.dns_query + dns_type_mnemonic(q.type) + " " + q.name + w.to_resolver +
                               t->server.to_string() + w.to_resolver_end,
                           false});
         std::string answer;
         std::string owner = q.name;
         for (const auto& a : t->answers) {
             if (a.section != DnsSection::Answer) continue;
-            answer += (answer.empty() ? "" : ", ") + dns_type_text(a.type) + " " + a.data;
+            answer += (answer.empty() ? "" : ", ") + dns_type_mnemonic(a.type) + " " + a.data;
         }
         if (answer.empty()) answer = w.no_answer;
         std::string label = w.dns_answer + q.name + " \xe2\x86\x92 " + answer + w.after +
@@ -193,7 +193,7 @@ void add_dns_rows(LadderConnection& c, const ConnectionView& conv, int server, c
             c.dns_chain.clear();
             for (const auto& a : t->answers)
                 if (a.section == DnsSection::Answer)
-                    c.dns_chain.push_back({a.name, dns_type_text(a.type), a.data,
+                    c.dns_chain.push_back({a.name, dns_type_mnemonic(a.type), a.data,
                                            a.address && *a.address == conv.address[server]});
         }
         c.rows.push_back({t->response_frame, t->query_ts_ns + t->response_time_ns, LadderDir::Dns, 0, label, false});

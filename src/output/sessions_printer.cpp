@@ -219,7 +219,7 @@ void dns_record(JsonWriter& w, const DnsTransactionRecord& t, bool kind, const s
     w.member_if("response_frame", t.response_frame != 0, [&] { return t.response_frame; });
     w.member_if("response_time", t.response_frame != 0, [&] { return static_cast<double>(t.response_time_ns) / 1e9; });
     w.member_if("name", !t.questions.empty(), [&] { return t.questions.front().name; });
-    w.member_if("type", !t.questions.empty(), [&] { return dns_type_text(t.questions.front().type); });
+    w.member_if("type", !t.questions.empty(), [&] { return dns_type_mnemonic(t.questions.front().type); });
     w.member_if("rcode", t.response_frame != 0, [&] { return upper(iana_name(kDnsRcodes, t.rcode)); });
     w.member("transport", t.transport == DnsTransport::Tcp ? "tcp" : "udp");
     w.key("client").object().member("ip", t.client.to_string()).member("port", t.client_port).end();
@@ -230,7 +230,7 @@ void dns_record(JsonWriter& w, const DnsTransactionRecord& t, bool kind, const s
         if (a.section != DnsSection::Answer) continue;
         w.object()
             .member("name", a.name)
-            .member("type", dns_type_text(a.type))
+            .member("type", dns_type_mnemonic(a.type))
             .member("ttl", a.ttl)
             .member("data", a.data)
             .end();
@@ -238,8 +238,9 @@ void dns_record(JsonWriter& w, const DnsTransactionRecord& t, bool kind, const s
     w.end().end();
 }
 
-void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
-    const HelloFacts& h = client ? f.client_hello : f.server_hello;
+// `h`: f.client_hello, f.client_hello_retry or f.server_hello.
+void hello_json(JsonWriter& w, const TlsConnectionFacts& f, const HelloFacts& h) {
+    const bool client = &h != &f.server_hello;
     if (!h.seen) {
         w.null();
         return;
@@ -260,7 +261,7 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
             .member_or_null("sni", f.sni)
             .member("ja3", j3.text)
             .member("ja3_hash", j3.hash)
-            .member("ja4", ja4(h, !f.sni.empty(), f.dtls ? 'd' : f.quic ? 'q' : 't'));
+            .member("ja4", ja4(h, !f.sni.empty(), f.ja4_transport()));
     } else {
         const Fingerprint j3s = ja3s(h);
         w.member("random", hex_string(f.server_random)).member("session_id", hex_string(f.server_session_id));
@@ -269,7 +270,7 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, bool client) {
             .member("selected_version", f.negotiated_version)
             .member("ja3s", j3s.text)
             .member("ja3s_hash", j3s.hash)
-            .member("ja4s", ja4s(h, f.dtls ? 'd' : f.quic ? 'q' : 't'))
+            .member("ja4s", ja4s(h, f.ja4_transport()))
             .member("hello_retry_request", f.hello_retry_request);
     }
     w.end();
@@ -358,9 +359,11 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
     }
     w.end();
     w.key("client_hello");
-    hello_json(w, f, true);
+    hello_json(w, f, f.client_hello);
+    w.key("client_hello_retry");
+    hello_json(w, f, f.client_hello_retry);
     w.key("server_hello");
-    hello_json(w, f, false);
+    hello_json(w, f, f.server_hello);
     w.key("certificates").array();
     for (const auto& c : f.certificates) certificate_json(w, c);
     w.end().key("client_certificates").array();
@@ -378,7 +381,7 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
         else
             w.null();
         w.member_if("signature_scheme", f.ske_signature_scheme.has_value(),
-                    [&] { return iana_name(kTlsSignatureSchemes, *f.ske_signature_scheme); });
+                    [&] { return signature_scheme_name(*f.ske_signature_scheme); });
         w.key("signature_valid");
         if (verdict_at) {
             *verdict_at = w.size();

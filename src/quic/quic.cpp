@@ -921,6 +921,7 @@ private:
         std::string info;
         const std::uint16_t saved = ctx_.source;
         ctx_.source = source;
+        flow_.facts.quic = true;  // before the Client Hello: its JA4 starts with "q"
         dissect_handshake_message(m, parent, s, flow_.facts, ctx_, info);
         ctx_.source = saved;
         if (parent && !info.empty()) parent.set_text("TLSv1.3 Record Layer: Handshake Protocol: " + info);

@@ -221,7 +221,7 @@ void audit_signatures(const TlsConnectionFacts& f, const TlsHandshakeEvent* cert
         if ((hash == 1 || hash == 2) && sig >= 1 && sig <= 3)
             if (const TlsHandshakeEvent* ske = server_message(f, kServerKeyExchange))
                 consider({hash == 1 ? AuditSeverity::High : AuditSeverity::Medium, ske->frame, "weak_signature.ske",
-                          {{"alg", iana_name(kTlsSignatureSchemes, s)}}});
+                          {{"alg", signature_scheme_name(s)}}});
     }
     if (worst) c.add("weak_signature", worst->severity, worst->frame, worst->key, worst->vars);
 }

@@ -56,6 +56,10 @@ constexpr std::uint16_t tls_equivalent_version(std::uint16_t v) {
 bool is_grease(std::uint16_t value);
 // "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"; "Reserved (GREASE)"; "Unknown (0x....)".
 std::string cipher_suite_name(std::uint16_t suite);
+// A SignatureScheme (RFC 8446 4.2.3) by its IANA name; a TLS 1.2 hash and signature
+// pair without one (RFC 5246 7.4.1.4.1) as Wireshark names it, hash then signature
+// ("SHA224 RSA" for 0x0301); GREASE; else "Unknown".
+std::string signature_scheme_name(std::uint16_t scheme);
 std::string handshake_type_name(std::uint8_t type);  // "Client Hello" (Wireshark's words)
 std::string_view handshake_snake_name(std::uint8_t type);  // "client_hello" (RFC names)
 // A value-name lookup in one of the IANA tables with GREASE and unknown handled.
@@ -114,7 +118,19 @@ inline constexpr std::size_t kMaxTicketDigests = 8;
 
 // What the handshake tells about a connection; filled as messages are parsed.
 struct TlsConnectionFacts {
-    HelloFacts client_hello, server_hello;
+    // `client_hello` is the first Client Hello, the one fingerprint databases and the JA4
+    // reference use. After a HelloRetryRequest the client sends a second one (RFC 8446
+    // section 4.1.4): `client_hello_retry`, with its own lists. Any later one (a
+    // renegotiation, a DTLS Client Hello with the cookie) fills `client_hello_later`, so
+    // that the connection's fingerprints do not depend on having the keys.
+    HelloFacts client_hello, server_hello, client_hello_retry, client_hello_later;
+    enum class ClientHelloSlot : std::uint8_t { First, Retry, Later };
+    ClientHelloSlot client_hello_slot = ClientHelloSlot::First;  // the one being parsed
+    HelloFacts& current_client_hello() {
+        return client_hello_slot == ClientHelloSlot::First   ? client_hello
+               : client_hello_slot == ClientHelloSlot::Retry ? client_hello_retry
+                                                              : client_hello_later;
+    }
     std::optional<std::uint16_t> negotiated_version;  // from supported_versions or the Server Hello
     std::optional<std::uint16_t> cipher_suite;
     std::optional<std::uint16_t> client_hello_version;
@@ -172,6 +188,8 @@ struct TlsConnectionFacts {
         if (record_events.size() < kMaxRecordEvents)
             record_events.push_back({frame, ts_ns, side & 1, type, length, handshake.size()});
     }
+    // The first letter of JA4 and JA4S: QUIC, DTLS or TLS over TCP.
+    char ja4_transport() const { return quic ? 'q' : dtls ? 'd' : 't'; }
     bool tls13() const {
         return negotiated_version &&
                (*negotiated_version == 0x0304 || *negotiated_version == 0xfefc || (*negotiated_version >> 8) == 0x7f);

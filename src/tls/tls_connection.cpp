@@ -257,11 +257,30 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
     }
     ByteReader f = *fragment;
     const int role = side == client_side_ ? 0 : 1;
-    if (decryption_ && *type != kChangeCipherSpec && decryption_->protected_records(role) &&
+    const bool plain_hello = plaintext_client_hello(side, *type, f);
+    if (decryption_ && !plain_hello && *type != kChangeCipherSpec && decryption_->protected_records(role) &&
         (!tls13 || *type == kApplicationData)) {
         if (decrypt_record(side, *type, *version, f, rec, ctx, info, prefix)) return;
     }
-    dissect_content(side, *type, f, rec, rec, ctx, info, prefix, d.state.change_cipher_spec_seen || d.state.encrypted);
+    dissect_content(side, *type, f, rec, rec, ctx, info, prefix,
+                    !plain_hello && (d.state.change_cipher_spec_seen || d.state.encrypted));
+}
+
+// The client's Change Cipher Spec followed by a plaintext Client Hello: TLS 1.3
+// middlebox compatibility (RFC 8446 D.4) before the Client Hello that answers a
+// HelloRetryRequest. When the capture has no Server Hello (one direction only:
+// asymmetric routing, a tap on one side), nothing says which version runs, so the record
+// is taken as plaintext when no Server Hello was seen and its bytes are exactly one
+// Client Hello: type 1, a length that fills the record, a legacy_version 3.x. An
+// encrypted Finished matches by chance once in 2^40.
+bool TlsConnection::plaintext_client_hello(int side, std::uint8_t type, const ByteReader& f) const {
+    if (type != kHandshake || side != client_side_ || facts_.server_hello.seen) return false;
+    const Direction& d = dir_[side];
+    if (!d.state.change_cipher_spec_seen && !d.state.encrypted) return false;
+    const auto t = f.peek_u8(), l0 = f.peek_u8(1), l1 = f.peek_u8(2), l2 = f.peek_u8(3), major = f.peek_u8(4);
+    if (!t || !l0 || !l1 || !l2 || !major || *t != kClientHello || *major != 3) return false;
+    const std::size_t length = std::size_t(*l0) << 16 | std::size_t(*l1) << 8 | *l2;
+    return length + 4 == f.reported_remaining();
 }
 
 void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReader f, NodeRef rec, NodeRef body,

@@ -50,6 +50,9 @@ private:
     void on_record(int side, const AssembledPdu& pdu, PacketContext& ctx);
     void dissect_record(int side, ByteReader record, NodeRef layer, PacketContext& ctx, std::string& info);
     // The content of one record (plaintext, or decrypted into `body`): `rec` gets the label.
+    // A handshake record after a Change Cipher Spec that is the client's plaintext Client
+    // Hello all the same (a one-sided capture, see the .cpp).
+    bool plaintext_client_hello(int side, std::uint8_t type, const ByteReader& f) const;
     void dissect_content(int side, std::uint8_t type, ByteReader f, NodeRef rec, NodeRef body, PacketContext& ctx,
                          std::string& info, const std::string& prefix, bool encrypted);
     // Decrypts a protected record and dissects what is inside; false when it could not.

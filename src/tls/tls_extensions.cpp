@@ -107,12 +107,15 @@ std::string named(std::span<const ValueName> table, std::uint16_t v) {
     return (n == "Unknown" ? "Unknown" : n) + " (0x" + hex_u16(v) + ")";
 }
 
+std::string group_named(std::uint16_t v) { return named(kTlsSupportedGroups, v); }
+std::string scheme_named(std::uint16_t v) { return signature_scheme_name(v) + " (0x" + hex_u16(v) + ")"; }
+
 std::string supported_version_text(std::uint16_t v) {
     return "Supported Version: " + tls_version_name(v) + " (0x" + hex_u16(v) + ")";
 }
 
 void u16_list(ByteReader& r, NodeRef ext, const FieldDef& len_def, const FieldDef& list_def, const FieldDef& item_def,
-              std::span<const ValueName> names, const char* noun, std::vector<std::uint16_t>* out = nullptr) {
+              std::string (*name_of)(std::uint16_t), const char* noun, std::vector<std::uint16_t>* out = nullptr) {
     const std::size_t at = r.offset();
     auto list = read_u16_prefixed(r, ext, len_def);
     if (!list) {
@@ -126,7 +129,7 @@ void u16_list(ByteReader& r, NodeRef ext, const FieldDef& len_def, const FieldDe
     if (list->reported_remaining() % 2) l.malformed(std::string(noun) + " list of odd length", at, 2);
     while (list->reported_remaining() >= 2) {
         auto v = read_u16(*list, l, item_def,
-                          [&](std::uint16_t x) { return std::string(item_def.label) + ": " + named(names, x); });
+                          [&](std::uint16_t x) { return std::string(item_def.label) + ": " + name_of(x); });
         if (!v) {
             l.short_read(*list, noun);
             break;
@@ -235,10 +238,12 @@ void alpn(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts& fac
         l.add(kAlpnStr, proto, name->offset(), name->reported_remaining());
         if (type == kClientHello) {
             facts.alpn_offered.push_back(proto);
-            facts.client_hello.alpn.push_back(proto);
+            facts.current_client_hello().alpn.push_back(proto);
         } else {
             facts.alpn_selected = proto;
-            if (type == kServerHello || type == kEncryptedExtensions) facts.server_hello.alpn.assign(1, proto);
+            // JA4S fingerprints the Server Hello alone: an ALPN in the (TLS 1.3, encrypted)
+            // EncryptedExtensions is not part of it, so keys do not change it.
+            if (type == kServerHello) facts.server_hello.alpn.assign(1, proto);
         }
     }
 }
@@ -339,8 +344,8 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             read_u16_prefixed(r, ext, kStatusExts);
             break;
         case TlsExtension::supported_groups:
-            u16_list(r, ext, kGroupsLen, kGroups, kGroup, kTlsSupportedGroups, "groups",
-                     hs_type == kClientHello ? &facts.client_hello.supported_groups : nullptr);
+            u16_list(r, ext, kGroupsLen, kGroups, kGroup, group_named, "groups",
+                     hs_type == kClientHello ? &facts.current_client_hello().supported_groups : nullptr);
             break;
         case TlsExtension::ec_point_formats: {
             auto list = read_u8_prefixed(r, ext, kPointFormatsLen);
@@ -349,13 +354,13 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
                 break;
             }
             while (auto f = read_u8(*list, ext, kPointFormat))
-                if (hs_type == kClientHello) facts.client_hello.ec_point_formats.push_back(*f);
+                if (hs_type == kClientHello) facts.current_client_hello().ec_point_formats.push_back(*f);
             break;
         }
         case TlsExtension::signature_algorithms:
         case TlsExtension::signature_algorithms_cert:
-            u16_list(r, ext, kSigAlgsLen, kSigAlgs, kSigAlg, kTlsSignatureSchemes, "algorithms",
-                     id == TlsExtension::signature_algorithms && hs_type == kClientHello ? &facts.client_hello.signature_algorithms : nullptr);
+            u16_list(r, ext, kSigAlgsLen, kSigAlgs, kSigAlg, scheme_named, "algorithms",
+                     id == TlsExtension::signature_algorithms && hs_type == kClientHello ? &facts.current_client_hello().signature_algorithms : nullptr);
             break;
         case TlsExtension::heartbeat:
             read_u8(r, ext, kHeartbeatMode);
@@ -407,7 +412,7 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
                     break;
                 }
                 while (auto v = read_u16(*list, ext, kVersion, supported_version_text))
-                    facts.client_hello.supported_versions.push_back(*v);
+                    facts.current_client_hello().supported_versions.push_back(*v);
             } else if (auto v = read_u16(r, ext, kVersion, supported_version_text)) {
                 if (hs_type == kServerHello) {
                     facts.negotiated_version = *v;
@@ -442,7 +447,7 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             break;
         case TlsExtension::delegated_credential:  // RFC 9345: the client's SignatureSchemeList
             if (hs_type == kClientHello) {
-                u16_list(r, ext, kSigAlgsLen, kSigAlgs, kSigAlg, kTlsSignatureSchemes, "algorithms");
+                u16_list(r, ext, kSigAlgsLen, kSigAlgs, kSigAlg, scheme_named, "algorithms");
             } else {
                 read_rest(r, ext, kExtData);
             }
@@ -544,7 +549,7 @@ void dissect_sct_list(ByteReader& r, NodeRef parent) {
             continue;
         }
         auto alg = read_u16(*sct, n, kSigAlg,
-                            [](std::uint16_t a) { return "Signature Algorithm: " + named(kTlsSignatureSchemes, a); });
+                            [](std::uint16_t a) { return "Signature Algorithm: " + scheme_named(a); });
         if (!alg) {
             n.short_read(*sct, "SCT signature");
             continue;
@@ -583,7 +588,7 @@ void dissect_extensions(ByteReader block, NodeRef parent, std::uint8_t hs_type, 
             return;
         }
         ByteReader r = *data;
-        HelloFacts* hello = hs_type == kClientHello ? &facts.client_hello
+        HelloFacts* hello = hs_type == kClientHello ? &facts.current_client_hello()
                             : (hs_type == kServerHello ? &facts.server_hello : nullptr);
         if (hello) hello->extensions.push_back(*type);
         extension_body(*type, r, ext, hs_type, side, facts);

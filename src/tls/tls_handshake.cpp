@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "tls/tls_state.hpp"
+#include "tls/certificate_compression.hpp"
 #include "tls/fingerprints.hpp"
 #include "tls/handshake_checks.hpp"
 #include "tls/tls_common.hpp"
@@ -91,6 +92,7 @@ constexpr FieldDef kKeyUpdateRequest{"tls.handshake.key_update.request_update", 
 constexpr FieldDef kCompCertUncompressed{"tls.compress_certificate.uncompressed_length", "Uncompressed Length", FieldType::UInt, Base::Dec, {}, 0, 24};
 constexpr FieldDef kCompCertLen{"tls.compress_certificate.compressed_certificate_message.length", "Length", FieldType::UInt, Base::Dec, {}, 0, 24};
 constexpr FieldDef kCompCert{"tls.compress_certificate.compressed_certificate_message", "Compressed Certificate Message", FieldType::Bytes};
+constexpr FieldDef kCompCertDecompressed{"tls.compress_certificate.decompressed", "Decompressed Certificate", FieldType::None};
 constexpr FieldDef kBody{"tls.handshake.data", "Message Data", FieldType::Bytes};
 // DTLS only (RFC 6347 section 4.2.2): the handshake header's reliability fields, the
 // cookie of a Client Hello and a HelloVerifyRequest. The DTLS layer renames the other
@@ -107,14 +109,6 @@ constexpr FieldDef kJa3sFull{"tls.handshake.ja3s_full", "JA3S Fullstring", Field
 constexpr FieldDef kJa3s{"tls.handshake.ja3s", "JA3S", FieldType::String};
 constexpr FieldDef kJa4s{"tls.handshake.ja4s", "JA4S", FieldType::String};
 
-std::string scheme_name(std::uint16_t v) {
-    std::string n = iana_name(kTlsSignatureSchemes, v, true);
-    if (n != "Unknown") return n;
-    // TLS 1.2 (hash, signature) pairs that are not SignatureScheme code points.
-    std::string hash = iana_name(kTlsHashAlgorithms, v >> 8), sig = iana_name(kTlsSignatureAlgorithms, v & 0xff);
-    if (hash != "Unknown" && sig != "Unknown") return hash + "_" + sig;
-    return "Unknown (0x" + hex_u16(v) + ")";
-}
 
 std::string group_name(std::uint16_t v) {
     std::string n = iana_name(kTlsSupportedGroups, v, true);
@@ -125,7 +119,7 @@ std::string group_name(std::uint16_t v) {
 std::string version_text(std::uint16_t v) { return "Version: " + tls_version_name(v) + " (0x" + hex_u16(v) + ")"; }
 std::string suite_text(std::uint16_t v) { return "Cipher Suite: " + cipher_suite_name(v) + " (0x" + hex_u16(v) + ")"; }
 std::string scheme_text(std::uint16_t v) {
-    return "Signature Algorithm: " + scheme_name(v) + " (0x" + hex_u16(v) + ")";
+    return "Signature Algorithm: " + signature_scheme_name(v) + " (0x" + hex_u16(v) + ")";
 }
 
 // A <len>-prefixed opaque vector shown as length + bytes.
@@ -220,9 +214,15 @@ void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
         return;
     }
     facts.client_hello_version = *version;
-    facts.client_hello = HelloFacts{};
-    facts.client_hello.seen = true;
-    facts.client_hello.version = *version;
+    // A Client Hello after the first one keeps the first intact (tls_common.hpp).
+    using Slot = TlsConnectionFacts::ClientHelloSlot;
+    facts.client_hello_slot = !facts.client_hello.seen ? Slot::First
+                              : facts.hello_retry_request && !facts.client_hello_retry.seen ? Slot::Retry
+                                                                                             : Slot::Later;
+    HelloFacts& hello = facts.current_client_hello();
+    hello = HelloFacts{};
+    hello.seen = true;
+    hello.version = *version;
     if (!hello_random(r, hs, facts.client_random, false) || !session_id(r, hs, facts.client_session_id)) {
         r.take_rest();
         return;
@@ -250,7 +250,7 @@ void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
             list.short_read(*suites, "cipher suite");
             break;
         }
-        facts.client_hello.cipher_suites.push_back(*s);
+        hello.cipher_suites.push_back(*s);
     }
     auto comps = read_u8_prefixed(r, hs, kCompLen);
     if (!comps) {
@@ -268,7 +268,7 @@ void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
             clist.short_read(*comps, "compression method");
             break;
         }
-        facts.client_hello.compression_methods.push_back(*c);
+        hello.compression_methods.push_back(*c);
     }
     extensions_block(r, hs, kClientHello, 0, facts);
 }
@@ -392,6 +392,31 @@ void certificate(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts,
                               " certificate" + (count == 1 ? "" : "s") + ")");
     if (side == 1) facts.server_sent_certificate = true;
     if (side == 1) check_server_chain(hs, facts, ctx);
+}
+
+// RFC 8879 section 4: the Certificate message inside a CompressedCertificate,
+// decompressed and dissected as if it had been sent as is, from the decompressed bytes
+// as a data source of their own. `at`, `length`: the CompressedCertificate body.
+void compressed_certificate(std::uint16_t algorithm, std::uint32_t uncompressed_length, Bytes compressed,
+                            std::size_t at, std::size_t length, NodeRef hs, int side, TlsConnectionFacts& facts,
+                            PacketContext& ctx) {
+    DecompressedCertificate d = decompress_certificate(algorithm, compressed, uncompressed_length);
+    if (!d.error.empty()) {
+        hs.malformed("compressed certificate not decompressed: " + d.error, at, length);
+        return;
+    }
+    const std::size_t n = d.bytes.size();
+    const std::string label = "Decompressed Certificate (" + std::to_string(n) + " bytes)";
+    NodeRef inner;
+    Bytes bytes = d.bytes;
+    if (hs) {
+        const std::uint16_t source = hs.tree()->add_source(label, std::move(d.bytes));
+        bytes = hs.tree()->source_bytes(source);
+        inner = hs.add_text(kCompCertDecompressed, label, 0, n, source);
+    }
+    ByteReader r(bytes, n, 0);
+    certificate(r, inner, side, facts, ctx);
+    if (!r.empty()) inner.malformed(std::to_string(r.remaining()) + " trailing bytes after the Certificate", r.offset(), r.remaining());
 }
 
 // RFC 8422 section 5.4 (ECDHE), RFC 5246 section 7.4.3 (DHE):
@@ -627,10 +652,11 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
             client_hello(body, hs, facts);
             if (hs && facts.client_hello.seen) {
                 // Fingerprints as generated fields, named as Wireshark 4.2+ names them.
-                Fingerprint j3 = ja3(facts.client_hello);
+                const HelloFacts& hello = facts.current_client_hello();
+                Fingerprint j3 = ja3(hello);
                 hs.add_generated(kJa3Full, j3.text);
                 hs.add_generated(kJa3, j3.hash);
-                hs.add_generated(kJa4, ja4(facts.client_hello, !facts.sni.empty(), facts.dtls ? 'd' : 't'));
+                hs.add_generated(kJa4, ja4(hello, !facts.sni.empty(), facts.ja4_transport()));
             }
             if (hs) {
                 const TlsState& tls = ctx.state->get<TlsState>();
@@ -643,7 +669,7 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
                 Fingerprint j3s = ja3s(facts.server_hello);
                 hs.add_generated(kJa3sFull, j3s.text);
                 hs.add_generated(kJa3s, j3s.hash);
-                hs.add_generated(kJa4s, ja4s(facts.server_hello, facts.dtls ? 'd' : 't'));
+                hs.add_generated(kJa4s, ja4s(facts.server_hello, facts.ja4_transport()));
             }
             break;
         case kHelloVerifyRequest: {
@@ -694,9 +720,13 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
         case kCompressedCertificate: {
             // RFC 8879 section 4: struct { CertificateCompressionAlgorithm algorithm;
             //   uint24 uncompressed_length; opaque compressed_certificate_message<1..2^24-1>; }
-            read_u16(body, hs, kCertCompressionAlg);
-            read_u24(body, hs, kCompCertUncompressed);
-            opaque(body, 3, hs, kCompCertLen, kCompCert, "compressed certificate");
+            const std::size_t at = body.offset();
+            auto algorithm = read_u16(body, hs, kCertCompressionAlg);
+            auto uncompressed_length = read_u24(body, hs, kCompCertUncompressed);
+            auto compressed = opaque(body, 3, hs, kCompCertLen, kCompCert, "compressed certificate");
+            if (algorithm && uncompressed_length && compressed && body.captured_all())
+                compressed_certificate(*algorithm, *uncompressed_length, *compressed, at, body.offset() - at, hs, side,
+                                       facts, ctx);
             break;
         }
         default:
@@ -710,7 +740,7 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
                          body.remaining());
     }
     facts.handshake.push_back({ctx.frame.number, ctx.frame.ts_ns, side, *type});
-    if (*type == kClientHello) facts.client_hello.frame = ctx.frame.number;
+    if (*type == kClientHello) facts.current_client_hello().frame = ctx.frame.number;
     if (*type == kServerHello) facts.server_hello.frame = ctx.frame.number;
     if (!info.empty()) info += ", ";
     info += name;

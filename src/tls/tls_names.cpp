@@ -1,5 +1,6 @@
 // Names for TLS values: versions, GREASE (RFC 8701), and lookups in the IANA tables.
 #include <algorithm>
+#include <cctype>
 
 #include "tls/tls_common.hpp"
 #include "tlsdissect/text.hpp"
@@ -70,6 +71,17 @@ std::string iana_name(std::span<const ValueName> table, std::uint64_t value, boo
 std::string cipher_suite_name(std::uint16_t suite) {
     std::string n = iana_name(kTlsCipherSuites, suite, true);
     return n == "Unknown" ? "Unknown (0x" + hex_u16(suite) + ")" : n;
+}
+
+std::string signature_scheme_name(std::uint16_t scheme) {
+    std::string n = iana_name(kTlsSignatureSchemes, scheme, true);
+    if (n != "Unknown") return n;
+    // RFC 5246's pairs: hash md5..sha512 (1-6), signature rsa, dsa or ecdsa (1-3).
+    const unsigned hash = scheme >> 8, sig = scheme & 0xff;
+    if (hash < 1 || hash > 6 || sig < 1 || sig > 3) return n;
+    std::string pair = iana_name(kTlsHashAlgorithms, hash) + " " + iana_name(kTlsSignatureAlgorithms, sig);
+    for (auto& c : pair) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return pair;
 }
 
 std::string handshake_type_name(std::uint8_t type) {

@@ -160,6 +160,25 @@ def fields(capture, names, options=(), occurrence="a", aggregator=None, display_
     return run(args).stdout.splitlines()
 
 
+def tool_and_captures(usage):
+    """The command line `SCRIPT TLSDISSECT DIR...` of a differential test: (the tool, the
+    .pcap/.pcapng files of the folders that exist, sorted by folder then name). Exits 2
+    (printing `usage`) on a short command line, 77 (ctest's skip) without tshark or
+    without any of the folders (the real-world captures may be absent)."""
+    if len(sys.argv) < 3:
+        print(usage, file=sys.stderr)
+        sys.exit(2)
+    if not shutil.which("tshark"):
+        print("SKIP: tshark not found")
+        sys.exit(77)
+    dirs = [d for d in sys.argv[2:] if os.path.isdir(d)]
+    if not dirs:
+        print("SKIP: no capture folder")
+        sys.exit(77)
+    return sys.argv[1], [os.path.join(d, n) for d in dirs for n in sorted(os.listdir(d))
+                         if n.endswith((".pcap", ".pcapng"))]
+
+
 _FILTER_LINE = re.compile(r"^Filter: (?:tcp|udp)\.stream eq (\d+)$")
 
 

@@ -189,6 +189,17 @@ def handshake_messages(stream):
             del buf[:4 + length]
 
 
+def compressed_certificates(body):
+    """(algorithm, data) pairs of RFC 8879: zlib, and zstd when the zstd command exists."""
+    import shutil
+    import subprocess
+    import zlib
+    out = [(1, zlib.compress(body, 9))]
+    if shutil.which("zstd"):
+        out.append((3, subprocess.run(["zstd", "-q", "-c", "-"], input=body, capture_output=True, check=True).stdout))
+    return out
+
+
 def certificates(message, tls13):
     """The DER certificates of a Certificate handshake message."""
     body = message[4:]
@@ -374,6 +385,13 @@ def main():
                     for i, der in enumerate(certificates(msg, tls13)):
                         corpus.add("fuzz_x509", f"{stem}-{i}", der)
                     corpus.add("fuzz_handshake", f"{stem}-{msg[0]}", bytes([config]) + msg[:1200])
+                    # One Certificate also as an RFC 8879 CompressedCertificate (zlib; zstd
+                    # too when its command is installed): no capture has one.
+                    for alg, packed in compressed_certificates(msg[4:]) if stem == "audit-bad-cert" else []:
+                        body = struct.pack(">H", alg) + struct.pack(">I", len(msg) - 4)[1:] + \
+                            struct.pack(">I", len(packed))[1:] + packed
+                        cc = bytes([25]) + struct.pack(">I", len(body))[1:] + body
+                        corpus.add("fuzz_handshake", f"{stem}-25-{alg}", bytes([config]) + cc, force=True)
 
     # fuzz_dtls: the records no bundled capture has: a connection-ID record (RFC 9146),
     # a plaintext ACK (RFC 9147 section 7), DTLS 1.3 unified headers (with and without

@@ -53,7 +53,7 @@ CAPS=(
     tls10-openssl tls11-openssl
     tls12-rsa-kx tls12-ecdhe-ecdsa tls12-cbc-sha256 tls12-chacha20
     tls12-resume-session-id tls12-resume-ticket
-    tls13-hrr tls13-psk-resume
+    tls13-hrr tls13-hrr-gnutls tls13-psk-resume
     tls12-client-cert tls13-client-cert
     tls12-ocsp-stapling
     tls12-alert-handshake-failure tls13-alert-unknown-ca
@@ -287,6 +287,23 @@ cap_tls12_resume_ticket() {
 }
 cap_tls13_hrr() {
     ossl_http tls13-hrr rsa -groups P-256 -- -tls1_3 -groups X25519:P-256
+}
+# GnuTLS to GnuTLS, the server limited to ffdhe2048, for which gnutls-cli sends no key
+# share at first: a HelloRetryRequest. The first Client Hello is padded (%DUMBFW: GnuTLS
+# pads hellos of 256 to 511 bytes, RFC 7685) and the second, with its 256-byte share, is not,
+# so their extension lists, JA3 and JA4 differ.
+cap_tls13_hrr_gnutls() {
+    local name=tls13-hrr-gnutls psrv c1
+    begin "$name"
+    start_bg psrv "$D/gnutls-serv.log" gnutls-serv --http --port 443 --disable-client-cert \
+        --httpdata="$WWW/index.html" --x509certfile "$PKI/fullchain.pem" --x509keyfile "$PKI/leaf.key" \
+        --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-FFDHE2048'
+    wait_listen tcp 443
+    cap_start c1 "$D/lo.pcap" -i lo
+    gnutls_get "$SRV" "$D/keys" "$D/gnutls-cli.log" --priority 'NORMAL:%DUMBFW'
+    sleep 0.2
+    stop_bg "$psrv"          # gnutls-serv serves forever; stop it
+    finish "$name" "$c1" "$D/keys"
 }
 cap_tls13_psk_resume() {
     ossl_resume tls13-psk-resume -- -tls1_3
@@ -575,6 +592,15 @@ vfy_tls13_hrr() {
         "$(ts -r "$f" -Y 'tls.handshake.type==1' -T fields -e tls.handshake.extensions_key_share_group | paste -sd/)" "29/23"
     check "$2: real ServerHello, TLS 1.3" eq "$(count "$f" "tls.handshake.type==2 && tls.handshake.extensions.supported_version==0x0304 && !(tls.handshake.random==$HRR_RANDOM)")" 1
 }
+vfy_tls13_hrr_gnutls() {
+    local f=$1
+    check "$2: HelloRetryRequest selecting ffdhe2048" eq "$(count "$f" "tls.handshake.random==$HRR_RANDOM && tls.handshake.extensions_key_share_selected_group==256")" 1
+    check "$2: only the first ClientHello is padded" eq \
+        "$(ts -r "$f" -Y 'tls.handshake.type==1' -T fields -e tls.handshake.extension.type | awk '{print ($0 ~ /(^|,)21(,|$)/) ? 1 : 0}' | paste -sd/)" "1/0"
+    check "$2: the two ClientHellos have different JA3" eq \
+        "$(ts -r "$f" -Y 'tls.handshake.type==1' -T fields -e tls.handshake.ja3 | sort -u | wc -l)" 2
+    check "$2: real ServerHello, TLS 1.3" eq "$(count "$f" "tls.handshake.type==2 && tls.handshake.extensions.supported_version==0x0304 && !(tls.handshake.random==$HRR_RANDOM)")" 1
+}
 vfy_tls13_psk_resume() {
     local f=$1
     check "$2: 2nd ClientHello with pre_shared_key" eq "$(count "$f" 'tls.handshake.type==1 && tls.handshake.extension.type==41')" 1
@@ -804,6 +830,13 @@ only visible with the key log.
   (frame $(w tls13-hrr "tls.handshake.type==2 && !(tls.handshake.random==$HRR_RANDOM)")).  Middlebox-compatibility ChangeCipherSpec records: the
   server's right after the HRR (frame $(w tls13-hrr 'tls.record.content_type==20 && ip.src==127.0.0.2')), the client's before its second
   ClientHello (frame $(w tls13-hrr 'tls.record.content_type==20 && ip.src==127.0.0.1')).
+- \`tls13-hrr-gnutls.pcap\` (+ \`.keys\`) — gnutls-serv \`--priority
+  NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-FFDHE2048\`, gnutls-cli
+  \`--priority NORMAL:%DUMBFW\`: the first ClientHello (frame $(w tls13-hrr-gnutls 'tls.handshake.type==1' | cut -d, -f1)) has key shares
+  for X25519 and secp256r1 and is padded to 512 bytes (padding extension 21); the
+  server answers with a HelloRetryRequest selecting ffdhe2048 (frame $(w tls13-hrr-gnutls "tls.handshake.random==$HRR_RANDOM")); the
+  second ClientHello (frame $(w tls13-hrr-gnutls 'tls.handshake.type==1' | cut -d, -f2)), with a 256-byte share, needs no padding, so
+  its extension list, JA3 and JA4 differ from the first's.
 - \`tls13-psk-resume.pcap\` (+ \`.keys\`) — server \`-naccept 2\`; client
   \`-tls1_3 -sess_out sess.pem\`, then \`-tls1_3 -sess_in sess.pem\`: the
   first connection gets two NewSessionTickets (frames $(w tls13-psk-resume 'tls.handshake.type==4 && tcp.stream==0'), decrypted), the
