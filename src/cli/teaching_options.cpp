@@ -16,7 +16,7 @@ void add_teaching_options(CLI::App& app, TeachingOptions& o) {
                 return "'" + language + "' is not a language of the notes; --explain takes en or zh, or no "
                        "value for the environment's language";
             },
-            "en|zh", "language"));
+            "{auto,en,zh}", "language"));  // the choices as IsMember writes them (man page, completion)
     app.add_flag("--ladder", o.ladder,
                  "Instead of packets, draw each TLS connection as a client/server message diagram with frame "
                  "numbers, times, the DNS lookup before it and the numbered steps of the handshake");
