@@ -15,29 +15,19 @@ import os
 import subprocess
 import sys
 
+# The capture and key-log finders the differential tests use.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "differential"))
+import tshark_cache  # noqa: E402
+
 MODES = [[], ["-s"], ["-s", "-x"], ["--json"], ["--jsonl"], ["-e", "frame.number", "-e", "tls.handshake.type"],
          ["--sessions"], ["--sessions", "--jsonl"], ["-Y", "tls.handshake.type == 1"], ["-c", "5"]]
-EXTENSIONS = (".pcap", ".pcapng", ".pcap.gz")
-
-
-def captures(paths, every):
-    for p in paths:
-        if os.path.isdir(p):
-            names = [f for f in sorted(os.listdir(p)) if f.endswith(EXTENSIONS)]
-            for f in names[::every]:
-                yield os.path.join(p, f)
-        elif os.path.exists(p):
-            yield p
-
-
 def main():
     tool, paths, every = sys.argv[1], sys.argv[2:], 1
     if paths[:1] == ["--every"]:
         every, paths = int(paths[1]), paths[2:]
     checked, failures = 0, 0
-    for capture in captures(paths, every):
-        stem = capture[: capture.rfind(".pcap")]
-        keys = ["--keylog", stem + ".keys"] if os.path.exists(stem + ".keys") else []
+    for capture in tshark_cache.capture_files(paths, every):
+        keys = ["--keylog", tshark_cache.key_log_of(capture)] if tshark_cache.key_log_of(capture) else []
         for mode in MODES:
             one = subprocess.run([tool, "-j", "1"] + mode + keys + [capture], capture_output=True)
             two = subprocess.run([tool, "-j", "2"] + mode + keys + [capture], capture_output=True)

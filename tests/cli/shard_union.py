@@ -17,19 +17,9 @@ import re
 import subprocess
 import sys
 
-EXTENSIONS = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
-
-
-def captures(paths):
-    for p in paths:
-        if os.path.isdir(p):
-            for root, _, files in sorted(os.walk(p)):
-                for f in sorted(files):
-                    if f.endswith(EXTENSIONS):
-                        yield os.path.join(root, f)
-        elif os.path.exists(p):
-            yield p
-
+# The capture and key-log finders the differential tests use.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "differential"))
+import tshark_cache  # noqa: E402
 
 RESUMES = re.compile(r'"resumes":"C[0-9a-f]{16}"')
 
@@ -55,9 +45,8 @@ def main():
         if rc != 2:
             print(f"FAIL --shard {bad}: exit {rc}, expected 2")
             failures += 1
-    for capture in captures(paths):
-        stem = capture[: capture.rfind(".pcap")] if ".pcap" in capture else capture
-        keys = stem + ".keys" if os.path.exists(stem + ".keys") else None
+    for capture in tshark_cache.capture_files(paths):
+        keys = tshark_cache.key_log_of(capture)
         whole, rc = records(tool, capture, [], keys)
         if whole is None:
             continue  # not a capture tlsdissect reads (its own exit code is tested elsewhere)

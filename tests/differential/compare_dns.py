@@ -60,7 +60,6 @@ FIELDS = [
 ]
 # Fields only tlsdissect has (Wireshark 4.0 has no such field): used to check quirks.
 OURS_ONLY = ["dns.type_bitmap.type"]
-CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
 
 # Where tshark 4.0 is wrong, and what the comparison asserts instead.
 KNOWN_TSHARK_QUIRKS = {
@@ -91,15 +90,7 @@ def run(cmd):
     return subprocess.run(cmd, capture_output=True, text=True, errors="replace")
 
 
-def captures(paths):
-    for p in paths:
-        if os.path.isdir(p):
-            for root, _, files in os.walk(p):
-                for f in sorted(files):
-                    if f.endswith(CAPTURE_SUFFIXES):
-                        yield os.path.join(root, f)
-        elif os.path.exists(p):
-            yield p
+captures = tshark_cache.capture_files
 
 
 def split(value):

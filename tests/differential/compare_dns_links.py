@@ -22,20 +22,6 @@ import sys
 
 import tshark_cache
 
-EXTENSIONS = (".pcap", ".pcapng", ".pcap.gz")
-
-
-def captures(paths):
-    for p in paths:
-        if os.path.isdir(p):
-            for root, _, files in sorted(os.walk(p)):
-                for f in sorted(files):
-                    if f.endswith(EXTENSIONS):
-                        yield os.path.join(root, f)
-        elif os.path.exists(p):
-            yield p
-
-
 def dns_frames(capture):
     """frame -> {names, addresses, alpn, response} from tshark."""
     out = {}
@@ -58,12 +44,11 @@ def main():
     tool, paths = sys.argv[1], sys.argv[2:]
     problems, found = [], {"resolved_by": 0, "https_rr": 0}
     seen = 0
-    for capture in captures(paths):
+    for capture in tshark_cache.capture_files(paths):
         seen += 1
-        stem = capture[: capture.rfind(".pcap")]
         args = [tool, "--sessions", "--jsonl", "--quiet"]
-        if os.path.exists(stem + ".keys"):
-            args += ["--keylog", stem + ".keys"]
+        if tshark_cache.key_log_of(capture):
+            args += ["--keylog", tshark_cache.key_log_of(capture)]
         out = subprocess.run(args + [capture], capture_output=True, text=True)
         records = [json.loads(l) for l in out.stdout.splitlines() if l.startswith('{"kind":"tls"')]
         linked = [r for r in records if (r.get("resolved_by") or {}).get("source") is None

@@ -230,22 +230,13 @@ NOT_YET = {"icmp", "icmpv6", "arp", "eapol", "lldp", "esp", "l2tp", "nsh", "stp"
 
 def partially_dissected(protocols):
     return any(p in NOT_YET for p in protocols.split(":"))
-CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
 
 
 def run(cmd):
     return subprocess.run(cmd, capture_output=True, text=True, errors="replace")
 
 
-def captures(paths):
-    for p in paths:
-        if os.path.isdir(p):
-            for root, _, files in os.walk(p):
-                for f in sorted(files):
-                    if f.endswith(CAPTURE_SUFFIXES):
-                        yield os.path.join(root, f)
-        elif os.path.exists(p):
-            yield p
+captures = tshark_cache.capture_files
 
 
 _cut_frames = {}
@@ -276,13 +267,7 @@ def lower_tshark(capture):
     return tshark_fields(capture, LOWER_FIELDS, TSHARK_OPTIONS["lower"], "a")
 
 
-def key_log_of(capture):
-    """The key log beside a capture (NAME.keys for NAME.pcap), or None."""
-    for suffix in (".pcapng.gz", ".pcap.gz", ".pcapng", ".pcap"):
-        if capture.endswith(suffix):
-            keys = capture[: -len(suffix)] + ".keys"
-            return keys if os.path.exists(keys) else None
-    return None
+key_log_of = tshark_cache.key_log_of
 
 
 def compare(tool, capture):

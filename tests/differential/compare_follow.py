@@ -14,21 +14,12 @@ import sys
 import tshark_cache
 from compare_fields import NOT_YET
 
-CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
 # tshark's follow output does not separate retransmitted copies cleanly for streams
 # that lost bytes; those streams are compared up to the first gap.
 TSHARK_OPTS = ["-o", "tcp.reassemble_out_of_order:TRUE"]
 
 
-def captures(paths):
-    for p in paths:
-        if os.path.isdir(p):
-            for root, _, files in os.walk(p):
-                for f in sorted(files):
-                    if f.endswith(CAPTURE_SUFFIXES):
-                        yield os.path.join(root, f)
-        elif os.path.exists(p):
-            yield p
+captures = tshark_cache.capture_files
 
 
 def parse_follow(text):

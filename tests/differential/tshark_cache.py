@@ -179,6 +179,31 @@ def tool_and_captures(usage):
                          if n.endswith((".pcap", ".pcapng"))]
 
 
+CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
+
+
+def capture_files(paths, every=1):
+    """The captures of PATHS: a file as given, a folder searched (its files sorted by name;
+    with `every` K only every K-th of them). Missing paths are left out."""
+    for p in paths:
+        if os.path.isdir(p):
+            for root, _, files in os.walk(p):
+                names = [f for f in sorted(files) if f.endswith(CAPTURE_SUFFIXES)]
+                for f in names[::every]:
+                    yield os.path.join(root, f)
+        elif os.path.exists(p):
+            yield p
+
+
+def key_log_of(capture):
+    """The key log beside a capture (NAME.keys for NAME.pcap), or None."""
+    for suffix in (".pcapng.gz", ".pcap.gz", ".pcapng", ".pcap"):
+        if capture.endswith(suffix):
+            keys = capture[: -len(suffix)] + ".keys"
+            return keys if os.path.exists(keys) else None
+    return None
+
+
 _FILTER_LINE = re.compile(r"^Filter: (?:tcp|udp)\.stream eq (\d+)$")
 
 
