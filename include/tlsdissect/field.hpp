@@ -118,14 +118,14 @@ struct DataSource {
 class NodeRef;
 
 // All nodes of one packet, in one vector; children are linked by index so that adding
-// a node never invalidates another.
+// a node never invalidates another. clear() keeps the nodes for the next packet.
 class Tree {
 public:
     Tree() { clear(); }
     void clear();
     const Node& node(std::int32_t id) const { return nodes_[static_cast<std::size_t>(id)]; }
     Node& node(std::int32_t id) { return nodes_[static_cast<std::size_t>(id)]; }
-    std::size_t size() const { return nodes_.size(); }
+    std::size_t size() const { return used_; }
     NodeRef root();
     std::int32_t add(std::int32_t parent, Node n);
     // A default node appended as `parent`'s last child, to be filled in place; its id.
@@ -140,7 +140,10 @@ public:
     std::uint16_t add_source(std::string name, std::vector<std::uint8_t> bytes);
 
 private:
+    // Nodes [0, used_) are this packet's. The ones past it are kept from earlier packets
+    // with their strings' buffers, so that a steady stream of packets reuses them.
     std::vector<Node> nodes_;
+    std::size_t used_ = 0;
 };
 
 // A handle to a node being built. A null handle (tree building off, or the parent was

@@ -71,11 +71,39 @@ std::string hex_string(Bytes bytes) {
     return out;
 }
 
+namespace {
+
+// A node as new, keeping its strings' buffers.
+void reset_node(Node& n) {
+    n.def = nullptr;
+    if (n.value.index() != 0) n.value.emplace<std::monostate>();
+    n.text.clear();
+    n.offset = 0;
+    n.length = 0;
+    n.source = 0;
+    n.generated = false;
+    n.hidden = false;
+    n.first_child = kNoNode;
+    n.last_child = kNoNode;
+    n.next_sibling = kNoNode;
+}
+
+// Into the node's own buffer when it is big enough (kept from an earlier packet).
+void set_node_text(Node& n, std::string&& text) {
+    if (n.text.capacity() >= text.size())
+        n.text.assign(text);
+    else
+        n.text = std::move(text);
+}
+
+}  // namespace
+
 void Tree::clear() {
-    nodes_.clear();
     extra_sources.clear();
     frame_bytes = {};
-    nodes_.push_back(Node{});  // the root: holds the layers as children
+    if (nodes_.empty()) nodes_.emplace_back();
+    reset_node(nodes_[0]);  // the root: holds the layers as children
+    used_ = 1;
 }
 
 NodeRef Tree::root() { return NodeRef(this, 0); }
@@ -87,8 +115,12 @@ std::int32_t Tree::add(std::int32_t parent, Node n) {
 }
 
 std::int32_t Tree::add_child(std::int32_t parent) {
-    auto id = static_cast<std::int32_t>(nodes_.size());
-    nodes_.emplace_back();
+    auto id = static_cast<std::int32_t>(used_);
+    if (used_ < nodes_.size())
+        reset_node(nodes_[used_]);
+    else
+        nodes_.emplace_back();
+    ++used_;
     Node& p = node(parent);
     if (p.last_child == kNoNode)
         p.first_child = id;
@@ -121,7 +153,7 @@ NodeRef NodeRef::add(const FieldDef& def, Value value, std::size_t offset, std::
 NodeRef NodeRef::add_text(const FieldDef& def, std::string text, std::size_t offset,
                           std::size_t length, std::uint16_t source) const {
     NodeRef r = add(def, std::monostate{}, offset, length, source);
-    if (r) r.get()->text = std::move(text);
+    if (r) set_node_text(*r.get(), std::move(text));
     return r;
 }
 
@@ -154,7 +186,7 @@ NodeRef NodeRef::expert(const FieldDef& def, std::string text) const {
 }
 
 const NodeRef& NodeRef::set_text(std::string text) const {
-    if (tree_) tree_->node(id_).text = std::move(text);
+    if (tree_) set_node_text(tree_->node(id_), std::move(text));
     return *this;
 }
 

@@ -1,4 +1,5 @@
 // -s/--summary: Wireshark's packet list, one line per packet.
+#include <cstdio>
 #include <optional>
 #include <string>
 
@@ -23,17 +24,21 @@ public:
     void begin_file(const CaptureFileInfo& info) override { nanosecond_ = info.nanosecond; }
 
     void packet(const FrameInfo& frame, const Tree* tree, const PacketColumns* c) override {
-        std::string line;
+        // One buffer for every row: no allocation per packet once it has grown.
+        std::string& line = line_;
+        line.clear();
         // On a terminal, the row has the colours of the first colouring rule it matches.
         const ColouringRule* rule = colouring_ && tree ? colouring_->rule_for(*tree) : nullptr;
         if (rule) line += colouring_->escape(*rule);
-        std::string num = std::to_string(frame.number);
-        line.append(num.size() < 5 ? 5 - num.size() : 0, ' ');
-        line += num;
-        std::string t = seconds_ns(frame.since_first_ns);
-        if (!nanosecond_) t.resize(t.size() - 3);  // microsecond captures: 6 decimals
-        line.append(t.size() < 11 ? 12 - t.size() : 1, ' ');
-        line += t + " ";
+        char num[24];
+        const int num_len = std::snprintf(num, sizeof num, "%5llu", static_cast<unsigned long long>(frame.number));
+        line.append(num, static_cast<std::size_t>(num_len));
+        const std::size_t time_at = line.size();
+        append_seconds_ns(line, frame.since_first_ns);
+        if (!nanosecond_) line.resize(line.size() - 3);  // microsecond captures: 6 decimals
+        const std::size_t t = line.size() - time_at;
+        line.insert(time_at, t < 11 ? 12 - t : 1, ' ');
+        line.push_back(' ');
         append_terminal_text(line, c->source);
         line += " \xe2\x86\x92 ";
         append_terminal_text(line, c->destination);
@@ -41,7 +46,9 @@ public:
         if (color_ && !rule) line += "\x1b[1m";
         line += c->protocol;
         if (color_ && !rule) line += "\x1b[0m";
-        line += " " + std::to_string(frame.original_length) + " ";
+        line.push_back(' ');
+        append_decimal(line, std::uint64_t(frame.original_length));
+        line.push_back(' ');
         append_terminal_text(line, c->info);
         if (rule) line += "\x1b[0m";
         line.push_back('\n');
@@ -58,6 +65,7 @@ private:
     bool hex_;
     bool nanosecond_ = false;
     std::optional<PacketColouring> colouring_;
+    std::string line_;
 };
 
 class FieldsPrinter final : public PacketPrinter {

@@ -114,7 +114,6 @@ std::string flag_picture(std::uint16_t flags) {
 }
 
 struct OptionSummary {
-    std::string info;   // " MSS=1460 SACK_PERM TSval=... TSecr=... WS=128"
     int window_shift = -1;
 };
 
@@ -135,8 +134,11 @@ int window_scale_only(ByteReader opts) {
     return -1;
 }
 
-// `want_info`: also the summary line's option text (only the packet list shows it).
-OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_ack, bool relative, bool want_info) {
+// `info`: where the summary line's option text goes (" MSS=1460 SACK_PERM TSval=...
+// TSecr=... WS=128"), appended; null when only the tree is wanted.
+OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_ack, bool relative,
+                              std::string* info) {
+    const bool want_info = info != nullptr;
     OptionSummary summary;
     NodeRef list;
     if (tcp)
@@ -153,10 +155,12 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
         std::string unknown_name;
         std::string_view kind_name = name_of(kOptionKinds, *kind);
         if (kind_name.empty()) kind_name = unknown_name = concat("Unknown (", *kind, ")");
-        if (!names.empty()) names += ", ";
-        names += kind_name;
+        if (list) {
+            if (!names.empty()) names += ", ";
+            names += kind_name;
+        }
         if (*kind == 0 || *kind == 1) {
-            NodeRef o = list.add_text(kOption, concat("TCP Option - ", kind_name), at, 1);
+            NodeRef o = list ? list.add_text(kOption, concat("TCP Option - ", kind_name), at, 1) : NodeRef{};
             o.add(kOptionKind, std::uint64_t(*kind), at, 1);
             if (*kind == 0) {
                 // Whatever follows EOL is padding.
@@ -179,7 +183,7 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
             list.malformed(concat("TCP option ", kind_name, " runs past the header"), at, opts.remaining() + 2);
             break;
         }
-        NodeRef o = list.add_text(kOption, concat("TCP Option - ", kind_name), at, *len);
+        NodeRef o = list ? list.add_text(kOption, concat("TCP Option - ", kind_name), at, *len) : NodeRef{};
         o.add(kOptionKind, std::uint64_t(*kind), at, 1);
         o.add(kOptionLen, std::uint64_t(*len), at + 1, 1);
         ByteReader b = *body;
@@ -190,8 +194,8 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                     o.short_read(b, "MSS option");
                 } else if (*len == 4) {
                     o.add(kMss, std::uint64_t(*mss), body_at, 2);
-                    o.set_text("TCP Option - Maximum segment size: " + std::to_string(*mss) + " bytes");
-                    if (want_info) summary.info += " MSS=" + std::to_string(*mss);
+                    if (o) o.set_text(concat("TCP Option - Maximum segment size: ", *mss, " bytes"));
+                    if (want_info) append_parts(*info, " MSS=", *mss);
                 } else {
                     o.malformed("MSS option length must be 4", at, *len);
                 }
@@ -203,16 +207,15 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                     const unsigned s = *shift > 14 ? 14 : *shift;
                     o.add(kWsShift, std::uint64_t(*shift), body_at, 1);
                     o.add(kWsMultiplier, std::uint64_t(1) << s, body_at, 1).set_generated();
-                    o.set_text("TCP Option - Window scale: " + std::to_string(*shift) + " (multiply by " +
-                               std::to_string(1u << s) + ")");
+                    if (o) o.set_text(concat("TCP Option - Window scale: ", *shift, " (multiply by ", 1u << s, ")"));
                     summary.window_shift = static_cast<int>(s);
-                    if (want_info) summary.info += " WS=" + std::to_string(1u << s);
+                    if (want_info) append_parts(*info, " WS=", 1u << s);
                 } else {
                     o.malformed("window scale option length must be 3", at, *len);
                 }
                 break;
             case 4:
-                if (want_info) summary.info += " SACK_PERM";
+                if (want_info) *info += " SACK_PERM";
                 break;
             case 5: {
                 std::string edges;
@@ -227,10 +230,10 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                     std::uint32_t l = relative ? *le - base_ack : *le, r = relative ? *re - base_ack : *re;
                     o.add(kSackLe, std::uint64_t(l), e, 4);
                     o.add(kSackRe, std::uint64_t(r), e + 4, 4);
-                    edges += " SLE=" + std::to_string(l) + " SRE=" + std::to_string(r);
+                    append_parts(edges, " SLE=", l, " SRE=", r);
                 }
-                if (want_info) summary.info += edges;
-                o.set_text("TCP Option - SACK" + edges);
+                if (want_info) *info += edges;
+                if (o) o.set_text("TCP Option - SACK" + edges);
                 break;
             }
             case 8: {
@@ -241,8 +244,8 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                 } else if (*len == 10) {
                     o.add(kTsVal, std::uint64_t(*tsval), body_at, 4);
                     o.add(kTsEcr, std::uint64_t(*tsecr), body_at + 4, 4);
-                    o.set_text(concat("TCP Option - Timestamps: TSval ", *tsval, ", TSecr ", *tsecr));
-                    if (want_info) summary.info += concat(" TSval=", *tsval, " TSecr=", *tsecr);
+                    if (o) o.set_text(concat("TCP Option - Timestamps: TSval ", *tsval, ", TSecr ", *tsecr));
+                    if (want_info) append_parts(*info, " TSval=", *tsval, " TSecr=", *tsecr);
                 } else {
                     o.malformed("timestamps option length must be 10", at, *len);
                 }
@@ -504,6 +507,9 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
                                    ((flags & kSyn) ? 1u : 0u) + ((flags & kFin) ? 1u : 0u);
 
     OptionSummary options;
+    // The summary line's option text, in a buffer kept between packets.
+    static thread_local std::string option_info;
+    option_info.clear();
     ByteReader option_reader;
     if (header_ok && header_len > 20) {
         option_reader = *r.child(header_len - 20);
@@ -569,7 +575,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     // SYNs are never scaled, so the window above does not depend on these options.
     if (header_ok && header_len > 20) {
         if (tcp || ctx.columns)
-            options = dissect_options(tcp, option_reader, rev.base_seq, true, ctx.columns != nullptr);
+            options = dissect_options(tcp, option_reader, rev.base_seq, true, ctx.columns ? &option_info : nullptr);
         else if (flags & kSyn)
             options.window_shift = window_scale_only(option_reader);  // nothing to show: only state
     }
@@ -587,10 +593,11 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     }
     if (ctx.columns) {
         std::string& info = ctx.columns->info;
-        info = std::to_string(*sport) + " \xe2\x86\x92 " + std::to_string(*dport) + " [" + flag_names(flags) +
-               "] Seq=" + std::to_string(rel_seq);
-        if (flags & kAckFlag) info += " Ack=" + std::to_string(rel_ack);
-        info += " Win=" + std::to_string(calc_window) + " Len=" + std::to_string(payload_len) + options.info;
+        info.clear();
+        append_parts(info, *sport, " \xe2\x86\x92 ", *dport, " [", flag_names(flags), "] Seq=", rel_seq);
+        if (flags & kAckFlag) append_parts(info, " Ack=", rel_ack);
+        append_parts(info, " Win=", calc_window, " Len=", payload_len);
+        info += option_info;
     }
     if (!header_ok) return;
     TcpState& tcp_state = ctx.state->get<TcpState>();
