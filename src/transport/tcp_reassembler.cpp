@@ -282,7 +282,8 @@ bool TcpStreamReassembler::acknowledged(std::uint32_t ack, std::int64_t ts_ns, s
         hole_acked_ts_ = last_ack_ts_;
         hole_send_limit_ = last_ack_send_limit_;
     }
-    return target > before && !buffered_all(before, target);
+    // As tshark: every acknowledgement that moves on while some byte before it is unseen.
+    return target > before && !buffered_all(next_, target);
 }
 
 void TcpStreamReassembler::lose_until(std::uint64_t target, ReassemblyOutput& out) {

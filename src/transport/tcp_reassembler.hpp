@@ -105,8 +105,9 @@ public:
     void add(const SegmentIn& segment, ReassemblyOutput& out);
     // The peer acknowledged everything before `ack`, in a segment at `ts_ns` that
     // advertised a receive window of `window` bytes (0: unknown). Delivers nothing: a
-    // hole before `ack` waits for a late copy (see above). Returns true when it
-    // acknowledges bytes not seen yet (Wireshark's "ACKed unseen segment"), once per hole.
+    // hole before `ack` waits for a late copy (see above). Returns true when it moves
+    // past what was acknowledged before and some byte before it has not been seen
+    // (Wireshark's "ACKed unseen segment").
     bool acknowledged(std::uint32_t ack, std::int64_t ts_ns = 0, std::uint64_t window = 0);
     // Delivers everything buffered, with gaps for the holes and for acknowledged bytes
     // never seen (end of connection or capture).

@@ -14,13 +14,12 @@ own sender (a message is never shown at the other side's ACK).
 The bundled captures include tls12-late-segment*.pcap, where a server segment carrying
 part of the Certificate comes after the client's ACK that covers it.
 
-Usage: compare_reassembly.py TLSDISSECT CAPTURE_OR_DIR...; exit 0 / 1, 77 without tshark
-or captures.
+Usage: compare_reassembly.py TLSDISSECT DIR...; exit 0 / 1, 77 without tshark or when none
+of the folders exists (the real-world captures live outside the project).
 """
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -126,16 +125,7 @@ def compare(tool, capture):
 
 
 def main():
-    if len(sys.argv) < 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    if not shutil.which("tshark"):
-        print("SKIP: tshark not found")
-        return 77
-    if not any(os.path.exists(p) for p in sys.argv[2:]):
-        print(f"SKIP: {' '.join(sys.argv[2:])}: absent")  # the real-world captures may be absent
-        return 77
-    tool, captures = sys.argv[1], tshark_cache.capture_files(sys.argv[2:])
+    tool, captures = tshark_cache.tool_and_captures(__doc__)
     failed = passed = 0
     total = 0
     for capture in captures:

@@ -120,6 +120,7 @@ TEST_CASE("A segment seen after the ACK that covers it fills its hole") {
     CHECK(h.stream == "start");
     CHECK(h.ack(16));     // [TCP ACKed unseen segment], once
     CHECK_FALSE(h.ack(16));
+    CHECK(h.ack(18));     // moves on while the hole is still unseen: labelled again (as tshark)
     CHECK(h.stream == "start");
     h.seg(6, "late!", false, false, 1000);
     CHECK(h.labels == (kLabelRetransmission | kLabelSpurious));  // as tshark labels it
