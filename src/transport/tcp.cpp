@@ -344,9 +344,12 @@ struct StreamStepResult {
 };
 
 // One segment through the connection's reassemblers: its own direction gets the
-// bytes, the other direction learns from the acknowledgement what it will never see.
+// bytes, the other direction learns from the acknowledgement (and the receive window,
+// in bytes, 0 when unknown) which of its bytes were sent. Only the segment's own
+// direction delivers anything in this frame: what the other direction completes is
+// reported in a frame of its own.
 StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& seg, std::optional<std::uint32_t> ack,
-                             PacketContext& ctx) {
+                             std::uint64_t window, PacketContext& ctx) {
     StreamStepResult result;
     ReassemblyOutput& out = scratch_output();
     {
@@ -357,12 +360,8 @@ StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& s
         result.conflicts = out.conflicts;
         dispatch_events(conv, side, out, ctx);
     }
-    if (ack && !seg.rst && conv.flow[1 - side]) {
-        out.clear();
-        conv.flow[1 - side]->acknowledged(*ack, out);
-        for (const auto& e : out.events) result.ack_gap = result.ack_gap || e.kind == StreamEvent::Kind::Gap;
-        dispatch_events(conv, 1 - side, out, ctx);
-    }
+    if (ack && !seg.rst && conv.flow[1 - side])
+        result.ack_gap = conv.flow[1 - side]->acknowledged(*ack, seg.ts_ns, window);
     if (conv.app) result.app_use = conv.app->frame_use(ctx.frame.number);
     if (conv.previous_app) {
         const TcpApplication::FrameUse before = conv.previous_app->frame_use(ctx.frame.number);
@@ -374,12 +373,14 @@ StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& s
     if ((conv.rst || (conv.fin[0] && conv.fin[1])) && conv.closed_ts_ns < 0) {
         conv.closed_ts_ns = ctx.frame.ts_ns;
         ctx.state->get<TcpState>().connections.note_closed(conv);
-        // Nothing more will come in order: deliver what waits behind holes.
-        for (int s = 0; s < 2; ++s) {
-            if (!conv.flow[s]) continue;
+        // Nothing more will come in order from this side: deliver what waits behind its
+        // holes. The other side's are delivered when the connection is closed below, or
+        // (after a reset, when its segments in flight may still come) by its own segments
+        // or when the connection expires.
+        if (conv.flow[side]) {
             out.clear();
-            conv.flow[s]->flush(out);
-            dispatch_events(conv, s, out, ctx);
+            conv.flow[side]->flush(out);
+            dispatch_events(conv, side, out, ctx);
         }
         // A connection closed both ways: its application is told and freed now. What is left
         // until it expires is a tombstone, the addresses, stream index and each
@@ -635,8 +636,11 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
         conv.irtt_ns = ctx.frame.ts_ns - conv.syn_ts_ns;
     }
     seg.out_of_order_threshold_ns = conv.irtt_ns;
-    const StreamStepResult step = stream_step(conv, side, seg, (flags & kAckFlag) ? std::optional<std::uint32_t>(*ack)
-                                                                                   : std::nullopt, ctx);
+    // The window the acknowledging side offers, in bytes, when its scaling is known.
+    const std::uint64_t offered_window = scale >= 0 || scale == -2 ? static_cast<std::uint64_t>(calc_window) : 0;
+    const StreamStepResult step =
+        stream_step(conv, side, seg, (flags & kAckFlag) ? std::optional<std::uint32_t>(*ack) : std::nullopt,
+                    offered_window, ctx);
     account(conv, ctx.state->get<TcpState>());
     const std::size_t given_up = keep_within_memory_limit(conv, ctx);
     std::string prefix;

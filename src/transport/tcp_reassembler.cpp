@@ -98,6 +98,12 @@ void TcpStreamReassembler::drain(ReassemblyOutput& out) {
 }
 
 void TcpStreamReassembler::add(const SegmentIn& s, ReassemblyOutput& out) {
+    const std::uint64_t next_before = next_;
+    add_segment(s, out);
+    if (started_) give_up_acknowledged_hole(s, next_before, out);
+}
+
+void TcpStreamReassembler::add_segment(const SegmentIn& s, ReassemblyOutput& out) {
     if (!started_) {
         started_ = true;
         isn_ = s.syn ? s.seq + 1 : s.seq;
@@ -114,9 +120,10 @@ void TcpStreamReassembler::add(const SegmentIn& s, ReassemblyOutput& out) {
     // A FIN takes one sequence number after the data.
     const std::int64_t label_end = signed_off + static_cast<std::int64_t>(length) + (s.fin ? 1 : 0);
     // Labels follow Wireshark's sequence analysis: beyond the highest byte seen is a
-    // lost segment before it; behind it is a spurious retransmission when the peer had
-    // acknowledged it all, out of order when it comes soon after the highest segment
-    // (within the handshake round-trip time), else a retransmission.
+    // lost segment before it; a spurious retransmission when the peer had acknowledged
+    // it all (also a late segment after the ACK that covers it); behind the highest byte,
+    // out of order when it comes soon after the highest segment (within the handshake
+    // round-trip time), else a retransmission.
     if (seen_any_) {
         const auto highest = static_cast<std::int64_t>(highest_);
         const bool keep_alive = length <= 1 && !s.fin && label_end == highest;
@@ -124,8 +131,7 @@ void TcpStreamReassembler::add(const SegmentIn& s, ReassemblyOutput& out) {
             out.labels |= kLabelPreviousNotCaptured;
         } else if (length == 0 && !s.fin) {
             // A bare acknowledgement is neither retransmitted nor out of order.
-        } else if (signed_off < highest && !keep_alive && label_end <= static_cast<std::int64_t>(acked_) &&
-                   length > 0) {
+        } else if (!keep_alive && label_end <= static_cast<std::int64_t>(acked_) && length > 0) {
             out.labels |= kLabelRetransmission | kLabelSpurious;
         } else if (signed_off < highest && !keep_alive) {
             const std::int64_t threshold = s.out_of_order_threshold_ns > 0 ? s.out_of_order_threshold_ns
@@ -249,15 +255,38 @@ void TcpStreamReassembler::add(const SegmentIn& s, ReassemblyOutput& out) {
     if (out.conflicts) out.labels |= kLabelOverlapConflict;
 }
 
-void TcpStreamReassembler::acknowledged(std::uint32_t ack, ReassemblyOutput& out) {
-    if (!started_) return;
+bool TcpStreamReassembler::buffered_all(std::uint64_t from, std::uint64_t to) const {
+    auto it = pending_.upper_bound(from);
+    if (it != pending_.begin()) --it;
+    for (; from < to && it != pending_.end(); ++it) {
+        if (it->first > from) return false;
+        from = std::max(from, it->first + it->second.bytes.size());
+    }
+    return from >= to;
+}
+
+bool TcpStreamReassembler::acknowledged(std::uint32_t ack, std::int64_t ts_ns, std::uint64_t window) {
+    if (!started_) return false;
     const std::int64_t off = stream_offset(ack);
+    const std::uint64_t before = std::max(acked_data(), next_);
     if (off > static_cast<std::int64_t>(acked_) && off - static_cast<std::int64_t>(next_) <= (1 << 30))
         acked_ = static_cast<std::uint64_t>(off);
-    // Ignore acknowledgements behind us or absurdly far ahead (garbage, or a FIN's +1).
-    if (off <= static_cast<std::int64_t>(next_) || off - static_cast<std::int64_t>(next_) > (1 << 30)) return;
-    auto target = static_cast<std::uint64_t>(off);
-    if (fin_seen_ && target > fin_offset_) target = fin_offset_;  // the FIN's own sequence number
+    // No hole before acknowledgements behind us or absurdly far ahead (garbage).
+    if (off <= static_cast<std::int64_t>(next_) || off - static_cast<std::int64_t>(next_) > (1 << 30)) return false;
+    const std::uint64_t target = acked_data();
+    if (target <= next_) return false;
+    last_ack_ts_ = ts_ns;
+    last_ack_send_limit_ = window > 0 ? static_cast<std::uint64_t>(off) + window : UINT64_MAX;
+    if (!hole_acked_) {
+        hole_acked_ = true;
+        hole_acked_ts_ = last_ack_ts_;
+        hole_send_limit_ = last_ack_send_limit_;
+    }
+    // As tshark: every acknowledgement that moves on while some byte before it is unseen.
+    return target > before && !buffered_all(next_, target);
+}
+
+void TcpStreamReassembler::lose_until(std::uint64_t target, ReassemblyOutput& out) {
     while (next_ < target) {
         if (!pending_.empty() && pending_.begin()->first <= next_) {
             drain(out);
@@ -269,11 +298,32 @@ void TcpStreamReassembler::acknowledged(std::uint32_t ack, ReassemblyOutput& out
     }
 }
 
+void TcpStreamReassembler::give_up_acknowledged_hole(const SegmentIn& s, std::uint64_t next_before,
+                                                     ReassemblyOutput& out) {
+    if (!hole_acked_) return;
+    if (next_ >= acked_data()) {
+        hole_acked_ = false;
+        return;
+    }
+    if (next_ != next_before) {
+        // A hole was filled and the next one is acknowledged too: wait for it from the
+        // latest acknowledgement (it may be the one that covered it).
+        hole_acked_ts_ = last_ack_ts_;
+        hole_send_limit_ = last_ack_send_limit_;
+    }
+    const std::int64_t wait = s.out_of_order_threshold_ns > 0 ? s.out_of_order_threshold_ns : kOutOfOrderThresholdNs;
+    if (s.ts_ns - hole_acked_ts_ <= wait && highest_ <= hole_send_limit_) return;
+    lose_until(acked_data(), out);
+    hole_acked_ = false;
+}
+
 void TcpStreamReassembler::flush(ReassemblyOutput& out) {
     while (!pending_.empty()) {
         gap_to(pending_.begin()->first, out);
         drain(out);
     }
+    lose_until(acked_data(), out);
+    hole_acked_ = false;
 }
 
 }  // namespace tlsdissect

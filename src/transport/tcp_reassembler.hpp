@@ -4,9 +4,18 @@
 // Segments go in, in capture order; what comes out is the byte stream in order, as
 // events: Data (bytes at a stream offset, with the frame that carried them) and Gap
 // (bytes the capture never saw). Retransmitted bytes are dropped; out-of-order
-// segments wait in a bounded buffer until the hole before them is filled, the peer
-// acknowledges past the hole (so the bytes were sent but not captured), the buffer
+// segments wait in a bounded buffer until the hole before them is filled, the buffer
 // limit is reached, or the connection ends.
+//
+// A hole the peer has acknowledged (the bytes were sent and received, the capture has
+// not shown them yet) stays open too: captures merged from several queues or
+// interfaces show a segment after the ACK that covers it. It is declared lost only
+// while a segment of this direction is added (so that what it completes is reported
+// in a frame of its own direction, never in the peer's ACK), once the data can no
+// longer be expected: the segment comes more than the reordering threshold (the
+// handshake round-trip time, else kOutOfOrderThresholdNs) after that ACK, or this
+// direction's data has gone past the window the peer advertised in it (sending beyond
+// it took a later ACK); or at the end of the connection (flush).
 //
 // Overlap policy: the bytes that arrived first win (they are the ones a receiver
 // that already accepted them would keep). An overlap that brings different bytes is
@@ -94,10 +103,14 @@ public:
     TcpStreamReassembler& operator=(const TcpStreamReassembler&) = delete;
 
     void add(const SegmentIn& segment, ReassemblyOutput& out);
-    // The peer acknowledged everything before `ack`: bytes before it that were never
-    // captured become a gap.
-    void acknowledged(std::uint32_t ack, ReassemblyOutput& out);
-    // Delivers everything buffered, with gaps for the holes (end of connection or capture).
+    // The peer acknowledged everything before `ack`, in a segment at `ts_ns` that
+    // advertised a receive window of `window` bytes (0: unknown). Delivers nothing: a
+    // hole before `ack` waits for a late copy (see above). Returns true when it moves
+    // past what was acknowledged before and some byte before it has not been seen
+    // (Wireshark's "ACKed unseen segment").
+    bool acknowledged(std::uint32_t ack, std::int64_t ts_ns = 0, std::uint64_t window = 0);
+    // Delivers everything buffered, with gaps for the holes and for acknowledged bytes
+    // never seen (end of connection or capture).
     void flush(ReassemblyOutput& out);
     // After the connection closed: frees the bytes kept (buffered segments, the recheck
     // window) and keeps the sequence bounds, so that later segments are still labelled
@@ -125,6 +138,16 @@ private:
                  ReassemblyOutput& out);
     void drain(ReassemblyOutput& out);
     void gap_to(std::uint64_t offset, ReassemblyOutput& out);
+    void add_segment(const SegmentIn& segment, ReassemblyOutput& out);
+    // Gaps for the holes before `target`, delivering what waits between them.
+    void lose_until(std::uint64_t target, ReassemblyOutput& out);
+    // After a segment of this direction: declares an acknowledged hole lost once its
+    // data can no longer be expected.
+    void give_up_acknowledged_hole(const SegmentIn& segment, std::uint64_t next_before, ReassemblyOutput& out);
+    // What the peer acknowledged of the data (its acknowledgement of a FIN counts the data only).
+    std::uint64_t acked_data() const { return fin_seen_ && acked_ > fin_offset_ ? fin_offset_ : acked_; }
+    // Whether every byte of [from, to) waits in the out-of-order buffer.
+    bool buffered_all(std::uint64_t from, std::uint64_t to) const;
     std::size_t compare_recent(std::uint64_t offset, Bytes data) const;
     void release(std::size_t n);
 
@@ -137,6 +160,13 @@ private:
     std::uint64_t next_ = 0;     // next stream offset to deliver
     std::uint64_t highest_ = 0;  // end of the highest segment seen
     std::uint64_t acked_ = 0;    // highest offset the peer acknowledged
+    // The acknowledged hole at next_ (when next_ < acked_data()): since when it is known
+    // to be acknowledged, and how far this direction could send on that ACK's window.
+    bool hole_acked_ = false;
+    std::int64_t hole_acked_ts_ = 0;
+    std::uint64_t hole_send_limit_ = 0;
+    std::int64_t last_ack_ts_ = 0;         // the latest acknowledgement past next_
+    std::uint64_t last_ack_send_limit_ = 0;
     std::int64_t highest_ts_ = 0;
     std::map<std::uint64_t, Pending> pending_;
     std::size_t buffered_ = 0;

@@ -18,6 +18,16 @@ from compare_fields import NOT_YET
 # that lost bytes; those streams are compared up to the first gap.
 TSHARK_OPTS = ["-o", "tcp.reassemble_out_of_order:TRUE"]
 
+# Captures rewritten from another one without changing any stream's bytes, where
+# tshark's follow is wrong: compared with tshark's follow of the original instead.
+SAME_BYTES_AS = {
+    # The server's second segment comes after the client's ACK of it and after the
+    # server's third segment. tshark's follow gives the hole up as "[1448 bytes missing
+    # in capture file]" at the third segment and drops the late one, though its TLS
+    # dissector reassembles the Certificate from them (compare_reassembly.py).
+    "tls12-late-segment-overtaken.pcap": "https-cname-tls12.pcap",
+}
+
 
 captures = tshark_cache.capture_files
 
@@ -77,7 +87,9 @@ def main():
         n, not_yet = streams(capture)
         unsupported = False
         # Every stream's follow in one tshark run (tshark_cache.follow).
-        all_theirs = tshark_cache.follow(capture, "tcp", range(n), TSHARK_OPTS)
+        original = SAME_BYTES_AS.get(os.path.basename(capture))
+        all_theirs = tshark_cache.follow(os.path.join(os.path.dirname(capture), original) if original else capture,
+                                         "tcp", range(n), TSHARK_OPTS)
         for stream in range(n):
             theirs = all_theirs[stream]
             ours = subprocess.run([tool, "--follow", str(stream), "--follow-format", "raw", capture],

@@ -10,7 +10,10 @@
 // [stream bytes], then segment operations [u8 op] [u16 position] [u8 length code]:
 //   op % 4 == 0: the next bytes after the highest sent position (in order)
 //   op % 4 == 1: bytes at `position` (ahead: out of order; behind: a retransmission)
-//   op % 4 == 2: an acknowledgement of everything sent without a hole
+//   op % 4 == 2: an acknowledgement of everything sent without a hole; with bit 7
+//                set, of everything before `position` (mod the stream length + 1),
+//                sent or not: data arriving after its ACK (a capture merged from
+//                several queues) must still be delivered, with no gap
 //   op % 4 == 3: one byte after the highest sent position
 // length: code < 128 ? code + 1 : (code - 127) * 64. Bytes never sent by the operations
 // are sent at the end, in order.
@@ -118,7 +121,8 @@ struct Feeder {
         s.data = stream.subspan(at, length);
         s.length = static_cast<std::uint32_t>(length);
         s.frame = ++frame;
-        s.ts_ns = 1'000'000'000 + static_cast<std::int64_t>(frame) * 1'000'000;
+        // Everything within the reordering threshold: a hole is always waited for.
+        s.ts_ns = 1'000'000'000;
         out.clear();
         flow.add(s, out);
         check_and_collect(s.data);
@@ -126,7 +130,7 @@ struct Feeder {
     void ack(std::size_t upto) {
         out.clear();
         ++frame;
-        flow.acknowledged(isn + static_cast<std::uint32_t>(upto), out);
+        flow.acknowledged(isn + static_cast<std::uint32_t>(upto), 1'000'000'000, 0);
         check_and_collect({});
     }
     void finish() {
@@ -176,6 +180,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             case 0: send(highest, length); break;
             case 1: send(position % n, length); break;
             case 2: {
+                if (op & 0x80) {
+                    split.ack(position % (n + 1));
+                    break;
+                }
                 std::size_t prefix = 0;
                 while (prefix < n && sent[prefix]) ++prefix;
                 if (prefix > 0) split.ack(prefix);

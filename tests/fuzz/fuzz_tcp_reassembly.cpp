@@ -10,9 +10,12 @@
 //                pattern of the stream offset), bit 7 cut by the snap length (half captured);
 //                then [u16 sequence number relative to the ISN] [u8 length code:
 //                < 200 the length, else (code - 199) * 256]
-//   ack:         [u16 relative acknowledgement number]
+//   ack:         bits 3-5 the receive window offered (0 unknown, else N * 1024 bytes);
+//                then [u16 relative acknowledgement number]
 //
-// Checked: events are in stream order without overlap or holes between them, a Data
+// Time advances 1 ms per operation, so acknowledged holes are given up (by a later
+// segment of their direction) as well as filled late.
+// Checked: an acknowledgement delivers nothing; events are in stream order without overlap or holes between them, a Data
 // event's bytes are the bytes that first arrived for those offsets (a reference model
 // of "first arrival wins"), the per-direction and shared byte counters agree, the
 // out-of-order limit holds after every segment, and everything is released at the end.
@@ -133,10 +136,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     FUZZ_CHECK(r.buffered_bytes() <= limits.max_out_of_order_bytes);
                     break;
                 }
-                case 2:
-                    r.acknowledged(d.isn + in.u16(), out);
-                    check_events(out, d, r);
+                case 2: {
+                    // An acknowledgement delivers nothing: the direction's own segments or
+                    // its flush declare what never came. Bits 3-5: the window offered
+                    // (0: unknown, else N * 1024 bytes).
+                    const std::uint32_t ack = d.isn + in.u16();
+                    r.acknowledged(ack, ts, ((op >> 3) & 7u) * 1024u);
+                    FUZZ_CHECK(r.next_offset() == d.next);
                     break;
+                }
                 case 3:
                     r.flush(out);
                     check_events(out, d, r);

@@ -282,6 +282,26 @@ class Corpus:
         return True
 
 
+def late_ack_seeds(corpus, stream):
+    """fuzz_reassembly_diff inputs where data arrives after its ACK, as in
+    tls12-late-segment.pcap (a capture merged from several queues): the server's first
+    flight in 1408-byte segments, the client's ACK of the second one before it."""
+    def op(kind, position=0, length_code=149):  # code 149: (149 - 127) * 64 = 1408 bytes
+        return bytes([kind]) + struct.pack(">H", position) + bytes([length_code])
+    head = struct.pack(">IBH", 0x12345678, 1, len(stream)) + stream
+    seeds = {
+        # the first segment, the ACK of the second, the second, the rest in order
+        "after-its-ack": op(0) + op(0x82, 2816) + op(1, 1408) + op(2) + op(0) + op(0),
+        # the third overtakes the late second one too
+        "after-its-ack-overtaken": op(0) + op(0x82, 2816) + op(1, 2816) + op(0x82, 4000) + op(1, 1408) + op(2),
+        # everything acknowledged before anything after the first segment arrives, then
+        # the rest backwards
+        "all-acked-first": op(0) + op(0x82, len(stream)) + op(1, 2816) + op(1, 1408) + op(2),
+    }
+    for name, ops in seeds.items():
+        corpus.add("fuzz_reassembly_diff", f"tls12-late-segment-{name}", head + ops, force=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--captures", type=Path, default=ROOT / "captures")
@@ -373,6 +393,8 @@ def main():
                 ops += bytes([rng.randrange(4)]) + struct.pack(">H", rng.randrange(len(head))) + bytes([rng.randrange(256)])
             corpus.add("fuzz_reassembly_diff", f"{stem}-{side}",
                        struct.pack(">IBH", rng.randrange(2**32), side, len(head)) + head + bytes(ops))
+            if stem == "tls12-late-segment" and side == 1:
+                late_ack_seeds(corpus, stream[:4000])
             for msg in handshake_messages(stream):
                 # fuzz_handshake: config bit 0 = sent by the client, bit 2 = TLS 1.3.
                 config = (1 if side == 0 else 0) | (4 if tls13 and msg[0] != 1 else 0) | (8 if side == 1 else 0)

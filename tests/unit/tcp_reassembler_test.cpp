@@ -47,11 +47,7 @@ struct Harness {
         r.add(s, out);
         collect(out);
     }
-    void ack(std::uint32_t a) {
-        ReassemblyOutput out;
-        r.acknowledged(a, out);
-        collect(out);
-    }
+    bool ack(std::uint32_t a, std::int64_t ts = 0, std::uint64_t window = 0) { return r.acknowledged(a, ts, window); }
     void flush() {
         ReassemblyOutput out;
         r.flush(out);
@@ -114,14 +110,61 @@ TEST_CASE("Overlaps with different data keep the first bytes and count the confl
     CHECK(h.stream == "abcdefghijklmnopq..QRST");
 }
 
-TEST_CASE("A gap followed by more data: the peer's acknowledgement declares the hole") {
+TEST_CASE("A segment seen after the ACK that covers it fills its hole") {
+    // A capture merged from several queues: the peer acknowledges bytes 6..10 before
+    // the capture shows them. The hole stays open and the late segment fills it.
     Harness h;
     h.seg(0, "", true);
     h.seg(1, "start");
-    h.seg(11, "after");  // bytes 6..10 were never captured
+    h.seg(11, "after");  // bytes 6..10 not seen yet
     CHECK(h.stream == "start");
-    h.ack(16);
-    CHECK(h.stream == "start<gap 5>after");
+    CHECK(h.ack(16));     // [TCP ACKed unseen segment], once
+    CHECK_FALSE(h.ack(16));
+    CHECK(h.ack(18));     // moves on while the hole is still unseen: labelled again (as tshark)
+    CHECK(h.stream == "start");
+    h.seg(6, "late!", false, false, 1000);
+    CHECK(h.labels == (kLabelRetransmission | kLabelSpurious));  // as tshark labels it
+    CHECK(h.stream == "startlate!after");
+    CHECK(h.total == 0);
+}
+
+TEST_CASE("An acknowledged hole is lost once a later segment of its direction comes after the threshold") {
+    Harness h;
+    h.seg(0, "", true);
+    h.seg(1, "start");
+    h.seg(11, "after");
+    CHECK(h.ack(16, 1'000'000));
+    h.seg(16, "more", false, false, 3'000'000);  // within 3 ms of the ACK: still waiting
+    CHECK(h.stream == "start");
+    h.seg(20, "!", false, false, 5'000'000);
+    CHECK(h.stream == "start<gap 5>aftermore!");
+    CHECK(h.total == 0);
+    // A later hole acknowledged again is reported again.
+    h.seg(30, "x", false, false, 5'000'000);
+    CHECK(h.ack(31, 5'000'000));
+    h.seg(31, "y", false, false, 9'000'000);
+    CHECK(h.stream == "start<gap 5>aftermore!<gap 9>xy");
+}
+
+TEST_CASE("An acknowledged hole is lost once its direction sends past the window of that ACK") {
+    Harness h;
+    h.seg(0, "", true);
+    h.seg(1, "start");
+    CHECK(h.ack(11, 0, 10));  // bytes 6..10 acknowledged, 10 bytes of window after them
+    h.seg(11, "0123456789");  // up to the window: the late segment may still come
+    CHECK(h.stream == "start");
+    h.seg(21, "+");           // past it: the sender had a later ACK, the hole is lost
+    CHECK(h.stream == "start<gap 5>0123456789+");
+}
+
+TEST_CASE("An acknowledged hole never filled is a gap when the stream is flushed") {
+    Harness h;
+    h.seg(0, "", true);
+    h.seg(1, "start");
+    CHECK(h.ack(11));
+    CHECK(h.stream == "start");
+    h.flush();
+    CHECK(h.stream == "start<gap 5>");
 }
 
 TEST_CASE("The out-of-order limit forces a gap rather than growing") {

@@ -273,6 +273,10 @@ derived() {
     "$PY" "$HERE/pcap_rewrite.py" vendors "$m" "$OUT/https-cname-tls12-vendors.pcap" 127.0.0.1
     "$PY" "$HERE/pcap_rewrite.py" reorder "$m" "$OUT/tls12-reordered.pcap" 443 2>"$WORK/reorder.log"
     cp "$OUT/https-cname-tls12.keys" "$OUT/tls12-reordered.keys"
+    "$PY" "$HERE/pcap_rewrite.py" late-ack "$m" "$OUT/tls12-late-segment.pcap" 443 0 2>"$WORK/late-ack.log"
+    "$PY" "$HERE/pcap_rewrite.py" late-ack "$m" "$OUT/tls12-late-segment-overtaken.pcap" 443 2 2>"$WORK/late-ack-2.log"
+    cp "$OUT/https-cname-tls12.keys" "$OUT/tls12-late-segment.keys"
+    cp "$OUT/https-cname-tls12.keys" "$OUT/tls12-late-segment-overtaken.keys"
     editcap -F pcap -s 96 "$m" "$OUT/https-cname-tls12-snap96.pcap"
     gzip -9 -n -c "$m" >"$OUT/https-cname-tls12.pcap.gz"
     cp "$OUT/https-cname-tls12.pcap.gz" "$OUT/https-cname-tls12-gz-noext.bin"
@@ -362,6 +366,13 @@ verify() {
     check "tls12-reordered: duplicate seen as retransmission" ge "$(count "$OUT/tls12-reordered.pcap" 'tcp.analysis.retransmission || tcp.analysis.spurious_retransmission')" 1
     check "tls12-reordered: one frame more than showcase" eq "$(npk "$OUT/tls12-reordered.pcap")" "$(($(npk "$m") + 1))"
     check "tls12-reordered decrypts" decrypts_http "$OUT/tls12-reordered.pcap" "$OUT/tls12-reordered.keys"
+    for f in tls12-late-segment tls12-late-segment-overtaken; do
+        check "$f: ACKs of an unseen segment" ge "$(count "$OUT/$f.pcap" tcp.analysis.ack_lost_segment)" 1
+        check "$f: the segment after it, a spurious retransmission" eq "$(count "$OUT/$f.pcap" tcp.analysis.spurious_retransmission)" 1
+        check "$f: as many frames as showcase" eq "$(npk "$OUT/$f.pcap")" "$(npk "$m")"
+        check "$f: Certificate reassembled (out-of-order reassembly)" eq "$(ts -r "$OUT/$f.pcap" -o tcp.reassemble_out_of_order:TRUE -Y 'tls.handshake.type==11' | wc -l)" 1
+        check "$f decrypts" decrypts_http "$OUT/$f.pcap" "$OUT/$f.keys"
+    done
     # fragments
     check "ipv4-fragments: MF fragments" ge "$(count "$OUT/ipv4-fragments.pcap" 'ip.flags.mf==1')" 2
     check "ipv4-fragments: reassembled DNS answer" eq "$(count "$OUT/ipv4-fragments.pcap" 'dns.count.answers==14 && ip.fragment.count>=3')" 1
@@ -390,6 +401,11 @@ write_readme() {
     local ro_orig ro_c ro_b ro_dup
     read -r ro_orig ro_c ro_b ro_dup < <(sed -n 's/^reorder: original frames \([0-9,]*\); new frames [0-9]*,\([0-9]*\),\([0-9]*\),\([0-9]*\)$/\1 \2 \3 \4/p' "$WORK/reorder.log")
     rr=$(frames_where "$OUT/tls12-reordered.pcap" 'tcp.analysis.retransmission || tcp.analysis.spurious_retransmission')
+    local la_ack la_data la2_data la_cert la2_cert
+    read -r la_ack la_data < <(sed -n 's/^late-ack: .*; new frames \([0-9]*\) (ACK), \([0-9]*\) (data)$/\1 \2/p' "$WORK/late-ack.log")
+    la2_data=$(sed -n 's/^late-ack: .*; new frames [0-9]* (ACK), \([0-9]*\) (data)$/\1/p' "$WORK/late-ack-2.log")
+    la_cert=$(ts -r "$OUT/tls12-late-segment.pcap" -o tcp.reassemble_out_of_order:TRUE -Y 'tls.handshake.type==11' -T fields -e frame.number)
+    la2_cert=$(ts -r "$OUT/tls12-late-segment-overtaken.pcap" -o tcp.reassemble_out_of_order:TRUE -Y 'tls.handshake.type==11' -T fields -e frame.number)
     local f4 f6
     f4=$(frames_where "$OUT/ipv4-fragments.pcap" 'ip.flags.mf==1 || ip.frag_offset>0')
     f6=$(frames_where "$OUT/ipv6-fragments.pcap" 'ipv6.fraghdr')
@@ -538,6 +554,19 @@ which has A 127.0.0.2 and AAAA ::1 (\`--cname=\`, \`--host-record=\`).
   order.  tshark flags: out-of-order at frame(s) $ro, retransmission at
   frame(s) $rr.  Note: tshark only reassembles the Certificate with
   \`-o tcp.reassemble_out_of_order:TRUE\`.
+- \`tls12-late-segment.pcap\` (+ \`.keys\`, = showcase keys) — the main capture
+  rewritten by scapy (\`pcap_rewrite.py late-ack\`), as a capture merged from
+  several queues shows it: the second of the server's three first-flight
+  segments (the middle of the Certificate) comes after the client's ACK that
+  covers it (frame $la_ack, tshark: ACKed unseen segment; the segment is frame
+  $la_data, tshark: spurious retransmission).  No frame is added or dropped;
+  time slots are kept in file order.  With
+  \`-o tcp.reassemble_out_of_order:TRUE\` tshark reports the Certificate at
+  frame $la_cert, the server's frame that completes it.
+- \`tls12-late-segment-overtaken.pcap\` (+ \`.keys\`) — the same
+  (\`late-ack ... 443 2\`), the late segment also overtaken by the server's
+  next segment and the client's ACK of that: it is frame $la2_data, where
+  tshark (out-of-order reassembly on) reports the Certificate (frame $la2_cert).
 - \`ipv4-fragments.pcap\` — real kernel IPv4 fragmentation: \`dig +bufsize=4096
   big.example.test TXT\` to dnsmasq on 127.0.0.1 (\`--edns-packet-max=4096\`);
   the ~3.9 KB UDP answer leaves as 3 fragments (frames $f4, MF set on all

@@ -17,6 +17,13 @@ Modes:
                                  2nd one, and deliver a second, late copy of the 2nd
                                  one (same bytes, same IP ID) after the frames that
                                  were between them (the client's ACK of it)
+  late-ack IN OUT [PORT] [N]     in the server's first flight (as for reorder) move
+                                 the 2nd data segment after the first client segment
+                                 that acknowledges it, and after the N frames that
+                                 follow that one (default 0): the peer's ACK comes
+                                 before the data it covers, as in a capture merged
+                                 from several queues or interfaces (the segment is
+                                 not duplicated; no frame is added or dropped)
 
 Needs Debian package python3-scapy; run with /usr/bin/python3.
 """
@@ -142,6 +149,44 @@ def mode_reorder(frames, port):
     return out
 
 
+def keep_slots(frames, order):
+    """The frames in `order`, with the original time slots kept in file order."""
+    slots = [(m.sec, m.usec) for _, m in frames]
+    return [(frames[i][0], sec, usec) for i, (sec, usec) in zip(order, slots)]
+
+
+def mode_late_ack(frames, port, after):
+    info = [tcp_info(d) for d, _ in frames]
+    client_data = [i for i, x in enumerate(info) if x and x[1] == port and x[2] > 0]
+    if len(client_data) < 2:
+        sys.exit("late-ack: fewer than two client data segments")
+    server_data = [i for i, x in enumerate(info[:client_data[1]])
+                   if x and x[0] == port and x[2] > 0]
+    if len(server_data) < 3:
+        sys.exit(f"late-ack: server first flight has {len(server_data)} data segments, need 3")
+    b = server_data[1]
+    end = (info[b][3] + info[b][2]) & 0xffffffff
+    covering = None
+    for i in range(b + 1, len(frames)):
+        x = info[i]
+        if x and x[1] == port:
+            t = Ether(frames[i][0])[TCP]
+            if (t.flags & 0x10) and ((t.ack - end) & 0xffffffff) < 0x80000000:
+                covering = i
+                break
+    if covering is None:
+        sys.exit("late-ack: no client segment acknowledges the 2nd server segment")
+    place = covering + after
+    if place >= len(frames):
+        sys.exit("late-ack: not enough frames after the covering ACK")
+    order = [i for i in range(len(frames)) if i != b]
+    order.insert(order.index(place) + 1, b)
+    pos = {i: n + 1 for n, i in enumerate(order)}
+    sys.stderr.write(f"late-ack: original frames {b + 1} (data), {covering + 1} (its ACK); "
+                     f"new frames {pos[covering]} (ACK), {pos[b]} (data)\n")
+    return keep_slots(frames, order)
+
+
 def main(argv):
     if len(argv) < 4:
         sys.exit(__doc__)
@@ -153,6 +198,8 @@ def main(argv):
         out = mode_qinq(frames)
     elif mode == "vendors":
         out = mode_vendors(frames, argv[4])
+    elif mode == "late-ack":
+        out = mode_late_ack(frames, int(argv[4]) if len(argv) > 4 else 443, int(argv[5]) if len(argv) > 5 else 0)
     elif mode == "reorder":
         out = mode_reorder(frames, int(argv[4]) if len(argv) > 4 else 443)
     else:
