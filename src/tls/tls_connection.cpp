@@ -216,6 +216,7 @@ void TlsConnection::on_record(int side, const AssembledPdu& pdu, PacketContext& 
 }
 
 std::string TlsConnection::record_version_label(std::uint16_t record_version) const {
+    if (facts_.tls13_early_data_window()) return tls_version_short(0x0304);
     return tls_version_short(facts_.negotiated_version ? *facts_.negotiated_version : record_version);
 }
 
@@ -237,7 +238,7 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
         return;
     }
     Direction& d = dir_[side];
-    const bool tls13 = facts_.tls13();
+    const bool tls13 = facts_.tls13() || facts_.tls13_early_data_window();
     const bool opaque = tls13 && *type == kApplicationData;
     rec.add(opaque ? kOpaqueType : kContentType, std::uint64_t(*type), start, 1);
     if (rec)
@@ -286,7 +287,7 @@ bool TlsConnection::plaintext_client_hello(int side, std::uint8_t type, const By
 void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReader f, NodeRef rec, NodeRef body,
                                     PacketContext& ctx, std::string& info, const std::string& prefix, bool encrypted) {
     Direction& d = dir_[side];
-    const bool tls13 = facts_.tls13();
+    const bool tls13 = facts_.tls13() || facts_.tls13_early_data_window();
     const std::uint8_t type = type_value;
     const std::size_t length = f.reported_remaining();
     const std::size_t start = f.offset();
@@ -523,24 +524,31 @@ void TlsConnection::check_certificate_verify(int role, Bytes message, Bytes tran
 bool TlsConnection::decrypt_record(int side, std::uint8_t type, std::uint16_t version, ByteReader f, NodeRef rec,
                                    PacketContext& ctx, std::string& info, const std::string& prefix) {
     const int role = side == client_side_ ? 0 : 1;
-    RecordDecryptor* dec = decryption_->decryptor(role);
     // Until this side's Finished, a lost record may have been part of the handshake.
-    if (!dec) {
+    if (!decryption_->can_open(role)) {
         rec.expert(kNotDecrypted, "Not decrypted: " + decryption_->unavailable(role));
         if (type != kApplicationData || facts_.tls13()) decryption_->record_lost();
         return false;
     }
     if (!f.captured_all()) {
         decryption_->record_lost();
-        dec->skip();
+        decryption_->skip_record(role);
         rec.expert(kNotDecrypted, "Not decrypted: the capture holds only part of the record");
         return false;
     }
-    const std::uint64_t seq = dec->sequence();
-    DecryptedRecord out = dec->decrypt(type, version, f.rest());
+    OpenedRecord opened = decryption_->open_record(role, type, version, f.rest());
+    DecryptedRecord& out = opened.record;
+    const std::uint64_t seq = opened.sequence;
+    if (!out.ok && opened.early_data_without_key) {
+        // Early data without its key: lost to the transcript only if the server took it
+        // (then an EndOfEarlyData may be among these records).
+        rec.expert(kNotDecrypted, "Not decrypted: " + decryption_->early_unavailable());
+        if (facts_.early_data_accepted == true) decryption_->record_lost();
+        return false;
+    }
     if (!out.ok) {
         decryption_->record_lost();
-        rec.expert(kDecryptFailed, "Decryption failed (" + dec->cipher_label() + ", record " + std::to_string(seq) +
+        rec.expert(kDecryptFailed, "Decryption failed (" + opened.cipher + ", record " + std::to_string(seq) +
                                        "): " + out.error);
         return false;
     }
@@ -549,7 +557,7 @@ bool TlsConnection::decrypt_record(int side, std::uint8_t type, std::uint16_t ve
         Bytes c = f.rest();
         rec.add(kAppData, ByteString{{c.begin(), c.end()}}, f.offset(), f.reported_remaining());
     }
-    if (facts_.tls13()) rec.add_generated(kContentType, std::uint64_t(out.content_type));
+    if (facts_.tls13() || opened.early_data) rec.add_generated(kContentType, std::uint64_t(out.content_type));
     const std::size_t n = out.plaintext.size();
     std::vector<std::uint8_t> plain = std::move(out.plaintext);
     ByteReader reader{Bytes(plain)};
@@ -558,8 +566,8 @@ bool TlsConnection::decrypt_record(int side, std::uint8_t type, std::uint16_t ve
         Tree& tree = *rec.tree();
         const std::uint16_t source = tree.add_source("Decrypted TLS (" + std::to_string(n) + " bytes)", std::move(plain));
         body = rec.add(kDecrypted, std::monostate{}, 0, n, source);
-        body.set_text("Decrypted: " + std::to_string(n) + " bytes, " + dec->cipher_label() + ", record " +
-                      std::to_string(seq))
+        body.set_text("Decrypted: " + std::to_string(n) + " bytes, " + opened.cipher + ", record " +
+                      std::to_string(seq) + (opened.early_data ? ", early data (0-RTT)" : ""))
             .set_generated();
         reader = ByteReader(tree.source_bytes(source), 0);
     }

@@ -22,7 +22,9 @@ void TlsDecryption::set_unavailable(int role, std::string why) {
 }
 
 void TlsDecryption::on_change_cipher_spec(int role) {
-    if (tls13_) return;  // TLS 1.3: a compatibility record only (RFC 8446 appendix D.4)
+    // TLS 1.3: a compatibility record only (RFC 8446 appendix D.4); so is a client's
+    // before any Server Hello when its Client Hello offered TLS 1.3 (0-RTT).
+    if (tls13_ || (version_ == 0 && client_offered_tls13_)) return;
     protected_[role] = true;
     if (pending_[role]) {
         active_[role] = std::move(pending_[role]);
@@ -91,6 +93,92 @@ void TlsDecryption::start_tls13(const TlsConnectionFacts&) {
         active_[role] = make_tls13_decryptor(suite_, traffic_secret_[role], error);
         if (!active_[role]) set_unavailable(role, error);
     }
+}
+
+void TlsDecryption::start_early_data(const TlsConnectionFacts& facts) {
+    early_.clear();
+    early_window_ = early_expected_ = true;
+    protected_[0] = true;
+    early_why_not_.clear();
+    const SessionSecrets* secrets = keys_.find(facts.client_random);
+    if (!secrets || secrets->client_early_traffic_secret.empty()) {
+        early_why_not_ = "early data (0-RTT): the key log has no CLIENT_EARLY_TRAFFIC_SECRET for this Client Random";
+        return;
+    }
+    const Secret& secret = secrets->client_early_traffic_secret;
+    for (const std::uint16_t id : facts.client_hello.cipher_suites) {
+        if ((id >> 8) != 0x13) continue;  // the TLS 1.3 suites (RFC 8446 appendix B.4)
+        const CipherSuiteInfo suite = describe_cipher_suite(id);
+        if (!suite.known || digest_length(suite.prf_hash) != secret.size()) continue;
+        std::string error;
+        if (auto d = make_tls13_decryptor(suite, secret, error)) early_.push_back(std::move(d));
+    }
+    if (early_.empty())
+        early_why_not_ = "early data (0-RTT): no TLS 1.3 cipher suite of the Client Hello fits the "
+                         "CLIENT_EARLY_TRAFFIC_SECRET";
+}
+
+void TlsDecryption::end_early_data() {
+    early_window_ = early_expected_ = false;
+    early_.clear();
+}
+
+void TlsDecryption::skip_record(int role) {
+    if (role == 0 && early_window_ && (early_expected_ || !active_[0])) {
+        for (auto& e : early_) e->skip();
+    } else if (active_[role]) {
+        active_[role]->skip();
+    }
+}
+
+OpenedRecord TlsDecryption::open_record(int role, std::uint8_t type, std::uint16_t version, Bytes fragment) {
+    OpenedRecord out;
+    RecordDecryptor* main = active_[role].get();
+    std::vector<RecordDecryptor*> order;
+    const bool trying = role == 0 && early_window_;  // a failed try does not use up a sequence number
+    if (trying) {
+        if (main && !early_expected_) order.push_back(main);
+        for (auto& e : early_) order.push_back(e.get());
+        if (main && early_expected_) order.push_back(main);
+    } else if (main) {
+        order.push_back(main);
+    }
+    for (RecordDecryptor* d : order) {
+        const std::uint64_t seq = d->sequence();
+        DecryptedRecord r = d->decrypt(type, version, fragment);
+        if (!r.ok) {
+            if (trying) d->set_sequence(seq);
+            if (out.cipher.empty()) {
+                out.record = std::move(r);
+                out.sequence = seq;
+                out.cipher = d->cipher_label();
+            }
+            continue;
+        }
+        out.record = std::move(r);
+        out.sequence = seq;
+        out.cipher = d->cipher_label();
+        if (d == main) {
+            if (trying) end_early_data();  // the client is past its early data
+        } else {
+            out.early_data = true;
+            // This suite is the PSK's: keep its decryptor only.
+            for (auto& e : early_)
+                if (e.get() == d) {
+                    auto keep = std::move(e);
+                    early_.clear();
+                    early_.push_back(std::move(keep));
+                    break;
+                }
+        }
+        return out;
+    }
+    if (trying && early_.empty()) {
+        // No early keys: a record that the handshake keys do not open is early data.
+        out.early_data_without_key = true;
+        if (order.empty()) out.record.error = early_why_not_;
+    }
+    return out;
 }
 
 std::optional<Secret> TlsDecryption::transcript_hash(const std::string& hash) const {
@@ -163,7 +251,13 @@ FinishedVerdict TlsDecryption::on_handshake_message(int role, Bytes message, con
         transcript_.clear();
         transcript_overflow_ = false;
         transcript_incomplete_ = false;
+        const auto& offered = facts.client_hello.supported_versions;
+        client_offered_tls13_ = std::find(offered.begin(), offered.end(), 0x0304) != offered.end();
+        if (role == 0 && header_ == 4 && facts.early_data_offered && client_offered_tls13_ && version_ == 0)
+            start_early_data(facts);
     }
+    if (facts.early_data_accepted == false) early_expected_ = false;
+    if (role == 0 && type == kEndOfEarlyData) early_expected_ = false;
     if (type == kFinished && role >= 0 && role <= 1) verdict = check_finished(role, message.subspan(header_), facts);
     // TLS 1.3 post-handshake messages (New Session Ticket, KeyUpdate) are not part of the
     // transcript; a server may send tickets before the client's Finished.
@@ -187,6 +281,10 @@ FinishedVerdict TlsDecryption::on_handshake_message(int role, Bytes message, con
             // RFC 8446 section 4.4.1: the first Client Hello is replaced by message_hash.
             hello_retry_ = true;
             tls13_ = true;
+            // The client sends no early data after a HelloRetryRequest; its next Client
+            // Hello is plaintext.
+            end_early_data();
+            protected_[0] = false;
             auto h = digest_of(suite_.prf_hash, before_hrr);
             if (h && !transcript_overflow_) {
                 std::vector<std::uint8_t> t = {kMessageHash, 0, 0, static_cast<std::uint8_t>(h->size())};
@@ -215,6 +313,7 @@ FinishedVerdict TlsDecryption::on_handshake_message(int role, Bytes message, con
         active_[r] = make_tls13_decryptor(suite_, secret, error);
         if (!active_[r]) set_unavailable(r, error);
     };
+    if (type == kFinished && role == 0) end_early_data();
     if (type == kFinished && secrets_ && !application_keys_[role]) {
         application_keys_[role] = true;
         if (role == 1)
