@@ -103,6 +103,7 @@ std::size_t TlsConnection::memory_bytes() const {
     // session record (an estimate: strings inside the certificate summaries are left out).
     std::size_t bytes = sizeof(*this);
     for (const Direction& d : dir_) bytes += d.framer.buffered() + d.handshake.buffered();
+    for (const HttpStream& h : http_) bytes += h.buffered();
     const TlsConnectionFacts& f = facts_;
     bytes += f.client_session_id.capacity() + f.server_session_id.capacity() + f.client_random.capacity() +
              f.server_random.capacity() + f.ske_params.capacity() + f.ske_signature.capacity() +
@@ -495,7 +496,7 @@ std::string TlsConnection::application_data(int side, ByteReader data, NodeRef b
     body.add(kDecryptedData, ByteString{{b.begin(), b.end()}}, data.offset(), data.reported_remaining());
     if (follow_plaintext_) follow_plaintext_(side, ctx.frame.number, b);
     const std::uint16_t source = body ? body.get()->source : 0;
-    std::string line = http_[side].dissect(data, ctx.root, source, http2_);
+    std::string line = http_[side].dissect(data, ctx.root, body, source, ctx.frame.number, http_exchange_, http2_);
     if (!line.empty()) {
         std::string& first = line.rfind("HTTP/", 0) == 0 ? facts_.http_status_line : facts_.http_request_line;
         if (first.empty()) first = line.size() > 512 ? line.substr(0, 512) : line;

@@ -76,6 +76,7 @@ private:
     std::unique_ptr<TlsDecryption> decryption_;  // with a key log only
     bool in_decrypted_ = false;                  // dissecting a decrypted record's content
     HttpStream http_[2];                         // per side, inside decrypted application data
+    HttpExchange http_exchange_;
     bool http2_ = false;
     std::function<void(int side, std::uint64_t frame, Bytes plaintext)> follow_plaintext_;
 

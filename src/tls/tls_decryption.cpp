@@ -41,8 +41,10 @@ void TlsDecryption::start_tls12(const TlsConnectionFacts& facts) {
     auto fail = [&](const std::string& why) {
         for (int role = 0; role < 2; ++role) why_not_[role] = why;
     };
-    if (!secrets_ || secrets_->master_secret.empty()) {
-        fail("the key log has no CLIENT_RANDOM line for this Client Random");
+    if (master_secret_.empty()) {
+        fail(suite_.key_exchange == "RSA"
+                 ? "the key log has no CLIENT_RANDOM line for this Client Random, nor an RSA line for its pre-master secret"
+                 : "the key log has no CLIENT_RANDOM line for this Client Random");
         return;
     }
     if (!suite_.known || suite_.mode == CipherMode::Unknown) {
@@ -57,7 +59,7 @@ void TlsDecryption::start_tls12(const TlsConnectionFacts& facts) {
     const std::size_t iv = static_cast<std::size_t>(suite_.fixed_iv_bytes);
     // RFC 5246 section 6.3: key_block = PRF(master_secret, "key expansion", server_random + client_random).
     const auto seed = concat(facts.server_random, facts.client_random);
-    auto block = tls_prf(version_, suite_.prf_hash, secrets_->master_secret, "key expansion", seed, 2 * (mac + key + iv));
+    auto block = tls_prf(version_, suite_.prf_hash, master_secret_, "key expansion", seed, 2 * (mac + key + iv));
     if (!block) {
         fail("OpenSSL cannot compute the PRF for " + suite_.name);
         return;
@@ -72,6 +74,39 @@ void TlsDecryption::start_tls12(const TlsConnectionFacts& facts) {
                                               facts.encrypt_then_mac, error);
         if (!pending_[role]) why_not_[role] = error;
     }
+}
+
+// An RSA key exchange (RFC 5246 section 7.4.7.1): the Client Key Exchange carries
+// EncryptedPreMasterSecret (with a 2-byte length from TLS 1.0 on); a key log's RSA line
+// gives the pre-master secret for its first 8 bytes. The master secret is then
+// PRF(pre_master_secret, "master secret", ClientHello.random + ServerHello.random)
+// (section 8.1), or with extended_master_secret PRF(pre_master_secret, "extended master
+// secret", session_hash), the hash of the handshake up to this message (RFC 7627 section 4).
+void TlsDecryption::master_from_rsa_premaster(Bytes body, const TlsConnectionFacts& facts) {
+    if (version_ >= 0x0301) {
+        if (body.size() < 2 || body.size() - 2 != static_cast<std::size_t>(body[0] << 8 | body[1])) return;
+        body = body.subspan(2);
+    }
+    const std::vector<std::uint8_t>* premaster = keys_.find_rsa_premaster(body);
+    if (!premaster) return;
+    std::optional<Secret> master;
+    if (facts.extended_master_secret) {
+        std::optional<Secret> session_hash;
+        if (version_ >= 0x0303) {
+            session_hash = transcript_hash(suite_.prf_hash);
+        } else if (!transcript_overflow_) {
+            auto md5 = digest_of("MD5", transcript_), sha1 = digest_of("SHA1", transcript_);
+            if (md5 && sha1) session_hash = concat(*md5, *sha1);
+        }
+        if (session_hash && !transcript_incomplete_)
+            master = tls_prf(version_, suite_.prf_hash, *premaster, "extended master secret", *session_hash, 48);
+    } else {
+        master = tls_prf(version_, suite_.prf_hash, *premaster, "master secret",
+                         concat(facts.client_random, facts.server_random), 48);
+    }
+    if (!master) return;
+    master_secret_ = std::move(*master);
+    start_tls12(facts);
 }
 
 void TlsDecryption::start_tls13(const TlsConnectionFacts&) {
@@ -188,7 +223,7 @@ std::optional<Secret> TlsDecryption::transcript_hash(const std::string& hash) co
 
 FinishedVerdict TlsDecryption::check_finished(int role, Bytes verify_data, const TlsConnectionFacts&) const {
     FinishedVerdict v;
-    if (!secrets_) {
+    if (tls13_ ? !secrets_ : master_secret_.empty()) {
         v.reason = "no key for this connection";
         return v;
     }
@@ -212,10 +247,6 @@ FinishedVerdict TlsDecryption::check_finished(int role, Bytes verify_data, const
         auto hash = transcript_hash(suite_.prf_hash);
         if (finished_key && hash) expected = hmac_of(suite_.prf_hash, *finished_key, *hash);
     } else {
-        if (secrets_->master_secret.empty()) {
-            v.reason = "no master secret";
-            return v;
-        }
         if (version_ < 0x0301) {
             v.reason = "SSL 3.0 Finished messages are not checked";
             return v;
@@ -228,7 +259,7 @@ FinishedVerdict TlsDecryption::check_finished(int role, Bytes verify_data, const
             auto md5 = digest_of("MD5", transcript_), sha1 = digest_of("SHA1", transcript_);
             if (md5 && sha1) hash = concat(*md5, *sha1);
         }
-        if (hash) expected = tls_prf(version_, suite_.prf_hash, secrets_->master_secret, label, *hash, 12);
+        if (hash) expected = tls_prf(version_, suite_.prf_hash, master_secret_, label, *hash, 12);
     }
     if (!expected) {
         v.reason = "OpenSSL cannot compute the expected verify_data";
@@ -296,13 +327,18 @@ FinishedVerdict TlsDecryption::on_handshake_message(int role, Bytes message, con
         }
         hello_retry_ = false;
         secrets_ = keys_.find(facts.client_random);
+        master_secret_ = secrets_ && !tls13_ ? secrets_->master_secret : Secret{};
         if (tls13_)
             start_tls13(facts);
         else
             start_tls12(facts);
         return verdict;
     }
-    if (!tls13_) return verdict;
+    if (!tls13_) {
+        if (type == kClientKeyExchange && role == 0 && master_secret_.empty() && suite_.key_exchange == "RSA")
+            master_from_rsa_premaster(message.subspan(header_), facts);
+        return verdict;
+    }
     auto switch_to = [&](int r, const Secret& secret, const char* missing) {
         traffic_secret_[r] = secret;
         if (secret.empty()) {

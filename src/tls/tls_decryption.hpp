@@ -77,6 +77,7 @@ public:
 private:
     void start_tls12(const TlsConnectionFacts& facts);
     void start_early_data(const TlsConnectionFacts& facts);
+    void master_from_rsa_premaster(Bytes client_key_exchange, const TlsConnectionFacts& facts);
     void end_early_data();
     void start_tls13(const TlsConnectionFacts& facts);
     std::optional<Secret> transcript_hash(const std::string& hash) const;
@@ -85,6 +86,9 @@ private:
 
     const KeyLog& keys_;
     const SessionSecrets* secrets_ = nullptr;
+    // TLS 1.0-1.2: the master secret, from a CLIENT_RANDOM line or derived from an RSA
+    // line's pre-master secret at the Client Key Exchange.
+    Secret master_secret_;
     CipherSuiteInfo suite_;
     std::uint16_t version_ = 0;     // the TLS version whose cryptography applies (DTLS mapped)
     std::size_t header_ = 4;        // handshake header length: 4, or 12 for DTLS
