@@ -93,6 +93,7 @@ struct TlsRecordEvent {
     std::uint8_t content_type = 0;
     std::size_t length = 0;
     std::size_t handshake_before = 0;
+    bool early_data = false;  // TLS 1.3 0-RTT application data from the client
 };
 // The ladder shows the first few application-data records of each side, and counts the rest.
 inline constexpr std::uint64_t kMaxAppDataEventsPerSide = 8;
@@ -189,11 +190,14 @@ struct TlsConnectionFacts {
     }
     std::vector<TlsRecordEvent> record_events;  // CCS and the first application data (bounded)
     std::uint64_t app_data_records[2] = {0, 0};  // by side (0 client)
-    void note_record(std::uint64_t frame, std::int64_t ts_ns, int side, std::uint8_t type, std::size_t length) {
+    void note_record(std::uint64_t frame, std::int64_t ts_ns, int side, std::uint8_t type, std::size_t length,
+                     bool early_data = false) {
+        if (early_data) ++early_data_records;
         if (type == kApplicationData && app_data_records[side & 1]++ >= kMaxAppDataEventsPerSide) return;
         if (record_events.size() < kMaxRecordEvents)
-            record_events.push_back({frame, ts_ns, side & 1, type, length, handshake.size()});
+            record_events.push_back({frame, ts_ns, side & 1, type, length, handshake.size(), early_data});
     }
+    std::uint64_t early_data_records = 0;  // 0-RTT application-data records seen (decrypted or not)
     // The first letter of JA4 and JA4S: QUIC, DTLS or TLS over TCP.
     char ja4_transport() const { return quic ? 'q' : dtls ? 'd' : 't'; }
     // Before any Server Hello, after a Client Hello that offered TLS 1.3 and early data:

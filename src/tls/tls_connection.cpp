@@ -350,15 +350,17 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
         }
         case kApplicationData: {
             if (rec) rec.set_text(prefix + "Application Data Protocol: Application Data");
+            // 0-RTT: decrypted with the early keys, or (without keys) a client record before any Server Hello.
+            const bool early = in_early_data_ || (side == client_side_ && facts_.tls13_early_data_window());
             if (in_decrypted_) {
-                facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length);
+                facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length, early);
                 std::string line = application_data(side, f, body, ctx);
                 append_info(info, line.empty() ? "Application Data" : line);
                 break;
             }
             Bytes b = f.rest();
             body.add(kAppData, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining());
-            facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length);
+            facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length, early);
             append_info(info, "Application Data");
             break;
         }
@@ -573,8 +575,9 @@ bool TlsConnection::decrypt_record(int side, std::uint8_t type, std::uint16_t ve
         reader = ByteReader(tree.source_bytes(source), 0);
     }
     in_decrypted_ = true;
+    in_early_data_ = opened.early_data;
     dissect_content(side, out.content_type, reader, rec, body, ctx, info, prefix, false);
-    in_decrypted_ = false;
+    in_decrypted_ = in_early_data_ = false;
     return true;
 }
 

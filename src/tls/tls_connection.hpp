@@ -75,6 +75,7 @@ private:
     TlsConnectionFacts facts_;
     std::unique_ptr<TlsDecryption> decryption_;  // with a key log only
     bool in_decrypted_ = false;                  // dissecting a decrypted record's content
+    bool in_early_data_ = false;                 // ... decrypted with the client's early (0-RTT) keys
     HttpStream http_[2];                         // per side, inside decrypted application data
     HttpExchange http_exchange_;
     bool http2_ = false;
