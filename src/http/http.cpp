@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 namespace tlsdissect {
@@ -55,6 +56,20 @@ constexpr std::string_view kMethods[] = {"GET ",   "POST ",  "HEAD ",    "PUT ",
                                          "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "};
 
 std::string_view as_text(Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+// A Content-Length value (RFC 9110 section 8.6): 1*DIGIT, at most 18 of them here.
+std::optional<std::uint64_t> content_length(std::string_view value) {
+    std::uint64_t v = 0;
+    bool ok = !value.empty() && value.size() <= 18;
+    for (char c : value) ok = ok && c >= '0' && c <= '9', v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    return ok ? std::optional<std::uint64_t>(v) : std::nullopt;
+}
+
+// The piece of a message that goes on in a later record, under the record it came in.
+void add_segment_data(NodeRef record, Bytes piece, std::size_t offset) {
+    record.add(kSegmentData, ByteString{{piece.begin(), piece.end()}}, offset, piece.size())
+        .set_text("TLS segment data (" + std::to_string(piece.size()) + " bytes)");
+}
 
 }  // namespace
 
@@ -121,8 +136,7 @@ std::string HttpStream::dissect(ByteReader data, NodeRef parent, NodeRef record,
             }
             pending_.assign(rest.begin(), rest.end());
             pieces_.assign(1, {frame, rest.size()});
-            record.add(kSegmentData, ByteString{{rest.begin(), rest.end()}}, data.offset(), rest.size())
-                .set_text("TLS segment data (" + std::to_string(rest.size()) + " bytes)");
+            add_segment_data(record, rest, data.offset());
             break;
         }
         // Continue the message begun in earlier records.
@@ -132,8 +146,7 @@ std::string HttpStream::dissect(ByteReader data, NodeRef parent, NodeRef record,
         const bool complete = f.head_complete && f.length <= pending_.size();
         if (!complete && pending_.size() <= kMaxHttpReassembly) {
             pieces_.push_back({frame, rest.size()});
-            record.add(kSegmentData, ByteString{{rest.begin(), rest.end()}}, data.offset(), rest.size())
-                .set_text("TLS segment data (" + std::to_string(rest.size()) + " bytes)");
+            add_segment_data(record, rest, data.offset());
             break;
         }
         // Complete, or too long to keep: shown now, from the bytes kept.
@@ -144,9 +157,7 @@ std::string HttpStream::dissect(ByteReader data, NodeRef parent, NodeRef record,
         body_left_ = complete ? f.body_after : 0;
         const std::size_t at = data.offset();
         (void)data.bytes(used);
-        if (record)
-            record.add(kSegmentData, ByteString{{rest.begin(), rest.begin() + static_cast<long>(used)}}, at, used)
-                .set_text("TLS segment data (" + std::to_string(used) + " bytes)");
+        if (record) add_segment_data(record, rest.first(used), at);
         std::vector<std::uint8_t> whole = std::move(pending_);
         pending_ = {};
         std::string list;
@@ -197,15 +208,12 @@ HttpStream::Framing HttpStream::frame_message(Bytes buffer, const HttpExchange& 
         pos = next;
         const std::size_t colon = line.find(':');
         if (colon == std::string_view::npos || !ascii_iequals(line.substr(0, colon), "Content-Length")) continue;
-        const std::string_view value = trim_blanks(line.substr(colon + 1));
-        std::uint64_t v = 0;
-        bool ok = !value.empty() && value.size() <= 18;
-        for (char c : value) ok = ok && c >= '0' && c <= '9', v = v * 10 + static_cast<std::uint64_t>(c - '0');
-        if (!ok) return f;
-        if (v > kMaxHttpReassembly - f.length)
-            f.body_after = v;
+        const auto v = content_length(trim_blanks(line.substr(colon + 1)));
+        if (!v) return f;
+        if (*v > kMaxHttpReassembly - f.length)
+            f.body_after = *v;
         else
-            f.length += static_cast<std::size_t>(v);
+            f.length += static_cast<std::size_t>(*v);
         return f;
     }
     return f;
@@ -300,10 +308,8 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
                                 : nullptr;
         if (known) h.add(*known, std::string(value), at + colon + 1, line.size() - colon - 1).set_hidden();
         if (ascii_iequals(name, "Content-Length")) {
-            std::uint64_t v = 0;
-            bool ok = !value.empty() && value.size() <= 18;
-            for (char c : value) ok = ok && c >= '0' && c <= '9', v = v * 10 + static_cast<std::uint64_t>(c - '0');
-            if (ok) h.add(kContentLength, v, at + colon + 1, line.size() - colon - 1).set_hidden();
+            if (const auto v = content_length(value))
+                h.add(kContentLength, *v, at + colon + 1, line.size() - colon - 1).set_hidden();
         }
     }
     if (!data.empty()) {
