@@ -3,7 +3,9 @@
 
 #include "tlsdissect/text.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 namespace tlsdissect {
@@ -29,6 +31,13 @@ constexpr FieldDef kBody{"http.file_data", "File Data", FieldType::Bytes};
 constexpr FieldDef kBadLine{"http.malformed", "Malformed HTTP", FieldType::Expert, Base::None, {}, 0, 0, {},
                             Severity::Warn};
 
+// Wireshark files the pieces of a PDU reassembled from decrypted records under tls.*.
+constexpr FieldDef kSegmentData{"tls.segment.data", "TLS segment data", FieldType::Bytes};
+constexpr FieldDef kSegments{"tls.segments", "Reassembled TLS segments", FieldType::None};
+constexpr FieldDef kSegment{"tls.segment", "TLS segment", FieldType::FrameNum};
+constexpr FieldDef kSegmentCount{"tls.segment.count", "Segment count", FieldType::UInt};
+constexpr FieldDef kReassembledLength{"tls.reassembled.length", "Reassembled TLS length", FieldType::UInt};
+
 constexpr FieldDef kHttp2{"http2", "HyperText Transfer Protocol 2", FieldType::Protocol};
 constexpr FieldDef kH2Magic{"http2.magic", "Magic", FieldType::String};
 constexpr FieldDef kH2Stream{"http2.stream", "Stream", FieldType::None};
@@ -48,6 +57,20 @@ constexpr std::string_view kMethods[] = {"GET ",   "POST ",  "HEAD ",    "PUT ",
 
 std::string_view as_text(Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
+// A Content-Length value (RFC 9110 section 8.6): 1*DIGIT, at most 18 of them here.
+std::optional<std::uint64_t> content_length(std::string_view value) {
+    std::uint64_t v = 0;
+    bool ok = !value.empty() && value.size() <= 18;
+    for (char c : value) ok = ok && c >= '0' && c <= '9', v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    return ok ? std::optional<std::uint64_t>(v) : std::nullopt;
+}
+
+// The piece of a message that goes on in a later record, under the record it came in.
+void add_segment_data(NodeRef record, Bytes piece, std::size_t offset) {
+    record.add(kSegmentData, ByteString{{piece.begin(), piece.end()}}, offset, piece.size())
+        .set_text("TLS segment data (" + std::to_string(piece.size()) + " bytes)");
+}
+
 }  // namespace
 
 bool HttpStream::looks_like_http(Bytes data) {
@@ -61,10 +84,11 @@ bool HttpStream::looks_like_http(Bytes data) {
     return false;
 }
 
-std::string HttpStream::dissect(ByteReader data, NodeRef parent, std::uint16_t source, bool& h2) {
+std::string HttpStream::dissect(ByteReader data, NodeRef parent, NodeRef record, std::uint16_t source,
+                                std::uint64_t frame, HttpExchange& exchange, bool& h2) {
     Bytes all = data.rest();
     std::string_view t = as_text(all);
-    if (!h2 && t.rfind(kPreface, 0) == 0) {
+    if (!h2 && pending_.empty() && t.rfind(kPreface, 0) == 0) {
         h2 = true;
         NodeRef layer = parent.add(kHttp2, std::monostate{}, data.offset(), data.reported_remaining(), source);
         layer.add(kH2Magic, std::string(kPreface.substr(0, kPreface.size() - 8)), data.offset(), kPreface.size())
@@ -78,23 +102,145 @@ std::string HttpStream::dissect(ByteReader data, NodeRef parent, std::uint16_t s
         http2_frames(data, layer);
         return {};
     }
-    if (looks_like_http(all)) {
-        NodeRef layer = parent.add(kHttp, std::monostate{}, data.offset(), data.reported_remaining(), source);
-        return http1(data, layer);
+    std::string first;
+    auto note_first = [&first](std::string line) {
+        if (first.empty()) first = std::move(line);
+    };
+    while (!data.empty()) {
+        if (pending_.empty() && body_left_ > 0) {
+            // The body of a message shown before it came (too long to keep).
+            const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(body_left_, data.remaining()));
+            const std::size_t at = data.offset();
+            NodeRef layer = parent.add(kHttp, std::monostate{}, at, n, source);
+            if (auto b = data.bytes(n)) layer.add(kBody, ByteString{{b->begin(), b->end()}}, at, n);
+            body_left_ -= n;
+            continue;
+        }
+        Bytes rest = data.rest();
+        if (pending_.empty()) {
+            if (!looks_like_http(rest)) {
+                NodeRef layer = parent.add(kHttp, std::monostate{}, data.offset(), data.reported_remaining(), source);
+                layer.add(kBody, ByteString{{rest.begin(), rest.end()}}, data.offset(), rest.size());
+                break;
+            }
+            const Framing f = frame_message(rest, exchange);
+            if (f.head_complete && f.length <= rest.size()) {
+                // The whole message (or its head, when the body is not kept) is in this record.
+                body_left_ = f.body_after;
+                note_first(message(*data.child(f.length), parent, source, exchange));
+                continue;
+            }
+            if (rest.size() > kMaxHttpReassembly) {
+                note_first(message(data.take_rest(), parent, source, exchange));
+                break;
+            }
+            pending_.assign(rest.begin(), rest.end());
+            pieces_.assign(1, {frame, rest.size()});
+            add_segment_data(record, rest, data.offset());
+            break;
+        }
+        // Continue the message begun in earlier records.
+        const std::size_t before = pending_.size();
+        pending_.insert(pending_.end(), rest.begin(), rest.end());
+        const Framing f = frame_message(pending_, exchange);
+        const bool complete = f.head_complete && f.length <= pending_.size();
+        if (!complete && pending_.size() <= kMaxHttpReassembly) {
+            pieces_.push_back({frame, rest.size()});
+            add_segment_data(record, rest, data.offset());
+            break;
+        }
+        // Complete, or too long to keep: shown now, from the bytes kept.
+        const std::size_t length = complete ? f.length : pending_.size();
+        pending_.resize(length);
+        const std::size_t used = length - before;
+        pieces_.push_back({frame, used});
+        body_left_ = complete ? f.body_after : 0;
+        const std::size_t at = data.offset();
+        (void)data.bytes(used);
+        if (record) add_segment_data(record, rest.first(used), at);
+        std::vector<std::uint8_t> whole = std::move(pending_);
+        pending_ = {};
+        std::string list;
+        for (const auto& [fr, n] : pieces_) list += (list.empty() ? "#" : ", #") + std::to_string(fr) + "(" + std::to_string(n) + ")";
+        const std::string label = std::to_string(pieces_.size()) + " Reassembled TLS segments (" +
+                                  std::to_string(length) + " bytes): " + list;
+        if (!parent) {
+            ByteReader r{Bytes(whole)};
+            note_first(message(r, parent, 0, exchange));
+        } else {
+            Tree& tree = *parent.tree();
+            const std::uint16_t src = tree.add_source("Reassembled TLS (" + std::to_string(length) + " bytes)", std::move(whole));
+            NodeRef note = parent.add(kSegments, std::monostate{}, 0, length, src);
+            note.set_text(label).set_generated();
+            for (const auto& [fr, n] : pieces_) note.add_generated(kSegment, std::uint64_t(fr));
+            note.add_generated(kSegmentCount, std::uint64_t(pieces_.size()));
+            note.add_generated(kReassembledLength, std::uint64_t(length));
+            note_first(message(ByteReader(tree.source_bytes(src), 0), parent, src, exchange));
+        }
+        pieces_.clear();
     }
-    if (!data.empty()) {
-        NodeRef layer = parent.add(kHttp, std::monostate{}, data.offset(), data.reported_remaining(), source);
-        Bytes b = data.take_rest().rest();
-        layer.add(kBody, ByteString{{b.begin(), b.end()}}, data.offset() - b.size(), b.size());
+    return first;
+}
+
+// The extent of the HTTP/1.x message at the start of `buffer` (RFC 9112 section 6.3): the
+// head up to its empty line, then a Content-Length body. No body: a response to HEAD, a
+// 1xx, 204 or 304 response, a message without Content-Length (a chunked body is shown
+// as it comes, not reassembled; a response without a length would end at the close).
+HttpStream::Framing HttpStream::frame_message(Bytes buffer, const HttpExchange& exchange) {
+    Framing f;
+    const std::string_view t = as_text(buffer);
+    const std::size_t end = t.find("\r\n\r\n");
+    if (end == std::string_view::npos) return f;
+    f.head_complete = true;
+    f.length = end + 4;
+    const std::string_view head = t.substr(0, end);
+    const bool response = head.rfind("HTTP/", 0) == 0;
+    if (response) {
+        const std::size_t sp = head.find(' ');
+        const std::string_view code = sp == std::string_view::npos ? std::string_view() : head.substr(sp + 1, 3);
+        if (code.size() == 3 && (code[0] == '1' || code == "204" || code == "304")) return f;
+        if (!exchange.methods.empty() && exchange.methods.front() == "HEAD") return f;
     }
-    return {};
+    std::size_t pos = head.find("\r\n");
+    while (pos != std::string_view::npos) {
+        const std::size_t next = head.find("\r\n", pos + 2);
+        const std::string_view line = head.substr(pos + 2, next == std::string_view::npos ? std::string_view::npos : next - pos - 2);
+        pos = next;
+        const std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos || !ascii_iequals(line.substr(0, colon), "Content-Length")) continue;
+        const auto v = content_length(trim_blanks(line.substr(colon + 1)));
+        if (!v) return f;
+        if (*v > kMaxHttpReassembly - f.length)
+            f.body_after = *v;
+        else
+            f.length += static_cast<std::size_t>(*v);
+        return f;
+    }
+    return f;
+}
+
+std::string HttpStream::dissect_message(ByteReader data, NodeRef parent, std::uint16_t source) {
+    NodeRef layer = parent.add(kHttp, std::monostate{}, data.offset(), data.reported_remaining(), source);
+    return http1(data, layer);
+}
+
+// One HTTP/1.x message (or the start of one that could not be kept), as a layer node.
+std::string HttpStream::message(ByteReader data, NodeRef parent, std::uint16_t source, HttpExchange& exchange) {
+    std::string line = dissect_message(data, parent, source);
+    if (line.rfind("HTTP/", 0) == 0) {
+        // A final response answers the oldest request; a 1xx one does not.
+        if (!exchange.methods.empty() && !(line.size() > 9 && line[9] == '1')) exchange.methods.pop_front();
+    } else if (!line.empty()) {
+        if (exchange.methods.size() >= kMaxHttpPendingRequests) exchange.methods.pop_front();
+        exchange.methods.push_back(line.substr(0, line.find(' ')));
+    }
+    return line;
 }
 
 // RFC 9112 section 2.1: start-line CRLF *( field-line CRLF ) CRLF [ message-body ].
 std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
     std::string first;
     bool first_line = true;
-    in_body_ = false;
     while (!data.empty()) {
         Bytes rest = data.rest();
         std::string_view t = as_text(rest);
@@ -109,7 +255,6 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
         std::string_view line = t.substr(0, eol);
         (void)data.bytes(eol + 2);
         if (line.empty()) {
-            in_body_ = true;
             layer.add(kHeader, std::string(), at, 2).set_text("\\r\\n");
             break;
         }
@@ -163,10 +308,8 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
                                 : nullptr;
         if (known) h.add(*known, std::string(value), at + colon + 1, line.size() - colon - 1).set_hidden();
         if (ascii_iequals(name, "Content-Length")) {
-            std::uint64_t v = 0;
-            bool ok = !value.empty() && value.size() <= 18;
-            for (char c : value) ok = ok && c >= '0' && c <= '9', v = v * 10 + static_cast<std::uint64_t>(c - '0');
-            if (ok) h.add(kContentLength, v, at + colon + 1, line.size() - colon - 1).set_hidden();
+            if (const auto v = content_length(value))
+                h.add(kContentLength, *v, at + colon + 1, line.size() - colon - 1).set_hidden();
         }
     }
     if (!data.empty()) {

@@ -75,7 +75,8 @@ const LadderText& ladder_text(ExplainLanguage language) {
         " \xe2\x86\x92 server ", " frame       time  ", "client ", "server ", "Certificate chain as sent (leaf first):",
         ", valid until ", " (self-signed)", "(no TLS connection in this capture)", " line)", " lines)",
         "a load balancer's PROXY header: the client ", "(not named)", " had connected to ", "; then TLS:",
-        "through the ", " proxy to ", "(no target named)", " upgrades the connection to TLS:", ". "};
+        "through the ", " proxy to ", "(no target named)", " upgrades the connection to TLS:", ". ",
+        "Early Data, 0-RTT ("};
     static const LadderText kChinese{
         "DNS 查询：", "？（发往解析器 ", "）", "DNS 应答：", "无应答", "（用时 ", "）", "  \xe2\x97\x80 客户端连接的正是这个地址",
         "TCP 三次握手：SYN、SYN-ACK、ACK", "Change Cipher Spec（仅为兼容）", "Application Data（", " 字节）",
@@ -104,7 +105,7 @@ const LadderText& ladder_text(ExplainLanguage language) {
         " \xe2\x86\x92 服务器 ", "    帧       时间  ", "客户端 ", "服务器 ", "服务器发送的证书链（从叶证书开始）：",
         "，有效期至 ", "（自签名）", "（本抓包中没有 TLS 连接）", " 行）", " 行）",
         "负载均衡器的 PROXY 头部：客户端 ", "（未注明）", " 原本连接的是 ", "；随后是 TLS：",
-        "经由 ", " 代理连接到 ", "（未注明目标）", " 把连接升级为 TLS：", "。"};
+        "经由 ", " 代理连接到 ", "（未注明目标）", " 把连接升级为 TLS：", "。", "早期数据，0-RTT（"};
     return language == ExplainLanguage::Zh ? kChinese : kEnglish;
 }
 
@@ -326,6 +327,10 @@ LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTab
             seen.ccs[r.side] = true;
             c.rows.push_back({r.frame, r.ts_ns, dir, step,
                               tls13 ? w.ccs_compat : "Change Cipher Spec", false});
+            return;
+        }
+        if (r.early_data) {
+            c.rows.push_back({r.frame, r.ts_ns, dir, 0, w.early_data + std::to_string(r.length) + w.app_data_bytes, false});
             return;
         }
         std::string label = w.app_data + std::to_string(r.length) + w.app_data_bytes;

@@ -105,6 +105,7 @@ struct LadderText {
     const char* no_target;
     const char* upgrades;
     const char* sentence_sep;
+    const char* early_data;  // TLS 1.3 0-RTT data: "Early Data, 0-RTT (" N app_data_bytes
 };
 const LadderText& ladder_text(ExplainLanguage language);
 

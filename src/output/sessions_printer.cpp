@@ -340,6 +340,12 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
     else
         w.null();
     w.member_or_null("resumes", resumes);
+    // Only when the client offered 0-RTT: what became of it.
+    if (f.early_data_offered) {
+        w.key("early_data").object().member(
+            "server", !f.early_data_accepted ? "unknown" : *f.early_data_accepted ? "accepted" : "rejected");
+        w.member("records", f.early_data_records).end();
+    }
     // A Server Hello that was a HelloRetryRequest is named so (the first Server Hello
     // when an HRR happened).
     bool hrr_named = !f.hello_retry_request;

@@ -64,10 +64,9 @@ private:
             return;
         }
         const std::string_view head = text_of(reader.rest());
-        bool h2 = false;
         std::string first;
         if (ctx.root) {
-            first = HttpStream().dissect(reader, ctx.root, source, h2);
+            first = HttpStream::dissect_message(reader, ctx.root, source);
         } else {
             first = std::string(head.substr(0, head.find("\r\n")));
         }

@@ -88,12 +88,21 @@ void KeyLog::add_text(std::string_view text, const std::string& origin, std::vec
             continue;
         }
         std::vector<std::uint8_t> random, secret;
-        if (!decode_hex(w[1], random) || random.size() != 32) {
-            // "RSA <encrypted premaster prefix> <premaster>" lines have an 8-byte first field.
-            if (w[0] == "RSA") {
-                warn("RSA premaster lines are not supported (use CLIENT_RANDOM lines)");
+        if (w[0] == "RSA") {
+            std::vector<std::uint8_t> prefix;
+            if (!decode_hex(w[1], prefix) || prefix.size() != 8) {
+                warn("an RSA line starts with 8 bytes (16 hex digits) of the encrypted pre-master secret");
                 continue;
             }
+            // RFC 5246 section 7.4.7.1: client_version (2 bytes) and 46 random bytes.
+            if (!decode_hex(w[2], secret) || secret.size() != 48) {
+                warn("an RSA line's pre-master secret is 48 bytes (96 hex digits)");
+                continue;
+            }
+            rsa_premasters_[std::string(prefix.begin(), prefix.end())] = std::move(secret);
+            continue;
+        }
+        if (!decode_hex(w[1], random) || random.size() != 32) {
             warn("the client random is not 64 hex digits");
             continue;
         }
@@ -138,6 +147,12 @@ const SessionSecrets* KeyLog::find(Bytes client_random) const {
     if (client_random.size() != 32) return nullptr;
     auto it = sessions_.find(std::string(client_random.begin(), client_random.end()));
     return it == sessions_.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::uint8_t>* KeyLog::find_rsa_premaster(Bytes prefix) const {
+    if (prefix.size() < 8) return nullptr;
+    auto it = rsa_premasters_.find(std::string(prefix.begin(), prefix.begin() + 8));
+    return it == rsa_premasters_.end() ? nullptr : &it->second;
 }
 
 }  // namespace tlsdissect

@@ -1,7 +1,9 @@
 // Session secrets from NSS key log files (SSLKEYLOGFILE, as browsers, curl and OpenSSL
 // write them) and from pcapng Decryption Secrets Blocks, looked up by the Client Hello
 // random. Format: https://udn.realityripple.com/docs/Mozilla/Projects/NSS/Key_Log_Format
-// ("<LABEL> <client_random hex> <secret hex>", '#' comments).
+// ("<LABEL> <client_random hex> <secret hex>", '#' comments). NSS's older
+// "RSA <first 8 bytes of the encrypted pre-master secret> <pre-master secret>" lines are
+// looked up by those 8 bytes of the Client Key Exchange instead.
 #pragma once
 
 #include <array>
@@ -35,11 +37,15 @@ public:
     // Key log text from any source (a Decryption Secrets Block); `origin` names it in warnings.
     void add_text(std::string_view text, const std::string& origin, std::vector<std::string>& warnings);
     const SessionSecrets* find(Bytes client_random) const;
-    bool empty() const { return sessions_.empty(); }
-    std::size_t size() const { return sessions_.size(); }
+    // The pre-master secret of an RSA key exchange whose encrypted pre-master secret
+    // starts with these 8 bytes (null when unknown).
+    const std::vector<std::uint8_t>* find_rsa_premaster(Bytes encrypted_premaster_prefix) const;
+    bool empty() const { return sessions_.empty() && rsa_premasters_.empty(); }
+    std::size_t size() const { return sessions_.size() + rsa_premasters_.size(); }
 
 private:
     std::unordered_map<std::string, SessionSecrets> sessions_;  // key: the 32-byte client random
+    std::unordered_map<std::string, std::vector<std::uint8_t>> rsa_premasters_;  // key: 8 bytes
 };
 
 }  // namespace tlsdissect

@@ -93,6 +93,7 @@ struct TlsRecordEvent {
     std::uint8_t content_type = 0;
     std::size_t length = 0;
     std::size_t handshake_before = 0;
+    bool early_data = false;  // TLS 1.3 0-RTT application data from the client
 };
 // The ladder shows the first few application-data records of each side, and counts the rest.
 inline constexpr std::uint64_t kMaxAppDataEventsPerSide = 8;
@@ -142,6 +143,12 @@ struct TlsConnectionFacts {
     bool client_offered_ticket = false;     // a non-empty session_ticket extension
     bool client_offered_psk = false;
     bool server_selected_psk = false;
+    // TLS 1.3 0-RTT (RFC 8446 section 4.2.10): the first Client Hello's early_data
+    // extension; the server's answer (an early_data extension in its Encrypted Extensions:
+    // accepted; without one, or a Server Hello that selected no PSK: rejected; unknown
+    // while the Encrypted Extensions stay encrypted).
+    bool early_data_offered = false;
+    std::optional<bool> early_data_accepted;
     bool server_sent_certificate = false;
     bool hello_retry_request = false;
     bool parsing_hello_retry_request = false;  // the Server Hello being parsed is an HRR
@@ -183,13 +190,24 @@ struct TlsConnectionFacts {
     }
     std::vector<TlsRecordEvent> record_events;  // CCS and the first application data (bounded)
     std::uint64_t app_data_records[2] = {0, 0};  // by side (0 client)
-    void note_record(std::uint64_t frame, std::int64_t ts_ns, int side, std::uint8_t type, std::size_t length) {
+    void note_record(std::uint64_t frame, std::int64_t ts_ns, int side, std::uint8_t type, std::size_t length,
+                     bool early_data = false) {
+        if (early_data) ++early_data_records;
         if (type == kApplicationData && app_data_records[side & 1]++ >= kMaxAppDataEventsPerSide) return;
         if (record_events.size() < kMaxRecordEvents)
-            record_events.push_back({frame, ts_ns, side & 1, type, length, handshake.size()});
+            record_events.push_back({frame, ts_ns, side & 1, type, length, handshake.size(), early_data});
     }
+    std::uint64_t early_data_records = 0;  // 0-RTT application-data records seen (decrypted or not)
     // The first letter of JA4 and JA4S: QUIC, DTLS or TLS over TCP.
     char ja4_transport() const { return quic ? 'q' : dtls ? 'd' : 't'; }
+    // Before any Server Hello, after a Client Hello that offered TLS 1.3 and early data:
+    // the client's records are TLS 1.3 ones (Wireshark labels them so too).
+    bool tls13_early_data_window() const {
+        if (server_hello.seen || !early_data_offered) return false;
+        for (const std::uint16_t v : client_hello.supported_versions)
+            if (v == 0x0304) return true;
+        return false;
+    }
     bool tls13() const {
         return negotiated_version &&
                (*negotiated_version == 0x0304 || *negotiated_version == 0xfefc || (*negotiated_version >> 8) == 0x7f);

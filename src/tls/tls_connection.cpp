@@ -103,6 +103,7 @@ std::size_t TlsConnection::memory_bytes() const {
     // session record (an estimate: strings inside the certificate summaries are left out).
     std::size_t bytes = sizeof(*this);
     for (const Direction& d : dir_) bytes += d.framer.buffered() + d.handshake.buffered();
+    for (const HttpStream& h : http_) bytes += h.buffered();
     const TlsConnectionFacts& f = facts_;
     bytes += f.client_session_id.capacity() + f.server_session_id.capacity() + f.client_random.capacity() +
              f.server_random.capacity() + f.ske_params.capacity() + f.ske_signature.capacity() +
@@ -216,6 +217,7 @@ void TlsConnection::on_record(int side, const AssembledPdu& pdu, PacketContext& 
 }
 
 std::string TlsConnection::record_version_label(std::uint16_t record_version) const {
+    if (facts_.tls13_early_data_window()) return tls_version_short(0x0304);
     return tls_version_short(facts_.negotiated_version ? *facts_.negotiated_version : record_version);
 }
 
@@ -237,7 +239,7 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
         return;
     }
     Direction& d = dir_[side];
-    const bool tls13 = facts_.tls13();
+    const bool tls13 = facts_.tls13() || facts_.tls13_early_data_window();
     const bool opaque = tls13 && *type == kApplicationData;
     rec.add(opaque ? kOpaqueType : kContentType, std::uint64_t(*type), start, 1);
     if (rec)
@@ -286,7 +288,7 @@ bool TlsConnection::plaintext_client_hello(int side, std::uint8_t type, const By
 void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReader f, NodeRef rec, NodeRef body,
                                     PacketContext& ctx, std::string& info, const std::string& prefix, bool encrypted) {
     Direction& d = dir_[side];
-    const bool tls13 = facts_.tls13();
+    const bool tls13 = facts_.tls13() || facts_.tls13_early_data_window();
     const std::uint8_t type = type_value;
     const std::size_t length = f.reported_remaining();
     const std::size_t start = f.offset();
@@ -348,15 +350,17 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
         }
         case kApplicationData: {
             if (rec) rec.set_text(prefix + "Application Data Protocol: Application Data");
+            // 0-RTT: decrypted with the early keys, or (without keys) a client record before any Server Hello.
+            const bool early = in_early_data_ || (side == client_side_ && facts_.tls13_early_data_window());
             if (in_decrypted_) {
-                facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length);
+                facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length, early);
                 std::string line = application_data(side, f, body, ctx);
                 append_info(info, line.empty() ? "Application Data" : line);
                 break;
             }
             Bytes b = f.rest();
             body.add(kAppData, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining());
-            facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length);
+            facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length, early);
             append_info(info, "Application Data");
             break;
         }
@@ -494,7 +498,7 @@ std::string TlsConnection::application_data(int side, ByteReader data, NodeRef b
     body.add(kDecryptedData, ByteString{{b.begin(), b.end()}}, data.offset(), data.reported_remaining());
     if (follow_plaintext_) follow_plaintext_(side, ctx.frame.number, b);
     const std::uint16_t source = body ? body.get()->source : 0;
-    std::string line = http_[side].dissect(data, ctx.root, source, http2_);
+    std::string line = http_[side].dissect(data, ctx.root, body, source, ctx.frame.number, http_exchange_, http2_);
     if (!line.empty()) {
         std::string& first = line.rfind("HTTP/", 0) == 0 ? facts_.http_status_line : facts_.http_request_line;
         if (first.empty()) first = line.size() > 512 ? line.substr(0, 512) : line;
@@ -523,24 +527,31 @@ void TlsConnection::check_certificate_verify(int role, Bytes message, Bytes tran
 bool TlsConnection::decrypt_record(int side, std::uint8_t type, std::uint16_t version, ByteReader f, NodeRef rec,
                                    PacketContext& ctx, std::string& info, const std::string& prefix) {
     const int role = side == client_side_ ? 0 : 1;
-    RecordDecryptor* dec = decryption_->decryptor(role);
     // Until this side's Finished, a lost record may have been part of the handshake.
-    if (!dec) {
+    if (!decryption_->can_open(role)) {
         rec.expert(kNotDecrypted, "Not decrypted: " + decryption_->unavailable(role));
         if (type != kApplicationData || facts_.tls13()) decryption_->record_lost();
         return false;
     }
     if (!f.captured_all()) {
         decryption_->record_lost();
-        dec->skip();
+        decryption_->skip_record(role);
         rec.expert(kNotDecrypted, "Not decrypted: the capture holds only part of the record");
         return false;
     }
-    const std::uint64_t seq = dec->sequence();
-    DecryptedRecord out = dec->decrypt(type, version, f.rest());
+    OpenedRecord opened = decryption_->open_record(role, type, version, f.rest());
+    DecryptedRecord& out = opened.record;
+    const std::uint64_t seq = opened.sequence;
+    if (!out.ok && opened.early_data_without_key) {
+        // Early data without its key: lost to the transcript only if the server took it
+        // (then an EndOfEarlyData may be among these records).
+        rec.expert(kNotDecrypted, "Not decrypted: " + decryption_->early_unavailable());
+        if (facts_.early_data_accepted == true) decryption_->record_lost();
+        return false;
+    }
     if (!out.ok) {
         decryption_->record_lost();
-        rec.expert(kDecryptFailed, "Decryption failed (" + dec->cipher_label() + ", record " + std::to_string(seq) +
+        rec.expert(kDecryptFailed, "Decryption failed (" + opened.cipher + ", record " + std::to_string(seq) +
                                        "): " + out.error);
         return false;
     }
@@ -549,7 +560,7 @@ bool TlsConnection::decrypt_record(int side, std::uint8_t type, std::uint16_t ve
         Bytes c = f.rest();
         rec.add(kAppData, ByteString{{c.begin(), c.end()}}, f.offset(), f.reported_remaining());
     }
-    if (facts_.tls13()) rec.add_generated(kContentType, std::uint64_t(out.content_type));
+    if (facts_.tls13() || opened.early_data) rec.add_generated(kContentType, std::uint64_t(out.content_type));
     const std::size_t n = out.plaintext.size();
     std::vector<std::uint8_t> plain = std::move(out.plaintext);
     ByteReader reader{Bytes(plain)};
@@ -558,14 +569,15 @@ bool TlsConnection::decrypt_record(int side, std::uint8_t type, std::uint16_t ve
         Tree& tree = *rec.tree();
         const std::uint16_t source = tree.add_source("Decrypted TLS (" + std::to_string(n) + " bytes)", std::move(plain));
         body = rec.add(kDecrypted, std::monostate{}, 0, n, source);
-        body.set_text("Decrypted: " + std::to_string(n) + " bytes, " + dec->cipher_label() + ", record " +
-                      std::to_string(seq))
+        body.set_text("Decrypted: " + std::to_string(n) + " bytes, " + opened.cipher + ", record " +
+                      std::to_string(seq) + (opened.early_data ? ", early data (0-RTT)" : ""))
             .set_generated();
         reader = ByteReader(tree.source_bytes(source), 0);
     }
     in_decrypted_ = true;
+    in_early_data_ = opened.early_data;
     dissect_content(side, out.content_type, reader, rec, body, ctx, info, prefix, false);
-    in_decrypted_ = false;
+    in_decrypted_ = in_early_data_ = false;
     return true;
 }
 

@@ -75,7 +75,9 @@ private:
     TlsConnectionFacts facts_;
     std::unique_ptr<TlsDecryption> decryption_;  // with a key log only
     bool in_decrypted_ = false;                  // dissecting a decrypted record's content
+    bool in_early_data_ = false;                 // ... decrypted with the client's early (0-RTT) keys
     HttpStream http_[2];                         // per side, inside decrypted application data
+    HttpExchange http_exchange_;
     bool http2_ = false;
     std::function<void(int side, std::uint64_t frame, Bytes plaintext)> follow_plaintext_;
 

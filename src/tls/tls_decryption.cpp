@@ -22,7 +22,9 @@ void TlsDecryption::set_unavailable(int role, std::string why) {
 }
 
 void TlsDecryption::on_change_cipher_spec(int role) {
-    if (tls13_) return;  // TLS 1.3: a compatibility record only (RFC 8446 appendix D.4)
+    // TLS 1.3: a compatibility record only (RFC 8446 appendix D.4); so is a client's
+    // before any Server Hello when its Client Hello offered TLS 1.3 (0-RTT).
+    if (tls13_ || (version_ == 0 && client_offered_tls13_)) return;
     protected_[role] = true;
     if (pending_[role]) {
         active_[role] = std::move(pending_[role]);
@@ -39,8 +41,10 @@ void TlsDecryption::start_tls12(const TlsConnectionFacts& facts) {
     auto fail = [&](const std::string& why) {
         for (int role = 0; role < 2; ++role) why_not_[role] = why;
     };
-    if (!secrets_ || secrets_->master_secret.empty()) {
-        fail("the key log has no CLIENT_RANDOM line for this Client Random");
+    if (master_secret_.empty()) {
+        fail(suite_.key_exchange == "RSA"
+                 ? "the key log has no CLIENT_RANDOM line for this Client Random, nor an RSA line for its pre-master secret"
+                 : "the key log has no CLIENT_RANDOM line for this Client Random");
         return;
     }
     if (!suite_.known || suite_.mode == CipherMode::Unknown) {
@@ -55,7 +59,7 @@ void TlsDecryption::start_tls12(const TlsConnectionFacts& facts) {
     const std::size_t iv = static_cast<std::size_t>(suite_.fixed_iv_bytes);
     // RFC 5246 section 6.3: key_block = PRF(master_secret, "key expansion", server_random + client_random).
     const auto seed = concat(facts.server_random, facts.client_random);
-    auto block = tls_prf(version_, suite_.prf_hash, secrets_->master_secret, "key expansion", seed, 2 * (mac + key + iv));
+    auto block = tls_prf(version_, suite_.prf_hash, master_secret_, "key expansion", seed, 2 * (mac + key + iv));
     if (!block) {
         fail("OpenSSL cannot compute the PRF for " + suite_.name);
         return;
@@ -70,6 +74,39 @@ void TlsDecryption::start_tls12(const TlsConnectionFacts& facts) {
                                               facts.encrypt_then_mac, error);
         if (!pending_[role]) why_not_[role] = error;
     }
+}
+
+// An RSA key exchange (RFC 5246 section 7.4.7.1): the Client Key Exchange carries
+// EncryptedPreMasterSecret (with a 2-byte length from TLS 1.0 on); a key log's RSA line
+// gives the pre-master secret for its first 8 bytes. The master secret is then
+// PRF(pre_master_secret, "master secret", ClientHello.random + ServerHello.random)
+// (section 8.1), or with extended_master_secret PRF(pre_master_secret, "extended master
+// secret", session_hash), the hash of the handshake up to this message (RFC 7627 section 4).
+void TlsDecryption::master_from_rsa_premaster(Bytes body, const TlsConnectionFacts& facts) {
+    if (version_ >= 0x0301) {
+        if (body.size() < 2 || body.size() - 2 != static_cast<std::size_t>(body[0] << 8 | body[1])) return;
+        body = body.subspan(2);
+    }
+    const std::vector<std::uint8_t>* premaster = keys_.find_rsa_premaster(body);
+    if (!premaster) return;
+    std::optional<Secret> master;
+    if (facts.extended_master_secret) {
+        std::optional<Secret> session_hash;
+        if (version_ >= 0x0303) {
+            session_hash = transcript_hash(suite_.prf_hash);
+        } else if (!transcript_overflow_) {
+            auto md5 = digest_of("MD5", transcript_), sha1 = digest_of("SHA1", transcript_);
+            if (md5 && sha1) session_hash = concat(*md5, *sha1);
+        }
+        if (session_hash && !transcript_incomplete_)
+            master = tls_prf(version_, suite_.prf_hash, *premaster, "extended master secret", *session_hash, 48);
+    } else {
+        master = tls_prf(version_, suite_.prf_hash, *premaster, "master secret",
+                         concat(facts.client_random, facts.server_random), 48);
+    }
+    if (!master) return;
+    master_secret_ = std::move(*master);
+    start_tls12(facts);
 }
 
 void TlsDecryption::start_tls13(const TlsConnectionFacts&) {
@@ -93,6 +130,92 @@ void TlsDecryption::start_tls13(const TlsConnectionFacts&) {
     }
 }
 
+void TlsDecryption::start_early_data(const TlsConnectionFacts& facts) {
+    early_.clear();
+    early_window_ = early_expected_ = true;
+    protected_[0] = true;
+    early_why_not_.clear();
+    const SessionSecrets* secrets = keys_.find(facts.client_random);
+    if (!secrets || secrets->client_early_traffic_secret.empty()) {
+        early_why_not_ = "early data (0-RTT): the key log has no CLIENT_EARLY_TRAFFIC_SECRET for this Client Random";
+        return;
+    }
+    const Secret& secret = secrets->client_early_traffic_secret;
+    for (const std::uint16_t id : facts.client_hello.cipher_suites) {
+        if ((id >> 8) != 0x13) continue;  // the TLS 1.3 suites (RFC 8446 appendix B.4)
+        const CipherSuiteInfo suite = describe_cipher_suite(id);
+        if (!suite.known || digest_length(suite.prf_hash) != secret.size()) continue;
+        std::string error;
+        if (auto d = make_tls13_decryptor(suite, secret, error)) early_.push_back(std::move(d));
+    }
+    if (early_.empty())
+        early_why_not_ = "early data (0-RTT): no TLS 1.3 cipher suite of the Client Hello fits the "
+                         "CLIENT_EARLY_TRAFFIC_SECRET";
+}
+
+void TlsDecryption::end_early_data() {
+    early_window_ = early_expected_ = false;
+    early_.clear();
+}
+
+void TlsDecryption::skip_record(int role) {
+    if (role == 0 && early_window_ && (early_expected_ || !active_[0])) {
+        for (auto& e : early_) e->skip();
+    } else if (active_[role]) {
+        active_[role]->skip();
+    }
+}
+
+OpenedRecord TlsDecryption::open_record(int role, std::uint8_t type, std::uint16_t version, Bytes fragment) {
+    OpenedRecord out;
+    RecordDecryptor* main = active_[role].get();
+    std::vector<RecordDecryptor*> order;
+    const bool trying = role == 0 && early_window_;  // a failed try does not use up a sequence number
+    if (trying) {
+        if (main && !early_expected_) order.push_back(main);
+        for (auto& e : early_) order.push_back(e.get());
+        if (main && early_expected_) order.push_back(main);
+    } else if (main) {
+        order.push_back(main);
+    }
+    for (RecordDecryptor* d : order) {
+        const std::uint64_t seq = d->sequence();
+        DecryptedRecord r = d->decrypt(type, version, fragment);
+        if (!r.ok) {
+            if (trying) d->set_sequence(seq);
+            if (out.cipher.empty()) {
+                out.record = std::move(r);
+                out.sequence = seq;
+                out.cipher = d->cipher_label();
+            }
+            continue;
+        }
+        out.record = std::move(r);
+        out.sequence = seq;
+        out.cipher = d->cipher_label();
+        if (d == main) {
+            if (trying) end_early_data();  // the client is past its early data
+        } else {
+            out.early_data = true;
+            // This suite is the PSK's: keep its decryptor only.
+            for (auto& e : early_)
+                if (e.get() == d) {
+                    auto keep = std::move(e);
+                    early_.clear();
+                    early_.push_back(std::move(keep));
+                    break;
+                }
+        }
+        return out;
+    }
+    if (trying && early_.empty()) {
+        // No early keys: a record that the handshake keys do not open is early data.
+        out.early_data_without_key = true;
+        if (order.empty()) out.record.error = early_why_not_;
+    }
+    return out;
+}
+
 std::optional<Secret> TlsDecryption::transcript_hash(const std::string& hash) const {
     if (transcript_overflow_) return std::nullopt;
     return digest_of(hash, transcript_);
@@ -100,7 +223,7 @@ std::optional<Secret> TlsDecryption::transcript_hash(const std::string& hash) co
 
 FinishedVerdict TlsDecryption::check_finished(int role, Bytes verify_data, const TlsConnectionFacts&) const {
     FinishedVerdict v;
-    if (!secrets_) {
+    if (tls13_ ? !secrets_ : master_secret_.empty()) {
         v.reason = "no key for this connection";
         return v;
     }
@@ -124,10 +247,6 @@ FinishedVerdict TlsDecryption::check_finished(int role, Bytes verify_data, const
         auto hash = transcript_hash(suite_.prf_hash);
         if (finished_key && hash) expected = hmac_of(suite_.prf_hash, *finished_key, *hash);
     } else {
-        if (secrets_->master_secret.empty()) {
-            v.reason = "no master secret";
-            return v;
-        }
         if (version_ < 0x0301) {
             v.reason = "SSL 3.0 Finished messages are not checked";
             return v;
@@ -140,7 +259,7 @@ FinishedVerdict TlsDecryption::check_finished(int role, Bytes verify_data, const
             auto md5 = digest_of("MD5", transcript_), sha1 = digest_of("SHA1", transcript_);
             if (md5 && sha1) hash = concat(*md5, *sha1);
         }
-        if (hash) expected = tls_prf(version_, suite_.prf_hash, secrets_->master_secret, label, *hash, 12);
+        if (hash) expected = tls_prf(version_, suite_.prf_hash, master_secret_, label, *hash, 12);
     }
     if (!expected) {
         v.reason = "OpenSSL cannot compute the expected verify_data";
@@ -163,7 +282,13 @@ FinishedVerdict TlsDecryption::on_handshake_message(int role, Bytes message, con
         transcript_.clear();
         transcript_overflow_ = false;
         transcript_incomplete_ = false;
+        const auto& offered = facts.client_hello.supported_versions;
+        client_offered_tls13_ = std::find(offered.begin(), offered.end(), 0x0304) != offered.end();
+        if (role == 0 && header_ == 4 && facts.early_data_offered && client_offered_tls13_ && version_ == 0)
+            start_early_data(facts);
     }
+    if (facts.early_data_accepted == false) early_expected_ = false;
+    if (role == 0 && type == kEndOfEarlyData) early_expected_ = false;
     if (type == kFinished && role >= 0 && role <= 1) verdict = check_finished(role, message.subspan(header_), facts);
     // TLS 1.3 post-handshake messages (New Session Ticket, KeyUpdate) are not part of the
     // transcript; a server may send tickets before the client's Finished.
@@ -187,6 +312,10 @@ FinishedVerdict TlsDecryption::on_handshake_message(int role, Bytes message, con
             // RFC 8446 section 4.4.1: the first Client Hello is replaced by message_hash.
             hello_retry_ = true;
             tls13_ = true;
+            // The client sends no early data after a HelloRetryRequest; its next Client
+            // Hello is plaintext.
+            end_early_data();
+            protected_[0] = false;
             auto h = digest_of(suite_.prf_hash, before_hrr);
             if (h && !transcript_overflow_) {
                 std::vector<std::uint8_t> t = {kMessageHash, 0, 0, static_cast<std::uint8_t>(h->size())};
@@ -198,13 +327,18 @@ FinishedVerdict TlsDecryption::on_handshake_message(int role, Bytes message, con
         }
         hello_retry_ = false;
         secrets_ = keys_.find(facts.client_random);
+        master_secret_ = secrets_ && !tls13_ ? secrets_->master_secret : Secret{};
         if (tls13_)
             start_tls13(facts);
         else
             start_tls12(facts);
         return verdict;
     }
-    if (!tls13_) return verdict;
+    if (!tls13_) {
+        if (type == kClientKeyExchange && role == 0 && master_secret_.empty() && suite_.key_exchange == "RSA")
+            master_from_rsa_premaster(message.subspan(header_), facts);
+        return verdict;
+    }
     auto switch_to = [&](int r, const Secret& secret, const char* missing) {
         traffic_secret_[r] = secret;
         if (secret.empty()) {
@@ -215,6 +349,7 @@ FinishedVerdict TlsDecryption::on_handshake_message(int role, Bytes message, con
         active_[r] = make_tls13_decryptor(suite_, secret, error);
         if (!active_[r]) set_unavailable(r, error);
     };
+    if (type == kFinished && role == 0) end_early_data();
     if (type == kFinished && secrets_ && !application_keys_[role]) {
         application_keys_[role] = true;
         if (role == 1)

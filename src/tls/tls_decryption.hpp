@@ -27,6 +27,17 @@ struct FinishedVerdict {
     std::string reason;        // why it was not checked
 };
 
+// One record opened by TlsDecryption::open_record.
+struct OpenedRecord {
+    DecryptedRecord record;       // ok, or the error the expected key gave
+    std::uint64_t sequence = 0;   // the record's sequence number under that key
+    std::string cipher;           // the decryptor's label ("AES-256-GCM")
+    bool early_data = false;      // opened with the client's early traffic keys (0-RTT)
+    // A client record of the 0-RTT window that no key opens because the key log has no
+    // CLIENT_EARLY_TRAFFIC_SECRET: early data, not a broken record (see early_unavailable()).
+    bool early_data_without_key = false;
+};
+
 class TlsDecryption {
 public:
     explicit TlsDecryption(const KeyLog& keys) : keys_(keys) {}
@@ -42,8 +53,17 @@ public:
     void on_change_cipher_spec(int role);
     // The decryptor for records from `role` now; null when they are not protected or not decryptable.
     RecordDecryptor* decryptor(int role) { return active_[role].get(); }
+    // TLS over TCP: can a record from `role` be opened now (its keys, or the client's
+    // 0-RTT keys)? open_record decrypts it; skip_record passes over one cut by the capture.
+    bool can_open(int role) const { return active_[role] || (role == 0 && early_window_ && !early_.empty()); }
+    OpenedRecord open_record(int role, std::uint8_t type, std::uint16_t version, Bytes fragment);
+    void skip_record(int role);
     // Records from `role` are protected but cannot be decrypted: why (empty otherwise).
-    const std::string& unavailable(int role) const { return why_not_[role]; }
+    const std::string& unavailable(int role) const {
+        return role == 0 && early_window_ && !active_[0] ? early_why_not_ : why_not_[role];
+    }
+    // Why the client's early data cannot be decrypted.
+    const std::string& early_unavailable() const { return early_why_not_; }
     bool protected_records(int role) const { return protected_[role]; }
     // A protected record could not be decrypted: if it may have carried handshake
     // messages, the transcript is incomplete and no later Finished can be judged.
@@ -56,6 +76,9 @@ public:
 
 private:
     void start_tls12(const TlsConnectionFacts& facts);
+    void start_early_data(const TlsConnectionFacts& facts);
+    void master_from_rsa_premaster(Bytes client_key_exchange, const TlsConnectionFacts& facts);
+    void end_early_data();
     void start_tls13(const TlsConnectionFacts& facts);
     std::optional<Secret> transcript_hash(const std::string& hash) const;
     FinishedVerdict check_finished(int role, Bytes verify_data, const TlsConnectionFacts& facts) const;
@@ -63,6 +86,9 @@ private:
 
     const KeyLog& keys_;
     const SessionSecrets* secrets_ = nullptr;
+    // TLS 1.0-1.2: the master secret, from a CLIENT_RANDOM line or derived from an RSA
+    // line's pre-master secret at the Client Key Exchange.
+    Secret master_secret_;
     CipherSuiteInfo suite_;
     std::uint16_t version_ = 0;     // the TLS version whose cryptography applies (DTLS mapped)
     std::size_t header_ = 4;        // handshake header length: 4, or 12 for DTLS
@@ -77,6 +103,20 @@ private:
     bool hello_retry_ = false;          // TLS 1.3: a HelloRetryRequest came; the next Client Hello continues the transcript
     bool application_keys_[2] = {false, false};
     std::string why_not_[2];
+    // TLS 1.3 0-RTT (RFC 8446 sections 2.3, 4.2.10): after a Client Hello with early_data
+    // the client's records are protected with its early traffic keys until its
+    // EndOfEarlyData, then with its handshake keys; early records the server rejected may
+    // still come after the Server Hello. While that window is open each client record is
+    // tried with the key it most likely uses, then the other (a failed try does not use up
+    // a sequence number), as Wireshark does. The early keys come from
+    // CLIENT_EARLY_TRAFFIC_SECRET and the suite of the PSK, which only a record tells:
+    // one decryptor per TLS 1.3 suite of the Client Hello whose hash fits the secret,
+    // until a record opens with one.
+    std::vector<std::unique_ptr<RecordDecryptor>> early_;
+    bool early_window_ = false;     // client records may still be early data
+    bool early_expected_ = false;   // ... and the next one most likely is
+    bool client_offered_tls13_ = false;  // a Change Cipher Spec before the Server Hello is for compatibility
+    std::string early_why_not_;
 };
 
 }  // namespace tlsdissect

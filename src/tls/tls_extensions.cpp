@@ -402,6 +402,10 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
         case TlsExtension::early_data:
             if (hs_type == kNewSessionTicket) {
                 read_u32(r, ext, kMaxEarlyData);
+            } else if (hs_type == kClientHello && facts.client_hello_slot == TlsConnectionFacts::ClientHelloSlot::First) {
+                facts.early_data_offered = true;
+            } else if (hs_type == kEncryptedExtensions && facts.early_data_offered) {
+                facts.early_data_accepted = true;
             }
             break;
         case TlsExtension::supported_versions:

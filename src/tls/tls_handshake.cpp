@@ -344,6 +344,10 @@ void server_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts, std::str
         facts.resumed = true;
         hs.expert(kSessionResumed, "Session resumed: the server selected a pre-shared key");
     }
+    // Early data needs the PSK it was sent under, and is never accepted after a
+    // HelloRetryRequest (RFC 8446 section 4.2.10).
+    if (facts.early_data_offered && (hrr || !facts.tls13() || !facts.server_selected_psk))
+        facts.early_data_accepted = false;
     if (!hrr) add_cipher_suite_parts(suite_node, facts);
 }
 
@@ -689,6 +693,8 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
             new_session_ticket(body, hs, side, facts);
             break;
         case kEncryptedExtensions:
+            // Early data is accepted only by an early_data extension in here.
+            if (facts.early_data_offered) facts.early_data_accepted = false;
             extensions_block(body, hs, kEncryptedExtensions, side, facts);
             break;
         case kCertificate:

@@ -9,7 +9,11 @@ same secrets must agree on
     (`--follow-tls N` against `tshark -z follow,tls,raw,N`);
   * the HTTP request method/URI and status code in every frame;
 
-and every Finished must be `[Verified: correct]`. Then the same captures with a damaged
+and every Finished must be `[Verified: correct]`. A key log with NSS "RSA" lines is also
+run with those lines alone (its CLIENT_RANDOM lines removed: the master secret then comes
+from the pre-master secret), and one with CLIENT_EARLY_TRAFFIC_SECRET lines without them
+(0-RTT records stay encrypted, labelled, and the rest still decrypts, as in tshark).
+Then the same captures with a damaged
 key log (one byte of each secret flipped, one line made malformed) must give
 `Verified: WRONG` or `Decryption failed` labels, a warning naming the malformed line,
 exit status 0, and no decrypted plaintext.
@@ -113,6 +117,23 @@ def damaged_keylog(keys, path):
         f.write("\n".join(out) + "\n")
 
 
+def derived_keylogs(keys, folder):
+    """Variants of a key log: (path, label, early data left without its key)."""
+    lines = open(keys).read().splitlines()
+    out = []
+    if any(l.startswith("RSA ") for l in lines) and any(l.startswith("CLIENT_RANDOM ") for l in lines):
+        path = os.path.join(folder, os.path.basename(keys) + ".rsa-only")
+        with open(path, "w") as f:
+            f.write("\n".join(l for l in lines if not l.startswith("CLIENT_RANDOM ")) + "\n")
+        out.append((path, "RSA lines only", False))
+    if any(l.startswith("CLIENT_EARLY_TRAFFIC_SECRET ") for l in lines):
+        path = os.path.join(folder, os.path.basename(keys) + ".no-early")
+        with open(path, "w") as f:
+            f.write("\n".join(l for l in lines if not l.startswith("CLIENT_EARLY_TRAFFIC_SECRET ")) + "\n")
+        out.append((path, "without CLIENT_EARLY_TRAFFIC_SECRET", True))
+    return out
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__)
@@ -132,21 +153,24 @@ def main():
             cases.append((path, path[:-5] + ".keys"))
         elif name.endswith("-secrets.pcapng"):
             cases.append((path, None))  # the key log is inside the file
-    failures = 0
+    derived = tempfile.TemporaryDirectory()
+    variants = []
     for capture, keys in cases:
+        variants.append((capture, keys, "", False))
+        if keys:
+            variants += [(capture, path, label, early) for path, label, early in derived_keylogs(keys, derived.name)]
+    failures = 0
+    for capture, keys, variant, early_without_key in variants:
         problems = []
         ours, theirs = fields(tool, capture, keys), fields("tshark", capture, keys)
         for frame in sorted(set(ours) | set(theirs), key=int):
             o, t = ours.get(frame, [""] * 4), theirs.get(frame, [""] * 4)
             if o[0] != t[0]:
                 problems.append(f"frame {frame}: tls.handshake.type: tshark {t[0]!r}, tlsdissect {o[0]!r}")
-        # HTTP: the same request and status lines in the same order. tshark reassembles an
-        # HTTP head split over records and shows it in the frame of its last record;
-        # tlsdissect shows each line in the record that carries it.
-        def http_lines(rows):
-            return [tuple(v[1:]) for _, v in sorted(rows.items(), key=lambda kv: int(kv[0])) if any(v[1:])]
-        if http_lines(ours) != http_lines(theirs):
-            problems.append(f"HTTP lines: tshark {http_lines(theirs)}, tlsdissect {http_lines(ours)}")
+            # HTTP: the same request and status lines in the same frames (a message split
+            # over records is shown once, in the frame that completes it).
+            if o[1:] != t[1:]:
+                problems.append(f"frame {frame}: HTTP method/URI/status: tshark {t[1:]}, tlsdissect {o[1:]}")
         streams = tls_streams(capture, keys)
         decrypted_bytes = 0
         for s in streams:
@@ -163,15 +187,20 @@ def main():
             decrypted_bytes += (len(o[0]) + len(o[1])) // 2
         tree = run([tool, *key_args(keys), capture]).stdout
         verified = tree.count("Verified: correct")
+        if early_without_key:
+            # 0-RTT records without their key are labelled so, and are the only ones.
+            tree = "\n".join(l for l in tree.splitlines()
+                             if "Not decrypted: early data (0-RTT): the key log has no CLIENT_EARLY" not in l)
         for bad in ("Verified: WRONG", "Decryption failed", "Not decrypted"):
             if bad in tree and "alert" not in os.path.basename(capture):
                 problems.append(f"'{bad}' in the tree")
         if verified < 2 and "alert" not in os.path.basename(capture):
             problems.append(f"only {verified} Finished verified")
-        if "alert" not in os.path.basename(capture) and decrypted_bytes == 0:
+        # (tls13-early-data's only application data is the 0-RTT request.)
+        if "alert" not in os.path.basename(capture) and decrypted_bytes == 0 and not early_without_key:
             problems.append("no application data decrypted")
         # The same capture with a damaged key log: labelled, never garbage, never a crash.
-        if keys:
+        if keys and not variant:
             with tempfile.TemporaryDirectory() as tmp:
                 bad_keys = os.path.join(tmp, "damaged.keys")
                 damaged_keylog(keys, bad_keys)
@@ -187,12 +216,12 @@ def main():
                 if not any(s in r.stdout for s in ("Verified: WRONG", "Decryption failed")) and "alert" not in capture:
                     problems.append("damaged key log: no WRONG or failed label")
         status = "FAIL" if problems else "ok  "
-        print(f"{status} {capture}: {len(streams)} TLS streams, {decrypted_bytes} decrypted bytes, "
-              f"{verified} Finished verified")
+        print(f"{status} {capture}{' (' + variant + ')' if variant else ''}: {len(streams)} TLS streams, "
+              f"{decrypted_bytes} decrypted bytes, {verified} Finished verified")
         for p in problems[:20]:
             print("    " + p)
         failures += bool(problems)
-    print(f"{len(cases) - failures} passed, {failures} failed")
+    print(f"{len(variants) - failures} passed, {failures} failed")
     return 1 if failures or not cases else 0
 
 

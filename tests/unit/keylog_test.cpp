@@ -61,3 +61,25 @@ TEST_CASE("a file that is not a key log warns a few times, then counts", "[keylo
     CHECK(warnings.back() == "numbers.txt: " + std::to_string(1000 - kMaxKeyLogWarnings) +
                                  " more lines that are not key log lines were skipped");
 }
+
+TEST_CASE("NSS RSA lines: the pre-master secret by the encrypted pre-master secret's first 8 bytes", "[keylog]") {
+    // The line s_client wrote for captures/tls12-rsa-premaster.pcap.
+    const std::string text =
+        "RSA 4eb28f534bab8831 030334877665cdb01f98ffca56a792f13f1821cdd83b3be66e9a2786fcbbc8152aa918178d142f436eb92ac0ee8263cc\n"
+        "RSA 4eb28f53 " + std::string(96, '0') + "\n"
+        "RSA 4eb28f534bab8832 0303\n";
+    KeyLog keys;
+    std::vector<std::string> warnings;
+    keys.add_text(text, "k.log", warnings);
+    CHECK_FALSE(keys.empty());
+    const std::vector<std::uint8_t> epms = {0x4e, 0xb2, 0x8f, 0x53, 0x4b, 0xab, 0x88, 0x31, 0x99, 0x98};
+    const auto* premaster = keys.find_rsa_premaster(Bytes(epms));
+    REQUIRE(premaster != nullptr);
+    REQUIRE(premaster->size() == 48);
+    CHECK((*premaster)[0] == 0x03);
+    CHECK((*premaster)[47] == 0xcc);
+    CHECK(keys.find_rsa_premaster(Bytes(epms).first(7)) == nullptr);
+    REQUIRE(warnings.size() == 2);
+    CHECK(warnings[0] == "k.log:2: an RSA line starts with 8 bytes (16 hex digits) of the encrypted pre-master secret, line skipped");
+    CHECK(warnings[1] == "k.log:3: an RSA line's pre-master secret is 48 bytes (96 hex digits), line skipped");
+}
