@@ -1,6 +1,7 @@
 // HTTP/1.x message heads and HTTP/2 frame headers from decrypted TLS records.
 #include "http/http.hpp"
 
+#include "http/ja4h.hpp"
 #include "tlsdissect/text.hpp"
 
 #include <cstring>
@@ -25,6 +26,10 @@ constexpr FieldDef kContentType{"http.content_type", "Content-Type", FieldType::
 constexpr FieldDef kContentLength{"http.content_length", "Content-Length", FieldType::UInt};
 constexpr FieldDef kServer{"http.server", "Server", FieldType::String};
 constexpr FieldDef kUserAgent{"http.user_agent", "User-Agent", FieldType::String};
+// Not in tshark 4.0: the request's JA4H and its text before hashing (ja4h.hpp),
+// generated after the head.
+constexpr FieldDef kJa4h{"http.ja4h", "JA4H", FieldType::String};
+constexpr FieldDef kJa4hRaw{"http.ja4h_r", "JA4H_r", FieldType::String};
 constexpr FieldDef kBody{"http.file_data", "File Data", FieldType::Bytes};
 constexpr FieldDef kBadLine{"http.malformed", "Malformed HTTP", FieldType::Expert, Base::None, {}, 0, 0, {},
                             Severity::Warn};
@@ -62,6 +67,7 @@ bool HttpStream::looks_like_http(Bytes data) {
 }
 
 std::string HttpStream::dissect(ByteReader data, NodeRef parent, std::uint16_t source, bool& h2) {
+    ja4h_.clear();
     Bytes all = data.rest();
     std::string_view t = as_text(all);
     if (!h2 && t.rfind(kPreface, 0) == 0) {
@@ -95,6 +101,7 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
     std::string first;
     bool first_line = true;
     in_body_ = false;
+    HttpRequestHead request;
     while (!data.empty()) {
         Bytes rest = data.rest();
         std::string_view t = as_text(rest);
@@ -111,6 +118,11 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
         if (line.empty()) {
             in_body_ = true;
             layer.add(kHeader, std::string(), at, 2).set_text("\\r\\n");
+            if (!request.version.empty()) {
+                std::string raw;
+                ja4h_ = tlsdissect::ja4h(request, layer ? &raw : nullptr);
+                layer.add_generated(kJa4h, ja4h_).add_generated(kJa4hRaw, raw).set_hidden();
+            }
             break;
         }
         if (first_line) {
@@ -146,6 +158,8 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
                 n.add(kRequestMethod, std::string(line.substr(0, sp1)), at, sp1);
                 n.add(kRequestUri, std::string(line.substr(sp1 + 1, sp2 - sp1 - 1)), at + sp1 + 1, sp2 - sp1 - 1);
                 n.add(kRequestVersion, std::string(line.substr(sp2 + 1)), at + sp2 + 1, line.size() - sp2 - 1);
+                request.method = std::string(line.substr(0, sp1));
+                request.version = ja4h_version(line.substr(sp2 + 1));
             }
             continue;
         }
@@ -156,6 +170,7 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
             continue;
         }
         std::string_view name = line.substr(0, colon), value = trim_blanks(line.substr(colon + 1));
+        if (!request.version.empty()) request.fields.emplace_back(name, value);
         const FieldDef* known = ascii_iequals(name, "Host")             ? &kHost
                                 : ascii_iequals(name, "Content-Type")   ? &kContentType
                                 : ascii_iequals(name, "Server")         ? &kServer

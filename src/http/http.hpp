@@ -20,6 +20,10 @@ public:
     // The layer node goes under `parent` with offsets into data source `source`.
     std::string dissect(ByteReader data, NodeRef parent, std::uint16_t source, bool& h2);
 
+    // The JA4H of the request whose head the last dissect() call completed (empty when
+    // it completed none: a response, a body, a head that continues in the next record).
+    const std::string& ja4h() const { return ja4h_; }
+
     // Does this look like the start of HTTP (a request line, a status line or the HTTP/2 preface)?
     static bool looks_like_http(Bytes data);
 
@@ -28,6 +32,7 @@ private:
     void http2_frames(ByteReader& data, NodeRef parent);
 
     bool in_body_ = false;             // HTTP/1.x: past the header block
+    std::string ja4h_;
     std::uint64_t h2_left_ = 0;        // HTTP/2: bytes of a frame payload still to come
 };
 

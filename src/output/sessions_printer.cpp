@@ -443,7 +443,11 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
         .object()
         .member_or_null("request_line", f.http_request_line)
         .member_or_null("status_line", f.http_status_line)
-        .end();
+        .key("requests")
+        .array();
+    // Each decrypted request's JA4H, at the frame that completed its head.
+    for (const auto& r : f.http_requests) w.object().member("frame", r.frame).member("ja4h", r.ja4h).end();
+    w.end().member("requests_not_listed", f.http_requests_not_kept).end();
     w.key("certificate_verify_valid")
         .object()
         .member("client", f.certificate_verify_valid[0])
