@@ -11,6 +11,8 @@ packages=(
   python3-jsonschema  # validates the JSON output against docs/*.schema.json
   python3-scapy       # tampers with a capture copy in the signature check test
   python3-brotli      # decompresses tshark's compressed certificates in a differential test
+  python3-cryptography  # a second X.509 parser for the JA4X differential test
+  ca-certificates     # the DigiCert root whose JA4X a unit test compares with the JA4 project's
   time        # /usr/bin/time: peak memory in the adversarial tests
   clang       # the fuzz targets (libFuzzer)
   chromium    # the --html browser test (headless, DevTools protocol)

@@ -21,12 +21,12 @@ std::unique_ptr<CertificateExporter> CertificateExporter::open(const std::string
         error = "the folder name is empty";
         return nullptr;
     }
-    if (!fs::is_directory(folder, ec) && !fs::create_directories(folder, ec) && ec) {
-        error = "cannot create the folder " + folder + ": " + ec.message();
+    if (fs::exists(folder, ec) && !fs::is_directory(folder, ec)) {
+        error = folder + " is not a folder";
         return nullptr;
     }
-    if (!fs::is_directory(folder, ec)) {
-        error = folder + " is not a folder";
+    if (!fs::is_directory(folder, ec) && !fs::create_directories(folder, ec) && ec) {
+        error = "cannot create the folder " + folder + ": " + ec.message();
         return nullptr;
     }
     if (access(folder.c_str(), W_OK | X_OK) != 0) {
