@@ -14,9 +14,6 @@
 #include "tls/der.hpp"
 #include "tls/x509.hpp"
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 using namespace tlsdissect;
 using namespace tlsdissect::test;
 
@@ -701,20 +698,14 @@ TEST_CASE("Certificates in real captures give tshark's x509 field values", "[x50
 // stream 40, third certificate). Skipped where the package is not installed.
 TEST_CASE("JA4X of DigiCert Global Root CA is the JA4 reference's", "[x509][fingerprint]") {
     const char* path = "/usr/share/ca-certificates/mozilla/DigiCert_Global_Root_CA.crt";
-    std::FILE* f = std::fopen(path, "r");
-    if (!f) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
         WARN("skipped: " << path << " is missing (Debian package ca-certificates)");
         return;
     }
-    X509* x = PEM_read_X509(f, nullptr, nullptr, nullptr);
-    std::fclose(f);
-    REQUIRE(x);
-    unsigned char* der = nullptr;
-    const int n = i2d_X509(x, &der);
-    X509_free(x);
-    REQUIRE(n > 0);
-    std::vector<std::uint8_t> bytes(der, der + n);
-    OPENSSL_free(der);
+    const std::string pem{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::vector<std::uint8_t> bytes = der_of_pem(pem);
+    REQUIRE(!bytes.empty());
     Dissected d = dissect(bytes);
     CHECK(d.summary.ja4x == "7d5dbb3783b4_7d5dbb3783b4_f269f029c206");
     CHECK(value(d.tree, "x509af.ja4x") == d.summary.ja4x);
@@ -727,13 +718,5 @@ TEST_CASE("JA4X is empty for what OpenSSL cannot decode, and the PEM form round-
     CHECK(certificate_pem(cut).empty());
     const std::string pem = certificate_pem(der);
     REQUIRE(pem.rfind("-----BEGIN CERTIFICATE-----\n", 0) == 0);
-    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-    X509* x = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
-    BIO_free(bio);
-    REQUIRE(x);
-    unsigned char* back = nullptr;
-    const int n = i2d_X509(x, &back);
-    X509_free(x);
-    CHECK(std::vector<std::uint8_t>(back, back + n) == der);
-    OPENSSL_free(back);
+    CHECK(der_of_pem(pem) == der);
 }
