@@ -6,6 +6,7 @@ packages=(
   libpcap-dev libcli11-dev libfmt-dev nlohmann-json3-dev catch2 libssl-dev zlib1g-dev
   libbrotli-dev libzstd-dev  # with zlib: RFC 8879 compressed certificates
   libnghttp3-dev  # QPACK decoding of HTTP/3 header fields
+  libnghttp2-dev  # HPACK decoding of HTTP/2 header fields
   ieee-data   # the IEEE OUI registry, source of the vendor table
   tshark      # the reference dissector for the differential tests
   python3-jsonschema  # validates the JSON output against docs/*.schema.json

@@ -45,11 +45,18 @@ constexpr FieldDef kH2Type{"http2.type", "Type", FieldType::UInt, Base::Dec, kH2
 constexpr FieldDef kH2Flags{"http2.flags", "Flags", FieldType::UInt, Base::Hex, {}, 0, 8};
 constexpr FieldDef kH2StreamId{"http2.streamid", "Stream Identifier", FieldType::UInt};
 constexpr FieldDef kH2Payload{"http2.payload", "Payload", FieldType::Bytes};
+constexpr FieldDef kH2Header{"http2.header", "Header", FieldType::None};
+constexpr FieldDef kH2HeaderName{"http2.header.name", "Name", FieldType::String};
+constexpr FieldDef kH2HeaderValue{"http2.header.value", "Value", FieldType::String};
+constexpr FieldDef kH2Ja4h{"http2.ja4h", "JA4H", FieldType::String};
+constexpr FieldDef kH2Ja4hRaw{"http2.ja4h_r", "JA4H_r", FieldType::String};
 constexpr FieldDef kH2Continued{"http2.continuation_of_frame", "Continuation of a frame", FieldType::Bytes};
 
 constexpr std::string_view kPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 constexpr std::string_view kMethods[] = {"GET ",   "POST ",  "HEAD ",    "PUT ",   "DELETE ",
                                          "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "};
+
+bool is_header_frame(std::uint8_t type) { return type == 1 || type == 5 || type == 9; }
 
 std::string_view as_text(Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
@@ -120,8 +127,8 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
             layer.add(kHeader, std::string(), at, 2).set_text("\\r\\n");
             if (!request.version.empty()) {
                 std::string raw;
-                ja4h_ = tlsdissect::ja4h(request, layer ? &raw : nullptr);
-                layer.add_generated(kJa4h, ja4h_).add_generated(kJa4hRaw, raw).set_hidden();
+                ja4h_.push_back(tlsdissect::ja4h(request, layer ? &raw : nullptr));
+                layer.add_generated(kJa4h, ja4h_.back()).add_generated(kJa4hRaw, raw).set_hidden();
             }
             break;
         }
@@ -199,8 +206,21 @@ void HttpStream::http2_frames(ByteReader& data, NodeRef layer) {
     if (h2_left_ > 0) {
         const std::size_t n = data.remaining() < h2_left_ ? data.remaining() : static_cast<std::size_t>(h2_left_);
         const std::size_t at = data.offset();
-        if (auto b = data.bytes(n)) layer.add(kH2Continued, ByteString{{b->begin(), b->end()}}, at, n);
+        if (auto b = data.bytes(n)) {
+            layer.add(kH2Continued, ByteString{{b->begin(), b->end()}}, at, n);
+            if (is_header_frame(h2_type_)) {
+                if (h2_frame_.size() + n <= kMaxHttp2HeaderBlock)
+                    h2_frame_.insert(h2_frame_.end(), b->begin(), b->end());
+                else
+                    h2_block_too_long_ = true;
+            }
+        }
         h2_left_ -= n;
+        if (h2_left_ == 0 && is_header_frame(h2_type_)) {
+            const std::vector<std::uint8_t> payload = std::move(h2_frame_);
+            h2_frame_.clear();
+            http2_header_frame(h2_type_, h2_flags_, Bytes(payload), layer, at);
+        }
     }
     while (!data.empty()) {
         const std::size_t at = data.offset();
@@ -226,10 +246,80 @@ void HttpStream::http2_frames(ByteReader& data, NodeRef layer) {
         f.add(kH2Flags, std::uint64_t(*flags), at + 4, 1);
         f.add(kH2StreamId, std::uint64_t(id), at + 5, 4);
         const std::size_t here = data.remaining() < *length ? data.remaining() : *length;
-        if (auto p = data.bytes(here))
+        Bytes payload;
+        if (auto p = data.bytes(here)) {
+            payload = *p;
             if (here) f.add(kH2Payload, ByteString{{p->begin(), p->end()}}, at + 9, here);
+        }
         h2_left_ = *length - here;
+        h2_type_ = *type;
+        h2_flags_ = *flags;
+        if (!is_header_frame(*type)) continue;
+        if (h2_left_ == 0) {
+            http2_header_frame(*type, *flags, payload, f, at + 9);
+        } else if (payload.size() <= kMaxHttp2HeaderBlock) {
+            h2_frame_.assign(payload.begin(), payload.end());
+        } else {
+            h2_block_too_long_ = true;
+        }
     }
+}
+
+// RFC 9113 sections 6.2, 6.6 and 6.10:
+//   HEADERS { [Pad Length (8)], [Exclusive (1), Stream Dependency (31), Weight (8)],
+//             Field Block Fragment (..), Padding (..) }
+//   PUSH_PROMISE { [Pad Length (8)], Reserved (1), Promised Stream ID (31),
+//                  Field Block Fragment (..), Padding (..) }
+//   CONTINUATION { Field Block Fragment (..) }
+// The block ends with the frame that has END_HEADERS (0x4). A request's block (one with
+// :method) gets its JA4H.
+void HttpStream::http2_header_frame(std::uint8_t type, std::uint8_t flags, Bytes payload, NodeRef node,
+                                    std::size_t at) {
+    constexpr std::uint8_t kEndHeaders = 0x4, kPadded = 0x8, kPriority = 0x20;
+    ByteReader r(payload);
+    std::size_t padding = 0;
+    if (type != 9 && (flags & kPadded)) padding = r.u8().value_or(0);
+    if (type == 1 && (flags & kPriority)) (void)r.bytes(5);
+    if (type == 5) (void)r.bytes(4);
+    if (padding > r.remaining()) {
+        node.expert(kBadLine, "HTTP/2 padding longer than the frame");
+        h2_block_too_long_ = true;
+    } else if (auto fragment = r.bytes(r.remaining() - padding)) {
+        if (h2_block_.size() + fragment->size() <= kMaxHttp2HeaderBlock)
+            h2_block_.insert(h2_block_.end(), fragment->begin(), fragment->end());
+        else
+            h2_block_too_long_ = true;
+    }
+    if (!(flags & kEndHeaders)) return;
+    const std::vector<std::uint8_t> block = std::move(h2_block_);
+    h2_block_.clear();
+    if (!hpack_) hpack_ = std::make_unique<HpackDecoder>();
+    std::vector<std::pair<std::string, std::string>> fields;
+    std::string error;
+    if (h2_block_too_long_) {
+        // The dynamic table cannot follow a block that was not read whole.
+        h2_block_too_long_ = false;
+        node.expert(kBadLine, "HTTP/2 header block longer than " + std::to_string(kMaxHttp2HeaderBlock) +
+                                  " bytes: not decoded, nor any later one of this direction");
+        hpack_->give_up();
+        return;
+    }
+    if (!hpack_->decode(Bytes(block), fields, error)) {
+        node.expert(kBadLine, "HTTP/2 header block not decoded (HPACK): " + error);
+        return;
+    }
+    std::string_view method;
+    for (const auto& [name, value] : fields) {
+        NodeRef h = node.add(kH2Header, std::monostate{}, at, 0);
+        if (h) h.set_text("Header: " + escape_nonprintable(name) + ": " + escape_nonprintable(value));
+        h.add(kH2HeaderName, name, at, 0);
+        h.add(kH2HeaderValue, value, at, 0);
+        if (name == ":method") method = value;
+    }
+    if (method.empty()) return;
+    std::string raw;
+    ja4h_.push_back(tlsdissect::ja4h(HttpRequestHead{std::string(method), "20", fields}, node ? &raw : nullptr));
+    node.add_generated(kH2Ja4h, ja4h_.back()).add_generated(kH2Ja4hRaw, raw).set_hidden();
 }
 
 }  // namespace tlsdissect

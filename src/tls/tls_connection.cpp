@@ -495,7 +495,7 @@ std::string TlsConnection::application_data(int side, ByteReader data, NodeRef b
     if (follow_plaintext_) follow_plaintext_(side, ctx.frame.number, b);
     const std::uint16_t source = body ? body.get()->source : 0;
     std::string line = http_[side].dissect(data, ctx.root, source, http2_);
-    if (!http_[side].ja4h().empty()) facts_.note_http_request(ctx.frame.number, http_[side].ja4h());
+    for (const std::string& fingerprint : http_[side].ja4h()) facts_.note_http_request(ctx.frame.number, fingerprint);
     if (!line.empty()) {
         std::string& first = line.rfind("HTTP/", 0) == 0 ? facts_.http_status_line : facts_.http_request_line;
         if (first.empty()) first = line.size() > 512 ? line.substr(0, 512) : line;

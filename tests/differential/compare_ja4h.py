@@ -14,6 +14,10 @@ that connection's `http.requests`, at the same frame, and no other request may b
 there. Where the JA4 project published the JA4H of a request a capture carries
 (PUBLISHED), it must be that value too.
 
+HTTP/2: the same from tshark's HPACK-decoded fields of each HEADERS frame with a
+:method (http2.header.name, http2.headers.cookie, http2.headers.accept_language),
+version 20, pseudo headers left out as the Python reference leaves them out.
+
 HTTP/3 (tshark 4.0 does not decode QPACK): for a capture with NAME.headers (the request
 fields the QUIC server logged, "STREAM name: value", see compare_http3_headers.py), the
 JA4H computed from them (version 30).
@@ -89,6 +93,27 @@ def tshark_requests(capture, keys):
     return out
 
 
+H2_FIELDS = ["frame.number", "tcp.stream", "http2.headers.method", "http2.header.name", "http2.headers.cookie",
+             "http2.headers.accept_language"]
+
+
+def tshark_http2_requests(capture, keys):
+    out = []
+    opts = ["-o", f"tls.keylog_file:{keys}", "-o", "tcp.reassemble_out_of_order:TRUE"]
+    for line in tshark_cache.fields(capture, H2_FIELDS, options=opts, aggregator=SEP,
+                                    display_filter="http2.headers.method"):
+        parts = line.split("\t")
+        row = dict(zip(H2_FIELDS, parts + [""] * (len(H2_FIELDS) - len(parts))))
+        if not row["tcp.stream"] or SEP in row["http2.headers.method"]:
+            continue  # two requests in one frame: their header names cannot be told apart
+        names = [n for n in row["http2.header.name"].split(SEP) if n]
+        cookies = row["http2.headers.cookie"].split(SEP) if row["http2.headers.cookie"] else None
+        lang = row["http2.headers.accept_language"].split(SEP)[0] if row["http2.headers.accept_language"] else None
+        out.append((int(row["tcp.stream"]), int(row["frame.number"]),
+                    ja4h(row["http2.headers.method"], "20", names, cookies, lang)))
+    return out
+
+
 def http3_requests(headers_file):
     """The request fields the server logged, by stream, in order (responses have :status)."""
     streams = {}
@@ -141,8 +166,10 @@ def main():
         if not shutil.which("tshark"):
             continue
         expected = {}
-        for stream, frame, value in tshark_requests(capture, keys):
+        for stream, frame, value in tshark_requests(capture, keys) + tshark_http2_requests(capture, keys):
             expected.setdefault(stream, []).append((frame, value))
+        for requests in expected.values():
+            requests.sort()
         for stream in sorted(set(expected) | set(mine)):
             got = mine.get(stream, [])
             want = [(f, v) for f, v in expected.get(stream, [])

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # make-ja4h-captures.sh - write captures/tls13-ja4h.pcap (+ .keys): two TLS 1.3
 # connections from OpenSSL s_client to OpenSSL s_server -HTTP, each carrying one
-# browser-like HTTP/1.x request, for JA4H (FoxIO JA4+) on decrypted HTTP.
+# browser-like HTTP/1.x request, for JA4H (FoxIO JA4+) on decrypted HTTP; and
+# captures/tls13-h2-ja4h.pcap (+ .keys): curl to nghttpd over HTTP/2, two requests on
+# one connection with a cookie, a referer and Accept-Language (the second request's
+# header block refers to the HPACK dynamic table the first one filled).
 #
 #   1. GET over HTTP/1.1 with exactly the header lines of the JA4 project's own JA4H
 #      example (rust/ja4/src/http.rs, test_http_stats_into_out: Host, Cookie, the
@@ -11,7 +14,7 @@
 #      a referer and "Accept-Language: da, en-GB;q=0.8" (the reference's other
 #      language example: "da").
 #
-# Debian 12 packages: bash coreutils iproute2 openssl tcpdump tshark.
+# Debian 12 packages: bash coreutils iproute2 openssl tcpdump tshark curl nghttp2-server.
 # Usage (as root): tools/captures/make-ja4h-captures.sh [OUTDIR]  (default captures/)
 # Network rules as in make-captures.sh (lib.sh): a namespace of its own, its lo only,
 # every process under timeout and stopped by PID, the namespace deleted at exit.
@@ -28,7 +31,7 @@ NS_TAG=j4h
 . "$HERE/lib.sh"
 
 [ "$(id -u)" = 0 ] || die "must run as root (network namespaces, tcpdump)"
-for c in ip ss timeout openssl tcpdump tshark; do command -v "$c" >/dev/null || die "missing command: $c"; done
+for c in ip ss timeout openssl tcpdump tshark curl nghttpd; do command -v "$c" >/dev/null || die "missing command: $c"; done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tlsd-j4h.XXXXXX")
 PKI=$WORK/pki
 WWW=$WORK/www
@@ -86,6 +89,26 @@ n=$(ts -r "$WORK/lo.pcap" -o "tls.keylog_file:$WORK/keys" -Y http.request | wc -
 lines=$(ts -r "$WORK/lo.pcap" -o "tls.keylog_file:$WORK/keys" -Y 'http.request.method == "GET"' \
     -T fields -e http.request.line | tr ',' '\n' | grep -c ':' || true)
 [ "$lines" -ge 15 ] || die "the reference request has $lines header lines in tshark"
+
+# HTTP/2: nghttpd serves $WWW; curl (OpenSSL, SSLKEYLOGFILE) asks twice on one connection.
+start_bg h2srv "$WORK/nghttpd.log" nghttpd --address=127.0.0.2 --htdocs="$WWW" 443 "$PKI/leaf.key" "$PKI/fullchain.pem"
+wait_listen tcp 443
+cap_start c2 "$WORK/h2.pcap" -i lo
+rm -f "$WORK/h2.keys"
+nx timeout "$CTMO" env SSLKEYLOGFILE="$WORK/h2.keys" curl -sS --http2 --cacert "$PKI/root.pem" \
+    --resolve www.example.test:443:127.0.0.2 -H 'Cookie: theme=dark; _ga=GA1.2.3; lang=en' \
+    -H 'Referer: https://www.example.test/' -H 'Accept-Language: en-GB,en;q=0.8' \
+    -o /dev/null https://www.example.test/index.html -o /dev/null https://www.example.test/index.html \
+    >"$WORK/curl.log" 2>&1 || { cat "$WORK/curl.log" >&2; die "curl over HTTP/2 failed"; }
+cap_stop "$c2"
+stop_bg "$h2srv"
+n=$(ts -r "$WORK/h2.pcap" -o "tls.keylog_file:$WORK/h2.keys" -Y http2.headers.method | wc -l)
+[ "$n" -ge 2 ] || die "tshark sees $n HTTP/2 requests, not 2"
+n=$(ts -r "$WORK/h2.pcap" -o "tls.keylog_file:$WORK/h2.keys" -Y 'http2.headers.cookie' | wc -l)
+[ "$n" -ge 2 ] || die "tshark sees the cookie in $n HTTP/2 requests, not 2"
+
 cp "$WORK/lo.pcap" "$OUT/tls13-ja4h.pcap"
 cp "$WORK/keys" "$OUT/tls13-ja4h.keys"
-echo "wrote $OUT/tls13-ja4h.pcap and .keys" >&2
+cp "$WORK/h2.pcap" "$OUT/tls13-h2-ja4h.pcap"
+cp "$WORK/h2.keys" "$OUT/tls13-h2-ja4h.keys"
+echo "wrote $OUT/tls13-ja4h.pcap, $OUT/tls13-h2-ja4h.pcap and their .keys" >&2
