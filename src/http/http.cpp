@@ -77,7 +77,7 @@ std::string HttpStream::dissect(ByteReader data, NodeRef parent, std::uint16_t s
     ja4h_.clear();
     Bytes all = data.rest();
     std::string_view t = as_text(all);
-    if (!h2 && t.rfind(kPreface, 0) == 0) {
+    if (t.rfind(kPreface, 0) == 0) {
         h2 = true;
         NodeRef layer = parent.add(kHttp2, std::monostate{}, data.offset(), data.reported_remaining(), source);
         layer.add(kH2Magic, std::string(kPreface.substr(0, kPreface.size() - 8)), data.offset(), kPreface.size())
