@@ -6,11 +6,14 @@ packages=(
   libpcap-dev libcli11-dev libfmt-dev nlohmann-json3-dev catch2 libssl-dev zlib1g-dev
   libbrotli-dev libzstd-dev  # with zlib: RFC 8879 compressed certificates
   libnghttp3-dev  # QPACK decoding of HTTP/3 header fields
+  libnghttp2-dev  # HPACK decoding of HTTP/2 header fields
   ieee-data   # the IEEE OUI registry, source of the vendor table
   tshark      # the reference dissector for the differential tests
   python3-jsonschema  # validates the JSON output against docs/*.schema.json
   python3-scapy       # tampers with a capture copy in the signature check test
   python3-brotli      # decompresses tshark's compressed certificates in a differential test
+  python3-cryptography  # a second X.509 parser for the JA4X differential test
+  ca-certificates     # the DigiCert root whose JA4X a unit test compares with the JA4 project's
   time        # /usr/bin/time: peak memory in the adversarial tests
   clang       # the fuzz targets (libFuzzer)
   chromium    # the --html browser test (headless, DevTools protocol)

@@ -16,6 +16,7 @@
 #include "dns/dns_transactions.hpp"
 #include "filter/field_names.hpp"
 #include "filter/packet_selection.hpp"
+#include "output/certificate_export.hpp"
 #include "output/html_printer.hpp"
 #include "output/ladder.hpp"
 #include "output/printers.hpp"
@@ -73,7 +74,7 @@ Exit status:
   6  a file is damaged or ends in the middle of a packet, or its gzip stream is
      damaged (the packets before the damage are still shown)
   7  the output cannot be written (a full disk, a closed standard output, an
-     --html page that cannot be created)
+     --html page or an --export-certs folder or file that cannot be created)
   10 with --audit --fail-on SEVERITY: a finding of that severity or worse
      (checked after every file was read without error)
 With several files, the status is that of the first file that failed.
@@ -107,6 +108,7 @@ struct Options {
     bool quiet = false;
     std::size_t udp_max_conversations = 0;
     unsigned jobs = 0;                               // -j: cores to use (0: all)
+    std::string export_certs;                        // --export-certs DIR
     std::string shard;                               // --shard K/N, as given
     std::uint32_t shard_index = 0, shard_count = 1;  // parsed (0-based index)
 };
@@ -202,7 +204,7 @@ void report_limits(const std::string& name, const LimitsReached& limits) {
 
 // Dissects one file; returns its exit status.
 int run_file(const std::string& path, PacketPrinter& printer, const Options& o, const PacketSelection* selection,
-             const KeyLog& key_files, AuditSettings* audit, ProgressMeter& progress) {
+             const KeyLog& key_files, AuditSettings* audit, ProgressMeter& progress, CertificateExporter* exporter) {
     std::fflush(stdout);  // what earlier files printed comes before this file's messages
     CaptureError error = CaptureError::None;
     std::string message;
@@ -239,10 +241,11 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
         dissector.follow_tls_stream(static_cast<std::uint32_t>(o.follow_tls),
                                     [&follow](const FollowChunk& c) { follow->chunk(c); });
     }
+    if (exporter) dissector.sessions().add_listener(exporter);
     std::unique_ptr<SessionsPrinter> sessions;
     if (o.sessions) {
         sessions = make_sessions_printer(stdout, o.jsonl, dissector.sessions().dns(), audit,
-                                         Shard{o.shard_index, o.shard_count}, o.jobs, path);
+                                         Shard{o.shard_index, o.shard_count}, o.jobs, path, exporter != nullptr);
         dissector.set_shard(o.shard_index, o.shard_count);
         dissector.sessions().add_listener(sessions.get());
         dissector.end_connections_at_close(true);
@@ -300,6 +303,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
         progress.packet(dissector.frames());
         if (selection && !sessions && !follow && selection->done_after(info.number)) break;
         if (stdout_failed()) break;  // nobody will see the rest; finish_stdout() says why
+        if (exporter && !exporter->error().empty()) break;
     }
     pipeline.reset();
     progress.finish();
@@ -345,6 +349,10 @@ int main(int argc, char** argv) {
                    "chosen by a hash of their endpoints, so that N processes share one capture; the N outputs "
                    "together hold the records of the whole capture")
         ->needs("--sessions");
+    app.add_option("--export-certs", o.export_certs,
+                   "Write every distinct certificate of the captures into this folder (created when missing) as "
+                   "SHA256.der and SHA256.pem, named by the SHA-256 of its DER; --sessions names the files")
+        ->type_name("DIR");
     app.add_flag("--json", o.json, "Print every packet with its field tree as a JSON array; see docs/json.md");
     app.add_flag("--jsonl", o.jsonl,
                  "JSON Lines: one packet (or, with --sessions, one session) per line, as soon as it is complete");
@@ -495,16 +503,29 @@ int main(int argc, char** argv) {
     // TLSDISSECT_PROGRESS_IMMEDIATE (tests): a progress line at every check, no delay.
     const bool immediate = std::getenv("TLSDISSECT_PROGRESS_IMMEDIATE") != nullptr;
     ProgressMeter progress(stderr, !o.quiet && isatty(fileno(stderr)) && !isatty(fileno(stdout)), immediate);
+    std::unique_ptr<CertificateExporter> exporter;
+    if (!o.export_certs.empty() || app.count("--export-certs")) {
+        std::string error;
+        exporter = CertificateExporter::open(o.export_certs, error);
+        if (!exporter) {
+            std::fprintf(stderr, "tlsdissect: --export-certs: %s\n", error.c_str());
+            return kExitWriteError;
+        }
+    }
     int status = 0;
     for (const auto& path : o.files) {
         int rc = run_file(path, *printer, o, selection ? &*selection : nullptr, key_files, audit ? &*audit : nullptr,
-                          progress);
+                          progress, exporter.get());
         if (status == 0) status = rc;
-        if (stdout_failed() || printer->failed()) break;
+        if (stdout_failed() || printer->failed() || (exporter && !exporter->error().empty())) break;
     }
     // Output that did not arrive outranks everything else: what was asked for is not there.
     if (const int write_status = finish_stdout()) return write_status;
     if (printer->failed()) return kExitWriteError;
+    if (exporter && !exporter->error().empty()) {
+        std::fprintf(stderr, "tlsdissect: --export-certs: %s\n", exporter->error().c_str());
+        return kExitWriteError;
+    }
     if (status == 0 && audit && !o.fail_on.empty() && audit->worst && *audit->worst >= *parse_audit_severity(o.fail_on))
         return kExitAuditFindings;
     return status;

@@ -1,6 +1,7 @@
 // HTTP/1.x message heads and HTTP/2 frame headers from decrypted TLS records.
 #include "http/http.hpp"
 
+#include "http/ja4h.hpp"
 #include "tlsdissect/text.hpp"
 
 #include <algorithm>
@@ -27,6 +28,10 @@ constexpr FieldDef kContentType{"http.content_type", "Content-Type", FieldType::
 constexpr FieldDef kContentLength{"http.content_length", "Content-Length", FieldType::UInt};
 constexpr FieldDef kServer{"http.server", "Server", FieldType::String};
 constexpr FieldDef kUserAgent{"http.user_agent", "User-Agent", FieldType::String};
+// Not in tshark 4.0: the request's JA4H and its text before hashing (ja4h.hpp),
+// generated after the head.
+constexpr FieldDef kJa4h{"http.ja4h", "JA4H", FieldType::String};
+constexpr FieldDef kJa4hRaw{"http.ja4h_r", "JA4H_r", FieldType::String};
 constexpr FieldDef kBody{"http.file_data", "File Data", FieldType::Bytes};
 constexpr FieldDef kBadLine{"http.malformed", "Malformed HTTP", FieldType::Expert, Base::None, {}, 0, 0, {},
                             Severity::Warn};
@@ -49,11 +54,18 @@ constexpr FieldDef kH2Type{"http2.type", "Type", FieldType::UInt, Base::Dec, kH2
 constexpr FieldDef kH2Flags{"http2.flags", "Flags", FieldType::UInt, Base::Hex, {}, 0, 8};
 constexpr FieldDef kH2StreamId{"http2.streamid", "Stream Identifier", FieldType::UInt};
 constexpr FieldDef kH2Payload{"http2.payload", "Payload", FieldType::Bytes};
+constexpr FieldDef kH2Header{"http2.header", "Header", FieldType::None};
+constexpr FieldDef kH2HeaderName{"http2.header.name", "Name", FieldType::String};
+constexpr FieldDef kH2HeaderValue{"http2.header.value", "Value", FieldType::String};
+constexpr FieldDef kH2Ja4h{"http2.ja4h", "JA4H", FieldType::String};
+constexpr FieldDef kH2Ja4hRaw{"http2.ja4h_r", "JA4H_r", FieldType::String};
 constexpr FieldDef kH2Continued{"http2.continuation_of_frame", "Continuation of a frame", FieldType::Bytes};
 
 constexpr std::string_view kPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 constexpr std::string_view kMethods[] = {"GET ",   "POST ",  "HEAD ",    "PUT ",   "DELETE ",
                                          "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "};
+
+bool is_header_frame(std::uint8_t type) { return type == 1 || type == 5 || type == 9; }
 
 std::string_view as_text(Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
@@ -86,9 +98,11 @@ bool HttpStream::looks_like_http(Bytes data) {
 
 std::string HttpStream::dissect(ByteReader data, NodeRef parent, NodeRef record, std::uint16_t source,
                                 std::uint64_t frame, HttpExchange& exchange, bool& h2) {
+    ja4h_.clear();
     Bytes all = data.rest();
     std::string_view t = as_text(all);
-    if (!h2 && pending_.empty() && t.rfind(kPreface, 0) == 0) {
+    // (ALPN h2 may have said HTTP/2 already: the preface is still the preface.)
+    if (pending_.empty() && t.rfind(kPreface, 0) == 0) {
         h2 = true;
         NodeRef layer = parent.add(kHttp2, std::monostate{}, data.offset(), data.reported_remaining(), source);
         layer.add(kH2Magic, std::string(kPreface.substr(0, kPreface.size() - 8)), data.offset(), kPreface.size())
@@ -226,7 +240,8 @@ std::string HttpStream::dissect_message(ByteReader data, NodeRef parent, std::ui
 
 // One HTTP/1.x message (or the start of one that could not be kept), as a layer node.
 std::string HttpStream::message(ByteReader data, NodeRef parent, std::uint16_t source, HttpExchange& exchange) {
-    std::string line = dissect_message(data, parent, source);
+    NodeRef layer = parent.add(kHttp, std::monostate{}, data.offset(), data.reported_remaining(), source);
+    std::string line = http1(data, layer, &ja4h_);
     if (line.rfind("HTTP/", 0) == 0) {
         // A final response answers the oldest request; a 1xx one does not.
         if (!exchange.methods.empty() && !(line.size() > 9 && line[9] == '1')) exchange.methods.pop_front();
@@ -238,9 +253,10 @@ std::string HttpStream::message(ByteReader data, NodeRef parent, std::uint16_t s
 }
 
 // RFC 9112 section 2.1: start-line CRLF *( field-line CRLF ) CRLF [ message-body ].
-std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
+std::string HttpStream::http1(ByteReader& data, NodeRef layer, std::vector<std::string>* ja4h) {
     std::string first;
     bool first_line = true;
+    HttpRequestHead request;
     while (!data.empty()) {
         Bytes rest = data.rest();
         std::string_view t = as_text(rest);
@@ -256,6 +272,12 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
         (void)data.bytes(eol + 2);
         if (line.empty()) {
             layer.add(kHeader, std::string(), at, 2).set_text("\\r\\n");
+            if (!request.version.empty()) {
+                std::string raw;
+                std::string fingerprint = tlsdissect::ja4h(request, layer ? &raw : nullptr);
+                layer.add_generated(kJa4h, fingerprint).add_generated(kJa4hRaw, raw).set_hidden();
+                if (ja4h) ja4h->push_back(std::move(fingerprint));
+            }
             break;
         }
         if (first_line) {
@@ -291,6 +313,8 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
                 n.add(kRequestMethod, std::string(line.substr(0, sp1)), at, sp1);
                 n.add(kRequestUri, std::string(line.substr(sp1 + 1, sp2 - sp1 - 1)), at + sp1 + 1, sp2 - sp1 - 1);
                 n.add(kRequestVersion, std::string(line.substr(sp2 + 1)), at + sp2 + 1, line.size() - sp2 - 1);
+                request.method = std::string(line.substr(0, sp1));
+                request.version = ja4h_version(line.substr(sp2 + 1));
             }
             continue;
         }
@@ -301,6 +325,7 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer) {
             continue;
         }
         std::string_view name = line.substr(0, colon), value = trim_blanks(line.substr(colon + 1));
+        if (!request.version.empty()) request.fields.emplace_back(name, value);
         const FieldDef* known = ascii_iequals(name, "Host")             ? &kHost
                                 : ascii_iequals(name, "Content-Type")   ? &kContentType
                                 : ascii_iequals(name, "Server")         ? &kServer
@@ -327,8 +352,21 @@ void HttpStream::http2_frames(ByteReader& data, NodeRef layer) {
     if (h2_left_ > 0) {
         const std::size_t n = data.remaining() < h2_left_ ? data.remaining() : static_cast<std::size_t>(h2_left_);
         const std::size_t at = data.offset();
-        if (auto b = data.bytes(n)) layer.add(kH2Continued, ByteString{{b->begin(), b->end()}}, at, n);
+        if (auto b = data.bytes(n)) {
+            layer.add(kH2Continued, ByteString{{b->begin(), b->end()}}, at, n);
+            if (is_header_frame(h2_type_)) {
+                if (h2_frame_.size() + n <= kMaxHttp2HeaderBlock)
+                    h2_frame_.insert(h2_frame_.end(), b->begin(), b->end());
+                else
+                    h2_block_too_long_ = true;
+            }
+        }
         h2_left_ -= n;
+        if (h2_left_ == 0 && is_header_frame(h2_type_)) {
+            const std::vector<std::uint8_t> payload = std::move(h2_frame_);
+            h2_frame_.clear();
+            http2_header_frame(h2_type_, h2_flags_, Bytes(payload), layer, at);
+        }
     }
     while (!data.empty()) {
         const std::size_t at = data.offset();
@@ -354,10 +392,80 @@ void HttpStream::http2_frames(ByteReader& data, NodeRef layer) {
         f.add(kH2Flags, std::uint64_t(*flags), at + 4, 1);
         f.add(kH2StreamId, std::uint64_t(id), at + 5, 4);
         const std::size_t here = data.remaining() < *length ? data.remaining() : *length;
-        if (auto p = data.bytes(here))
+        Bytes payload;
+        if (auto p = data.bytes(here)) {
+            payload = *p;
             if (here) f.add(kH2Payload, ByteString{{p->begin(), p->end()}}, at + 9, here);
+        }
         h2_left_ = *length - here;
+        h2_type_ = *type;
+        h2_flags_ = *flags;
+        if (!is_header_frame(*type)) continue;
+        if (h2_left_ == 0) {
+            http2_header_frame(*type, *flags, payload, f, at + 9);
+        } else if (payload.size() <= kMaxHttp2HeaderBlock) {
+            h2_frame_.assign(payload.begin(), payload.end());
+        } else {
+            h2_block_too_long_ = true;
+        }
     }
+}
+
+// RFC 9113 sections 6.2, 6.6 and 6.10:
+//   HEADERS { [Pad Length (8)], [Exclusive (1), Stream Dependency (31), Weight (8)],
+//             Field Block Fragment (..), Padding (..) }
+//   PUSH_PROMISE { [Pad Length (8)], Reserved (1), Promised Stream ID (31),
+//                  Field Block Fragment (..), Padding (..) }
+//   CONTINUATION { Field Block Fragment (..) }
+// The block ends with the frame that has END_HEADERS (0x4). A request's block (one with
+// :method) gets its JA4H.
+void HttpStream::http2_header_frame(std::uint8_t type, std::uint8_t flags, Bytes payload, NodeRef node,
+                                    std::size_t at) {
+    constexpr std::uint8_t kEndHeaders = 0x4, kPadded = 0x8, kPriority = 0x20;
+    ByteReader r(payload);
+    std::size_t padding = 0;
+    if (type != 9 && (flags & kPadded)) padding = r.u8().value_or(0);
+    if (type == 1 && (flags & kPriority)) (void)r.bytes(5);
+    if (type == 5) (void)r.bytes(4);
+    if (padding > r.remaining()) {
+        node.expert(kBadLine, "HTTP/2 padding longer than the frame");
+        h2_block_too_long_ = true;
+    } else if (auto fragment = r.bytes(r.remaining() - padding)) {
+        if (h2_block_.size() + fragment->size() <= kMaxHttp2HeaderBlock)
+            h2_block_.insert(h2_block_.end(), fragment->begin(), fragment->end());
+        else
+            h2_block_too_long_ = true;
+    }
+    if (!(flags & kEndHeaders)) return;
+    const std::vector<std::uint8_t> block = std::move(h2_block_);
+    h2_block_.clear();
+    if (!hpack_) hpack_ = std::make_unique<HpackDecoder>();
+    std::vector<std::pair<std::string, std::string>> fields;
+    std::string error;
+    if (h2_block_too_long_) {
+        // The dynamic table cannot follow a block that was not read whole.
+        h2_block_too_long_ = false;
+        node.expert(kBadLine, "HTTP/2 header block longer than " + std::to_string(kMaxHttp2HeaderBlock) +
+                                  " bytes: not decoded, nor any later one of this direction");
+        hpack_->give_up();
+        return;
+    }
+    if (!hpack_->decode(Bytes(block), fields, error)) {
+        node.expert(kBadLine, "HTTP/2 header block not decoded (HPACK): " + error);
+        return;
+    }
+    std::string_view method;
+    for (const auto& [name, value] : fields) {
+        NodeRef h = node.add(kH2Header, std::monostate{}, at, 0);
+        if (h) h.set_text("Header: " + escape_nonprintable(name) + ": " + escape_nonprintable(value));
+        h.add(kH2HeaderName, name, at, 0);
+        h.add(kH2HeaderValue, value, at, 0);
+        if (name == ":method") method = value;
+    }
+    if (method.empty()) return;
+    std::string raw;
+    ja4h_.push_back(tlsdissect::ja4h(HttpRequestHead{std::string(method), "20", fields}, node ? &raw : nullptr));
+    node.add_generated(kH2Ja4h, ja4h_.back()).add_generated(kH2Ja4hRaw, raw).set_hidden();
 }
 
 }  // namespace tlsdissect

@@ -8,11 +8,13 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "tlsdissect/byte_reader.hpp"
 #include "tlsdissect/field.hpp"
+#include "http/hpack.hpp"
 
 namespace tlsdissect {
 
@@ -44,6 +46,10 @@ public:
     // a layer node under `parent`; returns its request or status line.
     static std::string dissect_message(ByteReader data, NodeRef parent, std::uint16_t source);
 
+    // The JA4H of each request whose head the last dissect() call completed (an HTTP/1.x
+    // head, HTTP/2 header blocks with :method); empty when it completed none.
+    const std::vector<std::string>& ja4h() const { return ja4h_; }
+
     // Does this look like the start of HTTP (a request line, a status line or the HTTP/2 preface)?
     static bool looks_like_http(Bytes data);
     std::size_t buffered() const { return pending_.capacity(); }
@@ -56,13 +62,24 @@ private:
     };
     static Framing frame_message(Bytes buffer, const HttpExchange& exchange);
     std::string message(ByteReader data, NodeRef parent, std::uint16_t source, HttpExchange& exchange);
-    static std::string http1(ByteReader& data, NodeRef parent);
+    // `ja4h`: where the JA4H of a request head goes (null: only the tree).
+    static std::string http1(ByteReader& data, NodeRef parent, std::vector<std::string>* ja4h = nullptr);
     void http2_frames(ByteReader& data, NodeRef parent);
+    // A whole HEADERS, PUSH_PROMISE or CONTINUATION frame's payload: its header block
+    // fragment is collected until END_HEADERS, then decoded (HPACK) into `layer`.
+    void http2_header_frame(std::uint8_t type, std::uint8_t flags, Bytes payload, NodeRef layer, std::size_t at);
 
     std::vector<std::uint8_t> pending_;  // an HTTP/1.x message begun in earlier records
     std::vector<std::pair<std::uint64_t, std::size_t>> pieces_;  // its frames and their byte counts
     std::uint64_t body_left_ = 0;        // body bytes still to come of a message already shown
     std::uint64_t h2_left_ = 0;          // HTTP/2: bytes of a frame payload still to come
+    std::vector<std::string> ja4h_;
+    // HTTP/2 header blocks: the frame being completed across records (type, flags, the
+    // payload so far), the block collected until END_HEADERS, this direction's decoder.
+    std::uint8_t h2_type_ = 0, h2_flags_ = 0;
+    std::vector<std::uint8_t> h2_frame_, h2_block_;
+    bool h2_block_too_long_ = false;
+    std::unique_ptr<HpackDecoder> hpack_;
 };
 
 }  // namespace tlsdissect

@@ -140,15 +140,16 @@ void chain_json(JsonWriter& w, const ChainVerdict& v) {
     w.end().member("unused", v.unused).end();
 }
 
-void write_certificate(JsonWriter& w, const CertificateSummary& c);
+void write_certificate(JsonWriter& w, const CertificateSummary& c, bool files);
 
 // Certificate objects as text, by fingerprint and place in the document: the same
 // chain comes back in every connection to a server. Bounded (emptied when full).
 constexpr std::size_t kCertificateTextMemoEntries = 1024;
 
-void certificate_json(JsonWriter& w, const CertificateSummary& c) {
+// `files` (--export-certs): the certificate was written as files named by its SHA-256.
+void certificate_json(JsonWriter& w, const CertificateSummary& c, bool files) {
     if (c.sha256_hex.empty()) {
-        write_certificate(w, c);
+        write_certificate(w, c, files);
         return;
     }
     static thread_local BoundedCache<std::string, kCertificateTextMemoEntries> memo;
@@ -157,15 +158,16 @@ void certificate_json(JsonWriter& w, const CertificateSummary& c) {
     key += std::to_string(w.indent());
     key += ':';
     key += std::to_string(w.depth());
+    key += files ? ":f" : "";
     w.raw(memo.get_or_make(std::move(key), [&] {
         std::string text;
         JsonWriter t(text, w.indent(), w.depth());
-        write_certificate(t, c);
+        write_certificate(t, c, files);
         return text;
     }));
 }
 
-void write_certificate(JsonWriter& w, const CertificateSummary& c) {
+void write_certificate(JsonWriter& w, const CertificateSummary& c, bool files) {
     w.object()
         .member_or_null("subject", c.subject)
         .member_or_null("issuer", c.issuer)
@@ -183,7 +185,15 @@ void write_certificate(JsonWriter& w, const CertificateSummary& c) {
         .member("is_ca", c.is_ca)
         .member_or_null("sha256", c.sha256_hex)
         .member_or_null("sha1", c.sha1_hex)
-        .end();
+        .member_or_null("ja4x", c.ja4x)
+        .key("files");
+    // The names --export-certs gave it in its folder (only certificates OpenSSL decoded
+    // are written: the PEM form needs a certificate).
+    if (files && !c.der.empty())
+        w.object().member("der", c.sha256_hex + ".der").member("pem", c.sha256_hex + ".pem").end();
+    else
+        w.null();
+    w.end();
 }
 
 std::string upper(std::string s) {
@@ -283,7 +293,7 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, const HelloFacts& h)
 // one resumed (empty: not resumed, or that connection is not known).
 void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionTable& dns, bool kind,
                  const AuditSettings* audit, std::size_t* verdict_at, const std::string& file,
-                 const std::string& resumes) {
+                 const std::string& resumes, bool certificate_files) {
     const ConnectionView& conv = tls.connection;
     const TlsConnectionFacts& f = tls.facts;
     const int client = tls.client_side;
@@ -371,9 +381,9 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
     w.key("server_hello");
     hello_json(w, f, f.server_hello);
     w.key("certificates").array();
-    for (const auto& c : f.certificates) certificate_json(w, c);
+    for (const auto& c : f.certificates) certificate_json(w, c, certificate_files);
     w.end().key("client_certificates").array();
-    for (const auto& c : f.client_certificates) certificate_json(w, c);
+    for (const auto& c : f.client_certificates) certificate_json(w, c, certificate_files);
     w.end().key("server_key_exchange");
     if (f.kx_group || f.ske_signature_scheme || f.kx_public_key_length) {
         w.object().key("group");
@@ -439,7 +449,11 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
         .object()
         .member_or_null("request_line", f.http_request_line)
         .member_or_null("status_line", f.http_status_line)
-        .end();
+        .key("requests")
+        .array();
+    // Each decrypted request's JA4H, at the frame that completed its head.
+    for (const auto& r : f.http_requests) w.object().member("frame", r.frame).member("ja4h", r.ja4h).end();
+    w.end().member("requests_not_listed", f.http_requests_not_kept).end();
     w.key("certificate_verify_valid")
         .object()
         .member("client", f.certificate_verify_valid[0])
@@ -598,8 +612,9 @@ constexpr std::size_t kMaxResumptionKeys = 65'536;
 class JsonSessionsPrinter final : public SessionsPrinter {
 public:
     JsonSessionsPrinter(std::FILE* out, bool lines, DnsTransactionTable& dns, const AuditSettings* audit,
-                        Shard shard, unsigned jobs, std::string file)
+                        Shard shard, unsigned jobs, std::string file, bool certificate_files)
         : out_(out), lines_(lines), dns_(dns), audit_(audit), shard_(shard), file_(std::move(file)),
+          certificate_files_(certificate_files),
           worker_(BackgroundWorker::threads_for(jobs)) {
         dns_.keep_completed(true);
     }
@@ -619,7 +634,8 @@ public:
         // The one expensive check of a record, a public-key signature verification, runs
         // on the background thread while this one goes on with the capture.
         const bool later = worker_.threaded() && !f.ske_signature.empty();
-        tls_session(w, tls, dns_, lines_, audit_, later ? &p.verdict_at : nullptr, file_, resumed_from(tls));
+        tls_session(w, tls, dns_, lines_, audit_, later ? &p.verdict_at : nullptr, file_, resumed_from(tls),
+                    certificate_files_);
         if (later && p.verdict_at != std::string::npos) {
             auto check = server_key_exchange_check(f);
             p.verdict = worker_.run<std::optional<bool>>([check] { return check().valid; });
@@ -755,6 +771,7 @@ private:
     Shard shard_;
     std::uint64_t tls_records_ = 0;  // written to the current document so far
     std::string file_;
+    bool certificate_files_;
     // "s" + session ID (hex) or "t" + ticket digest -> the uid of the connection that made it
     std::unordered_map<std::string, std::string> resumption_keys_;
     RecordSpool dns_records_;
@@ -767,8 +784,9 @@ private:
 
 std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns,
                                                        const AuditSettings* audit, Shard shard, unsigned jobs,
-                                                       std::string file) {
-    return std::make_unique<JsonSessionsPrinter>(out, lines, dns, audit, shard, jobs, std::move(file));
+                                                       std::string file, bool certificate_files) {
+    return std::make_unique<JsonSessionsPrinter>(out, lines, dns, audit, shard, jobs, std::move(file),
+                                                 certificate_files);
 }
 
 }  // namespace tlsdissect

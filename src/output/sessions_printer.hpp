@@ -35,8 +35,10 @@ public:
 // says which shard it is). `jobs` (-j): the cores to use, 0 for all; the signature
 // checks run on jobs - 1 background threads (none with 1), the output is the same.
 // `file`: the capture file's name as given ("-" for standard input), in every record.
+// `certificate_files` (--export-certs): each decoded certificate names its files.
 std::unique_ptr<SessionsPrinter> make_sessions_printer(std::FILE* out, bool lines, DnsTransactionTable& dns,
                                                        const AuditSettings* audit = nullptr, Shard shard = {},
-                                                       unsigned jobs = 0, std::string file = "-");
+                                                       unsigned jobs = 0, std::string file = "-",
+                                                       bool certificate_files = false);
 
 }  // namespace tlsdissect

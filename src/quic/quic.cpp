@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/capture_state.hpp"
+#include "http/ja4h.hpp"
 #include "tls/keylog.hpp"
 #include "tls/tls_common.hpp"
 #include "tls/tls_state.hpp"
@@ -131,6 +132,9 @@ constexpr FieldDef kH3Header{"http3.headers.header", "Header", FieldType::None};
 constexpr FieldDef kH3HeaderName{"http3.headers.header.name", "Name", FieldType::String};
 constexpr FieldDef kH3HeaderValue{"http3.headers.header.value", "Value", FieldType::String};
 constexpr FieldDef kH3FullUri{"http3.request.full_uri", "Full request URI", FieldType::String};
+// Not in tshark 4.0: a request's JA4H (http/ja4h.hpp) and its text before hashing.
+constexpr FieldDef kH3Ja4h{"http3.ja4h", "JA4H", FieldType::String};
+constexpr FieldDef kH3Ja4hRaw{"http3.ja4h_r", "JA4H_r", FieldType::String};
 constexpr FieldDef kH3Blocked{"http3.header.qpack.blocked", "HEADERS blocked on the QPACK encoder stream",
                               FieldType::Bool};
 constexpr FieldDef kH3BlockedRequired{"http3.header.qpack.blocked.rcint", "Required insert count", FieldType::UInt};
@@ -782,7 +786,7 @@ private:
     void field_section(const H3Stream& st, NodeRef fr, Bytes section, std::size_t at) {
         const int s = side();
         const QpackFieldSection fs = qpack_of(s).decode(static_cast<std::int64_t>(st.id), section);
-        if (fs.status == QpackFieldSection::Status::Decoded) remember_request(s, fs);
+        if (fs.status == QpackFieldSection::Status::Decoded) remember_request(s, fs, fr);
         if (!fr) return;
         if (fs.status == QpackFieldSection::Status::Blocked) {
             NodeRef b = fr.add_generated(kH3Blocked, true);
@@ -811,12 +815,19 @@ private:
 
     // The first request and response of the connection, as HTTP/1 would write their
     // first lines ("GET /index.html HTTP/3", "HTTP/3 200"), for the sessions record.
-    void remember_request(int s, const QpackFieldSection& fs) {
+    // A request also gets its JA4H, in the sessions record and under its HEADERS frame.
+    void remember_request(int s, const QpackFieldSection& fs, NodeRef fr) {
         std::string_view method, path, status;
         for (const auto& [name, value] : fs.fields) {
             if (name == ":method") method = value;
             if (name == ":path") path = value;
             if (name == ":status") status = value;
+        }
+        if (!method.empty()) {
+            std::string raw;
+            const std::string fingerprint = ja4h(HttpRequestHead{std::string(method), "30", fs.fields}, fr ? &raw : nullptr);
+            flow_.facts.note_http_request(ctx_.frame.number, fingerprint);
+            fr.add_generated(kH3Ja4h, fingerprint).add_generated(kH3Ja4hRaw, raw).set_hidden();
         }
         if (s == 0 && !method.empty() && flow_.facts.http_request_line.empty())
             flow_.facts.http_request_line = std::string(method) + " " + std::string(path) + " HTTP/3";

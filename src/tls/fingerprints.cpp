@@ -168,4 +168,8 @@ std::string ja4s(const HelloFacts& h, char transport) {
     return a + "_" + b + "_" + c;
 }
 
+std::string ja4x(const std::string& issuer_oids, const std::string& subject_oids, const std::string& extension_oids) {
+    return sha256_12(issuer_oids) + "_" + sha256_12(subject_oids) + "_" + sha256_12(extension_oids);
+}
+
 }  // namespace tlsdissect

@@ -21,5 +21,9 @@ Fingerprint ja3s(const HelloFacts& server_hello);
 std::string ja4(const HelloFacts& client_hello, bool has_sni, char transport = 't');
 // "t130200_1301_a56c5b993250"
 std::string ja4s(const HelloFacts& server_hello, char transport = 't');
+// "a373a9f83c6b_2bab15409345_7bf9a7bf7029": JA4X of a certificate from its three raw
+// lists (JA4X_r), each the hex of the DER content octets of the OIDs, comma-separated,
+// in their encoded order: "550406,55040a,550403"; an empty list hashes to 12 zeros.
+std::string ja4x(const std::string& issuer_oids, const std::string& subject_oids, const std::string& extension_oids);
 
 }  // namespace tlsdissect

@@ -98,6 +98,9 @@ struct TlsRecordEvent {
 // The ladder shows the first few application-data records of each side, and counts the rest.
 inline constexpr std::uint64_t kMaxAppDataEventsPerSide = 8;
 inline constexpr std::size_t kMaxRecordEvents = 64;
+// --sessions lists the JA4H of a connection's first HTTP requests (a long-lived HTTP/2
+// or HTTP/3 connection may carry thousands; the record counts the rest).
+inline constexpr std::size_t kMaxHttpRequestsKept = 64;
 
 // The lists of a Client Hello or Server Hello, in wire order (GREASE included), for
 // fingerprints and the sessions model.
@@ -175,6 +178,20 @@ struct TlsConnectionFacts {
     bool decrypted = false;
     std::optional<bool> finished_verified[2];
     std::string http_request_line, http_status_line;
+    // The JA4H of each decrypted HTTP request, with the frame that completed its head;
+    // at most kMaxHttpRequestsKept (the rest are counted).
+    struct HttpRequestFingerprint {
+        std::uint64_t frame = 0;
+        std::string ja4h;
+    };
+    std::vector<HttpRequestFingerprint> http_requests;
+    std::uint64_t http_requests_not_kept = 0;
+    void note_http_request(std::uint64_t frame, const std::string& ja4h) {
+        if (http_requests.size() < kMaxHttpRequestsKept)
+            http_requests.push_back({frame, ja4h});
+        else
+            ++http_requests_not_kept;
+    }
     // TLS 1.3 CertificateVerify of each side, checked once decrypted (empty: not checked).
     std::optional<bool> certificate_verify_valid[2];
     // Server Key Exchange (TLS 1.0-1.2): the signed params and the signature, for the check.

@@ -498,7 +498,11 @@ std::string TlsConnection::application_data(int side, ByteReader data, NodeRef b
     body.add(kDecryptedData, ByteString{{b.begin(), b.end()}}, data.offset(), data.reported_remaining());
     if (follow_plaintext_) follow_plaintext_(side, ctx.frame.number, b);
     const std::uint16_t source = body ? body.get()->source : 0;
+    // ALPN h2 says HTTP/2 from the first record: the server's SETTINGS may come before
+    // the client's connection preface.
+    if (facts_.alpn_selected == "h2") http2_ = true;
     std::string line = http_[side].dissect(data, ctx.root, body, source, ctx.frame.number, http_exchange_, http2_);
+    for (const std::string& fingerprint : http_[side].ja4h()) facts_.note_http_request(ctx.frame.number, fingerprint);
     if (!line.empty()) {
         std::string& first = line.rfind("HTTP/", 0) == 0 ? facts_.http_status_line : facts_.http_request_line;
         if (first.empty()) first = line.size() > 512 ? line.substr(0, 512) : line;

@@ -85,6 +85,32 @@ std::string key_type_name(std::string_view name) {
     return std::string(name);
 }
 
+// JA4X's raw lists: the OIDs' DER content octets in hex ("550403"), comma-separated.
+std::string oid_hex(const ASN1_OBJECT* oid) {
+    const unsigned char* data = OBJ_get0_data(oid);
+    return data ? hex_string(Bytes(data, OBJ_length(oid))) : std::string();
+}
+
+// Every attribute of every RDN, in encoded order (a multi-valued RDN gives each of its
+// attributes, as the JA4 reference walks them).
+std::string name_oids(const X509_NAME* name) {
+    std::string out;
+    for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
+        if (i) out += ',';
+        out += oid_hex(X509_NAME_ENTRY_get_object(X509_NAME_get_entry(name, i)));
+    }
+    return out;
+}
+
+std::string ja4x_of(const X509* x) {
+    std::string extensions;
+    for (int i = 0; i < X509_get_ext_count(x); ++i) {
+        if (i) extensions += ',';
+        extensions += oid_hex(X509_EXTENSION_get_object(X509_get_ext(x, i)));
+    }
+    return ja4x(name_oids(X509_get_issuer_name(x)), name_oids(X509_get_subject_name(x)), extensions);
+}
+
 void summarize(X509* x, CertificateSummary& s) {
     s.parsed = true;
     s.version = static_cast<int>(X509_get_version(x)) + 1;
@@ -93,6 +119,7 @@ void summarize(X509* x, CertificateSummary& s) {
     s.subject_cn = common_name(X509_get_subject_name(x));
     s.issuer_cn = common_name(X509_get_issuer_name(x));
     s.subject_display = wireshark_name(X509_get_subject_name(x));
+    s.ja4x = ja4x_of(x);
 
     if (BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), nullptr)); bn) {
         if (char* hex = BN_bn2hex(bn.get())) {
@@ -231,9 +258,21 @@ CertificateSummary dissect_x509_certificate(ByteReader der, NodeRef parent) {
         if (parent) {
             parent.add_generated(kFingerprintSha256, ByteString{d.sha256});
             parent.add_generated(kFingerprintSha1, ByteString{d.sha1});
+            if (!s.ja4x.empty()) parent.add_generated(kJa4x, s.ja4x);
         }
     }
     return s;
+}
+
+std::string certificate_pem(const std::vector<std::uint8_t>& der) {
+    OpensslErrorScope errors;
+    const unsigned char* p = der.data();
+    X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!x || !bio || PEM_write_bio_X509(bio.get(), x.get()) != 1) return {};
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio.get(), &data);
+    return n > 0 ? std::string(data, static_cast<std::size_t>(n)) : std::string();
 }
 
 std::string certificate_one_line(const CertificateSummary& s) {

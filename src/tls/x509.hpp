@@ -26,6 +26,10 @@ struct CertificateSummary {
     bool is_ca = false;
     int path_len = -1;
     std::string sha256_hex, sha1_hex; // fingerprints of the DER
+    // JA4X (FoxIO): how the certificate was built, from the OIDs of its issuer and
+    // subject attributes and of its extensions, in their encoded order; empty when
+    // OpenSSL could not decode it.
+    std::string ja4x;
 
     int version = 0;                  // 1, 2 or 3 (the encoded value plus one)
     std::string subject_cn, issuer_cn;  // the most specific commonName, UTF-8; empty when none
@@ -55,6 +59,10 @@ std::string cabf_validation_level(const std::vector<std::string>& policy_oids);
 // OpenSSL's reading in one line ("successful, 1 item: good"), empty when OpenSSL cannot
 // decode it (then `parent` has a [Malformed: ...] node) or the bytes were cut short.
 std::string dissect_ocsp_response(ByteReader der, NodeRef parent);
+
+// The certificate in PEM (RFC 7468 "CERTIFICATE", 64-character lines, as OpenSSL
+// writes it); empty when OpenSSL cannot decode `der`.
+std::string certificate_pem(const std::vector<std::uint8_t>& der);
 
 // "CN=www.example.test ← CN=Intermediate CA, valid until 2027-01-01" style one-liner.
 std::string certificate_one_line(const CertificateSummary& s);

@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/ocsp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -26,6 +27,7 @@
 
 #include "core/bounded_cache.hpp"
 #include "tls/der.hpp"
+#include "tls/fingerprints.hpp"
 #include "tls/openssl_handles.hpp"
 #include "tlsdissect/text.hpp"
 
@@ -87,6 +89,9 @@ inline constexpr FieldDef kPadding{"ber.bitstring.padding", "Padding", FieldType
 // fields they summarise; hex as `openssl x509 -fingerprint` prints it, lowercase.
 inline constexpr FieldDef kFingerprintSha256{"x509af.fingerprint_sha256", "SHA-256 Fingerprint", FieldType::Bytes};
 inline constexpr FieldDef kFingerprintSha1{"x509af.fingerprint_sha1", "SHA-1 Fingerprint", FieldType::Bytes};
+// Not in Wireshark either: the certificate's JA4X (FoxIO, technical_details/JA4X.md),
+// generated, beside the digests, as the JA4 fields of the hellos are `tls.handshake.ja4`.
+inline constexpr FieldDef kJa4x{"x509af.ja4x", "JA4X", FieldType::String};
 
 // Name (x509if, x509sat)
 inline constexpr FieldDef kIssuerRdnSequence{"x509if.rdnSequence", "rdnSequence", FieldType::UInt};

@@ -62,6 +62,34 @@ if [[ -w /dev/full ]]; then
 fi
 expect html-ok 0 "" -- "$tool" --html "$tmp/page.html" "$capture"
 
+# --export-certs: a folder that cannot be made is said before any capture is read, a
+# certificate file that cannot be written when it happens; both status 7, one line.
+leaf=0d63a38e7ba13e9c659f09df1ac3054f6a13f51f8b039cd3b6df909c27f53668
+touch "$tmp/plain-file"
+expect export-certs-file 7 "tlsdissect: --export-certs: $tmp/plain-file is not a folder" -- \
+    "$tool" --export-certs "$tmp/plain-file" -s "$capture"
+stderr_lines export-certs-file 1
+[[ ! -s $tmp/out ]] && passed=$((passed + 1)) || fail "export-certs-file: packets printed before the refusal"
+expect export-certs-under-file 7 "tlsdissect: --export-certs: cannot create the folder $tmp/plain-file/certs: Not a directory" -- \
+    "$tool" --export-certs "$tmp/plain-file/certs" --sessions "$capture"
+expect export-certs-empty 7 "tlsdissect: --export-certs: the folder name is empty" -- \
+    "$tool" --export-certs "" --sessions "$capture"
+mkdir -p "$tmp/certs-blocked/$leaf.der"
+expect export-certs-blocked 7 "tlsdissect: --export-certs: cannot write $tmp/certs-blocked/$leaf.der: Is a directory" -- \
+    "$tool" --export-certs "$tmp/certs-blocked" -s "$capture"
+stderr_lines export-certs-blocked 1
+ls "$tmp/certs-blocked" | grep -q tmp && fail "export-certs-blocked: a temporary file was left" || passed=$((passed + 1))
+# Made with its parents; each certificate once (two runs, two files of the same chain);
+# the names are the SHA-256 of the DER; every mode writes them.
+expect export-certs-ok 0 "" -- "$tool" --export-certs "$tmp/a/b/certs" -s "$capture" "$src/captures/https-cname-tls12.pcapng"
+expect export-certs-again 0 "" -- "$tool" --export-certs "$tmp/a/b/certs" --ladder "$capture"
+[[ $(find "$tmp/a/b/certs" -type f | wc -l) -eq 6 ]] && passed=$((passed + 1)) ||
+    fail "export-certs-ok: $(ls "$tmp/a/b/certs")"
+for f in "$tmp"/a/b/certs/*.der; do
+    [[ $(sha256sum <"$f" | cut -c1-64).der == "$(basename "$f")" ]] && passed=$((passed + 1)) ||
+        fail "export-certs-ok: $f is not named by its SHA-256"
+done
+
 # --keylog: a directory is refused (exit 2); a file that is not a key log warns a few
 # times, then counts the rest in one line.
 mkdir "$tmp/dir"

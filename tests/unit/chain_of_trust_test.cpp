@@ -31,17 +31,8 @@ std::vector<std::uint8_t> read_file(const std::string& path) {
 }
 
 CertificateSummary cert(const std::string& name) {
-    const auto pem = read_file(kData + name);
-    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-    X509* x = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
-    BIO_free(bio);
-    REQUIRE(x);
-    unsigned char* der = nullptr;
-    const int n = i2d_X509(x, &der);
-    X509_free(x);
-    REQUIRE(n > 0);
-    std::vector<std::uint8_t> bytes(der, der + n);
-    OPENSSL_free(der);
+    const std::vector<std::uint8_t> bytes = tlsdissect::test::der_of_pem(read_file(kData + name));
+    REQUIRE(!bytes.empty());
     CertificateSummary s = dissect_x509_certificate(ByteReader(Bytes(bytes)), NodeRef{});
     REQUIRE(s.parsed);
     REQUIRE(s.der == bytes);

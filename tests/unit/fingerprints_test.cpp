@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "http/ja4h.hpp"
 #include "tls/fingerprints.hpp"
 
 using namespace tlsdissect;
@@ -56,4 +57,72 @@ TEST_CASE("JA4 without SNI, ALPN or signature algorithms", "[fingerprint]") {
     CHECK(f.substr(0, 11) == "t12i010100_");
     // No signature algorithms: part c hashes the extension list alone, no underscore.
     CHECK(f.size() == 36);
+}
+
+// JA4X: the worked example of the specification (FoxIO-LLC/ja4, technical_details/JA4X.md)
+// and the reference implementation's hash of an empty list (rust/ja4x/src/lib.rs, hash12).
+TEST_CASE("JA4X hashes the three OID lists as the specification's example does", "[fingerprint]") {
+    CHECK(ja4x("550403,550406,550408,55040a", "550403,550406,550408,55040a", "551d0f,551d25,551d11") ==
+          "96a6439c8f5c_96a6439c8f5c_aae71e8db6d7");
+    CHECK(ja4x("550406,55040a,550403", "550406,550408,550407,55040a,550403", "") ==
+          "a373a9f83c6b_2bab15409345_000000000000");
+}
+
+namespace {
+
+// The request of the JA4 project's own JA4H example (FoxIO-LLC/ja4, rust/ja4/src/http.rs,
+// test_http_stats_into_out), header lines as listed there.
+HttpRequestHead reference_request() {
+    HttpRequestHead r{"GET", "11", {}};
+    r.fields = {
+        {"Host", "www.cnn.com"},
+        {"Cookie",
+         "FastAB=0=6859,1=8174,2=4183,3=3319,4=3917,5=2557,6=4259,7=6070,8=0804,9=6453,10=1942,11=4435,12=4143,"
+         "13=9445,14=6957,15=8682,16=1885,17=1825,18=3760,19=0929; sato=1; countryCode=US; stateCode=VA; "
+         "geoData=purcellville|VA|20132|US|NA|-400|broadband|39.160|-77.700|511; usprivacy=1---; umto=1; "
+         "_dd_s=logs=1&id=b5c2d770-eaba-4847-8202-390c4552ff9a&created=1686159462724&expire=1686160422726"},
+        {"Sec-Ch-Ua", ""},
+        {"Sec-Ch-Ua-Mobile", "?0"},
+        {"User-Agent",
+         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/114.0.5735.110 "
+         "Safari/537.36"},
+        {"Sec-Ch-Ua-Platform", "\"\""},
+        {"Accept", "*/*"},
+        {"Sec-Fetch-Site", "same-origin"},
+        {"Sec-Fetch-Mode", "cors"},
+        {"Sec-Fetch-Dest", "empty"},
+        {"Sec-Fetch-Mode", "cors"},
+        {"Sec-Fetch-Dest", "empty"},
+        {"Referer", "https://www.cnn.com/"},
+        {"Accept-Encoding", "gzip, deflate"},
+        {"Accept-Language", "en-US,en;q=0.9"},
+    };
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("JA4H of the JA4 project's example request is its published value", "[fingerprint]") {
+    std::string raw;
+    CHECK(ja4h(reference_request(), &raw) == "ge11cr13enus_88d2d584d47f_0f2659b474bf_161698816dab");
+    CHECK(raw.rfind("ge11cr13enus_Host,Sec-Ch-Ua,Sec-Ch-Ua-Mobile,User-Agent,Sec-Ch-Ua-Platform,Accept,"
+                    "Sec-Fetch-Site,Sec-Fetch-Mode,Sec-Fetch-Dest,Sec-Fetch-Mode,Sec-Fetch-Dest,Accept-Encoding,"
+                    "Accept-Language_FastAB,_dd_s,countryCode,geoData,sato,stateCode,umto,usprivacy_FastAB=0=6859,",
+                    0) == 0);
+}
+
+TEST_CASE("JA4H: method, version, flags, language and pseudo headers as the reference reads them", "[fingerprint]") {
+    // No headers at all: every list is empty.
+    CHECK(ja4h(HttpRequestHead{"POST", "10", {}}) == "po10nn000000_000000000000_000000000000_000000000000");
+    // The reference's language examples ("da, en-GB;q=0.8" -> da, "en-US,en;q=0.9" -> enus),
+    // and a header that only looks like Referer (python/test/test_ja4_unit.py).
+    std::string raw;
+    (void)ja4h(HttpRequestHead{"GET", "11", {{"Accept-Language", "da, en-GB;q=0.8"}, {"X-Referer", "x"}}}, &raw);
+    CHECK(raw == "ge11nn02da00_Accept-Language,X-Referer__");
+    // HTTP/2 and HTTP/3 pseudo headers are not headers for JA4H; names are compared without case.
+    (void)ja4h(HttpRequestHead{"GET", "30",
+                               {{":method", "GET"}, {":path", "/"}, {"user-agent", "u"}, {"referer", "r"},
+                                {"cookie", "b=2"}, {"cookie", "a=1; c=3"}}},
+               &raw);
+    CHECK(raw == "ge30cr010000_user-agent_a,b,c_a=1,b=2,c=3");
 }

@@ -1,6 +1,9 @@
 // Helpers for the unit tests: dissect hand-built frames and look fields up by name.
 #pragma once
 
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <string>
 #include <vector>
 
@@ -23,6 +26,21 @@ inline std::vector<std::uint8_t> from_hex(const std::string& hex) {
             nibble = -1;
         }
     }
+    return out;
+}
+
+// The DER of the first certificate of a PEM text, by OpenSSL; empty when there is none.
+template <typename Text>
+std::vector<std::uint8_t> der_of_pem(const Text& pem) {
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    X509* x = bio ? PEM_read_bio_X509(bio, nullptr, nullptr, nullptr) : nullptr;
+    BIO_free(bio);
+    unsigned char* der = nullptr;
+    const int n = x ? i2d_X509(x, &der) : 0;
+    X509_free(x);
+    std::vector<std::uint8_t> out;
+    if (n > 0) out.assign(der, der + n);
+    OPENSSL_free(der);
     return out;
 }
 

@@ -690,3 +690,33 @@ TEST_CASE("Certificates in real captures give tshark's x509 field values", "[x50
     }
     CHECK(certificates > 10);
 }
+
+// JA4X of a real CA certificate against the JA4 project's published value: the DigiCert
+// Global Root CA as Debian's ca-certificates holds it, whose JA4X the reference
+// implementation printed from a browser capture (FoxIO-LLC/ja4,
+// rust/ja4/src/snapshots/ja4__insta@tls-handshake.pcapng.snap, commit fe727a5a,
+// stream 40, third certificate). Skipped where the package is not installed.
+TEST_CASE("JA4X of DigiCert Global Root CA is the JA4 reference's", "[x509][fingerprint]") {
+    const char* path = "/usr/share/ca-certificates/mozilla/DigiCert_Global_Root_CA.crt";
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        WARN("skipped: " << path << " is missing (Debian package ca-certificates)");
+        return;
+    }
+    const std::string pem{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::vector<std::uint8_t> bytes = der_of_pem(pem);
+    REQUIRE(!bytes.empty());
+    Dissected d = dissect(bytes);
+    CHECK(d.summary.ja4x == "7d5dbb3783b4_7d5dbb3783b4_f269f029c206");
+    CHECK(value(d.tree, "x509af.ja4x") == d.summary.ja4x);
+}
+
+TEST_CASE("JA4X is empty for what OpenSSL cannot decode, and the PEM form round-trips", "[x509][fingerprint]") {
+    const auto der = load("x509-leaf-rsa.der");
+    std::vector<std::uint8_t> cut(der.begin(), der.end() - 1);
+    CHECK(dissect(cut).summary.ja4x.empty());
+    CHECK(certificate_pem(cut).empty());
+    const std::string pem = certificate_pem(der);
+    REQUIRE(pem.rfind("-----BEGIN CERTIFICATE-----\n", 0) == 0);
+    CHECK(der_of_pem(pem) == der);
+}
