@@ -105,6 +105,9 @@ struct LadderText {
     const char* no_target;
     const char* upgrades;
     const char* sentence_sep;
+    const char* resumes_session;
+    const char* resumes_issued_in;
+    const char* resumes_end;
 };
 const LadderText& ladder_text(ExplainLanguage language);
 

@@ -6,7 +6,6 @@
 #include <deque>
 #include <future>
 #include <map>
-#include <unordered_map>
 
 #include "core/background_worker.hpp"
 #include "core/bounded_cache.hpp"
@@ -279,11 +278,9 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, const HelloFacts& h)
 // The record of one TLS connection; `kind` as for dns_record. --audit adds "findings".
 // `verdict_at` non-null: the Server Key Exchange signature is checked elsewhere (on the
 // background thread); a 4-byte `null` holds its place and *verdict_at gets its offset.
-// `file` is the capture file; `resumes` the uid of the connection whose session this
-// one resumed (empty: not resumed, or that connection is not known).
+// `file` is the capture file.
 void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionTable& dns, bool kind,
-                 const AuditSettings* audit, std::size_t* verdict_at, const std::string& file,
-                 const std::string& resumes) {
+                 const AuditSettings* audit, std::size_t* verdict_at, const std::string& file) {
     const ConnectionView& conv = tls.connection;
     const TlsConnectionFacts& f = tls.facts;
     const int client = tls.client_side;
@@ -339,7 +336,28 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
         w.value(f.resumed);
     else
         w.null();
-    w.member_or_null("resumes", resumes);
+    // The connection and frame that issued what the session was resumed with.
+    const ResumptionOffer* resumed_with = f.resumed_with();
+    w.key("resumes");
+    if (resumed_with)
+        w.value(resumed_with->source->uid);
+    else
+        w.null();
+    w.key("resumed_from");
+    if (resumed_with) {
+        const ResumptionSource& src = *resumed_with->source;
+        w.object()
+            .member("uid", src.uid)
+            .member("transport", std::string(src.transport))
+            .member("stream", src.stream)
+            .member("frame", src.frame)
+            .member("by", resumed_with->kind == ResumptionKind::SessionId ? "session_id"
+                          : resumed_with->psk                              ? "psk"
+                                                                           : "session_ticket")
+            .end();
+    } else {
+        w.null();
+    }
     // A Server Hello that was a HelloRetryRequest is named so (the first Server Hello
     // when an HRR happened).
     bool hrr_named = !f.hello_retry_request;
@@ -586,8 +604,6 @@ private:
 // they hold a place for are done; at most this many (then the printer waits for the
 // oldest).
 constexpr std::size_t kMaxPendingRecords = 64;
-// Session IDs and tickets remembered for the resumption links (then forgotten all at once).
-constexpr std::size_t kMaxResumptionKeys = 65'536;
 
 class JsonSessionsPrinter final : public SessionsPrinter {
 public:
@@ -613,7 +629,7 @@ public:
         // The one expensive check of a record, a public-key signature verification, runs
         // on the background thread while this one goes on with the capture.
         const bool later = worker_.threaded() && !f.ske_signature.empty();
-        tls_session(w, tls, dns_, lines_, audit_, later ? &p.verdict_at : nullptr, file_, resumed_from(tls));
+        tls_session(w, tls, dns_, lines_, audit_, later ? &p.verdict_at : nullptr, file_);
         if (later && p.verdict_at != std::string::npos) {
             auto check = server_key_exchange_check(f);
             p.verdict = worker_.run<std::optional<bool>>([check] { return check().valid; });
@@ -666,29 +682,6 @@ private:
     };
 
     void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
-    // Resumption links: a full TLS 1.2 (or earlier) handshake's Server Hello session ID,
-    // and every ticket a server issued (by digest), are remembered with the connection's
-    // uid; a connection that resumed with one of them points there. Only connections
-    // whose records were written before (ended before this one) are known.
-    std::string resumed_from(const TlsSessionView& tls) {
-        const TlsConnectionFacts& f = tls.facts;
-        if (!f.server_hello.seen) return {};
-        std::string found;
-        auto find = [&](const std::string& key) {
-            auto it = resumption_keys_.find(key);
-            if (found.empty() && it != resumption_keys_.end()) found = it->second;
-        };
-        if (f.resumed) {
-            if (!f.tls13() && !f.client_session_id.empty()) find("s" + hex_string(f.client_session_id));
-            for (std::uint64_t t : f.tickets_offered) find("t" + hex_digits(t, 16));
-        }
-        if (resumption_keys_.size() >= kMaxResumptionKeys) resumption_keys_.clear();
-        const std::string uid = tls.connection.uid(tls.client_side);
-        if (!f.tls13() && !f.resumed && !f.server_session_id.empty())
-            resumption_keys_["s" + hex_string(f.server_session_id)] = uid;
-        for (std::uint64_t t : f.tickets_issued) resumption_keys_["t" + hex_digits(t, 16)] = uid;
-        return found;
-    }
     void emit_dns(std::uint64_t key, const DnsTransactionRecord& t) {
         if (!shard_.keeps(t.client, t.client_port, t.server, t.server_port)) return;
         Pending p;
@@ -749,8 +742,6 @@ private:
     Shard shard_;
     std::uint64_t tls_records_ = 0;  // written to the current document so far
     std::string file_;
-    // "s" + session ID (hex) or "t" + ticket digest -> the uid of the connection that made it
-    std::unordered_map<std::string, std::string> resumption_keys_;
     RecordSpool dns_records_;
     std::deque<Pending> pending_;
     std::vector<std::string> spare_;  // buffers of records already written

@@ -64,8 +64,8 @@ std::string ConnectionView::endpoint_text(int side) const {
 }
 
 std::string ConnectionView::uid(int client_side) const {
-    return stable_uid('C', concat(transport, ' ', endpoint_text(client_side), ' ', endpoint_text(1 - client_side), ' ',
-                                  first_ts_ns));
+    return connection_uid(transport, address[client_side], port[client_side], address[1 - client_side],
+                          port[1 - client_side], first_ts_ns);
 }
 
 SessionLayer::SessionLayer(CaptureState& state) : state_(state) {

@@ -185,8 +185,9 @@ void key_share(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts
 void pre_shared_key(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts& facts) {
     if (type == kServerHello) {
         // uint16 selected_identity
-        if (read_u16(r, ext, kPskSelected)) {
+        if (auto selected = read_u16(r, ext, kPskSelected)) {
             facts.server_selected_psk = true;
+            facts.selected_psk_identity = *selected;
         } else {
             ext.short_read(r, "selected identity");
         }
@@ -200,6 +201,7 @@ void pre_shared_key(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnection
         ext.short_read(r, "PSK identities");
         return;
     }
+    std::uint16_t identity = 0;
     while (!ids->empty()) {
         const std::size_t iat = ids->offset();
         auto id = ids->u16_prefixed();
@@ -214,7 +216,7 @@ void pre_shared_key(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnection
         n.add(kPskIdentityLen, std::uint64_t(id->reported_remaining()), iat, 2);
         n.add(kPskIdentityData, to_byte_string(id->rest()), iat + 2, id->reported_remaining());
         n.add(kPskTicketAge, std::uint64_t(*age), age_at, 4);
-        facts.note_ticket(facts.tickets_offered, id->rest());
+        facts.note_offer(ResumptionKind::Ticket, id->rest(), true, identity++);
     }
     if (!read_u16_opaque(r, ext, kPskBindersLen, kPskBinders)) ext.short_read(r, "PSK binders");
 }
@@ -393,7 +395,7 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             if (const Bytes ticket = read_rest(r, ext, kTicketData, EmptyField::Omit);
                 !ticket.empty() && hs_type == kClientHello) {
                 facts.client_offered_ticket = true;
-                facts.note_ticket(facts.tickets_offered, ticket);
+                facts.note_offer(ResumptionKind::Ticket, ticket);
             }
             break;
         case TlsExtension::pre_shared_key:
