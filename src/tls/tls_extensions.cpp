@@ -81,8 +81,8 @@ constexpr FieldDef kCookie{"tls.handshake.extensions.cookie", "Cookie", FieldTyp
 constexpr FieldDef kMaxEarlyData{"tls.early_data.max_early_data_size", "Maximum Early Data Size", FieldType::UInt, Base::Dec, {}, 0, 32};
 constexpr ValueName kEchTypes[] = {{0, "Outer Client Hello"}, {1, "Inner Client Hello"}};
 constexpr FieldDef kEchType{"tls.ech.client_hello_type", "Client Hello type", FieldType::UInt, Base::Dec, kEchTypes, 0, 8};
-constexpr FieldDef kEchKdf{"tls.ech.cipher_suite.kdf_id", "KDF Id", FieldType::UInt, Base::Hex, {}, 0, 16};
-constexpr FieldDef kEchAead{"tls.ech.cipher_suite.aead_id", "AEAD Id", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kEchKdf{"tls.ech.cipher_suite.kdf_id", "KDF Id", FieldType::UInt, Base::Hex, kHpkeKdfIds, 0, 16};
+constexpr FieldDef kEchAead{"tls.ech.cipher_suite.aead_id", "AEAD Id", FieldType::UInt, Base::Hex, kHpkeAeadIds, 0, 16};
 constexpr FieldDef kEchConfigId{"tls.ech.config_id", "Config Id", FieldType::UInt, Base::Dec, {}, 0, 8};
 constexpr FieldDef kEchEncLen{"tls.ech.enc_length", "Enc length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kEchEnc{"tls.ech.enc", "Enc", FieldType::Bytes};
