@@ -501,6 +501,37 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
         w.object().member("frame", b->frame).member("name", b->name).member("alpn", b->alpn).end();
     else
         w.null();
+    // ECH (RFC 9849): what the outer Client Hello's encrypted_client_hello extension
+    // offered, and the DNS record that published the configuration it names by id.
+    w.key("ech");
+    if (f.ech) {
+        w.object()
+            .member("config_id", std::uint64_t(f.ech->config_id))
+            .member("kdf_id", std::uint64_t(f.ech->kdf))
+            .member("aead_id", std::uint64_t(f.ech->aead))
+            .member("enc_length", std::uint64_t(f.ech->enc_length))
+            .member("payload_length", std::uint64_t(f.ech->payload_length))
+            .key("config");
+        if (auto e = dns.ech_config_for(f.ech->config_id, f.sni, f.client_hello.frame ? f.client_hello.frame
+                                                                                        : conv.first_frame)) {
+            w.object()
+                .member("frame", e->frame)
+                .member("name", e->name)
+                .member("public_name", e->config.public_name)
+                .member("kem_id", std::uint64_t(e->config.kem_id))
+                .member("maximum_name_length", std::uint64_t(e->config.maximum_name_length))
+                .key("cipher_suites")
+                .array();
+            for (const auto& [kdf, aead] : e->config.cipher_suites)
+                w.object().member("kdf_id", std::uint64_t(kdf)).member("aead_id", std::uint64_t(aead)).end();
+            w.end().end();
+        } else {
+            w.null();
+        }
+        w.end();
+    } else {
+        w.null();
+    }
     // --audit: the connection's findings, ordered by frame.
     if (audit) {
         w.key("findings").array();

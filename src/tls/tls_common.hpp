@@ -162,6 +162,14 @@ struct TlsConnectionFacts {
     // PSK identities), each with where it was issued when an earlier connection did; at
     // most kMaxResumptionOffers. The TLS 1.3 PSK identity the server selected.
     std::vector<ResumptionOffer> resumption_offers;
+    // The outer Client Hello's encrypted_client_hello extension (RFC 9849 section 5):
+    // the HPKE suite and the id of the ECHConfig the client encrypted with.
+    struct EchOffer {
+        std::uint16_t kdf = 0, aead = 0;
+        std::uint8_t config_id = 0;
+        std::size_t enc_length = 0, payload_length = 0;
+    };
+    std::optional<EchOffer> ech;
     std::optional<std::uint16_t> selected_psk_identity;
     void note_offer(ResumptionKind kind, Bytes bytes, bool psk = false, std::uint16_t identity = 0);
     // The offer the server accepted, when the session was resumed with something an

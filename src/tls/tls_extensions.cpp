@@ -487,11 +487,14 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             if (hs_type == kClientHello) {
                 auto t = read_u8(r, ext, kEchType);
                 if (!t || *t != 0) break;
-                read_u16(r, ext, kEchKdf);
-                read_u16(r, ext, kEchAead);
-                read_u8(r, ext, kEchConfigId);
-                read_u16_opaque(r, ext, kEchEncLen, kEchEnc);
-                read_u16_opaque(r, ext, kEchPayloadLen, kEchPayload);
+                auto kdf = read_u16(r, ext, kEchKdf);
+                auto aead = read_u16(r, ext, kEchAead);
+                auto config_id = read_u8(r, ext, kEchConfigId);
+                auto enc = read_u16_opaque(r, ext, kEchEncLen, kEchEnc);
+                auto payload = read_u16_opaque(r, ext, kEchPayloadLen, kEchPayload);
+                if (kdf && aead && config_id)
+                    facts.ech = TlsConnectionFacts::EchOffer{*kdf, *aead, *config_id, enc ? enc->reported_remaining() : 0,
+                                                             payload ? payload->reported_remaining() : 0};
             } else {
                 read_rest(r, ext, kExtData);
             }
