@@ -32,6 +32,9 @@ public:
     };
     // Slots in flight: enough to ride over a slow packet on either side.
     static constexpr std::size_t kSlots = 64;
+    // The printing thread is woken when this many slots wait (or the dissection needs a
+    // slot back, or drains): one wake-up per batch, not per packet.
+    static constexpr std::size_t kWakeBatch = 16;
 
     explicit PrintPipeline(PacketPrinter& printer) : printer_(printer) {
         slots_.resize(kSlots);
@@ -55,7 +58,12 @@ public:
         Slot* s = nullptr;
         {
             std::unique_lock<std::mutex> lock(mutex_);
-            free_cv_.wait(lock, [this] { return !free_.empty(); });
+            if (free_.empty()) {
+                flush_ = true;
+                wake_printer(lock);
+                free_cv_.wait(lock, [this] { return !free_.empty(); });
+                flush_ = false;
+            }
             s = free_.front();
             free_.pop_front();
         }
@@ -70,7 +78,8 @@ public:
         {
             std::lock_guard<std::mutex> lock(mutex_);
             ready_.push_back(&s);
-            wake = printer_waiting_;
+            wake = printer_waiting_ && ready_.size() >= kWakeBatch;
+            if (wake) printer_waiting_ = false;
         }
         if (wake) ready_cv_.notify_one();
     }
@@ -83,19 +92,37 @@ public:
     // Waits until every slot given is printed.
     void drain() {
         std::unique_lock<std::mutex> lock(mutex_);
+        flush_ = true;
+        wake_printer(lock);
         free_cv_.wait(lock, [this] { return free_.size() == slots_.size(); });
+        flush_ = false;
     }
 
 private:
+    // With `lock` held: wakes the printing thread if it sleeps with slots waiting.
+    void wake_printer(std::unique_lock<std::mutex>& lock) {
+        if (!printer_waiting_ || ready_.empty()) return;
+        printer_waiting_ = false;
+        lock.unlock();
+        ready_cv_.notify_one();
+        lock.lock();
+    }
+
     void loop() {
         std::vector<Slot*> mine;
         for (;;) {
             {
                 std::unique_lock<std::mutex> lock(mutex_);
-                printer_waiting_ = true;
-                ready_cv_.wait(lock, [this] { return stopping_ || !ready_.empty(); });
+                // Sleeps until woken: a batch is ready, or the dissection waits for a slot.
+                if (!stopping_ && ready_.size() < kWakeBatch && !(flush_ && !ready_.empty())) {
+                    printer_waiting_ = true;
+                    ready_cv_.wait(lock, [this] { return stopping_ || !printer_waiting_; });
+                }
                 printer_waiting_ = false;
-                if (ready_.empty()) return;
+                if (ready_.empty()) {
+                    if (stopping_) return;
+                    continue;
+                }
                 mine.assign(ready_.begin(), ready_.end());
                 ready_.clear();
             }
@@ -121,6 +148,7 @@ private:
     std::condition_variable ready_cv_, free_cv_;
     std::deque<Slot*> free_, ready_;
     bool printer_waiting_ = false;
+    bool flush_ = false;  // the dissection waits for slots: print what is ready
     bool stopping_ = false;
     std::thread thread_;
 };
