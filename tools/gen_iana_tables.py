@@ -78,6 +78,10 @@ TLS_REGISTRIES = [
     Registry("kTlsHashAlgorithms", "tls-parameters-18.csv", "Value", "Description", 7),
     Registry("kTlsSignatureAlgorithms", "tls-parameters-16.csv", "Value", "Description", 4),
     Registry("kTlsClientCertificateTypes", "tls-parameters-2.csv", "Value", "Description", 6),
+    # HPKE (RFC 9180 section 7): the KEM, KDF and AEAD of ECH configurations and offers.
+    Registry("kHpkeKemIds", "hpke-kem-ids.csv", "Value", "KEM", 5, hex_output=True),
+    Registry("kHpkeKdfIds", "hpke-kdf-ids.csv", "Value", "KDF", 3, hex_output=True),
+    Registry("kHpkeAeadIds", "hpke-aead-ids.csv", "Value", "AEAD", 4, hex_output=True),
 ]
 
 ALPN_FILE = "alpn-protocol-ids.csv"

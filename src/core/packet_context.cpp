@@ -82,6 +82,12 @@ std::string NetAddress::endpoint_text(std::uint16_t port) const {
     return (family == 6 ? "[" + to_string() + "]" : to_string()) + ":" + std::to_string(port);
 }
 
+std::string connection_uid(std::string_view transport, const NetAddress& client, std::uint16_t client_port,
+                           const NetAddress& server, std::uint16_t server_port, std::int64_t first_ts_ns) {
+    return stable_uid('C', concat(transport, ' ', client.endpoint_text(client_port), ' ',
+                                  server.endpoint_text(server_port), ' ', first_ts_ns));
+}
+
 std::optional<std::size_t> dispatch_uint(const UintDissectorTable<PayloadDissector>& table, std::uint32_t key,
                                          ByteReader payload, PacketContext& ctx) {
     const PayloadDissector* d = table.find(key);

@@ -29,6 +29,11 @@ struct NetAddress {
     std::string endpoint_text(std::uint16_t port) const;
 };
 
+// A connection's uid in --sessions ("C" and 16 hex digits): from its transport ("tcp",
+// "dtls", "quic"), client and server endpoints and first packet's time.
+std::string connection_uid(std::string_view transport, const NetAddress& client, std::uint16_t client_port,
+                           const NetAddress& server, std::uint16_t server_port, std::int64_t first_ts_ns);
+
 // One layer of addressing or encapsulation a packet went through, outermost first:
 // every IP header, and each tunnel (with its VNI, key or label).
 struct PathHop {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/packet_context.hpp"
@@ -37,6 +38,22 @@ struct DnsQuestion {
     bool unicast_response = false;  // mDNS "QU" question
 };
 
+// One ECHConfig of an ECHConfigList (RFC 9849 section 4) in the ech SvcParam of an
+// HTTPS or SVCB record: what a client encrypts its Client Hello with.
+struct EchConfigSummary {
+    std::uint16_t version = 0;  // 0xfe0d; another version is listed with nothing else read
+    std::uint8_t config_id = 0;
+    std::uint16_t kem_id = 0;
+    std::size_t public_key_length = 0;
+    std::vector<std::pair<std::uint16_t, std::uint16_t>> cipher_suites;  // (KDF, AEAD)
+    std::uint8_t maximum_name_length = 0;
+    std::string public_name;
+    std::vector<std::uint16_t> extensions;  // ECHConfigExtension types
+    bool complete = false;  // every field was read
+};
+// ECHConfigs kept per record (a list holds one or two: the current key and the next).
+inline constexpr std::size_t kMaxEchConfigsKept = 8;
+
 struct DnsRecord {
     DnsSection section = DnsSection::Answer;
     std::string name;
@@ -51,6 +68,7 @@ struct DnsRecord {
     std::optional<NetAddress> address;  // A, AAAA
     std::string target;                 // the name in NS, CNAME, DNAME, PTR, MX, SRV, SVCB/HTTPS
     std::vector<std::string> alpn;      // SVCB/HTTPS: the alpn SvcParam's protocol ids, in order
+    std::vector<EchConfigSummary> ech_configs;  // SVCB/HTTPS: the ech SvcParam's ECHConfigs
 };
 
 struct DnsEdns {

@@ -238,6 +238,10 @@ void DnsTransactionTable::remember_resolutions(const DnsMessageFacts& message, s
     const std::string uid = query ? dns_transaction_uid(*query) : std::string();
     for (const auto& rr : message.answers) {
         if (rr.type == kDnsTypeHttps && !rr.alpn.empty()) remember_binding(rr, frame);
+        if ((rr.type == kDnsTypeHttps || rr.type == kDnsTypeSvcb) && !rr.ech_configs.empty()) {
+            if (ech_bindings_.size() >= kMaxDnsEchBindings) ech_bindings_.pop_front();
+            ech_bindings_.push_back({frame, rr.name, {}, rr.ech_configs});
+        }
         if (!rr.address || (rr.type != kDnsTypeA && rr.type != kDnsTypeAaaa)) continue;
         DnsResolution res;
         res.frame = frame;
@@ -277,7 +281,7 @@ void DnsTransactionTable::remember_resolutions(const DnsMessageFacts& message, s
 void DnsTransactionTable::remember_binding(const DnsRecord& rr, std::uint64_t frame) {
     const std::string key = dns_name_key(rr.name);
     auto& list = bindings_[key];
-    list.push_back({frame, rr.name, rr.alpn});
+    list.push_back({frame, rr.name, rr.alpn, {}});
     if (list.size() > kMaxDnsResolutionsPerAddress) {
         list.pop_front();
         return;
@@ -301,6 +305,17 @@ std::optional<DnsServiceBinding> DnsTransactionTable::service_binding_for(std::s
     if (it == bindings_.end()) return std::nullopt;
     for (auto b = it->second.rbegin(); b != it->second.rend(); ++b)
         if (b->frame < before_frame) return *b;
+    return std::nullopt;
+}
+
+std::optional<DnsEchConfig> DnsTransactionTable::ech_config_for(std::uint8_t config_id, std::string_view public_name,
+                                                                 std::uint64_t before_frame) const {
+    for (auto b = ech_bindings_.rbegin(); b != ech_bindings_.rend(); ++b) {
+        if (b->frame >= before_frame) continue;
+        for (const EchConfigSummary& c : b->ech_configs)
+            if (c.complete && c.config_id == config_id && (public_name.empty() || dns_names_equal(c.public_name, public_name)))
+                return DnsEchConfig{b->frame, b->name, c};
+    }
     return std::nullopt;
 }
 

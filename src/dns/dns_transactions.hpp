@@ -95,7 +95,18 @@ struct DnsServiceBinding {
     std::uint64_t frame = 0;
     std::string name;
     std::vector<std::string> alpn;
+    std::vector<EchConfigSummary> ech_configs;  // its ech SvcParam (RFC 9849)
 };
+
+// The ECH configuration a Client Hello's encrypted_client_hello extension used: the HTTPS
+// or SVCB record that published it, and the config itself.
+struct DnsEchConfig {
+    std::uint64_t frame = 0;  // the response
+    std::string name;         // the record's owner name
+    EchConfigSummary config;
+};
+// Records with ECH configurations remembered for those links (the most recent ones).
+inline constexpr std::size_t kMaxDnsEchBindings = 1024;
 
 // A name that resolved to an address.
 struct DnsResolution {
@@ -119,6 +130,12 @@ public:
     // else HOST.
     std::optional<DnsServiceBinding> service_binding_for(std::string_view host, std::uint16_t port,
                                                          std::uint64_t before_frame) const;
+
+    // The most recent ECHConfig before `before_frame` with `config_id` (RFC 9849 section
+    // 6.1: the client names the config it used by its id), published with `public_name`
+    // (the outer Client Hello's SNI) when that is not empty.
+    std::optional<DnsEchConfig> ech_config_for(std::uint8_t config_id, std::string_view public_name,
+                                               std::uint64_t before_frame) const;
 
     // Transactions still waiting for an answer, then those that expired unanswered
     // (oldest first; at most kMaxDnsUnansweredKept of the latter).
@@ -187,6 +204,7 @@ private:
     std::size_t resolution_count_ = 0;
     void remember_binding(const DnsRecord& rr, std::uint64_t frame);
     std::unordered_map<std::string, std::deque<DnsServiceBinding>> bindings_;  // by owner name key
+    std::deque<DnsServiceBinding> ech_bindings_;  // records with ECHConfigs, oldest first
     std::deque<std::string> binding_order_;  // owner keys, oldest first (kMaxDnsResolutions at most)
 };
 

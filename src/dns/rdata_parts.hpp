@@ -152,6 +152,26 @@ inline constexpr FieldDef kSvcAlpn{"dns.svcb.svcparam.alpn", "ALPN", FieldType::
 inline constexpr FieldDef kSvcPort{"dns.svcb.svcparam.port", "Port", FieldType::UInt};
 inline constexpr FieldDef kSvcIpv4{"dns.svcb.svcparam.ipv4hint.ip", "IP", FieldType::IPv4};
 inline constexpr FieldDef kSvcEch{"dns.svcb.svcparam.echconfig", "ECHConfig", FieldType::Bytes};
+// The ECHConfigList inside it (RFC 9849 section 4), named as Wireshark 4.2 names them.
+inline constexpr FieldDef kEchListLength{"tls.ech.echconfiglist_length", "ECHConfigList length", FieldType::UInt};
+inline constexpr FieldDef kEchConfig{"tls.ech.echconfig", "ECHConfig", FieldType::None};
+inline constexpr FieldDef kEchVersion{"tls.ech.echconfig.version", "Version", FieldType::UInt, Base::Hex, {}, 0, 16};
+inline constexpr FieldDef kEchLength{"tls.ech.echconfig.length", "Length", FieldType::UInt};
+inline constexpr FieldDef kEchContents{"tls.ech.echconfig.contents", "Contents", FieldType::Bytes};
+inline constexpr FieldDef kEchConfigId{"tls.ech.hpke.keyconfig.config_id", "Config Id", FieldType::UInt};
+inline constexpr FieldDef kEchKem{"tls.ech.hpke.keyconfig.kem_id", "KEM Id", FieldType::UInt, Base::Hex, kHpkeKemIds, 0, 16};
+inline constexpr FieldDef kEchPublicKeyLength{"tls.ech.hpke.keyconfig.public_key_length", "Public Key length", FieldType::UInt};
+inline constexpr FieldDef kEchPublicKey{"tls.ech.hpke.keyconfig.public_key", "Public Key", FieldType::Bytes};
+inline constexpr FieldDef kEchSuitesLength{"tls.ech.hpke.keyconfig.cipher_suites_length", "Cipher Suites length", FieldType::UInt};
+inline constexpr FieldDef kEchSuite{"tls.ech.hpke.keyconfig.cipher_suite", "Cipher Suite", FieldType::None};
+inline constexpr FieldDef kEchKdf{"tls.ech.hpke.keyconfig.cipher_suite.kdf_id", "KDF Id", FieldType::UInt, Base::Hex, kHpkeKdfIds, 0, 16};
+inline constexpr FieldDef kEchAead{"tls.ech.hpke.keyconfig.cipher_suite.aead_id", "AEAD Id", FieldType::UInt, Base::Hex, kHpkeAeadIds, 0, 16};
+inline constexpr FieldDef kEchMaxNameLength{"tls.ech.echconfigcontents.maximum_name_length", "Maximum Name Length", FieldType::UInt};
+inline constexpr FieldDef kEchPublicNameLength{"tls.ech.echconfigcontents.public_name_length", "Public Name length", FieldType::UInt};
+inline constexpr FieldDef kEchPublicName{"tls.ech.echconfigcontents.public_name", "Public Name", FieldType::String};
+inline constexpr FieldDef kEchExtensionsLength{"tls.ech.echconfigcontents.extensions_length", "Extensions length", FieldType::UInt};
+inline constexpr FieldDef kEchExtensionType{"tls.ech.echconfigcontents.extension.type", "Extension Type", FieldType::UInt, Base::Hex, {}, 0, 16};
+inline constexpr FieldDef kEchExtensionData{"tls.ech.echconfigcontents.extension.data", "Extension Data", FieldType::Bytes};
 inline constexpr FieldDef kSvcIpv6{"dns.svcb.svcparam.ipv6hint.ip", "IP", FieldType::IPv6};
 inline constexpr FieldDef kSvcDohPath{"dns.svcb.svcparam.dohpath", "DoH path", FieldType::String};
 inline constexpr FieldDef kTsigAlgorithm{"dns.tsig.algorithm_name", "Algorithm Name", FieldType::String};

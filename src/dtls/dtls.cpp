@@ -142,6 +142,9 @@ public:
         end_.first_ts_ns = end_.last_ts_ns = ctx.frame.ts_ns;
         end_.path = ctx.path;
         facts_.dtls = true;
+        facts_.transport = "dtls";
+        facts_.stream = end_.stream;
+        facts_.first_ts_ns = end_.first_ts_ns;
         if (keys && !keys->empty()) {
             decryption_ = std::make_unique<TlsDecryption>(*keys);
             decryption_->set_dtls();

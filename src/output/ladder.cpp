@@ -6,6 +6,7 @@
 
 #include "dns/dns_name.hpp"
 #include "tls/handshake_checks.hpp"
+#include "tlsdissect/text.hpp"
 
 namespace tlsdissect {
 
@@ -76,7 +77,8 @@ const LadderText& ladder_text(ExplainLanguage language) {
         ", valid until ", " (self-signed)", "(no TLS connection in this capture)", " line)", " lines)",
         "a load balancer's PROXY header: the client ", "(not named)", " had connected to ", "; then TLS:",
         "through the ", " proxy to ", "(no target named)", " upgrades the connection to TLS:", ". ",
-        "Early Data, 0-RTT ("};
+        "Early Data, 0-RTT (",
+        " It resumes the session of ", " (issued in frame ", ")."};
     static const LadderText kChinese{
         "DNS 查询：", "？（发往解析器 ", "）", "DNS 应答：", "无应答", "（用时 ", "）", "  \xe2\x97\x80 客户端连接的正是这个地址",
         "TCP 三次握手：SYN、SYN-ACK、ACK", "Change Cipher Spec（仅为兼容）", "Application Data（", " 字节）",
@@ -105,7 +107,8 @@ const LadderText& ladder_text(ExplainLanguage language) {
         " \xe2\x86\x92 服务器 ", "    帧       时间  ", "客户端 ", "服务器 ", "服务器发送的证书链（从叶证书开始）：",
         "，有效期至 ", "（自签名）", "（本抓包中没有 TLS 连接）", " 行）", " 行）",
         "负载均衡器的 PROXY 头部：客户端 ", "（未注明）", " 原本连接的是 ", "；随后是 TLS：",
-        "经由 ", " 代理连接到 ", "（未注明目标）", " 把连接升级为 TLS：", "。", "早期数据，0-RTT（"};
+        "经由 ", " 代理连接到 ", "（未注明目标）", " 把连接升级为 TLS：", "。", "早期数据，0-RTT（",
+        "它恢复的是 ", " 的会话（在第 ", " 帧发出）。"};
     return language == ExplainLanguage::Zh ? kChinese : kEnglish;
 }
 
@@ -293,6 +296,11 @@ LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTab
     }
     if (f.dtls && f.hello_verify_request_frame)
         c.form_note += std::string(c.form_note.empty() || zh ? "" : " ") + w.note_dtls_cookie;
+    if (const ResumptionOffer* o = f.resumed_with()) {
+        const ResumptionSource& src = *o->source;
+        c.form_note += concat(w.resumes_session, src.transport == "tcp" ? "tcp" : "udp", ".stream ", src.stream,
+                              w.resumes_issued_in, src.frame, w.resumes_end);
+    }
 
     add_dns_rows(c, conv, server, table, dns_done, w);
     if (conv.syn_ts_ns >= 0) {

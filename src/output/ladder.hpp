@@ -106,6 +106,9 @@ struct LadderText {
     const char* upgrades;
     const char* sentence_sep;
     const char* early_data;  // TLS 1.3 0-RTT data: "Early Data, 0-RTT (" N app_data_bytes
+    const char* resumes_session;
+    const char* resumes_issued_in;
+    const char* resumes_end;
 };
 const LadderText& ladder_text(ExplainLanguage language);
 

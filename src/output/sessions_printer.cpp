@@ -6,7 +6,6 @@
 #include <deque>
 #include <future>
 #include <map>
-#include <unordered_map>
 
 #include "core/background_worker.hpp"
 #include "core/bounded_cache.hpp"
@@ -289,11 +288,10 @@ void hello_json(JsonWriter& w, const TlsConnectionFacts& f, const HelloFacts& h)
 // The record of one TLS connection; `kind` as for dns_record. --audit adds "findings".
 // `verdict_at` non-null: the Server Key Exchange signature is checked elsewhere (on the
 // background thread); a 4-byte `null` holds its place and *verdict_at gets its offset.
-// `file` is the capture file; `resumes` the uid of the connection whose session this
-// one resumed (empty: not resumed, or that connection is not known).
+// `file` is the capture file.
 void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionTable& dns, bool kind,
                  const AuditSettings* audit, std::size_t* verdict_at, const std::string& file,
-                 const std::string& resumes, bool certificate_files) {
+                 bool certificate_files) {
     const ConnectionView& conv = tls.connection;
     const TlsConnectionFacts& f = tls.facts;
     const int client = tls.client_side;
@@ -349,7 +347,28 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
         w.value(f.resumed);
     else
         w.null();
-    w.member_or_null("resumes", resumes);
+    // The connection and frame that issued what the session was resumed with.
+    const ResumptionOffer* resumed_with = f.resumed_with();
+    w.key("resumes");
+    if (resumed_with)
+        w.value(resumed_with->source->uid);
+    else
+        w.null();
+    w.key("resumed_from");
+    if (resumed_with) {
+        const ResumptionSource& src = *resumed_with->source;
+        w.object()
+            .member("uid", src.uid)
+            .member("transport", std::string(src.transport))
+            .member("stream", src.stream)
+            .member("frame", src.frame)
+            .member("by", resumed_with->kind == ResumptionKind::SessionId ? "session_id"
+                          : resumed_with->psk                              ? "psk"
+                                                                           : "session_ticket")
+            .end();
+    } else {
+        w.null();
+    }
     // Only when the client offered 0-RTT: what became of it.
     if (f.early_data_offered) {
         w.key("early_data").object().member(
@@ -503,6 +522,37 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
         w.object().member("frame", b->frame).member("name", b->name).member("alpn", b->alpn).end();
     else
         w.null();
+    // ECH (RFC 9849): what the outer Client Hello's encrypted_client_hello extension
+    // offered, and the DNS record that published the configuration it names by id.
+    w.key("ech");
+    if (f.ech) {
+        w.object()
+            .member("config_id", std::uint64_t(f.ech->config_id))
+            .member("kdf_id", std::uint64_t(f.ech->kdf))
+            .member("aead_id", std::uint64_t(f.ech->aead))
+            .member("enc_length", std::uint64_t(f.ech->enc_length))
+            .member("payload_length", std::uint64_t(f.ech->payload_length))
+            .key("config");
+        if (auto e = dns.ech_config_for(f.ech->config_id, f.sni, f.client_hello.frame ? f.client_hello.frame
+                                                                                        : conv.first_frame)) {
+            w.object()
+                .member("frame", e->frame)
+                .member("name", e->name)
+                .member("public_name", e->config.public_name)
+                .member("kem_id", std::uint64_t(e->config.kem_id))
+                .member("maximum_name_length", std::uint64_t(e->config.maximum_name_length))
+                .key("cipher_suites")
+                .array();
+            for (const auto& [kdf, aead] : e->config.cipher_suites)
+                w.object().member("kdf_id", std::uint64_t(kdf)).member("aead_id", std::uint64_t(aead)).end();
+            w.end().end();
+        } else {
+            w.null();
+        }
+        w.end();
+    } else {
+        w.null();
+    }
     // --audit: the connection's findings, ordered by frame.
     if (audit) {
         w.key("findings").array();
@@ -606,8 +656,6 @@ private:
 // they hold a place for are done; at most this many (then the printer waits for the
 // oldest).
 constexpr std::size_t kMaxPendingRecords = 64;
-// Session IDs and tickets remembered for the resumption links (then forgotten all at once).
-constexpr std::size_t kMaxResumptionKeys = 65'536;
 
 class JsonSessionsPrinter final : public SessionsPrinter {
 public:
@@ -634,8 +682,7 @@ public:
         // The one expensive check of a record, a public-key signature verification, runs
         // on the background thread while this one goes on with the capture.
         const bool later = worker_.threaded() && !f.ske_signature.empty();
-        tls_session(w, tls, dns_, lines_, audit_, later ? &p.verdict_at : nullptr, file_, resumed_from(tls),
-                    certificate_files_);
+        tls_session(w, tls, dns_, lines_, audit_, later ? &p.verdict_at : nullptr, file_, certificate_files_);
         if (later && p.verdict_at != std::string::npos) {
             auto check = server_key_exchange_check(f);
             p.verdict = worker_.run<std::optional<bool>>([check] { return check().valid; });
@@ -688,29 +735,6 @@ private:
     };
 
     void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
-    // Resumption links: a full TLS 1.2 (or earlier) handshake's Server Hello session ID,
-    // and every ticket a server issued (by digest), are remembered with the connection's
-    // uid; a connection that resumed with one of them points there. Only connections
-    // whose records were written before (ended before this one) are known.
-    std::string resumed_from(const TlsSessionView& tls) {
-        const TlsConnectionFacts& f = tls.facts;
-        if (!f.server_hello.seen) return {};
-        std::string found;
-        auto find = [&](const std::string& key) {
-            auto it = resumption_keys_.find(key);
-            if (found.empty() && it != resumption_keys_.end()) found = it->second;
-        };
-        if (f.resumed) {
-            if (!f.tls13() && !f.client_session_id.empty()) find("s" + hex_string(f.client_session_id));
-            for (std::uint64_t t : f.tickets_offered) find("t" + hex_digits(t, 16));
-        }
-        if (resumption_keys_.size() >= kMaxResumptionKeys) resumption_keys_.clear();
-        const std::string uid = tls.connection.uid(tls.client_side);
-        if (!f.tls13() && !f.resumed && !f.server_session_id.empty())
-            resumption_keys_["s" + hex_string(f.server_session_id)] = uid;
-        for (std::uint64_t t : f.tickets_issued) resumption_keys_["t" + hex_digits(t, 16)] = uid;
-        return found;
-    }
     void emit_dns(std::uint64_t key, const DnsTransactionRecord& t) {
         if (!shard_.keeps(t.client, t.client_port, t.server, t.server_port)) return;
         Pending p;
@@ -772,8 +796,6 @@ private:
     std::uint64_t tls_records_ = 0;  // written to the current document so far
     std::string file_;
     bool certificate_files_;
-    // "s" + session ID (hex) or "t" + ticket digest -> the uid of the connection that made it
-    std::unordered_map<std::string, std::string> resumption_keys_;
     RecordSpool dns_records_;
     std::deque<Pending> pending_;
     std::vector<std::string> spare_;  // buffers of records already written

@@ -1087,6 +1087,9 @@ QuicFlow& new_flow(QuicState& st, QuicFlowRef& ref, const PacketContext& ctx) {
     f.end.first_frame = ctx.frame.number;
     f.end.first_ts_ns = ctx.frame.ts_ns;
     f.end.path = ctx.path;
+    f.facts.transport = "quic";
+    f.facts.stream = f.end.stream;
+    f.facts.first_ts_ns = f.end.first_ts_ns;
     return f;
 }
 

@@ -16,6 +16,8 @@ namespace {
 
 constexpr FieldDef kResolvedBy{"tlsdissect.dns.resolved_in", "Resolved by DNS in frame", FieldType::FrameNum};
 constexpr FieldDef kResolvedSniMatch{"tlsdissect.dns.sni_matches", "SNI matches the DNS answer", FieldType::Bool};
+constexpr FieldDef kEchConfigIn{"tlsdissect.dns.ech_config_in", "ECH configuration published in frame",
+                                FieldType::FrameNum};
 
 ConnectionView view_of(const TcpConversation& conv) {
     ConnectionView v;
@@ -64,8 +66,8 @@ std::string ConnectionView::endpoint_text(int side) const {
 }
 
 std::string ConnectionView::uid(int client_side) const {
-    return stable_uid('C', concat(transport, ' ', endpoint_text(client_side), ' ', endpoint_text(1 - client_side), ' ',
-                                  first_ts_ns));
+    return connection_uid(transport, address[client_side], port[client_side], address[1 - client_side],
+                          port[1 - client_side], first_ts_ns);
 }
 
 SessionLayer::SessionLayer(CaptureState& state) : state_(state) {
@@ -95,6 +97,13 @@ SessionLayer::SessionLayer(CaptureState& state) : state_(state) {
     // The DNS answer that gave the client this server's address, shown on the Client
     // Hello (the lookup a walkthrough of the connection starts with).
     tls.annotate_client_hello = [this](NodeRef hs, const TlsConnectionFacts& facts, PacketContext& ctx) {
+        // The DNS record that published the ECH configuration the client encrypted with.
+        if (facts.ech)
+            if (auto e = dns().ech_config_for(facts.ech->config_id, facts.sni, ctx.frame.number))
+                hs.add_generated(kEchConfigIn, e->frame)
+                    .set_text("ECH configuration " + std::to_string(e->config.config_id) + " from the DNS record for " +
+                              e->name + " in frame " + std::to_string(e->frame) + " (public name " +
+                              e->config.public_name + ")");
         auto r = resolved_by(ctx.dst, ctx.frame.number);
         if (!r) return;
         std::string chain = r->name;

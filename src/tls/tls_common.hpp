@@ -11,6 +11,7 @@
 #include "core/iana_tables.hpp"
 #include "core/packet_context.hpp"
 #include "tls/chain_of_trust.hpp"
+#include "tls/resumption.hpp"
 #include "tls/x509.hpp"
 
 namespace tlsdissect {
@@ -118,8 +119,6 @@ struct HelloFacts {
     std::vector<std::string> alpn;
 };
 
-inline constexpr std::size_t kMaxTicketDigests = 8;
-
 // What the handshake tells about a connection; filled as messages are parsed.
 struct TlsConnectionFacts {
     // `client_hello` is the first Client Hello, the one fingerprint databases and the JA4
@@ -164,11 +163,28 @@ struct TlsConnectionFacts {
     std::size_t kx_public_key_length = 0;
     std::optional<std::uint32_t> ticket_lifetime;
     std::size_t ticket_length = 0;
-    // Digests (fnv1a_64) of the tickets the server issued (NewSessionTicket) and of those
-    // the client offered (session_ticket extension, PSK identities), to link a resumed
-    // connection to the one that issued its ticket; at most kMaxTicketDigests each.
-    std::vector<std::uint64_t> tickets_issued, tickets_offered;
-    void note_ticket(std::vector<std::uint64_t>& list, Bytes ticket);
+    // Resumption across connections (tls/resumption.hpp). Where this connection is, set by
+    // the transport that carries it, so that what its server issues can be found again.
+    std::string_view transport = "tcp";  // "tcp", "dtls", "quic"
+    std::uint32_t stream = 0;            // tcp.stream or udp.stream
+    std::int64_t first_ts_ns = 0;        // its first packet (part of its uid)
+    // What the Client Hello offered to resume with (session ID, session_ticket extension,
+    // PSK identities), each with where it was issued when an earlier connection did; at
+    // most kMaxResumptionOffers. The TLS 1.3 PSK identity the server selected.
+    std::vector<ResumptionOffer> resumption_offers;
+    // The outer Client Hello's encrypted_client_hello extension (RFC 9849 section 5):
+    // the HPKE suite and the id of the ECHConfig the client encrypted with.
+    struct EchOffer {
+        std::uint16_t kdf = 0, aead = 0;
+        std::uint8_t config_id = 0;
+        std::size_t enc_length = 0, payload_length = 0;
+    };
+    std::optional<EchOffer> ech;
+    std::optional<std::uint16_t> selected_psk_identity;
+    void note_offer(ResumptionKind kind, Bytes bytes, bool psk = false, std::uint16_t identity = 0);
+    // The offer the server accepted, when the session was resumed with something an
+    // earlier connection of the capture issued (null otherwise).
+    const ResumptionOffer* resumed_with() const;
     std::vector<CertificateSummary> certificates;  // the server's chain, as sent
     std::vector<CertificateSummary> client_certificates;
     std::vector<TlsHandshakeEvent> handshake;

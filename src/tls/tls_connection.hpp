@@ -35,6 +35,11 @@ public:
     FrameUse frame_use(std::uint64_t frame) const override;
     std::size_t memory_bytes() const override;
     const TlsConnectionFacts& facts() const { return facts_; }
+    // Where the connection is (tcp.stream, first packet's time), for resumption links.
+    void locate(std::uint32_t stream, std::int64_t first_ts_ns) {
+        facts_.stream = stream;
+        facts_.first_ts_ns = first_ts_ns;
+    }
     int client_side() const { return client_side_; }
 
 private:

@@ -81,8 +81,8 @@ constexpr FieldDef kCookie{"tls.handshake.extensions.cookie", "Cookie", FieldTyp
 constexpr FieldDef kMaxEarlyData{"tls.early_data.max_early_data_size", "Maximum Early Data Size", FieldType::UInt, Base::Dec, {}, 0, 32};
 constexpr ValueName kEchTypes[] = {{0, "Outer Client Hello"}, {1, "Inner Client Hello"}};
 constexpr FieldDef kEchType{"tls.ech.client_hello_type", "Client Hello type", FieldType::UInt, Base::Dec, kEchTypes, 0, 8};
-constexpr FieldDef kEchKdf{"tls.ech.cipher_suite.kdf_id", "KDF Id", FieldType::UInt, Base::Hex, {}, 0, 16};
-constexpr FieldDef kEchAead{"tls.ech.cipher_suite.aead_id", "AEAD Id", FieldType::UInt, Base::Hex, {}, 0, 16};
+constexpr FieldDef kEchKdf{"tls.ech.cipher_suite.kdf_id", "KDF Id", FieldType::UInt, Base::Hex, kHpkeKdfIds, 0, 16};
+constexpr FieldDef kEchAead{"tls.ech.cipher_suite.aead_id", "AEAD Id", FieldType::UInt, Base::Hex, kHpkeAeadIds, 0, 16};
 constexpr FieldDef kEchConfigId{"tls.ech.config_id", "Config Id", FieldType::UInt, Base::Dec, {}, 0, 8};
 constexpr FieldDef kEchEncLen{"tls.ech.enc_length", "Enc length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kEchEnc{"tls.ech.enc", "Enc", FieldType::Bytes};
@@ -185,8 +185,9 @@ void key_share(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts
 void pre_shared_key(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts& facts) {
     if (type == kServerHello) {
         // uint16 selected_identity
-        if (read_u16(r, ext, kPskSelected)) {
+        if (auto selected = read_u16(r, ext, kPskSelected)) {
             facts.server_selected_psk = true;
+            facts.selected_psk_identity = *selected;
         } else {
             ext.short_read(r, "selected identity");
         }
@@ -200,6 +201,7 @@ void pre_shared_key(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnection
         ext.short_read(r, "PSK identities");
         return;
     }
+    std::uint16_t identity = 0;
     while (!ids->empty()) {
         const std::size_t iat = ids->offset();
         auto id = ids->u16_prefixed();
@@ -214,7 +216,7 @@ void pre_shared_key(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnection
         n.add(kPskIdentityLen, std::uint64_t(id->reported_remaining()), iat, 2);
         n.add(kPskIdentityData, to_byte_string(id->rest()), iat + 2, id->reported_remaining());
         n.add(kPskTicketAge, std::uint64_t(*age), age_at, 4);
-        facts.note_ticket(facts.tickets_offered, id->rest());
+        facts.note_offer(ResumptionKind::Ticket, id->rest(), true, identity++);
     }
     if (!read_u16_opaque(r, ext, kPskBindersLen, kPskBinders)) ext.short_read(r, "PSK binders");
 }
@@ -393,7 +395,7 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             if (const Bytes ticket = read_rest(r, ext, kTicketData, EmptyField::Omit);
                 !ticket.empty() && hs_type == kClientHello) {
                 facts.client_offered_ticket = true;
-                facts.note_ticket(facts.tickets_offered, ticket);
+                facts.note_offer(ResumptionKind::Ticket, ticket);
             }
             break;
         case TlsExtension::pre_shared_key:
@@ -489,11 +491,14 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             if (hs_type == kClientHello) {
                 auto t = read_u8(r, ext, kEchType);
                 if (!t || *t != 0) break;
-                read_u16(r, ext, kEchKdf);
-                read_u16(r, ext, kEchAead);
-                read_u8(r, ext, kEchConfigId);
-                read_u16_opaque(r, ext, kEchEncLen, kEchEnc);
-                read_u16_opaque(r, ext, kEchPayloadLen, kEchPayload);
+                auto kdf = read_u16(r, ext, kEchKdf);
+                auto aead = read_u16(r, ext, kEchAead);
+                auto config_id = read_u8(r, ext, kEchConfigId);
+                auto enc = read_u16_opaque(r, ext, kEchEncLen, kEchEnc);
+                auto payload = read_u16_opaque(r, ext, kEchPayloadLen, kEchPayload);
+                if (kdf && aead && config_id)
+                    facts.ech = TlsConnectionFacts::EchOffer{*kdf, *aead, *config_id, enc ? enc->reported_remaining() : 0,
+                                                             payload ? payload->reported_remaining() : 0};
             } else {
                 read_rest(r, ext, kExtData);
             }

@@ -108,6 +108,12 @@ constexpr FieldDef kJa4{"tls.handshake.ja4", "JA4", FieldType::String};
 constexpr FieldDef kJa3sFull{"tls.handshake.ja3s_full", "JA3S Fullstring", FieldType::String};
 constexpr FieldDef kJa3s{"tls.handshake.ja3s", "JA3S", FieldType::String};
 constexpr FieldDef kJa4s{"tls.handshake.ja4s", "JA4S", FieldType::String};
+// Resumption across connections (tls/resumption.hpp); no Wireshark equivalent.
+constexpr FieldDef kResumptionIssuedIn{"tlsdissect.resumption.issued_in", "Issued in frame", FieldType::FrameNum};
+constexpr FieldDef kResumptionStream{"tlsdissect.resumption.stream", "Issued in stream", FieldType::UInt};
+constexpr FieldDef kResumptionIssuerSeen{"tlsdissect.resumption.issuer_seen", "Issue seen", FieldType::Bool};
+constexpr FieldDef kResumedFrom{"tlsdissect.resumption.resumed_from", "Resumes the session issued in frame",
+                                FieldType::FrameNum};
 
 
 std::string group_name(std::uint16_t v) {
@@ -227,6 +233,7 @@ void client_hello(ByteReader& r, NodeRef hs, TlsConnectionFacts& facts) {
         r.take_rest();
         return;
     }
+    facts.note_offer(ResumptionKind::SessionId, facts.client_session_id);
     // RFC 6347 section 4.2.1: opaque cookie<0..2^8-1>, after the session ID.
     if (facts.dtls && !opaque(r, 1, hs, kCookieLen, kCookie, "cookie")) {
         r.take_rest();
@@ -580,13 +587,13 @@ void certificate_request(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts
 //   struct { uint32 ticket_lifetime_hint; opaque ticket<0..2^16-1>; } NewSessionTicket;
 //   struct { uint32 ticket_lifetime; uint32 ticket_age_add; opaque ticket_nonce<0..255>;
 //            opaque ticket<1..2^16-1>; Extension extensions<0..2^16-2>; } NewSessionTicket;
-void new_session_ticket(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts) {
+Bytes new_session_ticket(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts) {
     auto lifetime = read_u32(r, hs, kTicketLifetime, [](std::uint32_t s) {
         return "Session Ticket Lifetime Hint: " + std::to_string(s) + " seconds";
     });
     if (!lifetime) {
         hs.short_read(r, "New Session Ticket");
-        return;
+        return {};
     }
     facts.ticket_lifetime = *lifetime;
     const bool tls13 = facts.tls13();
@@ -594,11 +601,51 @@ void new_session_ticket(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts&
         read_u32(r, hs, kTicketAgeAdd);
         opaque(r, 1, hs, kTicketNonceLen, kTicketNonce, "ticket nonce");
     }
+    Bytes ticket;
     if (auto t = opaque(r, 2, hs, kTicketLen, kTicket, "session ticket")) {
         facts.ticket_length = t->size();
-        facts.note_ticket(facts.tickets_issued, *t);
+        ticket = *t;
     }
     if (tls13) extensions_block(r, hs, kNewSessionTicket, side, facts);
+    return ticket;
+}
+
+std::string stream_text(const ResumptionSource& s) {
+    return concat(s.transport == "tcp" ? "tcp" : "udp", ".stream ", s.stream);
+}
+
+// A server issued a session ID or ticket: remembered with this connection and frame.
+void remember_issued(ResumptionKind kind, Bytes bytes, const TlsConnectionFacts& facts, PacketContext& ctx) {
+    ResumptionSource source{facts.transport, facts.stream, ctx.frame.number,
+                            connection_uid(facts.transport, ctx.dst, ctx.dst_port, ctx.src, ctx.src_port,
+                                           facts.first_ts_ns)};
+    ctx.state->get<TlsState>().resumption.issued(kind, bytes, std::move(source));
+}
+
+// What the Client Hello offered to resume with, found among what earlier connections
+// issued; shown under the handshake message.
+void link_offers(NodeRef hs, TlsConnectionFacts& facts, PacketContext& ctx) {
+    const ResumptionIndex& index = ctx.state->get<TlsState>().resumption;
+    for (ResumptionOffer& o : facts.resumption_offers) {
+        if (!o.source)
+            if (const ResumptionSource* s = index.find(o)) o.source = *s;
+        if (!hs) continue;
+        const std::string what = o.kind == ResumptionKind::SessionId ? "Session ID"
+                                 : o.psk ? "PSK identity " + std::to_string(o.identity) + " (a ticket)"
+                                         : "Session ticket";
+        if (o.source) {
+            const char* by = o.kind == ResumptionKind::SessionId ? "Server Hello" : "New Session Ticket";
+            NodeRef n = hs.add_generated(kResumptionIssuedIn, o.source->frame);
+            n.set_text(what + " issued in frame " + std::to_string(o.source->frame) + " (" + by + " of " +
+                       stream_text(*o.source) + ")");
+            n.add_generated(kResumptionStream, std::uint64_t(o.source->stream));
+        } else if (o.kind == ResumptionKind::Ticket) {
+            // TLS 1.3 tickets travel encrypted: without the key log their issue is not seen.
+            hs.add_generated(kResumptionIssuerSeen, false)
+                .set_text(what + ": not seen issued earlier in this capture" +
+                          (o.psk ? " (a TLS 1.3 New Session Ticket is encrypted: seen only with the key log)" : ""));
+        }
+    }
 }
 
 }  // namespace
@@ -662,6 +709,7 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
                 hs.add_generated(kJa3, j3.hash);
                 hs.add_generated(kJa4, ja4(hello, !facts.sni.empty(), facts.ja4_transport()));
             }
+            link_offers(hs, facts, ctx);
             if (hs) {
                 const TlsState& tls = ctx.state->get<TlsState>();
                 if (tls.annotate_client_hello) tls.annotate_client_hello(hs, facts, ctx);
@@ -669,6 +717,15 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
             break;
         case kServerHello:
             server_hello(body, hs, facts, name);
+            if (side == 1 && facts.server_hello.seen && !facts.parsing_hello_retry_request) {
+                // A TLS 1.2 full handshake's new session ID (TLS 1.3's is the client's, echoed).
+                if (!facts.tls13() && !facts.resumed)
+                    remember_issued(ResumptionKind::SessionId, facts.server_session_id, facts, ctx);
+                if (const ResumptionOffer* o = facts.resumed_with(); o && hs)
+                    hs.add_generated(kResumedFrom, o->source->frame)
+                        .set_text("Resumes the session issued in frame " + std::to_string(o->source->frame) + " (" +
+                                  stream_text(*o->source) + ")");
+            }
             if (hs && facts.server_hello.seen && !facts.parsing_hello_retry_request) {
                 Fingerprint j3s = ja3s(facts.server_hello);
                 hs.add_generated(kJa3sFull, j3s.text);
@@ -690,7 +747,8 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
             break;
         }
         case kNewSessionTicket:
-            new_session_ticket(body, hs, side, facts);
+            if (Bytes ticket = new_session_ticket(body, hs, side, facts); side == 1)
+                remember_issued(ResumptionKind::Ticket, ticket, facts, ctx);
             break;
         case kEncryptedExtensions:
             // Early data is accepted only by an early_data extension in here.

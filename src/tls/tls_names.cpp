@@ -109,8 +109,34 @@ std::string handshake_type_name(std::uint8_t type) {
     }
 }
 
-void TlsConnectionFacts::note_ticket(std::vector<std::uint64_t>& list, Bytes ticket) {
-    if (!ticket.empty() && list.size() < kMaxTicketDigests) list.push_back(fnv1a_64(ticket));
+void TlsConnectionFacts::note_offer(ResumptionKind kind, Bytes bytes, bool psk, std::uint16_t identity) {
+    if (bytes.empty() || resumption_offers.size() >= kMaxResumptionOffers) return;
+    ResumptionOffer o = resumption_offer(kind, bytes);
+    o.psk = psk;
+    o.identity = identity;
+    // A second Client Hello (after a HelloRetryRequest or a DTLS cookie) offers the same again.
+    for (const ResumptionOffer& seen : resumption_offers)
+        if (seen.kind == o.kind && seen.psk == o.psk && seen.identity == o.identity && seen.digest == o.digest &&
+            seen.size == o.size)
+            return;
+    resumption_offers.push_back(o);
+}
+
+const ResumptionOffer* TlsConnectionFacts::resumed_with() const {
+    if (!resumed) return nullptr;
+    auto first = [&](auto&& accepted) -> const ResumptionOffer* {
+        for (const ResumptionOffer& o : resumption_offers)
+            if (o.source && accepted(o)) return &o;
+        return nullptr;
+    };
+    // TLS 1.3: the identity the server selected (RFC 8446 4.2.11).
+    if (tls13())
+        return first([&](const ResumptionOffer& o) { return o.psk && o.identity == selected_psk_identity; });
+    // TLS 1.2: a ticket, when one was offered and issued earlier (RFC 5077 3.4: the server
+    // then echoes whatever session ID came with it); else the session ID the server echoed.
+    if (const ResumptionOffer* t = first([](const ResumptionOffer& o) { return o.kind == ResumptionKind::Ticket && !o.psk; }))
+        return t;
+    return first([](const ResumptionOffer& o) { return o.kind == ResumptionKind::SessionId; });
 }
 
 std::string_view handshake_snake_name(std::uint8_t type) {

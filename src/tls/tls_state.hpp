@@ -9,6 +9,7 @@
 
 #include "core/packet_context.hpp"
 #include "tls/chain_of_trust.hpp"
+#include "tls/resumption.hpp"
 #include "tls/tls_common.hpp"
 
 namespace tlsdissect {
@@ -30,6 +31,9 @@ struct TlsState {
     // --follow-tls: the TCP stream whose decrypted application data goes to the sink.
     std::int64_t follow_stream = -1;
     std::function<void(const FollowChunk&)> follow_sink;
+    // Session IDs and tickets servers issued, for the links of later connections that
+    // resume with them (one pass: the issuing connection comes first).
+    ResumptionIndex resumption;
 
     // Set by the session layer. A Client Hello is being added to a tree: annotations
     // from outside TLS (the DNS answer that resolved the server).

@@ -39,6 +39,7 @@ std::function<void(int, std::uint64_t, Bytes)> plaintext_follower(const TcpConve
 std::unique_ptr<TcpApplication> make_tls(const TcpConversation& conv, int side, PacketContext& ctx) {
     TlsState& tls = ctx.state->get<TlsState>();
     auto app = std::make_unique<TlsConnection>(side, tls.key_log);
+    app->locate(conv.stream, conv.first_ts_ns);
     app->audit_with(tls.audit);
     if (tls.follow_sink && tls.follow_stream == conv.stream) app->follow_plaintext(plaintext_follower(conv, tls));
     return app;

@@ -21,7 +21,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "differential"))
 import tshark_cache  # noqa: E402
 
-RESUMES = re.compile(r'"resumes":"C[0-9a-f]{16}"')
+RESUMES = re.compile(r'"resumes":"C[0-9a-f]{16}","resumed_from":\{[^{}]*\}')
 
 
 def records(tool, capture, extra, keys):
@@ -31,9 +31,9 @@ def records(tool, capture, extra, keys):
     out = subprocess.run(args + [capture], capture_output=True, text=True)
     if out.returncode not in (0, 6):
         return None, out.returncode
-    # `resumes` names another connection, which may fall in another shard (null there):
-    # it is left out of the comparison.
-    return collections.Counter(RESUMES.sub('"resumes":null', line) for line in out.stdout.splitlines()
+    # `resumes` and `resumed_from` name another connection, which may fall in another
+    # shard (null there): they are left out of the comparison.
+    return collections.Counter(RESUMES.sub('"resumes":null,"resumed_from":null', line) for line in out.stdout.splitlines()
                                if line.strip()), out.returncode
 
 

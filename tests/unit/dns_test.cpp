@@ -440,6 +440,43 @@ TEST_CASE("NXDOMAIN, SOA, CAA and HTTPS answers from the bundled captures") {
     CHECK(https.facts.answers.at(0).data == "1 . alpn=h2,http/1.1 port=443 ipv4hint=127.0.0.2");
 }
 
+// An HTTPS answer for crypto.cloudflare.com (1 . alpn=h2 ech=...) carrying the ECHConfigList
+// Cloudflare published for it (the base64 "AEX+DQBBvgAg..." quoted in public ECH client
+// documentation); the values checked were read from those bytes by hand against RFC 9849
+// section 4 (tshark 4.0 shows the list only as bytes, dns.svcb.svcparam.echconfig).
+const std::string kHttpsEchResponse =
+    "4a5b818000010001000000000663727970746f0a636c6f7564666c61726503636f6d0000410001c00c004100010000012c"
+    "005500010000010003026832000500470045fe0d0041be0020002011592e368393660d9a39a48a53592c07cd3c3375128f"
+    "7545bbdf641bc947b20d0004000100010012636c6f7564666c6172652d6563682e636f6d0000";
+
+TEST_CASE("An HTTPS record's ECHConfigList is decoded (RFC 9849 section 4)") {
+    Parsed p = parse(from_hex(kHttpsEchResponse));
+    CHECK(anomalies(p.tree).empty());
+    CHECK(value(p.tree, "tls.ech.echconfiglist_length") == "69");
+    CHECK(value(p.tree, "tls.ech.echconfig.version") == "0xfe0d");
+    CHECK(value(p.tree, "tls.ech.echconfig.length") == "65");
+    CHECK(value(p.tree, "tls.ech.hpke.keyconfig.config_id") == "190");
+    CHECK(value(p.tree, "tls.ech.hpke.keyconfig.kem_id") == "0x0020");
+    CHECK(value(p.tree, "tls.ech.hpke.keyconfig.public_key_length") == "32");
+    CHECK(value(p.tree, "tls.ech.hpke.keyconfig.cipher_suite.kdf_id") == "0x0001");
+    CHECK(value(p.tree, "tls.ech.hpke.keyconfig.cipher_suite.aead_id") == "0x0001");
+    CHECK(value(p.tree, "tls.ech.echconfigcontents.maximum_name_length") == "0");
+    CHECK(value(p.tree, "tls.ech.echconfigcontents.public_name") == "cloudflare-ech.com");
+    CHECK(value(p.tree, "tls.ech.echconfigcontents.extensions_length") == "0");
+    const auto& configs = p.facts.answers.at(0).ech_configs;
+    REQUIRE(configs.size() == 1);
+    CHECK(configs[0].complete);
+    CHECK(configs[0].config_id == 190);
+    CHECK(configs[0].kem_id == 0x0020);
+    CHECK(configs[0].public_key_length == 32);
+    CHECK(configs[0].cipher_suites == std::vector<std::pair<std::uint16_t, std::uint16_t>>{{1, 1}});
+    CHECK(configs[0].public_name == "cloudflare-ech.com");
+    CHECK(configs[0].extensions.empty());
+    // Every prefix the capture kept: never a crash, and the cut is reported.
+    const std::vector<std::uint8_t> whole = from_hex(kHttpsEchResponse);
+    for (std::size_t n = 12; n < whole.size(); ++n) CHECK_FALSE(anomalies(parse(whole, n).tree).empty());
+}
+
 TEST_CASE("Every prefix of the bundled messages is Truncated (capture cut) or Malformed (message short)") {
     for (const auto* hex : {&kQueryA, &kResponseA, &kQueryNope, &kNxdomain, &kHttpsResponse, &kSoaResponse,
                             &kCaaResponse})
@@ -501,7 +538,7 @@ std::vector<std::uint8_t> every_type_response() {
     b.u16(2); b.u16(0);                                           // no-default-alpn
     b.u16(3); b.u16(2); b.u16(8443);                              // port=8443
     b.u16(4); b.u16(8); b.hex("c0000201c0000202");                // ipv4hint
-    b.u16(5); b.u16(4); b.hex("fe0d0000");                        // ech (an ECHConfigList head)
+    b.u16(5); b.u16(6); b.hex("0004fe0a0000");                    // ech: one ECHConfig of another version
     b.u16(6); b.u16(16); b.hex("20010db8000000000000000000000001");  // ipv6hint
     b.end(d);
     d = b.rr("svc.every.test", 64); b.u16(0); b.name("target.every.test"); b.end(d);
@@ -577,14 +614,15 @@ TEST_CASE("One record of every decoded type, values and every prefix") {
     CHECK(joined(p.tree, "dns.svcb.svcparam.mandatory.key") == "1,3");
     CHECK(value(p.tree, "dns.svcb.svcparam.port") == "8443");
     CHECK(joined(p.tree, "dns.svcb.svcparam.ipv4hint.ip") == "192.0.2.1,192.0.2.2");
-    CHECK(value(p.tree, "dns.svcb.svcparam.echconfig") == "fe0d0000");
+    CHECK(value(p.tree, "dns.svcb.svcparam.echconfig") == "0004fe0a0000");
+    CHECK(value(p.tree, "tls.ech.echconfig.version") == "0xfe0a");
     CHECK(value(p.tree, "dns.svcb.svcparam.ipv6hint.ip") == "2001:db8::1");
     CHECK(value(p.tree, "dns.svcb.targetname") == "<Root>");
     CHECK(values(p.tree, "dns.svcb.targetname").back() == "target.every.test");
     CHECK(value(p.tree, "dns.data") == "0a000001");
     CHECK(p.facts.answers.at(27).data == "\\# 4 0a000001");  // RFC 3597 generic form
     CHECK(p.facts.answers.at(25).data ==
-          "1 . mandatory=alpn,port alpn=h2 no-default-alpn port=8443 ipv4hint=192.0.2.1,192.0.2.2 ech=/g0AAA== "
+          "1 . mandatory=alpn,port alpn=h2 no-default-alpn port=8443 ipv4hint=192.0.2.1,192.0.2.2 ech=AAT+CgAA "
           "ipv6hint=2001:db8::1");
     // EDNS
     CHECK(value(p.tree, "dns.rr.udp_payload_size") == "4096");
