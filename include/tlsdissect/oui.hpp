@@ -19,5 +19,7 @@ OuiVendor lookup_oui(const MacAddress& mac);
 // "Apple_2a:d5:d9", "Broadcast", "IPv4mcast_01:02:03"; the plain address when the
 // vendor is unknown. This is the name Wireshark shows before the address.
 std::string ether_display_name(const MacAddress& mac);
+// The same name appended to `out`.
+void append_ether_display_name(std::string& out, const MacAddress& mac);
 
 }  // namespace tlsdissect

@@ -149,8 +149,10 @@ std::size_t dissect_ethernet(ByteReader r, PacketContext& ctx) {
         eth.add(kEthType, std::uint64_t(*type), start + 12, 2);
     }
     if (ctx.columns) {
-        ctx.columns->source = ether_display_name(s);
-        ctx.columns->destination = ether_display_name(d);
+        ctx.columns->source.clear();
+        append_ether_display_name(ctx.columns->source, s);
+        ctx.columns->destination.clear();
+        append_ether_display_name(ctx.columns->destination, d);
         ctx.columns->protocol = "Ethernet";
     }
     if (*type <= 1500) {

@@ -25,11 +25,6 @@ const OuiEntry* find(const OuiEntry (&table)[N], std::uint64_t prefix) {
     return nullptr;
 }
 
-std::string hex_bytes(const MacAddress& mac, std::size_t from) {
-    std::string s = to_string(mac);
-    return s.substr(from * 3);
-}
-
 }  // namespace
 
 OuiVendor lookup_oui(const MacAddress& mac) {
@@ -41,16 +36,40 @@ OuiVendor lookup_oui(const MacAddress& mac) {
     return {};
 }
 
-std::string ether_display_name(const MacAddress& mac) {
+void append_ether_display_name(std::string& out, const MacAddress& mac) {
     static constexpr MacAddress kBroadcast{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
-    if (mac == kBroadcast) return "Broadcast";
-    // Well-known non-vendor prefixes, named the way Wireshark users read them.
-    if (mac.b[0] == 0x01 && mac.b[1] == 0x00 && mac.b[2] == 0x5e) return "IPv4mcast_" + hex_bytes(mac, 3);
-    if (mac.b[0] == 0x33 && mac.b[1] == 0x33) return "IPv6mcast_" + hex_bytes(mac, 2);
-    if (mac.b[0] == 0 && mac.b[1] == 0 && mac.b[2] == 0) return "00:00:00_" + hex_bytes(mac, 3);
-    OuiVendor v = lookup_oui(mac);
-    if (v.short_name.empty()) return to_string(mac);
-    return std::string(v.short_name) + "_" + hex_bytes(mac, 3);
+    if (mac == kBroadcast) {
+        out += "Broadcast";
+        return;
+    }
+    // Well-known non-vendor prefixes, named the way Wireshark users read them; the
+    // address's last bytes after the name ("Cisco_12:34:56").
+    std::size_t tail_from = 3;
+    if (mac.b[0] == 0x01 && mac.b[1] == 0x00 && mac.b[2] == 0x5e) {
+        out += "IPv4mcast_";
+    } else if (mac.b[0] == 0x33 && mac.b[1] == 0x33) {
+        out += "IPv6mcast_";
+        tail_from = 2;
+    } else if (mac.b[0] == 0 && mac.b[1] == 0 && mac.b[2] == 0) {
+        out += "00:00:00_";
+    } else {
+        OuiVendor v = lookup_oui(mac);
+        if (v.short_name.empty()) {
+            append_address(out, mac);
+            return;
+        }
+        out += v.short_name;
+        out.push_back('_');
+    }
+    const std::size_t at = out.size();
+    append_address(out, mac);
+    out.erase(at, tail_from * 3);
+}
+
+std::string ether_display_name(const MacAddress& mac) {
+    std::string out;
+    append_ether_display_name(out, mac);
+    return out;
 }
 
 }  // namespace tlsdissect

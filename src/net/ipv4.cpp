@@ -130,8 +130,10 @@ std::size_t dissect_ipv4(ByteReader r, PacketContext& ctx) {
     std::copy(d.b.begin(), d.b.end(), ctx.dst.bytes.begin());
     ctx.path.push({"ip", ctx.src, ctx.dst, 0});
     if (ctx.columns) {
-        ctx.columns->source = to_string(s);
-        ctx.columns->destination = to_string(d);
+        ctx.columns->source.clear();
+        append_address(ctx.columns->source, s);
+        ctx.columns->destination.clear();
+        append_address(ctx.columns->destination, d);
         ctx.columns->protocol = "IPv4";
     }
     const std::uint16_t frag_offset = static_cast<std::uint16_t>((*flags_frag & 0x1fff) * 8);
