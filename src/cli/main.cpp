@@ -258,10 +258,12 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     FrameInfo info;
     CapturedPacket packet;
     int status = 0;
-    // With more than one core, a printer that reads only the packet prints on a thread
-    // of its own while the next packets are dissected (same output, in order).
+    // With more than one core, a printer that reads only the packet and costs more than
+    // the hand-over (--json) prints on a thread of its own while the next packets are
+    // dissected (same output, in order).
     std::unique_ptr<PrintPipeline> pipeline;
-    if (print_packets && printer.reads_only_the_packet() && BackgroundWorker::threads_for(o.jobs) > 0)
+    if (print_packets && printer.reads_only_the_packet() && printer.worth_a_thread() &&
+        BackgroundWorker::threads_for(o.jobs) > 0)
         pipeline = std::make_unique<PrintPipeline>(printer);
     for (std::int64_t n = 0; o.count < 0 || n < o.count; ++n) {
         ReadStatus rs = reader->next(packet);

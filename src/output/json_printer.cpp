@@ -152,6 +152,7 @@ public:
     }
     bool wants_tree() const override { return true; }
     bool reads_only_the_packet() const override { return true; }
+    bool worth_a_thread() const override { return true; }
     bool wants_columns() const override { return true; }
     void begin_file(const CaptureFileInfo& info) override { file_ = info.path; }
 

@@ -34,6 +34,10 @@ public:
     // packet() reads nothing but its arguments and the printer's own state (no engine
     // hook, no session): it may then run on another thread than the dissection.
     virtual bool reads_only_the_packet() const { return false; }
+    // packet() costs more than handing a packet to another thread (a copy of its bytes,
+    // its tree and columns there and back): measured true for --json; for -s, -e and the
+    // tree the hand-over cost more than it saved (docs/performance.md, round four).
+    virtual bool worth_a_thread() const { return false; }
 };
 
 struct TreeOptions {
