@@ -1,5 +1,6 @@
 // Opening a capture: find out by content whether it is gzip, pcap or pcapng, and
-// hand it to the matching reader. Classic pcap goes through libpcap. pcapng has its
+// hand it to the matching reader. Classic pcap goes through libpcap (a plain file's
+// ordinary records are read from a sliding memory map instead, see PcapFileReader). pcapng has its
 // own block reader (pcapng_reader.cpp) because libpcap refuses files whose interfaces
 // have different link types and does not expose Decryption Secrets Blocks.
 #include <cerrno>
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <utility>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -164,6 +166,17 @@ std::uint32_t dlt_to_link_type(int dlt) {
     return static_cast<std::uint32_t>(dlt);
 }
 
+// Link types whose records libpcap hands over exactly as they are in a file of this
+// machine's byte order (no pcap_post_process fix-ups): the mapped path reads only these.
+bool read_as_stored(std::uint32_t link_type) {
+    switch (link_type) {
+        case 0: case 1: case 12: case 14: case 101: case 108: case 113: case 228: case 229: case 276:
+            return true;
+        default:
+            return false;
+    }
+}
+
 class PcapFileReader final : public CaptureReader {
 public:
     PcapFileReader(pcap_t* pcap, bool nanosecond) : pcap_(pcap), nanosecond_(nanosecond) {
@@ -172,9 +185,48 @@ public:
         iface.snap_length = static_cast<std::uint32_t>(pcap_snapshot(pcap));
         interfaces_.push_back(iface);
     }
-    ~PcapFileReader() override { pcap_close(pcap_); }
+    ~PcapFileReader() override {
+        unmap();
+        pcap_close(pcap_);
+    }
+
+    // A plain file of `size` bytes, in this machine's byte order (libpcap has read its
+    // header): its records are read from a sliding window of a memory map, with no copy
+    // into stdio's buffer and then libpcap's. The first record that is not ordinary (a
+    // length over the snapshot length, one cut short by the end of the file) is handed
+    // back to libpcap at its offset, so that what is reported about it is libpcap's.
+    void map_records(int fd, std::uint64_t size, bool native_order) {
+        if (!native_order || !read_as_stored(interfaces_[0].link_type) || size <= kFileHeader) return;
+        fd_ = fd;
+        file_size_ = size;
+        offset_ = kFileHeader;
+        mapped_ = true;
+    }
 
     ReadStatus next(CapturedPacket& packet) override {
+        if (mapped_) {
+            if (offset_ == file_size_) return ReadStatus::End;
+            if (const unsigned char* record = mapped_record()) {
+                std::uint32_t h[4];
+                std::memcpy(h, record, sizeof h);
+                const std::int64_t fraction = nanosecond_ ? h[1] : std::int64_t(h[1]) * 1000;
+                packet.ts_ns = std::int64_t(h[0]) * 1'000'000'000 + fraction;
+                packet.captured_length = h[2];
+                packet.original_length = h[3];
+                packet.interface_id = 0;
+                packet.link_type = interfaces_[0].link_type;
+                packet.data = Bytes(record + kRecordHeader, h[2]);
+                offset_ += kRecordHeader + h[2];
+                return ReadStatus::Packet;
+            }
+            // Not an ordinary record: libpcap reads on from its first byte.
+            mapped_ = false;
+            unmap();
+            if (std::fseek(pcap_file(pcap_), static_cast<long>(offset_), SEEK_SET) != 0) {
+                error_message_ = std::strerror(errno);
+                return ReadStatus::Error;
+            }
+        }
         pcap_pkthdr* header = nullptr;
         const u_char* data = nullptr;
         int rc = pcap_next_ex(pcap_, &header, &data);
@@ -200,10 +252,55 @@ public:
     const std::vector<DecryptionSecrets>& secrets() const override { return secrets_; }
 
 private:
+    static constexpr std::uint64_t kFileHeader = 24;
+    static constexpr std::uint64_t kRecordHeader = 16;
+    // The window: small enough that the pages mapped add little to the resident size.
+    static constexpr std::uint64_t kWindow = 4 << 20;
+
+    // The record at offset_, header and data, in the window (moved on as needed); null
+    // when it is not an ordinary record.
+    const unsigned char* mapped_record() {
+        if (file_size_ - offset_ < kRecordHeader || !cover(offset_, kRecordHeader)) return nullptr;
+        std::uint32_t caplen;
+        std::memcpy(&caplen, window_ + (offset_ - window_start_) + 8, sizeof caplen);
+        const std::uint64_t limit = std::min<std::uint64_t>(interfaces_[0].snap_length, kMaxOrdinaryRecord);
+        if (caplen > limit || file_size_ - offset_ - kRecordHeader < caplen) return nullptr;
+        if (!cover(offset_, kRecordHeader + caplen)) return nullptr;
+        return window_ + (offset_ - window_start_);
+    }
+    // Maps a window holding [at, at + length) unless the current one does.
+    bool cover(std::uint64_t at, std::uint64_t length) {
+        if (window_ && at >= window_start_ && at + length <= window_start_ + window_length_) return true;
+        unmap();
+        const std::uint64_t page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+        window_start_ = at / page * page;
+        window_length_ = std::min(std::max(kWindow, at + length - window_start_), file_size_ - window_start_);
+        void* m = mmap(nullptr, window_length_, PROT_READ, MAP_PRIVATE, fd_, static_cast<off_t>(window_start_));
+        if (m == MAP_FAILED) return false;
+        window_ = static_cast<const unsigned char*>(m);
+        madvise(m, window_length_, MADV_SEQUENTIAL);
+        // The descriptor's offset is what the progress meter reads (bytes_read()).
+        lseek(fd_, static_cast<off_t>(window_start_), SEEK_SET);
+        return true;
+    }
+    void unmap() {
+        if (window_) munmap(const_cast<unsigned char*>(window_), window_length_);
+        window_ = nullptr;
+    }
+
+    static constexpr std::uint64_t kMaxOrdinaryRecord = 262144;  // libpcap's largest snapshot
+
     pcap_t* pcap_;
     bool nanosecond_;
     std::vector<CaptureInterface> interfaces_;
     std::vector<DecryptionSecrets> secrets_;
+    bool mapped_ = false;
+    int fd_ = -1;
+    std::uint64_t file_size_ = 0;
+    std::uint64_t offset_ = 0;  // of the next record
+    const unsigned char* window_ = nullptr;
+    std::uint64_t window_start_ = 0;
+    std::uint64_t window_length_ = 0;
 };
 
 bool is_pcap_magic(const unsigned char m[4]) {
@@ -318,6 +415,13 @@ std::unique_ptr<CaptureReader> CaptureReader::open(const std::string& path, Capt
         return nullptr;
     }
     auto reader = std::make_unique<PcapFileReader>(pcap, is_nanosecond_pcap(magic));
+    // A plain file (not gzip, not a pipe) in this machine's byte order: mapped.
+    if (source_fd >= 0 && source_fd == fileno(file)) {
+        const std::uint32_t native_magic = 0xa1b2c3d4, native_nano_magic = 0xa1b23c4d;
+        std::uint32_t m;
+        std::memcpy(&m, magic, sizeof m);
+        reader->map_records(source_fd, total_bytes, m == native_magic || m == native_nano_magic);
+    }
     if (!link_type_supported(reader->link_type())) {
         error = CaptureError::UnsupportedLink;
         message = "unsupported link type " + link_type_name(reader->link_type()) + " (" +
