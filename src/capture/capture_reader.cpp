@@ -279,8 +279,9 @@ private:
         if (m == MAP_FAILED) return false;
         window_ = static_cast<const unsigned char*>(m);
         madvise(m, window_length_, MADV_SEQUENTIAL);
-        // The descriptor's offset is what the progress meter reads (bytes_read()).
-        lseek(fd_, static_cast<off_t>(window_start_), SEEK_SET);
+        // The descriptor's offset is what the progress meter reads (bytes_read()): the end
+        // of what is mapped, as stdio's would be the end of what it buffered.
+        lseek(fd_, static_cast<off_t>(window_start_ + window_length_), SEEK_SET);
         return true;
     }
     void unmap() {
