@@ -233,15 +233,15 @@ HttpStream::Framing HttpStream::frame_message(Bytes buffer, const HttpExchange& 
     return f;
 }
 
-std::string HttpStream::dissect_message(ByteReader data, NodeRef parent, std::uint16_t source) {
+std::string HttpStream::dissect_message(ByteReader data, NodeRef parent, std::uint16_t source,
+                                        std::vector<std::string>* ja4h) {
     NodeRef layer = parent.add(kHttp, std::monostate{}, data.offset(), data.reported_remaining(), source);
-    return http1(data, layer);
+    return http1(data, layer, ja4h);
 }
 
 // One HTTP/1.x message (or the start of one that could not be kept), as a layer node.
 std::string HttpStream::message(ByteReader data, NodeRef parent, std::uint16_t source, HttpExchange& exchange) {
-    NodeRef layer = parent.add(kHttp, std::monostate{}, data.offset(), data.reported_remaining(), source);
-    std::string line = http1(data, layer, &ja4h_);
+    std::string line = dissect_message(data, parent, source, &ja4h_);
     if (line.rfind("HTTP/", 0) == 0) {
         // A final response answers the oldest request; a 1xx one does not.
         if (!exchange.methods.empty() && !(line.size() > 9 && line[9] == '1')) exchange.methods.pop_front();

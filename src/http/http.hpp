@@ -44,7 +44,9 @@ public:
 
     // One HTTP/1.x message that the caller framed itself (a proxy's CONNECT exchange), as
     // a layer node under `parent`; returns its request or status line.
-    static std::string dissect_message(ByteReader data, NodeRef parent, std::uint16_t source);
+    // `ja4h`: where the JA4H of a request head goes (null: only the tree).
+    static std::string dissect_message(ByteReader data, NodeRef parent, std::uint16_t source,
+                                       std::vector<std::string>* ja4h = nullptr);
 
     // The JA4H of each request whose head the last dissect() call completed (an HTTP/1.x
     // head, HTTP/2 header blocks with :method); empty when it completed none.
@@ -63,7 +65,7 @@ private:
     static Framing frame_message(Bytes buffer, const HttpExchange& exchange);
     std::string message(ByteReader data, NodeRef parent, std::uint16_t source, HttpExchange& exchange);
     // `ja4h`: where the JA4H of a request head goes (null: only the tree).
-    static std::string http1(ByteReader& data, NodeRef parent, std::vector<std::string>* ja4h = nullptr);
+    static std::string http1(ByteReader& data, NodeRef parent, std::vector<std::string>* ja4h);
     void http2_frames(ByteReader& data, NodeRef parent);
     // A whole HEADERS, PUSH_PROMISE or CONTINUATION frame's payload: its header block
     // fragment is collected until END_HEADERS, then decoded (HPACK) into `layer`.
