@@ -93,6 +93,10 @@ public:
     // for a gzip file), and the file's size; 0 for both when not known (standard input).
     std::uint64_t bytes_read() const;
     std::uint64_t total_bytes() const { return total_bytes_; }
+    // Bytes that packets' data may point into and that stay readable at their address
+    // until the reader is destroyed (a plain pcap file mapped whole); empty when packets'
+    // bytes last only until the next call to next().
+    virtual Bytes lasting_bytes() const { return {}; }
 
 protected:
     std::string error_message_;

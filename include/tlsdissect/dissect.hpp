@@ -118,6 +118,10 @@ public:
     // `index` (0-based) of `count` are dissected above the transport; DNS is read in
     // every flow (for the DNS -> TLS links). Stream numbers stay those of the whole capture.
     void set_shard(std::uint32_t index, std::uint32_t count);
+    // The capture's bytes that stay readable at their address until the dissector is
+    // destroyed (CaptureReader::lasting_bytes): TCP reassembly keeps references into them
+    // instead of copies. Empty (the default): every byte kept is copied.
+    void set_lasting_bytes(Bytes bytes);
     // The capture has ended: deliver what connections still buffer.
     void finish();
     // Bytes held by TCP reassembly right now, over all connections.

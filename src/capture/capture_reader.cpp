@@ -1,6 +1,6 @@
 // Opening a capture: find out by content whether it is gzip, pcap or pcapng, and
 // hand it to the matching reader. Classic pcap goes through libpcap (a plain file's
-// ordinary records are read from a sliding memory map instead, see PcapFileReader). pcapng has its
+// ordinary records are read from a memory map instead, see PcapFileReader). pcapng has its
 // own block reader (pcapng_reader.cpp) because libpcap refuses files whose interfaces
 // have different link types and does not expose Decryption Secrets Blocks.
 #include <cerrno>
@@ -186,26 +186,40 @@ public:
         interfaces_.push_back(iface);
     }
     ~PcapFileReader() override {
-        unmap();
+        if (map_) munmap(const_cast<unsigned char*>(map_), map_length_);
         pcap_close(pcap_);
     }
 
     // A plain file of `size` bytes, in this machine's byte order (libpcap has read its
-    // header): its records are read from a sliding window of a memory map, with no copy
-    // into stdio's buffer and then libpcap's. The first record that is not ordinary (a
-    // length over the snapshot length, one cut short by the end of the file) is handed
-    // back to libpcap at its offset, so that what is reported about it is libpcap's.
+    // header): its records are read from a memory map of the whole file, with no copy
+    // into stdio's buffer and then libpcap's; the pages behind the reader are dropped as
+    // it goes (they are read again from the page cache if a reference into them is
+    // followed), so that the resident size stays flat. The first record that is not
+    // ordinary (a length over the snapshot length, one cut short by the end of the file)
+    // is handed back to libpcap at its offset, so that what is reported about it is
+    // libpcap's; the map stays until the reader is destroyed (lasting_bytes()).
     void map_records(int fd, std::uint64_t size, bool native_order) {
-        if (!native_order || !read_as_stored(interfaces_[0].link_type) || size <= kFileHeader) return;
+        if (!native_order || !read_as_stored(interfaces_[0].link_type) || size <= kFileHeader ||
+            size > SIZE_MAX)
+            return;
+        void* m = mmap(nullptr, static_cast<std::size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m == MAP_FAILED) return;  // libpcap reads it all
+        madvise(m, static_cast<std::size_t>(size), MADV_SEQUENTIAL);
+        map_ = static_cast<const unsigned char*>(m);
+        map_length_ = static_cast<std::size_t>(size);
         fd_ = fd;
         file_size_ = size;
         offset_ = kFileHeader;
         mapped_ = true;
     }
+    Bytes lasting_bytes() const override { return map_ ? Bytes(map_, map_length_) : Bytes(); }
 
     ReadStatus next(CapturedPacket& packet) override {
         if (mapped_) {
-            if (offset_ == file_size_) return ReadStatus::End;
+            if (offset_ == file_size_) {
+                lseek(fd_, static_cast<off_t>(offset_), SEEK_SET);  // for the progress meter
+                return ReadStatus::End;
+            }
             if (const unsigned char* record = mapped_record()) {
                 std::uint32_t h[4];
                 std::memcpy(h, record, sizeof h);
@@ -216,12 +230,13 @@ public:
                 packet.interface_id = 0;
                 packet.link_type = interfaces_[0].link_type;
                 packet.data = Bytes(record + kRecordHeader, h[2]);
+                const std::uint64_t start = offset_;
                 offset_ += kRecordHeader + h[2];
+                if (start - dropped_ >= kDropStep) move_on(start);
                 return ReadStatus::Packet;
             }
             // Not an ordinary record: libpcap reads on from its first byte.
             mapped_ = false;
-            unmap();
             if (std::fseek(pcap_file(pcap_), static_cast<long>(offset_), SEEK_SET) != 0) {
                 error_message_ = std::strerror(errno);
                 return ReadStatus::Error;
@@ -254,39 +269,33 @@ public:
 private:
     static constexpr std::uint64_t kFileHeader = 24;
     static constexpr std::uint64_t kRecordHeader = 16;
-    // The window: small enough that the pages mapped add little to the resident size.
-    static constexpr std::uint64_t kWindow = 4 << 20;
+    // How far the reader goes between two drops of the pages behind it.
+    static constexpr std::uint64_t kDropStep = 4 << 20;
 
-    // The record at offset_, header and data, in the window (moved on as needed); null
-    // when it is not an ordinary record.
-    const unsigned char* mapped_record() {
-        if (file_size_ - offset_ < kRecordHeader || !cover(offset_, kRecordHeader)) return nullptr;
+    // The record at offset_, header and data; null when it is not an ordinary record.
+    const unsigned char* mapped_record() const {
+        if (file_size_ - offset_ < kRecordHeader) return nullptr;
+        const unsigned char* record = map_ + offset_;
         std::uint32_t caplen;
-        std::memcpy(&caplen, window_ + (offset_ - window_start_) + 8, sizeof caplen);
+        std::memcpy(&caplen, record + 8, sizeof caplen);
         const std::uint64_t limit = std::min<std::uint64_t>(interfaces_[0].snap_length, kMaxOrdinaryRecord);
         if (caplen > limit || file_size_ - offset_ - kRecordHeader < caplen) return nullptr;
-        if (!cover(offset_, kRecordHeader + caplen)) return nullptr;
-        return window_ + (offset_ - window_start_);
+        return record;
     }
-    // Maps a window holding [at, at + length) unless the current one does.
-    bool cover(std::uint64_t at, std::uint64_t length) {
-        if (window_ && at >= window_start_ && at + length <= window_start_ + window_length_) return true;
-        unmap();
+    // The reader is at `at` (the record just returned starts there): drops the pages
+    // before it from the resident set, and notices a file that was cut meanwhile (the
+    // records past its new end go to libpcap, which reports the cut; bytes mapped past
+    // the end of a file cannot be read).
+    void move_on(std::uint64_t at) {
         const std::uint64_t page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
-        window_start_ = at / page * page;
-        window_length_ = std::min(std::max(kWindow, at + length - window_start_), file_size_ - window_start_);
-        void* m = mmap(nullptr, window_length_, PROT_READ, MAP_PRIVATE, fd_, static_cast<off_t>(window_start_));
-        if (m == MAP_FAILED) return false;
-        window_ = static_cast<const unsigned char*>(m);
-        madvise(m, window_length_, MADV_SEQUENTIAL);
-        // The descriptor's offset is what the progress meter reads (bytes_read()): the end
-        // of what is mapped, as stdio's would be the end of what it buffered.
-        lseek(fd_, static_cast<off_t>(window_start_ + window_length_), SEEK_SET);
-        return true;
-    }
-    void unmap() {
-        if (window_) munmap(const_cast<unsigned char*>(window_), window_length_);
-        window_ = nullptr;
+        const std::uint64_t to = at / page * page;
+        madvise(const_cast<unsigned char*>(map_) + dropped_, static_cast<std::size_t>(to - dropped_), MADV_DONTNEED);
+        dropped_ = to;
+        struct stat st;
+        if (fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < file_size_)
+            file_size_ = std::max<std::uint64_t>(offset_, static_cast<std::uint64_t>(st.st_size));
+        // The descriptor's offset is what the progress meter reads (bytes_read()).
+        lseek(fd_, static_cast<off_t>(offset_), SEEK_SET);
     }
 
     static constexpr std::uint64_t kMaxOrdinaryRecord = 262144;  // libpcap's largest snapshot
@@ -295,13 +304,13 @@ private:
     bool nanosecond_;
     std::vector<CaptureInterface> interfaces_;
     std::vector<DecryptionSecrets> secrets_;
-    bool mapped_ = false;
+    bool mapped_ = false;  // records are read from map_
     int fd_ = -1;
-    std::uint64_t file_size_ = 0;
-    std::uint64_t offset_ = 0;  // of the next record
-    const unsigned char* window_ = nullptr;
-    std::uint64_t window_start_ = 0;
-    std::uint64_t window_length_ = 0;
+    std::uint64_t file_size_ = 0;  // as far as records are read from the map
+    std::uint64_t offset_ = 0;     // of the next record
+    const unsigned char* map_ = nullptr;  // the whole file, until the reader is destroyed
+    std::size_t map_length_ = 0;
+    std::uint64_t dropped_ = 0;  // the pages before it are no longer resident
 };
 
 bool is_pcap_magic(const unsigned char m[4]) {

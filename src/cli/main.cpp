@@ -216,6 +216,7 @@ int run_file(const std::string& path, PacketPrinter& printer, const Options& o, 
     }
     FrameDissector dissector;
     dissector.set_interfaces(reader->interfaces());
+    dissector.set_lasting_bytes(reader->lasting_bytes());
     // Key log files, then the capture's own Decryption Secrets Blocks as they are read.
     std::vector<std::string> key_warnings;
     auto take_embedded_secrets = [&] {

@@ -142,6 +142,8 @@ void FrameDissector::set_audit(AuditSettings* audit) { state_->state.get<TlsStat
 
 void FrameDissector::end_connections_at_close(bool on) { state_->state.get<TcpState>().end_at_close = on; }
 
+void FrameDissector::set_lasting_bytes(Bytes bytes) { state_->state.get<TcpState>().lasting = bytes; }
+
 void FrameDissector::set_shard(std::uint32_t index, std::uint32_t count) {
     const Shard shard{index, count};
     state_->state.get<TcpState>().shard = shard;

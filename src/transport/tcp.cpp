@@ -624,6 +624,8 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     seg.frame = ctx.frame.number;
     seg.ts_ns = ctx.frame.ts_ns;
     seg.frame_offset = payload.offset();
+    seg.lasting = !seg.data.empty() && seg.data.data() >= tcp_state.lasting.data() &&
+                  seg.data.data() + seg.data.size() <= tcp_state.lasting.data() + tcp_state.lasting.size();
     seg.syn = flags & kSyn;
     seg.fin = flags & kFin;
     seg.rst = flags & kRst;

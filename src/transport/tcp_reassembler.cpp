@@ -27,34 +27,73 @@ void TcpStreamReassembler::forget_bytes() {
 }
 
 std::size_t TcpStreamReassembler::compare_recent(std::uint64_t offset, Bytes data) const {
-    // The ring holds the bytes just before next_.
-    const std::uint64_t recent_start = next_ - recent_size_;
+    const std::uint64_t from = std::max(offset, next_ - recent_size_);
+    const std::uint64_t to = std::min(offset + data.size(), next_);
+    if (from >= to) return 0;
     std::size_t differing = 0;
-    for (std::size_t i = 0; i < data.size(); ++i) {
-        const std::uint64_t at = offset + i;
-        if (at < recent_start || at >= next_) continue;
-        if (recent_at(at) != data[i]) ++differing;
+    // The part in the ring: it holds the bytes just before ring_end().
+    const std::uint64_t ring_to = std::min(to, ring_end());
+    for (std::uint64_t at = from; at < ring_to; ++at) {
+        const auto back = static_cast<std::size_t>(ring_end() - at);  // 1..kRecheckWindow
+        if (recent_->ring[(recent_head_ + kRecheckWindow - back) % kRecheckWindow] != data[at - offset]) ++differing;
+    }
+    // The part still referenced.
+    for (std::size_t k = 0; k < recent_->ref_count; ++k) {
+        const RecentRef& r = recent_->refs[k];
+        const std::uint64_t lo = std::max(from, r.offset), hi = std::min(to, r.offset + r.length);
+        for (std::uint64_t at = lo; at < hi; ++at)
+            if (r.data[at - r.offset] != data[at - offset]) ++differing;
     }
     return differing;
 }
 
-std::uint8_t TcpStreamReassembler::recent_at(std::uint64_t offset) const {
-    const std::size_t back = static_cast<std::size_t>(next_ - offset);  // 1..recent_size_
-    return recent_[(recent_head_ + kRecheckWindow - back) % kRecheckWindow];
+TcpStreamReassembler::Recent& TcpStreamReassembler::recent() {
+    if (!recent_) recent_ = std::make_unique_for_overwrite<Recent>();
+    return *recent_;
 }
 
-void TcpStreamReassembler::remember(Bytes data) {
-    if (!recent_) recent_ = std::make_unique_for_overwrite<std::uint8_t[]>(kRecheckWindow);
+void TcpStreamReassembler::ring_append(Bytes data) {
     if (data.size() >= kRecheckWindow) data = data.last(kRecheckWindow);
     const std::size_t first = std::min(data.size(), kRecheckWindow - recent_head_);
-    std::copy(data.begin(), data.begin() + static_cast<long>(first), recent_.get() + recent_head_);
-    std::copy(data.begin() + static_cast<long>(first), data.end(), recent_.get());
+    std::copy(data.begin(), data.begin() + static_cast<long>(first), recent_->ring + recent_head_);
+    std::copy(data.begin() + static_cast<long>(first), data.end(), recent_->ring);
     recent_head_ = (recent_head_ + data.size()) % kRecheckWindow;
+}
+
+void TcpStreamReassembler::copy_refs_to_ring() {
+    // Only the bytes still kept are copied; the ring's place for the others is skipped.
+    const std::uint64_t kept_from = next_ - recent_size_;
+    for (std::size_t k = 0; k < recent_->ref_count; ++k) {
+        const RecentRef& r = recent_->refs[k];
+        const std::size_t skip =
+            kept_from > r.offset ? static_cast<std::size_t>(std::min<std::uint64_t>(kept_from - r.offset, r.length)) : 0;
+        recent_head_ = (recent_head_ + skip) % kRecheckWindow;
+        ring_append(Bytes(r.data + skip, r.length - skip));
+    }
+    recent_->ref_count = 0;
+}
+
+void TcpStreamReassembler::remember(Bytes data, bool lasting) {
+    Recent& recent = this->recent();
     recent_size_ = std::min(kRecheckWindow, recent_size_ + data.size());
+    if (!lasting || recent.ref_count == kMaxRecentRefs) copy_refs_to_ring();
+    if (!lasting) {
+        ring_append(data);
+        return;
+    }
+    recent.refs[recent.ref_count++] = RecentRef{next_ - data.size(), data.data(), data.size()};
+    // References wholly before what is kept are dropped (the ring then holds nothing kept).
+    const std::uint64_t kept_from = next_ - recent_size_;
+    std::size_t drop = 0;
+    while (drop + 1 < recent.ref_count && recent.refs[drop].offset + recent.refs[drop].length <= kept_from) ++drop;
+    if (drop) {
+        std::copy(recent.refs + drop, recent.refs + recent.ref_count, recent.refs);
+        recent.ref_count -= drop;
+    }
 }
 
 void TcpStreamReassembler::deliver(std::uint64_t offset, Bytes data, std::uint64_t frame, bool current,
-                                   std::size_t frame_offset, ReassemblyOutput& out) {
+                                   std::size_t frame_offset, bool lasting, ReassemblyOutput& out) {
     if (data.empty()) return;
     StreamEvent e;
     e.kind = StreamEvent::Kind::Data;
@@ -66,7 +105,7 @@ void TcpStreamReassembler::deliver(std::uint64_t offset, Bytes data, std::uint64
     e.frame_offset = frame_offset;
     out.events.push_back(e);
     next_ = offset + data.size();
-    remember(data);
+    remember(data, lasting);
 }
 
 void TcpStreamReassembler::gap_to(std::uint64_t offset, ReassemblyOutput& out) {
@@ -78,6 +117,7 @@ void TcpStreamReassembler::gap_to(std::uint64_t offset, ReassemblyOutput& out) {
     out.events.push_back(e);
     next_ = offset;
     recent_size_ = recent_head_ = 0;
+    if (recent_) recent_->ref_count = 0;
 }
 
 void TcpStreamReassembler::drain(ReassemblyOutput& out) {
@@ -93,7 +133,7 @@ void TcpStreamReassembler::drain(ReassemblyOutput& out) {
         const std::size_t skip = static_cast<std::size_t>(next_ - start);
         out.keep_alive.push_back(std::move(p.bytes));
         const auto& kept = out.keep_alive.back();
-        deliver(next_, Bytes(kept).subspan(skip), p.frame, false, 0, out);
+        deliver(next_, Bytes(kept).subspan(skip), p.frame, false, 0, false, out);
     }
 }
 
@@ -207,7 +247,7 @@ void TcpStreamReassembler::add_segment(const SegmentIn& s, ReassemblyOutput& out
                     continue;
                 }
                 const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(limit - at, data.size() - i));
-                deliver(at, data.subspan(i, n), s.frame, true, frame_offset + i, out);
+                deliver(at, data.subspan(i, n), s.frame, true, frame_offset + i, s.lasting, out);
                 at += n;
                 i += n;
                 drain(out);

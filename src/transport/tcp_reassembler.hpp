@@ -20,7 +20,9 @@
 // Overlap policy: the bytes that arrived first win (they are the ones a receiver
 // that already accepted them would keep). An overlap that brings different bytes is
 // counted as a conflict. Conflicts are detected against buffered out-of-order data
-// and against the last kRecheckWindow bytes already delivered.
+// and against the last kRecheckWindow bytes already delivered. Those are kept by
+// reference when their segment's bytes last (SegmentIn::lasting: a capture file mapped
+// whole), else copied.
 #pragma once
 
 #include <cstdint>
@@ -76,6 +78,9 @@ struct SegmentIn {
     std::uint64_t frame = 0;
     std::int64_t ts_ns = 0;
     std::size_t frame_offset = 0;  // offset of data[0] in the frame
+    // `data` stays readable at this address for as long as the reassembler may compare
+    // against it (the capture file is mapped whole): kept by reference, not copied.
+    bool lasting = false;
     bool syn = false, fin = false, rst = false;
     // The connection's handshake round-trip time, when known (0: use the default).
     std::int64_t out_of_order_threshold_ns = 0;
@@ -123,7 +128,7 @@ public:
     // What this direction holds besides its out-of-order bytes (counted apart, in
     // total_buffered): itself, the recheck window once allocated, the buffer list's nodes.
     std::size_t held_bytes() const {
-        return sizeof(*this) + (recent_ ? kRecheckWindow : 0) + pending_.size() * kPendingNodeBytes;
+        return sizeof(*this) + (recent_ ? sizeof(Recent) : 0) + pending_.size() * kPendingNodeBytes;
     }
     bool finished() const { return fin_seen_; }
 
@@ -135,7 +140,7 @@ private:
     };
     std::int64_t stream_offset(std::uint32_t seq) const;
     void deliver(std::uint64_t offset, Bytes data, std::uint64_t frame, bool current, std::size_t frame_offset,
-                 ReassemblyOutput& out);
+                 bool lasting, ReassemblyOutput& out);
     void drain(ReassemblyOutput& out);
     void gap_to(std::uint64_t offset, ReassemblyOutput& out);
     void add_segment(const SegmentIn& segment, ReassemblyOutput& out);
@@ -170,13 +175,30 @@ private:
     std::int64_t highest_ts_ = 0;
     std::map<std::uint64_t, Pending> pending_;
     std::size_t buffered_ = 0;
-    // The last bytes delivered (up to kRecheckWindow), in a ring: each delivery copies
-    // its bytes once, with no shifting of what was kept.
-    std::unique_ptr<std::uint8_t[]> recent_;  // kRecheckWindow bytes once anything was delivered
-    std::size_t recent_size_ = 0;       // how many of them are valid (end at next_)
-    std::size_t recent_head_ = 0;       // where the next delivered byte goes
-    void remember(Bytes data);
-    std::uint8_t recent_at(std::uint64_t offset) const;  // a byte in [next_ - recent_size_, next_)
+    // The last bytes delivered (up to kRecheckWindow, ending at next_): the newest by
+    // reference while their segments' bytes last, those before them copied into a ring,
+    // each delivery's bytes once, with no shifting of what was kept. The references are
+    // copied into the ring when a copied delivery follows them or when they are too many.
+    static constexpr std::size_t kMaxRecentRefs = 6;
+    struct RecentRef {
+        std::uint64_t offset = 0;
+        const std::uint8_t* data = nullptr;
+        std::size_t length = 0;
+    };
+    struct Recent {
+        std::uint8_t ring[kRecheckWindow];
+        // Contiguous, the last ending at next_; the ring ends where the first begins.
+        RecentRef refs[kMaxRecentRefs];
+        std::size_t ref_count = 0;
+    };
+    std::unique_ptr<Recent> recent_;  // once anything was delivered
+    std::size_t recent_size_ = 0;     // how many bytes before next_ are kept
+    std::size_t recent_head_ = 0;     // where the ring's next byte goes
+    Recent& recent();
+    std::uint64_t ring_end() const { return recent_ && recent_->ref_count ? recent_->refs[0].offset : next_; }
+    void remember(Bytes data, bool lasting);  // after next_ moved past `data`
+    void ring_append(Bytes data);
+    void copy_refs_to_ring();
 };
 
 }  // namespace tlsdissect

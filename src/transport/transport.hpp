@@ -35,6 +35,9 @@ struct TcpState {
     bool end_at_close = false;
     // --shard: connections outside it are numbered but not reassembled or dissected.
     Shard shard;
+    // FrameDissector::set_lasting_bytes: segments whose payload lies in them are kept by
+    // reference by the reassembler.
+    Bytes lasting;
 };
 
 struct UdpState {
