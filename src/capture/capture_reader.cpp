@@ -233,6 +233,12 @@ public:
                 const std::uint64_t start = offset_;
                 offset_ += kRecordHeader + h[2];
                 if (start - dropped_ >= kDropStep) move_on(start);
+                // The next record's header and the headers of its packet are read next:
+                // fetched while this packet is dissected.
+                if (file_size_ - offset_ >= 128) {
+                    __builtin_prefetch(map_ + offset_);
+                    __builtin_prefetch(map_ + offset_ + 64);
+                }
                 return ReadStatus::Packet;
             }
             // Not an ordinary record: libpcap reads on from its first byte.
