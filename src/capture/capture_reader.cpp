@@ -276,7 +276,7 @@ private:
     static constexpr std::uint64_t kFileHeader = 24;
     static constexpr std::uint64_t kRecordHeader = 16;
     // How far the reader goes between two drops of the pages behind it.
-    static constexpr std::uint64_t kDropStep = 4 << 20;
+    static constexpr std::uint64_t kDropStep = 1 << 20;
 
     // The record at offset_, header and data; null when it is not an ordinary record.
     const unsigned char* mapped_record() const {
