@@ -6,7 +6,8 @@
 // way, and the TLS fields shown (record boundaries, types, lengths, handshake fields,
 // anomalies) and the connection facts must be the same.
 //
-// Input: [u32 ISN] [u8 config: bit 0 the stream is the server's] [u16 stream length]
+// Input: [u32 ISN] [u8 config: bit 0 the stream is the server's, bit 1 the segments are
+// marked lasting (the reassembler keeps references into the input)] [u16 stream length]
 // [stream bytes], then segment operations [u8 op] [u16 position] [u8 length code]:
 //   op % 4 == 0: the next bytes after the highest sent position (in order)
 //   op % 4 == 1: bytes at `position` (ahead: out of order; behind: a retransmission)
@@ -94,6 +95,7 @@ struct Feeder {
     ReassemblyOutput out;
     std::vector<std::uint8_t> delivered;
     std::uint64_t frame = 0;
+    bool lasting = false;
     TlsObserver tls;
 
     void check_and_collect(Bytes frame_bytes) {
@@ -121,6 +123,7 @@ struct Feeder {
         s.data = stream.subspan(at, length);
         s.length = static_cast<std::uint32_t>(length);
         s.frame = ++frame;
+        s.lasting = lasting;
         // Everything within the reordering threshold: a hole is always waited for.
         s.ts_ns = 1'000'000'000;
         out.clear();
@@ -147,7 +150,8 @@ struct Feeder {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     fuzz::InputCursor in(data, size);
     const std::uint32_t isn = in.u32();
-    const int side = in.u8() & 1;
+    const std::uint8_t config = in.u8();
+    const int side = config & 1;
     Bytes stream = in.bytes(in.u16());
     const std::size_t n = stream.size();
     if (n == 0) return 0;
@@ -160,6 +164,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(std::equal(whole.delivered.begin(), whole.delivered.end(), stream.begin()));
 
     Feeder split(isn, side);
+    split.lasting = config & 2;
     split.syn();
     std::vector<bool> sent(n, false);
     std::size_t highest = 0;  // end of the highest byte sent

@@ -19,8 +19,13 @@
 // event's bytes are the bytes that first arrived for those offsets (a reference model
 // of "first arrival wins"), the per-direction and shared byte counters agree, the
 // out-of-order limit holds after every segment, and everything is released at the end.
+// A twin of each direction is fed the same segments, most of them marked lasting (their
+// bytes kept where they are, so that the reassembler keeps references instead of
+// copies): it must deliver the same events and count the same conflicts.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "fuzz_support.hpp"
@@ -64,6 +69,18 @@ void check_events(const ReassemblyOutput& out, Direction& d, const TcpStreamReas
     FUZZ_CHECK(r.next_offset() == d.next);
 }
 
+void check_same(const ReassemblyOutput& a, const ReassemblyOutput& b) {
+    FUZZ_CHECK(a.labels == b.labels);
+    FUZZ_CHECK(a.conflicts == b.conflicts);
+    FUZZ_CHECK(a.events.size() == b.events.size());
+    for (std::size_t i = 0; i < a.events.size(); ++i) {
+        const StreamEvent &x = a.events[i], &y = b.events[i];
+        FUZZ_CHECK(x.kind == y.kind && x.offset == y.offset && x.length == y.length && x.frame == y.frame &&
+                   x.current_frame == y.current_frame && x.frame_offset == y.frame_offset);
+        FUZZ_CHECK(x.data.size() == y.data.size() && std::equal(x.data.begin(), x.data.end(), y.data.begin()));
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -85,7 +102,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     limits.max_total_buffered_bytes = 1 + static_cast<std::size_t>(in.u8()) * 96;
     {
         TcpStreamReassembler flow[2] = {TcpStreamReassembler(limits), TcpStreamReassembler(limits)};
-        ReassemblyOutput out;
+        std::size_t twin_total = 0;
+        TcpReassemblyLimits twin_limits = limits;
+        twin_limits.total_buffered = &twin_total;
+        TcpStreamReassembler twin[2] = {TcpStreamReassembler(twin_limits), TcpStreamReassembler(twin_limits)};
+        // The twin's segment bytes, kept until the end (their addresses do not change).
+        std::vector<std::unique_ptr<std::uint8_t[]>> lasting;
+        ReassemblyOutput out, twin_out;
         std::vector<std::uint8_t> payload;
         std::int64_t ts = 1'000'000'000;
         std::uint64_t frame = 0;
@@ -95,6 +118,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             Direction& d = dir[side];
             TcpStreamReassembler& r = flow[side];
             out.clear();
+            twin_out.clear();
             ts += 1'000'000;
             ++frame;
             switch (op & 3) {
@@ -133,6 +157,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                         }
                     r.add(s, out);
                     check_events(out, d, r);
+                    // The twin: three segments in four keep their bytes where they are.
+                    SegmentIn t = s;
+                    if (((frame * 2654435761u) >> 9) & 3) {
+                        lasting.push_back(std::make_unique<std::uint8_t[]>(s.data.size() + 1));
+                        std::copy(s.data.begin(), s.data.end(), lasting.back().get());
+                        t.data = Bytes(lasting.back().get(), s.data.size());
+                        t.lasting = true;
+                    }
+                    twin[side].add(t, twin_out);
+                    check_same(out, twin_out);
                     FUZZ_CHECK(r.buffered_bytes() <= limits.max_out_of_order_bytes);
                     break;
                 }
@@ -141,17 +175,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     // its flush declare what never came. Bits 3-5: the window offered
                     // (0: unknown, else N * 1024 bytes).
                     const std::uint32_t ack = d.isn + in.u16();
-                    r.acknowledged(ack, ts, ((op >> 3) & 7u) * 1024u);
+                    FUZZ_CHECK(r.acknowledged(ack, ts, ((op >> 3) & 7u) * 1024u) ==
+                               twin[side].acknowledged(ack, ts, ((op >> 3) & 7u) * 1024u));
                     FUZZ_CHECK(r.next_offset() == d.next);
                     break;
                 }
                 case 3:
                     r.flush(out);
                     check_events(out, d, r);
+                    twin[side].flush(twin_out);
+                    check_same(out, twin_out);
                     FUZZ_CHECK(r.buffered_bytes() == 0);
                     break;
             }
             FUZZ_CHECK(total == flow[0].buffered_bytes() + flow[1].buffered_bytes());
+            FUZZ_CHECK(twin_total == total);
         }
         for (int s = 0; s < 2; ++s) {
             out.clear();
