@@ -3,6 +3,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <bit>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -223,4 +224,35 @@ TEST_CASE("A file cut in the middle of a packet yields the packets before it, th
     CHECK(r2->next(p) == ReadStatus::Packet);
     CHECK(r2->next(p) == ReadStatus::Error);
     CHECK(r2->error_message().find("truncated capture") != std::string::npos);
+}
+
+TEST_CASE("A plain pcap in this machine's byte order is read from a map whose bytes last") {
+    auto inside = [](Bytes outer, Bytes inner) {
+        return !inner.empty() && inner.data() >= outer.data() && inner.data() + inner.size() <= outer.data() + outer.size();
+    };
+    const bool little = std::endian::native == std::endian::little;
+    TempFile native(classic_pcap(!little, false));
+    auto r = open_ok(native.path);
+    const Bytes lasting = r->lasting_bytes();
+    CHECK(lasting.size() == classic_pcap(!little, false).size());
+    CapturedPacket p;
+    std::vector<Bytes> seen;
+    while (r->next(p) == ReadStatus::Packet) {
+        CHECK(inside(lasting, p.data));
+        seen.push_back(p.data);
+    }
+    REQUIRE(seen.size() == 2);
+    // Still readable after the reader went past them.
+    CHECK(std::vector<std::uint8_t>(seen[0].begin(), seen[0].end()) == kFrame);
+
+    // The other byte order goes through libpcap: the bytes last until the next packet only.
+    TempFile swapped(classic_pcap(little, false));
+    CHECK(open_ok(swapped.path)->lasting_bytes().empty());
+
+    // A record cut by the end of the file is libpcap's to report; what came before it was mapped.
+    TempFile cut(classic_pcap(!little, false, 1, true));
+    auto c = open_ok(cut.path);
+    REQUIRE(c->next(p) == ReadStatus::Packet);
+    CHECK(inside(c->lasting_bytes(), p.data));
+    CHECK(c->next(p) == ReadStatus::Error);
 }

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <deque>
 #include <string>
 
 #include "transport/pdu_assembler.hpp"
@@ -19,6 +20,8 @@ struct Harness {
     std::uint32_t labels = 0;
     std::size_t conflicts = 0;
     std::uint64_t frame = 0;
+    bool lasting = false;              // segments keep their bytes where they are
+    std::deque<std::string> kept;      // their bytes (a deque does not move its elements)
 
     explicit Harness(std::size_t max_ooo = kDefaultMaxOutOfOrderBytes)
         : limits{max_ooo, kDefaultMaxTotalBufferedBytes, &total}, r(limits) {}
@@ -37,7 +40,9 @@ struct Harness {
              std::int64_t ts = 0) {
         SegmentIn s;
         s.seq = seq;
-        s.data = Bytes(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size());
+        const std::string& bytes = lasting ? kept.emplace_back(payload) : payload;
+        s.data = Bytes(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+        s.lasting = lasting;
         s.length = static_cast<std::uint32_t>(payload.size());
         s.frame = ++frame;
         s.syn = syn;
@@ -261,4 +266,52 @@ TEST_CASE("An empty record is handed over when its header is complete, however t
     // The empty record's header ends exactly where an event ends: it must not wait for more.
     CHECK(framed(stream, {4, 7}) == "|2:5 |7:6 |");
     CHECK(framed(stream, {1, 3, 7, 12}) == "||2:5 ||7:6 |");
+}
+
+TEST_CASE("Retransmissions are compared with the last bytes delivered, kept by reference or copied") {
+    // The stream: 10000 bytes, byte i is 'a' + (i / 1000) % 26 ... in segments.
+    auto original = [](std::size_t from, std::size_t n) {
+        std::string s;
+        for (std::size_t i = from; i < from + n; ++i) s.push_back(static_cast<char>('a' + (i / 100) % 26));
+        return s;
+    };
+    for (int mode = 0; mode < 3; ++mode) {
+        // 0: every segment copied; 1: every segment lasting; 2: alternating.
+        Harness h;
+        h.seg(99, "", true);
+        std::size_t at = 0;
+        auto send = [&](std::size_t n, int k) {
+            h.lasting = mode == 1 || (mode == 2 && k % 2 == 0);
+            h.seg(100 + static_cast<std::uint32_t>(at), original(at, n));
+            at += n;
+        };
+        for (int k = 0; k < 10; ++k) send(1000, k);
+        CHECK(h.stream == original(0, 10000));
+        // Only the last kRecheckWindow (2048) bytes are compared: [7952, 10000).
+        h.lasting = mode != 0;
+        h.seg(100 + 8500, std::string(1000, 'Z'));
+        CHECK(h.conflicts == 1000);
+        CHECK((h.labels & kLabelOverlapConflict) != 0);
+        h.seg(100 + 7000, std::string(2000, 'Z'));
+        CHECK(h.conflicts == 10000 - 7952 - 1000);
+        h.seg(100 + 7000, original(7000, 3000));
+        CHECK(h.conflicts == 0);
+        // A copied segment, then a lasting one, then many small ones (more than are kept
+        // by reference at once).
+        h.lasting = false;
+        h.seg(100 + 10000, original(10000, 500));
+        at = 10500;
+        for (int k = 0; k < 12; ++k) send(k == 0 ? 300 : 50, k);
+        CHECK(at == 11350);
+        CHECK(h.stream == original(0, 11350));
+        h.seg(100 + 9000, std::string(2350, 'Z'));
+        CHECK(h.conflicts == 2048);
+        h.seg(100 + 9000, original(9000, 2350));
+        CHECK(h.conflicts == 0);
+        std::string one_off = original(11000, 350);
+        one_off[200] = 'Z';
+        h.seg(100 + 11000, one_off);
+        CHECK(h.conflicts == 1);
+        CHECK(h.stream == original(0, 11350));
+    }
 }
