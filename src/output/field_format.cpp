@@ -133,6 +133,10 @@ void append_bit_prefix(std::string& out, const Node& n) {
 }  // namespace
 
 void append_terminal_text(std::string& out, std::string_view text) {
+    if (printable_ascii(text)) {  // the common case, sixteen bytes at a time
+        out.append(text);
+        return;
+    }
     static constexpr char kLetters[] = "abtnvfr";  // 0x07..0x0d
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t n = text.size();

@@ -30,9 +30,10 @@ public:
         // On a terminal, the row has the colours of the first colouring rule it matches.
         const ColouringRule* rule = colouring_ && tree ? colouring_->rule_for(*tree) : nullptr;
         if (rule) line += colouring_->escape(*rule);
-        char num[24];
-        const int num_len = std::snprintf(num, sizeof num, "%5llu", static_cast<unsigned long long>(frame.number));
-        line.append(num, static_cast<std::size_t>(num_len));
+        const std::size_t number_at = line.size();
+        append_decimal(line, frame.number);
+        const std::size_t digits = line.size() - number_at;
+        if (digits < 5) line.insert(number_at, 5 - digits, ' ');
         const std::size_t time_at = line.size();
         append_seconds_ns(line, frame.since_first_ns);
         if (!nanosecond_) line.resize(line.size() - 3);  // microsecond captures: 6 decimals
