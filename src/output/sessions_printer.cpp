@@ -53,7 +53,7 @@ void tunnel_path(JsonWriter& w, const ConnectionView& conv) {
 // and hash; their key exchange and authentication come from the handshake (key_share
 // group, certificate key).
 void decompose_suite(JsonWriter& w, std::uint16_t id, const TlsConnectionFacts& f) {
-    const CipherSuiteInfo info = describe_cipher_suite(id);
+    const CipherSuiteInfo& info = describe_cipher_suite(id);
     w.object().member("id", id).member("name", info.name);
     if (!info.known) {
         for (const char* k : {"kx", "auth", "enc", "mac", "prf"}) w.key(k).null();

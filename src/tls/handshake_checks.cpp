@@ -39,7 +39,7 @@ std::string key_type_auth(const std::string& key) {
 CipherSuiteParts cipher_suite_parts(const TlsConnectionFacts& f) {
     CipherSuiteParts p;
     if (!f.cipher_suite) return p;
-    const CipherSuiteInfo info = describe_cipher_suite(*f.cipher_suite);
+    const CipherSuiteInfo& info = describe_cipher_suite(*f.cipher_suite);
     if (!info.known) return p;
     p.known = true;
     p.encryption = info.encryption;
