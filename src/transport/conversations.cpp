@@ -1,6 +1,7 @@
 #include "transport/conversations.hpp"
 
 #include <cstring>
+#include <iterator>
 #include <tuple>
 
 namespace tlsdissect {
@@ -51,19 +52,247 @@ ConversationKey make_conversation_key(const NetAddress& src, std::uint16_t src_p
     return k;
 }
 
+namespace {
+
+// TcpTombstone::bits
+enum TcpTombstoneBits : std::uint16_t {
+    kBaseSet0 = 1u << 0,
+    kBaseSet1 = 1u << 1,
+    kFin0 = 1u << 2,
+    kFin1 = 1u << 3,
+    kRst = 1u << 4,
+    kSynAckSeen = 1u << 5,
+    kIrttKnown = 1u << 6,  // syn_or_irtt_ns is irtt_ns (else syn_ts_ns)
+    kFlow0 = 1u << 7,      // the direction has a reassembler
+    kFlow1 = 1u << 8,
+    kRevived = 1u << 9,    // a conversation of the table again, for a late segment
+    kDead = 1u << 10,      // forgotten; its place in the ring waits to be popped
+    // Two bits each, the value plus one: first_sender, syn_side (-1, 0, 1).
+    kFirstSenderShift = 11,
+    kSynSideShift = 13,
+};
+
+constexpr std::size_t kMinIndexCapacity = 1024;
+
+}  // namespace
+
+void TcpConversationTable::entomb(const TcpConversation& c, TcpTombstone& t) const {
+    t.closed_ts_ns = c.closed_ts_ns;
+    t.first_ts_ns = c.first_ts_ns;
+    const bool irtt_known = c.irtt_ns != 0 || c.syn_ts_ns < 0;
+    t.syn_or_irtt_ns = irtt_known ? c.irtt_ns : c.syn_ts_ns;
+    std::uint16_t bits = 0;
+    for (int s = 0; s < 2; ++s) {
+        t.base_seq[s] = c.side[s].base_seq;
+        t.window_scale[s] = static_cast<std::int8_t>(c.side[s].window_scale);
+        if (c.side[s].base_set) bits |= s ? kBaseSet1 : kBaseSet0;
+        if (c.fin[s]) bits |= s ? kFin1 : kFin0;
+        if (c.flow[s]) {
+            bits |= s ? kFlow1 : kFlow0;
+            t.flow[s] = c.flow[s]->bounds();
+        } else {
+            t.flow[s] = {};
+        }
+    }
+    if (c.rst) bits |= kRst;
+    if (c.syn_ack_seen) bits |= kSynAckSeen;
+    if (irtt_known) bits |= kIrttKnown;
+    bits |= static_cast<std::uint16_t>((c.first_sender + 1) << kFirstSenderShift);
+    bits |= static_cast<std::uint16_t>((c.syn_side + 1) << kSynSideShift);
+    t.bits = bits;
+    t.stream = c.stream;
+}
+
+std::unique_ptr<TcpConversation> TcpConversationTable::revive(TcpTombstone& t, std::uint64_t where,
+                                                               const NetAddress& src, std::uint16_t src_port,
+                                                               const NetAddress& dst, std::uint16_t dst_port,
+                                                               int side, std::uint64_t path) {
+    auto c = std::make_unique<TcpConversation>();
+    c->stream = t.stream;
+    c->in_shard = 1;  // only a connection dissected closes
+    c->first_ts_ns = t.first_ts_ns;
+    c->last_ts_ns = t.closed_ts_ns;
+    c->closed_ts_ns = t.closed_ts_ns;
+    c->app_decided = true;  // and its application is gone
+    c->rst = t.bits & kRst;
+    c->syn_ack_seen = t.bits & kSynAckSeen;
+    if (t.bits & kIrttKnown) {
+        c->irtt_ns = t.syn_or_irtt_ns;
+        // The SYN's time was only needed for the round-trip time, known now; any value
+        // that says a SYN was seen will do.
+        c->syn_ts_ns = c->irtt_ns != 0 ? 0 : -1;
+    } else {
+        c->syn_ts_ns = t.syn_or_irtt_ns;
+    }
+    c->first_sender = ((t.bits >> kFirstSenderShift) & 3) - 1;
+    c->syn_side = ((t.bits >> kSynSideShift) & 3) - 1;
+    const TcpReassemblyLimits limits = reassembly_limits_ ? *reassembly_limits_ : TcpReassemblyLimits{};
+    for (int s = 0; s < 2; ++s) {
+        c->side[s].base_seq = t.base_seq[s];
+        c->side[s].base_set = t.bits & (s ? kBaseSet1 : kBaseSet0);
+        c->side[s].window_scale = t.window_scale[s];
+        c->fin[s] = t.bits & (s ? kFin1 : kFin0);
+        if (t.bits & (s ? kFlow1 : kFlow0)) c->flow[s] = TcpStreamReassembler::from_bounds(t.flow[s], limits);
+    }
+    c->address[side] = src;
+    c->address[1 - side] = dst;
+    c->port[side] = src_port;
+    c->port[1 - side] = dst_port;
+    c->path_key = path;
+    c->tombstone = where + 1;
+    c->expiry_scheduled = true;  // by its tombstone
+    t.bits |= kRevived;
+    return c;
+}
+
+void TcpConversationTable::note_closed(const TcpConversation& conv) {
+    Closing c{conv.closed_ts_ns, ConversationKey{conv.address[0], conv.address[1], conv.port[0], conv.port[1], conv.path_key},
+              conv.stream};
+    // In closing order; one brought back from its tombstone closed earlier than the last.
+    auto at = closing_.end();
+    while (at != closing_.begin() && std::prev(at)->closed_ts_ns > c.closed_ts_ns) --at;
+    closing_.insert(at, std::move(c));
+}
+
+void TcpConversationTable::settle_closed(TcpConversation& conv, bool can_entomb) {
+    if (can_entomb && conv.first_sender >= 0) {
+        int side = 0;
+        const ConversationKey key =
+            make_conversation_key(conv.address[0], conv.port[0], conv.address[1], conv.port[1], side, conv.path_key);
+        auto it = table_.find(key);
+        if (it == table_.end() || it->second.get() != &conv) return;
+        const std::uint64_t hash = ConversationKeyHash{}(key);
+        if (conv.tombstone) {
+            // Back to where it lay.
+            TcpTombstone& t = ring_[conv.tombstone - 1 - ring_base_];
+            entomb(conv, t);
+            t.key_hash = hash;
+            t.port[0] = key.a_port;
+            t.port[1] = key.b_port;
+        } else {
+            if (ring_.size() >= max_connections_) pop_tombstone();
+            TcpTombstone& t = ring_.emplace_back();
+            entomb(conv, t);
+            t.key_hash = hash;
+            t.port[0] = key.a_port;
+            t.port[1] = key.b_port;
+            index_insert(hash, ring_base_ + ring_.size() - 1);
+        }
+        table_.erase(it);
+        return;
+    }
+    if (conv.tombstone) {
+        // Kept whole from now on (an application was chosen for late data): its tombstone
+        // is forgotten and it expires as any closed connection.
+        TcpTombstone& t = ring_[conv.tombstone - 1 - ring_base_];
+        index_erase(t.key_hash, conv.tombstone - 1);
+        t.bits |= kDead;
+        conv.tombstone = 0;
+        conv.expiry_scheduled = false;
+    }
+    if (!conv.expiry_scheduled) {
+        note_closed(conv);
+        conv.expiry_scheduled = true;
+    }
+}
+
+std::uint64_t TcpConversationTable::find_tombstone(const ConversationKey& key, std::uint64_t hash) {
+    if (index_count_ == 0) return 0;
+    const std::size_t mask = index_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        const std::uint32_t slot = index_[i];
+        if (slot == 0) return 0;
+        const TcpTombstone& t = at(slot);
+        if (t.key_hash == hash && t.port[0] == key.a_port && t.port[1] == key.b_port)
+            return ring_base_ + static_cast<std::uint32_t>(slot - 1 - static_cast<std::uint32_t>(ring_base_)) + 1;
+    }
+}
+
+void TcpConversationTable::index_insert(std::uint64_t hash, std::uint64_t where) {
+    if ((index_count_ + 1) * 4 > index_.size() * 3) index_resize(std::max(kMinIndexCapacity, index_.size() * 2));
+    const std::size_t mask = index_.size() - 1;
+    std::size_t i = hash & mask;
+    while (index_[i] != 0) i = (i + 1) & mask;
+    index_[i] = static_cast<std::uint32_t>(where + 1);
+    ++index_count_;
+}
+
+void TcpConversationTable::index_erase(std::uint64_t hash, std::uint64_t where) {
+    const std::size_t mask = index_.size() - 1;
+    const auto wanted = static_cast<std::uint32_t>(where + 1);
+    std::size_t i = hash & mask;
+    while (index_[i] != wanted) {
+        if (index_[i] == 0) return;
+        i = (i + 1) & mask;
+    }
+    // Backward-shift deletion: each later entry of the run moves into the hole unless
+    // its home slot lies cyclically after the hole.
+    for (std::size_t j = (i + 1) & mask; index_[j] != 0; j = (j + 1) & mask) {
+        const std::size_t home = at(index_[j]).key_hash & mask;
+        const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (stays) continue;
+        index_[i] = index_[j];
+        i = j;
+    }
+    index_[i] = 0;
+    --index_count_;
+    if (index_.size() > kMinIndexCapacity && index_count_ * 8 < index_.size()) index_resize(index_.size() / 2);
+}
+
+void TcpConversationTable::index_resize(std::size_t capacity) {
+    std::vector<std::uint32_t> old;
+    old.swap(index_);
+    index_.assign(capacity, 0);
+    const std::size_t mask = capacity - 1;
+    for (std::uint32_t slot : old) {
+        if (slot == 0) continue;
+        std::size_t i = at(slot).key_hash & mask;
+        while (index_[i] != 0) i = (i + 1) & mask;
+        index_[i] = slot;
+    }
+}
+
+void TcpConversationTable::pop_tombstone() {
+    // Never one revived: a conversation brought back lies in the table only while its
+    // segment is dissected, and goes back (or is kept whole) before expire() runs.
+    TcpTombstone& t = ring_.front();
+    if (!(t.bits & kDead)) index_erase(t.key_hash, ring_base_);
+    ring_.pop_front();
+    ++ring_base_;
+}
+
+void TcpConversationTable::expire_tombstones(std::int64_t now_ns) {
+    while (!ring_.empty() && now_ns - ring_.front().closed_ts_ns > kClosedConnectionLingerNs) pop_tombstone();
+    if (ring_.empty()) ring_.shrink_to_fit();
+}
+
 TcpConversation& TcpConversationTable::find(const NetAddress& src, std::uint16_t src_port,
                                             const NetAddress& dst, std::uint16_t dst_port,
                                             bool syn_only, std::uint32_t seq, int& side,
                                             std::unique_ptr<TcpConversation>* replaced, std::uint64_t path) {
     ConversationKey key = make_conversation_key(src, src_port, dst, dst_port, side, path);
     auto it = table_.find(key);
+    if (it == table_.end() && index_count_ != 0) {
+        const std::uint64_t hash = ConversationKeyHash{}(key);
+        if (const std::uint64_t found = find_tombstone(key, hash)) {
+            const std::uint64_t where = found - 1;
+            it = table_.emplace(key, revive(ring_[where - ring_base_], where, src, src_port, dst, dst_port, side, path)).first;
+        }
+    }
     if (it != table_.end()) {
         const TcpDirection& d = it->second->side[side];
         if (!(syn_only && d.base_set && d.base_seq != seq)) return *it->second;
         // A SYN with a new initial sequence number: the ports are reused by a new
         // connection, which gets a new stream index. The old one is handed out to be
         // closed (its records written), not just forgotten.
-        if (replaced) *replaced = std::move(it->second);
+        if (it->second->tombstone) {
+            // Nothing to close: its tombstone is forgotten.
+            TcpTombstone& t = ring_[it->second->tombstone - 1 - ring_base_];
+            index_erase(t.key_hash, it->second->tombstone - 1);
+            t.bits |= kDead;
+        } else if (replaced) {
+            *replaced = std::move(it->second);
+        }
     }
     auto conv = std::make_unique<TcpConversation>();
     conv->stream = next_stream_++;

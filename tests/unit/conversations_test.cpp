@@ -66,7 +66,7 @@ void close_tcp(TcpConversationTable& t, TcpConversation& c, std::int64_t ts) {
     c.last_ts_ns = ts;
     c.closed_ts_ns = ts;
     t.note_activity(ts);
-    t.note_closed(c);
+    t.settle_closed(c, false);
 }
 
 std::vector<std::uint32_t> expire_at(TcpConversationTable& t, std::int64_t now) {
