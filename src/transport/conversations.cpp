@@ -65,14 +65,10 @@ enum TcpTombstoneBits : std::uint16_t {
     kIrttKnown = 1u << 6,  // syn_or_irtt_ns is irtt_ns (else syn_ts_ns)
     kFlow0 = 1u << 7,      // the direction has a reassembler
     kFlow1 = 1u << 8,
-    kRevived = 1u << 9,    // a conversation of the table again, for a late segment
-    kDead = 1u << 10,      // forgotten; its place in the ring waits to be popped
     // Two bits each, the value plus one: first_sender, syn_side (-1, 0, 1).
     kFirstSenderShift = 11,
     kSynSideShift = 13,
 };
-
-constexpr std::size_t kMinIndexCapacity = 1024;
 
 }  // namespace
 
@@ -89,9 +85,10 @@ void TcpConversationTable::entomb(const TcpConversation& c, TcpTombstone& t) con
         if (c.fin[s]) bits |= s ? kFin1 : kFin0;
         if (c.flow[s]) {
             bits |= s ? kFlow1 : kFlow0;
-            t.flow[s] = c.flow[s]->bounds();
+            t.flow[s] = c.flow[s]->bounds(t.flow_flags[s]);
         } else {
             t.flow[s] = {};
+            t.flow_flags[s] = 0;
         }
     }
     if (c.rst) bits |= kRst;
@@ -103,10 +100,10 @@ void TcpConversationTable::entomb(const TcpConversation& c, TcpTombstone& t) con
     t.stream = c.stream;
 }
 
-std::unique_ptr<TcpConversation> TcpConversationTable::revive(TcpTombstone& t, std::uint64_t where,
+std::unique_ptr<TcpConversation> TcpConversationTable::revive(const TcpTombstone& t, std::uint64_t place,
                                                                const NetAddress& src, std::uint16_t src_port,
                                                                const NetAddress& dst, std::uint16_t dst_port,
-                                                               int side, std::uint64_t path) {
+                                                               int side, std::uint64_t path) const {
     auto c = std::make_unique<TcpConversation>();
     c->stream = t.stream;
     c->in_shard = 1;  // only a connection dissected closes
@@ -132,16 +129,15 @@ std::unique_ptr<TcpConversation> TcpConversationTable::revive(TcpTombstone& t, s
         c->side[s].base_set = t.bits & (s ? kBaseSet1 : kBaseSet0);
         c->side[s].window_scale = t.window_scale[s];
         c->fin[s] = t.bits & (s ? kFin1 : kFin0);
-        if (t.bits & (s ? kFlow1 : kFlow0)) c->flow[s] = TcpStreamReassembler::from_bounds(t.flow[s], limits);
+        if (t.bits & (s ? kFlow1 : kFlow0)) c->flow[s] = TcpStreamReassembler::from_bounds(t.flow[s], t.flow_flags[s], limits);
     }
     c->address[side] = src;
     c->address[1 - side] = dst;
     c->port[side] = src_port;
     c->port[1 - side] = dst_port;
     c->path_key = path;
-    c->tombstone = where + 1;
+    c->tombstone = place + 1;
     c->expiry_scheduled = true;  // by its tombstone
-    t.bits |= kRevived;
     return c;
 }
 
@@ -160,33 +156,26 @@ void TcpConversationTable::settle_closed(TcpConversation& conv, bool can_entomb)
         const ConversationKey key =
             make_conversation_key(conv.address[0], conv.port[0], conv.address[1], conv.port[1], side, conv.path_key);
         auto it = table_.find(key);
-        if (it == table_.end() || it->second.get() != &conv) return;
-        const std::uint64_t hash = ConversationKeyHash{}(key);
-        if (conv.tombstone) {
-            // Back to where it lay.
-            TcpTombstone& t = ring_[conv.tombstone - 1 - ring_base_];
+        if (it != table_.end() && it->second.get() == &conv) {
+            TcpTombstone t;
             entomb(conv, t);
-            t.key_hash = hash;
+            t.hash = ConversationKeyHash{}(key);
             t.port[0] = key.a_port;
             t.port[1] = key.b_port;
-        } else {
-            if (ring_.size() >= max_connections_) pop_tombstone();
-            TcpTombstone& t = ring_.emplace_back();
-            entomb(conv, t);
-            t.key_hash = hash;
-            t.port[0] = key.a_port;
-            t.port[1] = key.b_port;
-            index_insert(hash, ring_base_ + ring_.size() - 1);
+            if (conv.tombstone) {
+                tombstones_.at(conv.tombstone - 1) = t;  // back where it lay
+            } else {
+                if (tombstones_.size() >= max_connections_) tombstones_.pop_front();
+                tombstones_.push(t);
+            }
+            table_.erase(it);
+            return;
         }
-        table_.erase(it);
-        return;
     }
     if (conv.tombstone) {
         // Kept whole from now on (an application was chosen for late data): its tombstone
         // is forgotten and it expires as any closed connection.
-        TcpTombstone& t = ring_[conv.tombstone - 1 - ring_base_];
-        index_erase(t.key_hash, conv.tombstone - 1);
-        t.bits |= kDead;
+        tombstones_.forget(conv.tombstone - 1);
         conv.tombstone = 0;
         conv.expiry_scheduled = false;
     }
@@ -196,74 +185,10 @@ void TcpConversationTable::settle_closed(TcpConversation& conv, bool can_entomb)
     }
 }
 
-std::uint64_t TcpConversationTable::find_tombstone(const ConversationKey& key, std::uint64_t hash) {
-    if (index_count_ == 0) return 0;
-    const std::size_t mask = index_.size() - 1;
-    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-        const std::uint32_t slot = index_[i];
-        if (slot == 0) return 0;
-        const TcpTombstone& t = at(slot);
-        if (t.key_hash == hash && t.port[0] == key.a_port && t.port[1] == key.b_port)
-            return ring_base_ + static_cast<std::uint32_t>(slot - 1 - static_cast<std::uint32_t>(ring_base_)) + 1;
-    }
-}
-
-void TcpConversationTable::index_insert(std::uint64_t hash, std::uint64_t where) {
-    if ((index_count_ + 1) * 4 > index_.size() * 3) index_resize(std::max(kMinIndexCapacity, index_.size() * 2));
-    const std::size_t mask = index_.size() - 1;
-    std::size_t i = hash & mask;
-    while (index_[i] != 0) i = (i + 1) & mask;
-    index_[i] = static_cast<std::uint32_t>(where + 1);
-    ++index_count_;
-}
-
-void TcpConversationTable::index_erase(std::uint64_t hash, std::uint64_t where) {
-    const std::size_t mask = index_.size() - 1;
-    const auto wanted = static_cast<std::uint32_t>(where + 1);
-    std::size_t i = hash & mask;
-    while (index_[i] != wanted) {
-        if (index_[i] == 0) return;
-        i = (i + 1) & mask;
-    }
-    // Backward-shift deletion: each later entry of the run moves into the hole unless
-    // its home slot lies cyclically after the hole.
-    for (std::size_t j = (i + 1) & mask; index_[j] != 0; j = (j + 1) & mask) {
-        const std::size_t home = at(index_[j]).key_hash & mask;
-        const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-        if (stays) continue;
-        index_[i] = index_[j];
-        i = j;
-    }
-    index_[i] = 0;
-    --index_count_;
-    if (index_.size() > kMinIndexCapacity && index_count_ * 8 < index_.size()) index_resize(index_.size() / 2);
-}
-
-void TcpConversationTable::index_resize(std::size_t capacity) {
-    std::vector<std::uint32_t> old;
-    old.swap(index_);
-    index_.assign(capacity, 0);
-    const std::size_t mask = capacity - 1;
-    for (std::uint32_t slot : old) {
-        if (slot == 0) continue;
-        std::size_t i = at(slot).key_hash & mask;
-        while (index_[i] != 0) i = (i + 1) & mask;
-        index_[i] = slot;
-    }
-}
-
-void TcpConversationTable::pop_tombstone() {
-    // Never one revived: a conversation brought back lies in the table only while its
-    // segment is dissected, and goes back (or is kept whole) before expire() runs.
-    TcpTombstone& t = ring_.front();
-    if (!(t.bits & kDead)) index_erase(t.key_hash, ring_base_);
-    ring_.pop_front();
-    ++ring_base_;
-}
-
 void TcpConversationTable::expire_tombstones(std::int64_t now_ns) {
-    while (!ring_.empty() && now_ns - ring_.front().closed_ts_ns > kClosedConnectionLingerNs) pop_tombstone();
-    if (ring_.empty()) ring_.shrink_to_fit();
+    // Never one brought back: that lies in the table only while its segment is dissected.
+    while (!tombstones_.empty() && now_ns - tombstones_.front().closed_ts_ns > kClosedConnectionLingerNs)
+        tombstones_.pop_front();
 }
 
 TcpConversation& TcpConversationTable::find(const NetAddress& src, std::uint16_t src_port,
@@ -272,11 +197,13 @@ TcpConversation& TcpConversationTable::find(const NetAddress& src, std::uint16_t
                                             std::unique_ptr<TcpConversation>* replaced, std::uint64_t path) {
     ConversationKey key = make_conversation_key(src, src_port, dst, dst_port, side, path);
     auto it = table_.find(key);
-    if (it == table_.end() && index_count_ != 0) {
-        const std::uint64_t hash = ConversationKeyHash{}(key);
-        if (const std::uint64_t found = find_tombstone(key, hash)) {
-            const std::uint64_t where = found - 1;
-            it = table_.emplace(key, revive(ring_[where - ring_base_], where, src, src_port, dst, dst_port, side, path)).first;
+    if (it == table_.end() && tombstones_.live() != 0) {
+        const std::uint64_t found = tombstones_.find_newest(ConversationKeyHash{}(key), [&key](const TcpTombstone& t) {
+            return t.port[0] == key.a_port && t.port[1] == key.b_port;
+        });
+        if (found) {
+            const std::uint64_t place = found - 1;
+            it = table_.emplace(key, revive(tombstones_.at(place), place, src, src_port, dst, dst_port, side, path)).first;
         }
     }
     if (it != table_.end()) {
@@ -287,9 +214,7 @@ TcpConversation& TcpConversationTable::find(const NetAddress& src, std::uint16_t
         // closed (its records written), not just forgotten.
         if (it->second->tombstone) {
             // Nothing to close: its tombstone is forgotten.
-            TcpTombstone& t = ring_[it->second->tombstone - 1 - ring_base_];
-            index_erase(t.key_hash, it->second->tombstone - 1);
-            t.bits |= kDead;
+            tombstones_.forget(it->second->tombstone - 1);
         } else if (replaced) {
             *replaced = std::move(it->second);
         }

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/hashed_ring.hpp"
 #include "core/packet_context.hpp"
 #include "transport/tcp_application.hpp"
 #include "transport/tcp_reassembler.hpp"
@@ -87,7 +88,7 @@ struct TcpConversation {
 // keys of live tombstones that collide on all 80 bits are not told apart (with n
 // tombstones, a new key matches one with odds of about n / 2^64).
 struct TcpTombstone {
-    std::uint64_t key_hash = 0;
+    std::uint64_t hash = 0;  // ConversationKeyHash
     std::int64_t closed_ts_ns = 0;
     std::int64_t first_ts_ns = 0;
     std::int64_t syn_or_irtt_ns = 0;  // irtt_ns when known, else syn_ts_ns
@@ -96,7 +97,8 @@ struct TcpTombstone {
     std::uint32_t stream = 0;
     std::uint16_t port[2] = {0, 0};  // of the key: a_port, b_port
     std::int8_t window_scale[2] = {-1, -1};
-    std::uint16_t bits = 0;  // TcpTombstoneBits
+    std::uint8_t flow_flags[2] = {0, 0};  // TcpStreamReassembler::bounds
+    std::uint16_t bits = 0;               // TcpTombstoneBits
 };
 
 // Connections kept at once before the least recently active are dropped, and how long
@@ -145,35 +147,21 @@ public:
     // kClosedConnectionLingerNs after it closed. References to `conv` are invalid after.
     void settle_closed(TcpConversation& conv, bool can_entomb);
     // Tombstones kept at once (the oldest are forgotten first) and held now.
-    std::size_t tombstones() const { return index_count_; }
+    std::size_t tombstones() const { return tombstones_.live(); }
     // Reassemblers brought back from a tombstone get these limits.
     void set_reassembly_limits(const TcpReassemblyLimits* limits) { reassembly_limits_ = limits; }
 
 private:
     // Schedules the expiry of a closed connection kept whole (in closing order).
     void note_closed(const TcpConversation& conv);
-    // The place in the ring of the tombstone of `key` (with this hash) plus one, or 0.
-    std::uint64_t find_tombstone(const ConversationKey& key, std::uint64_t hash);
-    std::unique_ptr<TcpConversation> revive(TcpTombstone& t, std::uint64_t where, const NetAddress& src,
+    std::unique_ptr<TcpConversation> revive(const TcpTombstone& t, std::uint64_t place, const NetAddress& src,
                                             std::uint16_t src_port, const NetAddress& dst, std::uint16_t dst_port,
-                                            int side, std::uint64_t path);
+                                            int side, std::uint64_t path) const;
     void entomb(const TcpConversation& conv, TcpTombstone& t) const;
-    // The index: an open-addressing table (linear probing) of ring places plus one,
-    // truncated to 32 bits (the ring never holds 2^32 tombstones).
-    TcpTombstone& at(std::uint32_t slot) { return ring_[static_cast<std::uint32_t>(slot - 1 - static_cast<std::uint32_t>(ring_base_))]; }
-    void index_insert(std::uint64_t hash, std::uint64_t where);
-    void index_erase(std::uint64_t hash, std::uint64_t where);
-    void index_resize(std::size_t capacity);
-    // Forgets the oldest tombstone (due, or beyond the limit).
-    void pop_tombstone();
     void expire_tombstones(std::int64_t now_ns);
 
-    // Tombstones in closing order (a revived one keeps its place); ring_base_ is the
-    // absolute place of ring_.front().
-    std::deque<TcpTombstone> ring_;
-    std::uint64_t ring_base_ = 0;
-    std::vector<std::uint32_t> index_;
-    std::size_t index_count_ = 0;
+    // In closing order (one brought back keeps its place).
+    HashedRing<TcpTombstone> tombstones_;
     const TcpReassemblyLimits* reassembly_limits_ = nullptr;
 
     // Closed connections in closing order: expire() finds the ones due without walking

@@ -27,7 +27,7 @@ void TcpStreamReassembler::forget_bytes() {
     recent_head_ = 0;
 }
 
-TcpStreamReassembler::Bounds TcpStreamReassembler::bounds() const {
+TcpStreamReassembler::Bounds TcpStreamReassembler::bounds(std::uint8_t& flags) const {
     auto relative = [this](std::uint64_t offset) {
         const std::int64_t d = static_cast<std::int64_t>(offset - next_);
         return static_cast<std::int32_t>(std::clamp<std::int64_t>(d, INT32_MIN, INT32_MAX));
@@ -39,11 +39,12 @@ TcpStreamReassembler::Bounds TcpStreamReassembler::bounds() const {
     b.highest = relative(highest_);
     b.acked = relative(acked_);
     b.fin_offset = relative(fin_offset_);
-    b.flags = static_cast<std::uint8_t>((started_ ? kStarted : 0) | (fin_seen_ ? kFinSeen : 0) | (seen_any_ ? kSeenAny : 0));
+    flags = static_cast<std::uint8_t>((started_ ? kStarted : 0) | (fin_seen_ ? kFinSeen : 0) | (seen_any_ ? kSeenAny : 0));
     return b;
 }
 
-std::unique_ptr<TcpStreamReassembler> TcpStreamReassembler::from_bounds(const Bounds& b, TcpReassemblyLimits limits) {
+std::unique_ptr<TcpStreamReassembler> TcpStreamReassembler::from_bounds(const Bounds& b, std::uint8_t flags,
+                                                                         TcpReassemblyLimits limits) {
     auto r = std::make_unique<TcpStreamReassembler>(limits);
     auto absolute = [&b](std::int32_t d) { return b.next + static_cast<std::uint64_t>(static_cast<std::int64_t>(d)); };
     r->next_ = b.next;
@@ -52,9 +53,9 @@ std::unique_ptr<TcpStreamReassembler> TcpStreamReassembler::from_bounds(const Bo
     r->highest_ = absolute(b.highest);
     r->acked_ = absolute(b.acked);
     r->fin_offset_ = absolute(b.fin_offset);
-    r->started_ = b.flags & kStarted;
-    r->fin_seen_ = b.flags & kFinSeen;
-    r->seen_any_ = b.flags & kSeenAny;
+    r->started_ = flags & kStarted;
+    r->fin_seen_ = flags & kFinSeen;
+    r->seen_any_ = flags & kSeenAny;
     return r;
 }
 

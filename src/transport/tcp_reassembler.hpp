@@ -129,13 +129,14 @@ public:
         std::int64_t highest_ts_ns = 0;
         std::uint32_t isn = 0;
         std::int32_t highest = 0, acked = 0, fin_offset = 0;  // minus next
-        std::uint8_t flags = 0;                               // kStarted, kFinSeen, kSeenAny
     };
     // Whether bounds() is all this direction holds (nothing buffered, no hole waiting,
     // no delivered bytes kept).
     bool bounds_only() const { return pending_.empty() && !hole_acked_ && !recent_; }
-    Bounds bounds() const;
-    static std::unique_ptr<TcpStreamReassembler> from_bounds(const Bounds& b, TcpReassemblyLimits limits);
+    // `flags`: what bounds() leaves out, three bits.
+    Bounds bounds(std::uint8_t& flags) const;
+    static std::unique_ptr<TcpStreamReassembler> from_bounds(const Bounds& b, std::uint8_t flags,
+                                                             TcpReassemblyLimits limits);
 
     bool started() const { return started_; }
     std::uint64_t next_offset() const { return next_; }
