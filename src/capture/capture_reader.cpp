@@ -255,7 +255,7 @@ private:
     static constexpr std::uint64_t kFileHeader = 24;
     static constexpr std::uint64_t kRecordHeader = 16;
     // The window: small enough that the pages mapped add little to the resident size.
-    static constexpr std::uint64_t kWindow = 4 << 20;
+    static constexpr std::uint64_t kWindow = 1 << 20;
 
     // The record at offset_, header and data, in the window (moved on as needed); null
     // when it is not an ordinary record.

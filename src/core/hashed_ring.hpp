@@ -43,13 +43,23 @@ public:
     // place plus one, or 0.
     template <typename Match>
     std::uint64_t find_newest(std::uint64_t hash, Match&& match) const {
+        return find_best(hash, match, [](const Record&, std::uint64_t place) { return place; });
+    }
+    // The same, the one with the highest rank(record, place).
+    template <typename Match, typename Rank>
+    std::uint64_t find_best(std::uint64_t hash, Match&& match, Rank&& rank) const {
         if (count_ == 0) return 0;
         const std::size_t mask = index_.size() - 1;
-        std::uint64_t best = 0;
+        std::uint64_t best = 0, best_rank = 0;
         for (std::size_t i = hash & mask; index_[i] != 0; i = (i + 1) & mask) {
             const std::uint64_t place = place_of(index_[i]);
             const Record& r = slot(place - base_);
-            if (r.hash == hash && place + 1 > best && match(r)) best = place + 1;
+            if (r.hash != hash || !match(r)) continue;
+            const std::uint64_t k = rank(r, place);
+            if (best == 0 || k > best_rank) {
+                best = place + 1;
+                best_rank = k;
+            }
         }
         return best;
     }
