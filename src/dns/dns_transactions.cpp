@@ -55,19 +55,59 @@ std::vector<std::string> DnsTransactionTable::question_key(const std::vector<Dns
     return out;
 }
 
-void DnsTransactionTable::drop(const Key& key, std::uint64_t query_frame) {
+std::uint64_t DnsTransactionTable::question_digest(const std::vector<std::string>& question_key) {
+    std::string joined;
+    for (const auto& q : question_key) {
+        joined += q;
+        joined += '\n';
+    }
+    return fnv1a_64(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(joined.data()), joined.size()));
+}
+
+std::uint64_t DnsTransactionTable::find_answered(const Key& key, std::uint64_t question, bool any_question) const {
+    return answered_.find_best(
+        KeyHash{}(key),
+        [&](const Answered& a) {
+            return a.a_port == key.a_port && a.b_port == key.b_port && a.id == key.id &&
+                   (any_question || a.question == question);
+        },
+        [](const Answered& a, std::uint64_t) { return a.age; });
+}
+
+void DnsTransactionTable::answer(const Key& key, std::deque<Transaction>& list, Transaction& t) {
+    Answered a;
+    a.hash = KeyHash{}(key);
+    a.question = question_digest(t.question_key);
+    a.query_frame = t.record.query_frame;
+    a.response_frame = t.record.response_frame;
+    a.query_ts_ns = t.record.query_ts_ns;
+    a.age = t.age;
+    a.a_port = key.a_port;
+    a.b_port = key.b_port;
+    a.id = key.id;
+    a.multiple_responses = t.multiple_responses;
+    a.client_is_a = t.record.client == key.a && t.record.client_port == key.a_port;
+    while (answered_.size() >= kMaxDnsAnsweredKept) answered_.pop_front();
+    answered_.push(a);
+    age_order_.erase(t.age);
+    --count_;
+    const std::uint64_t age = t.age;
+    list.erase(std::find_if(list.begin(), list.end(), [age](const Transaction& x) { return x.age == age; }));
+    if (list.empty()) table_.erase(key);
+}
+
+void DnsTransactionTable::drop(const Key& key, std::uint64_t age) {
+    age_order_.erase(age);
     auto it = table_.find(key);
     if (it == table_.end()) return;
     auto& list = it->second;
     for (auto t = list.begin(); t != list.end(); ++t) {
-        if (t->record.query_frame != query_frame) continue;
-        if (t->record.response_frame == 0) {
-            expired_unanswered_.push_back(std::move(t->record));
-            if (expired_unanswered_.size() > kMaxDnsUnansweredKept) {
-                expired_unanswered_.pop_front();
-                ++dropped_;
-                ++not_listed_;
-            }
+        if (t->age != age) continue;
+        expired_unanswered_.push_back(std::move(t->record));
+        if (expired_unanswered_.size() > kMaxDnsUnansweredKept) {
+            expired_unanswered_.pop_front();
+            ++dropped_;
+            ++not_listed_;
         }
         list.erase(t);
         --count_;
@@ -78,15 +118,14 @@ void DnsTransactionTable::drop(const Key& key, std::uint64_t query_frame) {
 
 void DnsTransactionTable::expire(std::int64_t now_ns) {
     while (!age_order_.empty()) {
-        const Age& oldest = age_order_.front();
-        const bool too_old = now_ns - oldest.ts_ns > kDnsTransactionTimeoutNs;
+        auto oldest = age_order_.begin();
+        const bool too_old = now_ns - oldest->second.ts_ns > kDnsTransactionTimeoutNs;
         if (!too_old && count_ <= kMaxDnsTransactions) break;
         if (!too_old) ++dropped_;
-        const Key key = oldest.key;
-        const std::uint64_t frame = oldest.frame;
-        age_order_.pop_front();
-        drop(key, frame);
+        const Key key = oldest->second.key;
+        drop(key, oldest->first);
     }
+    while (!answered_.empty() && now_ns - answered_.front().query_ts_ns > kDnsTransactionTimeoutNs) answered_.pop_front();
     while (!unsolicited_.empty() && now_ns - unsolicited_.front().ts_ns > kDnsTransactionTimeoutNs)
         unsolicited_.pop_front();
 }
@@ -112,8 +151,12 @@ DnsMatch DnsTransactionTable::observe(const DnsEndpoints& where, const DnsMessag
     if (!message.response) {
         auto& list = table_[key];
         if (!list.empty()) {
+            // The latest transaction under the key, if not answered since.
             Transaction& last = list.back();
-            if (last.record.response_frame == 0 && last.question_key == qkey &&
+            const bool answered_later = answered_.find_newest(KeyHash{}(key), [&](const Answered& a) {
+                return a.a_port == key.a_port && a.b_port == key.b_port && a.id == key.id && a.age > last.age;
+            });
+            if (!answered_later && last.question_key == qkey &&
                 ts_ns - last.record.query_ts_ns < kDnsRetransmissionWindowNs) {
                 ++last.record.retransmissions;
                 m.retransmission = true;
@@ -139,18 +182,22 @@ DnsMatch DnsTransactionTable::observe(const DnsEndpoints& where, const DnsMessag
             m.response_in = u->frame;
             t.record.response_frame = u->frame;
             t.record.response_time_ns = u->ts_ns - ts_ns;
-            t.last_response_frame = u->frame;
             unsolicited_.erase(std::next(u).base());
             break;
         }
         t.question_key = std::move(qkey);
+        t.age = next_age_++;
         list.push_back(std::move(t));
         ++count_;
-        age_order_.push_back({key, frame, ts_ns});
-        if (m.response_in) complete(list.back());
+        age_order_.emplace(list.back().age, Age{key, frame, ts_ns});
         if (list.size() > kMaxDnsTransactionsPerKey) {
             ++dropped_;
-            drop(key, list.front().record.query_frame);
+            drop(key, list.front().age);  // leaves the latest
+        }
+        if (m.response_in) {
+            auto& now_list = table_[key];
+            complete(now_list.back());
+            answer(key, now_list, now_list.back());
         }
         expire(ts_ns);
         return m;
@@ -162,7 +209,7 @@ DnsMatch DnsTransactionTable::observe(const DnsEndpoints& where, const DnsMessag
         auto& list = it->second;
         if (!qkey.empty()) {
             for (auto t = list.rbegin(); t != list.rend() && !match; ++t)
-                if (t->record.response_frame == 0 && t->question_key == qkey) match = &*t;
+                if (t->question_key == qkey) match = &*t;
         } else {
             // mDNS answers carry no question: prefer the query that asked for an owner
             // name in the answers.
@@ -170,30 +217,36 @@ DnsMatch DnsTransactionTable::observe(const DnsEndpoints& where, const DnsMessag
             for (const auto* section : {&message.answers, &message.authorities, &message.additionals})
                 for (const auto& rr : *section) owners.insert(dns_name_key(rr.name));
             for (auto t = list.rbegin(); t != list.rend() && !match; ++t) {
-                if (t->record.response_frame != 0) continue;
                 for (const auto& q : t->record.questions)
                     if (owners.count(dns_name_key(q.name))) match = &*t;
             }
-            for (auto t = list.rbegin(); t != list.rend() && !match; ++t)
-                if (t->record.response_frame == 0) match = &*t;
+            if (!match && !list.empty()) match = &list.back();
         }
-        if (!match) {
-            // Another response to an answered query: a retransmission, or the next
-            // message of a zone transfer.
-            for (auto t = list.rbegin(); t != list.rend(); ++t) {
-                if (t->record.response_frame == 0 || (!qkey.empty() && t->question_key != qkey)) continue;
-                remember_resolutions(message, frame, &t->record);
-                if (t->multiple_responses) {
-                    m.request_in = t->record.query_frame;
-                    m.time_ns = ts_ns - t->record.query_ts_ns;
-                } else {
-                    // As Wireshark: the query's time belongs to the first response.
-                    m.retransmission = true;
-                    m.retransmit_of = t->record.response_frame;
-                }
-                t->last_response_frame = frame;
-                return m;
+    }
+    if (!match) {
+        // Another response to an answered query: a retransmission, or the next message of
+        // a zone transfer.
+        if (const std::uint64_t found = find_answered(key, question_digest(qkey), qkey.empty())) {
+            const Answered& a = answered_.at(found - 1);
+            DnsTransactionRecord query;
+            query.id = a.id;
+            query.transport = key.transport;
+            query.client = a.client_is_a ? key.a : key.b;
+            query.server = a.client_is_a ? key.b : key.a;
+            query.client_port = a.client_is_a ? key.a_port : key.b_port;
+            query.server_port = a.client_is_a ? key.b_port : key.a_port;
+            query.query_frame = a.query_frame;
+            query.query_ts_ns = a.query_ts_ns;
+            remember_resolutions(message, frame, &query);
+            if (a.multiple_responses) {
+                m.request_in = a.query_frame;
+                m.time_ns = ts_ns - a.query_ts_ns;
+            } else {
+                // As Wireshark: the query's time belongs to the first response.
+                m.retransmission = true;
+                m.retransmit_of = a.response_frame;
             }
+            return m;
         }
     }
     remember_resolutions(message, frame, match ? &match->record : nullptr);
@@ -207,10 +260,10 @@ DnsMatch DnsTransactionTable::observe(const DnsEndpoints& where, const DnsMessag
     match->record.response_time_ns = ts_ns - match->record.query_ts_ns;
     match->record.rcode = message.full_rcode();
     match->record.answers = message.answers;
-    match->last_response_frame = frame;
     m.request_in = match->record.query_frame;
     m.time_ns = match->record.response_time_ns;
     complete(*match);
+    answer(key, it->second, *match);
     return m;
 }
 

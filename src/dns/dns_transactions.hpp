@@ -22,19 +22,24 @@
 // same key and question can point at it. Everything else about a query's answer is
 // added to the response's tree, and is available at the end through unanswered().
 //
-// Bounded: at most kMaxDnsTransactions transactions and kMaxDnsResolutions remembered
-// resolutions; transactions older than kDnsTransactionTimeoutNs (capture time) expire,
-// unanswered ones into a list of at most kMaxDnsUnansweredKept.
+// Bounded: at most kMaxDnsTransactions unanswered transactions and kMaxDnsResolutions
+// remembered resolutions; transactions older than kDnsTransactionTimeoutNs (capture time)
+// expire, unanswered ones into a list of at most kMaxDnsUnansweredKept. An answered
+// transaction is kept in 56 bytes (its key's hash, its question's digest, frames and
+// time), the latest kMaxDnsAnsweredKept of them, for what a later message asks of it:
+// whether a response repeats its answer, whether a query is a new transaction.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "core/hashed_ring.hpp"
 #include "core/packet_context.hpp"
 #include "dns/dns_message.hpp"
 
@@ -43,6 +48,7 @@ namespace tlsdissect {
 inline constexpr std::int64_t kDnsRetransmissionWindowNs = 5'000'000'000;  // Wireshark's default
 inline constexpr std::int64_t kDnsTransactionTimeoutNs = 60'000'000'000;
 inline constexpr std::size_t kMaxDnsTransactions = 65'536;
+inline constexpr std::size_t kMaxDnsAnsweredKept = 16'384;
 inline constexpr std::size_t kMaxDnsTransactionsPerKey = 16;
 inline constexpr std::size_t kMaxDnsUnansweredKept = 4'096;
 inline constexpr std::size_t kMaxDnsUnsolicitedKept = 1'024;
@@ -166,7 +172,21 @@ private:
         DnsTransactionRecord record;
         std::vector<std::string> question_key;  // lowercase "name/type/class" per question
         bool multiple_responses = false;         // AXFR / IXFR
-        std::uint64_t last_response_frame = 0;
+        std::uint64_t age = 0;                   // its entry in age_order_
+    };
+    // An answered transaction: what later messages under its key ask of it. Found by the
+    // 64-bit hash of its key and checked by the ports and DNS id (the addresses are in the
+    // hash only: two keys that collide on all 96 bits are taken for one).
+    struct Answered {
+        std::uint64_t hash = 0;      // KeyHash
+        std::uint64_t question = 0;  // question_digest
+        std::uint64_t query_frame = 0;
+        std::uint64_t response_frame = 0;
+        std::int64_t query_ts_ns = 0;
+        std::uint64_t age = 0;  // creation order
+        std::uint16_t a_port = 0, b_port = 0, id = 0;
+        bool multiple_responses = false;
+        bool client_is_a = false;
     };
     struct Unsolicited {
         Key key;
@@ -180,18 +200,25 @@ private:
 
     static Key make_key(const DnsEndpoints& where, std::uint16_t id);
     static std::vector<std::string> question_key(const std::vector<DnsQuestion>& questions);
+    static std::uint64_t question_digest(const std::vector<std::string>& question_key);
+    // The newest answered transaction under `key` whose question has this digest (any,
+    // when `any_question`): its place in answered_ plus one, or 0.
+    std::uint64_t find_answered(const Key& key, std::uint64_t question, bool any_question) const;
+    void answer(const Key& key, std::deque<Transaction>& list, Transaction& t);
     void expire(std::int64_t now_ns);
     void remember_resolutions(const DnsMessageFacts& message, std::uint64_t frame, const DnsTransactionRecord* query);
     void complete(const Transaction& t);
-    void drop(const Key& key, std::uint64_t query_frame);
+    void drop(const Key& key, std::uint64_t age);
 
-    std::unordered_map<Key, std::deque<Transaction>, KeyHash> table_;
+    std::unordered_map<Key, std::deque<Transaction>, KeyHash> table_;  // unanswered transactions
     struct Age {
         Key key;
         std::uint64_t frame = 0;
         std::int64_t ts_ns = 0;
     };
-    std::deque<Age> age_order_;  // transactions in creation order
+    std::map<std::uint64_t, Age> age_order_;  // unanswered transactions in creation order
+    std::uint64_t next_age_ = 0;
+    HashedRing<Answered> answered_;  // in the order answered
     std::size_t count_ = 0;
     std::size_t dropped_ = 0;
     std::uint64_t not_listed_ = 0;

@@ -572,7 +572,7 @@ void tls_session(JsonWriter& w, const TlsSessionView& tls, const DnsTransactionT
 // bytes, then in a temporary file, so that a DNS flood keeps memory flat. Each record is
 // serialised when complete, already indented for its place in the document; only its
 // sort key (the query frame), offset and length stay in memory past the budget.
-constexpr std::size_t kDnsRecordsInMemory = 16 << 20;
+constexpr std::size_t kDnsRecordsInMemory = 1 << 20;
 
 class RecordSpool {
 public:
@@ -586,21 +586,20 @@ public:
     // `text` is a record written with indent 2 at level 2, its place in the document
     // (inside an array inside the top-level object).
     void add(std::uint64_t key, const std::string& text) {
-        Entry e{key, 0, text.size()};
+        // A DNS message is at most 65535 bytes: its record is far below kMaxLength.
+        if (text.size() > kMaxLength) return add(key, "null");
         if (memory_.size() + text.size() > kDnsRecordsInMemory && !file_ && !file_failed_) {
             file_ = std::tmpfile();
             file_failed_ = !file_;
         }
         if (file_ && std::fwrite(text.data(), 1, text.size(), file_) == text.size()) {
-            e.offset = file_end_;
+            entries_.push_back({key, file_end_ << kLengthBits | text.size()});
             file_end_ += text.size();
-            entries_.push_back(e);
             return;
         }
         // No spool file (or it failed): keep the text in memory.
-        e.offset = memory_.size() | kInMemory;
+        entries_.push_back({key, kInMemory | memory_.size() << kLengthBits | text.size()});
         memory_ += text;
-        entries_.push_back(e);
     }
 
     // Writes `"name": [ ... ]` as nlohmann's indent-2 dump of the document does.
@@ -610,17 +609,23 @@ public:
             std::fputs("[]", out);
             return;
         }
-        std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
+        // Usually in order already (answers come in the order of their queries): then
+        // without stable_sort's buffer of half the entries.
+        auto by_key = [](const Entry& a, const Entry& b) { return a.key < b.key; };
+        if (!std::is_sorted(entries_.begin(), entries_.end(), by_key))
+            std::stable_sort(entries_.begin(), entries_.end(), by_key);
         std::fputs("[\n", out);
         if (file_) std::fflush(file_);
         std::string text;
         for (std::size_t i = 0; i < entries_.size(); ++i) {
             const Entry& e = entries_[i];
-            text.resize(e.length);
-            if (e.offset & kInMemory) {
-                text.assign(memory_, e.offset & ~kInMemory, e.length);
-            } else if (std::fseek(file_, static_cast<long>(e.offset), SEEK_SET) != 0 ||
-                       std::fread(text.data(), 1, e.length, file_) != e.length) {
+            const std::size_t length = e.where & kMaxLength;
+            const std::uint64_t offset = (e.where & ~kInMemory) >> kLengthBits;
+            text.resize(length);
+            if (e.where & kInMemory) {
+                text.assign(memory_, offset, length);
+            } else if (std::fseek(file_, static_cast<long>(offset), SEEK_SET) != 0 ||
+                       std::fread(text.data(), 1, length, file_) != length) {
                 text = "null";  // the spool file could not be read back
             }
             std::fputs("    ", out);
@@ -638,16 +643,19 @@ public:
     }
 
 private:
+    // Entry::where: in memory or in the file (the top bit), the offset (39 bits: 512 GiB)
+    // and the length (24 bits).
     static constexpr std::uint64_t kInMemory = std::uint64_t(1) << 63;
+    static constexpr unsigned kLengthBits = 24;
+    static constexpr std::uint64_t kMaxLength = (std::uint64_t(1) << kLengthBits) - 1;
     struct Entry {
         std::uint64_t key;
-        std::uint64_t offset;
-        std::size_t length;
+        std::uint64_t where;
     };
     std::FILE* file_ = nullptr;
     bool file_failed_ = false;
     std::uint64_t file_end_ = 0;  // records are only appended until write_array
-    std::vector<Entry> entries_;
+    std::deque<Entry> entries_;  // grows without copying (16 bytes a record past the budget)
     std::string memory_;
 };
 

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/hashed_ring.hpp"
 #include "core/packet_context.hpp"
 #include "transport/tcp_application.hpp"
 #include "transport/tcp_reassembler.hpp"
@@ -74,6 +75,30 @@ struct TcpConversation {
     std::uint64_t first_frame = 0;
     std::uint16_t port[2] = {0, 0};
     std::size_t accounted = 0;  // the bytes TcpState::held counts for it (tcp.cpp)
+    // Brought back from a tombstone for a late segment: where the tombstone is (its
+    // absolute place in the table's ring, plus one); 0 otherwise.
+    std::uint64_t tombstone = 0;
+    bool expiry_scheduled = false;  // closed, kept whole, in the table's closing list
+};
+
+// A connection closed both ways whose application is gone, in 120 bytes: what a later
+// segment needs to get its tcp.stream, relative sequence numbers and window, and to be
+// labelled (retransmission, out of order) as it would have been with the whole
+// conversation kept. Found by the 64-bit hash of its key and checked by its ports: two
+// keys of live tombstones that collide on all 80 bits are not told apart (with n
+// tombstones, a new key matches one with odds of about n / 2^64).
+struct TcpTombstone {
+    std::uint64_t hash = 0;  // ConversationKeyHash
+    std::int64_t closed_ts_ns = 0;
+    std::int64_t first_ts_ns = 0;
+    std::int64_t syn_or_irtt_ns = 0;  // irtt_ns when known, else syn_ts_ns
+    TcpStreamReassembler::Bounds flow[2];
+    std::uint32_t base_seq[2] = {0, 0};
+    std::uint32_t stream = 0;
+    std::uint16_t port[2] = {0, 0};  // of the key: a_port, b_port
+    std::int8_t window_scale[2] = {-1, -1};
+    std::uint8_t flow_flags[2] = {0, 0};  // TcpStreamReassembler::bounds
+    std::uint16_t bits = 0;               // TcpTombstoneBits
 };
 
 // Connections kept at once before the least recently active are dropped, and how long
@@ -115,13 +140,30 @@ public:
     void note_activity(std::int64_t ts_ns) {
         if (ts_ns < oldest_activity_ns_) oldest_activity_ns_ = ts_ns;
     }
-    // `conv` has just closed (closed_ts_ns set): it will expire kClosedConnectionLingerNs later.
-    void note_closed(const TcpConversation& conv) {
-        closing_.push_back({conv.closed_ts_ns, ConversationKey{conv.address[0], conv.address[1], conv.port[0], conv.port[1], conv.path_key},
-                            conv.stream});
-    }
+    // After each segment of `conv` once it has closed (closed_ts_ns set): a connection
+    // whose application is gone and whose directions hold only their sequence bounds
+    // becomes a tombstone (`can_entomb`; the conversation is freed, and found again as it
+    // was by a later segment); any other is kept until it expires,
+    // kClosedConnectionLingerNs after it closed. References to `conv` are invalid after.
+    void settle_closed(TcpConversation& conv, bool can_entomb);
+    // Tombstones kept at once (the oldest are forgotten first) and held now.
+    std::size_t tombstones() const { return tombstones_.live(); }
+    // Reassemblers brought back from a tombstone get these limits.
+    void set_reassembly_limits(const TcpReassemblyLimits* limits) { reassembly_limits_ = limits; }
 
 private:
+    // Schedules the expiry of a closed connection kept whole (in closing order).
+    void note_closed(const TcpConversation& conv);
+    std::unique_ptr<TcpConversation> revive(const TcpTombstone& t, std::uint64_t place, const NetAddress& src,
+                                            std::uint16_t src_port, const NetAddress& dst, std::uint16_t dst_port,
+                                            int side, std::uint64_t path) const;
+    void entomb(const TcpConversation& conv, TcpTombstone& t) const;
+    void expire_tombstones(std::int64_t now_ns);
+
+    // In closing order (one brought back keeps its place).
+    HashedRing<TcpTombstone> tombstones_;
+    const TcpReassemblyLimits* reassembly_limits_ = nullptr;
+
     // Closed connections in closing order: expire() finds the ones due without walking
     // the whole table (which, on a busy capture, holds tens of thousands of lingering
     // connections and cost a cache miss each, every kExpireEveryFrames frames).
@@ -139,6 +181,7 @@ private:
 
 template <typename OnDrop>
 void TcpConversationTable::expire(std::int64_t now_ns, OnDrop&& on_drop) {
+    expire_tombstones(now_ns);
     // Due: closed more than the linger time ago, or idle longer than the idle timeout.
     // Dropped in stream order, not in the table's hash order, so that what on_drop
     // prints (--sessions --jsonl) does not depend on the hash function.

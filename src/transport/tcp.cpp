@@ -372,7 +372,6 @@ StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& s
     if (seg.rst) conv.rst = true;
     if ((conv.rst || (conv.fin[0] && conv.fin[1])) && conv.closed_ts_ns < 0) {
         conv.closed_ts_ns = ctx.frame.ts_ns;
-        ctx.state->get<TcpState>().connections.note_closed(conv);
         // Nothing more will come in order from this side: deliver what waits behind its
         // holes. The other side's are delivered when the connection is closed below, or
         // (after a reset, when its segments in flight may still come) by its own segments
@@ -383,7 +382,7 @@ StreamStepResult stream_step(TcpConversation& conv, int side, const SegmentIn& s
             dispatch_events(conv, side, out, ctx);
         }
         // A connection closed both ways: its application is told and freed now. What is left
-        // until it expires is a tombstone, the addresses, stream index and each
+        // until it expires is a tombstone (SettleClosed below), the stream index and each
         // direction's sequence bounds, so that a late retransmission is still labelled.
         // (--sessions keeps not even the sequence bounds: nothing shows those labels.)
         // After a reset the peer's segments in flight still come (and tshark dissects
@@ -433,6 +432,33 @@ std::size_t keep_within_memory_limit(TcpConversation& current, PacketContext& ct
     state.given_up_connections += given_up;
     return given_up;
 }
+
+// Whether a closed connection is only what its tombstone keeps: no application left
+// (nor one to come), each direction down to its sequence bounds, not inside a tunnel
+// (the path would be lost), not the one --follow copies.
+bool only_tombstone_left(const TcpConversation& c, const TcpState& state) {
+    if (!c.app_decided || c.app || c.previous_app || c.path || c.in_shard != 1) return false;
+    if (state.follow_sink && state.follow_stream == static_cast<std::int64_t>(c.stream)) return false;
+    for (const auto& flow : c.flow)
+        if (flow && !flow->bounds_only()) return false;
+    return true;
+}
+
+// After each segment of a closed connection (whatever path dissect_tcp returns by):
+// it becomes a tombstone, or its expiry is scheduled.
+struct SettleClosed {
+    TcpConversation& conv;
+    TcpState& state;
+    ~SettleClosed() {
+        if (conv.closed_ts_ns < 0) return;
+        const bool tombstone = only_tombstone_left(conv, state);
+        if (tombstone) {
+            state.held -= conv.accounted;
+            conv.accounted = 0;
+        }
+        state.connections.settle_closed(conv, tombstone);
+    }
+};
 
 }  // namespace
 
@@ -485,6 +511,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
         PacketContext quiet = ctx.quiet();
         close_tcp_conversation(*replaced, quiet);
     }
+    SettleClosed settle{conv, ctx.state->get<TcpState>()};
     if (conv.first_ts_ns == 0 && conv.last_ts_ns == 0) conv.first_ts_ns = ctx.frame.ts_ns;
     conv.last_ts_ns = ctx.frame.ts_ns;
     connections.note_activity(ctx.frame.ts_ns);

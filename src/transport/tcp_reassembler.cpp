@@ -1,6 +1,7 @@
 #include "transport/tcp_reassembler.hpp"
 
 #include <algorithm>
+#include <climits>
 
 namespace tlsdissect {
 
@@ -24,6 +25,38 @@ void TcpStreamReassembler::forget_bytes() {
     recent_.reset();
     recent_size_ = 0;
     recent_head_ = 0;
+}
+
+TcpStreamReassembler::Bounds TcpStreamReassembler::bounds(std::uint8_t& flags) const {
+    auto relative = [this](std::uint64_t offset) {
+        const std::int64_t d = static_cast<std::int64_t>(offset - next_);
+        return static_cast<std::int32_t>(std::clamp<std::int64_t>(d, INT32_MIN, INT32_MAX));
+    };
+    Bounds b;
+    b.next = next_;
+    b.highest_ts_ns = highest_ts_;
+    b.isn = isn_;
+    b.highest = relative(highest_);
+    b.acked = relative(acked_);
+    b.fin_offset = relative(fin_offset_);
+    flags = static_cast<std::uint8_t>((started_ ? kStarted : 0) | (fin_seen_ ? kFinSeen : 0) | (seen_any_ ? kSeenAny : 0));
+    return b;
+}
+
+std::unique_ptr<TcpStreamReassembler> TcpStreamReassembler::from_bounds(const Bounds& b, std::uint8_t flags,
+                                                                         TcpReassemblyLimits limits) {
+    auto r = std::make_unique<TcpStreamReassembler>(limits);
+    auto absolute = [&b](std::int32_t d) { return b.next + static_cast<std::uint64_t>(static_cast<std::int64_t>(d)); };
+    r->next_ = b.next;
+    r->highest_ts_ = b.highest_ts_ns;
+    r->isn_ = b.isn;
+    r->highest_ = absolute(b.highest);
+    r->acked_ = absolute(b.acked);
+    r->fin_offset_ = absolute(b.fin_offset);
+    r->started_ = flags & kStarted;
+    r->fin_seen_ = flags & kFinSeen;
+    r->seen_any_ = flags & kSeenAny;
+    return r;
 }
 
 std::size_t TcpStreamReassembler::compare_recent(std::uint64_t offset, Bytes data) const {

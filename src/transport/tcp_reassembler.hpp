@@ -122,6 +122,27 @@ public:
     // (retransmission, out of order) but their overlaps are no longer compared.
     void forget_bytes();
 
+    // A closed connection's direction in a few bytes (TcpConversationTable's tombstones):
+    // what add() and acknowledged() read once forget_bytes() and flush() have run. The
+    // acknowledgement times of a hole are not kept: with no hole open they are set again
+    // before they are read. Offsets are kept relative to `next`, clamped at 2^31 behind it
+    // (a one-way capture of a longer stream has seen no acknowledgement): a later segment's
+    // offset is never further behind (stream_offset), so comparisons with it give the same
+    // answers, but for a segment exactly 2^31 bytes behind.
+    struct Bounds {
+        std::uint64_t next = 0;
+        std::int64_t highest_ts_ns = 0;
+        std::uint32_t isn = 0;
+        std::int32_t highest = 0, acked = 0, fin_offset = 0;  // minus next
+    };
+    // Whether bounds() is all this direction holds (nothing buffered, no hole waiting,
+    // no delivered bytes kept).
+    bool bounds_only() const { return pending_.empty() && !hole_acked_ && !recent_; }
+    // `flags`: what bounds() leaves out, three bits.
+    Bounds bounds(std::uint8_t& flags) const;
+    static std::unique_ptr<TcpStreamReassembler> from_bounds(const Bounds& b, std::uint8_t flags,
+                                                             TcpReassemblyLimits limits);
+
     bool started() const { return started_; }
     std::uint64_t next_offset() const { return next_; }
     std::size_t buffered_bytes() const { return buffered_; }
@@ -133,6 +154,7 @@ public:
     bool finished() const { return fin_seen_; }
 
 private:
+    static constexpr std::uint8_t kStarted = 1, kFinSeen = 2, kSeenAny = 4;
     static constexpr std::size_t kPendingNodeBytes = 80;  // a std::map node with its Pending, roughly
     struct Pending {
         std::vector<std::uint8_t> bytes;

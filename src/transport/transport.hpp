@@ -15,7 +15,10 @@
 namespace tlsdissect {
 
 struct TcpState {
-    TcpState() { limits.total_buffered = &buffered; }
+    TcpState() {
+        limits.total_buffered = &buffered;
+        connections.set_reassembly_limits(&limits);
+    }
     TcpState(const TcpState&) = delete;
     TcpState& operator=(const TcpState&) = delete;
 
@@ -56,8 +59,8 @@ void register_transport(DissectorTables& tables);
 void deliver_stream_event(TcpConversation& conv, int side, const StreamEvent& e, PacketContext& ctx);
 
 // Delivers what a connection still buffers and tells its application it ended.
-// With `keep_sequence_state`, each direction keeps its sequence bounds (a tombstone of
-// a few hundred bytes) so that later segments are still told apart as retransmissions.
+// With `keep_sequence_state`, each direction keeps its sequence bounds (kept in the
+// connection's tombstone) so that later segments are still told apart as retransmissions.
 void close_tcp_conversation(TcpConversation& conv, PacketContext& ctx, bool keep_sequence_state = false);
 
 }  // namespace tlsdissect

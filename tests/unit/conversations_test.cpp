@@ -66,7 +66,7 @@ void close_tcp(TcpConversationTable& t, TcpConversation& c, std::int64_t ts) {
     c.last_ts_ns = ts;
     c.closed_ts_ns = ts;
     t.note_activity(ts);
-    t.note_closed(c);
+    t.settle_closed(c, false);
 }
 
 std::vector<std::uint32_t> expire_at(TcpConversationTable& t, std::int64_t now) {
@@ -142,4 +142,96 @@ TEST_CASE("Over the memory budget, the least recently active TCP connections are
     // Enough already: nothing is given up.
     CHECK(t.give_up_oldest(nullptr, [] { return true; }, [](TcpConversation&) {}) == 0);
     CHECK(t.open() == 7);
+}
+
+TEST_CASE("A TCP connection closed both ways lingers as a tombstone: found again with its state, then expired") {
+    TcpConversationTable t;
+    constexpr std::int64_t s = 1'000'000'000;
+    TcpConversation& c = open_tcp(t, 5000, 1 * s);
+    const std::uint32_t stream = c.stream;
+    c.side[0].base_set = c.side[1].base_set = true;
+    c.side[0].base_seq = 1000;
+    c.side[1].base_seq = 77;
+    c.side[0].window_scale = 7;
+    c.side[1].window_scale = -2;
+    c.fin[0] = c.fin[1] = true;
+    c.app_decided = true;
+    c.in_shard = 1;
+    c.first_ts_ns = 1 * s;
+    c.syn_ts_ns = 1 * s;
+    c.irtt_ns = 2'500'000;
+    c.flow[0] = std::make_unique<TcpStreamReassembler>();
+    close_tcp(t, c, 10 * s);  // closed both ways: its expiry is scheduled, it is kept whole
+    CHECK(t.open() == 1);
+    t.settle_closed(c, true);  // nothing left but what a tombstone keeps
+    CHECK(t.open() == 0);
+    CHECK(t.tombstones() == 1);
+    // A late segment finds it again, as it was, from either side.
+    int side = -1;
+    TcpConversation& back = t.find(v4(10, 0, 0, 2), 443, v4(10, 0, 0, 1), 5000, false, 0, side);
+    CHECK(back.stream == stream);
+    CHECK(t.open() == 1);
+    const int client = 1 - side;
+    CHECK(back.first_sender == client);
+    CHECK(back.side[0].base_seq == 1000);
+    CHECK(back.side[1].base_seq == 77);
+    CHECK(back.side[0].window_scale == 7);
+    CHECK(back.side[1].window_scale == -2);
+    CHECK(back.first_ts_ns == 1 * s);
+    CHECK(back.closed_ts_ns == 10 * s);
+    CHECK(back.irtt_ns == 2'500'000);
+    CHECK(back.app_decided);
+    CHECK(back.flow[0] != nullptr);
+    CHECK(back.flow[1] == nullptr);
+    CHECK(back.address[client] == v4(10, 0, 0, 1));
+    CHECK(back.port[client] == 5000);
+    t.settle_closed(back, true);
+    CHECK(t.open() == 0);
+    CHECK(t.tombstones() == 1);
+    // Another connection is not taken for it.
+    CHECK(open_tcp(t, 5001, 11 * s).stream != stream);
+    // 60 s after it closed, it is forgotten: the ports start a new stream.
+    CHECK(expire_at(t, 69 * s).empty());
+    CHECK(t.tombstones() == 1);
+    CHECK(expire_at(t, 71 * s).empty());  // a tombstone has nothing to deliver
+    CHECK(t.tombstones() == 0);
+    CHECK(t.find(v4(10, 0, 0, 1), 5000, v4(10, 0, 0, 2), 443, false, 0, side).stream > stream);
+}
+
+TEST_CASE("Tombstones: many at once, forgotten in closing order, a new SYN on the ports is a new connection") {
+    TcpConversationTable t(5000);
+    constexpr std::int64_t s = 1'000'000'000;
+    std::vector<std::uint32_t> streams;
+    for (std::uint16_t i = 0; i < 3000; ++i) {
+        TcpConversation& c = open_tcp(t, static_cast<std::uint16_t>(10000 + i), 1 * s);
+        c.app_decided = true;
+        c.side[0].base_set = true;
+        c.side[0].base_seq = 1000;
+        streams.push_back(c.stream);
+        close_tcp(t, c, (2 + i / 1000) * s);
+        t.settle_closed(c, true);
+    }
+    CHECK(t.open() == 0);
+    CHECK(t.tombstones() == 3000);
+    int side = 0;
+    // Each is found again (the index grew and probed correctly).
+    for (std::uint16_t i = 0; i < 3000; i += 7) {
+        TcpConversation& c = t.find(v4(10, 0, 0, 1), static_cast<std::uint16_t>(10000 + i), v4(10, 0, 0, 2), 443, false, 0, side);
+        CHECK(c.stream == streams[i]);
+        t.settle_closed(c, true);
+    }
+    CHECK(t.open() == 0);
+    // The first thousand closed at 2 s: gone at 63 s; the others stay.
+    expire_at(t, 63 * s);
+    CHECK(t.tombstones() == 2000);
+    CHECK(t.find(v4(10, 0, 0, 1), 10005, v4(10, 0, 0, 2), 443, false, 0, side).stream >= 3000);
+    TcpConversation& kept = t.find(v4(10, 0, 0, 1), 11005, v4(10, 0, 0, 2), 443, false, 0, side);
+    CHECK(kept.stream == streams[1005]);
+    t.settle_closed(kept, true);
+    // A SYN with another initial sequence number on a tombstone's ports: a new stream.
+    TcpConversation& fresh = t.find(v4(10, 0, 0, 1), 12000, v4(10, 0, 0, 2), 443, true, 5, side);
+    CHECK(fresh.stream >= 3000);
+    CHECK(t.tombstones() == 1999);
+    expire_at(t, 200 * s);
+    CHECK(t.tombstones() == 0);
 }

@@ -970,6 +970,41 @@ TEST_CASE("Resolutions: the name asked, the CNAME chain, the latest before a fra
     CHECK_FALSE(t.resolution_for(ip4(127, 0, 0, 2), 21));
 }
 
+TEST_CASE("Answered transactions: a retransmitted response keeps its query's uid; the latest kMaxDnsAnsweredKept") {
+    const NetAddress client = ip4(127, 0, 0, 1), server = ip4(127, 0, 0, 53);
+    DnsTransactionTable t;
+    const auto query = facts_of(kQueryA), response = facts_of(kResponseA);
+    t.observe(udp(client, 59147, server, 53), query, 1, 1000);
+    t.observe(udp(server, 53, client, 59147), response, 2, 2000);
+    const auto first = t.resolution_for(ip4(127, 0, 0, 2), 3);
+    REQUIRE(first);
+    REQUIRE_FALSE(first->transaction_uid.empty());
+    // The same answer again: a retransmission of frame 2; its resolution names the same query.
+    DnsMatch again = t.observe(udp(server, 53, client, 59147), response, 3, 3000);
+    CHECK(again.retransmission);
+    CHECK(again.retransmit_of == 2);
+    const auto second = t.resolution_for(ip4(127, 0, 0, 2), 4);
+    REQUIRE(second);
+    CHECK(second->frame == 3);
+    CHECK(second->transaction_uid == first->transaction_uid);
+    CHECK(t.pending() == 0);
+    // After kMaxDnsAnsweredKept more answered transactions, frame 1's is forgotten: a
+    // repeated answer to it is unsolicited.
+    auto q = query;
+    auto r = response;
+    for (std::uint32_t i = 0; i < kMaxDnsAnsweredKept; ++i) {
+        q.id = r.id = std::uint16_t(i);
+        const std::uint16_t port = std::uint16_t(2000 + i / 65536);
+        t.observe(udp(client, port, server, 53), q, 10 + 2 * i, 5000);
+        t.observe(udp(server, 53, client, port), r, 11 + 2 * i, 5000);
+    }
+    CHECK(t.pending() == 0);
+    CHECK(t.observe(udp(server, 53, client, 59147), response, 1'000'000, 6000).unsolicited);
+    // The latest one is still known.
+    r.id = std::uint16_t(kMaxDnsAnsweredKept - 1);
+    CHECK(t.observe(udp(server, 53, client, 2000), r, 1'000'001, 6000).retransmission);
+}
+
 // ---------------------------------------------------------------------------------
 // DNS over TCP
 
