@@ -24,8 +24,8 @@ void add_dsfield(NodeRef parent, const FieldDef& field, const FieldDef& dscp, co
                  std::uint8_t value, std::size_t offset, std::string_view label) {
     if (!parent) return;
     NodeRef ds = parent.add(field, std::uint64_t(value), offset, 1);
-    ds.set_text(concat(label, ": 0x", hex_u8(value), " (DSCP: ", dscp_short(value >> 2u), ", ECN: ",
-                       kEcnShort[value & 3u], ")"));
+    ds.set_text(label, ": 0x", Hex(value, 2), " (DSCP: ", dscp_short(value >> 2u), ", ECN: ",
+                       kEcnShort[value & 3u], ")");
     ds.add(dscp, std::uint64_t(value >> 2u), offset, 1);
     ds.add(ecn, std::uint64_t(value & 3u), offset, 1);
 }

@@ -107,7 +107,7 @@ void append_value_text(std::string& out, const Node& n) {
             } else if constexpr (std::is_same_v<T, Ipv6Address>) {
                 out += to_string(v);
             } else if constexpr (std::is_same_v<T, MacAddress>) {
-                out += ether_display_name(v);
+                append_ether_display_name(out, v);
                 out += " (";
                 append_address(out, v);
                 out.push_back(')');
