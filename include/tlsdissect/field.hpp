@@ -142,6 +142,8 @@ public:
     // An empty string with the capacity of a string value of an earlier packet, for a
     // node's new string value (no allocation once the tree has seen a few packets).
     std::string reused_string();
+    // The same for byte string values.
+    std::vector<std::uint8_t> reused_bytes();
 
 private:
     void reset_node(Node& n);
@@ -152,6 +154,7 @@ private:
     std::size_t used_ = 0;
     // String values taken from reused nodes, their buffers kept for reused_string().
     std::vector<std::string> spare_strings_;
+    std::vector<std::vector<std::uint8_t>> spare_bytes_;
 };
 
 // A handle to a node being built. A null handle (tree building off, or the parent was
@@ -175,6 +178,9 @@ public:
     // A node whose value is the string `text`.
     NodeRef add_string(const FieldDef& def, std::string_view text, std::size_t offset,
                        std::size_t length) const;
+    // A node whose value is a copy of `bytes`.
+    NodeRef add_bytes(const FieldDef& def, Bytes bytes, std::size_t offset, std::size_t length,
+                      std::uint16_t source = kSameSource) const;
     NodeRef add_generated(const FieldDef& def, Value value) const;
     // An anomaly on this node: "[Malformed: why]" (_ws.malformed) or "[Truncated: why]"
     // (_ws.short), or any expert field.

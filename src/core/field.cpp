@@ -83,6 +83,10 @@ void Tree::reset_node(Node& n) {
         if (s->capacity() > std::string().capacity() && spare_strings_.size() < kMaxSpareStrings)
             spare_strings_.push_back(std::move(*s));
         n.value.emplace<std::monostate>();
+    } else if (auto* b = std::get_if<ByteString>(&n.value)) {
+        if (b->data.capacity() != 0 && spare_bytes_.size() < kMaxSpareStrings)
+            spare_bytes_.push_back(std::move(b->data));
+        n.value.emplace<std::monostate>();
     } else if (n.value.index() != 0) {
         n.value.emplace<std::monostate>();
     }
@@ -95,6 +99,14 @@ void Tree::reset_node(Node& n) {
     n.first_child = kNoNode;
     n.last_child = kNoNode;
     n.next_sibling = kNoNode;
+}
+
+std::vector<std::uint8_t> Tree::reused_bytes() {
+    if (spare_bytes_.empty()) return {};
+    std::vector<std::uint8_t> b = std::move(spare_bytes_.back());
+    spare_bytes_.pop_back();
+    b.clear();
+    return b;
 }
 
 std::string Tree::reused_string() {
@@ -178,6 +190,14 @@ NodeRef NodeRef::add_string(const FieldDef& def, std::string_view text, std::siz
     std::string value = tree_->reused_string();
     value.assign(text);
     return add(def, std::move(value), offset, length);
+}
+
+NodeRef NodeRef::add_bytes(const FieldDef& def, Bytes bytes, std::size_t offset, std::size_t length,
+                           std::uint16_t source) const {
+    if (!tree_) return {};
+    ByteString value{tree_->reused_bytes()};
+    value.data.assign(bytes.begin(), bytes.end());
+    return add(def, std::move(value), offset, length, source);
 }
 
 NodeRef NodeRef::add_generated(const FieldDef& def, Value value) const {

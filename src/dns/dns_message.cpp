@@ -510,7 +510,7 @@ DnsMessageFacts parse_dns_message(ByteReader r, NodeRef layer, DnsFlavor flavor,
         if (layer) {
             const std::size_t t_at = r.offset();
             Bytes rest = r.rest();
-            layer.add(kExtraneous, ByteString{{rest.begin(), rest.end()}}, t_at, facts.trailing);
+            layer.add_bytes(kExtraneous, rest, t_at, facts.trailing);
             layer.expert(kExtraneousNote, "Extraneous data: " + std::to_string(facts.trailing) +
                                               " bytes after the last record");
         }

@@ -251,7 +251,7 @@ private:
             rec.add(kRecordVersion, std::uint64_t(*version), start + 1, 2).set_text(version_text(*version));
             rec.add(kEpoch, std::uint64_t(*epoch), start + 3, 2);
             rec.add(kSequence, std::uint64_t(*seq), start + 5, 6);
-            if (*type == kTls12Cid) rec.add(kConnectionId, to_byte_string(*cid), start + 11, cid_length);
+            if (*type == kTls12Cid) rec.add_bytes(kConnectionId, *cid, start + 11, cid_length);
             rec.add(kRecordLength, std::uint64_t(*length), start + 11 + cid_length, 2);
         }
         if (*length > kMaxTlsRecordPayload)
@@ -341,7 +341,7 @@ private:
         }
         if (rec) rec.set_length(body->offset() + body->reported_remaining() - start);
         Bytes b = body->rest();
-        rec.add(kEncContent, to_byte_string(b), body->offset(), body->reported_remaining());
+        rec.add_bytes(kEncContent, b, body->offset(), body->reported_remaining());
         // Record number encryption (RFC 9147 section 4.2.3) is not undone yet: the
         // content stays encrypted, and so does its type.
         if (decryption_)
@@ -358,7 +358,7 @@ private:
         switch (type) {
             case kHandshake:
                 if (rec) rec.set_text(prefix + "Handshake Protocol: Encrypted Handshake Message");
-                rec.add(kEncryptedHandshake, to_byte_string(b), f.offset(), f.reported_remaining())
+                rec.add_bytes(kEncryptedHandshake, b, f.offset(), f.reported_remaining())
                     .set_text("Handshake Protocol: Encrypted Handshake Message");
                 facts_.handshake.push_back({ctx.frame.number, ctx.frame.ts_ns, role(side), std::nullopt});
                 append_info(info, "Encrypted Handshake Message");
@@ -371,18 +371,18 @@ private:
                 break;
             case kApplicationData:
                 if (rec) rec.set_text(prefix + "Application Data Protocol: Application Data");
-                rec.add(kAppData, to_byte_string(b), f.offset(), f.reported_remaining());
+                rec.add_bytes(kAppData, b, f.offset(), f.reported_remaining());
                 facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, role(side), type, f.reported_remaining());
                 append_info(info, "Application Data");
                 break;
             case kTls12Cid:
                 if (rec) rec.set_text(prefix + "Connection ID");
-                rec.add(kEncContent, to_byte_string(b), f.offset(), f.reported_remaining());
+                rec.add_bytes(kEncContent, b, f.offset(), f.reported_remaining());
                 append_info(info, "Connection ID");
                 break;
             default:
                 if (rec) rec.set_text(prefix + "Encrypted " + content_name(type));
-                rec.add(kEncContent, to_byte_string(b), f.offset(), f.reported_remaining());
+                rec.add_bytes(kEncContent, b, f.offset(), f.reported_remaining());
                 append_info(info, "Encrypted " + content_name(type));
                 break;
         }
@@ -421,7 +421,7 @@ private:
             return false;
         }
         facts_.decrypted = true;
-        if (type == kApplicationData) rec.add(kAppData, to_byte_string(f.rest()), f.offset(), f.reported_remaining());
+        if (type == kApplicationData) rec.add_bytes(kAppData, f.rest(), f.offset(), f.reported_remaining());
         const std::size_t n = out.plaintext.size();
         std::vector<std::uint8_t> plain = std::move(out.plaintext);
         ByteReader reader{Bytes(plain)};
@@ -475,9 +475,9 @@ private:
                 if (rec) rec.set_text(prefix + "Application Data Protocol: Application Data");
                 Bytes b = f.rest();
                 if (decrypted)
-                    body.add(kDecryptedData, to_byte_string(b), f.offset(), length);
+                    body.add_bytes(kDecryptedData, b, f.offset(), length);
                 else
-                    body.add(kAppData, to_byte_string(b), f.offset(), length);
+                    body.add_bytes(kAppData, b, f.offset(), length);
                 facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, role(side), type, length);
                 append_info(info, "Application Data");
                 break;
@@ -588,7 +588,7 @@ private:
                 }
                 case DtlsHandshakeReassembler::Kind::Partial: {
                     NodeRef hs = fragment_node(parent, start, *type, *length, *seq, *offset, *frag_length, " (Fragment)");
-                    hs.add(kFragmentData, to_byte_string(fragment_bytes), start + kHandshakeHeader, fragment_bytes.size());
+                    hs.add_bytes(kFragmentData, fragment_bytes, start + kHandshakeHeader, fragment_bytes.size());
                     append_info(added, name + " (Fragment)");
                     break;
                 }
@@ -610,7 +610,7 @@ private:
                     } else {
                         hs = fragment_node(parent, start, *type, *length, *seq, *offset, *frag_length,
                                            " (Fragment, Retransmission)");
-                        hs.add(kFragmentData, to_byte_string(fragment_bytes), start + kHandshakeHeader, fragment_bytes.size());
+                        hs.add_bytes(kFragmentData, fragment_bytes, start + kHandshakeHeader, fragment_bytes.size());
                     }
                     hs.expert(kRetransmission, "Retransmission: message_seq " + std::to_string(*seq) +
                                                    " was already received whole (frame " +

@@ -79,7 +79,7 @@ std::optional<std::uint64_t> content_length(std::string_view value) {
 
 // The piece of a message that goes on in a later record, under the record it came in.
 void add_segment_data(NodeRef record, Bytes piece, std::size_t offset) {
-    record.add(kSegmentData, ByteString{{piece.begin(), piece.end()}}, offset, piece.size())
+    record.add_bytes(kSegmentData, piece, offset, piece.size())
         .set_text("TLS segment data (" + std::to_string(piece.size()) + " bytes)");
 }
 
@@ -126,7 +126,7 @@ std::string HttpStream::dissect(ByteReader data, NodeRef parent, NodeRef record,
             const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(body_left_, data.remaining()));
             const std::size_t at = data.offset();
             NodeRef layer = parent.add(kHttp, std::monostate{}, at, n, source);
-            if (auto b = data.bytes(n)) layer.add(kBody, ByteString{{b->begin(), b->end()}}, at, n);
+            if (auto b = data.bytes(n)) layer.add_bytes(kBody, *b, at, n);
             body_left_ -= n;
             continue;
         }
@@ -134,7 +134,7 @@ std::string HttpStream::dissect(ByteReader data, NodeRef parent, NodeRef record,
         if (pending_.empty()) {
             if (!looks_like_http(rest)) {
                 NodeRef layer = parent.add(kHttp, std::monostate{}, data.offset(), data.reported_remaining(), source);
-                layer.add(kBody, ByteString{{rest.begin(), rest.end()}}, data.offset(), rest.size());
+                layer.add_bytes(kBody, rest, data.offset(), rest.size());
                 break;
             }
             const Framing f = frame_message(rest, exchange);
@@ -339,7 +339,7 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer, std::vector<std::
     }
     if (!data.empty()) {
         Bytes b = data.rest();
-        layer.add(kBody, ByteString{{b.begin(), b.end()}}, data.offset(), b.size());
+        layer.add_bytes(kBody, b, data.offset(), b.size());
         data.take_rest();
     }
     return first;
@@ -353,7 +353,7 @@ void HttpStream::http2_frames(ByteReader& data, NodeRef layer) {
         const std::size_t n = data.remaining() < h2_left_ ? data.remaining() : static_cast<std::size_t>(h2_left_);
         const std::size_t at = data.offset();
         if (auto b = data.bytes(n)) {
-            layer.add(kH2Continued, ByteString{{b->begin(), b->end()}}, at, n);
+            layer.add_bytes(kH2Continued, *b, at, n);
             if (is_header_frame(h2_type_)) {
                 if (h2_frame_.size() + n <= kMaxHttp2HeaderBlock)
                     h2_frame_.insert(h2_frame_.end(), b->begin(), b->end());
@@ -377,7 +377,7 @@ void HttpStream::http2_frames(ByteReader& data, NodeRef layer) {
         if (!stream) {
             // A frame header split across records: the rest of the record is its start.
             Bytes b = data.take_rest().rest();
-            layer.add(kH2Continued, ByteString{{b.begin(), b.end()}}, at, b.size())
+            layer.add_bytes(kH2Continued, b, at, b.size())
                 .set_text("Frame header continues in the next record");
             h2_left_ = 0;
             return;
@@ -395,7 +395,7 @@ void HttpStream::http2_frames(ByteReader& data, NodeRef layer) {
         Bytes payload;
         if (auto p = data.bytes(here)) {
             payload = *p;
-            if (here) f.add(kH2Payload, ByteString{{p->begin(), p->end()}}, at + 9, here);
+            if (here) f.add_bytes(kH2Payload, *p, at + 9, here);
         }
         h2_left_ = *length - here;
         h2_type_ = *type;

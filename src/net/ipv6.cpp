@@ -179,7 +179,7 @@ std::size_t dissect_ipv6(ByteReader r, PacketContext& ctx) {
             eh.short_read(payload, std::string(def.label));
             return covered;
         }
-        if (eh) eh.add(kIpv6ExtData, ByteString{{body->begin(), body->end()}}, at + 2, total - 2);
+        if (eh) eh.add_bytes(kIpv6ExtData, *body, at + 2, total - 2);
         next = *nh;
     }
     if (!fragment) {

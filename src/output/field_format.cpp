@@ -223,7 +223,9 @@ bool printable_ascii(std::string_view text) {
 
 void escape_terminal_text(std::string& out, std::size_t from) {
     if (printable_ascii(std::string_view(out).substr(from))) return;
-    const std::string raw = out.substr(from);
+    // A buffer kept between lines (a line with a middle dot or a name in UTF-8 is common).
+    static thread_local std::string raw;
+    raw.assign(out, from);
     out.resize(from);
     append_terminal_text(out, raw);
 }

@@ -50,7 +50,7 @@ CipherSuiteParts cipher_suite_parts(const TlsConnectionFacts& f) {
         // RFC 8446 section 2: the key exchange is the key_share group (or a PSK alone),
         // authentication the certificate's key (or the PSK).
         if (f.kx_group) {
-            const std::string g = iana_name(kTlsSupportedGroups, *f.kx_group);
+            const std::string g(iana_name(kTlsSupportedGroups, *f.kx_group));
             p.key_exchange = g.rfind("ffdhe", 0) == 0               ? "DHE"
                              : g.rfind("MLKEM", 0) == 0             ? "MLKEM"
                              : g.find("MLKEM") != std::string::npos ? "ECDHE-MLKEM"

@@ -331,7 +331,7 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
             if (encrypted) {
                 if (rec) rec.set_text(prefix + "Handshake Protocol: Encrypted Handshake Message");
                 Bytes b = f.rest();
-                body.add(kEncryptedHandshake, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining())
+                body.add_bytes(kEncryptedHandshake, b, f.offset(), f.reported_remaining())
                     .set_text("Handshake Protocol: Encrypted Handshake Message");
                 facts_.handshake.push_back({ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, std::nullopt});
                 append_info(info, "Encrypted Handshake Message");
@@ -359,7 +359,7 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
                 break;
             }
             Bytes b = f.rest();
-            body.add(kAppData, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining());
+            body.add_bytes(kAppData, b, f.offset(), f.reported_remaining());
             facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length, early);
             append_info(info, "Application Data");
             break;
@@ -421,7 +421,7 @@ void TlsConnection::handshake_records(int side, ByteReader f, NodeRef rec, Packe
             // The start of a message that continues in the next record(s).
             Bytes rest = body.rest();
             std::string name = rest.empty() ? std::string("Handshake") : handshake_type_name(rest[0]);
-            rec.add(kHandshakeFragment, ByteString{{rest.begin(), rest.end()}}, body.offset(), rest.size())
+            rec.add_bytes(kHandshakeFragment, rest, body.offset(), rest.size())
                 .set_text("Handshake Protocol: " + name + " (fragment)");
             d.handshake.start(rest, ctx.frame.number);
             body.take_rest();
@@ -438,7 +438,7 @@ void TlsConnection::handshake_records(int side, ByteReader f, NodeRef rec, Packe
         d.handshake.clear();
         return;
     }
-    rec.add(kHandshakeFragment, ByteString{{more.begin(), more.end()}}, f.offset(), more.size())
+    rec.add_bytes(kHandshakeFragment, more, f.offset(), more.size())
         .set_text("Handshake Protocol: " + handshake_type_name(d.handshake.pending_type()) + " (fragment)");
     std::size_t too_long = 0;
     const auto appended = d.handshake.append(
@@ -495,7 +495,7 @@ void TlsConnection::handshake_message(int role, ByteReader message, NodeRef pare
 
 std::string TlsConnection::application_data(int side, ByteReader data, NodeRef body, PacketContext& ctx) {
     Bytes b = data.rest();
-    body.add(kDecryptedData, ByteString{{b.begin(), b.end()}}, data.offset(), data.reported_remaining());
+    body.add_bytes(kDecryptedData, b, data.offset(), data.reported_remaining());
     if (follow_plaintext_) follow_plaintext_(side, ctx.frame.number, b);
     const std::uint16_t source = body ? body.get()->source : 0;
     // ALPN h2 says HTTP/2 from the first record: the server's SETTINGS may come before
@@ -562,7 +562,7 @@ bool TlsConnection::decrypt_record(int side, std::uint8_t type, std::uint16_t ve
     facts_.decrypted = true;
     if (out.content_type == kApplicationData) {
         Bytes c = f.rest();
-        rec.add(kAppData, ByteString{{c.begin(), c.end()}}, f.offset(), f.reported_remaining());
+        rec.add_bytes(kAppData, c, f.offset(), f.reported_remaining());
     }
     if (facts_.tls13() || opened.early_data) rec.add_generated(kContentType, std::uint64_t(out.content_type));
     const std::size_t n = out.plaintext.size();

@@ -117,7 +117,7 @@ constexpr FieldDef kResumedFrom{"tlsdissect.resumption.resumed_from", "Resumes t
 
 
 std::string group_name(std::uint16_t v) {
-    std::string n = iana_name(kTlsSupportedGroups, v, true);
+    std::string n(iana_name(kTlsSupportedGroups, v, true));
     return n == "Unknown" ? "Unknown (0x" + hex_u16(v) + ")" : n;
 }
 
@@ -385,7 +385,7 @@ void certificate(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts,
         }
         ++count;
         NodeRef node;
-        if (certs) node = certs.add(kCert, to_byte_string(der->rest()), der->offset(), der->reported_remaining());
+        if (certs) node = certs.add_bytes(kCert, der->rest(), der->offset(), der->reported_remaining());
         // dissect_x509_certificate remembers what OpenSSL decoded of each certificate.
         CertificateSummary summary = dissect_x509_certificate(*der, node);
         if (node) node.set_text("Certificate: " + certificate_one_line(summary));
@@ -831,7 +831,7 @@ void dissect_certificate_status(ByteReader& r, NodeRef parent) {
     }
     if (!parent) return;
     NodeRef node =
-        parent.add(kOcspResponse, to_byte_string(response->rest()), response->offset(), response->reported_remaining());
+        parent.add_bytes(kOcspResponse, response->rest(), response->offset(), response->reported_remaining());
     const std::string summary = dissect_ocsp_response(*response, node);
     node.set_text(summary.empty() ? std::string("OCSP Response") : "OCSP Response: " + summary);
 }

@@ -75,7 +75,7 @@ void CertificateWalk::run(NodeRef parent) {
             c.skip(1);
             const std::size_t at = c.offset(), len = c.reported_remaining();
             const Bytes captured = c.rest();
-            parent.add(kEncrypted, ByteString{{captured.begin(), captured.end()}}, at, len);
+            parent.add_bytes(kEncrypted, captured, at, len);
             if (!sig->complete()) parent.truncated("signatureValue cut short by the capture", at, len);
         }
     }
@@ -109,7 +109,7 @@ void CertificateWalk::tbs_certificate(NodeRef parent, const Element& tbs, Fields
     }
     if (auto serial = f.required(tag::kInteger, "serialNumber")) {
         const Bytes b = serial->content_bytes();
-        node.add(kSerialNumber, ByteString{{b.begin(), b.end()}}, serial->offset, serial->total_length())
+        node.add_bytes(kSerialNumber, b, serial->offset, serial->total_length())
             .set_text("serialNumber: 0x" + hex_label(b));
         if (require_complete(node, *serial, "serialNumber") && !valid_integer(*serial))
             node.malformed("serialNumber: invalid INTEGER", serial->offset, serial->total_length());
@@ -241,7 +241,7 @@ std::string CertificateWalk::attribute_value(NodeRef atv, const Oid* type, const
         }
         if (v.number == tag::kIa5String) return add_string(atv, kIa5StringAttribute);
     }
-    atv.add(kAnyString, ByteString{{content.begin(), content.end()}}, v.offset, v.total_length());
+    atv.add_bytes(kAnyString, content, v.offset, v.total_length());
     return "#" + hex_string(v.encoding);  // RFC 4514 section 2.4: unknown syntax as hex
 }
 
@@ -303,7 +303,7 @@ void CertificateWalk::subject_public_key_info(NodeRef parent, const Element& e, 
         ByteReader bits = key->content;
         bits.skip(1);
         const Bytes captured = bits.rest();
-        NodeRef k = node.add(kSubjectPublicKey, ByteString{{captured.begin(), captured.end()}}, bits.offset(),
+        NodeRef k = node.add_bytes(kSubjectPublicKey, captured, bits.offset(),
                              bits.reported_remaining());
         if (!key->complete()) {
             node.truncated("subjectPublicKey cut short by the capture", bits.offset(), bits.reported_remaining());
@@ -328,7 +328,7 @@ void CertificateWalk::rsa_public_key(NodeRef key, ByteReader bits, Fields& outer
     Fields f(top.enter(*seq), key);
     if (auto m = f.required(tag::kInteger, "modulus")) {
         const Bytes b = m->content_bytes();
-        key.add(kModulus, ByteString{{b.begin(), b.end()}}, m->offset, m->total_length())
+        key.add_bytes(kModulus, b, m->offset, m->total_length())
             .set_text("modulus: 0x" + hex_label(b));
         if (!valid_integer(*m)) key.malformed("modulus: invalid INTEGER", m->offset, m->total_length());
     }
@@ -383,7 +383,7 @@ void CertificateWalk::extensions(NodeRef parent, const Element& e, Fields& outer
 void CertificateWalk::extension_value(NodeRef ext, const Oid& id, const Element& octets, Fields& outer) {
     auto as_bytes = [&] {
         const Bytes b = octets.content_bytes();
-        ext.add(kExtnValue, ByteString{{b.begin(), b.end()}}, octets.content.offset(), octets.length);
+        ext.add_bytes(kExtnValue, b, octets.content.offset(), octets.length);
         require_complete(ext, octets, "extnValue");
     };
     // Each known value is one DER element inside the OCTET STRING.
@@ -417,7 +417,7 @@ void CertificateWalk::extension_value(NodeRef ext, const Oid& id, const Element&
         case NID_subject_key_identifier:
             if (auto ski = value.required(tag::kOctetString, "SubjectKeyIdentifier")) {
                 const Bytes b = ski->content_bytes();
-                ext.add(kSubjectKeyIdentifier, ByteString{{b.begin(), b.end()}}, ski->offset, ski->total_length());
+                ext.add_bytes(kSubjectKeyIdentifier, b, ski->offset, ski->total_length());
                 require_complete(ext, *ski, "SubjectKeyIdentifier");
             }
             break;
@@ -484,7 +484,7 @@ void CertificateWalk::general_name(NodeRef parent, const FieldDef& choice, const
             if (auto t = f.required(tag::kOid, "type-id")) oid_node(other, kOtherNameType, *t);
             if (auto v = f.required(TagClass::Context, 0, "value")) {
                 const Bytes b = v->content_bytes();
-                other.add(kOtherNameValue, ByteString{{b.begin(), b.end()}}, v->offset, v->total_length());
+                other.add_bytes(kOtherNameValue, b, v->offset, v->total_length());
             }
             f.finish("otherName value");
             break;
@@ -532,7 +532,7 @@ void CertificateWalk::key_usage(NodeRef ext, const Element& bits) {
     }
     const Bytes value = bits.content_bytes().subspan(1);
     const std::size_t at = bits.content.offset() + 1;
-    NodeRef ku = ext.add(kKeyUsage, ByteString{{value.begin(), value.end()}}, at, value.size());
+    NodeRef ku = ext.add_bytes(kKeyUsage, value, at, value.size());
     for (std::size_t i = 0; i < std::size(kKeyUsageBits); ++i) {
         const FieldDef& def = kKeyUsageBits[i];
         const std::size_t octet = i / 8;
@@ -744,7 +744,7 @@ void CertificateWalk::crl_distribution_points(NodeRef ext, const Element& seq, F
         }
         if (auto reasons = pf.optional(TagClass::Context, 1)) {
             const Bytes b = reasons->content_bytes();
-            p.add(kReasons, ByteString{{b.begin(), b.end()}}, reasons->offset, reasons->total_length());
+            p.add_bytes(kReasons, b, reasons->offset, reasons->total_length());
         }
         if (auto issuer = pf.optional(TagClass::Context, 2)) general_names(p, kCrlIssuer, *issuer, pf);
         pf.finish("cRLIssuer");
@@ -763,13 +763,13 @@ void CertificateWalk::authority_key_identifier(NodeRef ext, const Element& seq, 
     Fields f(outer.enter(seq), node);
     if (auto id = f.optional(TagClass::Context, 0)) {
         const Bytes b = id->content_bytes();
-        node.add(kKeyIdentifier, ByteString{{b.begin(), b.end()}}, id->offset, id->total_length());
+        node.add_bytes(kKeyIdentifier, b, id->offset, id->total_length());
         require_complete(node, *id, "keyIdentifier");
     }
     if (auto issuer = f.optional(TagClass::Context, 1)) general_names(node, kAuthorityCertIssuer, *issuer, f);
     if (auto serial = f.optional(TagClass::Context, 2)) {
         const Bytes b = serial->content_bytes();
-        node.add(kAuthorityCertSerialNumber, ByteString{{b.begin(), b.end()}}, serial->offset, serial->total_length())
+        node.add_bytes(kAuthorityCertSerialNumber, b, serial->offset, serial->total_length())
             .set_text("authorityCertSerialNumber: 0x" + hex_label(b));
     }
     f.finish("authorityCertSerialNumber");

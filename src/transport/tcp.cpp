@@ -251,11 +251,11 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
             }
             case 34:
                 if (auto cookie = b.bytes(b.remaining()); cookie && !cookie->empty())
-                    o.add(kTfoCookie, ByteString{{cookie->begin(), cookie->end()}}, body_at, cookie->size());
+                    o.add_bytes(kTfoCookie, *cookie, body_at, cookie->size());
                 break;
             default:
                 if (auto data = b.bytes(b.remaining()); data && !data->empty())
-                    o.add(kOptionData, ByteString{{data->begin(), data->end()}}, body_at, data->size());
+                    o.add_bytes(kOptionData, *data, body_at, data->size());
                 break;
         }
     }
@@ -677,7 +677,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     if (payload_len == 0) return;
     if (tcp) {
         Bytes captured = payload.rest();
-        NodeRef p = tcp.add(kPayload, ByteString{{captured.begin(), captured.end()}}, payload.offset(), payload_len);
+        NodeRef p = tcp.add_bytes(kPayload, captured, payload.offset(), payload_len);
         p.set_text("TCP payload (", payload_len, payload_len == 1 ? " byte)" : " bytes)");
     }
     if (step.app_use.shown) return;

@@ -79,7 +79,7 @@ void dissect_udp(ByteReader r, PacketContext& ctx) {
     ByteReader payload = *r.child(payload_len);
     if (udp) {
         Bytes captured = payload.rest();
-        udp.add(kPayload, ByteString{{captured.begin(), captured.end()}}, payload.offset(), payload_len)
+        udp.add_bytes(kPayload, captured, payload.offset(), payload_len)
             .set_text("UDP payload (" + std::to_string(payload_len) + " byte" + (payload_len == 1 ? "" : "s") + ")");
     }
     // What the port table names (the lower port first), else the first heuristic that

@@ -63,7 +63,7 @@ void dissect_options(ByteReader opts, NodeRef parent) {
             opt.short_read(opts, "Geneve option data");
             return;
         }
-        if (opt && data_len) opt.add(kOptionData, to_byte_string(*data), at + 4, data_len);
+        if (opt && data_len) opt.add_bytes(kOptionData, *data, at + 4, data_len);
     }
 }
 
