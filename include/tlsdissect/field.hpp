@@ -201,7 +201,8 @@ public:
         }
         return *this;
     }
-    // The display text, for a caller that appends to it; null without a tree.
+    // The display text, for a caller that appends to it; null without a tree. Valid until
+    // the next node is added to the tree (the nodes may move).
     std::string* text_buffer() const { return tree_ ? &tree_->node(id_).text : nullptr; }
     const NodeRef& set_length(std::size_t length) const;
     const NodeRef& set_generated(bool on = true) const;

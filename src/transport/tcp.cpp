@@ -143,8 +143,6 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
         list = tcp.add(kOptions, std::monostate{}, opts.offset(), opts.reported_remaining());
         list.set_text("Options: (", opts.reported_remaining(), " bytes)");
     }
-    // The options' names go after the list's label: "Options: (12 bytes), NOP, NOP, ...".
-    std::string* names = list.text_buffer();
     while (!opts.empty()) {
         const std::size_t at = opts.offset();
         auto kind = opts.u8();
@@ -155,7 +153,9 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
         std::string unknown_name;
         std::string_view kind_name = name_of(kOptionKinds, *kind);
         if (kind_name.empty()) kind_name = unknown_name = concat("Unknown (", *kind, ")");
-        if (names) append_parts(*names, ", ", kind_name);
+        // The options' names go after the list's label: "Options: (12 bytes), NOP, NOP, ...".
+        // (The text is looked up each time: adding nodes may move the tree's nodes.)
+        if (list) append_parts(*list.text_buffer(), ", ", kind_name);
         if (*kind == 0 || *kind == 1) {
             NodeRef o = list.add(kOption, std::monostate{}, at, 1);
             o.set_text("TCP Option - ", kind_name);
