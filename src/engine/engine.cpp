@@ -64,6 +64,7 @@ public:
     DissectorTables tables;
     KeyLog keys;                   // --keylog files, then the capture's secrets blocks
     std::size_t secrets_used = 0;  // secrets blocks of the reader already taken
+    std::string protocols_buffer;  // frame.protocols being collected, kept between packets
     CaptureState state;
     SessionLayer sessions;
     std::vector<CaptureInterface> interfaces;
@@ -216,6 +217,8 @@ void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketCol
 
     if (info.number % kExpireEveryFrames == 0) expire_connections(packet.ts_ns);
     PacketContext ctx = s.context(info, root, columns);
+    ctx.protocols.swap(s.protocols_buffer);
+    ctx.protocols.clear();
     NodeRef frame = root.add(kFrame, std::monostate{}, 0, packet.captured_length);
     NodeRef protocols;
     if (frame) {
@@ -255,11 +258,10 @@ void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketCol
         dissect_data(reader, ctx);
     }
     if (packet.captured_length < packet.original_length && frame)
-        frame.add_text(kTruncatedField,
-                       "Truncated: packet size limited during capture (" + std::to_string(packet.captured_length) +
-                           " of " + std::to_string(packet.original_length) + " bytes)",
-                       0, 0);
+        frame.add(kTruncatedField, std::monostate{},
+                       0, 0).set_text("Truncated: packet size limited during capture (", packet.captured_length, " of ", packet.original_length, " bytes)");
     if (protocols) std::get<std::string>(protocols.get()->value).assign(ctx.protocols);
+    s.protocols_buffer.swap(ctx.protocols);
 }
 
 }  // namespace tlsdissect

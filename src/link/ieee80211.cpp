@@ -116,7 +116,7 @@ void dissect_wlan(ByteReader r, PacketContext& ctx, bool has_fcs) {
     std::string name(name_of(kTypeSubtypes, type_subtype));
     if (name.empty()) name = "Unknown frame (0x" + hex_u16(type_subtype) + ")";
     if (wlan) {
-        wlan.set_text("IEEE 802.11 " + name);
+        wlan.set_text("IEEE 802.11 ", name);
         wlan.add(kTypeSubtype, std::uint64_t(type_subtype), start, 2);
         wlan.add(kFc, std::uint64_t(*fc0 << 8 | *flags), start, 2);
         NodeRef f = wlan.add(kFlags, std::uint64_t(*flags), start + 1, 1);
@@ -199,7 +199,7 @@ void dissect_wlan(ByteReader r, PacketContext& ctx, bool has_fcs) {
     if (*flags & kFlagProtected) {
         if (ctx.root && body.remaining()) {
             NodeRef data = ctx.add_layer(kWlanData, body.offset(), body.reported_remaining());
-            data.set_text("Data (" + std::to_string(body.reported_remaining()) + " bytes, encrypted)");
+            data.set_text("Data (", body.reported_remaining(), " bytes, encrypted)");
         }
         return;
     }

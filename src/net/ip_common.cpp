@@ -64,9 +64,7 @@ void present_reassembled(PacketContext& ctx, NodeRef ip, std::uint8_t protocol, 
         l.set_generated();
         for (const auto& p : result.pieces) {
             l.add(fragment, std::uint64_t(p.frame), p.offset, p.length)
-                .set_text("Frame: " + std::to_string(p.frame) + ", payload: " + std::to_string(p.offset) +
-                          "-" + std::to_string(p.offset + p.length - 1) + " (" + std::to_string(p.length) +
-                          " bytes)")
+                .set_text("Frame: ", p.frame, ", payload: ", p.offset, "-", p.offset + p.length - 1, " (", p.length, " bytes)")
                 .set_generated();
         }
         l.add(count, std::uint64_t(result.pieces.size()), 0, 0).set_generated();

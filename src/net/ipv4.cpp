@@ -238,7 +238,7 @@ std::size_t dissect_ipv4(ByteReader r, PacketContext& ctx) {
         present_fragment_column(ctx, *proto, frag_offset, *id, "IPv4");
         if (ctx.root && payload.remaining()) {
             NodeRef data = ctx.add_layer(kIpFragmentData, payload.offset(), payload.remaining());
-            data.set_text("Data (" + std::to_string(payload.remaining()) + " bytes)");
+            data.set_text("Data (", payload.remaining(), " bytes)");
         }
         return covered;
     }

@@ -212,7 +212,7 @@ private:
             Bytes v = value->rest();
             tlv.add_bytes(kTlvValue, v, at + 3, n);
             std::string_view name = name_of(kTlvTypes, *type);
-            if (tlv) tlv.set_text("TLV: " + std::string(name.empty() ? "Unknown" : name));
+            if (tlv) tlv.set_text("TLV: ", name.empty() ? "Unknown" : name);
         }
     }
 

@@ -792,8 +792,7 @@ private:
             NodeRef b = fr.add_generated(kH3Blocked, true);
             b.add_generated(kH3BlockedRequired, fs.required_insert_count);
             b.add_generated(kH3BlockedAvailable, fs.insert_count);
-            b.set_text("HEADERS blocked on the QPACK encoder stream: needs " + std::to_string(fs.required_insert_count) +
-                       " dynamic table entries, " + std::to_string(fs.insert_count) + " seen");
+            b.set_text("HEADERS blocked on the QPACK encoder stream: needs ", fs.required_insert_count, " dynamic table entries, ", fs.insert_count, " seen");
         } else if (fs.status == QpackFieldSection::Status::Failed) {
             fr.expert(kH3HeadersFailed, "QPACK field section not decoded: " + fs.error);
         }
@@ -802,7 +801,7 @@ private:
         std::string_view scheme, authority, path;
         for (const auto& [name, value] : fs.fields) {
             NodeRef h = fr.add(kH3Header, std::monostate{}, at, 0);
-            h.set_text("Header: " + escape_nonprintable(name) + ": " + escape_nonprintable(value));
+            h.set_text("Header: ", escape_nonprintable(name), ": ", escape_nonprintable(value));
             h.add(kH3HeaderName, name, at, 0);
             h.add(kH3HeaderValue, value, at, 0);
             if (name == ":scheme") scheme = value;
@@ -935,7 +934,7 @@ private:
         flow_.facts.quic = true;  // before the Client Hello: its JA4 starts with "q"
         dissect_handshake_message(m, parent, s, flow_.facts, ctx_, info);
         ctx_.source = saved;
-        if (parent && !info.empty()) parent.set_text("TLSv1.3 Record Layer: Handshake Protocol: " + info);
+        if (parent && !info.empty()) parent.set_text("TLSv1.3 Record Layer: Handshake Protocol: ", info);
         ctx_.add_protocol("tls");
         install_keys();
     }

@@ -110,7 +110,7 @@ void dissect_quic_transport_parameters(ByteReader& r, NodeRef ext) {
         }
         if (p) {
             p.set_length(r.offset() - at);
-            p.set_text("Parameter: " + name + " (len=" + std::to_string(*length) + ")" + shown);
+            p.set_text("Parameter: ", name, " (len=", *length, ")", shown);
         }
     }
 }

@@ -33,7 +33,7 @@ std::optional<Oid> CertificateWalk::oid_node(NodeRef parent, const FieldDef& def
         return std::nullopt;
     }
     parent.add(def, oid->dotted, e.offset, e.total_length())
-        .set_text(std::string(def.label) + ": " + oid->with_name());
+        .set_text(def.label, ": ", oid->with_name());
     return oid;
 }
 
@@ -110,7 +110,7 @@ void CertificateWalk::tbs_certificate(NodeRef parent, const Element& tbs, Fields
     if (auto serial = f.required(tag::kInteger, "serialNumber")) {
         const Bytes b = serial->content_bytes();
         node.add_bytes(kSerialNumber, b, serial->offset, serial->total_length())
-            .set_text("serialNumber: 0x" + hex_label(b));
+            .set_text("serialNumber: 0x", hex_label(b));
         if (require_complete(node, *serial, "serialNumber") && !valid_integer(*serial))
             node.malformed("serialNumber: invalid INTEGER", serial->offset, serial->total_length());
     }
@@ -139,7 +139,7 @@ std::optional<Oid> CertificateWalk::algorithm(NodeRef parent, const FieldDef& de
     Fields f(outer.enter(e), node);
     std::optional<Oid> oid;
     if (auto id = f.required(tag::kOid, "algorithm")) oid = oid_node(node, kAlgorithmId, *id);
-    if (oid) node.set_text(std::string(def.label) + " (" + oid->label() + ")");
+    if (oid) node.set_text(def.label, " (", oid->label(), ")");
     if (f.at_end()) return oid;
     auto params = f.any("parameters");
     if (!params || params->is_universal(tag::kNull)) {
@@ -151,8 +151,8 @@ std::optional<Oid> CertificateWalk::algorithm(NodeRef parent, const FieldDef& de
         NodeRef ec = node.add(kEcParameters, choice, params->offset, params->total_length());
         if (choice == 1) oid_node(ec, kNamedCurve, *params);
     } else {
-        node.add_text(kAlgorithmParameters, "parameters (" + std::to_string(params->total_length()) + " bytes)",
-                      params->offset, params->total_length());
+        node.add(kAlgorithmParameters, std::monostate{},
+                      params->offset, params->total_length()).set_text("parameters (", params->total_length(), " bytes)");
     }
     f.finish("parameters");
     return oid;
@@ -178,7 +178,7 @@ std::string CertificateWalk::name(NodeRef parent, const FieldDef& choice, const 
     std::reverse(rdns.begin(), rdns.end());
     const std::string text = join(rdns, ",");
     if (Node* n = seq.get()) n->value = std::uint64_t(rdns.size());
-    seq.set_text(std::string(sequence.label) + ": " + items(rdns.size()) + " (" + text + ")");
+    seq.set_text(sequence.label, ": ", items(rdns.size()), " (", text, ")");
     return text;
 }
 
@@ -198,12 +198,12 @@ std::string CertificateWalk::rdn(NodeRef item, std::string_view label, const Ele
         if (auto v = tv.any("value")) value = attribute_value(node, type ? &*type : nullptr, *v);
         tv.finish("value");
         std::string part = (type ? type->label() : std::string("?")) + "=" + value;
-        node.set_text(std::string(kAttributeTypeAndValue.label) + " (" + part + ")");
+        node.set_text(kAttributeTypeAndValue.label, " (", part, ")");
         parts.push_back(std::move(part));
     }
     const std::string text = join(parts, "+");
     if (Node* n = item.get()) n->value = std::uint64_t(parts.size());
-    item.set_text(std::string(label) + ": " + items(parts.size()) + " (" + text + ")");
+    item.set_text(label, ": ", items(parts.size()), " (", text, ")");
     return text;
 }
 
@@ -313,8 +313,7 @@ void CertificateWalk::subject_public_key_info(NodeRef parent, const Element& e, 
             // SEC 1 section 2.3.3: the first octet says how the point is written.
             const char* form = captured[0] == 4 ? "uncompressed" : captured[0] == 2 || captured[0] == 3 ? "compressed"
                                                                                                       : "unknown form";
-            k.set_text("subjectPublicKey: " + hex_label(captured) + " (EC point, " + form + ", " +
-                       std::to_string(captured.size()) + " bytes)");
+            k.set_text("subjectPublicKey: ", hex_label(captured), " (EC point, ", form, ", ", captured.size(), " bytes)");
         }
     }
     f.finish("subjectPublicKey");
@@ -329,7 +328,7 @@ void CertificateWalk::rsa_public_key(NodeRef key, ByteReader bits, Fields& outer
     if (auto m = f.required(tag::kInteger, "modulus")) {
         const Bytes b = m->content_bytes();
         key.add_bytes(kModulus, b, m->offset, m->total_length())
-            .set_text("modulus: 0x" + hex_label(b));
+            .set_text("modulus: 0x", hex_label(b));
         if (!valid_integer(*m)) key.malformed("modulus: invalid INTEGER", m->offset, m->total_length());
     }
     if (auto x = f.required(tag::kInteger, "publicExponent")) {
@@ -362,7 +361,7 @@ void CertificateWalk::extensions(NodeRef parent, const Element& e, Fields& outer
             Fields ef(f.enter(*ext), node);
             std::optional<Oid> id;
             if (auto i = ef.required(tag::kOid, "extnID")) id = oid_node(node, kExtensionId, *i);
-            if (id) node.set_text("Extension (" + id->label() + ")");
+            if (id) node.set_text("Extension (", id->label(), ")");
             if (auto c = ef.optional(TagClass::Universal, tag::kBoolean); c && require_complete(node, *c, "critical")) {
                 if (auto b = decode_boolean(*c))
                     node.add(kCritical, *b, c->offset, c->total_length());
@@ -376,7 +375,7 @@ void CertificateWalk::extensions(NodeRef parent, const Element& e, Fields& outer
     }
     wrapper.finish("Extensions");
     if (Node* n = list.get()) n->value = std::uint64_t(count);
-    list.set_text("extensions: " + items(count));
+    list.set_text("extensions: ", items(count));
 }
 
 // The extnValue of the extensions this dissector knows, decoded; others as bytes.
@@ -447,7 +446,7 @@ void CertificateWalk::general_names(NodeRef parent, const FieldDef& def, const E
         general_name(node, kGeneralName, *g, f);
     }
     if (Node* n = node.get()) n->value = std::uint64_t(count);
-    node.set_text(std::string(def.label) + ": " + items(count));
+    node.set_text(def.label, ": ", items(count));
 }
 
 // GeneralName ::= CHOICE {
@@ -556,7 +555,7 @@ void CertificateWalk::key_purposes(NodeRef ext, const Element& seq, Fields& oute
         oid_node(node, kKeyPurposeId, *id);
     }
     if (Node* n = node.get()) n->value = std::uint64_t(count);
-    node.set_text("KeyPurposeIDs: " + items(count));
+    node.set_text("KeyPurposeIDs: ", items(count));
 }
 
 // BasicConstraints ::= SEQUENCE {
@@ -609,14 +608,14 @@ void CertificateWalk::certificate_policies(NodeRef ext, const Element& seq, Fiel
                 policy_qualifier(qualifiers, *q, qf);
             }
             if (Node* v = qualifiers.get()) v->value = std::uint64_t(n);
-            qualifiers.set_text("policyQualifiers: " + items(n));
+            qualifiers.set_text("policyQualifiers: ", items(n));
         }
         pf.finish("policyQualifiers");
     }
     if (Node* n = node.get()) n->value = std::uint64_t(count);
-    node.set_text("CertificatePoliciesSyntax: " + items(count));
+    node.set_text("CertificatePoliciesSyntax: ", items(count));
     if (const std::string level = cabf_validation_level(policy_oids); !level.empty())
-        node.add_generated(kValidationLevel, level).set_text("[Validation level: " + level + "]");
+        node.add_generated(kValidationLevel, level).set_text("[Validation level: ", level, "]");
 }
 
 // PolicyQualifierInfo ::= SEQUENCE { policyQualifierId OID, qualifier ANY }
@@ -659,7 +658,7 @@ void CertificateWalk::policy_qualifier(NodeRef parent, const Element& seq, Field
                         list.malformed("noticeNumbers item: invalid INTEGER", num->offset, num->total_length());
                 }
                 if (Node* v = list.get()) v->value = std::uint64_t(n);
-                list.set_text("noticeNumbers: " + items(n));
+                list.set_text("noticeNumbers: ", items(n));
             }
             rf.finish("noticeNumbers");
         }
@@ -667,8 +666,8 @@ void CertificateWalk::policy_qualifier(NodeRef parent, const Element& seq, Field
         nf.finish("explicitText");
         return;
     }
-    node.add_text(kPolicyQualifier, "qualifier (" + std::to_string(q->total_length()) + " bytes)", q->offset,
-                  q->total_length());
+    node.add(kPolicyQualifier, std::monostate{}, q->offset,
+                  q->total_length()).set_text("qualifier (", q->total_length(), " bytes)");
 }
 
 // DisplayText ::= CHOICE { ia5String IA5String, visibleString VisibleString,
@@ -705,7 +704,7 @@ void CertificateWalk::authority_info_access(NodeRef ext, const Element& seq, Fie
         df.finish("accessLocation");
     }
     if (Node* n = node.get()) n->value = std::uint64_t(count);
-    node.set_text("AuthorityInfoAccessSyntax: " + items(count));
+    node.set_text("AuthorityInfoAccessSyntax: ", items(count));
 }
 
 // CRLDistributionPoints ::= SEQUENCE SIZE (1..MAX) OF DistributionPoint
@@ -750,7 +749,7 @@ void CertificateWalk::crl_distribution_points(NodeRef ext, const Element& seq, F
         pf.finish("cRLIssuer");
     }
     if (Node* n = node.get()) n->value = std::uint64_t(count);
-    node.set_text("CRLDistPointsSyntax: " + items(count));
+    node.set_text("CRLDistPointsSyntax: ", items(count));
 }
 
 // AuthorityKeyIdentifier ::= SEQUENCE {
@@ -770,7 +769,7 @@ void CertificateWalk::authority_key_identifier(NodeRef ext, const Element& seq, 
     if (auto serial = f.optional(TagClass::Context, 2)) {
         const Bytes b = serial->content_bytes();
         node.add_bytes(kAuthorityCertSerialNumber, b, serial->offset, serial->total_length())
-            .set_text("authorityCertSerialNumber: 0x" + hex_label(b));
+            .set_text("authorityCertSerialNumber: 0x", hex_label(b));
     }
     f.finish("authorityCertSerialNumber");
 }

@@ -455,8 +455,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     auto urgent = r.u16();
     if (!sport || !dport || !seq || !ack || !off_flags || !window || !checksum || !urgent) {
         if (sport && dport && tcp) {
-            tcp.set_text("Transmission Control Protocol, Src Port: " + std::to_string(*sport) +
-                         ", Dst Port: " + std::to_string(*dport));
+            tcp.set_text("Transmission Control Protocol, Src Port: ", *sport, ", Dst Port: ", *dport);
             tcp.add(kSrcPort, std::uint64_t(*sport), start, 2);
             tcp.add(kDstPort, std::uint64_t(*dport), start + 2, 2);
         }

@@ -116,8 +116,8 @@ std::size_t dissect_geneve(ByteReader r, PacketContext& ctx) {
             geneve.malformed("options length " + std::to_string(options_len) + " exceeds the packet", start, 1);
             return length;
         }
-        NodeRef list = geneve.add_text(kOptions, "Options: (" + std::to_string(options_len) + " bytes)",
-                                       opts->offset(), options_len);
+        NodeRef list = geneve.add(kOptions, std::monostate{},
+                                       opts->offset(), options_len).set_text("Options: (", options_len, " bytes)");
         dissect_options(*opts, list);
     }
     ByteReader inner = r.take_rest();
