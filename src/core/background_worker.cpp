@@ -11,6 +11,7 @@ unsigned BackgroundWorker::threads_for(unsigned jobs) {
 }
 
 BackgroundWorker::BackgroundWorker(unsigned threads) {
+    batch_.reserve(kBatch);
     for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
 }
 
@@ -25,36 +26,67 @@ BackgroundWorker::~BackgroundWorker() {
     for (std::thread& t : threads_) t.join();
 }
 
+void BackgroundWorker::submit(BackgroundJob& job) {
+    job.done_.store(false, std::memory_order_relaxed);
+    if (threads_.empty()) {
+        job.run();
+        job.done_.store(true, std::memory_order_release);
+        return;
+    }
+    batch_.push_back(&job);
+    if (batch_.size() >= kBatch) flush();
+}
+
 void BackgroundWorker::flush() {
     if (batch_.empty()) return;
     bool wake = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        for (auto& job : batch_) jobs_.push_back(std::move(job));
+        queue_.insert(queue_.end(), batch_.begin(), batch_.end());
         wake = idle_ > 0;  // a busy thread takes the next jobs without being told
     }
     batch_.clear();
     if (wake) wake_.notify_all();
 }
 
+void BackgroundWorker::wait(BackgroundJob& job) {
+    if (job.done()) return;
+    flush();
+    std::unique_lock<std::mutex> lock(mutex_);
+    ++waiting_;
+    finished_.wait(lock, [&job] { return job.done(); });
+    --waiting_;
+}
+
 void BackgroundWorker::loop() {
-    std::vector<std::function<void()>> mine;
+    std::vector<BackgroundJob*> mine;
+    mine.reserve(kBatch);
     for (;;) {
         {
             std::unique_lock<std::mutex> lock(mutex_);
             ++idle_;
-            wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+            wake_.wait(lock, [this] { return stopping_ || queue_head_ < queue_.size(); });
             --idle_;
-            if (jobs_.empty()) return;  // stopping, and nothing left to do
+            if (queue_head_ == queue_.size()) return;  // stopping, and nothing left to do
             // A share of what waits: the other threads take the rest.
-            const std::size_t share = std::max<std::size_t>(1, jobs_.size() / threads_.size());
-            for (std::size_t i = 0; i < share && !jobs_.empty(); ++i) {
-                mine.push_back(std::move(jobs_.front()));
-                jobs_.pop_front();
+            const std::size_t waiting = queue_.size() - queue_head_;
+            const std::size_t share = std::max<std::size_t>(1, waiting / threads_.size());
+            mine.assign(queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_),
+                        queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_ + share));
+            queue_head_ += share;
+            if (queue_head_ == queue_.size()) {
+                queue_.clear();  // keeps its buffer: no allocation once it is large enough
+                queue_head_ = 0;
             }
         }
-        for (auto& job : mine) job();
+        for (BackgroundJob* job : mine) {
+            job->run();
+            job->done_.store(true, std::memory_order_release);
+        }
         mine.clear();
+        // Under the lock, so that a caller between its check and its wait is not missed.
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (waiting_ > 0) finished_.notify_all();
     }
 }
 

@@ -2,21 +2,38 @@
 // --sessions printer hands them the Server Key Exchange signature checks, one RSA/ECDSA
 // verification per connection, while the main thread goes on reading and dissecting).
 //
-// Jobs are handed over in batches: run() only queues a job in the caller's batch, and
-// the batch goes to the threads when it is full or when the caller calls flush(), so
-// that a thread is woken once per batch, not once per job. A caller must flush() before
-// it waits for a result. With no threads (one core, or -j 1) run() does the job at once.
+// A job is an object the caller owns and keeps until it is done, and may use again:
+// handing it over allocates nothing, and nothing the caller allocated is freed on
+// another thread (a free from another thread takes the allocator's arena lock, and the
+// two threads then wait on each other). Jobs are handed over in batches: submit() only
+// queues a job in the caller's batch, and the batch goes to the threads when it is full
+// or when the caller calls flush() or wait(), so that a thread is woken once per batch,
+// not once per job. With no threads (one core, or -j 1) submit() runs the job at once.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
-#include <deque>
-#include <functional>
-#include <future>
+#include <cstddef>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 namespace tlsdissect {
+
+class BackgroundWorker;
+
+// What a background thread runs: run() reads the inputs the caller put in the object
+// and writes its result there; the caller reads it once done() (or after wait()).
+class BackgroundJob {
+public:
+    virtual ~BackgroundJob() = default;
+    virtual void run() = 0;
+    bool done() const { return done_.load(std::memory_order_acquire); }
+
+private:
+    friend class BackgroundWorker;
+    std::atomic<bool> done_{false};
+};
 
 class BackgroundWorker {
 public:
@@ -33,32 +50,26 @@ public:
     BackgroundWorker(const BackgroundWorker&) = delete;
     BackgroundWorker& operator=(const BackgroundWorker&) = delete;
 
-    // Queues `job` (or runs it now, when there is no thread); the future holds its result.
-    template <typename Result>
-    std::future<Result> run(std::function<Result()> job) {
-        std::packaged_task<Result()> task(std::move(job));
-        std::future<Result> result = task.get_future();
-        if (threads_.empty()) {
-            task();
-            return result;
-        }
-        auto shared = std::make_shared<std::packaged_task<Result()>>(std::move(task));
-        batch_.push_back([shared] { (*shared)(); });
-        if (batch_.size() >= kBatch) flush();
-        return result;
-    }
+    // Queues `job` (or runs it now, when there is no thread). The job must stay alive and
+    // untouched by the caller until it is done.
+    void submit(BackgroundJob& job);
     // Hands the queued jobs to the threads.
     void flush();
+    // Returns once `job` (submitted before) is done.
+    void wait(BackgroundJob& job);
     bool threaded() const { return !threads_.empty(); }
 
 private:
     void loop();
 
-    std::vector<std::function<void()>> batch_;  // the caller's, not yet handed over
+    std::vector<BackgroundJob*> batch_;  // the caller's, not yet handed over
     std::mutex mutex_;
-    std::condition_variable wake_;
-    std::deque<std::function<void()>> jobs_;
-    unsigned idle_ = 0;  // threads waiting for jobs
+    std::condition_variable wake_;      // jobs to do, or stopping
+    std::condition_variable finished_;  // a job someone waits for may be done
+    std::vector<BackgroundJob*> queue_;  // handed over; [queue_head_, end) not yet taken
+    std::size_t queue_head_ = 0;
+    unsigned idle_ = 0;     // threads waiting for jobs
+    unsigned waiting_ = 0;  // callers waiting in wait()
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };

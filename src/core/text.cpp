@@ -168,11 +168,20 @@ std::string rfc3339_utc_ns(std::int64_t ns) {
         rem += 1'000'000'000;
         --sec;
     }
-    std::time_t t = static_cast<std::time_t>(sec);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char text[64];
-    std::string out(text, std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm));
+    // Records of the same second follow each other: its text is kept for the next call.
+    thread_local std::int64_t cached_second = std::numeric_limits<std::int64_t>::min();
+    thread_local char cached[64];
+    thread_local std::size_t cached_length = 0;
+    if (sec != cached_second) {
+        std::time_t t = static_cast<std::time_t>(sec);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        cached_length = std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
+        cached_second = sec;
+    }
+    std::string out;
+    out.reserve(cached_length + 11);
+    out.append(cached, cached_length);
     out.push_back('.');
     append_nine_decimals(out, static_cast<std::uint64_t>(rem));
     out.push_back('Z');

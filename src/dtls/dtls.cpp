@@ -116,7 +116,7 @@ void rename_tls_fields(Tree& tree, std::size_t first) {
     }
 }
 
-void append_info(std::string& info, const std::string& item) {
+void append_info(std::string& info, std::string_view item) {
     if (item.empty()) return;
     if (!info.empty()) info += ", ";
     info += item;

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <deque>
-#include <future>
+#include <memory>
 #include <map>
 
 #include "core/background_worker.hpp"
@@ -54,7 +53,7 @@ void tunnel_path(JsonWriter& w, const ConnectionView& conv) {
 // and hash; their key exchange and authentication come from the handshake (key_share
 // group, certificate key).
 void decompose_suite(JsonWriter& w, std::uint16_t id, const TlsConnectionFacts& f) {
-    const CipherSuiteInfo info = describe_cipher_suite(id);
+    const CipherSuiteInfo& info = describe_cipher_suite(id);
     w.object().member("id", id).member("name", info.name);
     if (!info.known) {
         for (const char* k : {"kx", "auth", "enc", "mac", "prf"}) w.key(k).null();
@@ -684,8 +683,9 @@ public:
         const bool later = worker_.threaded() && !f.ske_signature.empty();
         tls_session(w, tls, dns_, lines_, audit_, later ? &p.verdict_at : nullptr, file_, certificate_files_);
         if (later && p.verdict_at != std::string::npos) {
-            auto check = server_key_exchange_check(f);
-            p.verdict = worker_.run<std::optional<bool>>([check] { return check().valid; });
+            p.check = take_check();
+            p.check->inputs.assign(f);
+            worker_.submit(*p.check);
         }
         push(std::move(p));
     }
@@ -726,13 +726,25 @@ public:
     }
 
 private:
+    // A Server Key Exchange check for the background thread; kept and used again.
+    struct SignatureJob final : BackgroundJob {
+        ServerKeyExchangeCheck inputs;
+        std::optional<bool> valid;
+        void run() override { valid = inputs.run().valid; }
+    };
     struct Pending {
         std::string text;
         std::uint64_t key = 0;  // DNS: the spool's sort key, the first frame
         bool dns = false;
         std::size_t verdict_at = std::string::npos;
-        std::future<std::optional<bool>> verdict;  // valid while the check is outstanding
+        std::unique_ptr<SignatureJob> check;  // the verdict to write at verdict_at
     };
+    std::unique_ptr<SignatureJob> take_check() {
+        if (spare_checks_.empty()) return std::make_unique<SignatureJob>();
+        std::unique_ptr<SignatureJob> job = std::move(spare_checks_.back());
+        spare_checks_.pop_back();
+        return job;
+    }
 
     void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out_); }
     void emit_dns(std::uint64_t key, const DnsTransactionRecord& t) {
@@ -767,10 +779,14 @@ private:
         if (wait) worker_.flush();  // the checks still in the caller's batch, before waiting
         while (!pending_.empty()) {
             Pending& p = pending_.front();
-            if (p.verdict.valid()) {
-                if (!wait && p.verdict.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
-                const std::optional<bool> v = p.verdict.get();
+            if (p.check) {
+                if (!p.check->done()) {
+                    if (!wait) return;
+                    worker_.wait(*p.check);
+                }
+                const std::optional<bool> v = p.check->valid;
                 p.text.replace(p.verdict_at, 4, v ? (*v ? "true" : "false") : "null");
+                spare_checks_.push_back(std::move(p.check));
             }
             if (lines_) {
                 p.text.push_back('\n');
@@ -799,6 +815,7 @@ private:
     RecordSpool dns_records_;
     std::deque<Pending> pending_;
     std::vector<std::string> spare_;  // buffers of records already written
+    std::vector<std::unique_ptr<SignatureJob>> spare_checks_;  // checks whose verdict was written
     BackgroundWorker worker_;  // last: its thread stops before the records it fills go
 };
 

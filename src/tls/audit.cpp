@@ -119,7 +119,7 @@ void audit_client_hello(const TlsConnectionFacts& f, Collector& c) {
     std::string first;
     for (auto s : f.client_hello.cipher_suites) {
         if (is_grease(s)) continue;
-        CipherSuiteInfo info = describe_cipher_suite(s);
+        const CipherSuiteInfo& info = describe_cipher_suite(s);
         if (!cipher_is_weak(info)) continue;
         if (weak++ == 0) first = info.name;
     }
@@ -148,7 +148,7 @@ void audit_server_hello(const TlsConnectionFacts& f, Collector& c) {
         c.add("old_protocol", ssl ? AuditSeverity::High : AuditSeverity::Medium, frame,
               {{"version", tls_version_name(*f.negotiated_version)}});
     if (f.cipher_suite) {
-        const CipherSuiteInfo info = describe_cipher_suite(*f.cipher_suite);
+        const CipherSuiteInfo& info = describe_cipher_suite(*f.cipher_suite);
         const Vars suite{{"suite", info.name}};
         if (cipher_is_weak(info)) c.add("weak_cipher_chosen", AuditSeverity::High, frame, suite);
         if (info.known && info.export_grade && info.key_exchange == "RSA")

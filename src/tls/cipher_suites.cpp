@@ -3,6 +3,7 @@
 #include "tls/cipher_suites.hpp"
 
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "tls/tls_common.hpp"
@@ -113,9 +114,7 @@ void describe_mac(CipherSuiteInfo& info, const std::string& token) {
     }
 }
 
-}  // namespace
-
-CipherSuiteInfo describe_cipher_suite(std::uint16_t suite) {
+CipherSuiteInfo describe_uncached(std::uint16_t suite) {
     CipherSuiteInfo info;
     info.name = cipher_suite_name(suite);
     if (info.name.rfind("TLS_", 0) != 0) return info;  // unknown, GREASE, or an SSL 2.0 kind
@@ -192,6 +191,16 @@ CipherSuiteInfo describe_cipher_suite(std::uint16_t suite) {
     describe_encryption(info);
     info.known = true;
     return info;
+}
+
+}  // namespace
+
+const CipherSuiteInfo& describe_cipher_suite(std::uint16_t suite) {
+    // Taken apart once per suite value (the name is parsed, and every connection asks).
+    static thread_local std::unordered_map<std::uint16_t, CipherSuiteInfo> known;
+    auto it = known.find(suite);
+    if (it == known.end()) it = known.emplace(suite, describe_uncached(suite)).first;
+    return it->second;
 }
 
 bool cipher_is_weak(const CipherSuiteInfo& info) {

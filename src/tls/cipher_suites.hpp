@@ -37,8 +37,9 @@ struct CipherSuiteInfo {
 };
 
 // Decomposes a suite by its IANA name; `known` is false for unassigned values and for
-// names this function cannot split (the other fields are then empty).
-CipherSuiteInfo describe_cipher_suite(std::uint16_t suite);
+// names this function cannot split (the other fields are then empty). The reference stays
+// valid for the thread's life.
+const CipherSuiteInfo& describe_cipher_suite(std::uint16_t suite);
 
 // The weak building blocks an audit or a teacher points at.
 bool cipher_is_weak(const CipherSuiteInfo& info);  // NULL, EXPORT, RC4, DES, 3DES, RC2, IDEA, anonymous

@@ -119,9 +119,32 @@ std::string ja4_alpn(const std::vector<std::string>& alpn) {
     return std::string{hex.front(), hex.back()};
 }
 
-}  // namespace
+// What a fingerprint is computed from, as the bytes of a memo key: a tag, the scalars,
+// then each list with its length. Every connection from the same client software has
+// the same hello lists, so the fingerprints are remembered per key, not per connection.
+constexpr std::size_t kHelloMemoEntries = 1024;
 
-Fingerprint ja3(const HelloFacts& h) {
+template <typename T>
+void append_raw(std::string& key, const T& value) {
+    key.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+template <typename T>
+void append_list(std::string& key, const std::vector<T>& values) {
+    append_raw(key, static_cast<std::uint32_t>(values.size()));
+    key.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+}
+void append_first_alpn(std::string& key, const std::vector<std::string>& alpn) {
+    const std::string_view first = alpn.empty() ? std::string_view() : std::string_view(alpn[0]);
+    append_raw(key, static_cast<std::uint32_t>(first.size()));
+    key.append(first);
+}
+std::string& memo_key(char tag) {
+    static thread_local std::string key;
+    key.assign(1, tag);
+    return key;
+}
+
+Fingerprint ja3_uncached(const HelloFacts& h) {
     Fingerprint f;
     f.text = std::to_string(h.version) + "," + joined_decimal(h.cipher_suites, true) + "," +
              joined_decimal(h.extensions, true) + "," + joined_decimal(h.supported_groups, true) + "," +
@@ -130,7 +153,7 @@ Fingerprint ja3(const HelloFacts& h) {
     return f;
 }
 
-Fingerprint ja3s(const HelloFacts& h) {
+Fingerprint ja3s_uncached(const HelloFacts& h) {
     Fingerprint f;
     f.text = std::to_string(h.version) + "," + joined_decimal(h.cipher_suites, false) + "," +
              joined_decimal(h.extensions, false);
@@ -138,7 +161,7 @@ Fingerprint ja3s(const HelloFacts& h) {
     return f;
 }
 
-std::string ja4(const HelloFacts& h, bool has_sni, char transport) {
+std::string ja4_uncached(const HelloFacts& h, bool has_sni, char transport) {
     std::uint16_t version = h.version;
     for (auto v : without_grease(h.supported_versions)) version = std::max(version, v);
     const auto ciphers = without_grease(h.cipher_suites);
@@ -159,13 +182,61 @@ std::string ja4(const HelloFacts& h, bool has_sni, char transport) {
     return a + "_" + b + "_" + c;
 }
 
-std::string ja4s(const HelloFacts& h, char transport) {
+std::string ja4s_uncached(const HelloFacts& h, char transport) {
     std::uint16_t version = h.supported_versions.empty() ? h.version : h.supported_versions.front();
     const std::string a = std::string(1, transport) + ja4_version(version) + two_digits(h.extensions.size()) +
                           ja4_alpn(h.alpn);
     const std::string b = h.cipher_suites.empty() ? "0000" : hex_u16(h.cipher_suites.front());
     const std::string c = h.extensions.empty() ? "000000000000" : sha256_12(joined_hex(h.extensions));
     return a + "_" + b + "_" + c;
+}
+
+}  // namespace
+
+Fingerprint ja3(const HelloFacts& h) {
+    std::string& key = memo_key('3');
+    append_raw(key, h.version);
+    append_list(key, h.cipher_suites);
+    append_list(key, h.extensions);
+    append_list(key, h.supported_groups);
+    append_list(key, h.ec_point_formats);
+    static thread_local BoundedCache<Fingerprint, kHelloMemoEntries> memo;
+    return memo.get_or_make(key, [&] { return ja3_uncached(h); });
+}
+
+Fingerprint ja3s(const HelloFacts& h) {
+    std::string& key = memo_key('S');
+    append_raw(key, h.version);
+    append_list(key, h.cipher_suites);
+    append_list(key, h.extensions);
+    static thread_local BoundedCache<Fingerprint, kHelloMemoEntries> memo;
+    return memo.get_or_make(key, [&] { return ja3s_uncached(h); });
+}
+
+std::string ja4(const HelloFacts& h, bool has_sni, char transport) {
+    std::string& key = memo_key('4');
+    key.push_back(transport);
+    key.push_back(has_sni ? 'd' : 'i');
+    append_raw(key, h.version);
+    append_list(key, h.supported_versions);
+    append_list(key, h.cipher_suites);
+    append_list(key, h.extensions);
+    append_list(key, h.signature_algorithms);
+    append_first_alpn(key, h.alpn);
+    static thread_local BoundedCache<std::string, kHelloMemoEntries> memo;
+    return memo.get_or_make(key, [&] { return ja4_uncached(h, has_sni, transport); });
+}
+
+std::string ja4s(const HelloFacts& h, char transport) {
+    std::string& key = memo_key('s');
+    key.push_back(transport);
+    append_raw(key, h.version);
+    append_list(key, h.supported_versions);
+    append_list(key, h.cipher_suites);
+    append_list(key, h.extensions);
+    append_first_alpn(key, h.alpn);
+    static thread_local BoundedCache<std::string, kHelloMemoEntries> memo;
+    return memo.get_or_make(key, [&] { return ja4s_uncached(h, transport); });
 }
 
 std::string ja4x(const std::string& issuer_oids, const std::string& subject_oids, const std::string& extension_oids) {

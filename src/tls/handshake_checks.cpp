@@ -39,7 +39,7 @@ std::string key_type_auth(const std::string& key) {
 CipherSuiteParts cipher_suite_parts(const TlsConnectionFacts& f) {
     CipherSuiteParts p;
     if (!f.cipher_suite) return p;
-    const CipherSuiteInfo info = describe_cipher_suite(*f.cipher_suite);
+    const CipherSuiteInfo& info = describe_cipher_suite(*f.cipher_suite);
     if (!info.known) return p;
     p.known = true;
     p.encryption = info.encryption;
@@ -103,21 +103,25 @@ SignatureVerdict server_key_exchange_verdict(const TlsConnectionFacts& f) {
                                       f.client_random, f.server_random, f.ske_params, f.ske_signature);
 }
 
-std::function<SignatureVerdict()> server_key_exchange_check(const TlsConnectionFacts& f) {
-    if (f.ske_signature.empty()) return [] { return SignatureVerdict{}; };
-    struct Inputs {
-        CertificateSummary leaf;
-        std::uint16_t version;
-        std::optional<std::uint16_t> scheme;
-        std::vector<std::uint8_t> client_random, server_random, params, signature;
-    };
-    auto in = std::make_shared<Inputs>(Inputs{f.certificates.empty() ? CertificateSummary{} : f.certificates.front(),
-                                              f.negotiated_version.value_or(0x0303), f.ske_signature_scheme,
-                                              f.client_random, f.server_random, f.ske_params, f.ske_signature});
-    return [in] {
-        return verify_server_key_exchange(in->leaf, in->version, in->scheme, in->client_random, in->server_random,
-                                          in->params, in->signature);
-    };
+void ServerKeyExchangeCheck::assign(const TlsConnectionFacts& f) {
+    if (f.certificates.empty()) {
+        leaf.der.clear();
+        leaf.public_key_algorithm.clear();
+    } else {
+        leaf.der.assign(f.certificates.front().der.begin(), f.certificates.front().der.end());
+        leaf.public_key_algorithm.assign(f.certificates.front().public_key_algorithm);
+    }
+    version = f.negotiated_version.value_or(0x0303);
+    scheme = f.ske_signature_scheme;
+    client_random.assign(f.client_random.begin(), f.client_random.end());
+    server_random.assign(f.server_random.begin(), f.server_random.end());
+    params.assign(f.ske_params.begin(), f.ske_params.end());
+    signature.assign(f.ske_signature.begin(), f.ske_signature.end());
+}
+
+SignatureVerdict ServerKeyExchangeCheck::run() const {
+    if (signature.empty()) return {};
+    return verify_server_key_exchange(leaf, version, scheme, client_random, server_random, params, signature);
 }
 
 void add_server_key_exchange_check(NodeRef sig, const TlsConnectionFacts& f) {

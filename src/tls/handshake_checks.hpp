@@ -4,9 +4,9 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/packet_context.hpp"
 #include "tls/signature_check.hpp"
@@ -35,9 +35,17 @@ void add_cipher_suite_parts(NodeRef suite_node, const TlsConnectionFacts& facts)
 // The Server Key Exchange signature of this connection, from the bytes kept in `facts`
 // (empty verdict when there is none).
 SignatureVerdict server_key_exchange_verdict(const TlsConnectionFacts& facts);
-// The same check, to run later or on another thread: the function holds copies of the
-// bytes it needs, not references into `facts`.
-std::function<SignatureVerdict()> server_key_exchange_check(const TlsConnectionFacts& facts);
+// The same check, to run later or on another thread: copies of the bytes it needs, not
+// references into a connection's facts. assign() reuses the buffers of an earlier check.
+struct ServerKeyExchangeCheck {
+    CertificateSummary leaf;  // its DER and public key algorithm only
+    std::uint16_t version = 0;
+    std::optional<std::uint16_t> scheme;
+    std::vector<std::uint8_t> client_random, server_random, params, signature;
+
+    void assign(const TlsConnectionFacts& facts);
+    SignatureVerdict run() const;
+};
 
 // After the Server Key Exchange signature node: [Signature: valid] / [Signature: INVALID (...)].
 void add_server_key_exchange_check(NodeRef signature_node, const TlsConnectionFacts& facts);

@@ -65,7 +65,7 @@ constexpr FieldDef kSsl2CipherSpecs{"tls.handshake.cipherspecs", "Cipher Specs",
 constexpr FieldDef kSsl2CipherSpec{"tls.handshake.cipherspec", "Cipher Spec", FieldType::UInt, Base::Hex, {}, 0, 24};
 constexpr FieldDef kSsl2Challenge{"tls.handshake.challenge", "Challenge", FieldType::Bytes};
 
-void append_info(std::string& info, const std::string& item) {
+void append_info(std::string& info, std::string_view item) {
     if (item.empty()) return;
     if (!info.empty()) info += ", ";
     info += item;

@@ -143,7 +143,7 @@ void TlsDecryption::start_early_data(const TlsConnectionFacts& facts) {
     const Secret& secret = secrets->client_early_traffic_secret;
     for (const std::uint16_t id : facts.client_hello.cipher_suites) {
         if ((id >> 8) != 0x13) continue;  // the TLS 1.3 suites (RFC 8446 appendix B.4)
-        const CipherSuiteInfo suite = describe_cipher_suite(id);
+        const CipherSuiteInfo& suite = describe_cipher_suite(id);
         if (!suite.known || digest_length(suite.prf_hash) != secret.size()) continue;
         std::string error;
         if (auto d = make_tls13_decryptor(suite, secret, error)) early_.push_back(std::move(d));

@@ -59,6 +59,43 @@ TEST_CASE("JA4 without SNI, ALPN or signature algorithms", "[fingerprint]") {
     CHECK(f.size() == 36);
 }
 
+TEST_CASE("Fingerprints remembered per hello lists follow every list they are made of", "[fingerprint]") {
+    // The published values first, then hellos that differ in one input each: a memo keyed
+    // on too little would hand back the first hello's values for them.
+    const HelloFacts chrome = chrome_143();
+    REQUIRE(ja4(chrome, true) == "t13d1516h2_8daaf6152771_d8a2da3f94cd");
+    REQUIRE(ja3(chrome).hash == "98487aa16281980e7d1120d399efb6a4");
+    HelloFacts fewer_sigs = chrome;
+    fewer_sigs.signature_algorithms.pop_back();
+    CHECK(ja4(fewer_sigs, true) != ja4(chrome, true));
+    CHECK(ja4(fewer_sigs, true).substr(0, 24) == "t13d1516h2_8daaf6152771_");  // only part c
+    CHECK(ja3(fewer_sigs).hash == ja3(chrome).hash);  // JA3 has no signature algorithms
+    HelloFacts other_group = chrome;
+    other_group.supported_groups.back() = 25;
+    CHECK(ja3(other_group).hash != ja3(chrome).hash);
+    CHECK(ja4(other_group, true) == ja4(chrome, true));  // JA4 has no groups
+    HelloFacts http11 = chrome;
+    http11.alpn = {"http/1.1"};
+    CHECK(ja4(http11, true).substr(0, 11) == "t13d1516h1_");
+    CHECK(ja4(chrome, false).substr(0, 11) == "t13i1516h2_");
+    CHECK(ja4(chrome, true, 'q').substr(0, 11) == "q13d1516h2_");
+    HelloFacts server;
+    server.version = 0x0303;
+    server.cipher_suites = {0x1301};
+    server.extensions = {0x002b, 0x0033};
+    server.supported_versions = {0x0304};
+    const std::string s13 = ja4s(server);
+    server.supported_versions = {};
+    CHECK(ja4s(server) != s13);
+    CHECK(ja4s(server).substr(0, 7) == "t120200");
+    server.supported_versions = {0x0304};
+    CHECK(ja4s(server) == s13);
+    CHECK(ja3s(server).text == "771,4865,43-51");
+    // And the first hello again: its values, not the last one's.
+    CHECK(ja4(chrome, true) == "t13d1516h2_8daaf6152771_d8a2da3f94cd");
+    CHECK(ja3(chrome).hash == "98487aa16281980e7d1120d399efb6a4");
+}
+
 // JA4X: the worked example of the specification (FoxIO-LLC/ja4, technical_details/JA4X.md)
 // and the reference implementation's hash of an empty list (rust/ja4x/src/lib.rs, hash12).
 TEST_CASE("JA4X hashes the three OID lists as the specification's example does", "[fingerprint]") {
