@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tlsdissect/byte_reader.hpp"
+#include "tlsdissect/text.hpp"
 
 namespace tlsdissect {
 
@@ -138,12 +139,22 @@ public:
         return extra_sources[source - 1].bytes;
     }
     std::uint16_t add_source(std::string name, std::vector<std::uint8_t> bytes);
+    // An empty string with the capacity of a string value of an earlier packet, for a
+    // node's new string value (no allocation once the tree has seen a few packets).
+    std::string reused_string();
+    // The same for byte string values.
+    std::vector<std::uint8_t> reused_bytes();
 
 private:
+    void reset_node(Node& n);
+
     // Nodes [0, used_) are this packet's. The ones past it are kept from earlier packets
     // with their strings' buffers, so that a steady stream of packets reuses them.
     std::vector<Node> nodes_;
     std::size_t used_ = 0;
+    // String values taken from reused nodes, their buffers kept for reused_string().
+    std::vector<std::string> spare_strings_;
+    std::vector<std::vector<std::uint8_t>> spare_bytes_;
 };
 
 // A handle to a node being built. A null handle (tree building off, or the parent was
@@ -159,18 +170,40 @@ public:
 
     NodeRef add(const FieldDef& def, Value value, std::size_t offset, std::size_t length,
                 std::uint16_t source = kSameSource) const;
-    NodeRef add_text(const FieldDef& def, std::string text, std::size_t offset,
+    // Labels and string values are written into the kept node's own buffers (the tree
+    // reuses its nodes from one packet to the next), so text given as a string_view or
+    // as pieces (set_text) costs no allocation once the buffers have grown.
+    NodeRef add_text(const FieldDef& def, std::string_view text, std::size_t offset,
                      std::size_t length, std::uint16_t source = kSameSource) const;
+    // A node whose value is the string `text`.
+    NodeRef add_string(const FieldDef& def, std::string_view text, std::size_t offset,
+                       std::size_t length) const;
+    // A node whose value is a copy of `bytes`.
+    NodeRef add_bytes(const FieldDef& def, Bytes bytes, std::size_t offset, std::size_t length,
+                      std::uint16_t source = kSameSource) const;
     NodeRef add_generated(const FieldDef& def, Value value) const;
     // An anomaly on this node: "[Malformed: why]" (_ws.malformed) or "[Truncated: why]"
     // (_ws.short), or any expert field.
-    NodeRef malformed(std::string why, std::size_t offset, std::size_t length) const;
-    NodeRef truncated(std::string why, std::size_t offset, std::size_t length) const;
+    NodeRef malformed(std::string_view why, std::size_t offset, std::size_t length) const;
+    NodeRef truncated(std::string_view why, std::size_t offset, std::size_t length) const;
     // The short read that `reader` last hit, reported as the matching anomaly.
     NodeRef short_read(const ByteReader& reader, std::string_view what) const;
-    NodeRef expert(const FieldDef& def, std::string text) const;
+    NodeRef expert(const FieldDef& def, std::string_view text) const;
 
-    const NodeRef& set_text(std::string text) const;
+    // The display text from text pieces and integers (written as concat() writes them).
+    // No piece may point into this node's own text.
+    template <typename... Parts>
+    const NodeRef& set_text(const Parts&... parts) const {
+        if (tree_) {
+            std::string& text = tree_->node(id_).text;
+            text.clear();
+            append_parts(text, parts...);
+        }
+        return *this;
+    }
+    // The display text, for a caller that appends to it; null without a tree. Valid until
+    // the next node is added to the tree (the nodes may move).
+    std::string* text_buffer() const { return tree_ ? &tree_->node(id_).text : nullptr; }
     const NodeRef& set_length(std::size_t length) const;
     const NodeRef& set_generated(bool on = true) const;
     const NodeRef& set_hidden() const;

@@ -31,7 +31,10 @@ std::optional<T> add_read_uint(std::optional<T> value, std::size_t at, std::size
                                const FieldDef& def, Text& text) {
     if (value && parent) {
         NodeRef node = parent.add(def, std::uint64_t(*value), at, length);
-        if constexpr (!std::is_same_v<Text, DefaultText>) node.set_text(text(*value));
+        if constexpr (std::is_invocable_v<Text&, std::string&, T>)
+            text(*node.set_text().text_buffer(), *value);  // appends to the node's own text
+        else if constexpr (!std::is_same_v<Text, DefaultText>)
+            node.set_text(text(*value));
     }
     return value;
 }
@@ -45,7 +48,7 @@ inline std::optional<ByteReader> add_length(std::optional<ByteReader> child, std
 }  // namespace detail
 
 // An unsigned big-endian integer of 1, 2, 3 or 4 bytes, added as `def`; `text(value)`
-// (a std::string) is its display text.
+// (a std::string) is its display text, or `text(out, value)` appends it to `out`.
 template <typename Text = DefaultText>
 std::optional<std::uint8_t> read_u8(ByteReader& r, NodeRef parent, const FieldDef& def, Text text = {}) {
     const std::size_t at = r.offset();
@@ -71,7 +74,7 @@ std::optional<std::uint32_t> read_u32(ByteReader& r, NodeRef parent, const Field
 inline std::optional<Bytes> read_bytes(ByteReader& r, std::size_t n, NodeRef parent, const FieldDef& def) {
     const std::size_t at = r.offset();
     auto b = r.bytes(n);
-    if (b && parent) parent.add(def, to_byte_string(*b), at, n);
+    if (b && parent) parent.add_bytes(def, *b, at, n);
     return b;
 }
 
@@ -80,7 +83,7 @@ inline std::optional<Bytes> read_bytes(ByteReader& r, std::size_t n, NodeRef par
 inline Bytes read_rest(ByteReader& r, NodeRef parent, const FieldDef& def, EmptyField empty = EmptyField::Add) {
     const Bytes b = r.rest();
     if (parent && !(empty == EmptyField::Omit && b.empty()))
-        parent.add(def, to_byte_string(b), r.offset(), r.reported_remaining());
+        parent.add_bytes(def, b, r.offset(), r.reported_remaining());
     r.take_rest();
     return b;
 }

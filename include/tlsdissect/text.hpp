@@ -66,13 +66,35 @@ void append_utc_time_ns(std::string& out, std::int64_t ns);
 // A part of concat/append_parts that is written as a decimal number (a char is text).
 template <typename T>
 concept DecimalPart = std::integral<T> && !std::same_as<T, char> && !std::same_as<T, bool>;
+// A part that writes itself (Bits, Hex below).
+template <typename T>
+concept AppendingPart = requires(const T& part, std::string& out) { part.append_to(out); };
+
+// Parts written without a temporary string: a bit-field picture as bit_pattern() draws
+// it, and lowercase hexadecimal zero-padded to `digits` as hex_digits() writes it.
+struct Bits {
+    Bits(std::uint64_t value, std::uint64_t mask, unsigned bits) : value(value), mask(mask), bits(bits) {}
+    void append_to(std::string& out) const { append_bit_pattern(out, value, mask, bits); }
+    std::uint64_t value, mask;
+    unsigned bits;
+};
+struct Hex {
+    Hex(std::uint64_t value, unsigned digits) : value(value), digits(digits) {}
+    void append_to(std::string& out) const { append_hex_digits(out, value, digits); }
+    std::uint64_t value;
+    unsigned digits;
+};
 
 namespace text_detail {
 inline std::size_t size_of(std::string_view s) { return s.size(); }
 inline std::size_t size_of(char) { return 1; }
 template <DecimalPart T>
 std::size_t size_of(T) { return 20; }
+template <AppendingPart T>
+std::size_t size_of(const T&) { return 20; }
 inline void append(std::string& out, std::string_view s) { out += s; }
+template <AppendingPart T>
+void append(std::string& out, const T& part) { part.append_to(out); }
 inline void append(std::string& out, char c) { out.push_back(c); }
 template <DecimalPart T>
 void append(std::string& out, T v) {

@@ -71,12 +71,25 @@ std::string hex_string(Bytes bytes) {
     return out;
 }
 
-namespace {
+// String buffers kept for new string values: more than a packet's worth of them, so
+// that the pool stays bounded when string values come from Value temporaries.
+constexpr std::size_t kMaxSpareStrings = 256;
 
 // A node as new, keeping its strings' buffers.
-void reset_node(Node& n) {
+void Tree::reset_node(Node& n) {
     n.def = nullptr;
-    if (n.value.index() != 0) n.value.emplace<std::monostate>();
+    if (auto* s = std::get_if<std::string>(&n.value)) {
+        // Moved, not freed: the next string value of the packet takes it back.
+        if (s->capacity() > std::string().capacity() && spare_strings_.size() < kMaxSpareStrings)
+            spare_strings_.push_back(std::move(*s));
+        n.value.emplace<std::monostate>();
+    } else if (auto* b = std::get_if<ByteString>(&n.value)) {
+        if (b->data.capacity() != 0 && spare_bytes_.size() < kMaxSpareStrings)
+            spare_bytes_.push_back(std::move(b->data));
+        n.value.emplace<std::monostate>();
+    } else if (n.value.index() != 0) {
+        n.value.emplace<std::monostate>();
+    }
     n.text.clear();
     n.offset = 0;
     n.length = 0;
@@ -88,15 +101,21 @@ void reset_node(Node& n) {
     n.next_sibling = kNoNode;
 }
 
-// Into the node's own buffer when it is big enough (kept from an earlier packet).
-void set_node_text(Node& n, std::string&& text) {
-    if (n.text.capacity() >= text.size())
-        n.text.assign(text);
-    else
-        n.text = std::move(text);
+std::vector<std::uint8_t> Tree::reused_bytes() {
+    if (spare_bytes_.empty()) return {};
+    std::vector<std::uint8_t> b = std::move(spare_bytes_.back());
+    spare_bytes_.pop_back();
+    b.clear();
+    return b;
 }
 
-}  // namespace
+std::string Tree::reused_string() {
+    if (spare_strings_.empty()) return {};
+    std::string s = std::move(spare_strings_.back());
+    spare_strings_.pop_back();
+    s.clear();
+    return s;
+}
 
 void Tree::clear() {
     extra_sources.clear();
@@ -143,18 +162,42 @@ NodeRef NodeRef::add(const FieldDef& def, Value value, std::size_t offset, std::
     const std::int32_t id = tree_->add_child(id_);
     Node& n = tree_->node(id);
     n.def = &def;
-    n.value = std::move(value);
+    // The node's value is empty (reset_node); numbers are copied without visiting the
+    // variant's alternatives.
+    switch (value.index()) {
+        case 0: break;
+        case 1: n.value.emplace<1>(*std::get_if<1>(&value)); break;
+        case 2: n.value.emplace<2>(*std::get_if<2>(&value)); break;
+        case 3: n.value.emplace<3>(*std::get_if<3>(&value)); break;
+        default: n.value = std::move(value);
+    }
     n.offset = static_cast<std::uint32_t>(offset);
     n.length = static_cast<std::uint32_t>(length);
     n.source = from;
     return NodeRef(tree_, id);
 }
 
-NodeRef NodeRef::add_text(const FieldDef& def, std::string text, std::size_t offset,
+NodeRef NodeRef::add_text(const FieldDef& def, std::string_view text, std::size_t offset,
                           std::size_t length, std::uint16_t source) const {
     NodeRef r = add(def, std::monostate{}, offset, length, source);
-    if (r) set_node_text(*r.get(), std::move(text));
+    if (r) r.get()->text.assign(text);
     return r;
+}
+
+NodeRef NodeRef::add_string(const FieldDef& def, std::string_view text, std::size_t offset,
+                            std::size_t length) const {
+    if (!tree_) return {};
+    std::string value = tree_->reused_string();
+    value.assign(text);
+    return add(def, std::move(value), offset, length);
+}
+
+NodeRef NodeRef::add_bytes(const FieldDef& def, Bytes bytes, std::size_t offset, std::size_t length,
+                           std::uint16_t source) const {
+    if (!tree_) return {};
+    ByteString value{tree_->reused_bytes()};
+    value.data.assign(bytes.begin(), bytes.end());
+    return add(def, std::move(value), offset, length, source);
 }
 
 NodeRef NodeRef::add_generated(const FieldDef& def, Value value) const {
@@ -163,31 +206,29 @@ NodeRef NodeRef::add_generated(const FieldDef& def, Value value) const {
     return r;
 }
 
-NodeRef NodeRef::malformed(std::string why, std::size_t offset, std::size_t length) const {
-    return add_text(kMalformedField, "Malformed: " + why, offset, length);
+NodeRef NodeRef::malformed(std::string_view why, std::size_t offset, std::size_t length) const {
+    NodeRef r = add(kMalformedField, std::monostate{}, offset, length);
+    r.set_text("Malformed: ", why);
+    return r;
 }
 
-NodeRef NodeRef::truncated(std::string why, std::size_t offset, std::size_t length) const {
-    return add_text(kTruncatedField, "Truncated: " + why, offset, length);
+NodeRef NodeRef::truncated(std::string_view why, std::size_t offset, std::size_t length) const {
+    NodeRef r = add(kTruncatedField, std::monostate{}, offset, length);
+    r.set_text("Truncated: ", why);
+    return r;
 }
 
 NodeRef NodeRef::short_read(const ByteReader& reader, std::string_view what) const {
     std::size_t left = reader.remaining();
     if (reader.failure() == ShortRead::Truncated)
-        return truncated(std::string(what) + " (capture cut short)", reader.offset(), left);
-    return malformed(std::string(what) + " (runs past the end of its data)", reader.offset(),
-                     left);
+        return truncated(concat(what, " (capture cut short)"), reader.offset(), left);
+    return malformed(concat(what, " (runs past the end of its data)"), reader.offset(), left);
 }
 
-NodeRef NodeRef::expert(const FieldDef& def, std::string text) const {
-    NodeRef r = add_text(def, std::move(text), 0, 0);
+NodeRef NodeRef::expert(const FieldDef& def, std::string_view text) const {
+    NodeRef r = add_text(def, text, 0, 0);
     if (r) r.get()->generated = true;
     return r;
-}
-
-const NodeRef& NodeRef::set_text(std::string text) const {
-    if (tree_) set_node_text(tree_->node(id_), std::move(text));
-    return *this;
 }
 
 const NodeRef& NodeRef::set_length(std::size_t length) const {

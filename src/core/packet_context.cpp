@@ -36,9 +36,9 @@ void dissect_data(ByteReader payload, PacketContext& ctx) {
     ctx.add_protocol("data");
     NodeRef data = ctx.add_layer(kData, payload.offset(), len);
     if (data) {
-        data.set_text("Data (" + std::to_string(len) + " bytes)");
+        data.set_text("Data (", len, " bytes)");
         Bytes captured = payload.rest();
-        data.add(kDataData, ByteString{{captured.begin(), captured.end()}}, payload.offset(), captured.size());
+        data.add_bytes(kDataData, captured, payload.offset(), captured.size());
         data.add(kDataLen, std::uint64_t(len), 0, 0).set_generated();
         if (!payload.captured_all())
             data.truncated("only " + std::to_string(captured.size()) + " of " + std::to_string(len) +

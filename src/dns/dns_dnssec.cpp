@@ -34,7 +34,7 @@ void type_bitmap(ByteReader& r, RdataContext& c, std::string& types) {
                 if (!(*bits & (0x80u >> bit))) continue;
                 const std::uint16_t type = static_cast<std::uint16_t>(*window * 256u + i * 8u + bit);
                 NodeRef n = c.rr.add(kBitmapType, std::uint64_t(type), byte_at, 1);
-                if (n) n.set_text("RR type in bit map: " + dns_type_with_number(type));
+                if (n) n.set_text("RR type in bit map: ", dns_type_with_number(type));
                 if (!types.empty()) types += ' ';
                 types += dns_type_mnemonic(type);
             }
@@ -55,7 +55,7 @@ void nxt_bitmap(ByteReader& r, RdataContext& c) {
         for (unsigned bit = 0; bit < 8; ++bit, ++type) {
             if (!(*bits & (0x80u >> bit))) continue;
             NodeRef n = c.rr.add(kBitmapType, std::uint64_t(type), at, 1);
-            if (n) n.set_text("RR type in bit map: " + dns_type_with_number(type));
+            if (n) n.set_text("RR type in bit map: ", dns_type_with_number(type));
         }
     }
 }
@@ -108,7 +108,7 @@ void rdata_rrsig(ByteReader& r, RdataContext& c) {
         return;
     }
     NodeRef n = c.rr.add(kRrsigTypeCovered, std::uint64_t(*covered), at, 2);
-    if (n) n.set_text("Type Covered: " + dns_type_with_number(*covered));
+    if (n) n.set_text("Type Covered: ", dns_type_with_number(*covered));
     c.rr.add(kRrsigAlgorithm, std::uint64_t(*algorithm), at + 2, 1);
     c.rr.add(kRrsigLabels, std::uint64_t(*labels), at + 3, 1);
     add_duration(c.rr, kRrsigOriginalTtl, *original_ttl, at + 4);

@@ -113,9 +113,7 @@ void edns_option(std::uint16_t code, ByteReader v, NodeRef opt, RdataContext& c,
         case kOptTcpKeepalive: {  // RFC 7828 section 3.1: empty, or TIMEOUT (16)
             if (length == 2) {
                 auto t = v.u16();
-                if (t) opt.add(kOptKeepalive, std::uint64_t(*t), at, 2).set_text(
-                    "Timeout: " + std::to_string(*t) + " (" + std::to_string(*t / 10) + "." +
-                    std::to_string(*t % 10) + " seconds)");
+                if (t) opt.add(kOptKeepalive, std::uint64_t(*t), at, 2).set_text("Timeout: ", *t, " (", *t / 10, ".", *t % 10, " seconds)");
                 else
                     c.short_read(opt, v, "keepalive timeout");
             } else if (length != 0) {
@@ -174,7 +172,7 @@ void dissect_edns_options(ByteReader r, RdataContext& c) {
         NodeRef opt = c.rr.add(kOpt, std::monostate{}, at, 4u + *length);
         const std::string name = option_name(*code);
         opt.add(kOptCode, std::uint64_t(*code), at, 2)
-            .set_text("Option Code: " + name + " (" + std::to_string(*code) + ")");
+            .set_text("Option Code: ", name, " (", *code, ")");
         opt.add(kOptLen, std::uint64_t(*length), at + 2, 2);
         auto value = r.child(*length);
         const bool lying = !value;
@@ -190,7 +188,7 @@ void dissect_edns_options(ByteReader r, RdataContext& c) {
         }
         std::string suffix;
         if (!lying) edns_option(*code, *value, opt, c, suffix);
-        opt.set_text("Option: " + name + suffix);
+        opt.set_text("Option: ", name, suffix);
         if (!data.empty()) data += ' ';
         data += name;
     }

@@ -223,7 +223,7 @@ void parse_question(ByteReader& r, Parse& p, NodeRef section) {
     }
     if (node) {
         const std::size_t fixed = at + n.wire_length;
-        node.add(kQryType, std::uint64_t(q.type), fixed, 2).set_text("Type: " + dns_type_with_number(q.type));
+        node.add(kQryType, std::uint64_t(q.type), fixed, 2).set_text("Type: ", dns_type_with_number(q.type));
         if (p.flavor == DnsFlavor::Mdns) {
             node.add(kQryClassMdns, std::uint64_t(q.klass), fixed + 2, 2);
             node.add(kQryQu, q.unicast_response, fixed + 2, 2)
@@ -289,7 +289,7 @@ void parse_record(ByteReader& r, Parse& p, NodeRef section, DnsSection which) {
             if (dot2 != std::string::npos) node.add(kSrvName, owner.substr(dot2 + 1), at, n.wire_length).set_hidden();
         }
     }
-    node.add(kRespType, std::uint64_t(rec.type), fixed, 2).set_text("Type: " + dns_type_with_number(rec.type));
+    node.add(kRespType, std::uint64_t(rec.type), fixed, 2).set_text("Type: ", dns_type_with_number(rec.type));
     if (opt) {
         ++p.opt_records;
         DnsEdns edns;
@@ -328,7 +328,7 @@ void parse_record(ByteReader& r, Parse& p, NodeRef section, DnsSection which) {
             node.add(kRespClass, std::uint64_t(rec.klass), fixed + 2, 2);
         }
         node.add(kRespTtl, std::uint64_t(*ttl), fixed + 4, 4)
-            .set_text("Time to live: " + std::to_string(*ttl) + " (" + dns_duration_text(*ttl) + ")");
+            .set_text("Time to live: ", *ttl, " (", dns_duration_text(*ttl), ")");
     }
     node.add(kRespLen, std::uint64_t(*rdlength), fixed + 8, 2);
 
@@ -510,7 +510,7 @@ DnsMessageFacts parse_dns_message(ByteReader r, NodeRef layer, DnsFlavor flavor,
         if (layer) {
             const std::size_t t_at = r.offset();
             Bytes rest = r.rest();
-            layer.add(kExtraneous, ByteString{{rest.begin(), rest.end()}}, t_at, facts.trailing);
+            layer.add_bytes(kExtraneous, rest, t_at, facts.trailing);
             layer.expert(kExtraneousNote, "Extraneous data: " + std::to_string(facts.trailing) +
                                               " bytes after the last record");
         }

@@ -71,7 +71,7 @@ Ipv6Address ipv6(Bytes b) {
 
 void add_duration(NodeRef parent, const FieldDef& def, std::uint32_t value, std::size_t offset) {
     NodeRef n = parent.add(def, std::uint64_t(value), offset, 4);
-    if (n) n.set_text(std::string(def.label) + ": " + std::to_string(value) + " (" + dns_duration_text(value) + ")");
+    if (n) n.set_text(def.label, ": ", value, " (", dns_duration_text(value), ")");
 }
 
 // All remaining bytes of `r` as one field (nothing when empty).
@@ -230,7 +230,7 @@ void rdata_wks(ByteReader& r, RdataContext& c) {
                 c.record.data += " " + std::to_string(port + bit);
             }
             NodeRef n = c.rr.add(kWksBits, std::uint64_t(*bits), bits_at, 1);
-            if (n) n.set_text("Bits: 0x" + hex_u8(*bits) + " (" + ports + ")");
+            if (n) n.set_text("Bits: 0x", Hex(*bits, 2), " (", ports, ")");
         }
         port += 8;
     }
@@ -473,7 +473,7 @@ void rdata_loc(ByteReader& r, RdataContext& c) {
             return;
         }
         NodeRef n = c.rr.add(*sizes[i], std::uint64_t(*v), at + 1 + i, 1);
-        if (n) n.set_text(std::string(sizes[i]->label) + ": " + std::to_string(*v) + loc_size(*v));
+        if (n) n.set_text(sizes[i]->label, ": ", *v, loc_size(*v));
     }
     const FieldDef* coords[3] = {&kLocLatitude, &kLocLongitude, &kLocAltitude};
     for (int i = 0; i < 3; ++i) {
@@ -493,7 +493,7 @@ void rdata_loc(ByteReader& r, RdataContext& c) {
             std::snprintf(buf, sizeof buf, " (%g m)", (static_cast<double>(*v) - 10000000.0) / 100.0);
             extra = buf;
         }
-        n.set_text(std::string(coords[i]->label) + ": " + std::to_string(*v) + extra);
+        n.set_text(coords[i]->label, ": ", *v, extra);
     }
 }
 
@@ -517,7 +517,7 @@ void rdata_tsig(ByteReader& r, RdataContext& c) {
         c.rr.add(kTsigTimeSigned, std::int64_t(*time_signed) * 1'000'000'000, at, 6);
     else
         c.rr.add(kTsigTimeSigned, std::int64_t(kMaxSeconds) * 1'000'000'000, at, 6)
-            .set_text("Time Signed: " + std::to_string(*time_signed) + " seconds after 1970 (out of range)");
+            .set_text("Time Signed: ", *time_signed, " seconds after 1970 (out of range)");
     c.rr.add(kTsigFudge, std::uint64_t(*fudge), at + 6, 2);
     c.rr.add(kTsigMacSize, std::uint64_t(*mac_size), at + 8, 2);
     auto mac = r.bytes(*mac_size);

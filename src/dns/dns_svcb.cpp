@@ -150,7 +150,7 @@ void ech_config_list(ByteReader r, NodeRef parent, RdataContext& c) {
         if (*version != kEchVersionRfc9849) {
             // Another version's contents (a draft's, or a later one): kept as bytes.
             rest_field(*body, c, kEchContents, cfg, "ECHConfig contents");
-            cfg.set_text("ECHConfig: version 0x" + hex_u16(*version) + " (not read)");
+            cfg.set_text("ECHConfig: version 0x", Hex(*version, 4), " (not read)");
         } else {
             ech_config_contents(*body, cfg, c, s);
             if (s.complete && !body->empty())
@@ -324,7 +324,7 @@ void rdata_svcb(ByteReader& r, RdataContext& c) {
             c.bad(param, std::to_string(v.reported_remaining()) + " bytes left over in the " + key_name + " value",
                   v.offset(), v.reported_remaining());
         const std::string item = key_name + (*key == 2 ? "" : "=" + shown);
-        param.set_text("SvcParam: " + item);
+        param.set_text("SvcParam: ", item);
         c.record.data += " " + item;
     }
 }

@@ -251,7 +251,7 @@ private:
             rec.add(kRecordVersion, std::uint64_t(*version), start + 1, 2).set_text(version_text(*version));
             rec.add(kEpoch, std::uint64_t(*epoch), start + 3, 2);
             rec.add(kSequence, std::uint64_t(*seq), start + 5, 6);
-            if (*type == kTls12Cid) rec.add(kConnectionId, to_byte_string(*cid), start + 11, cid_length);
+            if (*type == kTls12Cid) rec.add_bytes(kConnectionId, *cid, start + 11, cid_length);
             rec.add(kRecordLength, std::uint64_t(*length), start + 11 + cid_length, 2);
         }
         if (*length > kMaxTlsRecordPayload)
@@ -260,7 +260,7 @@ private:
                           start + 11 + cid_length, 2);
         auto fragment = r.child(*length);
         if (!fragment) {
-            rec.set_text(version_label() + " Record Layer");
+            rec.set_text(version_label(), " Record Layer");
             rec.short_read(r, "DTLS record");
             return false;
         }
@@ -275,7 +275,7 @@ private:
         // A Hello Verify Request or Server Hello in this record named the version: the
         // label says it, as Wireshark's does.
         if (rec && version_label() + " Record Layer: " != prefix && rec.get()->text.rfind(prefix, 0) == 0)
-            rec.set_text(version_label() + " Record Layer: " + rec.get()->text.substr(prefix.size()));
+            rec.set_text(version_label(), " Record Layer: ", rec.get()->text.substr(prefix.size()));
         return true;
     }
 
@@ -291,7 +291,7 @@ private:
         const bool has_length = *flags & 0x04;
         NodeRef rec = layer.add(kRecord, std::monostate{}, start, r.reported_remaining() + 1);
         if (rec) {
-            rec.set_text(version_label() + " Unified Header Record (encrypted)");
+            rec.set_text(version_label(), " Unified Header Record (encrypted)");
             NodeRef h = rec.add(kUnifiedHeader, std::uint64_t(*flags), start, 1);
             h.add(kUhFixed, std::uint64_t(*flags >> 5), start, 1);
             h.add(kUhCid, has_cid, start, 1);
@@ -341,7 +341,7 @@ private:
         }
         if (rec) rec.set_length(body->offset() + body->reported_remaining() - start);
         Bytes b = body->rest();
-        rec.add(kEncContent, to_byte_string(b), body->offset(), body->reported_remaining());
+        rec.add_bytes(kEncContent, b, body->offset(), body->reported_remaining());
         // Record number encryption (RFC 9147 section 4.2.3) is not undone yet: the
         // content stays encrypted, and so does its type.
         if (decryption_)
@@ -357,32 +357,32 @@ private:
         Bytes b = f.rest();
         switch (type) {
             case kHandshake:
-                if (rec) rec.set_text(prefix + "Handshake Protocol: Encrypted Handshake Message");
-                rec.add(kEncryptedHandshake, to_byte_string(b), f.offset(), f.reported_remaining())
+                if (rec) rec.set_text(prefix, "Handshake Protocol: Encrypted Handshake Message");
+                rec.add_bytes(kEncryptedHandshake, b, f.offset(), f.reported_remaining())
                     .set_text("Handshake Protocol: Encrypted Handshake Message");
                 facts_.handshake.push_back({ctx.frame.number, ctx.frame.ts_ns, role(side), std::nullopt});
                 append_info(info, "Encrypted Handshake Message");
                 break;
             case kAlert:
-                if (rec) rec.set_text(prefix + "Encrypted Alert");
+                if (rec) rec.set_text(prefix, "Encrypted Alert");
                 add_encrypted_alert(f, rec);
                 facts_.alerts.push_back({ctx.frame.number, ctx.frame.ts_ns, role(side), true, 0, 0});
                 append_info(info, "Encrypted Alert");
                 break;
             case kApplicationData:
-                if (rec) rec.set_text(prefix + "Application Data Protocol: Application Data");
-                rec.add(kAppData, to_byte_string(b), f.offset(), f.reported_remaining());
+                if (rec) rec.set_text(prefix, "Application Data Protocol: Application Data");
+                rec.add_bytes(kAppData, b, f.offset(), f.reported_remaining());
                 facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, role(side), type, f.reported_remaining());
                 append_info(info, "Application Data");
                 break;
             case kTls12Cid:
-                if (rec) rec.set_text(prefix + "Connection ID");
-                rec.add(kEncContent, to_byte_string(b), f.offset(), f.reported_remaining());
+                if (rec) rec.set_text(prefix, "Connection ID");
+                rec.add_bytes(kEncContent, b, f.offset(), f.reported_remaining());
                 append_info(info, "Connection ID");
                 break;
             default:
-                if (rec) rec.set_text(prefix + "Encrypted " + content_name(type));
-                rec.add(kEncContent, to_byte_string(b), f.offset(), f.reported_remaining());
+                if (rec) rec.set_text(prefix, "Encrypted ", content_name(type));
+                rec.add_bytes(kEncContent, b, f.offset(), f.reported_remaining());
                 append_info(info, "Encrypted " + content_name(type));
                 break;
         }
@@ -421,7 +421,7 @@ private:
             return false;
         }
         facts_.decrypted = true;
-        if (type == kApplicationData) rec.add(kAppData, to_byte_string(f.rest()), f.offset(), f.reported_remaining());
+        if (type == kApplicationData) rec.add_bytes(kAppData, f.rest(), f.offset(), f.reported_remaining());
         const std::size_t n = out.plaintext.size();
         std::vector<std::uint8_t> plain = std::move(out.plaintext);
         ByteReader reader{Bytes(plain)};
@@ -430,8 +430,7 @@ private:
             Tree& tree = *rec.tree();
             const std::uint16_t source = tree.add_source("Decrypted DTLS (" + std::to_string(n) + " bytes)", std::move(plain));
             body = rec.add(kDecrypted, std::monostate{}, 0, n, source);
-            body.set_text("Decrypted: " + std::to_string(n) + " bytes, " + dec->cipher_label() + ", epoch " +
-                          std::to_string(epoch) + ", sequence number " + std::to_string(seq))
+            body.set_text("Decrypted: ", n, " bytes, ", dec->cipher_label(), ", epoch ", epoch, ", sequence number ", seq)
                 .set_generated();
             reader = ByteReader(tree.source_bytes(source), 0);
         }
@@ -445,14 +444,14 @@ private:
         const std::size_t length = f.reported_remaining();
         switch (type) {
             case kChangeCipherSpec:
-                if (rec) rec.set_text(prefix + "Change Cipher Spec Protocol: Change Cipher Spec");
+                if (rec) rec.set_text(prefix, "Change Cipher Spec Protocol: Change Cipher Spec");
                 body.add(kCcs, std::monostate{}, f.offset(), length);
                 if (decryption_) decryption_->on_change_cipher_spec(role(side));
                 facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, role(side), type, length);
                 append_info(info, "Change Cipher Spec");
                 break;
             case kAlert: {
-                if (rec) rec.set_text(prefix + "Alert Protocol");
+                if (rec) rec.set_text(prefix, "Alert Protocol");
                 const auto alert = dissect_alert(f, body);
                 if (!alert) break;
                 facts_.alerts.push_back({ctx.frame.number, ctx.frame.ts_ns, role(side), false, alert->level, alert->description});
@@ -464,7 +463,7 @@ private:
                 handshake_fragments(side, f, body, ctx, added);
                 if (rec) {
                     if (added.find(", ") != std::string::npos)
-                        rec.set_text(prefix + "Handshake Protocol: Multiple Handshake Messages");
+                        rec.set_text(prefix, "Handshake Protocol: Multiple Handshake Messages");
                     else
                         rec.set_text(prefix + "Handshake Protocol" + (added.empty() ? "" : ": " + added));
                 }
@@ -472,18 +471,18 @@ private:
                 break;
             }
             case kApplicationData: {
-                if (rec) rec.set_text(prefix + "Application Data Protocol: Application Data");
+                if (rec) rec.set_text(prefix, "Application Data Protocol: Application Data");
                 Bytes b = f.rest();
                 if (decrypted)
-                    body.add(kDecryptedData, to_byte_string(b), f.offset(), length);
+                    body.add_bytes(kDecryptedData, b, f.offset(), length);
                 else
-                    body.add(kAppData, to_byte_string(b), f.offset(), length);
+                    body.add_bytes(kAppData, b, f.offset(), length);
                 facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, role(side), type, length);
                 append_info(info, "Application Data");
                 break;
             }
             case kHeartbeat: {
-                if (rec) rec.set_text(prefix + "Heartbeat Protocol");
+                if (rec) rec.set_text(prefix, "Heartbeat Protocol");
                 const auto hb = dissect_heartbeat(f, body);
                 if (!hb) break;
                 append_info(info, std::string("Heartbeat ") + (hb->type == 1 ? "Request" : hb->type == 2 ? "Response" : "Unknown"));
@@ -492,12 +491,12 @@ private:
                 break;
             }
             case kDtlsAck:
-                if (rec) rec.set_text(prefix + "ACK");
+                if (rec) rec.set_text(prefix, "ACK");
                 ack(f, body);
                 append_info(info, "ACK");
                 break;
             default:
-                if (rec) rec.set_text(prefix + content_name(type));
+                if (rec) rec.set_text(prefix, content_name(type));
                 body.malformed("unknown content type " + std::to_string(type), f.offset(), length);
                 break;
         }
@@ -522,7 +521,7 @@ private:
                 return;
             }
             NodeRef n = a.add(kAckRecord, std::monostate{}, at, 16);
-            if (n) n.set_text("Record Number: epoch " + std::to_string(*epoch) + ", sequence number " + std::to_string(*seq));
+            if (n) n.set_text("Record Number: epoch ", *epoch, ", sequence number ", *seq);
             n.add(kAckEpoch, *epoch, at, 8);
             n.add(kAckSeq, *seq, at + 8, 8);
         }
@@ -588,7 +587,7 @@ private:
                 }
                 case DtlsHandshakeReassembler::Kind::Partial: {
                     NodeRef hs = fragment_node(parent, start, *type, *length, *seq, *offset, *frag_length, " (Fragment)");
-                    hs.add(kFragmentData, to_byte_string(fragment_bytes), start + kHandshakeHeader, fragment_bytes.size());
+                    hs.add_bytes(kFragmentData, fragment_bytes, start + kHandshakeHeader, fragment_bytes.size());
                     append_info(added, name + " (Fragment)");
                     break;
                 }
@@ -606,11 +605,11 @@ private:
                         std::string ignored;
                         dissect_handshake_message(*whole, parent, role(side), scratch, ctx, ignored);
                         hs = parent.last_child();
-                        hs.set_text("Handshake Protocol: " + label);
+                        hs.set_text("Handshake Protocol: ", label);
                     } else {
                         hs = fragment_node(parent, start, *type, *length, *seq, *offset, *frag_length,
                                            " (Fragment, Retransmission)");
-                        hs.add(kFragmentData, to_byte_string(fragment_bytes), start + kHandshakeHeader, fragment_bytes.size());
+                        hs.add_bytes(kFragmentData, fragment_bytes, start + kHandshakeHeader, fragment_bytes.size());
                     }
                     hs.expert(kRetransmission, "Retransmission: message_seq " + std::to_string(*seq) +
                                                    " was already received whole (frame " +
@@ -633,8 +632,8 @@ private:
         NodeRef hs = parent.add(kHandshakeNode, std::monostate{}, start, kHandshakeHeader + frag_length);
         if (!hs) return hs;
         const std::string name = handshake_type_name(type);
-        hs.set_text("Handshake Protocol: " + name + suffix);
-        hs.add(kHsType, std::uint64_t(type), start, 1).set_text("Handshake Type: " + name + " (" + std::to_string(type) + ")");
+        hs.set_text("Handshake Protocol: ", name, suffix);
+        hs.add(kHsType, std::uint64_t(type), start, 1).set_text("Handshake Type: ", name, " (", type, ")");
         hs.add(kHsLength, std::uint64_t(length), start + 1, 3);
         hs.add(kMessageSeq, std::uint64_t(seq), start + 4, 2);
         hs.add(kFragmentOffset, std::uint64_t(offset), start + 6, 3);
@@ -667,7 +666,7 @@ private:
             list += (list.empty() ? "#" : ", #") + std::to_string(frames[i]) + "(" +
                     std::to_string(i < frame_bytes.size() ? frame_bytes[i] : 0) + ")";
         NodeRef note = parent.add(kFragments, std::monostate{}, 0, n, source);
-        note.set_text(std::to_string(frames.size()) + " Message fragments (" + std::to_string(length) + " bytes): " + list)
+        note.set_text(frames.size(), " Message fragments (", length, " bytes): ", list)
             .set_generated();
         for (auto fr : frames) note.add_generated(kFragmentFrame, std::uint64_t(fr));
         note.add_generated(kFragmentCount, std::uint64_t(frames.size()));
@@ -700,7 +699,7 @@ private:
             hs.add_generated(kFinishedVerified, true).set_text("Verified: correct");
             return;
         }
-        hs.add_generated(kFinishedVerified, false).set_text("Verified: WRONG (expected " + v.expected_hex + ")");
+        hs.add_generated(kFinishedVerified, false).set_text("Verified: WRONG (expected ", v.expected_hex, ")");
         hs.expert(kFinishedWrong, std::string(r == 0 ? "Client" : "Server") +
                                       " Finished does not match the handshake transcript and the key log's secret");
     }

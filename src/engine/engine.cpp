@@ -40,10 +40,6 @@ constexpr FieldDef kLen{"frame.len", "Frame Length", FieldType::UInt};
 constexpr FieldDef kCapLen{"frame.cap_len", "Capture Length", FieldType::UInt};
 constexpr FieldDef kProtocols{"frame.protocols", "Protocols in frame", FieldType::String};
 
-std::string bytes_and_bits(std::uint32_t n) {
-    return concat(n, " bytes (", std::uint64_t(n) * 8, " bits)");
-}
-
 }  // namespace
 
 // pcapng Decryption Secrets Block type of a TLS key log.
@@ -68,6 +64,7 @@ public:
     DissectorTables tables;
     KeyLog keys;                   // --keylog files, then the capture's secrets blocks
     std::size_t secrets_used = 0;  // secrets blocks of the reader already taken
+    std::string protocols_buffer;  // frame.protocols being collected, kept between packets
     CaptureState state;
     SessionLayer sessions;
     std::vector<CaptureInterface> interfaces;
@@ -222,36 +219,38 @@ void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketCol
 
     if (info.number % kExpireEveryFrames == 0) expire_connections(packet.ts_ns);
     PacketContext ctx = s.context(info, root, columns);
+    ctx.protocols.swap(s.protocols_buffer);
+    ctx.protocols.clear();
     NodeRef frame = root.add(kFrame, std::monostate{}, 0, packet.captured_length);
     NodeRef protocols;
     if (frame) {
-        std::string line = concat("Frame ", info.number, ": ", packet.original_length, " bytes on wire (",
-                                  std::uint64_t(packet.original_length) * 8, " bits), ", packet.captured_length,
-                                  " bytes captured (", std::uint64_t(packet.captured_length) * 8, " bits)");
         const bool pcapng = !s.interfaces.empty() && !s.interfaces[0].name.empty();
-        if (pcapng && packet.interface_id < s.interfaces.size()) {
-            const std::string& name = s.interfaces[packet.interface_id].name;
-            line += " on interface " + name + ", id " + std::to_string(packet.interface_id);
-        }
-        frame.set_text(std::move(line));
+        frame.set_text("Frame ", info.number, ": ", packet.original_length, " bytes on wire (",
+                       std::uint64_t(packet.original_length) * 8, " bits), ", packet.captured_length,
+                       " bytes captured (", std::uint64_t(packet.captured_length) * 8, " bits)");
+        if (pcapng && packet.interface_id < s.interfaces.size())
+            append_parts(*frame.text_buffer(), " on interface ", s.interfaces[packet.interface_id].name,
+                         ", id ", packet.interface_id);
         if (s.interfaces.size() > 1 || pcapng) {
             NodeRef id = frame.add_generated(kInterfaceId, std::uint64_t(packet.interface_id));
             if (packet.interface_id < s.interfaces.size() && !s.interfaces[packet.interface_id].name.empty())
                 id.add_generated(kInterfaceName, s.interfaces[packet.interface_id].name);
         }
         frame.add(kEncap, std::uint64_t(packet.link_type), 0, 0)
-            .set_text(concat("Encapsulation type: ", link_type_description(packet.link_type), " (",
-                             packet.link_type, ")"));
+            .set_text("Encapsulation type: ", link_type_description(packet.link_type), " (", packet.link_type,
+                      ")");
         frame.add(kTime, std::int64_t(packet.ts_ns), 0, 0);
         frame.add(kTimeEpoch, std::int64_t(packet.ts_ns), 0, 0);
         frame.add_generated(kTimeDelta, std::int64_t(info.since_previous_ns));
         frame.add_generated(kTimeRelative, std::int64_t(info.since_first_ns));
         frame.add(kNumber, std::uint64_t(info.number), 0, 0);
         frame.add(kLen, std::uint64_t(packet.original_length), 0, 0)
-            .set_text(concat("Frame Length: ", bytes_and_bits(packet.original_length)));
+            .set_text("Frame Length: ", packet.original_length, " bytes (", std::uint64_t(packet.original_length) * 8,
+                      " bits)");
         frame.add(kCapLen, std::uint64_t(packet.captured_length), 0, 0)
-            .set_text(concat("Capture Length: ", bytes_and_bits(packet.captured_length)));
-        protocols = frame.add_generated(kProtocols, std::string());
+            .set_text("Capture Length: ", packet.captured_length, " bytes (",
+                      std::uint64_t(packet.captured_length) * 8, " bits)");
+        protocols = frame.add_string(kProtocols, {}, 0, 0).set_generated();
     }
     ByteReader reader(packet.data, packet.original_length, 0);
     if (!dispatch_uint(s.tables.link_type, packet.link_type, reader, ctx)) {
@@ -261,11 +260,10 @@ void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketCol
         dissect_data(reader, ctx);
     }
     if (packet.captured_length < packet.original_length && frame)
-        frame.add_text(kTruncatedField,
-                       "Truncated: packet size limited during capture (" + std::to_string(packet.captured_length) +
-                           " of " + std::to_string(packet.original_length) + " bytes)",
-                       0, 0);
-    if (protocols) protocols.get()->value = ctx.protocols;
+        frame.add(kTruncatedField, std::monostate{},
+                       0, 0).set_text("Truncated: packet size limited during capture (", packet.captured_length, " of ", packet.original_length, " bytes)");
+    if (protocols) std::get<std::string>(protocols.get()->value).assign(ctx.protocols);
+    s.protocols_buffer.swap(ctx.protocols);
 }
 
 }  // namespace tlsdissect

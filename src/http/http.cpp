@@ -79,8 +79,8 @@ std::optional<std::uint64_t> content_length(std::string_view value) {
 
 // The piece of a message that goes on in a later record, under the record it came in.
 void add_segment_data(NodeRef record, Bytes piece, std::size_t offset) {
-    record.add(kSegmentData, ByteString{{piece.begin(), piece.end()}}, offset, piece.size())
-        .set_text("TLS segment data (" + std::to_string(piece.size()) + " bytes)");
+    record.add_bytes(kSegmentData, piece, offset, piece.size())
+        .set_text("TLS segment data (", piece.size(), " bytes)");
 }
 
 }  // namespace
@@ -126,7 +126,7 @@ std::string HttpStream::dissect(ByteReader data, NodeRef parent, NodeRef record,
             const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(body_left_, data.remaining()));
             const std::size_t at = data.offset();
             NodeRef layer = parent.add(kHttp, std::monostate{}, at, n, source);
-            if (auto b = data.bytes(n)) layer.add(kBody, ByteString{{b->begin(), b->end()}}, at, n);
+            if (auto b = data.bytes(n)) layer.add_bytes(kBody, *b, at, n);
             body_left_ -= n;
             continue;
         }
@@ -134,7 +134,7 @@ std::string HttpStream::dissect(ByteReader data, NodeRef parent, NodeRef record,
         if (pending_.empty()) {
             if (!looks_like_http(rest)) {
                 NodeRef layer = parent.add(kHttp, std::monostate{}, data.offset(), data.reported_remaining(), source);
-                layer.add(kBody, ByteString{{rest.begin(), rest.end()}}, data.offset(), rest.size());
+                layer.add_bytes(kBody, rest, data.offset(), rest.size());
                 break;
             }
             const Framing f = frame_message(rest, exchange);
@@ -263,7 +263,7 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer, std::vector<std::
         const std::size_t eol = t.find("\r\n");
         if (eol == std::string_view::npos) {
             // A head that continues in the next record, or a bare-LF sender: shown as text.
-            layer.add(kHeader, std::string(t), data.offset(), t.size()).set_text(escape_nonprintable(t) + " [continues]");
+            layer.add(kHeader, std::string(t), data.offset(), t.size()).set_text(escape_nonprintable(t), " [continues]");
             (void)data.bytes(t.size());
             return first;
         }
@@ -284,7 +284,7 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer, std::vector<std::
             first_line = false;
             first = std::string(line);
             if (line.rfind("HTTP/", 0) == 0) {
-                NodeRef n = layer.add(kResponseLine, first, at, eol + 2).set_text(escape_nonprintable(line) + "\\r\\n");
+                NodeRef n = layer.add(kResponseLine, first, at, eol + 2).set_text(escape_nonprintable(line), "\\r\\n");
                 const std::size_t sp1 = line.find(' ');
                 const std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
                 if (sp1 == std::string_view::npos) {
@@ -303,7 +303,7 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer, std::vector<std::
                 if (sp2 != std::string_view::npos)
                     n.add(kResponsePhrase, std::string(line.substr(sp2 + 1)), at + sp2 + 1, line.size() - sp2 - 1);
             } else {
-                NodeRef n = layer.add(kRequestLine, first, at, eol + 2).set_text(escape_nonprintable(line) + "\\r\\n");
+                NodeRef n = layer.add(kRequestLine, first, at, eol + 2).set_text(escape_nonprintable(line), "\\r\\n");
                 const std::size_t sp1 = line.find(' ');
                 const std::size_t sp2 = line.rfind(' ');
                 if (sp1 == std::string_view::npos || sp2 == sp1) {
@@ -318,7 +318,7 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer, std::vector<std::
             }
             continue;
         }
-        NodeRef h = layer.add(kHeader, std::string(line), at, eol + 2).set_text(escape_nonprintable(line) + "\\r\\n");
+        NodeRef h = layer.add(kHeader, std::string(line), at, eol + 2).set_text(escape_nonprintable(line), "\\r\\n");
         const std::size_t colon = line.find(':');
         if (colon == std::string_view::npos) {
             h.expert(kBadLine, "header line without a colon");
@@ -339,7 +339,7 @@ std::string HttpStream::http1(ByteReader& data, NodeRef layer, std::vector<std::
     }
     if (!data.empty()) {
         Bytes b = data.rest();
-        layer.add(kBody, ByteString{{b.begin(), b.end()}}, data.offset(), b.size());
+        layer.add_bytes(kBody, b, data.offset(), b.size());
         data.take_rest();
     }
     return first;
@@ -353,7 +353,7 @@ void HttpStream::http2_frames(ByteReader& data, NodeRef layer) {
         const std::size_t n = data.remaining() < h2_left_ ? data.remaining() : static_cast<std::size_t>(h2_left_);
         const std::size_t at = data.offset();
         if (auto b = data.bytes(n)) {
-            layer.add(kH2Continued, ByteString{{b->begin(), b->end()}}, at, n);
+            layer.add_bytes(kH2Continued, *b, at, n);
             if (is_header_frame(h2_type_)) {
                 if (h2_frame_.size() + n <= kMaxHttp2HeaderBlock)
                     h2_frame_.insert(h2_frame_.end(), b->begin(), b->end());
@@ -377,7 +377,7 @@ void HttpStream::http2_frames(ByteReader& data, NodeRef layer) {
         if (!stream) {
             // A frame header split across records: the rest of the record is its start.
             Bytes b = data.take_rest().rest();
-            layer.add(kH2Continued, ByteString{{b.begin(), b.end()}}, at, b.size())
+            layer.add_bytes(kH2Continued, b, at, b.size())
                 .set_text("Frame header continues in the next record");
             h2_left_ = 0;
             return;
@@ -386,7 +386,7 @@ void HttpStream::http2_frames(ByteReader& data, NodeRef layer) {
         if (type_name.empty()) type_name = "Unknown (" + std::to_string(*type) + ")";
         const std::uint32_t id = *stream & 0x7fffffffu;
         NodeRef f = layer.add(kH2Stream, std::monostate{}, at, 9 + *length);
-        f.set_text("Stream: " + type_name + ", Stream ID: " + std::to_string(id) + ", Length " + std::to_string(*length));
+        f.set_text("Stream: ", type_name, ", Stream ID: ", id, ", Length ", *length);
         f.add(kH2Length, std::uint64_t(*length), at, 3);
         f.add(kH2Type, std::uint64_t(*type), at + 3, 1);
         f.add(kH2Flags, std::uint64_t(*flags), at + 4, 1);
@@ -395,7 +395,7 @@ void HttpStream::http2_frames(ByteReader& data, NodeRef layer) {
         Bytes payload;
         if (auto p = data.bytes(here)) {
             payload = *p;
-            if (here) f.add(kH2Payload, ByteString{{p->begin(), p->end()}}, at + 9, here);
+            if (here) f.add_bytes(kH2Payload, *p, at + 9, here);
         }
         h2_left_ = *length - here;
         h2_type_ = *type;
@@ -457,7 +457,7 @@ void HttpStream::http2_header_frame(std::uint8_t type, std::uint8_t flags, Bytes
     std::string_view method;
     for (const auto& [name, value] : fields) {
         NodeRef h = node.add(kH2Header, std::monostate{}, at, 0);
-        if (h) h.set_text("Header: " + escape_nonprintable(name) + ": " + escape_nonprintable(value));
+        if (h) h.set_text("Header: ", escape_nonprintable(name), ": ", escape_nonprintable(value));
         h.add(kH2HeaderName, name, at, 0);
         h.add(kH2HeaderValue, value, at, 0);
         if (name == ":method") method = value;

@@ -55,7 +55,7 @@ void add_cooked_source(NodeRef sll, std::uint64_t halen, Bytes addr, std::size_t
     } else if (halen > 0 && halen <= 8) {
         sll.add(kSllSrcOther, ByteString{{addr.begin(), addr.begin() + static_cast<long>(halen)}}, offset, halen);
     } else {
-        sll.add(kSllUnused, ByteString{{addr.begin(), addr.end()}}, offset, 8);
+        sll.add_bytes(kSllUnused, addr, offset, 8);
     }
 }
 

@@ -70,8 +70,12 @@ constexpr FieldDef kQinQDei{"ieee8021ad.dei", "DEI", FieldType::UInt, Base::Dec,
 constexpr FieldDef kQinQId{"ieee8021ad.id", "ID", FieldType::UInt, Base::Dec, {}, 0x0fff, 16};
 constexpr FieldDef kQinQType{"ieee8021ad.etype", "Type", FieldType::UInt, Base::Hex, kEtherTypes, 0, 16};
 
-std::string with_address(const MacAddress& mac) {
-    return concat(ether_display_name(mac), " (", to_string(mac), ")");
+// "Apple_2a:d5:d9 (8c:85:90:2a:d5:d9)"
+void append_with_address(std::string& out, const MacAddress& mac) {
+    append_ether_display_name(out, mac);
+    out += " (";
+    append_address(out, mac);
+    out.push_back(')');
 }
 
 MacAddress read_mac(Bytes b) {
@@ -109,9 +113,10 @@ std::size_t dissect_tag(bool provider, ByteReader r, PacketContext& ctx) {
     }
     const std::uint64_t prio = *tci >> 13, dei = (*tci >> 12) & 1, id = *tci & 0x0fff;
     if (tag) {
-        tag.set_text(provider ? "IEEE 802.1ad, ID: " + std::to_string(id)
-                              : "802.1Q Virtual LAN, PRI: " + std::to_string(prio) +
-                                    ", DEI: " + std::to_string(dei) + ", ID: " + std::to_string(id));
+        if (provider)
+            tag.set_text("IEEE 802.1ad, ID: ", id);
+        else
+            tag.set_text("802.1Q Virtual LAN, PRI: ", prio, ", DEI: ", dei, ", ID: ", id);
         tag.add(provider ? kQinQPriority : kVlanPriority, prio, start, 2);
         tag.add(provider ? kQinQDei : kVlanDei, dei, start, 2);
         tag.add(provider ? kQinQId : kVlanId, id, start, 2);
@@ -143,7 +148,10 @@ std::size_t dissect_ethernet(ByteReader r, PacketContext& ctx) {
     }
     const MacAddress d = read_mac(*dst), s = read_mac(*src);
     if (eth) {
-        eth.set_text(concat("Ethernet II, Src: ", with_address(s), ", Dst: ", with_address(d)));
+        std::string& text = *eth.set_text("Ethernet II, Src: ").text_buffer();
+        append_with_address(text, s);
+        text += ", Dst: ";
+        append_with_address(text, d);
         add_mac(eth, kEthDst, d, start);
         add_mac(eth, kEthSrc, s, start + 6);
         eth.add(kEthType, std::uint64_t(*type), start + 12, 2);

@@ -116,13 +116,13 @@ void dissect_wlan(ByteReader r, PacketContext& ctx, bool has_fcs) {
     std::string name(name_of(kTypeSubtypes, type_subtype));
     if (name.empty()) name = "Unknown frame (0x" + hex_u16(type_subtype) + ")";
     if (wlan) {
-        wlan.set_text("IEEE 802.11 " + name);
+        wlan.set_text("IEEE 802.11 ", name);
         wlan.add(kTypeSubtype, std::uint64_t(type_subtype), start, 2);
         wlan.add(kFc, std::uint64_t(*fc0 << 8 | *flags), start, 2);
         NodeRef f = wlan.add(kFlags, std::uint64_t(*flags), start + 1, 1);
         f.add(kDs, std::uint64_t(*flags & 3u), start + 1, 1)
-            .set_text(concat(".... ..", (*flags >> 1) & 1u, *flags & 1u, " = DS status: ", name_of(kDsStatus, *flags & 3u),
-                             " (0x", *flags & 3u, ")"));
+            .set_text(".... ..", (*flags >> 1) & 1u, *flags & 1u, " = DS status: ", name_of(kDsStatus, *flags & 3u),
+                             " (0x", *flags & 3u, ")");
         f.add(kRetry, bool(*flags & 0x08), start + 1, 1);
         f.add(kProtected, bool(*flags & kFlagProtected), start + 1, 1);
         wlan.add(kDuration, std::uint64_t(*duration & 0x7fffu), start + 2, 2);
@@ -199,7 +199,7 @@ void dissect_wlan(ByteReader r, PacketContext& ctx, bool has_fcs) {
     if (*flags & kFlagProtected) {
         if (ctx.root && body.remaining()) {
             NodeRef data = ctx.add_layer(kWlanData, body.offset(), body.reported_remaining());
-            data.set_text("Data (" + std::to_string(body.reported_remaining()) + " bytes, encrypted)");
+            data.set_text("Data (", body.reported_remaining(), " bytes, encrypted)");
         }
         return;
     }
@@ -226,7 +226,7 @@ std::size_t dissect_radiotap(ByteReader r, PacketContext& ctx) {
         rt.short_read(r, "radiotap header");
         return length;
     }
-    if (rt) rt.set_text(concat("Radiotap Header v", *version, ", Length ", *header_len));
+    if (rt) rt.set_text("Radiotap Header v", *version, ", Length ", *header_len);
     rt.add(kRtVersion, std::uint64_t(*version), start, 1);
     rt.add(kRtPad, std::uint64_t(*pad), start + 1, 1);
     rt.add(kRtLength, std::uint64_t(*header_len), start + 2, 2);
@@ -286,7 +286,7 @@ std::size_t dissect_radiotap(ByteReader r, PacketContext& ctx) {
         ok = bool(rate);
         if (ok)
             rt.add(kRtRate, double(*rate) / 2.0, at, 1)
-                .set_text(concat("Data Rate: ", *rate / 2, ".", (*rate % 2) * 5, " Mb/s"));
+                .set_text("Data Rate: ", *rate / 2, ".", (*rate % 2) * 5, " Mb/s");
     }
     if (ok && (first_present & 8u)) {
         ok = align(2);

@@ -55,7 +55,7 @@ std::size_t dissect_fddi(ByteReader r, PacketContext& ctx) {
     }
     const MacAddress d = mac_at(*dst), s = mac_at(*src);
     if (fddi) {
-        fddi.set_text(concat("Fiber Distributed Data Interface, Src: ", to_string(s), ", Dst: ", to_string(d)));
+        fddi.set_text("Fiber Distributed Data Interface, Src: ", to_string(s), ", Dst: ", to_string(d));
         fddi.add(kFddiFc, std::uint64_t(*fc), start, 1);
         fddi.add(kFddiDst, d, start + 1, 6);
         fddi.add(kFddiSrc, s, start + 7, 6);
@@ -105,8 +105,8 @@ std::size_t dissect_llc(ByteReader r, PacketContext& ctx) {
     llc.set_length(8);
     if (llc) {
         llc.add(kOui, std::uint64_t(*oui), start + 3, 3)
-            .set_text(concat("Organization Code: ", hex_digits(*oui >> 16, 2), ":", hex_digits((*oui >> 8) & 0xffu, 2),
-                             ":", hex_digits(*oui & 0xffu, 2), *oui == 0 ? " (Encapsulated Ethernet)" : ""));
+            .set_text("Organization Code: ", Hex(*oui >> 16, 2), ":", Hex((*oui >> 8) & 0xffu, 2),
+                             ":", Hex(*oui & 0xffu, 2), *oui == 0 ? " (Encapsulated Ethernet)" : "");
         llc.add(*oui == 0 ? kType : kPid, std::uint64_t(*type), start + 6, 2);
     }
     ByteReader payload = r.take_rest();

@@ -123,7 +123,7 @@ void dissect_nflog(ByteReader r, PacketContext& ctx) {
         } else if ((kind == 11 || kind == 14) && v.remaining() == 4) {
             tlv.add(kind == 11 ? kUid : kGid, std::int64_t(static_cast<std::int32_t>(*v.u32())), at + 4, 4);
         } else if (kind != kTlvPayload && v.remaining()) {
-            tlv.add(kValue, to_byte_string(v.rest()), at + 4, v.remaining());
+            tlv.add_bytes(kValue, v.rest(), at + 4, v.remaining());
         }
     }
     if (!payload) return;

@@ -91,7 +91,7 @@ void dissect_control(std::uint16_t protocol, ByteReader r, PacketContext& ctx) {
         return;
     }
     node.set_length(*len);
-    if (node && data->remaining()) node.add(kOptions, to_byte_string(data->rest()), data->offset(), data->remaining());
+    if (node && data->remaining()) node.add_bytes(kOptions, data->rest(), data->offset(), data->remaining());
 }
 
 // RFC 1662 section 3.1: [Address 0xff | Control 0x03] | Protocol (8 or 16) | payload

@@ -24,8 +24,8 @@ void add_dsfield(NodeRef parent, const FieldDef& field, const FieldDef& dscp, co
                  std::uint8_t value, std::size_t offset, std::string_view label) {
     if (!parent) return;
     NodeRef ds = parent.add(field, std::uint64_t(value), offset, 1);
-    ds.set_text(concat(label, ": 0x", hex_u8(value), " (DSCP: ", dscp_short(value >> 2u), ", ECN: ",
-                       kEcnShort[value & 3u], ")"));
+    ds.set_text(label, ": 0x", Hex(value, 2), " (DSCP: ", dscp_short(value >> 2u), ", ECN: ",
+                       kEcnShort[value & 3u], ")");
     ds.add(dscp, std::uint64_t(value >> 2u), offset, 1);
     ds.add(ecn, std::uint64_t(value & 3u), offset, 1);
 }
@@ -64,9 +64,7 @@ void present_reassembled(PacketContext& ctx, NodeRef ip, std::uint8_t protocol, 
         l.set_generated();
         for (const auto& p : result.pieces) {
             l.add(fragment, std::uint64_t(p.frame), p.offset, p.length)
-                .set_text("Frame: " + std::to_string(p.frame) + ", payload: " + std::to_string(p.offset) +
-                          "-" + std::to_string(p.offset + p.length - 1) + " (" + std::to_string(p.length) +
-                          " bytes)")
+                .set_text("Frame: ", p.frame, ", payload: ", p.offset, "-", p.offset + p.length - 1, " (", p.length, " bytes)")
                 .set_generated();
         }
         l.add(count, std::uint64_t(result.pieces.size()), 0, 0).set_generated();

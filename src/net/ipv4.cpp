@@ -64,8 +64,8 @@ std::uint16_t header_checksum(Bytes header) {
 
 void dissect_options(NodeRef ip, ByteReader opts) {
     if (!ip || opts.empty()) return;
-    NodeRef list = ip.add_text(kIpOptions, "Options: (" + std::to_string(opts.reported_remaining()) + " bytes)",
-                               opts.offset(), opts.reported_remaining());
+    NodeRef list = ip.add(kIpOptions, std::monostate{}, opts.offset(), opts.reported_remaining());
+    list.set_text("Options: (", opts.reported_remaining(), " bytes)");
     while (!opts.empty()) {
         const std::size_t at = opts.offset();
         auto type = opts.u8();
@@ -139,28 +139,27 @@ std::size_t dissect_ipv4(ByteReader r, PacketContext& ctx) {
     const std::uint16_t frag_offset = static_cast<std::uint16_t>((*flags_frag & 0x1fff) * 8);
     const bool more_fragments = *flags_frag & 0x2000;
     if (ip) {
-        ip.set_text(concat("Internet Protocol Version 4, Src: ", to_string(s), ", Dst: ", to_string(d)));
+        std::string& text = *ip.set_text("Internet Protocol Version 4, Src: ").text_buffer();
+        append_address(text, s);
+        text += ", Dst: ";
+        append_address(text, d);
         ip.set_length(header_len >= 20 ? header_len : 20);
         ip.add(kIpVersion, std::uint64_t(version), start, 1);
         ip.add(kIpHdrLen, std::uint64_t(header_len), start, 1)
-            .set_text(concat(bit_pattern(*vihl, 0x0f, 8), " = Header Length: ", header_len, " bytes (",
-                             *vihl & 0x0f, ")"));
+            .set_text(Bits(*vihl, 0x0f, 8), " = Header Length: ", header_len, " bytes (", *vihl & 0x0f, ")");
         add_dsfield(ip, kIpDsField, kIpDscp, kIpEcn, *tos, start + 1, "Differentiated Services Field");
         ip.add(kIpLen, std::uint64_t(*total_len), start + 2, 2);
         ip.add(kIpId, std::uint64_t(*id), start + 4, 2);
         const std::uint8_t flags = static_cast<std::uint8_t>(*flags_frag >> 8);
-        std::string flag_names;
-        if (flags & 0x80) flag_names += ", Reserved";
-        if (flags & 0x40) flag_names += ", Don't fragment";
-        if (flags & 0x20) flag_names += ", More fragments";
         NodeRef f = ip.add(kIpFlags, std::uint64_t(flags >> 5u), start + 6, 1);
-        f.set_text(concat(bit_pattern(flags, 0xe0, 8), " = Flags: 0x", flags >> 5, flag_names));
+        f.set_text(Bits(flags, 0xe0, 8), " = Flags: 0x", flags >> 5, (flags & 0x80) ? ", Reserved" : "",
+                   (flags & 0x40) ? ", Don't fragment" : "", (flags & 0x20) ? ", More fragments" : "");
         f.add(kIpFlagRb, bool(flags & 0x80), start + 6, 1);
         f.add(kIpFlagDf, bool(flags & 0x40), start + 6, 1);
         f.add(kIpFlagMf, bool(flags & 0x20), start + 6, 1);
         // The field holds 8-byte units, as on the wire; the label shows bytes.
         ip.add(kIpFragOffset, std::uint64_t(*flags_frag & 0x1fffu), start + 6, 2)
-            .set_text(concat(bit_pattern(*flags_frag, 0x1fff, 16), " = Fragment Offset: ", frag_offset));
+            .set_text(Bits(*flags_frag, 0x1fff, 16), " = Fragment Offset: ", frag_offset);
         ip.add(kIpTtl, std::uint64_t(*ttl), start + 8, 1);
         ip.add(kIpProto, std::uint64_t(*proto), start + 9, 1);
     }
@@ -179,7 +178,7 @@ std::size_t dissect_ipv4(ByteReader r, PacketContext& ctx) {
         if (header_captured) {
             std::uint16_t computed = header_checksum(header_bytes.first(header_len));
             bool good = computed == 0;
-            c.set_text(concat("Header Checksum: 0x", hex_u16(*checksum), good ? " [correct]" : " [incorrect]"));
+            c.set_text("Header Checksum: 0x", Hex(*checksum, 4), good ? " [correct]" : " [incorrect]");
             c.add_generated(kIpChecksumStatus, std::uint64_t(good ? 1u : 0u));
             if (!good) {
                 std::uint16_t expected = static_cast<std::uint16_t>(~(computed + static_cast<std::uint16_t>(~*checksum)));
@@ -239,7 +238,7 @@ std::size_t dissect_ipv4(ByteReader r, PacketContext& ctx) {
         present_fragment_column(ctx, *proto, frag_offset, *id, "IPv4");
         if (ctx.root && payload.remaining()) {
             NodeRef data = ctx.add_layer(kIpFragmentData, payload.offset(), payload.remaining());
-            data.set_text("Data (" + std::to_string(payload.remaining()) + " bytes)");
+            data.set_text("Data (", payload.remaining(), " bytes)");
         }
         return covered;
     }

@@ -95,7 +95,7 @@ std::size_t dissect_ipv6(ByteReader r, PacketContext& ctx) {
         ctx.columns->protocol = "IPv6";
     }
     if (ip) {
-        ip.set_text("Internet Protocol Version 6, Src: " + to_string(s) + ", Dst: " + to_string(d));
+        ip.set_text("Internet Protocol Version 6, Src: ", to_string(s), ", Dst: ", to_string(d));
         ip.add(kIpv6Version, std::uint64_t(version), start, 1)
             .set_text(bit_pattern(*first >> 24, 0xf0, 8) + " = Version: " + std::to_string(version));
         ip.add(kIpVersion, std::uint64_t(version), start, 1).set_hidden();
@@ -173,13 +173,13 @@ std::size_t dissect_ipv6(ByteReader r, PacketContext& ctx) {
         eh.set_text(std::string(def.label));
         eh.add(kIpv6ExtNxt, std::uint64_t(*nh), at, 1);
         eh.add(kIpv6ExtLen, std::uint64_t(*len), at + 1, 1)
-            .set_text("Length: " + std::to_string(*len) + " (" + std::to_string(total) + " bytes)");
+            .set_text("Length: ", *len, " (", total, " bytes)");
         auto body = payload.bytes(total - 2);
         if (!body) {
             eh.short_read(payload, std::string(def.label));
             return covered;
         }
-        if (eh) eh.add(kIpv6ExtData, ByteString{{body->begin(), body->end()}}, at + 2, total - 2);
+        if (eh) eh.add_bytes(kIpv6ExtData, *body, at + 2, total - 2);
         next = *nh;
     }
     if (!fragment) {
@@ -209,7 +209,7 @@ std::size_t dissect_ipv6(ByteReader r, PacketContext& ctx) {
         present_fragment_column(ctx, next, frag_offset, frag_id, "IPv6");
         if (ctx.root && rest.remaining()) {
             ctx.add_layer(kIpFragmentData, rest.offset(), rest.remaining())
-                .set_text("Data (" + std::to_string(rest.remaining()) + " bytes)");
+                .set_text("Data (", rest.remaining(), " bytes)");
         }
         return covered;
     }

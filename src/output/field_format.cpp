@@ -107,7 +107,7 @@ void append_value_text(std::string& out, const Node& n) {
             } else if constexpr (std::is_same_v<T, Ipv6Address>) {
                 out += to_string(v);
             } else if constexpr (std::is_same_v<T, MacAddress>) {
-                out += ether_display_name(v);
+                append_ether_display_name(out, v);
                 out += " (";
                 append_address(out, v);
                 out.push_back(')');
@@ -227,7 +227,9 @@ bool printable_ascii(std::string_view text) {
 
 void escape_terminal_text(std::string& out, std::size_t from) {
     if (printable_ascii(std::string_view(out).substr(from))) return;
-    const std::string raw = out.substr(from);
+    // A buffer kept between lines (a line with a middle dot or a name in UTF-8 is common).
+    static thread_local std::string raw;
+    raw.assign(out, from);
     out.resize(from);
     append_terminal_text(out, raw);
 }

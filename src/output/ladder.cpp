@@ -426,7 +426,7 @@ LadderConnection build_ladder(const TlsSessionView& tls, const DnsTransactionTab
             label = w.enc_alert;
         } else {
             label = w.alert + (a.level == 2 ? std::string(w.fatal) : a.level == 1 ? std::string(w.warning) : w.level + std::to_string(a.level)) +
-                    w.alert_sep + iana_name(kTlsAlertDescriptions, a.description);
+                    w.alert_sep + std::string(iana_name(kTlsAlertDescriptions, a.description));
         }
         LadderRow r{a.frame, a.ts_ns, a.side == 0 ? LadderDir::ClientToServer : LadderDir::ServerToClient, 0, label,
                     a.encrypted};

@@ -64,7 +64,7 @@ void decompose_suite(JsonWriter& w, std::uint16_t id, const TlsConnectionFacts& 
     if (!info.tls13) {
         w.value(info.key_exchange);
     } else if (f.kx_group) {
-        const std::string g = iana_name(kTlsSupportedGroups, *f.kx_group);
+        const std::string g(iana_name(kTlsSupportedGroups, *f.kx_group));
         w.value(g.rfind("ffdhe", 0) == 0 ? "DHE" : (g.find("MLKEM") != std::string::npos ? "ECDHE-MLKEM" : "ECDHE"));
     } else if (f.server_selected_psk) {
         w.value("PSK");
@@ -228,7 +228,7 @@ void dns_record(JsonWriter& w, const DnsTransactionRecord& t, bool kind, const s
     w.member_if("response_time", t.response_frame != 0, [&] { return static_cast<double>(t.response_time_ns) / 1e9; });
     w.member_if("name", !t.questions.empty(), [&] { return t.questions.front().name; });
     w.member_if("type", !t.questions.empty(), [&] { return dns_type_mnemonic(t.questions.front().type); });
-    w.member_if("rcode", t.response_frame != 0, [&] { return upper(iana_name(kDnsRcodes, t.rcode)); });
+    w.member_if("rcode", t.response_frame != 0, [&] { return upper(std::string(iana_name(kDnsRcodes, t.rcode))); });
     w.member("transport", t.transport == DnsTransport::Tcp ? "tcp" : "udp");
     w.key("client").object().member("ip", t.client.to_string()).member("port", t.client_port).end();
     w.key("server").object().member("ip", t.server.to_string()).member("port", t.server_port).end();

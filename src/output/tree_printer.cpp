@@ -59,7 +59,11 @@ private:
         if (colour) buffer_ += colour;
         const std::size_t line = buffer_.size();
         append_display_line(buffer_, n);
-        escape_terminal_text(buffer_, line);
+        // Only a node's own text and its string or vendor-name value can hold bytes from the
+        // packet; labels, numbers and the other values are plain text of ours.
+        if (!n.text.empty() || std::holds_alternative<std::string>(n.value) ||
+            std::holds_alternative<MacAddress>(n.value))
+            escape_terminal_text(buffer_, line);
         if (colour) buffer_ += kReset;
         buffer_.push_back('\n');
         if (notes_ && !(*notes_)[static_cast<std::size_t>(id)].empty()) {

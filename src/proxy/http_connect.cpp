@@ -58,7 +58,7 @@ private:
             if (ctx.root) {
                 Bytes b = reader.rest();
                 NodeRef layer = ctx.root.add(kHttpLayer, std::monostate{}, reader.offset(), pdu.length, source);
-                layer.add(kBody, ByteString{{b.begin(), b.end()}}, reader.offset(), pdu.length);
+                layer.add_bytes(kBody, b, reader.offset(), pdu.length);
             }
             show_info(ctx, "HTTP", "Continuation");
             return;

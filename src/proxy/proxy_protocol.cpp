@@ -210,9 +210,9 @@ private:
             tlv.add(kTlvType, std::uint64_t(*type), at, 1);
             tlv.add(kTlvLength, std::uint64_t(n), at + 1, 2);
             Bytes v = value->rest();
-            tlv.add(kTlvValue, ByteString{{v.begin(), v.end()}}, at + 3, n);
+            tlv.add_bytes(kTlvValue, v, at + 3, n);
             std::string_view name = name_of(kTlvTypes, *type);
-            if (tlv) tlv.set_text("TLV: " + std::string(name.empty() ? "Unknown" : name));
+            if (tlv) tlv.set_text("TLV: ", name.empty() ? "Unknown" : name);
         }
     }
 

@@ -375,7 +375,7 @@ private:
         header_fields(l, at, first, *version, *dcid, *scid, type);
         if (type == 0) {
             l.add(kTokenLength, token_length, token->offset() - varint_size(token_length), varint_size(token_length));
-            if (token_length) l.add(kToken, to_byte_string(token->rest()), token->offset(), token->reported_remaining());
+            if (token_length) l.add_bytes(kToken, token->rest(), token->offset(), token->reported_remaining());
         }
         l.add(kLength, *length, length_at, h.offset() - length_at);
         static constexpr const char* kNames[4] = {"Initial", "0-RTT", "Handshake", "Retry"};
@@ -413,9 +413,9 @@ private:
         (void)type;
         l.add(kVersion, std::uint64_t(version), at + 1, 4);
         l.add(kDcil, std::uint64_t(dcid.reported_remaining()), at + 5, 1);
-        if (!dcid.rest().empty()) l.add(kDcid, to_byte_string(dcid.rest()), dcid.offset(), dcid.reported_remaining());
+        if (!dcid.rest().empty()) l.add_bytes(kDcid, dcid.rest(), dcid.offset(), dcid.reported_remaining());
         l.add(kScil, std::uint64_t(scid.reported_remaining()), scid.offset() - 1, 1);
-        if (!scid.rest().empty()) l.add(kScid, to_byte_string(scid.rest()), scid.offset(), scid.reported_remaining());
+        if (!scid.rest().empty()) l.add_bytes(kScid, scid.rest(), scid.offset(), scid.reported_remaining());
     }
 
     void remember_connection(unsigned type, std::uint32_t version, Bytes dcid, Bytes scid) {
@@ -468,7 +468,7 @@ private:
             if (!(packet[0] & 0x80)) l.add(kKeyPhase, (u->first_byte & 0x04) != 0, at, 1);
             l.add(kPnLength, std::uint64_t(u->first_byte & 3), at, 1);
             l.add(kPacketNumber, pn, at + pn_offset, u->pn_length);
-            l.add(kPayload, to_byte_string(packet.subspan(pn_offset + u->pn_length)), at + pn_offset + u->pn_length,
+            l.add_bytes(kPayload, packet.subspan(pn_offset + u->pn_length), at + pn_offset + u->pn_length,
                   packet.size() - pn_offset - u->pn_length);
         }
         // The frames, from the decrypted bytes (a data source of their own).
@@ -578,7 +578,7 @@ private:
             if (n > r.remaining()) return false;
             const std::size_t at = r.offset();
             auto b = r.bytes(static_cast<std::size_t>(n));
-            if (f && b) f.add(def, to_byte_string(*b), at, b->size());
+            if (f && b) f.add_bytes(def, *b, at, b->size());
             return b.has_value();
         };
         if (type >= 0x08 && type <= 0x0f) {  // STREAM: OFF 0x04, LEN 0x02, FIN 0x01
@@ -605,7 +605,7 @@ private:
             if (length > r.remaining()) return false;
             const std::size_t data_at = r.offset();
             auto data = r.bytes(static_cast<std::size_t>(length));
-            if (f) f.add(kStreamData, to_byte_string(*data), data_at, data->size());
+            if (f) f.add_bytes(kStreamData, *data, data_at, data->size());
             http3(f, *id, offset, *data, data_at);
             return true;
         }
@@ -724,7 +724,7 @@ private:
                 QpackDecoder& q = qpack_of(side());
                 const bool read = q.read_encoder(Bytes(st.buf));
                 if (h3) {
-                    NodeRef e = h3.add(kH3QpackEncoder, to_byte_string(Bytes(st.buf)), at, 0);
+                    NodeRef e = h3.add_bytes(kH3QpackEncoder, Bytes(st.buf), at, 0);
                     e.add_generated(kH3QpackInsertCount, q.insert_count());
                     if (!read) e.malformed("QPACK encoder stream not understood", at, 0);
                 }
@@ -792,8 +792,7 @@ private:
             NodeRef b = fr.add_generated(kH3Blocked, true);
             b.add_generated(kH3BlockedRequired, fs.required_insert_count);
             b.add_generated(kH3BlockedAvailable, fs.insert_count);
-            b.set_text("HEADERS blocked on the QPACK encoder stream: needs " + std::to_string(fs.required_insert_count) +
-                       " dynamic table entries, " + std::to_string(fs.insert_count) + " seen");
+            b.set_text("HEADERS blocked on the QPACK encoder stream: needs ", fs.required_insert_count, " dynamic table entries, ", fs.insert_count, " seen");
         } else if (fs.status == QpackFieldSection::Status::Failed) {
             fr.expert(kH3HeadersFailed, "QPACK field section not decoded: " + fs.error);
         }
@@ -802,7 +801,7 @@ private:
         std::string_view scheme, authority, path;
         for (const auto& [name, value] : fs.fields) {
             NodeRef h = fr.add(kH3Header, std::monostate{}, at, 0);
-            h.set_text("Header: " + escape_nonprintable(name) + ": " + escape_nonprintable(value));
+            h.set_text("Header: ", escape_nonprintable(name), ": ", escape_nonprintable(value));
             h.add(kH3HeaderName, name, at, 0);
             h.add(kH3HeaderValue, value, at, 0);
             if (name == ":scheme") scheme = value;
@@ -935,7 +934,7 @@ private:
         flow_.facts.quic = true;  // before the Client Hello: its JA4 starts with "q"
         dissect_handshake_message(m, parent, s, flow_.facts, ctx_, info);
         ctx_.source = saved;
-        if (parent && !info.empty()) parent.set_text("TLSv1.3 Record Layer: Handshake Protocol: " + info);
+        if (parent && !info.empty()) parent.set_text("TLSv1.3 Record Layer: Handshake Protocol: ", info);
         ctx_.add_protocol("tls");
         install_keys();
     }
@@ -948,9 +947,9 @@ private:
             l.add(kHeaderForm, std::uint64_t(1), at, 1);
             l.add(kVersion, std::uint64_t(0), at + 1, 4);
             l.add(kDcil, std::uint64_t(dcid.reported_remaining()), at + 5, 1);
-            if (!dcid.rest().empty()) l.add(kDcid, to_byte_string(dcid.rest()), dcid.offset(), dcid.reported_remaining());
+            if (!dcid.rest().empty()) l.add_bytes(kDcid, dcid.rest(), dcid.offset(), dcid.reported_remaining());
             l.add(kScil, std::uint64_t(scid.reported_remaining()), scid.offset() - 1, 1);
-            if (!scid.rest().empty()) l.add(kScid, to_byte_string(scid.rest()), scid.offset(), scid.reported_remaining());
+            if (!scid.rest().empty()) l.add_bytes(kScid, scid.rest(), scid.offset(), scid.reported_remaining());
             for (std::size_t o = scid.offset() + scid.reported_remaining() - at; o + 4 <= all.size(); o += 4) {
                 const std::uint32_t v = std::uint32_t(all[o]) << 24 | std::uint32_t(all[o + 1]) << 16 |
                                         std::uint32_t(all[o + 2]) << 8 | all[o + 3];
@@ -979,7 +978,7 @@ private:
         if (l && all.size() >= token_at + 16) {
             l.add(kRetryToken, to_byte_string(all.subspan(token_at, all.size() - token_at - 16)), at + token_at,
                   all.size() - token_at - 16);
-            l.add(kRetryTag, to_byte_string(all.last(16)), at + all.size() - 16, 16);
+            l.add_bytes(kRetryTag, all.last(16), at + all.size() - 16, 16);
         }
         note("Retry, DCID=" + hex_string(dcid.rest()) + ", SCID=" + hex_string(scid.rest()));
         return false;
@@ -998,7 +997,7 @@ private:
             h.add(kHeaderForm, std::uint64_t(0), at, 1);
             h.add(kFixedBit, (all[0] & 0x40) != 0, at, 1);
             h.add(kSpinBit, (all[0] & 0x20) != 0, at, 1);
-            if (n) h.add(kDcid, to_byte_string(all.subspan(1, n)), at + 1, n);
+            if (n) h.add_bytes(kDcid, all.subspan(1, n), at + 1, n);
         }
         const std::string text =
             "Protected Payload" + std::string(n ? ", DCID=" + hex_string(all.subspan(1, n)) : std::string());

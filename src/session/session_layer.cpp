@@ -101,16 +101,14 @@ SessionLayer::SessionLayer(CaptureState& state) : state_(state) {
         if (facts.ech)
             if (auto e = dns().ech_config_for(facts.ech->config_id, facts.sni, ctx.frame.number))
                 hs.add_generated(kEchConfigIn, e->frame)
-                    .set_text("ECH configuration " + std::to_string(e->config.config_id) + " from the DNS record for " +
-                              e->name + " in frame " + std::to_string(e->frame) + " (public name " +
-                              e->config.public_name + ")");
+                    .set_text("ECH configuration ", e->config.config_id, " from the DNS record for ", e->name, " in frame ", e->frame, " (public name ", e->config.public_name, ")");
         auto r = resolved_by(ctx.dst, ctx.frame.number);
         if (!r) return;
         std::string chain = r->name;
         for (const auto& c : r->cname_chain) chain += " \xe2\x86\x92 " + c;  // →
         chain += " \xe2\x86\x92 " + ctx.dst.to_string();
         NodeRef n = hs.add_generated(kResolvedBy, std::uint64_t(r->frame));
-        n.set_text("Server address resolved by DNS in frame " + std::to_string(r->frame) + ": " + chain);
+        n.set_text("Server address resolved by DNS in frame ", r->frame, ": ", chain);
         if (!facts.sni.empty()) {
             const bool match = r->names(facts.sni);
             n.add_generated(kResolvedSniMatch, match)

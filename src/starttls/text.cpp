@@ -183,7 +183,7 @@ private:
             case TextProtocol::Imap: {
                 auto [cmd, args] = split_word(rest);
                 layer.add(kImapIsRequest, true, at, 0).set_hidden();
-                NodeRef n = layer.add(kImapLine, std::string(line), at, line.size() + 2).set_text("Line: " + shown + "\\r\\n");
+                NodeRef n = layer.add(kImapLine, std::string(line), at, line.size() + 2).set_text("Line: ", shown, "\\r\\n");
                 n.add(kImapRequestTag, std::string(word), at, word.size());
                 if (!cmd.empty()) n.add(kImapRequestCommand, std::string(cmd), rest_at, cmd.size());
                 if (ascii_iequals(cmd, "STARTTLS")) asked(std::string(word), ctx);
@@ -191,7 +191,7 @@ private:
                 return;
             }
             case TextProtocol::Pop3: {
-                NodeRef n = layer.add(kPopRequest, std::string(line), at, line.size() + 2).set_text(shown + "\\r\\n");
+                NodeRef n = layer.add(kPopRequest, std::string(line), at, line.size() + 2).set_text(shown, "\\r\\n");
                 n.add(kPopCommand, std::string(word), at, word.size());
                 if (!rest.empty()) n.add(kPopParameter, std::string(rest), rest_at, rest.size());
                 if (ascii_iequals(word, "STLS")) asked({}, ctx);
@@ -200,7 +200,7 @@ private:
             }
             case TextProtocol::Ftp: {
                 layer.add(kFtpRequest, true, at, 0).set_hidden();
-                NodeRef n = layer.add(kFtpLine, std::string(line), at, line.size() + 2).set_text(shown + "\\r\\n");
+                NodeRef n = layer.add(kFtpLine, std::string(line), at, line.size() + 2).set_text(shown, "\\r\\n");
                 n.add(kFtpCommand, std::string(word), at, word.size());
                 if (!rest.empty()) n.add(kFtpArg, std::string(rest), rest_at, rest.size());
                 if (ascii_iequals(word, "AUTH") && (ascii_iequals(rest, "TLS") || ascii_iequals(rest, "SSL") || ascii_iequals(rest, "TLS-C") ||
@@ -214,7 +214,7 @@ private:
                 const bool nntp = protocol_ == TextProtocol::Nntp;
                 if (nntp) layer.add(kNntpRequest, true, at, 0).set_hidden();
                 layer.add(nntp ? kNntpLine : kSieveLine, std::string(line), at, line.size() + 2)
-                    .set_text(shown + "\\r\\n");
+                    .set_text(shown, "\\r\\n");
                 if (ascii_iequals(word, "STARTTLS")) asked({}, ctx);
                 show_info(ctx, column(), "Request: " + shown);
                 return;
@@ -222,7 +222,7 @@ private:
             default: {
                 layer.add(kSmtpReq, true, at, 0).set_hidden();
                 NodeRef n = layer.add(kSmtpCommandLine, std::string(line), at, line.size() + 2)
-                                .set_text("Command Line: " + shown + "\\r\\n");
+                                .set_text("Command Line: ", shown, "\\r\\n");
                 n.add(kSmtpCommand, std::string(word), at, word.size());
                 if (!rest.empty()) n.add(kSmtpParameter, std::string(rest), rest_at, rest.size());
                 if (ascii_iequals(word, "STARTTLS")) asked({}, ctx);
@@ -239,7 +239,7 @@ private:
             case TextProtocol::Imap: {
                 auto [tag, rest] = split_word(line);
                 auto [status, text] = split_word(rest);
-                NodeRef n = layer.add(kImapLine, std::string(line), at, line.size() + 2).set_text("Line: " + shown + "\\r\\n");
+                NodeRef n = layer.add(kImapLine, std::string(line), at, line.size() + 2).set_text("Line: ", shown, "\\r\\n");
                 if (tag != "*" && tag != "+") n.add(kImapResponseTag, std::string(tag), at, tag.size());
                 if (!status.empty()) n.add(kImapResponseStatus, std::string(status), at + tag.size() + 1, status.size());
                 if (pending_ && tag == pending_tag_) {
@@ -253,11 +253,11 @@ private:
                 auto [indicator, text] = split_word(line);
                 if (indicator != "+OK" && indicator != "-ERR") {
                     // A line of a multi-line answer (CAPA, LIST, ...), up to its ".".
-                    layer.add(kPopData, std::string(line), at, line.size() + 2).set_text(shown + "\\r\\n");
+                    layer.add(kPopData, std::string(line), at, line.size() + 2).set_text(shown, "\\r\\n");
                     show_info(ctx, column(), "S: " + shown);
                     break;
                 }
-                NodeRef n = layer.add(kPopResponse, std::string(line), at, line.size() + 2).set_text(shown + "\\r\\n");
+                NodeRef n = layer.add(kPopResponse, std::string(line), at, line.size() + 2).set_text(shown, "\\r\\n");
                 n.add(kPopIndicator, std::string(indicator), at, indicator.size());
                 if (!text.empty()) n.add(kPopDescription, std::string(text), at + indicator.size() + 1, text.size());
                 accepted = pending_ && indicator == "+OK";
@@ -270,7 +270,7 @@ private:
                 const bool nntp = protocol_ == TextProtocol::Nntp;
                 if (nntp) layer.add(kNntpResponse, true, at, 0).set_hidden();
                 layer.add(nntp ? kNntpLine : kSieveLine, std::string(line), at, line.size() + 2)
-                    .set_text(shown + "\\r\\n");
+                    .set_text(shown, "\\r\\n");
                 if (pending_) {
                     accepted = nntp ? starts_with(line, "382") : starts_with(line, "OK");
                     refused = !accepted && (nntp || starts_with(line, "NO") || starts_with(line, "BYE"));
@@ -292,14 +292,14 @@ private:
                 const std::string_view text = line.size() > 4 ? line.substr(4) : std::string_view{};
                 if (ftp) {
                     layer.add(kFtpResponse, true, at, 0).set_hidden();
-                    NodeRef n = layer.add(kFtpLine, std::string(line), at, line.size() + 2).set_text(shown + "\\r\\n");
+                    NodeRef n = layer.add(kFtpLine, std::string(line), at, line.size() + 2).set_text(shown, "\\r\\n");
                     if (coded && first_line) n.add(kFtpCode, code, at, 3);
                     if (!text.empty()) n.add(kFtpRspArg, std::string(text), at + 4, text.size());
                     show_info(ctx, column(), "Response: " + shown);
                 } else {
                     layer.add(kSmtpRsp, true, at, 0).set_hidden();
                     NodeRef n = layer.add(kSmtpResponse, std::string(line), at, line.size() + 2)
-                                    .set_text("Response: " + shown + "\\r\\n");
+                                    .set_text("Response: ", shown, "\\r\\n");
                     if (coded && first_line) n.add(kSmtpCode, code, at, 3);
                     if (!text.empty()) n.add(kSmtpRspParameter, std::string(text), at + 4, text.size());
                     show_info(ctx, column(), "S: " + shown);

@@ -470,7 +470,7 @@ void add_chain_of_trust_nodes(NodeRef parent, const ChainVerdict& v) {
     const char* arrow = " \xe2\x86\x92 ";  // →
     std::string path;
     for (const auto& l : v.path) path += (path.empty() ? "" : arrow) + l.name;
-    chain.add_generated(kChainPath, path).set_text(std::string("Root") + arrow + "leaf: " + path);
+    chain.add_generated(kChainPath, path).set_text("Root", arrow, "leaf: ", path);
     for (std::size_t i = 0; i < v.path.size(); ++i) {
         const ChainLink& l = v.path[i];
         std::string where = l.sent_index >= 0 ? "certificate " + std::to_string(l.sent_index + 1) + " as sent"
@@ -491,14 +491,14 @@ void add_chain_of_trust_nodes(NodeRef parent, const ChainVerdict& v) {
     }
     for (int i : v.unused)
         chain.add_generated(kChainUnused, std::to_string(i + 1))
-            .set_text("Certificate " + std::to_string(i + 1) + " as sent is not on the path from the leaf");
-    chain.add_generated(kChainRoots, v.roots).set_text("Root store: " + v.roots);
+            .set_text("Certificate ", i + 1, " as sent is not on the path from the leaf");
+    chain.add_generated(kChainRoots, v.roots).set_text("Root store: ", v.roots);
     chain.add_generated(kChainCheckedAt, std::int64_t(v.checked_at) * 1000000000)
-        .set_text("Validity checked at: " + iso8601_utc(v.checked_at) + " (capture time of this message)");
+        .set_text("Validity checked at: ", iso8601_utc(v.checked_at), " (capture time of this message)");
     NodeRef valid = chain.add_generated(kChainValid, v.path_valid);
     valid.set_text(v.path_valid ? "Chain: valid" : "Chain: invalid (" + v.reason + ")");
     if (v.errors.size() > 1 || (!v.path_valid && v.errors.size() == 1 && v.errors[0] != v.reason))
-        for (const auto& e : v.errors) valid.add_generated(kChainError, e).set_text("Problem: " + e);
+        for (const auto& e : v.errors) valid.add_generated(kChainError, e).set_text("Problem: ", e);
     if (!v.server_name.empty() && v.name_matches) {
         NodeRef n = chain.add_generated(kChainNameMatches, *v.name_matches);
         if (*v.name_matches) {
@@ -506,7 +506,7 @@ void add_chain_of_trust_nodes(NodeRef parent, const ChainVerdict& v) {
                        (v.matched_name == v.server_name ? std::string("SAN ") : std::string("SAN pattern ")) +
                        v.matched_name);
         } else {
-            n.set_text("Server name: " + v.server_name + " does NOT match the certificate");
+            n.set_text("Server name: ", v.server_name, " does NOT match the certificate");
         }
     }
 }

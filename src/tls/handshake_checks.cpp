@@ -50,7 +50,7 @@ CipherSuiteParts cipher_suite_parts(const TlsConnectionFacts& f) {
         // RFC 8446 section 2: the key exchange is the key_share group (or a PSK alone),
         // authentication the certificate's key (or the PSK).
         if (f.kx_group) {
-            const std::string g = iana_name(kTlsSupportedGroups, *f.kx_group);
+            const std::string g(iana_name(kTlsSupportedGroups, *f.kx_group));
             p.key_exchange = g.rfind("ffdhe", 0) == 0               ? "DHE"
                              : g.rfind("MLKEM", 0) == 0             ? "MLKEM"
                              : g.find("MLKEM") != std::string::npos ? "ECDHE-MLKEM"
@@ -81,16 +81,16 @@ void add_cipher_suite_parts(NodeRef suite, const TlsConnectionFacts& f) {
     const bool tls13 = f.tls13();
     std::string kx = p.key_exchange.empty() ? std::string("(EC)DHE or PSK, from the key_share extension") : p.key_exchange;
     if (!p.key_exchange_detail.empty()) kx += " (" + p.key_exchange_detail + ", from the key_share extension)";
-    suite.add_generated(kKeyExchange, p.key_exchange).set_text("Key Exchange: " + kx);
+    suite.add_generated(kKeyExchange, p.key_exchange).set_text("Key Exchange: ", kx);
     std::string auth = p.authentication;
     if (auth.empty()) auth = "certificate or PSK (not part of a TLS 1.3 suite)";
     if (auth == "anon" || auth == "NULL") auth += " (no authentication)";
-    suite.add_generated(kAuthentication, p.authentication).set_text("Authentication: " + auth);
-    suite.add_generated(kEncryption, p.encryption).set_text("Encryption: " + p.encryption);
+    suite.add_generated(kAuthentication, p.authentication).set_text("Authentication: ", auth);
+    suite.add_generated(kEncryption, p.encryption).set_text("Encryption: ", p.encryption);
     suite.add_generated(kMac, p.mac)
         .set_text("MAC: " + p.mac + (p.mac == "AEAD" ? " (the cipher authenticates each record)" : ""));
     suite.add_generated(kPrf, p.prf)
-        .set_text(std::string(tls13 ? "HKDF Hash: " : "PRF Hash: ") + p.prf);
+        .set_text(tls13 ? "HKDF Hash: " : "PRF Hash: ", p.prf);
     suite.add_generated(kForwardSecrecy, p.forward_secrecy)
         .set_text(std::string("Forward Secrecy: ") + (p.forward_secrecy ? "yes" : "no"));
 }
@@ -135,7 +135,7 @@ void add_signature_verdict(NodeRef sig, const SignatureVerdict& v) {
             .set_text(*v.valid ? "Signature: valid (" + v.algorithm + ", server certificate's key)"
                                : "Signature: INVALID (" + v.reason + ")");
     } else {
-        sig.add_generated(kSignatureUnchecked, v.reason).set_text("Signature: not checked (" + v.reason + ")");
+        sig.add_generated(kSignatureUnchecked, v.reason).set_text("Signature: not checked (", v.reason, ")");
     }
 }
 

@@ -157,7 +157,7 @@ void CertificateWalk::ocsp_basic_response(NodeRef parent, const Element& e, Fiel
                 Fields nf(t.enter(*id), choice);
                 if (auto n = nf.required(tag::kSequence, "byName")) {
                     const std::string text = name(choice, kOcspByName, kSubjectRdnSequence, *n, nf);
-                    choice.set_text("responderID: byName (1): " + text);
+                    choice.set_text("responderID: byName (1): ", text);
                 }
                 nf.finish("byName");
             } else if (id->is_context(2) && id->constructed) {
@@ -183,7 +183,7 @@ void CertificateWalk::ocsp_basic_response(NodeRef parent, const Element& e, Fiel
                 ocsp_single_response(responses, *single, rf);
             }
             if (Node* n = responses.get()) n->value = std::uint64_t(count);
-            responses.set_text("responses: " + items(count));
+            responses.set_text("responses: ", items(count));
         }
         if (auto ext = t.optional(TagClass::Context, 1)) extensions(node, *ext, t);
         t.finish("responseExtensions");
@@ -211,12 +211,12 @@ void CertificateWalk::ocsp_basic_response(NodeRef parent, const Element& e, Fiel
                 // Each certificate is walked with its own element budget, like one in a Certificate message.
                 CertificateSummary summary =
                     dissect_x509_certificate(ByteReader(cert->encoding, cert->total_length(), cert->offset), node);
-                node.set_text("Certificate: " + certificate_one_line(summary));
+                node.set_text("Certificate: ", certificate_one_line(summary));
             }
         }
         w.finish("certs");
         if (Node* n = list.get()) n->value = std::uint64_t(count);
-        list.set_text("certs: " + items(count));
+        list.set_text("certs: ", items(count));
     }
     f.finish("certs");
 }
@@ -245,7 +245,7 @@ void CertificateWalk::ocsp_single_response(NodeRef parent, const Element& e, Fie
         if (auto serial = c.required(tag::kInteger, "serialNumber")) {
             Bytes b = serial->content.rest();
             node.add(kOcspSerialNumber, bytes_of(b), serial->offset + serial->header_length, serial->length)
-                .set_text("serialNumber: 0x" + hex_label(b));
+                .set_text("serialNumber: 0x", hex_label(b));
         }
         c.finish("serialNumber");
     }

@@ -96,7 +96,7 @@ void dissect_quic_transport_parameters(ByteReader& r, NodeRef ext) {
             if (auto n = read_varint(v, p, known->field)) shown = " " + std::to_string(*n);
         } else if (known && known->kind == Known::Bytes) {
             Bytes b = value->rest();
-            p.add(known->field, to_byte_string(b), value_at, b.size());
+            p.add_bytes(known->field, b, value_at, b.size());
             shown = b.empty() ? "" : " " + hex_string(b);
         } else if (known && *id == 0x11) {
             ByteReader v = *value;
@@ -106,11 +106,11 @@ void dissect_quic_transport_parameters(ByteReader& r, NodeRef ext) {
                 first = false;
             }
         } else if (!value->rest().empty()) {
-            p.add(kValue, to_byte_string(value->rest()), value_at, value->reported_remaining());
+            p.add_bytes(kValue, value->rest(), value_at, value->reported_remaining());
         }
         if (p) {
             p.set_length(r.offset() - at);
-            p.set_text("Parameter: " + name + " (len=" + std::to_string(*length) + ")" + shown);
+            p.set_text("Parameter: ", name, " (len=", *length, ")", shown);
         }
     }
 }

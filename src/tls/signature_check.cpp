@@ -46,10 +46,10 @@ const EVP_MD* digest_named(std::string_view hash) {
 // (sha256, dsa) from the hash and signature registries.
 SchemeParts scheme_parts(std::uint16_t scheme) {
     SchemeParts p;
-    std::string name = iana_name(kTlsSignatureSchemes, scheme);
+    std::string name(iana_name(kTlsSignatureSchemes, scheme));
     if (name == "Unknown") {
-        const std::string hash = iana_name(kTlsHashAlgorithms, scheme >> 8);
-        const std::string sig = iana_name(kTlsSignatureAlgorithms, scheme & 0xff);
+        const std::string hash(iana_name(kTlsHashAlgorithms, scheme >> 8));
+        const std::string sig(iana_name(kTlsSignatureAlgorithms, scheme & 0xff));
         if (hash == "Unknown" || sig == "Unknown") {
             p.name = "Unknown (0x" + hex_u16(scheme) + ")";
             return p;

@@ -64,7 +64,7 @@ std::string signature_scheme_name(std::uint16_t scheme);
 std::string handshake_type_name(std::uint8_t type);  // "Client Hello" (Wireshark's words)
 std::string_view handshake_snake_name(std::uint8_t type);  // "client_hello" (RFC names)
 // A value-name lookup in one of the IANA tables with GREASE and unknown handled.
-std::string iana_name(std::span<const ValueName> table, std::uint64_t value, bool grease_possible = false);
+std::string_view iana_name(std::span<const ValueName> table, std::uint64_t value, bool grease_possible = false);
 
 // The Server Hello random of a HelloRetryRequest (RFC 8446 section 4.1.3).
 extern const std::uint8_t kHelloRetryRequestRandom[32];

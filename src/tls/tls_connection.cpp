@@ -244,7 +244,7 @@ void TlsConnection::dissect_record(int side, ByteReader r, NodeRef layer, Packet
     rec.add(opaque ? kOpaqueType : kContentType, std::uint64_t(*type), start, 1);
     if (rec)
         rec.add(kRecordVersion, std::uint64_t(*version), start + 1, 2)
-            .set_text("Version: " + tls_version_name(*version) + " (0x" + hex_u16(*version) + ")");
+            .set_text("Version: ", tls_version_name(*version), " (0x", Hex(*version, 4), ")");
     rec.add(kRecordLength, std::uint64_t(*length), start + 3, 2);
     // The record's label starts so; only a record in a tree has a label.
     const std::string prefix = rec ? record_version_label(*version) + " Record Layer: " : std::string();
@@ -294,7 +294,7 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
     const std::size_t start = f.offset();
     switch (type) {
         case kChangeCipherSpec: {
-            if (rec) rec.set_text(prefix + "Change Cipher Spec Protocol: Change Cipher Spec");
+            if (rec) rec.set_text(prefix, "Change Cipher Spec Protocol: Change Cipher Spec");
             body.add(kCcs, std::monostate{}, f.offset(), f.reported_remaining());
             // In TLS 1.3 the record is only for middlebox compatibility (RFC 8446 D.4).
             if (!tls13) d.state.change_cipher_spec_seen = true;
@@ -313,13 +313,13 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
         case kAlert: {
             // A plaintext alert is exactly two bytes; anything else is an encrypted one.
             if (encrypted || length != 2) {
-                if (rec) rec.set_text(prefix + "Encrypted Alert");
+                if (rec) rec.set_text(prefix, "Encrypted Alert");
                 add_encrypted_alert(f, body);
                 facts_.alerts.push_back({ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, true, 0, 0});
                 append_info(info, "Encrypted Alert");
                 break;
             }
-            if (rec) rec.set_text(prefix + "Alert Protocol");
+            if (rec) rec.set_text(prefix, "Alert Protocol");
             const auto alert = dissect_alert(f, body);
             if (!alert) break;
             facts_.alerts.push_back(
@@ -329,27 +329,27 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
         }
         case kHandshake: {
             if (encrypted) {
-                if (rec) rec.set_text(prefix + "Handshake Protocol: Encrypted Handshake Message");
+                if (rec) rec.set_text(prefix, "Handshake Protocol: Encrypted Handshake Message");
                 Bytes b = f.rest();
-                body.add(kEncryptedHandshake, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining())
+                body.add_bytes(kEncryptedHandshake, b, f.offset(), f.reported_remaining())
                     .set_text("Handshake Protocol: Encrypted Handshake Message");
                 facts_.handshake.push_back({ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, std::nullopt});
                 append_info(info, "Encrypted Handshake Message");
                 break;
             }
-            if (rec) rec.set_text(prefix + "Handshake Protocol");
+            if (rec) rec.set_text(prefix, "Handshake Protocol");
             const std::size_t before = info.size();
             handshake_records(side, f, body, ctx, info);
             std::string added = info.substr(before);
             if (!added.empty() && added.rfind(", ", 0) == 0) added.erase(0, 2);
             if (rec && added.find(", ") != std::string::npos)
-                rec.set_text(prefix + "Handshake Protocol: Multiple Handshake Messages");
+                rec.set_text(prefix, "Handshake Protocol: Multiple Handshake Messages");
             else if (rec && !added.empty())
-                rec.set_text(prefix + "Handshake Protocol: " + added);
+                rec.set_text(prefix, "Handshake Protocol: ", added);
             break;
         }
         case kApplicationData: {
-            if (rec) rec.set_text(prefix + "Application Data Protocol: Application Data");
+            if (rec) rec.set_text(prefix, "Application Data Protocol: Application Data");
             // 0-RTT: decrypted with the early keys, or (without keys) a client record before any Server Hello.
             const bool early = in_early_data_ || (side == client_side_ && facts_.tls13_early_data_window());
             if (in_decrypted_) {
@@ -359,18 +359,18 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
                 break;
             }
             Bytes b = f.rest();
-            body.add(kAppData, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining());
+            body.add_bytes(kAppData, b, f.offset(), f.reported_remaining());
             facts_.note_record(ctx.frame.number, ctx.frame.ts_ns, side == client_side_ ? 0 : 1, type, length, early);
             append_info(info, "Application Data");
             break;
         }
         case kHeartbeat: {
             if (encrypted) {
-                if (rec) rec.set_text(prefix + "Encrypted Heartbeat");
+                if (rec) rec.set_text(prefix, "Encrypted Heartbeat");
                 append_info(info, "Encrypted Heartbeat");
                 break;
             }
-            if (rec) rec.set_text(prefix + "Heartbeat Protocol");
+            if (rec) rec.set_text(prefix, "Heartbeat Protocol");
             const auto hb = dissect_heartbeat(f, body);
             if (!hb) break;
             append_info(info, "Heartbeat " + std::string(hb->type == 1 ? "Request" : hb->type == 2 ? "Response" : "Unknown"));
@@ -383,7 +383,7 @@ void TlsConnection::dissect_content(int side, std::uint8_t type_value, ByteReade
             if (rec) {
                 std::string what(iana_name(kTlsContentTypes, type));
                 if (what == "Unknown") what = "Unknown Record Type (" + std::to_string(type) + ")";
-                rec.set_text(prefix + what);
+                rec.set_text(prefix, what);
             }
             body.malformed("unknown content type " + std::to_string(type), start, 1);
             break;
@@ -421,8 +421,8 @@ void TlsConnection::handshake_records(int side, ByteReader f, NodeRef rec, Packe
             // The start of a message that continues in the next record(s).
             Bytes rest = body.rest();
             std::string name = rest.empty() ? std::string("Handshake") : handshake_type_name(rest[0]);
-            rec.add(kHandshakeFragment, ByteString{{rest.begin(), rest.end()}}, body.offset(), rest.size())
-                .set_text("Handshake Protocol: " + name + " (fragment)");
+            rec.add_bytes(kHandshakeFragment, rest, body.offset(), rest.size())
+                .set_text("Handshake Protocol: ", name, " (fragment)");
             d.handshake.start(rest, ctx.frame.number);
             body.take_rest();
         }
@@ -438,8 +438,8 @@ void TlsConnection::handshake_records(int side, ByteReader f, NodeRef rec, Packe
         d.handshake.clear();
         return;
     }
-    rec.add(kHandshakeFragment, ByteString{{more.begin(), more.end()}}, f.offset(), more.size())
-        .set_text("Handshake Protocol: " + handshake_type_name(d.handshake.pending_type()) + " (fragment)");
+    rec.add_bytes(kHandshakeFragment, more, f.offset(), more.size())
+        .set_text("Handshake Protocol: ", handshake_type_name(d.handshake.pending_type()), " (fragment)");
     std::size_t too_long = 0;
     const auto appended = d.handshake.append(
         more, ctx.frame.number,
@@ -456,7 +456,7 @@ void TlsConnection::handshake_records(int side, ByteReader f, NodeRef rec, Packe
             NodeRef note = rec.add(kHandshakeFragments, std::monostate{}, 0, tree.source_bytes(source).size(), source);
             std::string list;
             for (auto fr : frames) list += (list.empty() ? "#" : ", #") + std::to_string(fr);
-            note.set_text("Reassembled Handshake Message (" + std::to_string(length) + " bytes) from frames " + list)
+            note.set_text("Reassembled Handshake Message (", length, " bytes) from frames ", list)
                 .set_generated();
             for (auto fr : frames) note.add_generated(kHandshakeFragmentFrame, std::uint64_t(fr));
             ByteReader msg(tree.source_bytes(source), 0);
@@ -488,14 +488,14 @@ void TlsConnection::handshake_message(int role, ByteReader message, NodeRef pare
         hs.add_generated(kFinishedVerified, true).set_text("Verified: correct");
         return;
     }
-    hs.add_generated(kFinishedVerified, false).set_text("Verified: WRONG (expected " + v.expected_hex + ")");
+    hs.add_generated(kFinishedVerified, false).set_text("Verified: WRONG (expected ", v.expected_hex, ")");
     hs.expert(kFinishedWrong, std::string(role == 0 ? "Client" : "Server") +
                                   " Finished does not match the handshake transcript and the key log's secret");
 }
 
 std::string TlsConnection::application_data(int side, ByteReader data, NodeRef body, PacketContext& ctx) {
     Bytes b = data.rest();
-    body.add(kDecryptedData, ByteString{{b.begin(), b.end()}}, data.offset(), data.reported_remaining());
+    body.add_bytes(kDecryptedData, b, data.offset(), data.reported_remaining());
     if (follow_plaintext_) follow_plaintext_(side, ctx.frame.number, b);
     const std::uint16_t source = body ? body.get()->source : 0;
     // ALPN h2 says HTTP/2 from the first record: the server's SETTINGS may come before
@@ -562,7 +562,7 @@ bool TlsConnection::decrypt_record(int side, std::uint8_t type, std::uint16_t ve
     facts_.decrypted = true;
     if (out.content_type == kApplicationData) {
         Bytes c = f.rest();
-        rec.add(kAppData, ByteString{{c.begin(), c.end()}}, f.offset(), f.reported_remaining());
+        rec.add_bytes(kAppData, c, f.offset(), f.reported_remaining());
     }
     if (facts_.tls13() || opened.early_data) rec.add_generated(kContentType, std::uint64_t(out.content_type));
     const std::size_t n = out.plaintext.size();
@@ -599,7 +599,7 @@ void TlsConnection::dissect_sslv2(int side, ByteReader r, NodeRef layer, PacketC
     }
     rec.add_generated(kSsl2RecordVersion, std::uint64_t{0x0002}).set_text("Version: SSL 2.0 (0x0002)");
     rec.add(kSsl2Length, std::uint64_t(*header & 0x7fffu), start, 2)
-        .set_text("Length: " + std::to_string(*header & 0x7fffu));
+        .set_text("Length: ", *header & 0x7fffu);
     auto type = r.u8();
     auto version = r.u16();
     auto cs_len = r.u16();
@@ -611,7 +611,7 @@ void TlsConnection::dissect_sslv2(int side, ByteReader r, NodeRef layer, PacketC
     }
     rec.add(kSsl2MsgType, std::uint64_t(*type), start + 2, 1);
     rec.add(kHsVersion, std::uint64_t(*version), start + 3, 2)
-        .set_text("Version: " + tls_version_name(*version) + " (0x" + hex_u16(*version) + ")");
+        .set_text("Version: ", tls_version_name(*version), " (0x", Hex(*version, 4), ")");
     rec.add(kSsl2CipherSpecLen, std::uint64_t(*cs_len), start + 5, 2);
     rec.add(kSsl2SessionIdLen, std::uint64_t(*sid_len), start + 7, 2);
     rec.add(kSsl2ChallengeLen, std::uint64_t(*ch_len), start + 9, 2);
@@ -620,8 +620,8 @@ void TlsConnection::dissect_sslv2(int side, ByteReader r, NodeRef layer, PacketC
         rec.short_read(r, "SSLv2 cipher specs");
         return;
     }
-    NodeRef list = rec.add_text(kSsl2CipherSpecs, "Cipher Specs (" + std::to_string(*cs_len / 3) + " specs)",
-                                specs->offset(), *cs_len);
+    NodeRef list = rec.add(kSsl2CipherSpecs, std::monostate{},
+                                specs->offset(), *cs_len).set_text("Cipher Specs (", *cs_len / 3, " specs)");
     while (!specs->empty()) {
         auto spec = read_u24(*specs, list, kSsl2CipherSpec, [](std::uint32_t v) {
             const std::string name = (v >> 16) == 0 ? cipher_suite_name(static_cast<std::uint16_t>(v))

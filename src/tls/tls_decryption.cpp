@@ -8,7 +8,7 @@ namespace tlsdissect {
 
 namespace {
 
-std::vector<std::uint8_t> concat(Bytes a, Bytes b) {
+std::vector<std::uint8_t> concat_bytes(Bytes a, Bytes b) {
     std::vector<std::uint8_t> out(a.begin(), a.end());
     out.insert(out.end(), b.begin(), b.end());
     return out;
@@ -58,7 +58,7 @@ void TlsDecryption::start_tls12(const TlsConnectionFacts& facts) {
     const std::size_t key = static_cast<std::size_t>(suite_.key_bytes);
     const std::size_t iv = static_cast<std::size_t>(suite_.fixed_iv_bytes);
     // RFC 5246 section 6.3: key_block = PRF(master_secret, "key expansion", server_random + client_random).
-    const auto seed = concat(facts.server_random, facts.client_random);
+    const auto seed = concat_bytes(facts.server_random, facts.client_random);
     auto block = tls_prf(version_, suite_.prf_hash, master_secret_, "key expansion", seed, 2 * (mac + key + iv));
     if (!block) {
         fail("OpenSSL cannot compute the PRF for " + suite_.name);
@@ -96,13 +96,13 @@ void TlsDecryption::master_from_rsa_premaster(Bytes body, const TlsConnectionFac
             session_hash = transcript_hash(suite_.prf_hash);
         } else if (!transcript_overflow_) {
             auto md5 = digest_of("MD5", transcript_), sha1 = digest_of("SHA1", transcript_);
-            if (md5 && sha1) session_hash = concat(*md5, *sha1);
+            if (md5 && sha1) session_hash = concat_bytes(*md5, *sha1);
         }
         if (session_hash && !transcript_incomplete_)
             master = tls_prf(version_, suite_.prf_hash, *premaster, "extended master secret", *session_hash, 48);
     } else {
         master = tls_prf(version_, suite_.prf_hash, *premaster, "master secret",
-                         concat(facts.client_random, facts.server_random), 48);
+                         concat_bytes(facts.client_random, facts.server_random), 48);
     }
     if (!master) return;
     master_secret_ = std::move(*master);
@@ -257,7 +257,7 @@ FinishedVerdict TlsDecryption::check_finished(int role, Bytes verify_data, const
             hash = transcript_hash(suite_.prf_hash);
         } else {
             auto md5 = digest_of("MD5", transcript_), sha1 = digest_of("SHA1", transcript_);
-            if (md5 && sha1) hash = concat(*md5, *sha1);
+            if (md5 && sha1) hash = concat_bytes(*md5, *sha1);
         }
         if (hash) expected = tls_prf(version_, suite_.prf_hash, master_secret_, label, *hash, 12);
     }

@@ -102,20 +102,28 @@ constexpr FieldDef kSctSig{"tls.sct.sct_signature", "Signature", FieldType::Byte
 constexpr FieldDef kStatusV2Len{"tls.handshake.extensions_status_request_list_len", "Certificate Status List Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 constexpr FieldDef kStatusV2ReqLen{"tls.handshake.extensions_status_request_len", "Certificate Status Request Length", FieldType::UInt, Base::Dec, {}, 0, 16};
 
-std::string named(std::span<const ValueName> table, std::uint16_t v) {
-    std::string n = iana_name(table, v, true);
-    return (n == "Unknown" ? "Unknown" : n) + " (0x" + hex_u16(v) + ")";
+// "x25519 (0x001d)"
+void append_named(std::string& out, std::span<const ValueName> table, std::uint16_t v) {
+    append_parts(out, iana_name(table, v, true), " (0x", Hex(v, 4), ")");
 }
 
-std::string group_named(std::uint16_t v) { return named(kTlsSupportedGroups, v); }
-std::string scheme_named(std::uint16_t v) { return signature_scheme_name(v) + " (0x" + hex_u16(v) + ")"; }
+void append_group_named(std::string& out, std::uint16_t v) { append_named(out, kTlsSupportedGroups, v); }
+// "rsa_pss_rsae_sha256 (0x0804)"
+void append_scheme_named(std::string& out, std::uint16_t v) {
+    if (std::string_view n = iana_name(kTlsSignatureSchemes, v, true); n != "Unknown")
+        out += n;
+    else
+        out += signature_scheme_name(v);
+    append_parts(out, " (0x", Hex(v, 4), ")");
+}
 
 std::string supported_version_text(std::uint16_t v) {
     return "Supported Version: " + tls_version_name(v) + " (0x" + hex_u16(v) + ")";
 }
 
 void u16_list(ByteReader& r, NodeRef ext, const FieldDef& len_def, const FieldDef& list_def, const FieldDef& item_def,
-              std::string (*name_of)(std::uint16_t), const char* noun, std::vector<std::uint16_t>* out = nullptr) {
+              void (*append_name)(std::string&, std::uint16_t), const char* noun,
+              std::vector<std::uint16_t>* out = nullptr) {
     const std::size_t at = r.offset();
     auto list = read_u16_prefixed(r, ext, len_def);
     if (!list) {
@@ -123,13 +131,14 @@ void u16_list(ByteReader& r, NodeRef ext, const FieldDef& len_def, const FieldDe
         return;
     }
     const std::size_t n = list->reported_remaining() / 2;
-    NodeRef l = ext ? ext.add_text(list_def, std::string(list_def.label) + " (" + std::to_string(n) + " " + noun + ")",
-                                   list->offset(), list->reported_remaining())
-                    : NodeRef{};
+    NodeRef l = ext.add(list_def, std::monostate{}, list->offset(), list->reported_remaining());
+    l.set_text(list_def.label, " (", n, " ", noun, ")");
     if (list->reported_remaining() % 2) l.malformed(std::string(noun) + " list of odd length", at, 2);
     while (list->reported_remaining() >= 2) {
-        auto v = read_u16(*list, l, item_def,
-                          [&](std::uint16_t x) { return std::string(item_def.label) + ": " + name_of(x); });
+        auto v = read_u16(*list, l, item_def, [&](std::string& text, std::uint16_t x) {
+            append_parts(text, item_def.label, ": ");
+            append_name(text, x);
+        });
         if (!v) {
             l.short_read(*list, noun);
             break;
@@ -148,15 +157,15 @@ void key_share(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts
         }
         NodeRef e = parent.add(kKeyShareEntry, std::monostate{}, at, from.reported_remaining() + 2);
         e.add(kKeyShareGroup, std::uint64_t(*group), at, 2)
-            .set_text("Group: " + iana_name(kTlsSupportedGroups, *group, true) + " (" + std::to_string(*group) + ")");
+            .set_text("Group: ", iana_name(kTlsSupportedGroups, *group, true), " (", *group, ")");
         auto kx = read_u16_opaque(from, e, kKeyExchangeLen, kKeyExchange);
         if (!kx) {
             e.short_read(from, "key exchange");
             return false;
         }
         e.set_length(4 + kx->reported_remaining());
-        if (e) e.set_text("Key Share Entry: Group: " + iana_name(kTlsSupportedGroups, *group, true) +
-                   ", Key Exchange length: " + std::to_string(kx->reported_remaining()));
+        e.set_text("Key Share Entry: Group: ", iana_name(kTlsSupportedGroups, *group, true),
+                   ", Key Exchange length: ", kx->reported_remaining());
         if (type == kServerHello) {
             facts.kx_group = *group;
             facts.kx_public_key_length = kx->reported_remaining();
@@ -174,7 +183,7 @@ void key_share(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnectionFacts
     } else if (type == kServerHello && facts.parsing_hello_retry_request) {
         // struct { NamedGroup selected_group; } KeyShareHelloRetryRequest;
         if (!read_u16(r, ext, kKeyShareSelected, [](std::uint16_t g) {
-                return "Selected Group: " + iana_name(kTlsSupportedGroups, g, true) + " (" + std::to_string(g) + ")";
+                return concat("Selected Group: ", iana_name(kTlsSupportedGroups, g, true), " (", g, ")");
             }))
             ext.short_read(r, "selected group");
     } else {
@@ -214,7 +223,7 @@ void pre_shared_key(ByteReader& r, NodeRef ext, std::uint8_t type, TlsConnection
         // Both read before either is shown: a cut identity gets one anomaly and no half entry.
         NodeRef n = ext.add(kPskIdentity, std::monostate{}, iat, id->reported_remaining() + 6);
         n.add(kPskIdentityLen, std::uint64_t(id->reported_remaining()), iat, 2);
-        n.add(kPskIdentityData, to_byte_string(id->rest()), iat + 2, id->reported_remaining());
+        n.add_bytes(kPskIdentityData, id->rest(), iat + 2, id->reported_remaining());
         n.add(kPskTicketAge, std::uint64_t(*age), age_at, 4);
         facts.note_offer(ResumptionKind::Ticket, id->rest(), true, identity++);
     }
@@ -346,7 +355,7 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             read_u16_prefixed(r, ext, kStatusExts);
             break;
         case TlsExtension::supported_groups:
-            u16_list(r, ext, kGroupsLen, kGroups, kGroup, group_named, "groups",
+            u16_list(r, ext, kGroupsLen, kGroups, kGroup, append_group_named, "groups",
                      hs_type == kClientHello ? &facts.current_client_hello().supported_groups : nullptr);
             break;
         case TlsExtension::ec_point_formats: {
@@ -361,7 +370,7 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
         }
         case TlsExtension::signature_algorithms:
         case TlsExtension::signature_algorithms_cert:
-            u16_list(r, ext, kSigAlgsLen, kSigAlgs, kSigAlg, scheme_named, "algorithms",
+            u16_list(r, ext, kSigAlgsLen, kSigAlgs, kSigAlg, append_scheme_named, "algorithms",
                      id == TlsExtension::signature_algorithms && hs_type == kClientHello ? &facts.current_client_hello().signature_algorithms : nullptr);
             break;
         case TlsExtension::heartbeat:
@@ -453,7 +462,7 @@ void extension_body(std::uint16_t ext_type, ByteReader& r, NodeRef ext, std::uin
             break;
         case TlsExtension::delegated_credential:  // RFC 9345: the client's SignatureSchemeList
             if (hs_type == kClientHello) {
-                u16_list(r, ext, kSigAlgsLen, kSigAlgs, kSigAlg, scheme_named, "algorithms");
+                u16_list(r, ext, kSigAlgsLen, kSigAlgs, kSigAlg, append_scheme_named, "algorithms");
             } else {
                 read_rest(r, ext, kExtData);
             }
@@ -551,14 +560,17 @@ void dissect_sct_list(ByteReader& r, NodeRef parent) {
             continue;
         }
         n.add(kSctVersion, std::uint64_t(*version), sat + 2, 1);
-        n.add(kSctLogId, to_byte_string(*log), sat + 3, 32);
+        n.add_bytes(kSctLogId, *log, sat + 3, 32);
         n.add(kSctTimestamp, std::int64_t(*ts) * 1'000'000, sat + 35, 8);  // milliseconds
         if (!read_u16_prefixed(*sct, n, kSctExtLen)) {
             n.short_read(*sct, "SCT extensions");
             continue;
         }
         auto alg = read_u16(*sct, n, kSigAlg,
-                            [](std::uint16_t a) { return "Signature Algorithm: " + scheme_named(a); });
+                            [](std::string& text, std::uint16_t a) {
+                                text += "Signature Algorithm: ";
+                                append_scheme_named(text, a);
+                            });
         if (!alg) {
             n.short_read(*sct, "SCT signature");
             continue;
@@ -583,13 +595,20 @@ void dissect_extensions(ByteReader block, NodeRef parent, std::uint8_t hs_type, 
         auto data = block.child(*len);
         NodeRef ext = parent.add(kExtension, std::monostate{}, at, 4u + *len);
         auto name = [&] {
-            std::string n = iana_name(kTlsExtensionTypes, *type, true);
-            return n == "Unknown" ? "Unknown type " + std::to_string(*type) : n;
+            std::string_view n = iana_name(kTlsExtensionTypes, *type, true);
+            return n == "Unknown" ? "Unknown type " + std::to_string(*type) : std::string(n);
         };
         if (ext) {
-            const std::string n = name();
-            ext.set_text("Extension: " + n + " (len=" + std::to_string(*len) + ")");
-            ext.add(kExtType, std::uint64_t(*type), at, 2).set_text("Type: " + n + " (" + std::to_string(*type) + ")");
+            const std::string_view n = iana_name(kTlsExtensionTypes, *type, true);
+            if (n == "Unknown")
+                ext.set_text("Extension: Unknown type ", *type, " (len=", *len, ")");
+            else
+                ext.set_text("Extension: ", n, " (len=", *len, ")");
+            NodeRef t = ext.add(kExtType, std::uint64_t(*type), at, 2);
+            if (n == "Unknown")
+                t.set_text("Type: Unknown type ", *type, " (", *type, ")");
+            else
+                t.set_text("Type: ", n, " (", *type, ")");
             ext.add(kExtLength, std::uint64_t(*len), at + 2, 2);
         }
         if (!data) {

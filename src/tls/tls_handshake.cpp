@@ -117,7 +117,7 @@ constexpr FieldDef kResumedFrom{"tlsdissect.resumption.resumed_from", "Resumes t
 
 
 std::string group_name(std::uint16_t v) {
-    std::string n = iana_name(kTlsSupportedGroups, v, true);
+    std::string n(iana_name(kTlsSupportedGroups, v, true));
     return n == "Unknown" ? "Unknown (0x" + hex_u16(v) + ")" : n;
 }
 
@@ -385,10 +385,10 @@ void certificate(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts& facts,
         }
         ++count;
         NodeRef node;
-        if (certs) node = certs.add(kCert, to_byte_string(der->rest()), der->offset(), der->reported_remaining());
+        if (certs) node = certs.add_bytes(kCert, der->rest(), der->offset(), der->reported_remaining());
         // dissect_x509_certificate remembers what OpenSSL decoded of each certificate.
         CertificateSummary summary = dissect_x509_certificate(*der, node);
-        if (node) node.set_text("Certificate: " + certificate_one_line(summary));
+        if (node) node.set_text("Certificate: ", certificate_one_line(summary));
         chain.push_back(std::move(summary));
         if (tls13) {
             auto ext = read_u16_prefixed(*list, certs, kExtLen);
@@ -546,7 +546,7 @@ void certificate_request(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts
         return;
     }
     NodeRef tl = hs.add(kCertTypes, std::monostate{}, types->offset(), types->reported_remaining());
-    if (tl) tl.set_text("Certificate types (" + std::to_string(types->reported_remaining()) + " types)");
+    if (tl) tl.set_text("Certificate types (", types->reported_remaining(), " types)");
     while (read_u8(*types, tl, kCertType)) {}
     if (!facts.negotiated_version || *facts.negotiated_version >= 0x0303) {
         auto algs = read_u16_prefixed(r, hs, kSigAlgsLen);
@@ -557,7 +557,7 @@ void certificate_request(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts
         }
         NodeRef al = hs.add(kSigAlgs, std::monostate{}, algs->offset(), algs->reported_remaining());
         const std::size_t count = algs->reported_remaining() / 2;
-        if (al) al.set_text("Signature Hash Algorithms (" + std::to_string(count) + " algorithms)");
+        if (al) al.set_text("Signature Hash Algorithms (", count, " algorithms)");
         while (read_u16(*algs, al, kSigAlg, scheme_text)) {}
     }
     auto names = read_u16_prefixed(r, hs, kDnamesLen);
@@ -578,9 +578,9 @@ void certificate_request(ByteReader& r, NodeRef hs, int side, TlsConnectionFacts
         ++count;
         Bytes b = dn->rest();
         dl.add(kDname, hex_string(b), nat, dn->reported_remaining() + 2)
-            .set_text("Distinguished Name (" + std::to_string(b.size()) + " bytes of DER)");
+            .set_text("Distinguished Name (", b.size(), " bytes of DER)");
     }
-    dl.set_text("Distinguished Names (" + std::to_string(count) + " names)");
+    dl.set_text("Distinguished Names (", count, " names)");
 }
 
 // RFC 5077 section 3.3 (TLS 1.2) / RFC 8446 section 4.6.1 (TLS 1.3):
@@ -636,8 +636,7 @@ void link_offers(NodeRef hs, TlsConnectionFacts& facts, PacketContext& ctx) {
         if (o.source) {
             const char* by = o.kind == ResumptionKind::SessionId ? "Server Hello" : "New Session Ticket";
             NodeRef n = hs.add_generated(kResumptionIssuedIn, o.source->frame);
-            n.set_text(what + " issued in frame " + std::to_string(o.source->frame) + " (" + by + " of " +
-                       stream_text(*o.source) + ")");
+            n.set_text(what, " issued in frame ", o.source->frame, " (", by, " of ", stream_text(*o.source), ")");
             n.add_generated(kResumptionStream, std::uint64_t(o.source->stream));
         } else if (o.kind == ResumptionKind::Ticket) {
             // TLS 1.3 tickets travel encrypted: without the key log their issue is not seen.
@@ -680,7 +679,7 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
     }
     std::string name = handshake_type_name(*type);
     hs.add(kHsType, std::uint64_t(*type), start, 1)
-        .set_text("Handshake Type: " + name + " (" + std::to_string(*type) + ")");
+        .set_text("Handshake Type: ", name, " (", *type, ")");
     hs.add(kHsLength, std::uint64_t(*length), start + 1, 3);
     if (facts.dtls) {
         hs.add(kMessageSeq, std::uint64_t(*message_seq), start + 4, 2);
@@ -689,7 +688,7 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
     }
     auto body_opt = r.child(*length);
     if (!body_opt) {
-        hs.set_text("Handshake Protocol: " + name);
+        hs.set_text("Handshake Protocol: ", name);
         hs.short_read(r, name);
         return;
     }
@@ -723,8 +722,7 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
                     remember_issued(ResumptionKind::SessionId, facts.server_session_id, facts, ctx);
                 if (const ResumptionOffer* o = facts.resumed_with(); o && hs)
                     hs.add_generated(kResumedFrom, o->source->frame)
-                        .set_text("Resumes the session issued in frame " + std::to_string(o->source->frame) + " (" +
-                                  stream_text(*o->source) + ")");
+                        .set_text("Resumes the session issued in frame ", o->source->frame, " (", stream_text(*o->source), ")");
             }
             if (hs && facts.server_hello.seen && !facts.parsing_hello_retry_request) {
                 Fingerprint j3s = ja3s(facts.server_hello);
@@ -797,7 +795,7 @@ void dissect_handshake_message(ByteReader r, NodeRef parent, int side, TlsConnec
             read_rest(body, hs, kBody, EmptyField::Omit);
             break;
     }
-    hs.set_text("Handshake Protocol: " + name);
+    hs.set_text("Handshake Protocol: ", name);
     if (!body.empty()) {
         if (body.captured_all())
             hs.malformed(std::to_string(body.remaining()) + " trailing bytes after the " + name, body.offset(),
@@ -831,7 +829,7 @@ void dissect_certificate_status(ByteReader& r, NodeRef parent) {
     }
     if (!parent) return;
     NodeRef node =
-        parent.add(kOcspResponse, to_byte_string(response->rest()), response->offset(), response->reported_remaining());
+        parent.add_bytes(kOcspResponse, response->rest(), response->offset(), response->reported_remaining());
     const std::string summary = dissect_ocsp_response(*response, node);
     node.set_text(summary.empty() ? std::string("OCSP Response") : "OCSP Response: " + summary);
 }

@@ -61,25 +61,25 @@ std::string_view sorted_lookup(std::span<const ValueName> table, std::uint64_t v
 
 }  // namespace
 
-std::string iana_name(std::span<const ValueName> table, std::uint64_t value, bool grease_possible) {
+std::string_view iana_name(std::span<const ValueName> table, std::uint64_t value, bool grease_possible) {
     if (grease_possible && value <= 0xffff && is_grease(static_cast<std::uint16_t>(value))) return "Reserved (GREASE)";
     std::string_view name = sorted_lookup(table, value);
-    if (!name.empty()) return std::string(name);
+    if (!name.empty()) return name;
     return "Unknown";
 }
 
 std::string cipher_suite_name(std::uint16_t suite) {
-    std::string n = iana_name(kTlsCipherSuites, suite, true);
-    return n == "Unknown" ? "Unknown (0x" + hex_u16(suite) + ")" : n;
+    std::string_view n = iana_name(kTlsCipherSuites, suite, true);
+    return n == "Unknown" ? "Unknown (0x" + hex_u16(suite) + ")" : std::string(n);
 }
 
 std::string signature_scheme_name(std::uint16_t scheme) {
-    std::string n = iana_name(kTlsSignatureSchemes, scheme, true);
+    std::string n(iana_name(kTlsSignatureSchemes, scheme, true));
     if (n != "Unknown") return n;
     // RFC 5246's pairs: hash md5..sha512 (1-6), signature rsa, dsa or ecdsa (1-3).
     const unsigned hash = scheme >> 8, sig = scheme & 0xff;
     if (hash < 1 || hash > 6 || sig < 1 || sig > 3) return n;
-    std::string pair = iana_name(kTlsHashAlgorithms, hash) + " " + iana_name(kTlsSignatureAlgorithms, sig);
+    std::string pair = concat(iana_name(kTlsHashAlgorithms, hash), " ", iana_name(kTlsSignatureAlgorithms, sig));
     for (auto& c : pair) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return pair;
 }

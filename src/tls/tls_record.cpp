@@ -57,12 +57,12 @@ std::optional<TlsAlertFields> dissect_alert(ByteReader f, NodeRef body) {
 std::string alert_info(const TlsAlertFields& alert) {
     std::string level_name(name_of(kAlertLevels, alert.level));
     return "Alert (Level: " + (level_name.empty() ? std::to_string(alert.level) : level_name) +
-           ", Description: " + iana_name(kTlsAlertDescriptions, alert.description) + ")";
+           ", Description: " + std::string(iana_name(kTlsAlertDescriptions, alert.description)) + ")";
 }
 
 void add_encrypted_alert(ByteReader f, NodeRef body) {
     Bytes b = f.rest();
-    body.add(kEncryptedAlert, ByteString{{b.begin(), b.end()}}, f.offset(), f.reported_remaining())
+    body.add_bytes(kEncryptedAlert, b, f.offset(), f.reported_remaining())
         .set_text("Alert Message: Encrypted Alert");
 }
 
@@ -86,12 +86,12 @@ std::optional<TlsHeartbeatFields> dissect_heartbeat(ByteReader f, NodeRef body) 
                                    std::to_string(length > 19 ? length - 19 : 0) +
                                    " bytes the record can hold (Heartbleed, CVE-2014-0160)");
         Bytes rest = f.rest();
-        hb.add(kHeartbeatPayload, ByteString{{rest.begin(), rest.end()}}, f.offset(), f.remaining());
+        hb.add_bytes(kHeartbeatPayload, rest, f.offset(), f.remaining());
         return fields;
     }
     read_bytes(f, *plen, hb, kHeartbeatPayload);
     Bytes pad = f.rest();
-    hb.add(kHeartbeatPadding, ByteString{{pad.begin(), pad.end()}}, f.offset(), f.remaining());
+    hb.add_bytes(kHeartbeatPadding, pad, f.offset(), f.remaining());
     return fields;
 }
 

@@ -33,7 +33,7 @@ std::optional<Oid> CertificateWalk::oid_node(NodeRef parent, const FieldDef& def
         return std::nullopt;
     }
     parent.add(def, oid->dotted, e.offset, e.total_length())
-        .set_text(std::string(def.label) + ": " + oid->with_name());
+        .set_text(def.label, ": ", oid->with_name());
     return oid;
 }
 
@@ -75,7 +75,7 @@ void CertificateWalk::run(NodeRef parent) {
             c.skip(1);
             const std::size_t at = c.offset(), len = c.reported_remaining();
             const Bytes captured = c.rest();
-            parent.add(kEncrypted, ByteString{{captured.begin(), captured.end()}}, at, len);
+            parent.add_bytes(kEncrypted, captured, at, len);
             if (!sig->complete()) parent.truncated("signatureValue cut short by the capture", at, len);
         }
     }
@@ -109,8 +109,8 @@ void CertificateWalk::tbs_certificate(NodeRef parent, const Element& tbs, Fields
     }
     if (auto serial = f.required(tag::kInteger, "serialNumber")) {
         const Bytes b = serial->content_bytes();
-        node.add(kSerialNumber, ByteString{{b.begin(), b.end()}}, serial->offset, serial->total_length())
-            .set_text("serialNumber: 0x" + hex_label(b));
+        node.add_bytes(kSerialNumber, b, serial->offset, serial->total_length())
+            .set_text("serialNumber: 0x", hex_label(b));
         if (require_complete(node, *serial, "serialNumber") && !valid_integer(*serial))
             node.malformed("serialNumber: invalid INTEGER", serial->offset, serial->total_length());
     }
@@ -139,7 +139,7 @@ std::optional<Oid> CertificateWalk::algorithm(NodeRef parent, const FieldDef& de
     Fields f(outer.enter(e), node);
     std::optional<Oid> oid;
     if (auto id = f.required(tag::kOid, "algorithm")) oid = oid_node(node, kAlgorithmId, *id);
-    if (oid) node.set_text(std::string(def.label) + " (" + oid->label() + ")");
+    if (oid) node.set_text(def.label, " (", oid->label(), ")");
     if (f.at_end()) return oid;
     auto params = f.any("parameters");
     if (!params || params->is_universal(tag::kNull)) {
@@ -151,8 +151,8 @@ std::optional<Oid> CertificateWalk::algorithm(NodeRef parent, const FieldDef& de
         NodeRef ec = node.add(kEcParameters, choice, params->offset, params->total_length());
         if (choice == 1) oid_node(ec, kNamedCurve, *params);
     } else {
-        node.add_text(kAlgorithmParameters, "parameters (" + std::to_string(params->total_length()) + " bytes)",
-                      params->offset, params->total_length());
+        node.add(kAlgorithmParameters, std::monostate{},
+                      params->offset, params->total_length()).set_text("parameters (", params->total_length(), " bytes)");
     }
     f.finish("parameters");
     return oid;
@@ -178,7 +178,7 @@ std::string CertificateWalk::name(NodeRef parent, const FieldDef& choice, const 
     std::reverse(rdns.begin(), rdns.end());
     const std::string text = join(rdns, ",");
     if (Node* n = seq.get()) n->value = std::uint64_t(rdns.size());
-    seq.set_text(std::string(sequence.label) + ": " + items(rdns.size()) + " (" + text + ")");
+    seq.set_text(sequence.label, ": ", items(rdns.size()), " (", text, ")");
     return text;
 }
 
@@ -198,12 +198,12 @@ std::string CertificateWalk::rdn(NodeRef item, std::string_view label, const Ele
         if (auto v = tv.any("value")) value = attribute_value(node, type ? &*type : nullptr, *v);
         tv.finish("value");
         std::string part = (type ? type->label() : std::string("?")) + "=" + value;
-        node.set_text(std::string(kAttributeTypeAndValue.label) + " (" + part + ")");
+        node.set_text(kAttributeTypeAndValue.label, " (", part, ")");
         parts.push_back(std::move(part));
     }
     const std::string text = join(parts, "+");
     if (Node* n = item.get()) n->value = std::uint64_t(parts.size());
-    item.set_text(std::string(label) + ": " + items(parts.size()) + " (" + text + ")");
+    item.set_text(label, ": ", items(parts.size()), " (", text, ")");
     return text;
 }
 
@@ -241,7 +241,7 @@ std::string CertificateWalk::attribute_value(NodeRef atv, const Oid* type, const
         }
         if (v.number == tag::kIa5String) return add_string(atv, kIa5StringAttribute);
     }
-    atv.add(kAnyString, ByteString{{content.begin(), content.end()}}, v.offset, v.total_length());
+    atv.add_bytes(kAnyString, content, v.offset, v.total_length());
     return "#" + hex_string(v.encoding);  // RFC 4514 section 2.4: unknown syntax as hex
 }
 
@@ -303,7 +303,7 @@ void CertificateWalk::subject_public_key_info(NodeRef parent, const Element& e, 
         ByteReader bits = key->content;
         bits.skip(1);
         const Bytes captured = bits.rest();
-        NodeRef k = node.add(kSubjectPublicKey, ByteString{{captured.begin(), captured.end()}}, bits.offset(),
+        NodeRef k = node.add_bytes(kSubjectPublicKey, captured, bits.offset(),
                              bits.reported_remaining());
         if (!key->complete()) {
             node.truncated("subjectPublicKey cut short by the capture", bits.offset(), bits.reported_remaining());
@@ -313,8 +313,7 @@ void CertificateWalk::subject_public_key_info(NodeRef parent, const Element& e, 
             // SEC 1 section 2.3.3: the first octet says how the point is written.
             const char* form = captured[0] == 4 ? "uncompressed" : captured[0] == 2 || captured[0] == 3 ? "compressed"
                                                                                                       : "unknown form";
-            k.set_text("subjectPublicKey: " + hex_label(captured) + " (EC point, " + form + ", " +
-                       std::to_string(captured.size()) + " bytes)");
+            k.set_text("subjectPublicKey: ", hex_label(captured), " (EC point, ", form, ", ", captured.size(), " bytes)");
         }
     }
     f.finish("subjectPublicKey");
@@ -328,8 +327,8 @@ void CertificateWalk::rsa_public_key(NodeRef key, ByteReader bits, Fields& outer
     Fields f(top.enter(*seq), key);
     if (auto m = f.required(tag::kInteger, "modulus")) {
         const Bytes b = m->content_bytes();
-        key.add(kModulus, ByteString{{b.begin(), b.end()}}, m->offset, m->total_length())
-            .set_text("modulus: 0x" + hex_label(b));
+        key.add_bytes(kModulus, b, m->offset, m->total_length())
+            .set_text("modulus: 0x", hex_label(b));
         if (!valid_integer(*m)) key.malformed("modulus: invalid INTEGER", m->offset, m->total_length());
     }
     if (auto x = f.required(tag::kInteger, "publicExponent")) {
@@ -362,7 +361,7 @@ void CertificateWalk::extensions(NodeRef parent, const Element& e, Fields& outer
             Fields ef(f.enter(*ext), node);
             std::optional<Oid> id;
             if (auto i = ef.required(tag::kOid, "extnID")) id = oid_node(node, kExtensionId, *i);
-            if (id) node.set_text("Extension (" + id->label() + ")");
+            if (id) node.set_text("Extension (", id->label(), ")");
             if (auto c = ef.optional(TagClass::Universal, tag::kBoolean); c && require_complete(node, *c, "critical")) {
                 if (auto b = decode_boolean(*c))
                     node.add(kCritical, *b, c->offset, c->total_length());
@@ -376,14 +375,14 @@ void CertificateWalk::extensions(NodeRef parent, const Element& e, Fields& outer
     }
     wrapper.finish("Extensions");
     if (Node* n = list.get()) n->value = std::uint64_t(count);
-    list.set_text("extensions: " + items(count));
+    list.set_text("extensions: ", items(count));
 }
 
 // The extnValue of the extensions this dissector knows, decoded; others as bytes.
 void CertificateWalk::extension_value(NodeRef ext, const Oid& id, const Element& octets, Fields& outer) {
     auto as_bytes = [&] {
         const Bytes b = octets.content_bytes();
-        ext.add(kExtnValue, ByteString{{b.begin(), b.end()}}, octets.content.offset(), octets.length);
+        ext.add_bytes(kExtnValue, b, octets.content.offset(), octets.length);
         require_complete(ext, octets, "extnValue");
     };
     // Each known value is one DER element inside the OCTET STRING.
@@ -417,7 +416,7 @@ void CertificateWalk::extension_value(NodeRef ext, const Oid& id, const Element&
         case NID_subject_key_identifier:
             if (auto ski = value.required(tag::kOctetString, "SubjectKeyIdentifier")) {
                 const Bytes b = ski->content_bytes();
-                ext.add(kSubjectKeyIdentifier, ByteString{{b.begin(), b.end()}}, ski->offset, ski->total_length());
+                ext.add_bytes(kSubjectKeyIdentifier, b, ski->offset, ski->total_length());
                 require_complete(ext, *ski, "SubjectKeyIdentifier");
             }
             break;
@@ -447,7 +446,7 @@ void CertificateWalk::general_names(NodeRef parent, const FieldDef& def, const E
         general_name(node, kGeneralName, *g, f);
     }
     if (Node* n = node.get()) n->value = std::uint64_t(count);
-    node.set_text(std::string(def.label) + ": " + items(count));
+    node.set_text(def.label, ": ", items(count));
 }
 
 // GeneralName ::= CHOICE {
@@ -484,7 +483,7 @@ void CertificateWalk::general_name(NodeRef parent, const FieldDef& choice, const
             if (auto t = f.required(tag::kOid, "type-id")) oid_node(other, kOtherNameType, *t);
             if (auto v = f.required(TagClass::Context, 0, "value")) {
                 const Bytes b = v->content_bytes();
-                other.add(kOtherNameValue, ByteString{{b.begin(), b.end()}}, v->offset, v->total_length());
+                other.add_bytes(kOtherNameValue, b, v->offset, v->total_length());
             }
             f.finish("otherName value");
             break;
@@ -532,7 +531,7 @@ void CertificateWalk::key_usage(NodeRef ext, const Element& bits) {
     }
     const Bytes value = bits.content_bytes().subspan(1);
     const std::size_t at = bits.content.offset() + 1;
-    NodeRef ku = ext.add(kKeyUsage, ByteString{{value.begin(), value.end()}}, at, value.size());
+    NodeRef ku = ext.add_bytes(kKeyUsage, value, at, value.size());
     for (std::size_t i = 0; i < std::size(kKeyUsageBits); ++i) {
         const FieldDef& def = kKeyUsageBits[i];
         const std::size_t octet = i / 8;
@@ -556,7 +555,7 @@ void CertificateWalk::key_purposes(NodeRef ext, const Element& seq, Fields& oute
         oid_node(node, kKeyPurposeId, *id);
     }
     if (Node* n = node.get()) n->value = std::uint64_t(count);
-    node.set_text("KeyPurposeIDs: " + items(count));
+    node.set_text("KeyPurposeIDs: ", items(count));
 }
 
 // BasicConstraints ::= SEQUENCE {
@@ -609,14 +608,14 @@ void CertificateWalk::certificate_policies(NodeRef ext, const Element& seq, Fiel
                 policy_qualifier(qualifiers, *q, qf);
             }
             if (Node* v = qualifiers.get()) v->value = std::uint64_t(n);
-            qualifiers.set_text("policyQualifiers: " + items(n));
+            qualifiers.set_text("policyQualifiers: ", items(n));
         }
         pf.finish("policyQualifiers");
     }
     if (Node* n = node.get()) n->value = std::uint64_t(count);
-    node.set_text("CertificatePoliciesSyntax: " + items(count));
+    node.set_text("CertificatePoliciesSyntax: ", items(count));
     if (const std::string level = cabf_validation_level(policy_oids); !level.empty())
-        node.add_generated(kValidationLevel, level).set_text("[Validation level: " + level + "]");
+        node.add_generated(kValidationLevel, level).set_text("[Validation level: ", level, "]");
 }
 
 // PolicyQualifierInfo ::= SEQUENCE { policyQualifierId OID, qualifier ANY }
@@ -659,7 +658,7 @@ void CertificateWalk::policy_qualifier(NodeRef parent, const Element& seq, Field
                         list.malformed("noticeNumbers item: invalid INTEGER", num->offset, num->total_length());
                 }
                 if (Node* v = list.get()) v->value = std::uint64_t(n);
-                list.set_text("noticeNumbers: " + items(n));
+                list.set_text("noticeNumbers: ", items(n));
             }
             rf.finish("noticeNumbers");
         }
@@ -667,8 +666,8 @@ void CertificateWalk::policy_qualifier(NodeRef parent, const Element& seq, Field
         nf.finish("explicitText");
         return;
     }
-    node.add_text(kPolicyQualifier, "qualifier (" + std::to_string(q->total_length()) + " bytes)", q->offset,
-                  q->total_length());
+    node.add(kPolicyQualifier, std::monostate{}, q->offset,
+                  q->total_length()).set_text("qualifier (", q->total_length(), " bytes)");
 }
 
 // DisplayText ::= CHOICE { ia5String IA5String, visibleString VisibleString,
@@ -705,7 +704,7 @@ void CertificateWalk::authority_info_access(NodeRef ext, const Element& seq, Fie
         df.finish("accessLocation");
     }
     if (Node* n = node.get()) n->value = std::uint64_t(count);
-    node.set_text("AuthorityInfoAccessSyntax: " + items(count));
+    node.set_text("AuthorityInfoAccessSyntax: ", items(count));
 }
 
 // CRLDistributionPoints ::= SEQUENCE SIZE (1..MAX) OF DistributionPoint
@@ -744,13 +743,13 @@ void CertificateWalk::crl_distribution_points(NodeRef ext, const Element& seq, F
         }
         if (auto reasons = pf.optional(TagClass::Context, 1)) {
             const Bytes b = reasons->content_bytes();
-            p.add(kReasons, ByteString{{b.begin(), b.end()}}, reasons->offset, reasons->total_length());
+            p.add_bytes(kReasons, b, reasons->offset, reasons->total_length());
         }
         if (auto issuer = pf.optional(TagClass::Context, 2)) general_names(p, kCrlIssuer, *issuer, pf);
         pf.finish("cRLIssuer");
     }
     if (Node* n = node.get()) n->value = std::uint64_t(count);
-    node.set_text("CRLDistPointsSyntax: " + items(count));
+    node.set_text("CRLDistPointsSyntax: ", items(count));
 }
 
 // AuthorityKeyIdentifier ::= SEQUENCE {
@@ -763,14 +762,14 @@ void CertificateWalk::authority_key_identifier(NodeRef ext, const Element& seq, 
     Fields f(outer.enter(seq), node);
     if (auto id = f.optional(TagClass::Context, 0)) {
         const Bytes b = id->content_bytes();
-        node.add(kKeyIdentifier, ByteString{{b.begin(), b.end()}}, id->offset, id->total_length());
+        node.add_bytes(kKeyIdentifier, b, id->offset, id->total_length());
         require_complete(node, *id, "keyIdentifier");
     }
     if (auto issuer = f.optional(TagClass::Context, 1)) general_names(node, kAuthorityCertIssuer, *issuer, f);
     if (auto serial = f.optional(TagClass::Context, 2)) {
         const Bytes b = serial->content_bytes();
-        node.add(kAuthorityCertSerialNumber, ByteString{{b.begin(), b.end()}}, serial->offset, serial->total_length())
-            .set_text("authorityCertSerialNumber: 0x" + hex_label(b));
+        node.add_bytes(kAuthorityCertSerialNumber, b, serial->offset, serial->total_length())
+            .set_text("authorityCertSerialNumber: 0x", hex_label(b));
     }
     f.finish("authorityCertSerialNumber");
 }

@@ -28,8 +28,7 @@ std::uint16_t present_reassembled_pdu(NodeRef root, const AssembledPdu& pdu) {
     std::uint64_t at = 0;
     for (const auto& p : pdu.pieces) {
         segs.add(kSegment, std::uint64_t(p.frame), at, p.length)
-            .set_text("Frame: " + std::to_string(p.frame) + ", payload: " + std::to_string(at) + "-" +
-                      std::to_string(at + p.length - 1) + " (" + std::to_string(p.length) + " bytes)")
+            .set_text("Frame: ", p.frame, ", payload: ", at, "-", at + p.length - 1, " (", p.length, " bytes)")
             .set_generated();
         at += p.length;
     }

@@ -85,32 +85,30 @@ constexpr FieldDef kBufferLimit{"tcp.analysis.buffer_limit", "Reassembly buffer 
 constexpr std::uint16_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAckFlag = 0x10,
                         kUrg = 0x20, kEce = 0x40, kCwr = 0x80, kAe = 0x100;
 
-std::string flag_names(std::uint16_t flags) {
+// "SYN, ACK"
+void append_flag_names(std::string& out, std::uint16_t flags) {
     static constexpr std::pair<std::uint16_t, const char*> kNames[] = {
         {kFin, "FIN"}, {kSyn, "SYN"}, {kRst, "RST"}, {kPsh, "PSH"}, {kAckFlag, "ACK"},
         {kUrg, "URG"}, {kEce, "ECE"}, {kCwr, "CWR"}, {kAe, "AE"}, {0xe00, "Reserved"},
     };
-    std::string out;
+    bool first = true;
     for (const auto& [bit, name] : kNames) {
         if (!(flags & bit)) continue;
-        if (!out.empty()) out += ", ";
+        if (!first) out += ", ";
+        first = false;
         out += name;
     }
-    return out;
 }
 
 // Wireshark's one-glance picture: "··········S·" with a letter per set flag.
-std::string flag_picture(std::uint16_t flags) {
+void append_flag_picture(std::string& out, std::uint16_t flags) {
     static constexpr char kLetters[] = "RRRACEUAPRSF";
-    std::string out;
-    out.reserve(12 * 2);
     for (int i = 11; i >= 0; --i) {
         if (flags & (1u << i))
             out.push_back(kLetters[11 - i]);
         else
             out += "\xc2\xb7";  // U+00B7 MIDDLE DOT
     }
-    return out;
 }
 
 struct OptionSummary {
@@ -141,10 +139,10 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
     const bool want_info = info != nullptr;
     OptionSummary summary;
     NodeRef list;
-    if (tcp)
-        list = tcp.add_text(kOptions, concat("Options: (", opts.reported_remaining(), " bytes)"),
-                            opts.offset(), opts.reported_remaining());
-    std::string names;
+    if (tcp) {
+        list = tcp.add(kOptions, std::monostate{}, opts.offset(), opts.reported_remaining());
+        list.set_text("Options: (", opts.reported_remaining(), " bytes)");
+    }
     while (!opts.empty()) {
         const std::size_t at = opts.offset();
         auto kind = opts.u8();
@@ -155,12 +153,12 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
         std::string unknown_name;
         std::string_view kind_name = name_of(kOptionKinds, *kind);
         if (kind_name.empty()) kind_name = unknown_name = concat("Unknown (", *kind, ")");
-        if (list) {
-            if (!names.empty()) names += ", ";
-            names += kind_name;
-        }
+        // The options' names go after the list's label: "Options: (12 bytes), NOP, NOP, ...".
+        // (The text is looked up each time: adding nodes may move the tree's nodes.)
+        if (list) append_parts(*list.text_buffer(), ", ", kind_name);
         if (*kind == 0 || *kind == 1) {
-            NodeRef o = list ? list.add_text(kOption, concat("TCP Option - ", kind_name), at, 1) : NodeRef{};
+            NodeRef o = list.add(kOption, std::monostate{}, at, 1);
+            o.set_text("TCP Option - ", kind_name);
             o.add(kOptionKind, std::uint64_t(*kind), at, 1);
             if (*kind == 0) {
                 // Whatever follows EOL is padding.
@@ -183,7 +181,8 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
             list.malformed(concat("TCP option ", kind_name, " runs past the header"), at, opts.remaining() + 2);
             break;
         }
-        NodeRef o = list ? list.add_text(kOption, concat("TCP Option - ", kind_name), at, *len) : NodeRef{};
+        NodeRef o = list.add(kOption, std::monostate{}, at, *len);
+        o.set_text("TCP Option - ", kind_name);
         o.add(kOptionKind, std::uint64_t(*kind), at, 1);
         o.add(kOptionLen, std::uint64_t(*len), at + 1, 1);
         ByteReader b = *body;
@@ -194,7 +193,7 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                     o.short_read(b, "MSS option");
                 } else if (*len == 4) {
                     o.add(kMss, std::uint64_t(*mss), body_at, 2);
-                    if (o) o.set_text(concat("TCP Option - Maximum segment size: ", *mss, " bytes"));
+                    if (o) o.set_text("TCP Option - Maximum segment size: ", *mss, " bytes");
                     if (want_info) append_parts(*info, " MSS=", *mss);
                 } else {
                     o.malformed("MSS option length must be 4", at, *len);
@@ -207,7 +206,7 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                     const unsigned s = *shift > 14 ? 14 : *shift;
                     o.add(kWsShift, std::uint64_t(*shift), body_at, 1);
                     o.add(kWsMultiplier, std::uint64_t(1) << s, body_at, 1).set_generated();
-                    if (o) o.set_text(concat("TCP Option - Window scale: ", *shift, " (multiply by ", 1u << s, ")"));
+                    if (o) o.set_text("TCP Option - Window scale: ", *shift, " (multiply by ", 1u << s, ")");
                     summary.window_shift = static_cast<int>(s);
                     if (want_info) append_parts(*info, " WS=", 1u << s);
                 } else {
@@ -218,7 +217,7 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                 if (want_info) *info += " SACK_PERM";
                 break;
             case 5: {
-                std::string edges;
+                o.set_text("TCP Option - SACK");
                 while (!b.empty()) {
                     const std::size_t e = b.offset();
                     auto le = b.u32();
@@ -230,10 +229,9 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                     std::uint32_t l = relative ? *le - base_ack : *le, r = relative ? *re - base_ack : *re;
                     o.add(kSackLe, std::uint64_t(l), e, 4);
                     o.add(kSackRe, std::uint64_t(r), e + 4, 4);
-                    append_parts(edges, " SLE=", l, " SRE=", r);
+                    if (o) append_parts(*o.text_buffer(), " SLE=", l, " SRE=", r);
+                    if (want_info) append_parts(*info, " SLE=", l, " SRE=", r);
                 }
-                if (want_info) *info += edges;
-                if (o) o.set_text("TCP Option - SACK" + edges);
                 break;
             }
             case 8: {
@@ -244,7 +242,7 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
                 } else if (*len == 10) {
                     o.add(kTsVal, std::uint64_t(*tsval), body_at, 4);
                     o.add(kTsEcr, std::uint64_t(*tsecr), body_at + 4, 4);
-                    if (o) o.set_text(concat("TCP Option - Timestamps: TSval ", *tsval, ", TSecr ", *tsecr));
+                    if (o) o.set_text("TCP Option - Timestamps: TSval ", *tsval, ", TSecr ", *tsecr);
                     if (want_info) append_parts(*info, " TSval=", *tsval, " TSecr=", *tsecr);
                 } else {
                     o.malformed("timestamps option length must be 10", at, *len);
@@ -253,15 +251,14 @@ OptionSummary dissect_options(NodeRef tcp, ByteReader opts, std::uint32_t base_a
             }
             case 34:
                 if (auto cookie = b.bytes(b.remaining()); cookie && !cookie->empty())
-                    o.add(kTfoCookie, ByteString{{cookie->begin(), cookie->end()}}, body_at, cookie->size());
+                    o.add_bytes(kTfoCookie, *cookie, body_at, cookie->size());
                 break;
             default:
                 if (auto data = b.bytes(b.remaining()); data && !data->empty())
-                    o.add(kOptionData, ByteString{{data->begin(), data->end()}}, body_at, data->size());
+                    o.add_bytes(kOptionData, *data, body_at, data->size());
                 break;
         }
     }
-    if (list && !names.empty()) list.get()->text += ", " + names;
     return summary;
 }
 
@@ -484,8 +481,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     auto urgent = r.u16();
     if (!sport || !dport || !seq || !ack || !off_flags || !window || !checksum || !urgent) {
         if (sport && dport && tcp) {
-            tcp.set_text("Transmission Control Protocol, Src Port: " + std::to_string(*sport) +
-                         ", Dst Port: " + std::to_string(*dport));
+            tcp.set_text("Transmission Control Protocol, Src Port: ", *sport, ", Dst Port: ", *dport);
             tcp.add(kSrcPort, std::uint64_t(*sport), start, 2);
             tcp.add(kDstPort, std::uint64_t(*dport), start + 2, 2);
         }
@@ -544,12 +540,11 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     }
     if (tcp) {
         tcp.set_length(header_ok ? header_len : 20);
-        std::string line =
-            concat("Transmission Control Protocol, Src Port: ", *sport, ", Dst Port: ", *dport, ", Seq: ", rel_seq);
-        line.reserve(line.size() + 64);
+        std::string& line = *tcp.set_text("Transmission Control Protocol, Src Port: ", *sport, ", Dst Port: ",
+                                          *dport, ", Seq: ", rel_seq)
+                                 .text_buffer();
         if (flags & kAckFlag) append_parts(line, ", Ack: ", rel_ack);
         append_parts(line, ", Len: ", payload_len);
-        tcp.set_text(std::move(line));
         tcp.add(kSrcPort, std::uint64_t(*sport), start, 2);
         tcp.add(kDstPort, std::uint64_t(*dport), start + 2, 2);
         tcp.add(kPort, std::uint64_t(*sport), start, 2).set_hidden();
@@ -557,25 +552,26 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
         tcp.add_generated(kStream, std::uint64_t(conv.stream));
         tcp.add_generated(kSegLen, std::uint64_t(payload_len));
         tcp.add(kSeq, std::uint64_t(rel_seq), start + 4, 4)
-            .set_text(concat("Sequence Number: ", rel_seq, "    (relative sequence number)"));
+            .set_text("Sequence Number: ", rel_seq, "    (relative sequence number)");
         tcp.add(kSeqRaw, std::uint64_t(*seq), start + 4, 4);
         tcp.add_generated(kNextSeq, std::uint64_t(next_seq))
-            .set_text(concat("Next Sequence Number: ", next_seq, "    (relative sequence number)"));
+            .set_text("Next Sequence Number: ", next_seq, "    (relative sequence number)");
         NodeRef a = tcp.add(kAck, std::uint64_t(rel_ack), start + 8, 4);
-        if (flags & kAckFlag) a.set_text(concat("Acknowledgment Number: ", rel_ack, "    (relative ack number)"));
+        if (flags & kAckFlag) a.set_text("Acknowledgment Number: ", rel_ack, "    (relative ack number)");
         tcp.add(kAckRaw, std::uint64_t(*ack), start + 8, 4);
         tcp.add(kHdrLen, std::uint64_t(header_len), start + 12, 1)
-            .set_text(concat(bit_pattern(*off_flags >> 8, 0xf0, 8), " = Header Length: ", header_len, " bytes (",
-                             header_len / 4, ")"));
-        std::string names = flag_names(flags);
+            .set_text(Bits(*off_flags >> 8, 0xf0, 8), " = Header Length: ", header_len, " bytes (",
+                             header_len / 4, ")");
         NodeRef f = tcp.add(kFlags, std::uint64_t(flags), start + 12, 2);
-        f.set_text(concat("Flags: 0x", hex_digits(flags, 3), " (", names, ")"));
+        append_flag_names(*f.set_text("Flags: 0x", Hex(flags, 3), " (").text_buffer(), flags);
+        f.text_buffer()->push_back(')');
         for (const FieldDef* def : {&kFlagRes, &kFlagAe, &kFlagCwr, &kFlagEce, &kFlagUrg, &kFlagAck, &kFlagPush,
                                     &kFlagReset, &kFlagSyn, &kFlagFin}) {
             std::uint64_t v = flags & def->mask;
             f.add(*def, v != 0, start + 12, 2);
         }
-        f.add_generated(kFlagStr, flag_picture(flags));
+        NodeRef picture = f.add_string(kFlagStr, {}, 0, 0).set_generated();
+        append_flag_picture(std::get<std::string>(picture.get()->value), flags);
         if (!header_ok)
             tcp.malformed("header length " + std::to_string(header_len) +
                               (header_len < 20 ? " is below the minimum of 20 bytes"
@@ -597,7 +593,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
             if (scale == -2) s.set_text("Window size scaling factor: -2 (no window scaling used)");
         }
         tcp.add(kChecksum, std::uint64_t(*checksum), start + 16, 2)
-            .set_text(concat("Checksum: 0x", hex_u16(*checksum), " [unverified]"));
+            .set_text("Checksum: 0x", Hex(*checksum, 4), " [unverified]");
         tcp.add(kUrgent, std::uint64_t(*urgent), start + 18, 2);
     }
     // SYNs are never scaled, so the window above does not depend on these options.
@@ -622,7 +618,9 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     if (ctx.columns) {
         std::string& info = ctx.columns->info;
         info.clear();
-        append_parts(info, *sport, " \xe2\x86\x92 ", *dport, " [", flag_names(flags), "] Seq=", rel_seq);
+        append_parts(info, *sport, " \xe2\x86\x92 ", *dport, " [");
+        append_flag_names(info, flags);
+        append_parts(info, "] Seq=", rel_seq);
         if (flags & kAckFlag) append_parts(info, " Ack=", rel_ack);
         append_parts(info, " Win=", calc_window, " Len=", payload_len);
         info += option_info;
@@ -707,8 +705,8 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     if (payload_len == 0) return;
     if (tcp) {
         Bytes captured = payload.rest();
-        NodeRef p = tcp.add(kPayload, ByteString{{captured.begin(), captured.end()}}, payload.offset(), payload_len);
-        p.set_text(concat("TCP payload (", payload_len, payload_len == 1 ? " byte)" : " bytes)"));
+        NodeRef p = tcp.add_bytes(kPayload, captured, payload.offset(), payload_len);
+        p.set_text("TCP payload (", payload_len, payload_len == 1 ? " byte)" : " bytes)");
     }
     if (step.app_use.shown) return;
     if (step.app_use.consumed) {

@@ -49,8 +49,7 @@ void dissect_udp(ByteReader r, PacketContext& ctx) {
     ctx.in_shard = conv.in_shard != 0;
     std::size_t payload_len = available - 8;
     if (udp) {
-        udp.set_text("User Datagram Protocol, Src Port: " + std::to_string(*sport) + ", Dst Port: " +
-                     std::to_string(*dport));
+        udp.set_text("User Datagram Protocol, Src Port: ", *sport, ", Dst Port: ", *dport);
         udp.add(kSrcPort, std::uint64_t(*sport), start, 2);
         udp.add(kDstPort, std::uint64_t(*dport), start + 2, 2);
         udp.add(kPort, std::uint64_t(*sport), start, 2).set_hidden();
@@ -79,7 +78,7 @@ void dissect_udp(ByteReader r, PacketContext& ctx) {
     ByteReader payload = *r.child(payload_len);
     if (udp) {
         Bytes captured = payload.rest();
-        udp.add(kPayload, ByteString{{captured.begin(), captured.end()}}, payload.offset(), payload_len)
+        udp.add_bytes(kPayload, captured, payload.offset(), payload_len)
             .set_text("UDP payload (" + std::to_string(payload_len) + " byte" + (payload_len == 1 ? "" : "s") + ")");
     }
     // What the port table names (the lower port first), else the first heuristic that

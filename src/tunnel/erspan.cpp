@@ -106,7 +106,7 @@ void dissect_erspan(unsigned type, ByteReader r, PacketContext& ctx) {
     const std::size_t start = r.offset();
     NodeRef erspan = ctx.add_layer(kErspan, start, 0);
     static constexpr const char* kTypeNames[] = {"", "I", "II", "III"};
-    if (erspan) erspan.set_text(concat("Encapsulated Remote Switch Packet ANalysis Type ", kTypeNames[type]));
+    if (erspan) erspan.set_text("Encapsulated Remote Switch Packet ANalysis Type ", kTypeNames[type]);
     std::uint32_t span_id = 0;
     bool ethernet = true;
     if (type >= 2) {

@@ -50,8 +50,8 @@ void dissect_options(ByteReader opts, NodeRef parent) {
         const std::size_t data_len = (*len & 0x1fu) * 4u;
         NodeRef opt = parent.add(kOption, std::monostate{}, at, 4 + data_len);
         if (opt) {
-            opt.set_text(concat("Class: 0x", hex_u16(*cls), " Type: 0x", hex_u8(*type),
-                                (*type & 0x80) ? " (Critical)" : " (Non-critical)"));
+            opt.set_text("Class: 0x", Hex(*cls, 4), " Type: 0x", Hex(*type, 2),
+                                (*type & 0x80) ? " (Critical)" : " (Non-critical)");
             opt.add(kOptionClass, std::uint64_t(*cls), at, 2);
             NodeRef t = opt.add(kOptionType, std::uint64_t(*type), at + 2, 1);
             t.add(kOptionCritical, bool(*type & 0x80), at + 2, 1);
@@ -63,7 +63,7 @@ void dissect_options(ByteReader opts, NodeRef parent) {
             opt.short_read(opts, "Geneve option data");
             return;
         }
-        if (opt && data_len) opt.add(kOptionData, to_byte_string(*data), at + 4, data_len);
+        if (opt && data_len) opt.add_bytes(kOptionData, *data, at + 4, data_len);
     }
 }
 
@@ -87,16 +87,16 @@ std::size_t dissect_geneve(ByteReader r, PacketContext& ctx) {
     const unsigned version = *first >> 6;
     const std::size_t options_len = (*first & 0x3fu) * 4u;
     if (geneve) {
-        geneve.set_text(concat("Generic Network Virtualization Encapsulation, VNI: 0x", hex_digits(*vni, 6)));
+        geneve.set_text("Generic Network Virtualization Encapsulation, VNI: 0x", Hex(*vni, 6));
         geneve.set_length(8 + options_len);
         geneve.add(kVersion, std::uint64_t(version), start, 1);
         geneve.add(kOptionsLength, std::uint64_t(options_len), start, 1)
-            .set_text(concat("Length: ", options_len, " bytes"));
+            .set_text("Length: ", options_len, " bytes");
         NodeRef f = geneve.add(kFlags, std::uint64_t(*flags), start + 1, 1);
         std::string flag_names;
         if (*flags & 0x80) flag_names += ", Operations, Administration and Management Frame";
         if (*flags & 0x40) flag_names += ", Critical Options Present";
-        f.set_text(concat("Flags: 0x", hex_u8(*flags), flag_names));
+        f.set_text("Flags: 0x", Hex(*flags, 2), flag_names);
         f.add(kFlagOam, bool(*flags & 0x80), start + 1, 1);
         f.add(kFlagCritical, bool(*flags & 0x40), start + 1, 1);
         f.add(kFlagReserved, bool(*flags & 0x3f), start + 1, 1);
@@ -116,8 +116,8 @@ std::size_t dissect_geneve(ByteReader r, PacketContext& ctx) {
             geneve.malformed("options length " + std::to_string(options_len) + " exceeds the packet", start, 1);
             return length;
         }
-        NodeRef list = geneve.add_text(kOptions, "Options: (" + std::to_string(options_len) + " bytes)",
-                                       opts->offset(), options_len);
+        NodeRef list = geneve.add(kOptions, std::monostate{},
+                                       opts->offset(), options_len).set_text("Options: (", options_len, " bytes)");
         dissect_options(*opts, list);
     }
     ByteReader inner = r.take_rest();

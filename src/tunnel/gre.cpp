@@ -93,7 +93,7 @@ std::size_t dissect_gre(ByteReader r, PacketContext& ctx) {
     const unsigned version = *flags & 7u;
     if (gre) {
         std::string name(name_of(kGreProtocols, *proto));
-        gre.set_text(concat("Generic Routing Encapsulation (", name.empty() ? "0x" + hex_u16(*proto) : name, ")"));
+        gre.set_text("Generic Routing Encapsulation (", name.empty() ? "0x" + hex_u16(*proto) : name, ")");
         NodeRef f = gre.add(kGreFlags, std::uint64_t(*flags), start, 2);
         f.add(kGreFlagC, bool(*flags & kFlagChecksum), start, 2);
         f.add(kGreFlagR, bool(*flags & kFlagRouting), start, 2);
@@ -126,7 +126,7 @@ std::size_t dissect_gre(ByteReader r, PacketContext& ctx) {
             NodeRef c = gre.add(kGreChecksum, std::uint64_t(*checksum), at, 2);
             if (whole.size() == length) {
                 const bool good = internet_checksum(whole) == 0;
-                c.set_text(concat("Checksum: 0x", hex_u16(*checksum), good ? " [correct]" : " [incorrect]"));
+                c.set_text("Checksum: 0x", Hex(*checksum, 4), good ? " [correct]" : " [incorrect]");
                 c.add_generated(kGreChecksumStatus, std::uint64_t(good ? 1 : 0));
             } else {
                 c.add_generated(kGreChecksumStatus, std::uint64_t(2));

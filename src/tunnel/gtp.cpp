@@ -146,7 +146,7 @@ std::size_t dissect_gtp(ByteReader r, PacketContext& ctx) {
                                            concat("Extension header (", name.empty() ? "Unknown" : name, ")"),
                                            ext_at, ext_len);
                 ext.add(kExtensionLength, std::uint64_t(*units), ext_at, 1);
-                ext.add(kExtensionValue, to_byte_string(*content), ext_at + 1, ext_len - 2);
+                ext.add_bytes(kExtensionValue, *content, ext_at + 1, ext_len - 2);
                 // TS 38.415 section 5.5.2: PDU type (4) | spare (4) | [PPP RQI] QFI (6) ...
                 if (type == kExtPduSessionContainer && content->size() >= 2) {
                     ext.add(kPduType, std::uint64_t((*content)[0] >> 4), ext_at + 1, 1);

@@ -57,12 +57,12 @@ std::size_t dissect_mpls(ByteReader r, PacketContext& ctx) {
         if (n == 0) top_label = label;
         if (mpls) {
             std::string name(name_of(kReservedLabels, label));
-            mpls.set_text(concat("MultiProtocol Label Switching Header, Label: ", label,
-                                 name.empty() ? "" : " (" + name + ")", ", Exp: ", exp, ", S: ", bottom, ", TTL: ", ttl));
+            mpls.set_text("MultiProtocol Label Switching Header, Label: ", label,
+                                 name.empty() ? "" : " (" + name + ")", ", Exp: ", exp, ", S: ", bottom, ", TTL: ", ttl);
             mpls.add(kLabel, std::uint64_t(label), at, 4)
-                .set_text(concat(bit_pattern(*entry, 0xfffff000u, 32), " = MPLS Label: ",
+                .set_text(Bits(*entry, 0xfffff000u, 32), " = MPLS Label: ",
                                  name.empty() ? concat(label, " (0x", hex_digits(label, 5), ")")
-                                              : concat(name, " (", label, ")")));
+                                              : concat(name, " (", label, ")"));
             mpls.add(kExp, std::uint64_t(exp), at, 4);
             mpls.add(kBottom, std::uint64_t(bottom), at, 4);
             mpls.add(kTtl, std::uint64_t(ttl), at, 4);

@@ -95,7 +95,7 @@ void dissect_tags(ByteReader tags, NodeRef parent, PacketColumns* columns) {
         const FieldDef& def = tag_value_field(*type);
         NodeRef v = def.type == FieldType::String
                         ? parent.add(def, std::string(value->begin(), value->end()), at, 4u + *len)
-                        : parent.add(def, to_byte_string(*value), at, 4u + *len);
+                        : parent.add_bytes(def, *value, at, 4u + *len);
         v.add(kTag, std::uint64_t(*type), at, 2).set_hidden();
         v.add(kTagLength, std::uint64_t(*len), at + 2, 2).set_hidden();
     }

@@ -55,10 +55,10 @@ std::size_t dissect_teredo(ByteReader r, PacketContext& ctx) {
             NodeRef auth = teredo.add_text(kAuth, "Teredo Authentication header", at, r.offset() - at);
             auth.add(kAuthIdLen, std::uint64_t(*id_len), at + 2, 1);
             auth.add(kAuthAuLen, std::uint64_t(*au_len), at + 3, 1);
-            if (*id_len) auth.add(kAuthId, to_byte_string(*id), at + 4, *id_len);
-            if (*au_len) auth.add(kAuthValue, to_byte_string(*value), at + 4 + *id_len, *au_len);
-            auth.add(kAuthNonce, to_byte_string(*nonce), at + 4 + *id_len + *au_len, 8);
-            auth.add(kAuthConf, to_byte_string(*conf), at + 12 + *id_len + *au_len, 1);
+            if (*id_len) auth.add_bytes(kAuthId, *id, at + 4, *id_len);
+            if (*au_len) auth.add_bytes(kAuthValue, *value, at + 4 + *id_len, *au_len);
+            auth.add_bytes(kAuthNonce, *nonce, at + 4 + *id_len + *au_len, 8);
+            auth.add_bytes(kAuthConf, *conf, at + 12 + *id_len + *au_len, 1);
         }
         indicator = r.peek_u16();
     }

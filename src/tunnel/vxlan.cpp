@@ -52,7 +52,7 @@ std::size_t dissect_vxlan(ByteReader r, PacketContext& ctx) {
         std::string names;
         if (*flags & kFlagI) names = ", VXLAN Network ID (VNI)";
         NodeRef f = vxlan.add(kFlags, std::uint64_t(*flags), start, 2);
-        f.set_text("Flags: 0x" + hex_u16(*flags) + names);
+        f.set_text("Flags: 0x", Hex(*flags, 4), names);
         f.add(kFlagG, bool(*flags & 0x8000), start, 2);
         f.add(kFlagIField, bool(*flags & kFlagI), start, 2);
         f.add(kFlagD, bool(*flags & 0x0040), start, 2);
