@@ -53,9 +53,9 @@ void BackgroundWorker::wait(BackgroundJob& job) {
     if (job.done()) return;
     flush();
     std::unique_lock<std::mutex> lock(mutex_);
-    ++waiting_;
+    waiting_.fetch_add(1, std::memory_order_acq_rel);
     finished_.wait(lock, [&job] { return job.done(); });
-    --waiting_;
+    waiting_.fetch_sub(1, std::memory_order_acq_rel);
 }
 
 void BackgroundWorker::loop() {
@@ -82,11 +82,14 @@ void BackgroundWorker::loop() {
         for (BackgroundJob* job : mine) {
             job->run();
             job->done_.store(true, std::memory_order_release);
+            // A caller waiting for this job goes on at once, not after the whole share.
+            // Under the lock, so that a caller between its check and its wait is not missed.
+            if (waiting_.load(std::memory_order_acquire) > 0) {
+                std::lock_guard<std::mutex> lock(mutex_);
+                finished_.notify_all();
+            }
         }
         mine.clear();
-        // Under the lock, so that a caller between its check and its wait is not missed.
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (waiting_ > 0) finished_.notify_all();
     }
 }
 

@@ -37,8 +37,9 @@ private:
 
 class BackgroundWorker {
 public:
-    // Jobs handed to the threads at once.
-    static constexpr std::size_t kBatch = 32;
+    // Jobs handed to the threads at once. A caller that keeps at most N jobs outstanding
+    // needs N well above this, or it waits for each batch as soon as it is handed over.
+    static constexpr std::size_t kBatch = 16;
 
     // The threads to start for `jobs` (-j: 0 is one per core): one fewer than the cores
     // asked for, the caller's own thread being one of them.
@@ -69,7 +70,7 @@ private:
     std::vector<BackgroundJob*> queue_;  // handed over; [queue_head_, end) not yet taken
     std::size_t queue_head_ = 0;
     unsigned idle_ = 0;     // threads waiting for jobs
-    unsigned waiting_ = 0;  // callers waiting in wait()
+    std::atomic<unsigned> waiting_{0};  // callers waiting in wait()
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };

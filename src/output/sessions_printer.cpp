@@ -661,8 +661,12 @@ private:
 
 // Records wait here, in the order they were completed, until the signature checks
 // they hold a place for are done; at most this many (then the printer waits for the
-// oldest).
-constexpr std::size_t kMaxPendingRecords = 64;
+// oldest). Well above the worker's batch: with 64, the printer filled its queue while a
+// batch of checks was still being gathered, then waited for the whole batch, so the two
+// threads took turns instead of working side by side.
+constexpr std::size_t kMaxPendingRecords = 256;
+// Record buffers kept for reuse (a record is about 12 KB).
+constexpr std::size_t kSpareRecordBuffers = 64;
 
 class JsonSessionsPrinter final : public SessionsPrinter {
 public:
@@ -806,7 +810,7 @@ private:
                 write(tls_records_++ ? ",\n    " : "{\n  \"tls\": [\n    ");
                 write(p.text);
             }
-            if (spare_.size() < kMaxPendingRecords) spare_.push_back(std::move(p.text));
+            if (spare_.size() < kSpareRecordBuffers) spare_.push_back(std::move(p.text));
             pending_.pop_front();
             wait = how == Drain::All;
         }
