@@ -277,6 +277,10 @@ private:
     static constexpr std::uint64_t kRecordHeader = 16;
     // How far the reader goes between two drops of the pages behind it.
     static constexpr std::uint64_t kDropStep = 1 << 20;
+    // How far it goes between two sweeps of everything behind it: a page read again after
+    // it was dropped (bytes kept by reference and compared or copied later, when a
+    // connection closes) comes back with the pages around it, and would otherwise stay.
+    static constexpr std::uint64_t kSweepStep = 16 << 20;
 
     // The record at offset_, header and data; null when it is not an ordinary record.
     const unsigned char* mapped_record() const {
@@ -295,7 +299,9 @@ private:
     void move_on(std::uint64_t at) {
         const std::uint64_t page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
         const std::uint64_t to = at / page * page;
-        madvise(const_cast<unsigned char*>(map_) + dropped_, static_cast<std::size_t>(to - dropped_), MADV_DONTNEED);
+        const std::uint64_t from = to - swept_ >= kSweepStep ? 0 : dropped_;
+        madvise(const_cast<unsigned char*>(map_) + from, static_cast<std::size_t>(to - from), MADV_DONTNEED);
+        if (from == 0) swept_ = to;
         dropped_ = to;
         struct stat st;
         if (fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < file_size_)
@@ -317,6 +323,7 @@ private:
     const unsigned char* map_ = nullptr;  // the whole file, until the reader is destroyed
     std::size_t map_length_ = 0;
     std::uint64_t dropped_ = 0;  // the pages before it are no longer resident
+    std::uint64_t swept_ = 0;    // where the last sweep of everything behind the reader ended
 };
 
 bool is_pcap_magic(const unsigned char m[4]) {

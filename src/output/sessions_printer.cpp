@@ -661,10 +661,10 @@ private:
 
 // Records wait here, in the order they were completed, until the signature checks
 // they hold a place for are done; at most this many (then the printer waits for the
-// oldest). Well above the worker's batch: with 64, the printer filled its queue while a
-// batch of checks was still being gathered, then waited for the whole batch, so the two
-// threads took turns instead of working side by side.
-constexpr std::size_t kMaxPendingRecords = 256;
+// oldest). Four times the worker's batch, and the worker wakes a waiting printer per check:
+// with batches of 32 and a wake-up per batch, the printer filled this queue while a batch
+// was gathered and then waited for the whole batch, so the threads took turns.
+constexpr std::size_t kMaxPendingRecords = 64;
 // Record buffers kept for reuse (a record is about 12 KB).
 constexpr std::size_t kSpareRecordBuffers = 64;
 
