@@ -111,6 +111,31 @@ std::string seconds_ns(std::int64_t ns) {
 
 std::string epoch_time_ns(std::int64_t ns) { return seconds_ns(ns); }
 
+namespace {
+// The UTC text of one second in a strftime format, kept for the next call with the same
+// second (gmtime_r and strftime cost more than the rest of a time's text).
+class SecondText {
+public:
+    explicit SecondText(const char* format) : format_(format) {}
+    std::string_view of(std::int64_t second) {
+        if (second != second_) {
+            std::time_t t = static_cast<std::time_t>(second);
+            std::tm tm{};
+            gmtime_r(&t, &tm);
+            length_ = std::strftime(text_, sizeof text_, format_, &tm);
+            second_ = second;
+        }
+        return {text_, length_};
+    }
+
+private:
+    const char* format_;
+    std::int64_t second_ = std::numeric_limits<std::int64_t>::min();
+    char text_[64] = {};
+    std::size_t length_ = 0;
+};
+}  // namespace
+
 void append_utc_time_ns(std::string& out, std::int64_t ns) {
     std::int64_t sec = ns / 1'000'000'000;
     std::int64_t rem = ns % 1'000'000'000;
@@ -118,18 +143,9 @@ void append_utc_time_ns(std::string& out, std::int64_t ns) {
         rem += 1'000'000'000;
         --sec;
     }
-    // Consecutive packets mostly fall in the same second: its text is kept for the next call.
-    thread_local std::int64_t cached_second = std::numeric_limits<std::int64_t>::min();
-    thread_local char cached[64];
-    thread_local std::size_t cached_length = 0;
-    if (sec != cached_second) {
-        std::time_t t = static_cast<std::time_t>(sec);
-        std::tm tm{};
-        gmtime_r(&t, &tm);
-        cached_length = std::strftime(cached, sizeof cached, "%b %e, %Y %H:%M:%S", &tm);
-        cached_second = sec;
-    }
-    out.append(cached, cached_length);
+    // Consecutive packets mostly fall in the same second.
+    thread_local SecondText text("%b %e, %Y %H:%M:%S");
+    out.append(text.of(sec));
     out.push_back('.');
     append_nine_decimals(out, static_cast<std::uint64_t>(rem));
     out += " UTC";
@@ -168,20 +184,12 @@ std::string rfc3339_utc_ns(std::int64_t ns) {
         rem += 1'000'000'000;
         --sec;
     }
-    // Records of the same second follow each other: its text is kept for the next call.
-    thread_local std::int64_t cached_second = std::numeric_limits<std::int64_t>::min();
-    thread_local char cached[64];
-    thread_local std::size_t cached_length = 0;
-    if (sec != cached_second) {
-        std::time_t t = static_cast<std::time_t>(sec);
-        std::tm tm{};
-        gmtime_r(&t, &tm);
-        cached_length = std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
-        cached_second = sec;
-    }
+    // Records of the same second follow each other.
+    thread_local SecondText text("%Y-%m-%dT%H:%M:%S");
+    const std::string_view whole = text.of(sec);
     std::string out;
-    out.reserve(cached_length + 11);
-    out.append(cached, cached_length);
+    out.reserve(whole.size() + 11);
+    out.append(whole);
     out.push_back('.');
     append_nine_decimals(out, static_cast<std::uint64_t>(rem));
     out.push_back('Z');
