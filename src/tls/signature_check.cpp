@@ -122,9 +122,11 @@ constexpr std::size_t kPublicKeyCacheEntries = 256;
 EVP_PKEY* public_key(const CertificateSummary& leaf) {
     if (leaf.der.empty()) return nullptr;
     static thread_local BoundedCache<EvpPkeyPtr, kPublicKeyCacheEntries> cache;
-    std::string id(reinterpret_cast<const char*>(leaf.der.data()), leaf.der.size());
+    // The key's text in a buffer kept between calls: copied into the cache only on a miss.
+    static thread_local std::string id;
+    id.assign(reinterpret_cast<const char*>(leaf.der.data()), leaf.der.size());
     return cache
-        .get_or_make(std::move(id),
+        .get_or_make(id,
                      [&] {
                          const unsigned char* p = leaf.der.data();
                          X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(leaf.der.size())));

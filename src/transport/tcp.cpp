@@ -498,7 +498,8 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
 
     int side = 0;
     std::unique_ptr<TcpConversation> replaced;
-    TcpConversationTable& connections = ctx.state->get<TcpState>().connections;
+    TcpState& tcp_state = ctx.state->get<TcpState>();
+    TcpConversationTable& connections = tcp_state.connections;
     TcpConversation& conv = connections.find(ctx.src, *sport, ctx.dst, *dport, syn_only, *seq, side, &replaced,
                                                 ctx.path.outer_key());
     if (replaced) {
@@ -507,7 +508,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
         PacketContext quiet = ctx.quiet();
         close_tcp_conversation(*replaced, quiet);
     }
-    SettleClosed settle{conv, ctx.state->get<TcpState>()};
+    SettleClosed settle{conv, tcp_state};
     if (conv.first_ts_ns == 0 && conv.last_ts_ns == 0) conv.first_ts_ns = ctx.frame.ts_ns;
     conv.last_ts_ns = ctx.frame.ts_ns;
     connections.note_activity(ctx.frame.ts_ns);
@@ -626,7 +627,6 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
         info += option_info;
     }
     if (!header_ok) return;
-    TcpState& tcp_state = ctx.state->get<TcpState>();
     if (conv.in_shard < 0) conv.in_shard = tcp_state.shard.keeps(ctx.src, *sport, ctx.dst, *dport);
     if (!conv.in_shard) return;  // --shard: another process's connection
     ByteReader payload = r.take_rest();
@@ -668,7 +668,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
     const StreamStepResult step =
         stream_step(conv, side, seg, (flags & kAckFlag) ? std::optional<std::uint32_t>(*ack) : std::nullopt,
                     offered_window, ctx);
-    account(conv, ctx.state->get<TcpState>());
+    account(conv, tcp_state);
     const std::size_t given_up = keep_within_memory_limit(conv, ctx);
     std::string prefix;
     if (step.labels || step.ack_gap || given_up) {
@@ -697,7 +697,7 @@ void dissect_tcp(ByteReader r, PacketContext& ctx) {
             analysis.expert(kBufferLimit, "Out-of-order buffer limit reached: the missing bytes are treated as lost");
         if (given_up)
             analysis.expert(kMemoryLimit, concat("TCP memory limit reached (--tcp-max-buffered ",
-                                                 ctx.state->get<TcpState>().limits.max_total_buffered_bytes,
+                                                 tcp_state.limits.max_total_buffered_bytes,
                                                  " bytes): the ", given_up,
                                                  " least recently active connections were given up"));
     }
