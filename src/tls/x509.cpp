@@ -11,6 +11,8 @@
 //    never interprets content octets itself.
 #include "tls/x509_walk.hpp"
 
+#include "core/subtree_cache.hpp"
+
 namespace tlsdissect {
 namespace x509_detail {
 
@@ -216,11 +218,12 @@ DecodedCertificate decode_certificate_uncached(Bytes bytes);
 
 const DecodedCertificate& decode_certificate(Bytes bytes) {
     static thread_local BoundedCache<DecodedCertificate, kDecodedCertificateEntries> cache;
-    std::string key(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    return cache.get_or_make(std::move(key), [&] { return decode_certificate_uncached(bytes); });
+    const std::string_view key(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    return cache.get_or_make(key, [&] { return decode_certificate_uncached(bytes); });
 }
 
 DecodedCertificate decode_certificate_uncached(Bytes bytes) {
+    OpensslErrorScope errors;
     DecodedCertificate d;
     Bytes cert_der = bytes;
     const unsigned char* p = bytes.data();
@@ -242,26 +245,45 @@ DecodedCertificate decode_certificate_uncached(Bytes bytes) {
 
 }  // namespace
 
-CertificateSummary dissect_x509_certificate(ByteReader der, NodeRef parent) {
-    OpensslErrorScope errors;
-    CertificateSummary s;
-    const std::size_t first_node = parent ? parent.tree()->size() : 0;
-    if (parent) CertificateWalk(der).run(parent);
+// The trees of certificates seen before, by their DER bytes: walking a certificate costs
+// about 170,000 instructions and dozens of allocations (OID texts, names joined), adding
+// its recorded nodes again a tenth of that and none, and the same few certificates come
+// back in thousands of connections. A typical certificate's recording holds 8 to 12 KB.
+constexpr std::size_t kCertificateTreeEntries = 1024;
+constexpr std::size_t kCertificateTreeBytes = std::size_t{6} << 20;
 
-    // OpenSSL sees only complete certificates; a cut one is already [Truncated] above.
+CertificateSummary dissect_x509_certificate(ByteReader der, NodeRef parent) {
+    // OpenSSL sees only complete certificates; a cut one is [Truncated] by the walk.
     const Bytes bytes = der.rest();
-    if (der.remaining() == der.reported_remaining() && !bytes.empty() && bytes.size() <= LONG_MAX) {
-        const DecodedCertificate& d = decode_certificate(bytes);
-        s = d.summary;
-        if (!d.error.empty() && parent && !has_anomaly(*parent.tree(), first_node))
-            parent.malformed(d.error, der.offset(), bytes.size());
+    if (der.remaining() != der.reported_remaining() || bytes.empty() || bytes.size() > LONG_MAX) {
         if (parent) {
-            parent.add_generated(kFingerprintSha256, ByteString{d.sha256});
-            parent.add_generated(kFingerprintSha1, ByteString{d.sha1});
-            if (!s.ja4x.empty()) parent.add_generated(kJa4x, s.ja4x);
+            OpensslErrorScope errors;
+            CertificateWalk(der).run(parent);
         }
+        return {};
     }
-    return s;
+    if (!parent) return decode_certificate(bytes).summary;
+
+    // The nodes depend on the bytes alone (offsets aside): the walk, OpenSSL's verdict and
+    // the generated digests. Nothing else is kept from a certificate but its summary.
+    static thread_local SubtreeCache<> trees(kCertificateTreeEntries, kCertificateTreeBytes);
+    if (const RecordedSubtree* recorded = trees.find(bytes)) {
+        recorded->replay(parent, der.offset());
+        return decode_certificate(bytes).summary;
+    }
+    const std::size_t first_node = parent.tree()->size();
+    {
+        OpensslErrorScope errors;
+        CertificateWalk(der).run(parent);
+    }
+    const DecodedCertificate& d = decode_certificate(bytes);
+    if (!d.error.empty() && !has_anomaly(*parent.tree(), first_node))
+        parent.malformed(d.error, der.offset(), bytes.size());
+    parent.add_generated(kFingerprintSha256, ByteString{d.sha256});
+    parent.add_generated(kFingerprintSha1, ByteString{d.sha1});
+    if (!d.summary.ja4x.empty()) parent.add_generated(kJa4x, d.summary.ja4x);
+    trees.keep(RecordedSubtree::record(*parent.tree(), parent.id(), first_node, bytes, der.offset()));
+    return d.summary;
 }
 
 std::string certificate_pem(const std::vector<std::uint8_t>& der) {

@@ -134,8 +134,8 @@ constexpr std::size_t kDecodedOidEntries = 4096;
 // The content octets of an OBJECT IDENTIFIER (universal or implicitly tagged).
 std::optional<Oid> decode_oid(Bytes content) {
     static thread_local BoundedCache<std::optional<Oid>, kDecodedOidEntries> memo;
-    std::string key(reinterpret_cast<const char*>(content.data()), content.size());
-    return memo.get_or_make(std::move(key), [&] { return decode_oid_uncached(content); });
+    const std::string_view key(reinterpret_cast<const char*>(content.data()), content.size());
+    return memo.get_or_make(key, [&] { return decode_oid_uncached(content); });
 }
 
 // OpenSSL 3.0 decodes OIDs only with their universal header, so the content gets one.
