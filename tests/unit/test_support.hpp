@@ -71,6 +71,30 @@ inline std::vector<std::string> anomalies(const Tree& tree) {
     return out;
 }
 
+// Every node under `under`, depth first, one line each with all a printer can see of
+// it: depth, field, display line, value (its alternative and tshark's text), place
+// (relative to `base`, or "at N" for a generated node without one), source and flags.
+// Two subtrees of the same bytes at different offsets give the same lines.
+inline void subtree_lines(const Tree& t, std::int32_t under, std::size_t base, int depth,
+                          std::vector<std::string>& out) {
+    for (std::int32_t c = t.node(under).first_child; c != kNoNode; c = t.node(c).next_sibling) {
+        const Node& n = t.node(c);
+        const bool placeless = n.generated && n.offset == 0 && n.length == 0;
+        std::string line = std::to_string(depth) + " " + std::string(n.def ? n.def->filter : "-") + " | " +
+                           display_line(n) + " | " + std::to_string(n.value.index()) + ":" + field_value(n) + " | " +
+                           (placeless ? "at 0" : "+" + std::to_string(std::int64_t(n.offset) - std::int64_t(base))) +
+                           " len " + std::to_string(n.length) + " src " + std::to_string(n.source) +
+                           (n.generated ? " generated" : "") + (n.hidden ? " hidden" : "");
+        out.push_back(std::move(line));
+        subtree_lines(t, c, base, depth + 1, out);
+    }
+}
+inline std::vector<std::string> subtree_lines(const Tree& t, std::int32_t under, std::size_t base) {
+    std::vector<std::string> out;
+    subtree_lines(t, under, base, 0, out);
+    return out;
+}
+
 inline CapturedPacket packet(const std::vector<std::uint8_t>& bytes, std::uint32_t link_type,
                              std::uint32_t original_length = 0, std::int64_t ts_ns = 1'000'000'000) {
     CapturedPacket p;

@@ -13,6 +13,8 @@
 #include "test_support.hpp"
 #include "tls/der.hpp"
 #include "tls/x509.hpp"
+#include "tls/x509_walk.hpp"
+#include "core/subtree_cache.hpp"
 
 using namespace tlsdissect;
 using namespace tlsdissect::test;
@@ -719,4 +721,147 @@ TEST_CASE("JA4X is empty for what OpenSSL cannot decode, and the PEM form round-
     const std::string pem = certificate_pem(der);
     REQUIRE(pem.rfind("-----BEGIN CERTIFICATE-----\n", 0) == 0);
     CHECK(der_of_pem(pem) == der);
+}
+
+namespace {
+
+const FieldDef kHolderField{"test.certificate", "Certificate", FieldType::Bytes};
+
+// The test certificates, and a few damaged copies whose DER is complete (malformed, not cut).
+std::vector<std::pair<std::string, std::vector<std::uint8_t>>> certificates_and_damaged_ones() {
+    std::vector<std::pair<std::string, std::vector<std::uint8_t>>> out;
+    for (const char* name : kAllCertificates) out.emplace_back(name, load(name));
+    auto leaf = load("x509-leaf-rsa.der");
+    auto serial = leaf;
+    const auto needle = from_hex("02021002");
+    const auto at = std::search(serial.begin(), serial.end(), needle.begin(), needle.end());
+    REQUIRE(at != serial.end());
+    *(at + 1) = 0x84;  // serialNumber longer than the TBSCertificate
+    out.emplace_back("serial length lies", serial);
+    auto trailing = leaf;
+    trailing.insert(trailing.end(), {0xde, 0xad});
+    out.emplace_back("trailing bytes", trailing);
+    auto short_sequence = leaf;
+    short_sequence[3] = static_cast<std::uint8_t>(short_sequence[3] - 1);  // the Certificate SEQUENCE one byte short
+    out.emplace_back("SEQUENCE one byte short", short_sequence);
+    out.emplace_back("not DER at all", std::vector<std::uint8_t>{0x01, 0x02, 0x03});
+    return out;
+}
+
+// dissect_x509_certificate into a fresh tree, under a node of data source `source` (1: a
+// data source of its own) that holds the certificate at `base`.
+struct Placed {
+    Tree tree;
+    NodeRef holder;
+    CertificateSummary summary;
+};
+std::unique_ptr<Placed> dissect_at(const std::vector<std::uint8_t>& der, std::size_t base, std::uint16_t source) {
+    auto p = std::make_unique<Placed>();
+    std::vector<std::uint8_t> data(base, 0);
+    data.insert(data.end(), der.begin(), der.end());
+    if (source == 0)
+        p->tree.frame_bytes = Bytes(der);  // not used by the dissector: offsets only
+    else
+        REQUIRE(p->tree.add_source("Reassembled", data) == source);
+    p->holder = p->tree.root().add_bytes(kHolderField, Bytes(der), base, der.size(), source);
+    p->summary = dissect_x509_certificate(ByteReader(Bytes(der), base), p->holder);
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("A certificate's nodes depend on its bytes alone: walked at another offset they are the same, shifted",
+          "[x509][cache]") {
+    for (const auto& [name, der] : certificates_and_damaged_ones()) {
+        INFO(name);
+        Tree at0, at1000;
+        x509_detail::CertificateWalk(ByteReader(Bytes(der), 0)).run(at0.root());
+        x509_detail::CertificateWalk(ByteReader(Bytes(der), 1000)).run(at1000.root());
+        const auto walked = subtree_lines(at0, 0, 0);
+        REQUIRE(walked.size() > 0);
+        CHECK(subtree_lines(at1000, 0, 1000) == walked);
+    }
+}
+
+TEST_CASE("A certificate seen again is replayed: the same nodes as its walk, at its own offset and data source",
+          "[x509][cache]") {
+    for (const auto& [name, der] : certificates_and_damaged_ones()) {
+        INFO(name);
+        // A walk of its own, for the nodes the first dissection must start with.
+        Tree walk;
+        x509_detail::CertificateWalk(ByteReader(Bytes(der), 0)).run(walk.root());
+        const auto walked = subtree_lines(walk, 0, 0);
+
+        auto first = dissect_at(der, 0, 0);
+        const auto expected = subtree_lines(first->tree, first->holder.id(), 0);
+        REQUIRE(expected.size() >= walked.size());
+        CHECK(std::vector<std::string>(expected.begin(), expected.begin() + static_cast<long>(walked.size())) == walked);
+
+        // Seen again (from the cache now) at other offsets, in another data source.
+        for (std::size_t base : {std::size_t{0}, std::size_t{7}, std::size_t{70000}}) {
+            INFO("at " << base);
+            auto again = dissect_at(der, base, 1);
+            auto lines = subtree_lines(again->tree, again->holder.id(), base);
+            for (auto& line : lines) {
+                const auto src = line.find(" src 1");
+                REQUIRE(src != std::string::npos);  // every node in the holder's data source
+                line.replace(src, 6, " src 0");
+            }
+            CHECK(lines == expected);
+            CHECK(again->summary.sha256_hex == first->summary.sha256_hex);
+            CHECK(again->summary.parsed == first->summary.parsed);
+            CHECK(again->summary.subject == first->summary.subject);
+            CHECK(again->tree.size() == first->tree.size());
+        }
+        // And under a holder that already has children: the certificate's nodes follow them.
+        auto crowded = std::make_unique<Placed>();
+        crowded->holder = crowded->tree.root().add_bytes(kHolderField, Bytes(der), 5, der.size());
+        crowded->holder.add_text(kHolderField, "before", 0, 1);
+        dissect_x509_certificate(ByteReader(Bytes(der), 5), crowded->holder);
+        auto lines = subtree_lines(crowded->tree, crowded->holder.id(), 5);
+        REQUIRE(lines.size() == expected.size() + 1);
+        CHECK(std::vector<std::string>(lines.begin() + 1, lines.end()) == expected);
+    }
+}
+
+namespace {
+// Every key in the same bucket: only the full comparison of the bytes tells them apart.
+struct SameBucket {
+    std::size_t operator()(std::string_view) const { return 42; }
+};
+}  // namespace
+
+TEST_CASE("Recorded certificates that share a hash bucket are told apart by their bytes", "[x509][cache]") {
+    SubtreeCache<SameBucket> cache(3, 1 << 20);
+    std::vector<std::vector<std::uint8_t>> ders;
+    std::vector<std::vector<std::string>> expected;
+    for (const char* name : {"x509-leaf-rsa.der", "x509-ec-p256.der", "x509-root-ca.der"}) {
+        ders.push_back(load(name));
+        Tree t;
+        const std::size_t base = 100 * ders.size();
+        x509_detail::CertificateWalk(ByteReader(Bytes(ders.back()), base)).run(t.root());
+        expected.push_back(subtree_lines(t, 0, base));
+        CHECK(cache.find(Bytes(ders.back())) == nullptr);
+        cache.keep(RecordedSubtree::record(t, 0, 1, Bytes(ders.back()), base));
+    }
+    REQUIRE(cache.size() == 3);
+    // A copy of the leaf differing in its last byte: same length, same bucket, not a hit.
+    auto other = ders[0];
+    other.back() ^= 1;
+    CHECK(cache.find(Bytes(other)) == nullptr);
+    CHECK(cache.find(Bytes(ders[0]).first(ders[0].size() - 1)) == nullptr);
+    for (std::size_t i = 0; i < ders.size(); ++i) {
+        const RecordedSubtree* r = cache.find(Bytes(ders[i]));
+        REQUIRE(r != nullptr);
+        Tree t;
+        r->replay(t.root(), 5);
+        CHECK(subtree_lines(t, 0, 5) == expected[i]);
+    }
+    // Full: the fourth recording empties the cache first.
+    Tree t;
+    x509_detail::CertificateWalk(ByteReader(Bytes(other), 0)).run(t.root());
+    cache.keep(RecordedSubtree::record(t, 0, 1, Bytes(other), 0));
+    CHECK(cache.size() == 1);
+    CHECK(cache.find(Bytes(ders[0])) == nullptr);
+    REQUIRE(cache.find(Bytes(other)) != nullptr);
 }
