@@ -3,8 +3,22 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
+#include <variant>
 
 namespace tlsdissect {
+
+// The alternatives of Value by index, as record and replay handle them.
+static_assert(std::variant_size_v<Value> == 10);
+static_assert(std::is_same_v<std::variant_alternative_t<1, Value>, std::uint64_t> &&
+              std::is_same_v<std::variant_alternative_t<2, Value>, std::int64_t> &&
+              std::is_same_v<std::variant_alternative_t<3, Value>, bool> &&
+              std::is_same_v<std::variant_alternative_t<4, Value>, double> &&
+              std::is_same_v<std::variant_alternative_t<5, Value>, std::string> &&
+              std::is_same_v<std::variant_alternative_t<6, Value>, ByteString> &&
+              std::is_same_v<std::variant_alternative_t<7, Value>, Ipv4Address> &&
+              std::is_same_v<std::variant_alternative_t<8, Value>, Ipv6Address> &&
+              std::is_same_v<std::variant_alternative_t<9, Value>, MacAddress>);
 
 namespace {
 
@@ -13,6 +27,13 @@ std::uint64_t where(std::size_t at, std::size_t size) { return std::uint64_t(at)
 template <typename T>
 Bytes object_bytes(const T& v) {
     return {reinterpret_cast<const std::uint8_t*>(&v), sizeof v};
+}
+
+template <typename Address>
+Address address(std::string_view bytes) {
+    Address a;
+    std::memcpy(a.b.data(), bytes.data(), a.b.size());
+    return a;
 }
 
 }  // namespace
@@ -167,24 +188,9 @@ void RecordedSubtree::replay(NodeRef parent, std::size_t base) const {
                 n.value.emplace<6>(ByteString{std::move(b)});
                 break;
             }
-            case 7: {
-                Ipv4Address a;
-                std::memcpy(a.b.data(), piece(rc.number, false).data(), a.b.size());
-                n.value.emplace<7>(a);
-                break;
-            }
-            case 8: {
-                Ipv6Address a;
-                std::memcpy(a.b.data(), piece(rc.number, false).data(), a.b.size());
-                n.value.emplace<8>(a);
-                break;
-            }
-            case 9: {
-                MacAddress a;
-                std::memcpy(a.b.data(), piece(rc.number, false).data(), a.b.size());
-                n.value.emplace<9>(a);
-                break;
-            }
+            case 7: n.value = address<Ipv4Address>(piece(rc.number, false)); break;
+            case 8: n.value = address<Ipv6Address>(piece(rc.number, false)); break;
+            case 9: n.value = address<MacAddress>(piece(rc.number, false)); break;
             default: break;
         }
     }
