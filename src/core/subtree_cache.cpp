@@ -79,6 +79,16 @@ std::unique_ptr<RecordedSubtree> RecordedSubtree::record(const Tree& tree, std::
     }
     if (seen != count) return nullptr;
 
+    // Room for every text and value, so that the text grows once (values that point into
+    // the bytes leave some of it unused: given back when that is much).
+    std::size_t text_room = 0;
+    for (std::size_t i = first; i < end; ++i) {
+        const Node& n = tree.node(static_cast<std::int32_t>(i));
+        text_room += n.text.size() + (n.value.index() >= 7 ? sizeof(Ipv6Address) : 0);
+        if (const auto* s = std::get_if<std::string>(&n.value)) text_room += s->size();
+        if (const auto* b = std::get_if<ByteString>(&n.value)) text_room += b->data.size();
+    }
+    r->text_.reserve(text_room);
     auto store = [&](Bytes b) {
         const std::size_t at = r->text_.size();
         r->text_.append(reinterpret_cast<const char*>(b.data()), b.size());
@@ -138,8 +148,7 @@ std::unique_ptr<RecordedSubtree> RecordedSubtree::record(const Tree& tree, std::
         }
     }
     if (r->text_.size() > UINT32_MAX) return nullptr;
-    r->nodes_.shrink_to_fit();
-    r->text_.shrink_to_fit();
+    if (r->text_.capacity() > r->text_.size() + r->text_.size() / 8 + 64) r->text_.shrink_to_fit();
     return r;
 }
 
