@@ -151,6 +151,9 @@ public:
 private:
     void reset_node(Node& n);
     void release_value(Node& n);
+    // add_child, inlined into NodeRef's adds (defined in field.cpp only).
+    std::int32_t append_child(std::int32_t parent);
+    friend class NodeRef;
 
     // Nodes [0, used_) are this packet's. The ones past it are kept from earlier packets
     // with their strings' buffers, so that a steady stream of packets reuses them.

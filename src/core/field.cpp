@@ -92,7 +92,7 @@ void Tree::release_value(Node& n) {
     n.value.emplace<std::monostate>();
 }
 
-// A node as new, keeping its strings' buffers. Inline in add_child: it runs for every
+// A node as new, keeping its strings' buffers. Inline in append_child: it runs for every
 // node of every packet.
 inline void Tree::reset_node(Node& n) {
     if (std::holds_alternative<std::string>(n.value) || std::holds_alternative<ByteString>(n.value))
@@ -137,7 +137,8 @@ void Tree::clear() {
 
 NodeRef Tree::root() { return NodeRef(this, 0); }
 
-inline std::int32_t Tree::add_child(std::int32_t parent) {
+// add_child's body, inline in this file's adds.
+inline std::int32_t Tree::append_child(std::int32_t parent) {
     auto id = static_cast<std::int32_t>(used_);
     if (used_ < nodes_.size())
         reset_node(nodes_[used_]);
@@ -153,8 +154,10 @@ inline std::int32_t Tree::add_child(std::int32_t parent) {
     return id;
 }
 
+std::int32_t Tree::add_child(std::int32_t parent) { return append_child(parent); }
+
 std::int32_t Tree::add(std::int32_t parent, Node n) {
-    const std::int32_t id = add_child(parent);
+    const std::int32_t id = append_child(parent);
     node(id) = std::move(n);
     return id;
 }
@@ -169,7 +172,7 @@ NodeRef NodeRef::add(const FieldDef& def, Value value, std::size_t offset, std::
     if (!tree_) return {};
     const std::uint16_t from = source == kSameSource ? tree_->node(id_).source : source;
     // Built in place: no temporary Node to move in and destroy.
-    const std::int32_t id = tree_->add_child(id_);
+    const std::int32_t id = tree_->append_child(id_);
     Node& n = tree_->node(id);
     n.def = &def;
     // The node's value is empty (reset_node); numbers are copied without visiting the
