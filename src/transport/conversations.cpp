@@ -98,9 +98,7 @@ constexpr std::size_t kMaxTombstoneBytes = 152;
 std::uint64_t zigzag(std::int64_t v) {
     return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
 }
-std::int64_t unzigzag(std::uint64_t v) {
-    return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
-}
+std::int64_t unzigzag(std::uint64_t v) { return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1); }
 // a - b and a + b modulo 2^64 (times from a file may be anywhere in the 64-bit range).
 std::int64_t minus(std::int64_t a, std::int64_t b) {
     return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
@@ -232,8 +230,8 @@ std::size_t TcpConversationTable::entomb(const TcpConversation& c, std::uint64_t
 }
 
 std::unique_ptr<TcpConversation> TcpConversationTable::revive(std::uint64_t place, const NetAddress& src,
-                                                               std::uint16_t src_port, const NetAddress& dst,
-                                                               std::uint16_t dst_port, int side, std::uint64_t path) {
+                                                              std::uint16_t src_port, const NetAddress& dst,
+                                                              std::uint16_t dst_port, int side, std::uint64_t path) {
     std::uint8_t bytes[kMaxTombstoneBytes];
     RecordReader r(bytes, read_tombstone(place, bytes));
     std::uint16_t bits = r.byte();
@@ -420,7 +418,8 @@ TcpConversation& TcpConversationTable::find(const NetAddress& src, std::uint16_t
     ConversationKey key = make_conversation_key(src, src_port, dst, dst_port, side, path);
     auto it = table_.find(key);
     if (it == table_.end() && tombstones_.live() != 0) {
-        const std::uint64_t found = tombstones_.find_newest(ConversationKeyHash{}(key), [](const TcpTombstone&) { return true; });
+        const std::uint64_t found =
+            tombstones_.find_newest(ConversationKeyHash{}(key), [](const TcpTombstone&) { return true; });
         if (found) it = table_.emplace(key, revive(found - 1, src, src_port, dst, dst_port, side, path)).first;
     }
     if (it != table_.end()) {

@@ -217,6 +217,8 @@ void TcpConversationTable::expire(std::int64_t now_ns, OnDrop&& on_drop) {
         oldest_activity_ns_ = oldest;
     }
     std::sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return a->second->stream < b->second->stream; });
+    // Scheduled twice (kept whole, then a tombstone, then kept whole again): dropped once.
+    done.erase(std::unique(done.begin(), done.end()), done.end());
     for (auto it : done) {
         on_drop(*it->second);
         table_.erase(it);
