@@ -330,7 +330,9 @@ struct Rng {
 // times multiples of `tick`.
 void fill_closed(TcpConversation& c, Rng& r, std::int64_t closed, std::int64_t tick) {
     auto time_near = [&](std::int64_t usual) {
-        const std::int64_t t = closed - r.wide(usual);
+        // Modulo 2^64: near the ends of the range, times on the other side of it.
+        const auto t = static_cast<std::int64_t>(static_cast<std::uint64_t>(closed) -
+                                                 static_cast<std::uint64_t>(r.wide(usual)));
         return t / tick * tick;
     };
     c.first_ts_ns = time_near(30'000'000'000);
