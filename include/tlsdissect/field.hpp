@@ -93,6 +93,9 @@ std::string hex_string(Bytes bytes);          // lowercase, no separators
 // The same text forms appended to `out` (printers build a packet in one buffer).
 void append_address(std::string& out, const Ipv4Address& a);
 void append_address(std::string& out, const MacAddress& a);
+// Dotted decimal written at `p` (room for kMaxIpv4Text characters); returns its end.
+inline constexpr std::size_t kMaxIpv4Text = 15;
+char* write_address(char* p, const Ipv4Address& a);
 
 inline constexpr std::int32_t kNoNode = -1;
 
@@ -147,6 +150,7 @@ public:
 
 private:
     void reset_node(Node& n);
+    void release_value(Node& n);
 
     // Nodes [0, used_) are this packet's. The ones past it are kept from earlier packets
     // with their strings' buffers, so that a steady stream of packets reuses them.

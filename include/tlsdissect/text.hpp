@@ -63,6 +63,21 @@ void append_decimal(std::string& out, std::int64_t value);
 void append_seconds_ns(std::string& out, std::int64_t ns);
 void append_utc_time_ns(std::string& out, std::int64_t ns);
 
+// The same forms written at `p`, which has room for the kMax... characters named
+// beside each; each returns the end of what it wrote (printers that keep their own
+// buffer write a line without a string's bookkeeping per piece).
+inline constexpr std::size_t kMaxDecimal = 20;     // write_decimal, either sign
+inline constexpr std::size_t kMaxHexDigits = 64;   // write_hex_digits (digits above 64 are not written)
+inline constexpr std::size_t kMaxBitPattern = 80;  // write_bit_pattern
+inline constexpr std::size_t kMaxSecondsNs = 32;   // write_seconds_ns
+inline constexpr std::size_t kMaxUtcTime = 80;     // write_utc_time_ns
+char* write_decimal(char* p, std::uint64_t value);
+char* write_decimal(char* p, std::int64_t value);
+char* write_hex_digits(char* p, std::uint64_t value, unsigned digits);
+char* write_bit_pattern(char* p, std::uint64_t value, std::uint64_t mask, unsigned bits);
+char* write_seconds_ns(char* p, std::int64_t ns);
+char* write_utc_time_ns(char* p, std::int64_t ns);
+
 // A part of concat/append_parts that is written as a decimal number (a char is text).
 template <typename T>
 concept DecimalPart = std::integral<T> && !std::same_as<T, char> && !std::same_as<T, bool>;

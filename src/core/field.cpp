@@ -16,18 +16,21 @@ std::string_view name_of(std::span<const ValueName> names, std::uint64_t value) 
     return {};
 }
 
-void append_address(std::string& out, const Ipv4Address& a) {
+char* write_address(char* p, const Ipv4Address& a) {
     // Dotted decimal, as inet_ntop writes it, without its formatting machinery.
-    char text[15];
-    std::size_t n = 0;
     for (std::size_t i = 0; i < a.b.size(); ++i) {
-        if (i) text[n++] = '.';
+        if (i) *p++ = '.';
         const unsigned v = a.b[i];
-        if (v >= 100) text[n++] = static_cast<char>('0' + v / 100);
-        if (v >= 10) text[n++] = static_cast<char>('0' + v / 10 % 10);
-        text[n++] = static_cast<char>('0' + v % 10);
+        if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+        if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
+        *p++ = static_cast<char>('0' + v % 10);
     }
-    out.append(text, n);
+    return p;
+}
+
+void append_address(std::string& out, const Ipv4Address& a) {
+    char text[kMaxIpv4Text];
+    out.append(text, static_cast<std::size_t>(write_address(text, a) - text));
 }
 
 std::string to_string(const Ipv4Address& a) {
@@ -75,21 +78,28 @@ std::string hex_string(Bytes bytes) {
 // that the pool stays bounded when string values come from Value temporaries.
 constexpr std::size_t kMaxSpareStrings = 256;
 
-// A node as new, keeping its strings' buffers.
-void Tree::reset_node(Node& n) {
-    n.def = nullptr;
-    if (auto* s = std::get_if<std::string>(&n.value)) {
+// A string or byte string value's buffer kept for a later value (reused_string(),
+// reused_bytes()), the value left empty.
+void Tree::release_value(Node& n) {
+    if (auto* str = std::get_if<std::string>(&n.value)) {
         // Moved, not freed: the next string value of the packet takes it back.
-        if (s->capacity() > std::string().capacity() && spare_strings_.size() < kMaxSpareStrings)
-            spare_strings_.push_back(std::move(*s));
-        n.value.emplace<std::monostate>();
+        if (str->capacity() > std::string().capacity() && spare_strings_.size() < kMaxSpareStrings)
+            spare_strings_.push_back(std::move(*str));
     } else if (auto* b = std::get_if<ByteString>(&n.value)) {
         if (b->data.capacity() != 0 && spare_bytes_.size() < kMaxSpareStrings)
             spare_bytes_.push_back(std::move(b->data));
-        n.value.emplace<std::monostate>();
-    } else if (n.value.index() != 0) {
-        n.value.emplace<std::monostate>();
     }
+    n.value.emplace<std::monostate>();
+}
+
+// A node as new, keeping its strings' buffers. Inline in add_child: it runs for every
+// node of every packet.
+inline void Tree::reset_node(Node& n) {
+    if (std::holds_alternative<std::string>(n.value) || std::holds_alternative<ByteString>(n.value))
+        release_value(n);
+    else if (n.value.index() != 0)
+        n.value.emplace<std::monostate>();
+    n.def = nullptr;
     n.text.clear();
     n.offset = 0;
     n.length = 0;
@@ -127,13 +137,7 @@ void Tree::clear() {
 
 NodeRef Tree::root() { return NodeRef(this, 0); }
 
-std::int32_t Tree::add(std::int32_t parent, Node n) {
-    const std::int32_t id = add_child(parent);
-    node(id) = std::move(n);
-    return id;
-}
-
-std::int32_t Tree::add_child(std::int32_t parent) {
+inline std::int32_t Tree::add_child(std::int32_t parent) {
     auto id = static_cast<std::int32_t>(used_);
     if (used_ < nodes_.size())
         reset_node(nodes_[used_]);
@@ -146,6 +150,12 @@ std::int32_t Tree::add_child(std::int32_t parent) {
     else
         node(p.last_child).next_sibling = id;
     p.last_child = id;
+    return id;
+}
+
+std::int32_t Tree::add(std::int32_t parent, Node n) {
+    const std::int32_t id = add_child(parent);
+    node(id) = std::move(n);
     return id;
 }
 

@@ -13,13 +13,24 @@ namespace {
 constexpr char kHexDigits[] = "0123456789abcdef";
 
 // Nine decimal digits, zero-padded: the fraction of a second in nanoseconds.
-void append_nine_decimals(std::string& out, std::uint64_t ns) {
-    char digits[9];
+char* write_nine_decimals(char* p, std::uint64_t ns) {
     for (int i = 8; i >= 0; --i) {
-        digits[i] = static_cast<char>('0' + ns % 10);
+        p[i] = static_cast<char>('0' + ns % 10);
         ns /= 10;
     }
-    out.append(digits, sizeof digits);
+    return p + 9;
+}
+
+void append_nine_decimals(std::string& out, std::uint64_t ns) {
+    char digits[9];
+    out.append(digits, static_cast<std::size_t>(write_nine_decimals(digits, ns) - digits));
+}
+
+// The text that write(char*) writes, appended to `out` (at most Max characters).
+template <std::size_t Max, typename Write>
+void append_written(std::string& out, Write&& write) {
+    char text[Max];
+    out.append(text, static_cast<std::size_t>(write(text) - text));
 }
 
 }  // namespace
@@ -36,25 +47,28 @@ constexpr auto kNibblePictures = [] {
     return t;
 }();
 
-void append_bit_pattern(std::string& out, std::uint64_t value, std::uint64_t mask, unsigned bits) {
+char* write_bit_pattern(char* p, std::uint64_t value, std::uint64_t mask, unsigned bits) {
     if (bits > 64) bits = 64;
-    char picture[64 + 16];
-    std::size_t n = 0;
+    char* const start = p;
     unsigned i = bits;
     // The bits above the last whole nibble, one at a time, then whole nibbles.
     for (; i % 4 != 0; --i) {
         const std::uint64_t bit = std::uint64_t(1) << (i - 1);
-        picture[n++] = mask & bit ? (value & bit ? '1' : '0') : '.';
+        *p++ = mask & bit ? (value & bit ? '1' : '0') : '.';
         if (i - 1 == 0) break;
     }
     for (; i >= 4; i -= 4) {
-        if (n) picture[n++] = ' ';
+        if (p != start) *p++ = ' ';
         const unsigned shift = i - 4;
         const auto& four = kNibblePictures[((mask >> shift) & 15) << 4 | ((value >> shift) & 15)];
-        std::memcpy(picture + n, four.data(), 4);
-        n += 4;
+        std::memcpy(p, four.data(), 4);
+        p += 4;
     }
-    out.append(picture, n);
+    return p;
+}
+
+void append_bit_pattern(std::string& out, std::uint64_t value, std::uint64_t mask, unsigned bits) {
+    append_written<kMaxBitPattern>(out, [&](char* p) { return write_bit_pattern(p, value, mask, bits); });
 }
 
 std::string bit_pattern(std::uint64_t value, std::uint64_t mask, unsigned bits) {
@@ -63,14 +77,20 @@ std::string bit_pattern(std::uint64_t value, std::uint64_t mask, unsigned bits) 
     return out;
 }
 
-void append_hex_digits(std::string& out, std::uint64_t value, unsigned digits) {
-    char text[64];
-    std::size_t n = 0;  // digits written, from the end of `text`
-    do {
-        text[sizeof text - ++n] = kHexDigits[value & 15];
+char* write_hex_digits(char* p, std::uint64_t value, unsigned digits) {
+    if (digits > kMaxHexDigits) digits = kMaxHexDigits;
+    unsigned n = 1;  // digits the value needs
+    while (n < 16 && (value >> (4 * n)) != 0) ++n;
+    if (n < digits) n = digits;
+    for (unsigned i = n; i > 0; --i) {
+        p[i - 1] = kHexDigits[value & 15];
         value >>= 4;
-    } while ((value || n < digits) && n < sizeof text);
-    out.append(text + sizeof text - n, n);
+    }
+    return p + n;
+}
+
+void append_hex_digits(std::string& out, std::uint64_t value, unsigned digits) {
+    append_written<kMaxHexDigits>(out, [&](char* p) { return write_hex_digits(p, value, digits); });
 }
 
 std::string hex_digits(std::uint64_t value, unsigned digits) {
@@ -79,28 +99,32 @@ std::string hex_digits(std::uint64_t value, unsigned digits) {
     return out;
 }
 
+char* write_decimal(char* p, std::uint64_t value) { return std::to_chars(p, p + kMaxDecimal, value).ptr; }
+
+char* write_decimal(char* p, std::int64_t value) { return std::to_chars(p, p + kMaxDecimal, value).ptr; }
+
 void append_decimal(std::string& out, std::uint64_t value) {
-    char text[20];
-    const auto r = std::to_chars(text, text + sizeof text, value);
-    out.append(text, static_cast<std::size_t>(r.ptr - text));
+    append_written<kMaxDecimal>(out, [&](char* p) { return write_decimal(p, value); });
 }
 
 void append_decimal(std::string& out, std::int64_t value) {
-    char text[21];
-    const auto r = std::to_chars(text, text + sizeof text, value);
-    out.append(text, static_cast<std::size_t>(r.ptr - text));
+    append_written<kMaxDecimal>(out, [&](char* p) { return write_decimal(p, value); });
 }
 
-void append_seconds_ns(std::string& out, std::int64_t ns) {
+char* write_seconds_ns(char* p, std::int64_t ns) {
     // The magnitude as unsigned, so that the most negative value has one too.
     std::uint64_t magnitude = static_cast<std::uint64_t>(ns);
     if (ns < 0) {
-        out.push_back('-');
+        *p++ = '-';
         magnitude = ~magnitude + 1;
     }
-    append_decimal(out, magnitude / 1'000'000'000);
-    out.push_back('.');
-    append_nine_decimals(out, magnitude % 1'000'000'000);
+    p = write_decimal(p, magnitude / 1'000'000'000);
+    *p++ = '.';
+    return write_nine_decimals(p, magnitude % 1'000'000'000);
+}
+
+void append_seconds_ns(std::string& out, std::int64_t ns) {
+    append_written<kMaxSecondsNs>(out, [&](char* p) { return write_seconds_ns(p, ns); });
 }
 
 std::string seconds_ns(std::int64_t ns) {
@@ -136,7 +160,7 @@ private:
 };
 }  // namespace
 
-void append_utc_time_ns(std::string& out, std::int64_t ns) {
+char* write_utc_time_ns(char* p, std::int64_t ns) {
     std::int64_t sec = ns / 1'000'000'000;
     std::int64_t rem = ns % 1'000'000'000;
     if (rem < 0) {
@@ -145,10 +169,17 @@ void append_utc_time_ns(std::string& out, std::int64_t ns) {
     }
     // Consecutive packets mostly fall in the same second.
     thread_local SecondText text("%b %e, %Y %H:%M:%S");
-    out.append(text.of(sec));
-    out.push_back('.');
-    append_nine_decimals(out, static_cast<std::uint64_t>(rem));
-    out += " UTC";
+    const std::string_view whole = text.of(sec);
+    std::memcpy(p, whole.data(), whole.size());
+    p += whole.size();
+    *p++ = '.';
+    p = write_nine_decimals(p, static_cast<std::uint64_t>(rem));
+    std::memcpy(p, " UTC", 4);
+    return p + 4;
+}
+
+void append_utc_time_ns(std::string& out, std::int64_t ns) {
+    append_written<kMaxUtcTime>(out, [&](char* p) { return write_utc_time_ns(p, ns); });
 }
 
 std::string utc_time_ns(std::int64_t ns) {

@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstring>
 
+#include "output/text_writer.hpp"
 #include "tlsdissect/oui.hpp"
 #include "tlsdissect/text.hpp"
 
@@ -15,42 +16,69 @@ constexpr std::size_t kMaxBytesShown = 48;
 
 unsigned hex_width(const FieldDef& def) { return def.bits ? (def.bits + 3u) / 4u : 0u; }
 
-void append_number(std::string& out, const FieldDef& def, std::uint64_t v) {
+// A std::string as a line's sink, with TextWriter's calls (the tree writes into a
+// TextWriter; the other printers build one line as a string).
+struct StringSink {
+    std::string& out;
+    void put(std::string_view s) { out += s; }
+    void put(char c) { out.push_back(c); }
+    template <std::size_t Max, typename Write>
+    void write(Write&& write) {
+        char text[Max];
+        out.append(text, static_cast<std::size_t>(write(text) - text));
+    }
+};
+
+template <typename Out>
+void put_decimal(Out& out, std::uint64_t v) {
+    out.template write<kMaxDecimal>([v](char* p) { return write_decimal(p, v); });
+}
+
+template <typename Out>
+void put_hex(Out& out, std::uint64_t v, unsigned digits) {
+    out.template write<kMaxHexDigits + 2>([v, digits](char* p) {
+        p[0] = '0';
+        p[1] = 'x';
+        return write_hex_digits(p + 2, v, digits);
+    });
+}
+
+template <typename Out>
+void put_number(Out& out, const FieldDef& def, std::uint64_t v) {
     const unsigned w = hex_width(def);
     switch (def.base) {
-        case Base::Hex:
-            out += "0x";
-            append_hex_digits(out, v, w);
-            return;
+        case Base::Hex: put_hex(out, v, w); return;
         case Base::HexDec:
-            out += "0x";
-            append_hex_digits(out, v, w);
-            out += " (";
-            append_decimal(out, v);
-            out.push_back(')');
+            put_hex(out, v, w);
+            out.put(" (");
+            put_decimal(out, v);
+            out.put(')');
             return;
         case Base::DecHex:
-            append_decimal(out, v);
-            out += " (0x";
-            append_hex_digits(out, v, w);
-            out.push_back(')');
+            put_decimal(out, v);
+            out.put(" (");
+            put_hex(out, v, w);
+            out.put(')');
             return;
-        default: append_decimal(out, v);
+        default: put_decimal(out, v);
     }
 }
 
-void append_hex_bytes(std::string& out, Bytes bytes) {
+template <typename Out>
+void put_hex_bytes(Out& out, Bytes bytes) {
     static constexpr char kHex[] = "0123456789abcdef";
-    const std::size_t at = out.size();
-    out.resize(at + bytes.size() * 2);
-    char* p = out.data() + at;
-    for (auto b : bytes) {
-        *p++ = kHex[b >> 4];
-        *p++ = kHex[b & 15];
-    }
+    // kMaxBytesShown bytes at most per call.
+    out.template write<2 * kMaxBytesShown>([bytes](char* p) {
+        for (auto b : bytes) {
+            *p++ = kHex[b >> 4];
+            *p++ = kHex[b & 15];
+        }
+        return p;
+    });
 }
 
-void append_value_text(std::string& out, const Node& n) {
+template <typename Out>
+void put_value_text(Out& out, const Node& n) {
     const FieldDef& def = *n.def;
     std::visit(
         [&](const auto& v) {
@@ -60,63 +88,65 @@ void append_value_text(std::string& out, const Node& n) {
                     std::string_view name = name_of(def.names, v);
                     if (def.base == Base::None) {
                         if (name.empty())
-                            append_decimal(out, v);
+                            put_decimal(out, v);
                         else
-                            out += name;
+                            out.put(name);
                         return;
                     }
-                    out += name.empty() ? std::string_view("Unknown") : name;
-                    out += " (";
-                    if (def.base == Base::Hex || def.base == Base::HexDec) {
-                        out += "0x";
-                        append_hex_digits(out, v, hex_width(def));
-                    } else {
-                        append_decimal(out, v);
-                    }
-                    out.push_back(')');
+                    out.put(name.empty() ? std::string_view("Unknown") : name);
+                    out.put(" (");
+                    if (def.base == Base::Hex || def.base == Base::HexDec)
+                        put_hex(out, v, hex_width(def));
+                    else
+                        put_decimal(out, v);
+                    out.put(')');
                     return;
                 }
-                append_number(out, def, v);
+                put_number(out, def, v);
             } else if constexpr (std::is_same_v<T, std::int64_t>) {
                 if (def.type == FieldType::AbsTime)
-                    append_utc_time_ns(out, v);
+                    out.template write<kMaxUtcTime>([v](char* p) { return write_utc_time_ns(p, v); });
                 else if (def.type == FieldType::RelTime)
-                    append_seconds_ns(out, v);
+                    out.template write<kMaxSecondsNs>([v](char* p) { return write_seconds_ns(p, v); });
                 else
-                    append_decimal(out, v);
+                    out.template write<kMaxDecimal>([v](char* p) { return write_decimal(p, v); });
             } else if constexpr (std::is_same_v<T, bool>) {
                 if (std::string_view name = name_of(def.names, v ? 1 : 0); !name.empty())
-                    out += name;  // the field's own words ("Defined", "Not defined")
+                    out.put(name);  // the field's own words ("Defined", "Not defined")
                 else if (def.mask)
-                    out += v ? "Set" : "Not set";
+                    out.put(v ? std::string_view("Set") : std::string_view("Not set"));
                 else
-                    out += v ? "True" : "False";
+                    out.put(v ? std::string_view("True") : std::string_view("False"));
             } else if constexpr (std::is_same_v<T, double>) {
-                out += std::to_string(v);
+                out.put(std::to_string(v));
             } else if constexpr (std::is_same_v<T, std::string>) {
-                out += v;
+                out.put(v);
             } else if constexpr (std::is_same_v<T, ByteString>) {
                 if (v.data.size() <= kMaxBytesShown) {
-                    append_hex_bytes(out, v.data);
+                    put_hex_bytes(out, v.data);
                 } else {
-                    append_hex_bytes(out, Bytes(v.data).first(kMaxBytesShown));
-                    out += "\xe2\x80\xa6";
+                    put_hex_bytes(out, Bytes(v.data).first(kMaxBytesShown));
+                    out.put("\xe2\x80\xa6");
                 }
             } else if constexpr (std::is_same_v<T, Ipv4Address>) {
-                append_address(out, v);
+                out.template write<kMaxIpv4Text>([&v](char* p) { return write_address(p, v); });
             } else if constexpr (std::is_same_v<T, Ipv6Address>) {
-                out += to_string(v);
+                out.put(to_string(v));
             } else if constexpr (std::is_same_v<T, MacAddress>) {
-                append_ether_display_name(out, v);
-                out += " (";
-                append_address(out, v);
-                out.push_back(')');
+                thread_local std::string text;
+                text.clear();
+                append_ether_display_name(text, v);
+                text += " (";
+                append_address(text, v);
+                text.push_back(')');
+                out.put(text);
             }
         },
         n.value);
 }
 
-void append_bit_prefix(std::string& out, const Node& n) {
+template <typename Out>
+void put_bit_prefix(Out& out, const Node& n) {
     const FieldDef& def = *n.def;
     if (!def.mask || !def.bits) return;
     std::uint64_t raw = 0;
@@ -126,8 +156,33 @@ void append_bit_prefix(std::string& out, const Node& n) {
         raw = *b ? def.mask : 0;
     else
         return;
-    append_bit_pattern(out, raw, def.mask, def.bits);
-    out += " = ";
+    const unsigned bits = def.bits;
+    const std::uint64_t mask = def.mask;
+    out.template write<kMaxBitPattern + 3>([=](char* p) {
+        p = write_bit_pattern(p, raw, mask, bits);
+        std::memcpy(p, " = ", 3);
+        return p + 3;
+    });
+}
+
+template <typename Out>
+void put_display_line(Out& out, const Node& n) {
+    if (!n.def) return;
+    const bool bracketed = n.generated || n.def->type == FieldType::Expert;
+    if (bracketed) out.put('[');
+    if (!n.text.empty()) {
+        out.put(n.text);
+    } else if (n.def->type == FieldType::Protocol || n.def->type == FieldType::None ||
+               n.def->type == FieldType::Expert) {
+        out.put(n.def->label);
+    } else {
+        put_bit_prefix(out, n);
+        out.put(n.def->label);
+        out.put(": ");
+        put_value_text(out, n);
+        out.put(n.def->unit);
+    }
+    if (bracketed) out.put(']');
 }
 
 }  // namespace
@@ -198,60 +253,56 @@ void append_terminal_text(std::string& out, std::string_view text) {
 }
 
 bool printable_ascii(std::string_view text) {
-    // Sixteen bytes at a time with the compiler's generic vectors (SSE2 on x86-64, plain
-    // code elsewhere). A text shorter than sixteen bytes is padded with spaces; a longer
-    // one ends with a block that overlaps the one before it, so that no byte is looked
-    // at alone.
-    using Block = unsigned char __attribute__((vector_size(16)));
-    const auto outside = [](const Block& b) { return (b < 0x20) | (b > 0x7e); };
     const char* p = text.data();
     const std::size_t n = text.size();
-    Block b;
-    decltype(outside(b)) bad{};
-    if (n < sizeof b) {
-        std::memset(&b, ' ', sizeof b);
-        if (n) std::memcpy(&b, p, n);
-        bad = outside(b);
-    } else {
+    if (n >= 16) {
+        // Sixteen bytes at a time with the compiler's generic vectors (SSE2 on x86-64,
+        // plain code elsewhere), the last block overlapping the one before it.
+        using Block = unsigned char __attribute__((vector_size(16)));
+        const auto outside = [](const Block& b) { return (b < 0x20) | (b > 0x7e); };
+        Block b;
+        decltype(outside(b)) bad{};
         for (std::size_t i = 0; i + sizeof b <= n; i += sizeof b) {
             std::memcpy(&b, p + i, sizeof b);
             bad |= outside(b);
         }
         std::memcpy(&b, p + n - sizeof b, sizeof b);
         bad |= outside(b);
+        std::uint64_t halves[2];
+        std::memcpy(halves, &bad, sizeof halves);
+        return (halves[0] | halves[1]) == 0;
     }
-    std::uint64_t halves[2];
-    std::memcpy(halves, &bad, sizeof halves);
-    return (halves[0] | halves[1]) == 0;
-}
-
-void escape_terminal_text(std::string& out, std::size_t from) {
-    if (printable_ascii(std::string_view(out).substr(from))) return;
-    // A buffer kept between lines (a line with a middle dot or a name in UTF-8 is common).
-    static thread_local std::string raw;
-    raw.assign(out, from);
-    out.resize(from);
-    append_terminal_text(out, raw);
+    // Shorter texts in one 64-bit word (two overlapping ones from eight bytes on). A
+    // lane's top bit ends up set when its byte is below 0x20 ((w - 0x20 in each lane) &
+    // ~w) or 0x7f and above ((w + 1 in each lane) | w); borrows and carries cross lanes
+    // only out of a lane that is bad itself.
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+    constexpr std::uint64_t kTops = 0x8080808080808080ull;
+    const auto bad = [](std::uint64_t w) { return (((w - 0x20 * kOnes) & ~w) | (w + kOnes) | w) & kTops; };
+    if (n >= 8) {
+        std::uint64_t first, last;
+        std::memcpy(&first, p, 8);
+        std::memcpy(&last, p + n - 8, 8);
+        return bad(first) == 0 && bad(last) == 0;
+    }
+    std::uint64_t w = 0x20 * kOnes;  // spaces where there are no bytes
+    if (n >= 4) {
+        std::uint32_t first, last;
+        std::memcpy(&first, p, 4);
+        std::memcpy(&last, p + n - 4, 4);
+        w = first | std::uint64_t{last} << 32;
+    } else {
+        for (std::size_t i = 0; i < n; ++i) w = w << 8 | static_cast<unsigned char>(p[i]);
+    }
+    return bad(w) == 0;
 }
 
 void append_display_line(std::string& out, const Node& n) {
-    if (!n.def) return;
-    const bool bracketed = n.generated || n.def->type == FieldType::Expert;
-    if (bracketed) out.push_back('[');
-    if (!n.text.empty()) {
-        out += n.text;
-    } else if (n.def->type == FieldType::Protocol || n.def->type == FieldType::None ||
-               n.def->type == FieldType::Expert) {
-        out += n.def->label;
-    } else {
-        append_bit_prefix(out, n);
-        out += n.def->label;
-        out += ": ";
-        append_value_text(out, n);
-        out += n.def->unit;
-    }
-    if (bracketed) out.push_back(']');
+    StringSink sink{out};
+    put_display_line(sink, n);
 }
+
+void append_display_line(TextWriter& out, const Node& n) { put_display_line(out, n); }
 
 std::string display_line(const Node& n) {
     std::string line;

@@ -14,6 +14,8 @@ namespace tlsdissect {
 std::string display_line(const Node& node);
 // The same line appended to `out`, without a temporary string (the tree's hot path).
 void append_display_line(std::string& out, const Node& node);
+class TextWriter;
+void append_display_line(TextWriter& out, const Node& node);
 // The value alone, as `tshark -T fields -e NAME` prints it.
 std::string field_value(const Node& node);
 
@@ -23,9 +25,6 @@ std::string field_value(const Node& node);
 // name or a DNS name can then never move the cursor, clear the screen or recolour the
 // terminal. For the tree and the summary line; JSON escapes by itself, -e prints raw.
 void append_terminal_text(std::string& out, std::string_view text);
-// Rewrites out[from..] in place as append_terminal_text would have written it; text
-// that is all printable ASCII (nearly every line) is only scanned.
-void escape_terminal_text(std::string& out, std::size_t from);
 // True when every byte of `text` is printable ASCII (0x20..0x7e).
 bool printable_ascii(std::string_view text);
 

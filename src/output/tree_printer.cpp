@@ -4,6 +4,7 @@
 #include "output/field_format.hpp"
 #include "output/packet_colouring.hpp"
 #include "output/printers.hpp"
+#include "output/text_writer.hpp"
 
 namespace tlsdissect {
 
@@ -27,7 +28,7 @@ public:
 
     void packet(const FrameInfo&, const Tree* tree, const PacketColumns*) override {
         buffer_.clear();
-        if (printed_) buffer_.push_back('\n');
+        if (printed_) buffer_.put('\n');
         printed_ = true;
         notes_ = explainer_ ? &explainer_->notes(*tree) : nullptr;
         // The protocol rows (the top level) have the packet's colouring-rule colours.
@@ -36,8 +37,10 @@ public:
         for (std::int32_t id = tree->node(0).first_child; id != kNoNode; id = tree->node(id).next_sibling)
             print_node(*tree, id, 0);
         if (options_.hex) {
-            buffer_.push_back('\n');
-            append_hex_dump(buffer_, *tree);
+            buffer_.put('\n');
+            scratch_.clear();
+            append_hex_dump(scratch_, *tree);
+            buffer_.put(scratch_);
         }
         std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
     }
@@ -46,7 +49,7 @@ private:
     void print_node(const Tree& tree, std::int32_t id, int depth) {
         const Node& n = tree.node(id);
         if (n.hidden) return;
-        buffer_.append(static_cast<std::size_t>(depth) * 4, ' ');
+        indent(depth);
         const char* colour = nullptr;
         if (options_.color) {
             if (n.def && n.def->type == FieldType::Expert)
@@ -56,32 +59,47 @@ private:
             else if (n.generated)
                 colour = kDim;
         }
-        if (colour) buffer_ += colour;
+        if (colour) buffer_.put(colour);
         const std::size_t line = buffer_.size();
         append_display_line(buffer_, n);
         // Only a node's own text and its string or vendor-name value can hold bytes from the
-        // packet; labels, numbers and the other values are plain text of ours.
-        if (!n.text.empty() || std::holds_alternative<std::string>(n.value) ||
-            std::holds_alternative<MacAddress>(n.value))
-            escape_terminal_text(buffer_, line);
-        if (colour) buffer_ += kReset;
-        buffer_.push_back('\n');
+        // packet; labels, numbers and the other values are plain text of ours (so the line
+        // is escaped when that piece is not all printable ASCII).
+        const std::string* from_packet = !n.text.empty() ? &n.text : std::get_if<std::string>(&n.value);
+        if (from_packet ? !printable_ascii(*from_packet)
+                        : std::holds_alternative<MacAddress>(n.value) && !printable_ascii(buffer_.view(line))) {
+            scratch_.assign(buffer_.view(line));
+            buffer_.truncate(line);
+            escaped_.clear();
+            append_terminal_text(escaped_, scratch_);
+            buffer_.put(escaped_);
+        }
+        if (colour) buffer_.put(kReset);
+        buffer_.put('\n');
         if (notes_ && !(*notes_)[static_cast<std::size_t>(id)].empty()) {
             // --explain: the note under its field, marked and dimmed.
-            buffer_.append(static_cast<std::size_t>(depth + 1) * 4, ' ');
-            if (options_.color) buffer_ += kDim;
-            buffer_ += "\u24d8 ";
-            buffer_ += (*notes_)[static_cast<std::size_t>(id)];
-            if (options_.color) buffer_ += kReset;
-            buffer_.push_back('\n');
+            indent(depth + 1);
+            if (options_.color) buffer_.put(kDim);
+            buffer_.put("\u24d8 ");
+            buffer_.put((*notes_)[static_cast<std::size_t>(id)]);
+            if (options_.color) buffer_.put(kReset);
+            buffer_.put('\n');
         }
         for (std::int32_t c = n.first_child; c != kNoNode; c = tree.node(c).next_sibling)
             print_node(tree, c, depth + 1);
     }
 
+    void indent(int depth) {
+        static constexpr std::string_view kSpaces = "                                                                ";
+        std::size_t n = static_cast<std::size_t>(depth) * 4;
+        for (; n > kSpaces.size(); n -= kSpaces.size()) buffer_.put(kSpaces);
+        buffer_.put(kSpaces.substr(0, n));
+    }
+
     std::FILE* out_;
     TreeOptions options_;
-    std::string buffer_;
+    TextWriter buffer_;
+    std::string scratch_, escaped_;  // kept for the rare line with bytes to escape, and -x
     bool printed_ = false;
     std::optional<Explainer> explainer_;
     const std::vector<std::string_view>* notes_ = nullptr;
