@@ -63,6 +63,11 @@ void append_decimal(std::string& out, std::int64_t value);
 void append_seconds_ns(std::string& out, std::int64_t ns);
 void append_utc_time_ns(std::string& out, std::int64_t ns);
 
+// The length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms, no
+// surrogates, nothing past U+10FFFF) that starts at p[0] of the n bytes at p, whose
+// first byte is 0x80 or above; 0 when the bytes there are not one.
+std::size_t utf8_sequence_length(const unsigned char* p, std::size_t n);
+
 // The same forms written at `p`, which has room for the kMax... characters named
 // beside each; each returns the end of what it wrote (printers that keep their own
 // buffer write a line without a string's bookkeeping per piece).

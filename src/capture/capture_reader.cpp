@@ -3,11 +3,14 @@
 // ordinary records are read from a memory map instead, see PcapFileReader). pcapng has its
 // own block reader (pcapng_reader.cpp) because libpcap refuses files whose interfaces
 // have different link types and does not expose Decryption Secrets Blocks.
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <utility>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -177,6 +180,93 @@ bool read_as_stored(std::uint32_t link_type) {
     }
 }
 
+// A mapped file that another program cuts short while it is read (a log rotation that
+// truncates it) has pages past its new end, and touching one raises SIGBUS. The readers
+// register their maps here: the handler puts zero pages over the rest of the map the
+// fault is in (the faulting read goes on, and reads zeros), and marks that map cut; the
+// reader sees the mark at its next record and reports the cut as a read error. A fault
+// anywhere else is left to the handler that was there before.
+struct MappedFileSlot {
+    std::atomic<std::uintptr_t> begin{0};
+    std::atomic<std::uintptr_t> end{0};
+    std::atomic<bool> cut{false};
+};
+static_assert(std::atomic<std::uintptr_t>::is_always_lock_free && std::atomic<bool>::is_always_lock_free);
+
+class MappedFileGuard {
+public:
+    // A slot for the map [begin, begin + length); -1 when all are taken (the caller then
+    // does not map).
+    static int add(const void* begin, std::size_t length) {
+        static std::once_flag installed;
+        std::call_once(installed, install);
+        if (!installed_) return -1;
+        for (int i = 0; i < kSlots; ++i) {
+            std::uintptr_t expected = 0;
+            MappedFileSlot& slot = slots_[i];
+            if (slot.begin.compare_exchange_strong(expected, kClaimed)) {
+                slot.cut.store(false);
+                slot.end.store(reinterpret_cast<std::uintptr_t>(begin) + length);
+                slot.begin.store(reinterpret_cast<std::uintptr_t>(begin));
+                return i;
+            }
+        }
+        return -1;
+    }
+    static void remove(int slot) {
+        if (slot < 0) return;
+        slots_[slot].end.store(0);
+        slots_[slot].begin.store(0);
+    }
+    static bool cut(int slot) { return slot >= 0 && slots_[slot].cut.load(std::memory_order_relaxed); }
+
+private:
+    static constexpr int kSlots = 64;
+    static constexpr std::uintptr_t kClaimed = 1;  // being filled in (never a map's address)
+    using Slot = MappedFileSlot;
+
+    static void install() {
+        page_ = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+        struct sigaction action {};
+        action.sa_sigaction = on_sigbus;
+        action.sa_flags = SA_SIGINFO;
+        sigemptyset(&action.sa_mask);
+        installed_ = sigaction(SIGBUS, &action, &previous_) == 0;
+    }
+    static void on_sigbus(int signal, siginfo_t* info, void* context) {
+        const auto at = reinterpret_cast<std::uintptr_t>(info->si_addr);
+        for (Slot& slot : slots_) {
+            const std::uintptr_t begin = slot.begin.load();
+            const std::uintptr_t end = slot.end.load();
+            if (begin <= kClaimed || at < begin || at >= end) continue;
+            const std::uintptr_t page = at / page_ * page_;
+            void* zeros = mmap(reinterpret_cast<void*>(page), end - page, PROT_READ,
+                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+            if (zeros != MAP_FAILED) {
+                slot.cut.store(true);
+                return;
+            }
+        }
+        // Not a map of ours: the previous handler, or the default action (the faulting
+        // instruction runs again and the signal is delivered to it).
+        if (previous_.sa_flags & SA_SIGINFO) {
+            if (previous_.sa_sigaction) {
+                previous_.sa_sigaction(signal, info, context);
+                return;
+            }
+        } else if (previous_.sa_handler != SIG_DFL && previous_.sa_handler != SIG_IGN) {
+            previous_.sa_handler(signal);
+            return;
+        }
+        sigaction(SIGBUS, &previous_, nullptr);
+    }
+
+    static inline Slot slots_[kSlots];
+    static inline struct sigaction previous_ {};
+    static inline std::uintptr_t page_ = 4096;
+    static inline bool installed_ = false;
+};
+
 class PcapFileReader final : public CaptureReader {
 public:
     PcapFileReader(pcap_t* pcap, bool nanosecond) : pcap_(pcap), nanosecond_(nanosecond) {
@@ -186,6 +276,7 @@ public:
         interfaces_.push_back(iface);
     }
     ~PcapFileReader() override {
+        MappedFileGuard::remove(guard_);
         if (map_) munmap(const_cast<unsigned char*>(map_), map_length_);
         pcap_close(pcap_);
     }
@@ -204,6 +295,11 @@ public:
             return;
         void* m = mmap(nullptr, static_cast<std::size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0);
         if (m == MAP_FAILED) return;  // libpcap reads it all
+        guard_ = MappedFileGuard::add(m, static_cast<std::size_t>(size));
+        if (guard_ < 0) {  // no way to survive a cut file: libpcap reads it all
+            munmap(m, static_cast<std::size_t>(size));
+            return;
+        }
         madvise(m, static_cast<std::size_t>(size), MADV_SEQUENTIAL);
         map_ = static_cast<const unsigned char*>(m);
         map_length_ = static_cast<std::size_t>(size);
@@ -220,7 +316,15 @@ public:
                 lseek(fd_, static_cast<off_t>(offset_), SEEK_SET);  // for the progress meter
                 return ReadStatus::End;
             }
-            if (const unsigned char* record = mapped_record()) {
+            const unsigned char* record = mapped_record();
+            if (MappedFileGuard::cut(guard_)) {
+                // The file was cut short under the map (the bytes read past its new end
+                // were zeros): the records from here on are gone.
+                mapped_ = false;
+                error_message_ = "the file was cut short while it was being read";
+                return ReadStatus::Error;
+            }
+            if (record) {
                 std::uint32_t h[4];
                 std::memcpy(h, record, sizeof h);
                 const std::int64_t fraction = nanosecond_ ? h[1] : std::int64_t(h[1]) * 1000;
@@ -321,6 +425,7 @@ private:
     std::uint64_t file_size_ = 0;  // as far as records are read from the map
     std::uint64_t offset_ = 0;     // of the next record
     const unsigned char* map_ = nullptr;  // the whole file, until the reader is destroyed
+    int guard_ = -1;                      // map_'s slot in MappedFileGuard
     std::size_t map_length_ = 0;
     std::uint64_t dropped_ = 0;  // the pages before it are no longer resident
     std::uint64_t swept_ = 0;    // where the last sweep of everything behind the reader ended

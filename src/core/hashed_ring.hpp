@@ -8,7 +8,9 @@
 // A record is named by its place: the count of records added before it. The index holds
 // places plus one, truncated to 32 bits (the ring never holds 2^32 records). A record may
 // be forgotten before it is the oldest (it leaves the index; its place waits in the ring
-// until the records before it are gone).
+// until the records before it are gone). A record may also be added without entering the
+// index (push_unindexed): the continuation of the record before it, for a user whose
+// records take one or more places.
 #pragma once
 
 #include <algorithm>
@@ -23,9 +25,7 @@ template <typename Record>  // with a member `std::uint64_t hash`
 class HashedRing {
 public:
     std::uint64_t push(const Record& r) {
-        if (head_ + size_ == chunks_.size() * kChunk) chunks_.push_back(std::make_unique<Record[]>(kChunk));
-        slot(size_++) = r;
-        const std::uint64_t place = base_ + size_ - 1;
+        const std::uint64_t place = push_unindexed(r);
         if ((count_ + 1) * 4 > index_.size() * 3) resize(std::max(kMinCapacity, index_.size() * 2));
         const std::size_t mask = index_.size() - 1;
         std::size_t i = r.hash & mask;
@@ -34,6 +34,15 @@ public:
         ++count_;
         return place;
     }
+    // Adds a record that is never looked up by its hash (its `hash` is not read).
+    std::uint64_t push_unindexed(const Record& r) {
+        if (head_ + size_ == chunks_.size() * kChunk) chunks_.push_back(std::make_unique<Record[]>(kChunk));
+        slot(size_++) = r;
+        return base_ + size_ - 1;
+    }
+    // The place the next record added will have.
+    std::uint64_t next_place() const { return base_ + size_; }
+    std::uint64_t front_place() const { return base_; }
     Record& at(std::uint64_t place) { return slot(place - base_); }
     const Record& front() const { return slot(0); }
     bool empty() const { return size_ == 0; }
@@ -88,6 +97,15 @@ public:
     }
     void pop_front() {
         forget(base_);
+        drop_front();
+    }
+    // The oldest record, added by push_unindexed (or forgotten already), leaves the ring.
+    void pop_front_unindexed() { drop_front(); }
+
+private:
+    static constexpr std::size_t kMinCapacity = 1024;
+    static constexpr std::size_t kChunk = 256;  // records per allocation
+    void drop_front() {
         ++base_;
         --size_;
         if (++head_ == kChunk || size_ == 0) {
@@ -95,10 +113,6 @@ public:
             head_ = 0;
         }
     }
-
-private:
-    static constexpr std::size_t kMinCapacity = 1024;
-    static constexpr std::size_t kChunk = 256;  // records per allocation
     Record& slot(std::size_t i) {
         i += head_;
         return chunks_[i / kChunk][i % kChunk];

@@ -227,6 +227,25 @@ std::string rfc3339_utc_ns(std::int64_t ns) {
     return out;
 }
 
+std::size_t utf8_sequence_length(const unsigned char* p, std::size_t n) {
+    const unsigned char c = p[0];
+    std::size_t len = 0;
+    std::uint32_t cp = 0, min = 0;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2, cp = c & 0x1fu, min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3, cp = c & 0x0fu, min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4, cp = c & 0x07u, min = 0x10000;
+    }
+    if (len == 0 || len > n) return 0;
+    for (std::size_t k = 1; k < len; ++k) {
+        if ((p[k] & 0xc0) != 0x80) return 0;
+        cp = cp << 6 | (p[k] & 0x3fu);
+    }
+    return cp >= min && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? len : 0;
+}
+
 std::string escape_nonprintable(std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;

@@ -1,5 +1,6 @@
 #include "output/field_format.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -67,14 +68,17 @@ void put_number(Out& out, const FieldDef& def, std::uint64_t v) {
 template <typename Out>
 void put_hex_bytes(Out& out, Bytes bytes) {
     static constexpr char kHex[] = "0123456789abcdef";
-    // kMaxBytesShown bytes at most per call.
-    out.template write<2 * kMaxBytesShown>([bytes](char* p) {
-        for (auto b : bytes) {
-            *p++ = kHex[b >> 4];
-            *p++ = kHex[b & 15];
-        }
-        return p;
-    });
+    // kMaxBytesShown bytes at a time.
+    for (std::size_t at = 0; at < bytes.size(); at += kMaxBytesShown) {
+        const Bytes part = bytes.subspan(at, std::min(kMaxBytesShown, bytes.size() - at));
+        out.template write<2 * kMaxBytesShown>([part](char* p) {
+            for (auto b : part) {
+                *p++ = kHex[b >> 4];
+                *p++ = kHex[b & 15];
+            }
+            return p;
+        });
+    }
 }
 
 template <typename Out>
@@ -216,30 +220,16 @@ void append_terminal_text(std::string& out, std::string_view text) {
             ++i;
             continue;
         }
-        // A UTF-8 sequence (RFC 3629): its length from the lead byte, continuation bytes
-        // 10xxxxxx, no overlong forms, no surrogates, nothing past U+10FFFF.
-        std::size_t len = 0;
-        std::uint32_t cp = 0, min = 0;
-        if (c >= 0xc2 && c <= 0xdf) {
-            len = 2, cp = c & 0x1fu, min = 0x80;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            len = 3, cp = c & 0x0fu, min = 0x800;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            len = 4, cp = c & 0x07u, min = 0x10000;
-        }
-        bool ok = len != 0 && i + len <= n;
-        for (std::size_t k = 1; ok && k < len; ++k) {
-            if ((p[i + k] & 0xc0) != 0x80)
-                ok = false;
-            else
-                cp = cp << 6 | (p[i + k] & 0x3fu);
-        }
-        ok = ok && cp >= min && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
-        if (!ok) {
-            out += "\xef\xbf\xbd";  // U+FFFD for the one bad byte; resynchronise after it
+        // A UTF-8 sequence (RFC 3629), or U+FFFD for the one bad byte (resynchronising
+        // after it).
+        const std::size_t len = utf8_sequence_length(p + i, n - i);
+        if (len == 0) {
+            out += "\xef\xbf\xbd";
             ++i;
             continue;
         }
+        // C1 controls (U+0080..U+009F) are the two bytes c2 80..c2 9f.
+        const std::uint32_t cp = len == 2 ? (c & 0x1fu) << 6 | (p[i + 1] & 0x3fu) : 0x800;
         if (cp >= 0x80 && cp <= 0x9f) {
             static constexpr char kHex[] = "0123456789abcdef";
             out += "\\u00";
@@ -310,37 +300,52 @@ std::string display_line(const Node& n) {
     return line;
 }
 
-std::string field_value(const Node& n) {
-    if (!n.def) return {};
+void append_field_value(std::string& out, const Node& n) {
+    if (!n.def) return;
     const FieldDef& def = *n.def;
-    return std::visit(
-        [&](const auto& v) -> std::string {
+    StringSink sink{out};
+    std::visit(
+        [&](const auto& v) {
             using T = std::decay_t<decltype(v)>;
             if constexpr (std::is_same_v<T, std::uint64_t>) {
                 if (def.base == Base::Hex || def.base == Base::HexDec)
-                    return "0x" + hex_digits(v, hex_width(def));
-                return std::to_string(v);
+                    put_hex(sink, v, hex_width(def));
+                else
+                    put_decimal(sink, v);
             } else if constexpr (std::is_same_v<T, std::int64_t>) {
-                if (def.type == FieldType::AbsTime) return utc_time_ns(v);
-                if (def.type == FieldType::RelTime) return seconds_ns(v);
-                return std::to_string(v);
+                if (def.type == FieldType::AbsTime)
+                    append_utc_time_ns(out, v);
+                else if (def.type == FieldType::RelTime)
+                    append_seconds_ns(out, v);
+                else
+                    append_decimal(out, v);
             } else if constexpr (std::is_same_v<T, bool>) {
-                return v ? "1" : "0";
+                out.push_back(v ? '1' : '0');
             } else if constexpr (std::is_same_v<T, double>) {
-                return std::to_string(v);
+                out += std::to_string(v);
             } else if constexpr (std::is_same_v<T, std::string>) {
-                return v;
+                out += v;
             } else if constexpr (std::is_same_v<T, ByteString>) {
-                return hex_string(v.data);
-            } else if constexpr (std::is_same_v<T, Ipv4Address> || std::is_same_v<T, Ipv6Address> ||
-                                 std::is_same_v<T, MacAddress>) {
-                return to_string(v);
+                put_hex_bytes(sink, v.data);
+            } else if constexpr (std::is_same_v<T, Ipv4Address> || std::is_same_v<T, MacAddress>) {
+                append_address(out, v);
+            } else if constexpr (std::is_same_v<T, Ipv6Address>) {
+                out += to_string(v);
             } else {
                 // Value-less fields (a present flag, a heading, an expert note): tshark prints 1.
-                return def.type == FieldType::Protocol ? n.text : "1";
+                if (def.type == FieldType::Protocol)
+                    out += n.text;
+                else
+                    out.push_back('1');
             }
         },
         n.value);
+}
+
+std::string field_value(const Node& n) {
+    std::string out;
+    append_field_value(out, n);
+    return out;
 }
 
 }  // namespace tlsdissect

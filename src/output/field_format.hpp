@@ -18,6 +18,8 @@ class TextWriter;
 void append_display_line(TextWriter& out, const Node& node);
 // The value alone, as `tshark -T fields -e NAME` prints it.
 std::string field_value(const Node& node);
+// The same value appended to `out`, without a temporary string.
+void append_field_value(std::string& out, const Node& node);
 
 // Appends `text` for a terminal, the way tshark 4.0 shows strings from a packet: control
 // characters escaped (\a \b \t \n \v \f \r by name, the others in octal: ESC is

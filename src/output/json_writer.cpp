@@ -1,7 +1,10 @@
 #include "output/json_writer.hpp"
 
+#include "tlsdissect/text.hpp"
+
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 
 namespace tlsdissect {
@@ -24,8 +27,26 @@ bool plain(std::string_view s) {
     return true;
 }
 
+// True when nlohmann writes `s` as it is: no control byte, quote or backslash, and
+// well-formed UTF-8 (it passes UTF-8 through and replaces invalid bytes).
+bool written_as_is(std::string_view s) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char c = p[i];
+        if (!kNotPlain[c] || c == 0x7f) {
+            ++i;
+            continue;
+        }
+        if (c < 0x80) return false;  // a control, '"' or '\\'
+        const std::size_t len = utf8_sequence_length(p + i, s.size() - i);
+        if (len == 0) return false;
+        i += len;
+    }
+    return true;
+}
+
 void append_string(std::string& out, std::string_view s) {
-    if (!plain(s)) {
+    if (!plain(s) && !written_as_is(s)) {
         out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
         return;
     }
@@ -219,7 +240,15 @@ JsonWriter& JsonWriter::value(bool b) {
 
 JsonWriter& JsonWriter::value(double d) {
     before_value();
-    out_ += json(d).dump();  // nlohmann's shortest round-trip form (and null for NaN)
+    // nlohmann's shortest round-trip form (Grisu2, its dump() of a double), and null for
+    // NaN and the infinities, as its dump() writes them.
+    if (!std::isfinite(d)) {
+        out_ += "null";
+    } else {
+        std::array<char, 64> text;
+        const char* end = nlohmann::detail::to_chars(text.data(), text.data() + text.size(), d);
+        out_.append(text.data(), static_cast<std::size_t>(end - text.data()));
+    }
     return *this;
 }
 

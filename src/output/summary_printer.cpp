@@ -87,7 +87,9 @@ public:
     }
 
     void packet(const FrameInfo&, const Tree* tree, const PacketColumns*) override {
-        values_.assign(fields_.size(), std::string());
+        // The strings are kept from packet to packet (cleared, not freed).
+        values_.resize(fields_.size());
+        for (auto& v : values_) v.clear();
         seen_.assign(fields_.size(), false);
         for (std::size_t id = 1; id < tree->size(); ++id) {
             const Node& n = tree->node(static_cast<std::int32_t>(id));
@@ -96,13 +98,16 @@ public:
                 if (n.def->filter != fields_[f]) continue;
                 if (seen_[f]) values_[f].push_back(',');
                 seen_[f] = true;
-                values_[f] += field_value(n);
+                append_field_value(values_[f], n);
             }
         }
-        std::string line;
-        for (std::size_t i = 0; i < values_.size(); ++i) line += (i ? "\t" : "") + values_[i];
-        line.push_back('\n');
-        std::fwrite(line.data(), 1, line.size(), out_);
+        line_.clear();
+        for (std::size_t i = 0; i < values_.size(); ++i) {
+            if (i) line_.push_back('\t');
+            line_ += values_[i];
+        }
+        line_.push_back('\n');
+        std::fwrite(line_.data(), 1, line_.size(), out_);
     }
 
 private:
@@ -111,6 +116,7 @@ private:
     bool header_;
     bool header_done_ = false;
     std::vector<std::string> values_;
+    std::string line_;  // kept from packet to packet
     std::vector<bool> seen_;
 };
 

@@ -54,7 +54,26 @@ ConversationKey make_conversation_key(const NetAddress& src, std::uint16_t src_p
 
 namespace {
 
-// TcpTombstone::bits
+// A tombstone's record (TcpTombstone), in order:
+//   header      2 bytes, TcpTombstoneBits
+//   windows     1 byte: each side's window_scale plus 2 in four bits (side 0 low);
+//               kWideWindows: a signed number each
+//   stream      signed number: tcp.stream minus the record's place in the ring
+//   closed      signed number: closed_ts_ns minus the table's time base
+//   first       signed number: closed_ts_ns minus first_ts_ns
+//   syn         signed number: irtt_ns (kIrttKnown), else closed_ts_ns minus syn_ts_ns
+//   base_seq    4 bytes, little-endian, for each side whose base is set (else 0)
+//   per side with a reassembler (kFlow0, kFlow1), its TcpStreamReassembler::Bounds:
+//     form        1 byte: the three flag bits of bounds(), kLongForm; the short form
+//                 (isn = base_seq + 1, fin_offset 0) holds highest in bit 4 (0 or 1) and
+//                 acked zigzagged in bits 5-7 (-4 to 3)
+//     next        number
+//     highest_ts  signed number: closed_ts_ns minus highest_ts_ns
+//     long form   isn minus base_seq minus 1 (32 bits), highest, acked, fin_offset:
+//                 signed numbers
+// Numbers are LEB128 (seven bits a byte, low first), signed ones zigzagged. Times are in
+// microseconds when kMicroseconds (every one of them is whole), else nanoseconds;
+// differences are taken modulo 2^64, so any two times can be kept exactly.
 enum TcpTombstoneBits : std::uint16_t {
     kBaseSet0 = 1u << 0,
     kBaseSet1 = 1u << 1,
@@ -62,33 +81,97 @@ enum TcpTombstoneBits : std::uint16_t {
     kFin1 = 1u << 3,
     kRst = 1u << 4,
     kSynAckSeen = 1u << 5,
-    kIrttKnown = 1u << 6,  // syn_or_irtt_ns is irtt_ns (else syn_ts_ns)
-    kFlow0 = 1u << 7,      // the direction has a reassembler
+    kIrttKnown = 1u << 6,
+    kFlow0 = 1u << 7,  // the direction has a reassembler
     kFlow1 = 1u << 8,
+    kMicroseconds = 1u << 9,
+    kWideWindows = 1u << 10,
     // Two bits each, the value plus one: first_sender, syn_side (-1, 0, 1).
     kFirstSenderShift = 11,
     kSynSideShift = 13,
 };
+constexpr std::uint8_t kReassemblerFlags = 7, kLongForm = 1u << 3, kShortHighest = 1u << 4;
+constexpr int kShortAckedShift = 5;
+// The longest record: 2 + 2 * 10 + 4 * 10 + 2 * 4 + 2 * (1 + 10 + 10 + 4 * 5) bytes.
+constexpr std::size_t kMaxTombstoneBytes = 152;
+
+std::uint64_t zigzag(std::int64_t v) {
+    return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+std::int64_t unzigzag(std::uint64_t v) { return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1); }
+// a - b and a + b modulo 2^64 (times from a file may be anywhere in the 64-bit range).
+std::int64_t minus(std::int64_t a, std::int64_t b) {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
+}
+std::int64_t plus(std::int64_t a, std::int64_t b) {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
+}
+
+class RecordWriter {
+public:
+    explicit RecordWriter(std::uint8_t* out) : out_(out) {}
+    void byte(std::uint8_t b) { out_[size_++] = b; }
+    void u32(std::uint32_t v) {
+        for (int i = 0; i < 4; ++i) byte(static_cast<std::uint8_t>(v >> (8 * i)));
+    }
+    void number(std::uint64_t v) {
+        for (; v >= 0x80; v >>= 7) byte(static_cast<std::uint8_t>(v | 0x80));
+        byte(static_cast<std::uint8_t>(v));
+    }
+    void signed_number(std::int64_t v) { number(zigzag(v)); }
+    std::size_t size() const { return size_; }
+
+private:
+    std::uint8_t* out_;
+    std::size_t size_ = 0;
+};
+
+// Reads a record written by RecordWriter (past its end: zeros).
+class RecordReader {
+public:
+    RecordReader(const std::uint8_t* in, std::size_t size) : in_(in), size_(size) {}
+    std::uint8_t byte() { return at_ < size_ ? in_[at_++] : 0; }
+    std::uint32_t u32() {
+        std::uint32_t v = 0;
+        for (int i = 0; i < 4; ++i) v |= std::uint32_t(byte()) << (8 * i);
+        return v;
+    }
+    std::uint64_t number() {
+        std::uint64_t v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            const std::uint8_t b = byte();
+            v |= std::uint64_t(b & 0x7f) << shift;
+            if (!(b & 0x80)) break;
+        }
+        return v;
+    }
+    std::int64_t signed_number() { return unzigzag(number()); }
+
+private:
+    const std::uint8_t* in_;
+    std::size_t size_;
+    std::size_t at_ = 0;
+};
+
+// The slots a record of `length` bytes takes.
+std::size_t tombstone_slots(std::size_t length) {
+    constexpr std::size_t more = sizeof(TcpTombstone::bytes);
+    return length <= kTombstoneFirstBytes ? 1 : 1 + (length - kTombstoneFirstBytes + more - 1) / more;
+}
 
 }  // namespace
 
-void TcpConversationTable::entomb(const TcpConversation& c, TcpTombstone& t) const {
-    t.closed_ts_ns = c.closed_ts_ns;
-    t.first_ts_ns = c.first_ts_ns;
+std::size_t TcpConversationTable::entomb(const TcpConversation& c, std::uint64_t place, std::uint8_t* out) const {
     const bool irtt_known = c.irtt_ns != 0 || c.syn_ts_ns < 0;
-    t.syn_or_irtt_ns = irtt_known ? c.irtt_ns : c.syn_ts_ns;
     std::uint16_t bits = 0;
+    TcpStreamReassembler::Bounds flow[2];
+    std::uint8_t flow_flags[2] = {0, 0};
     for (int s = 0; s < 2; ++s) {
-        t.base_seq[s] = c.side[s].base_seq;
-        t.window_scale[s] = static_cast<std::int8_t>(c.side[s].window_scale);
         if (c.side[s].base_set) bits |= s ? kBaseSet1 : kBaseSet0;
         if (c.fin[s]) bits |= s ? kFin1 : kFin0;
         if (c.flow[s]) {
             bits |= s ? kFlow1 : kFlow0;
-            t.flow[s] = c.flow[s]->bounds(t.flow_flags[s]);
-        } else {
-            t.flow[s] = {};
-            t.flow_flags[s] = 0;
+            flow[s] = c.flow[s]->bounds(flow_flags[s]);
         }
     }
     if (c.rst) bits |= kRst;
@@ -96,40 +179,114 @@ void TcpConversationTable::entomb(const TcpConversation& c, TcpTombstone& t) con
     if (irtt_known) bits |= kIrttKnown;
     bits |= static_cast<std::uint16_t>((c.first_sender + 1) << kFirstSenderShift);
     bits |= static_cast<std::uint16_t>((c.syn_side + 1) << kSynSideShift);
-    t.bits = bits;
-    t.stream = c.stream;
+    // The times, as kept; in microseconds when all are whole ones.
+    std::int64_t times[5] = {minus(c.closed_ts_ns, time_base_ns_), minus(c.closed_ts_ns, c.first_ts_ns),
+                             irtt_known ? c.irtt_ns : minus(c.closed_ts_ns, c.syn_ts_ns), 0, 0};
+    for (int s = 0; s < 2; ++s)
+        if (c.flow[s]) times[3 + s] = minus(c.closed_ts_ns, flow[s].highest_ts_ns);
+    std::int64_t unit = 1000;
+    for (std::int64_t t : times)
+        if (t % 1000 != 0) unit = 1;
+    if (unit != 1) bits |= kMicroseconds;
+    auto window_fits = [&c](int s) { return c.side[s].window_scale >= -2 && c.side[s].window_scale <= 13; };
+    const bool narrow_windows = window_fits(0) && window_fits(1);
+    if (!narrow_windows) bits |= kWideWindows;
+
+    RecordWriter w(out);
+    w.byte(static_cast<std::uint8_t>(bits));
+    w.byte(static_cast<std::uint8_t>(bits >> 8));
+    if (narrow_windows) {
+        w.byte(static_cast<std::uint8_t>((c.side[0].window_scale + 2) | (c.side[1].window_scale + 2) << 4));
+    } else {
+        w.signed_number(c.side[0].window_scale);
+        w.signed_number(c.side[1].window_scale);
+    }
+    w.signed_number(minus(c.stream, static_cast<std::int64_t>(place)));
+    for (int i = 0; i < 3; ++i) w.signed_number(times[i] / unit);
+    for (int s = 0; s < 2; ++s)
+        if (c.side[s].base_set) w.u32(c.side[s].base_seq);
+    for (int s = 0; s < 2; ++s) {
+        if (!c.flow[s]) continue;
+        const TcpStreamReassembler::Bounds& b = flow[s];
+        const auto isn_offset = static_cast<std::int32_t>(b.isn - c.side[s].base_seq - 1);
+        const bool short_form = isn_offset == 0 && (b.highest == 0 || b.highest == 1) && b.acked >= -4 &&
+                                b.acked <= 3 && b.fin_offset == 0 && flow_flags[s] <= kReassemblerFlags;
+        if (short_form) {
+            w.byte(static_cast<std::uint8_t>(flow_flags[s] | (b.highest ? kShortHighest : 0) |
+                                             zigzag(b.acked) << kShortAckedShift));
+        } else {
+            w.byte(static_cast<std::uint8_t>((flow_flags[s] & kReassemblerFlags) | kLongForm));
+        }
+        w.number(b.next);
+        w.signed_number(times[3 + s] / unit);
+        if (!short_form) {
+            w.signed_number(isn_offset);
+            w.signed_number(b.highest);
+            w.signed_number(b.acked);
+            w.signed_number(b.fin_offset);
+        }
+    }
+    return w.size();
 }
 
-std::unique_ptr<TcpConversation> TcpConversationTable::revive(const TcpTombstone& t, std::uint64_t place,
-                                                               const NetAddress& src, std::uint16_t src_port,
-                                                               const NetAddress& dst, std::uint16_t dst_port,
-                                                               int side, std::uint64_t path) const {
+std::unique_ptr<TcpConversation> TcpConversationTable::revive(std::uint64_t place, const NetAddress& src,
+                                                              std::uint16_t src_port, const NetAddress& dst,
+                                                              std::uint16_t dst_port, int side, std::uint64_t path) {
+    std::uint8_t bytes[kMaxTombstoneBytes];
+    RecordReader r(bytes, read_tombstone(place, bytes));
+    std::uint16_t bits = r.byte();
+    bits |= static_cast<std::uint16_t>(r.byte() << 8);
     auto c = std::make_unique<TcpConversation>();
-    c->stream = t.stream;
+    if (bits & kWideWindows) {
+        for (auto& d : c->side) d.window_scale = static_cast<int>(r.signed_number());
+    } else {
+        const std::uint8_t windows = r.byte();
+        c->side[0].window_scale = (windows & 15) - 2;
+        c->side[1].window_scale = (windows >> 4) - 2;
+    }
+    c->stream = static_cast<std::uint32_t>(plus(static_cast<std::int64_t>(place), r.signed_number()));
+    const std::int64_t unit = bits & kMicroseconds ? 1000 : 1;
+    c->closed_ts_ns = plus(time_base_ns_, r.signed_number() * unit);
+    c->first_ts_ns = minus(c->closed_ts_ns, r.signed_number() * unit);
+    const std::int64_t syn = r.signed_number() * unit;
     c->in_shard = 1;  // only a connection dissected closes
-    c->first_ts_ns = t.first_ts_ns;
-    c->last_ts_ns = t.closed_ts_ns;
-    c->closed_ts_ns = t.closed_ts_ns;
+    c->last_ts_ns = c->closed_ts_ns;
     c->app_decided = true;  // and its application is gone
-    c->rst = t.bits & kRst;
-    c->syn_ack_seen = t.bits & kSynAckSeen;
-    if (t.bits & kIrttKnown) {
-        c->irtt_ns = t.syn_or_irtt_ns;
+    c->rst = bits & kRst;
+    c->syn_ack_seen = bits & kSynAckSeen;
+    if (bits & kIrttKnown) {
+        c->irtt_ns = syn;
         // The SYN's time was only needed for the round-trip time, known now; any value
         // that says a SYN was seen will do.
         c->syn_ts_ns = c->irtt_ns != 0 ? 0 : -1;
     } else {
-        c->syn_ts_ns = t.syn_or_irtt_ns;
+        c->syn_ts_ns = minus(c->closed_ts_ns, syn);
     }
-    c->first_sender = ((t.bits >> kFirstSenderShift) & 3) - 1;
-    c->syn_side = ((t.bits >> kSynSideShift) & 3) - 1;
+    c->first_sender = ((bits >> kFirstSenderShift) & 3) - 1;
+    c->syn_side = ((bits >> kSynSideShift) & 3) - 1;
+    for (int s = 0; s < 2; ++s) {
+        c->side[s].base_set = bits & (s ? kBaseSet1 : kBaseSet0);
+        if (c->side[s].base_set) c->side[s].base_seq = r.u32();
+        c->fin[s] = bits & (s ? kFin1 : kFin0);
+    }
     const TcpReassemblyLimits limits = reassembly_limits_ ? *reassembly_limits_ : TcpReassemblyLimits{};
     for (int s = 0; s < 2; ++s) {
-        c->side[s].base_seq = t.base_seq[s];
-        c->side[s].base_set = t.bits & (s ? kBaseSet1 : kBaseSet0);
-        c->side[s].window_scale = t.window_scale[s];
-        c->fin[s] = t.bits & (s ? kFin1 : kFin0);
-        if (t.bits & (s ? kFlow1 : kFlow0)) c->flow[s] = TcpStreamReassembler::from_bounds(t.flow[s], t.flow_flags[s], limits);
+        if (!(bits & (s ? kFlow1 : kFlow0))) continue;
+        const std::uint8_t form = r.byte();
+        TcpStreamReassembler::Bounds b;
+        b.next = r.number();
+        b.highest_ts_ns = minus(c->closed_ts_ns, r.signed_number() * unit);
+        b.isn = c->side[s].base_seq + 1;
+        if (form & kLongForm) {
+            b.isn += static_cast<std::uint32_t>(r.signed_number());
+            b.highest = static_cast<std::int32_t>(r.signed_number());
+            b.acked = static_cast<std::int32_t>(r.signed_number());
+            b.fin_offset = static_cast<std::int32_t>(r.signed_number());
+        } else {
+            b.highest = form & kShortHighest ? 1 : 0;
+            b.acked = static_cast<std::int32_t>(unzigzag(form >> kShortAckedShift));
+        }
+        c->flow[s] = TcpStreamReassembler::from_bounds(b, form & kReassemblerFlags, limits);
     }
     c->address[side] = src;
     c->address[1 - side] = dst;
@@ -139,6 +296,53 @@ std::unique_ptr<TcpConversation> TcpConversationTable::revive(const TcpTombstone
     c->tombstone = place + 1;
     c->expiry_scheduled = true;  // by its tombstone
     return c;
+}
+
+std::size_t TcpConversationTable::read_tombstone(std::uint64_t place, std::uint8_t* out) {
+    const TcpTombstone& first = tombstones_.at(place);
+    const std::size_t length = first.bytes[0];
+    std::size_t n = std::min(length, kTombstoneFirstBytes);
+    std::memcpy(out, first.bytes + 1, n);
+    for (std::uint64_t next = place + 1; n < length; ++next) {
+        const std::size_t more = std::min(length - n, sizeof(TcpTombstone::bytes));
+        std::memcpy(out + n, tombstones_.at(next).bytes, more);
+        n += more;
+    }
+    return length;
+}
+
+void TcpConversationTable::write_tombstone(std::uint64_t place, const std::uint8_t* bytes, std::size_t length) {
+    TcpTombstone& first = tombstones_.at(place);
+    first.bytes[0] = static_cast<std::uint8_t>(length);
+    std::size_t n = std::min(length, kTombstoneFirstBytes);
+    std::memcpy(first.bytes + 1, bytes, n);
+    for (std::uint64_t next = place + 1; n < length; ++next) {
+        const std::size_t more = std::min(length - n, sizeof(TcpTombstone::bytes));
+        std::memcpy(tombstones_.at(next).bytes, bytes + n, more);
+        n += more;
+    }
+}
+
+std::int64_t TcpConversationTable::closed_ts_of(std::uint64_t place) {
+    std::uint8_t bytes[kMaxTombstoneBytes];
+    RecordReader r(bytes, read_tombstone(place, bytes));
+    std::uint16_t bits = r.byte();
+    bits |= static_cast<std::uint16_t>(r.byte() << 8);
+    if (bits & kWideWindows) {
+        r.number();
+        r.number();
+    } else {
+        r.byte();
+    }
+    r.number();  // stream
+    return plus(time_base_ns_, r.signed_number() * (bits & kMicroseconds ? 1000 : 1));
+}
+
+void TcpConversationTable::pop_tombstone() {
+    const std::size_t slots = tombstone_slots(tombstones_.at(tombstones_.front_place()).bytes[0]);
+    tombstones_.pop_front();
+    for (std::size_t i = 1; i < slots; ++i) tombstones_.pop_front_unindexed();
+    --tombstone_records_;
 }
 
 void TcpConversationTable::note_closed(const TcpConversation& conv) {
@@ -157,19 +361,35 @@ void TcpConversationTable::settle_closed(TcpConversation& conv, bool can_entomb)
             make_conversation_key(conv.address[0], conv.port[0], conv.address[1], conv.port[1], side, conv.path_key);
         auto it = table_.find(key);
         if (it != table_.end() && it->second.get() == &conv) {
-            TcpTombstone t;
-            entomb(conv, t);
-            t.hash = ConversationKeyHash{}(key);
-            t.port[0] = key.a_port;
-            t.port[1] = key.b_port;
+            std::uint8_t bytes[kMaxTombstoneBytes];
             if (conv.tombstone) {
-                tombstones_.at(conv.tombstone - 1) = t;  // back where it lay
+                // Back where it lay, when it still fits there; else it is kept whole (below).
+                const std::uint64_t place = conv.tombstone - 1;
+                const std::size_t length = entomb(conv, place, bytes);
+                if (tombstone_slots(length) <= tombstone_slots(tombstones_.at(place).bytes[0])) {
+                    write_tombstone(place, bytes, length);
+                    table_.erase(it);
+                    return;
+                }
             } else {
-                if (tombstones_.size() >= max_connections_) tombstones_.pop_front();
-                tombstones_.push(t);
+                if (tombstone_records_ >= max_connections_) pop_tombstone();
+                if (!time_base_set_) {
+                    // Floored to a whole microsecond, so that differences from it are whole
+                    // ones where the capture's times are.
+                    time_base_ns_ = minus(conv.closed_ts_ns, (conv.closed_ts_ns % 1000 + 1000) % 1000);
+                    time_base_set_ = true;
+                }
+                const std::uint64_t place = tombstones_.next_place();
+                const std::size_t length = entomb(conv, place, bytes);
+                TcpTombstone first;
+                first.hash = ConversationKeyHash{}(key);
+                tombstones_.push(first);
+                for (std::size_t i = 1; i < tombstone_slots(length); ++i) tombstones_.push_unindexed(TcpTombstone{});
+                write_tombstone(place, bytes, length);
+                ++tombstone_records_;
+                table_.erase(it);
+                return;
             }
-            table_.erase(it);
-            return;
         }
     }
     if (conv.tombstone) {
@@ -187,8 +407,8 @@ void TcpConversationTable::settle_closed(TcpConversation& conv, bool can_entomb)
 
 void TcpConversationTable::expire_tombstones(std::int64_t now_ns) {
     // Never one brought back: that lies in the table only while its segment is dissected.
-    while (!tombstones_.empty() && now_ns - tombstones_.front().closed_ts_ns > kClosedConnectionLingerNs)
-        tombstones_.pop_front();
+    while (!tombstones_.empty() && now_ns - closed_ts_of(tombstones_.front_place()) > kClosedConnectionLingerNs)
+        pop_tombstone();
 }
 
 TcpConversation& TcpConversationTable::find(const NetAddress& src, std::uint16_t src_port,
@@ -198,13 +418,9 @@ TcpConversation& TcpConversationTable::find(const NetAddress& src, std::uint16_t
     ConversationKey key = make_conversation_key(src, src_port, dst, dst_port, side, path);
     auto it = table_.find(key);
     if (it == table_.end() && tombstones_.live() != 0) {
-        const std::uint64_t found = tombstones_.find_newest(ConversationKeyHash{}(key), [&key](const TcpTombstone& t) {
-            return t.port[0] == key.a_port && t.port[1] == key.b_port;
-        });
-        if (found) {
-            const std::uint64_t place = found - 1;
-            it = table_.emplace(key, revive(tombstones_.at(place), place, src, src_port, dst, dst_port, side, path)).first;
-        }
+        const std::uint64_t found =
+            tombstones_.find_newest(ConversationKeyHash{}(key), [](const TcpTombstone&) { return true; });
+        if (found) it = table_.emplace(key, revive(found - 1, src, src_port, dst, dst_port, side, path)).first;
     }
     if (it != table_.end()) {
         const TcpDirection& d = it->second->side[side];

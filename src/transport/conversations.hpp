@@ -81,25 +81,22 @@ struct TcpConversation {
     bool expiry_scheduled = false;  // closed, kept whole, in the table's closing list
 };
 
-// A connection closed both ways whose application is gone, in 120 bytes: what a later
-// segment needs to get its tcp.stream, relative sequence numbers and window, and to be
-// labelled (retransmission, out of order) as it would have been with the whole
-// conversation kept. Found by the 64-bit hash of its key and checked by its ports: two
-// keys of live tombstones that collide on all 80 bits are not told apart (with n
-// tombstones, a new key matches one with odds of about n / 2^64).
+// A connection closed both ways whose application is gone, packed in 40 bytes (a few in
+// more): what a later segment needs to get its tcp.stream, relative sequence numbers and
+// window, and to be labelled (retransmission, out of order) as it would have been with
+// the whole conversation kept. Its fields are written as variable-length numbers, times
+// as differences from its closing time in microseconds when they are whole microseconds
+// (else in nanoseconds), offsets from the next byte expected; a record longer than the
+// first slot's bytes goes on in the slots after it (continuation slots, not indexed).
+// Found by the 64-bit hash of its key: two keys of live tombstones with the same hash are
+// not told apart (with n tombstones, a new key matches one with odds of about n / 2^64).
 struct TcpTombstone {
-    std::uint64_t hash = 0;  // ConversationKeyHash
-    std::int64_t closed_ts_ns = 0;
-    std::int64_t first_ts_ns = 0;
-    std::int64_t syn_or_irtt_ns = 0;  // irtt_ns when known, else syn_ts_ns
-    TcpStreamReassembler::Bounds flow[2];
-    std::uint32_t base_seq[2] = {0, 0};
-    std::uint32_t stream = 0;
-    std::uint16_t port[2] = {0, 0};  // of the key: a_port, b_port
-    std::int8_t window_scale[2] = {-1, -1};
-    std::uint8_t flow_flags[2] = {0, 0};  // TcpStreamReassembler::bounds
-    std::uint16_t bits = 0;               // TcpTombstoneBits
+    std::uint64_t hash = 0;  // ConversationKeyHash; unused in a continuation slot
+    // The first slot: the record's length, then its first kTombstoneFirstBytes bytes; a
+    // continuation slot: the next 32 bytes.
+    std::uint8_t bytes[32] = {};
 };
+inline constexpr std::size_t kTombstoneFirstBytes = sizeof(TcpTombstone::bytes) - 1;
 
 // Connections kept at once before the least recently active are dropped, and how long
 // closed and idle connections are kept (capture time).
@@ -154,14 +151,26 @@ public:
 private:
     // Schedules the expiry of a closed connection kept whole (in closing order).
     void note_closed(const TcpConversation& conv);
-    std::unique_ptr<TcpConversation> revive(const TcpTombstone& t, std::uint64_t place, const NetAddress& src,
-                                            std::uint16_t src_port, const NetAddress& dst, std::uint16_t dst_port,
-                                            int side, std::uint64_t path) const;
-    void entomb(const TcpConversation& conv, TcpTombstone& t) const;
+    // The record of `conv` as the tombstone at `place`, in `out` (kMaxTombstoneBytes):
+    // returns its length.
+    std::size_t entomb(const TcpConversation& conv, std::uint64_t place, std::uint8_t* out) const;
+    std::unique_ptr<TcpConversation> revive(std::uint64_t place, const NetAddress& src, std::uint16_t src_port,
+                                            const NetAddress& dst, std::uint16_t dst_port, int side,
+                                            std::uint64_t path);
+    // The record at `place` (its first slot): its length, its bytes copied to `out`.
+    std::size_t read_tombstone(std::uint64_t place, std::uint8_t* out);
+    void write_tombstone(std::uint64_t place, const std::uint8_t* bytes, std::size_t length);
+    std::int64_t closed_ts_of(std::uint64_t place);
+    void pop_tombstone();  // the oldest, with its continuation slots
     void expire_tombstones(std::int64_t now_ns);
 
-    // In closing order (one brought back keeps its place).
+    // In closing order (one brought back keeps its place); a record takes one slot or more.
     HashedRing<TcpTombstone> tombstones_;
+    std::size_t tombstone_records_ = 0;  // in the ring, forgotten ones included
+    // Closing times are kept as differences from this one (the first tombstone's, floored
+    // to a whole microsecond).
+    std::int64_t time_base_ns_ = 0;
+    bool time_base_set_ = false;
     const TcpReassemblyLimits* reassembly_limits_ = nullptr;
 
     // Closed connections in closing order: expire() finds the ones due without walking
@@ -208,6 +217,8 @@ void TcpConversationTable::expire(std::int64_t now_ns, OnDrop&& on_drop) {
         oldest_activity_ns_ = oldest;
     }
     std::sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return a->second->stream < b->second->stream; });
+    // Scheduled twice (kept whole, then a tombstone, then kept whole again): dropped once.
+    done.erase(std::unique(done.begin(), done.end()), done.end());
     for (auto it : done) {
         on_drop(*it->second);
         table_.erase(it);

@@ -38,7 +38,7 @@ TcpStreamReassembler::Bounds TcpStreamReassembler::bounds(std::uint8_t& flags) c
     b.isn = isn_;
     b.highest = relative(highest_);
     b.acked = relative(acked_);
-    b.fin_offset = relative(fin_offset_);
+    b.fin_offset = fin_seen_ ? relative(fin_offset_) : 0;
     flags = static_cast<std::uint8_t>((started_ ? kStarted : 0) | (fin_seen_ ? kFinSeen : 0) | (seen_any_ ? kSeenAny : 0));
     return b;
 }
@@ -52,9 +52,9 @@ std::unique_ptr<TcpStreamReassembler> TcpStreamReassembler::from_bounds(const Bo
     r->isn_ = b.isn;
     r->highest_ = absolute(b.highest);
     r->acked_ = absolute(b.acked);
-    r->fin_offset_ = absolute(b.fin_offset);
     r->started_ = flags & kStarted;
     r->fin_seen_ = flags & kFinSeen;
+    r->fin_offset_ = r->fin_seen_ ? absolute(b.fin_offset) : 0;
     r->seen_any_ = flags & kSeenAny;
     return r;
 }

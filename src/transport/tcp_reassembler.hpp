@@ -128,7 +128,8 @@ public:
     // before they are read. Offsets are kept relative to `next`, clamped at 2^31 behind it
     // (a one-way capture of a longer stream has seen no acknowledgement): a later segment's
     // offset is never further behind (stream_offset), so comparisons with it give the same
-    // answers, but for a segment exactly 2^31 bytes behind.
+    // answers, but for a segment exactly 2^31 bytes behind. The FIN's offset is 0 until a
+    // FIN was seen (it is read only after).
     struct Bounds {
         std::uint64_t next = 0;
         std::int64_t highest_ts_ns = 0;

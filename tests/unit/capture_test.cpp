@@ -256,3 +256,35 @@ TEST_CASE("A plain pcap in this machine's byte order is read from a map whose by
     CHECK(inside(c->lasting_bytes(), p.data));
     CHECK(c->next(p) == ReadStatus::Error);
 }
+
+TEST_CASE("A mapped pcap cut short while it is read ends in a read error, not a crash") {
+    const bool little = std::endian::native == std::endian::little;
+    // 2000 records of 16 bytes: 64 KiB, sixteen pages of 4 KiB.
+    std::vector<std::uint8_t> v = classic_pcap(!little, false);
+    v.resize(24);
+    const std::size_t records = 2000;
+    for (std::size_t i = 0; i < records; ++i) {
+        put32(v, 1700000000 + static_cast<std::uint32_t>(i), !little);
+        put32(v, 0, !little);
+        put32(v, static_cast<std::uint32_t>(kFrame.size()), !little);
+        put32(v, static_cast<std::uint32_t>(kFrame.size()), !little);
+        v.insert(v.end(), kFrame.begin(), kFrame.end());
+    }
+    TempFile f(v);
+    auto r = open_ok(f.path);
+    REQUIRE_FALSE(r->lasting_bytes().empty());  // read from a map
+    CapturedPacket p;
+    for (int i = 0; i < 10; ++i) REQUIRE(r->next(p) == ReadStatus::Packet);
+    const Bytes early = p.data;
+    // Another program cuts the file to two pages: the pages past them can no longer be read.
+    REQUIRE(truncate(f.path.c_str(), 8192) == 0);
+    std::size_t more = 0;
+    ReadStatus status;
+    while ((status = r->next(p)) == ReadStatus::Packet) ++more;
+    CHECK(status == ReadStatus::Error);
+    CHECK(r->error_message().find("cut short") != std::string::npos);
+    // The records wholly within the two pages left were read as they are.
+    CHECK(more >= (8192 - 24) / 32 - 10);
+    CHECK(more < records - 10);
+    CHECK(std::vector<std::uint8_t>(early.begin(), early.end()) == kFrame);
+}

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -234,4 +235,257 @@ TEST_CASE("Tombstones: many at once, forgotten in closing order, a new SYN on th
     CHECK(t.tombstones() == 1999);
     expire_at(t, 200 * s);
     CHECK(t.tombstones() == 0);
+}
+
+namespace {
+
+// What a tombstone keeps of a closed connection, to be compared after it came back.
+struct Kept {
+    std::uint32_t stream = 0;
+    std::int64_t first_ts = 0, closed_ts = 0, syn_ts = -1, irtt = 0;
+    bool rst = false, syn_ack_seen = false, fin[2] = {false, false};
+    int first_sender = 0, syn_side = -1;
+    TcpDirection side[2];
+    bool flow[2] = {false, false};
+    TcpStreamReassembler::Bounds bounds[2];
+    std::uint8_t flags[2] = {0, 0};
+};
+
+Kept kept_of(const TcpConversation& c) {
+    Kept k;
+    k.stream = c.stream;
+    k.first_ts = c.first_ts_ns;
+    k.closed_ts = c.closed_ts_ns;
+    k.syn_ts = c.syn_ts_ns;
+    k.irtt = c.irtt_ns;
+    k.rst = c.rst;
+    k.syn_ack_seen = c.syn_ack_seen;
+    k.first_sender = c.first_sender;
+    k.syn_side = c.syn_side;
+    for (int s = 0; s < 2; ++s) {
+        k.fin[s] = c.fin[s];
+        k.side[s] = c.side[s];
+        k.flow[s] = c.flow[s] != nullptr;
+        if (c.flow[s]) k.bounds[s] = c.flow[s]->bounds(k.flags[s]);
+    }
+    return k;
+}
+
+void check_same(const Kept& was, const TcpConversation& back) {
+    const Kept now = kept_of(back);
+    CHECK(now.stream == was.stream);
+    CHECK(now.first_ts == was.first_ts);
+    CHECK(now.closed_ts == was.closed_ts);
+    CHECK(back.last_ts_ns == was.closed_ts);
+    if (was.irtt != 0 || was.syn_ts < 0) {
+        // Known round-trip time: the SYN's time is no longer needed, only whether there was one.
+        CHECK(now.irtt == was.irtt);
+        CHECK((now.syn_ts >= 0) == (was.syn_ts >= 0));
+    } else {
+        CHECK(now.syn_ts == was.syn_ts);
+        CHECK(now.irtt == 0);
+    }
+    CHECK(now.rst == was.rst);
+    CHECK(now.syn_ack_seen == was.syn_ack_seen);
+    CHECK(now.first_sender == was.first_sender);
+    CHECK(now.syn_side == was.syn_side);
+    for (int s = 0; s < 2; ++s) {
+        CAPTURE(s);
+        CHECK(now.fin[s] == was.fin[s]);
+        CHECK(now.side[s].base_set == was.side[s].base_set);
+        CHECK(now.side[s].base_seq == was.side[s].base_seq);
+        CHECK(now.side[s].window_scale == was.side[s].window_scale);
+        REQUIRE(now.flow[s] == was.flow[s]);
+        if (!was.flow[s]) continue;
+        CHECK(now.flags[s] == was.flags[s]);
+        CHECK(now.bounds[s].next == was.bounds[s].next);
+        CHECK(now.bounds[s].highest_ts_ns == was.bounds[s].highest_ts_ns);
+        CHECK(now.bounds[s].isn == was.bounds[s].isn);
+        CHECK(now.bounds[s].highest == was.bounds[s].highest);
+        CHECK(now.bounds[s].acked == was.bounds[s].acked);
+        CHECK(now.bounds[s].fin_offset == was.bounds[s].fin_offset);
+    }
+}
+
+// A small deterministic generator (xorshift64*), so that a failure can be replayed.
+struct Rng {
+    std::uint64_t x;
+    std::uint64_t next() {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        return x * 0x2545f4914f6cdd1dull;
+    }
+    // Mostly the small values of real connections, sometimes anything at all.
+    std::int64_t wide(std::int64_t usual) {
+        switch (next() % 4) {
+            case 0: return static_cast<std::int64_t>(next());
+            case 1: return -usual + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(2 * usual + 1));
+            default: return static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(usual + 1));
+        }
+    }
+};
+
+// Fills a freshly opened connection with the state `r` chooses, closed at `closed`, its
+// times multiples of `tick`.
+void fill_closed(TcpConversation& c, Rng& r, std::int64_t closed, std::int64_t tick) {
+    auto time_near = [&](std::int64_t usual) {
+        // Modulo 2^64: near the ends of the range, times on the other side of it.
+        const auto t = static_cast<std::int64_t>(static_cast<std::uint64_t>(closed) -
+                                                 static_cast<std::uint64_t>(r.wide(usual)));
+        return t / tick * tick;
+    };
+    c.first_ts_ns = time_near(30'000'000'000);
+    c.syn_ts_ns = r.next() % 4 == 0 ? -1 : time_near(30'000'000'000);
+    c.irtt_ns = c.syn_ts_ns >= 0 && r.next() % 3 ? r.wide(300'000'000) : 0;
+    c.irtt_ns = c.irtt_ns / tick * tick;
+    c.rst = r.next() % 2;
+    c.syn_ack_seen = r.next() % 2;
+    c.syn_side = static_cast<int>(r.next() % 3) - 1;
+    c.app_decided = true;
+    c.in_shard = 1;
+    for (int s = 0; s < 2; ++s) {
+        c.fin[s] = r.next() % 2;
+        c.side[s].base_set = r.next() % 5 != 0;
+        c.side[s].base_seq = c.side[s].base_set ? static_cast<std::uint32_t>(r.next()) : 0;
+        c.side[s].window_scale = static_cast<int>(r.next() % 17) - 2;  // -2 .. 14
+        if (r.next() % 6 == 0) continue;  // no reassembler on this side
+        TcpStreamReassembler::Bounds b;
+        b.next = r.next() % 3 ? r.next() % 100'000 : r.next();
+        b.highest_ts_ns = time_near(5'000'000'000);
+        // The initial sequence number: right after the base (wrapping past 2^32 when the
+        // base is near it), or anything.
+        b.isn = r.next() % 3 ? c.side[s].base_seq + 1 : static_cast<std::uint32_t>(r.next());
+        auto offset = [&] { return static_cast<std::int32_t>(r.wide(3)); };
+        b.highest = offset();
+        b.acked = offset();
+        const auto flags = static_cast<std::uint8_t>(r.next() % 8);
+        b.fin_offset = flags & 2 ? offset() : 0;  // kept only once a FIN was seen
+        c.flow[s] = TcpStreamReassembler::from_bounds(b, flags, {});
+    }
+    c.closed_ts_ns = closed;
+    c.last_ts_ns = closed;
+}
+
+}  // namespace
+
+TEST_CASE("A tombstone brings a connection back exactly: far-apart and 64-bit times, nanoseconds, wrapped and wide sequence numbers") {
+    constexpr std::int64_t s = 1'000'000'000;
+    // One table for all (later tombstones far from the first one's time base), the capture
+    // time going back and forth; and one table per connection.
+    TcpConversationTable shared;
+    Rng r{0x9e3779b97f4a7c15ull};
+    const std::int64_t closings[] = {1'700'000'000 * s,  1'700'000'000 * s + 100,   0,
+                                     -5 * s - 1,         INT64_MAX - 807,           INT64_MIN,
+                                     INT64_MAX - 999,    INT64_MIN + 1000,          3 * s + 200};
+    for (int round = 0; round < 400; ++round) {
+        CAPTURE(round);
+        // Whole microseconds (as in most captures), tenths of one (pcapng's if_tsresol 7),
+        // or nanoseconds.
+        const std::int64_t tick = std::array<std::int64_t, 3>{1000, 100, 1}[round % 3];
+        const std::int64_t closed = round < 9 ? closings[round] : static_cast<std::int64_t>(r.next()) / tick * tick;
+        for (int alone = 0; alone < 2; ++alone) {
+            TcpConversationTable own;
+            TcpConversationTable& t = alone ? own : shared;
+            const auto port = static_cast<std::uint16_t>(1024 + round);
+            TcpConversation& c = open_tcp(t, port, closed);
+            Rng copy = r;
+            fill_closed(c, copy, closed, tick);
+            const Kept was = kept_of(c);
+            t.settle_closed(c, true);
+            REQUIRE(t.tombstones() == (alone ? 1u : static_cast<std::size_t>(round + 1)));
+            // Found again from the server's side.
+            int side = -1;
+            TcpConversation& back = t.find(v4(10, 0, 0, 2), 443, v4(10, 0, 0, 1), port, false, 0, side);
+            CHECK(back.tombstone != 0);
+            CHECK(back.port[1 - side] == port);
+            check_same(was, back);
+            // And again after it was written back where it lay (it fits there: unchanged).
+            t.settle_closed(back, true);
+            CHECK(t.open() == 0);
+            check_same(was, t.find(v4(10, 0, 0, 1), port, v4(10, 0, 0, 2), 443, false, 0, side));
+            t.settle_closed(t.find(v4(10, 0, 0, 1), port, v4(10, 0, 0, 2), 443, false, 0, side), true);
+            if (alone) r = copy;
+        }
+    }
+    // Every one of them is still found, as it was.
+    CHECK(shared.tombstones() == 400);
+}
+
+TEST_CASE("Tombstones of several slots: expired and pushed out whole; one that outgrows its slots is kept whole") {
+    constexpr std::int64_t s = 1'000'000'000;
+    TcpConversationTable t(4);
+    auto entomb = [&](std::uint16_t port, std::int64_t closed, bool long_record) {
+        TcpConversation& c = open_tcp(t, port, closed);
+        c.app_decided = true;
+        c.in_shard = 1;
+        c.fin[0] = c.fin[1] = true;
+        c.first_ts_ns = closed - 2 * s;
+        for (int side = 0; side < 2; ++side) {
+            c.side[side].base_set = true;
+            c.side[side].base_seq = 0xfffffff0u + static_cast<std::uint32_t>(side);
+            TcpStreamReassembler::Bounds b;
+            // Times in nanoseconds, far from the closing time, and streams past 2^32 bytes:
+            // three slots.
+            b.next = long_record ? (std::uint64_t(1) << 40) + port : 300;
+            b.highest_ts_ns = closed - (long_record ? 3'000'000'001 : 1'000);
+            b.isn = c.side[side].base_seq + 1;
+            b.highest = long_record ? -70000 : 1;
+            b.acked = long_record ? INT32_MIN : 1;
+            b.fin_offset = long_record ? INT32_MAX : 0;
+            c.flow[side] = TcpStreamReassembler::from_bounds(b, 7, {});
+        }
+        const std::uint32_t stream = c.stream;
+        close_tcp(t, c, closed);
+        t.settle_closed(c, true);
+        return stream;
+    };
+    auto find = [&](std::uint16_t port) -> TcpConversation& {
+        int side = 0;
+        return t.find(v4(10, 0, 0, 1), port, v4(10, 0, 0, 2), 443, false, 0, side);
+    };
+    const std::uint32_t a = entomb(100, 10 * s + 1, true);
+    const std::uint32_t b = entomb(101, 11 * s, false);
+    const std::uint32_t c = entomb(102, 12 * s + 7, true);
+    CHECK(t.tombstones() == 3);
+    TcpConversation& back = find(102);
+    CHECK(back.stream == c);
+    std::uint8_t flags = 0;
+    CHECK(back.flow[0]->bounds(flags).next == (std::uint64_t(1) << 40) + 102);
+    CHECK(back.flow[1]->bounds(flags).acked == INT32_MIN);
+    t.settle_closed(back, true);
+    // The oldest (several slots) expires whole: the next one is the front.
+    CHECK(expire_at(t, 71 * s).empty());
+    CHECK(t.tombstones() == 2);
+    CHECK(find(100).stream > c);
+    CHECK(t.open() == 1);
+    CHECK(find(101).stream == b);
+    t.settle_closed(find(101), true);
+    // Over the limit of 4: the oldest go first, whole.
+    entomb(103, 13 * s, true);
+    entomb(104, 14 * s, false);
+    CHECK(t.tombstones() == 4);
+    entomb(105, 15 * s, true);
+    CHECK(t.tombstones() == 4);
+    CHECK(find(101).stream != b);  // pushed out
+    CHECK(find(102).stream == c);
+    t.settle_closed(find(102), true);
+    // One that comes back and no longer fits in its one slot (a late segment took its stream
+    // past 2^40 bytes) is kept whole, and expires 60 s after it closed.
+    TcpConversation& grown = find(104);
+    const std::uint32_t grown_stream = grown.stream;
+    TcpStreamReassembler::Bounds far = grown.flow[0]->bounds(flags);
+    far.next = std::uint64_t(1) << 50;
+    far.highest_ts_ns = 1;
+    grown.flow[0] = TcpStreamReassembler::from_bounds(far, flags, {});
+    t.settle_closed(grown, true);
+    CHECK(t.open() == 3);  // with the new ones on ports 100 and 101
+    CHECK(t.tombstones() == 3);
+    CHECK(find(104).flow[0]->bounds(flags).next == std::uint64_t(1) << 50);
+    const auto dropped = expire_at(t, 75 * s);
+    CHECK(std::find(dropped.begin(), dropped.end(), grown_stream) != dropped.end());
+    CHECK(t.open() == 2);
+    CHECK(expire_at(t, 200 * s).empty());
+    CHECK(t.tombstones() == 0);
+    (void)a;
 }

@@ -23,12 +23,21 @@ TEST_CASE("json_text equals nlohmann dump") {
     same_as_dump(json::array());
     same_as_dump(std::int64_t(-9223372036854775807LL - 1));
     same_as_dump(std::uint64_t(18446744073709551615ULL));
-    for (double d : {0.0, 1.0, -2.5, 1e-5, 0.000123, 1e16, 1e300, 123456789.125, 5.7e-05})
+    for (double d : {0.0, -0.0, 1.0, -2.5, 1e-5, 1e-7, 0.000123, 1e16, 1e21, 1e300, 123456789.125, 5.7e-05,
+                     1796508079.740166, 0.1 + 0.2, std::numeric_limits<double>::max(),
+                     std::numeric_limits<double>::denorm_min()})
         same_as_dump(d);
     same_as_dump(std::numeric_limits<double>::quiet_NaN());
+    same_as_dump(std::numeric_limits<double>::infinity());
     same_as_dump("plain ascii ~ {}[]:,");
     same_as_dump("quote \" backslash \\ tab \t newline \n nul " + std::string(1, '\0') + " del \x7f");
     same_as_dump("UTF-8 \xc3\xa9\xe4\xb8\xad and invalid \xff\xc3 bytes \xe4\xb8");
+    // Well-formed UTF-8 is written as it is (DEL too); each kind of ill-formed sequence
+    // goes through nlohmann's replacement.
+    same_as_dump("TCP Flags: \xc2\xb7\xc2\xb7S\xc2\xb7 \xe2\x80\xa6 \xf0\x9f\x94\x92 \x7f \xf4\x8f\xbf\xbf");
+    for (const char* bad : {"\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80",
+                            "\xc2", "\xe2\x82", "x\x80y", "\xc2\x85"})
+        same_as_dump(std::string("a ") + bad + " b");
     json nested = {{"kind", "tls"},
                    {"empty_obj", json::object()},
                    {"empty_arr", json::array()},
@@ -96,6 +105,17 @@ TEST_CASE("JsonWriter writes what nlohmann dump writes") {
                    {"utf8", "\xe4\xb8\xad\xff"}};
     writer_same_as_dump(nested);
     writer_same_as_dump(json::array({nested, nested}));
+    // Numbers in nlohmann's shortest form, written without a document.
+    json numbers = json::array();
+    for (double d : {0.0, -0.0, 1.0, -2.5, 1e-7, 1e16, 1e21, 1e300, 1796508079.740166, 0.1 + 0.2,
+                     std::numeric_limits<double>::max(), std::numeric_limits<double>::denorm_min(),
+                     std::numeric_limits<double>::quiet_NaN(), -std::numeric_limits<double>::infinity()})
+        numbers.push_back(d);
+    writer_same_as_dump(numbers);
+    // Strings: well-formed UTF-8 as it is, the rest through nlohmann's replacement.
+    json strings = json::array({"TCP Flags: \xc2\xb7\xc2\xb7S\xc2\xb7", "\xf0\x9f\x94\x92 \x7f", "\xc0\xaf",
+                                "\xed\xa0\x80", "\xf4\x90\x80\x80", "cut \xe2\x82", "\xc2\x85", "tab\t\"q\"\\"});
+    writer_same_as_dump(strings);
 }
 
 TEST_CASE("JsonWriter helpers: members, optionals, lists, null for empty strings") {
