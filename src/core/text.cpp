@@ -136,6 +136,21 @@ std::string seconds_ns(std::int64_t ns) {
 std::string epoch_time_ns(std::int64_t ns) { return seconds_ns(ns); }
 
 namespace {
+// Whole seconds and the nanoseconds past them (0 to 999999999, before 1970 too).
+struct WholeSeconds {
+    std::int64_t sec;
+    std::int64_t rem;
+};
+WholeSeconds whole_seconds(std::int64_t ns) {
+    std::int64_t sec = ns / 1'000'000'000;
+    std::int64_t rem = ns % 1'000'000'000;
+    if (rem < 0) {
+        rem += 1'000'000'000;
+        --sec;
+    }
+    return {sec, rem};
+}
+
 // The UTC text of one second in a strftime format, kept for the next call with the same
 // second (gmtime_r and strftime cost more than the rest of a time's text).
 class SecondText {
@@ -161,12 +176,7 @@ private:
 }  // namespace
 
 char* write_utc_time_ns(char* p, std::int64_t ns) {
-    std::int64_t sec = ns / 1'000'000'000;
-    std::int64_t rem = ns % 1'000'000'000;
-    if (rem < 0) {
-        rem += 1'000'000'000;
-        --sec;
-    }
+    const auto [sec, rem] = whole_seconds(ns);
     // Consecutive packets mostly fall in the same second.
     thread_local SecondText text("%b %e, %Y %H:%M:%S");
     const std::string_view whole = text.of(sec);
@@ -209,12 +219,7 @@ std::string stable_uid(char prefix, std::string_view key) {
 }
 
 std::string rfc3339_utc_ns(std::int64_t ns) {
-    std::int64_t sec = ns / 1'000'000'000;
-    std::int64_t rem = ns % 1'000'000'000;
-    if (rem < 0) {
-        rem += 1'000'000'000;
-        --sec;
-    }
+    const auto [sec, rem] = whole_seconds(ns);
     // Records of the same second follow each other.
     thread_local SecondText text("%Y-%m-%dT%H:%M:%S");
     const std::string_view whole = text.of(sec);

@@ -260,8 +260,9 @@ void FrameDissector::dissect(const CapturedPacket& packet, Tree* tree, PacketCol
         dissect_data(reader, ctx);
     }
     if (packet.captured_length < packet.original_length && frame)
-        frame.add(kTruncatedField, std::monostate{},
-                       0, 0).set_text("Truncated: packet size limited during capture (", packet.captured_length, " of ", packet.original_length, " bytes)");
+        frame.add(kTruncatedField, std::monostate{}, 0, 0)
+            .set_text("Truncated: packet size limited during capture (", packet.captured_length, " of ",
+                      packet.original_length, " bytes)");
     if (protocols) std::get<std::string>(protocols.get()->value).assign(ctx.protocols);
     s.protocols_buffer.swap(ctx.protocols);
 }

@@ -46,7 +46,7 @@ bool written_as_is(std::string_view s) {
 }
 
 void append_string(std::string& out, std::string_view s) {
-    if (!plain(s) && !written_as_is(s)) {
+    if (!written_as_is(s)) {
         out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
         return;
     }
@@ -56,6 +56,18 @@ void append_string(std::string& out, std::string_view s) {
     *p = '"';
     std::memcpy(p + 1, s.data(), s.size());
     p[s.size() + 1] = '"';
+}
+
+// nlohmann's shortest round-trip form of a double (Grisu2, what its dump() writes), and
+// null for NaN and the infinities, as its dump() writes them.
+void append_double(std::string& out, double d) {
+    if (!std::isfinite(d)) {
+        out += "null";
+        return;
+    }
+    std::array<char, 64> text;
+    const char* end = nlohmann::detail::to_chars(text.data(), text.data() + text.size(), d);
+    out.append(text.data(), static_cast<std::size_t>(end - text.data()));
 }
 
 template <typename Int>
@@ -71,6 +83,7 @@ void append_value(std::string& out, const json& j, int indent, int level) {
         case json::value_t::boolean: out += j.get<bool>() ? "true" : "false"; return;
         case json::value_t::number_integer: append_integer(out, j.get<std::int64_t>()); return;
         case json::value_t::number_unsigned: append_integer(out, j.get<std::uint64_t>()); return;
+        case json::value_t::number_float: append_double(out, j.get<double>()); return;
         case json::value_t::string: append_string(out, j.get_ref<const std::string&>()); return;
         case json::value_t::object: {
             if (j.empty()) {
@@ -120,7 +133,7 @@ void append_value(std::string& out, const json& j, int indent, int level) {
             out.push_back(']');
             return;
         }
-        default:  // floating point, binary, discarded: nlohmann's own formatting
+        default:  // binary, discarded: nlohmann's own formatting
             out += j.dump(-1, ' ', false, json::error_handler_t::replace);
             return;
     }
@@ -240,15 +253,7 @@ JsonWriter& JsonWriter::value(bool b) {
 
 JsonWriter& JsonWriter::value(double d) {
     before_value();
-    // nlohmann's shortest round-trip form (Grisu2, its dump() of a double), and null for
-    // NaN and the infinities, as its dump() writes them.
-    if (!std::isfinite(d)) {
-        out_ += "null";
-    } else {
-        std::array<char, 64> text;
-        const char* end = nlohmann::detail::to_chars(text.data(), text.data() + text.size(), d);
-        out_.append(text.data(), static_cast<std::size_t>(end - text.data()));
-    }
+    append_double(out_, d);
     return *this;
 }
 
